@@ -1,0 +1,168 @@
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# ovl: one non-recursive Makefile; every folder adds its part in module.mk.
+# `make help` lists the targets and the variables that can be overridden.
+
+OUTPUT     ?= build
+CLANG      ?= clang
+BPFTOOL    ?= bpftool
+PKG_CONFIG ?= pkg-config
+CC         ?= gcc
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+CNI_BIN_DIR ?= /opt/cni/bin
+ARCH       ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
+			-e 's/ppc64le/powerpc/' -e 's/mips.*/mips/' -e 's/riscv64/riscv/')
+T          ?=
+V          ?= 0
+SAN        ?= 0
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+.SECONDARY:
+
+PKGS       := libbpf jansson libnl-3.0 libnl-route-3.0
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+# Userspace.
+CFLAGS   ?= -O2 -g
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes \
+	    -Wno-missing-field-initializers
+OVL_CFLAGS := -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -MMD -MP \
+	      -Ibpf -Ilib -I$(OUTPUT) $(PKG_CFLAGS)
+OVL_LDLIBS := $(PKG_LIBS) -lelf -lz
+ifeq ($(SAN),1)
+OVL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS    += -fsanitize=address,undefined
+endif
+
+# BPF. The system include dirs clang would use are added after ours so that
+# <bpf/bpf_helpers.h> is found (libbpf-bootstrap's CLANG_BPF_SYS_INCLUDES).
+CLANG_BPF_SYS_INCLUDES := $(shell $(CLANG) -v -E - </dev/null 2>&1 | \
+	sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }')
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -mcpu=v3 \
+	      -Wall -Wextra -Werror -Wshadow -Wimplicit-fallthrough \
+	      -Wno-unused-function -MMD -MP \
+	      -I$(OUTPUT) -Ivmlinux-btf/$(ARCH) -Ibpf $(CLANG_BPF_SYS_INCLUDES)
+
+# Filled by the modules.
+BINS      :=
+CLEAN     :=
+C_SOURCES :=
+SH_SOURCES :=
+
+include bpf/module.mk
+include lib/module.mk
+include tests/module.mk
+-include loader/module.mk
+-include ctl/module.mk
+-include cni/module.mk
+
+all: $(BPF_SKEL) $(LIBOVL) $(BINS) $(TEST_BINS)
+
+$(OUTPUT) $(OUTPUT)/tests:
+	$(Q)mkdir -p $@
+
+SHELL := /bin/bash
+
+# ---- lint ---------------------------------------------------------------
+FORMAT_FILES = $(shell git ls-files -co --exclude-standard -- \
+		'*.c' '*.h' ':!:vmlinux-btf/*' 2>/dev/null)
+TIDY_FILES   = $(filter lib/% loader/% ctl/% cni/%,$(filter %.c,$(FORMAT_FILES)))
+SH_FILES     = $(shell git ls-files -co --exclude-standard -- '*.sh' .ci/run 2>/dev/null)
+
+.PHONY: lint format format-check tidy cppcheck shellcheck
+lint: format-check $(BPF_OBJS) tidy cppcheck shellcheck
+	@echo "lint: clean"
+
+format:
+	$(Q)clang-format -i $(FORMAT_FILES)
+
+format-check:
+	$(call msg,FORMAT,check)
+	$(Q)clang-format --dry-run -Werror $(FORMAT_FILES)
+
+tidy: $(BPF_SKEL)
+	$(call msg,TIDY,$(words $(TIDY_FILES)) files)
+	$(Q)clang-tidy --quiet $(TIDY_FILES) -- $(OVL_CFLAGS) 2>&1 | \
+		{ grep -v 'warnings\? generated\.$$' || true; }; exit $${PIPESTATUS[0]}
+
+cppcheck:
+	$(call msg,CPPCHECK,lib loader ctl cni)
+	$(Q)cppcheck --quiet --error-exitcode=1 --std=c11 --inline-suppr \
+		--enable=warning,portability,performance \
+		--suppress=missingIncludeSystem -Ibpf -Ilib \
+		$(TIDY_FILES)
+
+shellcheck:
+	$(call msg,SHELLCHK,$(words $(SH_FILES)) files)
+	$(Q)if command -v shellcheck >/dev/null; then \
+		shellcheck -x -S warning $(SH_FILES); \
+	else echo "shellcheck not installed: skipped" >&2; fi
+
+# ---- tests --------------------------------------------------------------
+.PHONY: deps test test-unit test-bpf test-e2e test-interop
+deps:
+	$(Q)scripts/deps.sh
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory lint
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tests/run.sh $(if $(T),-t $(T)) unit bpf e2e interop
+
+test-unit: all
+	$(Q)tests/run.sh $(if $(T),-t $(T)) unit
+
+test-bpf: all
+	$(Q)tests/run.sh $(if $(T),-t $(T)) bpf
+
+test-e2e: all
+	$(Q)tests/run.sh $(if $(T),-t $(T)) e2e
+
+test-interop: all
+	$(Q)tests/run.sh $(if $(T),-t $(T)) interop
+
+# ---- install, clean, vmlinux, help --------------------------------------
+.PHONY: install clean vmlinux help
+install: all
+	$(Q)install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(CNI_BIN_DIR)
+	$(Q)$(if $(filter %/ovld,$(BINS)),install -m 0755 $(OUTPUT)/ovld $(DESTDIR)$(PREFIX)/sbin/)
+	$(Q)$(if $(filter %/ovlctl,$(BINS)),install -m 0755 $(OUTPUT)/ovlctl $(DESTDIR)$(PREFIX)/bin/)
+	$(Q)$(if $(filter %/ovl,$(BINS)),install -m 0755 $(OUTPUT)/ovl $(DESTDIR)$(CNI_BIN_DIR)/)
+	$(Q)if [ -d man ]; then for m in man/*.[0-9]; do [ -e "$$m" ] || continue; \
+		s=$${m##*.}; install -d $(DESTDIR)$(PREFIX)/share/man/man$$s; \
+		install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done; fi
+
+clean:
+	$(Q)rm -rf $(OUTPUT)
+
+vmlinux:
+	$(Q)vmlinux-btf/gen.sh $(ARCH)
+
+help:
+	@echo 'Targets:'
+	@echo '  all           BPF objects and skeletons, libovl.a, binaries, test programs (default)'
+	@echo '  test          deps, lint, then every test tier (unit bpf e2e interop)'
+	@echo '  test-unit     unit tests (no privileges)'
+	@echo '  test-bpf      BPF_PROG_TEST_RUN packet tests (root)'
+	@echo '  test-e2e      end-to-end tests in network namespaces (root)'
+	@echo '  test-interop  tests against real peers: kernel vxlan, tshark, dnsmasq (root)'
+	@echo '  lint          clang-format check, clang-tidy, cppcheck, shellcheck, BPF -Werror'
+	@echo '  format        rewrite sources with clang-format'
+	@echo '  deps          install missing Debian packages (needs root; no-op when all present)'
+	@echo '  install       install binaries and man pages (DESTDIR, PREFIX, CNI_BIN_DIR)'
+	@echo '  vmlinux       regenerate vmlinux-btf/$$(ARCH)/vmlinux.h from the running kernel'
+	@echo '  clean         remove $(OUTPUT)/'
+	@echo 'Variables: OUTPUT CLANG BPFTOOL PKG_CONFIG CC PREFIX DESTDIR CNI_BIN_DIR ARCH'
+	@echo '           V=1 (show commands) SAN=1 (ASan+UBSan) T=name (run tests matching name)'
+
+-include $(shell find $(OUTPUT) -name '*.d' 2>/dev/null)

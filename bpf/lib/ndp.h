@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * ndp.h - neighbour solicitation validation and the neighbour advertisement
+ * built in answer (RFC 4861), the IPv6 half of varpd's proxy.
+ */
+#ifndef OVL_BPF_NDP_H
+#define OVL_BPF_NDP_H
+
+#define NA_FLAG_ROUTER	  bpf_htonl(0x80000000) /* RFC 4861 section 4.4 */
+#define NA_FLAG_SOLICITED bpf_htonl(0x40000000)
+#define NA_FLAG_OVERRIDE  bpf_htonl(0x20000000)
+
+#define NDP_MAX_OPTS	  4 /* options walked in an NS; more is not a real NS */
+
+/* The ICMPv6 part of our NA: header, target, target link-layer address
+ * option. 32 bytes, 4-byte aligned so that it can be summed in words. */
+struct na_icmp {
+	__u8 type;
+	__u8 code;
+	__sum16 cksum;
+	__be32 flags;
+	struct in6_addr target;
+	__u8 opt_type;
+	__u8 opt_len;
+	__u8 opt_mac[6];
+};
+_Static_assert(sizeof(struct na_icmp) == 32, "na_icmp layout");
+
+#define NA_FRAME_LEN (ETH_HLEN + 40 + 32)
+
+/* What an NS told us. */
+struct ns_info {
+	struct in6_addr src;	/* IPv6 source, :: for DAD */
+	struct in6_addr target; /* the address asked for */
+	bool has_slla;		/* a source link-layer address option was present */
+};
+
+/* ff02::1:ffXX:XXXX for target (RFC 4291 section 2.7.1). */
+static __always_inline bool in6_is_solicited_node(const struct in6_addr *dst,
+						  const struct in6_addr *target)
+{
+	const __u32 *d = (const __u32 *)dst->in6_u.u6_addr32;
+
+	return d[0] == bpf_htonl(0xff020000) && d[1] == 0 && d[2] == bpf_htonl(1) &&
+	       dst->in6_u.u6_addr8[12] == 0xff &&
+	       (d[3] & bpf_htonl(0x00ffffff)) ==
+		       (target->in6_u.u6_addr32[3] & bpf_htonl(0x00ffffff));
+}
+
+/* Link-local scope multicast, ff02::/16. */
+static __always_inline bool in6_is_ll_multicast(const struct in6_addr *dst)
+{
+	return dst->in6_u.u6_addr8[0] == 0xff && (dst->in6_u.u6_addr8[1] & 0x0f) == 0x02;
+}
+
+/*
+ * Validate a neighbour solicitation whose ICMPv6 header starts at c->pos
+ * (RFC 4861 section 7.1.1) and fill ni. Returns 0 or -OVL_DROP_NDP_BAD.
+ */
+static __always_inline int ns_parse(struct cursor *c, const struct ipv6hdr *ip6, struct ns_info *ni)
+{
+	struct nd_msg_hdr *nd;
+	void *opts_end;
+	__u32 plen;
+
+	/* Hop limit 255: the NS was not forwarded by a router. */
+	if (ip6->hop_limit != 255)
+		return -OVL_DROP_NDP_BAD;
+	plen = bpf_ntohs(ip6->payload_len);
+	if (plen < sizeof(struct nd_msg_hdr))
+		return -OVL_DROP_NDP_BAD;
+	nd = cur_pull_type(c, struct nd_msg_hdr);
+	if (!nd || nd->code != 0)
+		return -OVL_DROP_NDP_BAD;
+	__builtin_memcpy(&ni->target, &nd->target, 16);
+	__builtin_memcpy(&ni->src, &ip6->saddr, 16);
+	/* The target is never multicast, loopback, v4-mapped or unspecified. */
+	if (in6_bad_target(&ni->target))
+		return -OVL_DROP_NDP_BAD;
+
+	/* Options: each has a non-zero length (section 7.1.1); we need to know
+	 * whether a source link-layer address option is there. */
+	if (plen > 1500)
+		return -OVL_DROP_NDP_BAD;
+	opts_end = (void *)nd + plen;
+	if (opts_end > c->end)
+		return -OVL_DROP_NDP_BAD;
+	ni->has_slla = false;
+#pragma unroll
+	for (int i = 0; i < NDP_MAX_OPTS; i++) {
+		__u8 *opt;
+		__u32 olen;
+
+		if (c->pos >= opts_end)
+			break;
+		opt = cur_pull(c, 2);
+		if (!opt || (void *)opt + 2 > opts_end)
+			return -OVL_DROP_NDP_BAD;
+		olen = (__u32)opt[1] * 8;
+		if (olen == 0)
+			return -OVL_DROP_NDP_BAD;
+		if ((void *)opt + olen > opts_end)
+			return -OVL_DROP_NDP_BAD;
+		if (opt[0] == ND_OPT_SOURCE_LL_ADDR)
+			ni->has_slla = true;
+		c->pos = (void *)opt + olen;
+	}
+	if (c->pos < opts_end)
+		return -OVL_DROP_NDP_BAD;
+
+	if (in6_is_zero(&ni->src)) {
+		/* DAD: to the target's solicited-node group, and no SLLA. */
+		if (!in6_is_solicited_node(&ip6->daddr, &ni->target) || ni->has_slla)
+			return -OVL_DROP_NDP_BAD;
+	} else if (ip6->daddr.in6_u.u6_addr8[0] == 0xff) {
+		/* Multicast NS: link-local scope only, and it must tell us who
+		 * asks (varpd insists on the option as well). */
+		if (!in6_is_ll_multicast(&ip6->daddr) || !ni->has_slla)
+			return -OVL_DROP_NDP_BAD;
+	}
+	return 0;
+}
+
+/* Fill the ICMPv6 part of the advertisement for target, owned by mac, to
+ * dst, with its checksum (RFC 4443 section 2.3 over the RFC 8200 pseudo
+ * header). */
+static __always_inline void na_icmp_build(struct na_icmp *na, const struct ns_info *ni,
+					  const struct in6_addr *dst, const __u8 *mac, __be32 flags)
+{
+	const __u32 *w = (const __u32 *)na;
+	__u64 sum;
+
+	__builtin_memset(na, 0, sizeof(*na));
+	na->type = NDISC_NEIGHBOUR_ADVERTISEMENT;
+	na->flags = flags;
+	__builtin_memcpy(&na->target, &ni->target, 16);
+	na->opt_type = ND_OPT_TARGET_LL_ADDR;
+	na->opt_len = 1;
+	mac_copy(na->opt_mac, mac);
+
+	sum = ip6_pseudo_sum(&ni->target, dst, sizeof(*na), IPPROTO_ICMPV6);
+#pragma unroll
+	for (int i = 0; i < (int)(sizeof(*na) / 4); i++)
+		sum += w[i];
+	na->cksum = csum_fold(sum);
+}
+
+#endif /* OVL_BPF_NDP_H */

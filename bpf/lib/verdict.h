@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * verdict.h - counters, drop reasons and ringbuf events shared by both
+ * programs.
+ *
+ * Helpers return 0 to continue, -OVL_DROP_* to drop or OVL_HANDLED once a
+ * verdict is set; only the entry function turns that into XDP_* / TC_ACT_*
+ * and bumps the counter of a drop, once.
+ */
+#ifndef OVL_BPF_VERDICT_H
+#define OVL_BPF_VERDICT_H
+
+static __always_inline void stat_add(__u32 id, __u64 bytes)
+{
+	struct ovl_stat *s = bpf_map_lookup_elem(&ovl_stats, &id);
+
+	if (s) {
+		s->packets++;
+		s->bytes += bytes;
+	}
+}
+
+static __always_inline void stat_drop(int reason, __u64 bytes)
+{
+	if (reason >= OVL_DROP_BASE && reason < OVL_DROP_MAX)
+		stat_add(OVL_STAT_DROP(reason), bytes);
+}
+
+static __always_inline const struct ovl_cfg *config_get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&ovl_config, &zero);
+}
+
+/* The per-CPU scratch event, header zeroed. */
+static __always_inline struct ovl_evt_buf *evt_start(__u16 type, __u32 vni, __u32 ifindex,
+						     __u32 pkt_len)
+{
+	__u32 zero = 0;
+	struct ovl_evt_buf *b = bpf_map_lookup_elem(&ovl_evt_buf, &zero);
+
+	if (!b)
+		return NULL;
+	__builtin_memset(&b->evt, 0, sizeof(b->evt));
+	b->evt.hdr.type = type;
+	b->evt.vni = vni;
+	b->evt.ifindex = ifindex;
+	b->evt.pkt_len = pkt_len;
+	b->evt.ts_ns = bpf_ktime_get_ns();
+	return b;
+}
+
+/* Copy the event and its first cap bytes of packet into the ringbuf. */
+static __always_inline int evt_commit(struct ovl_evt_buf *b, __u32 cap)
+{
+	__u32 size;
+
+	if (cap > OVL_EVT_PKT_MAX)
+		cap = OVL_EVT_PKT_MAX;
+	size = sizeof(struct ovl_evt) + cap;
+	b->evt.cap_len = cap;
+	b->evt.hdr.len = size;
+	return bpf_ringbuf_output(&ovl_events, b, size, 0);
+}
+
+/* How many bytes of a pkt_len-byte frame an event of this type captures. */
+static __always_inline __u32 evt_cap_len(__u32 pkt_len, __u32 max)
+{
+	return pkt_len < max ? pkt_len : max;
+}
+
+/*
+ * Per-key rate limit of miss events: at most OVL_MISS_BURST events per key in
+ * every OVL_MISS_WINDOW_NS, so that one unresolvable destination cannot flood
+ * ovld. Returns true if an event may be sent now.
+ */
+static __always_inline bool miss_allowed(const struct ovl_miss_key *key, __u64 now)
+{
+	struct ovl_miss_rl *rl = bpf_map_lookup_elem(&ovl_miss_rl, key);
+
+	if (!rl) {
+		struct ovl_miss_rl fresh = { .window_ns = now, .count = 1 };
+
+		bpf_map_update_elem(&ovl_miss_rl, key, &fresh, BPF_ANY);
+		return true;
+	}
+	if (now - rl->window_ns >= OVL_MISS_WINDOW_NS) {
+		rl->window_ns = now;
+		rl->count = 1;
+		return true;
+	}
+	if (rl->count >= OVL_MISS_BURST)
+		return false;
+	__sync_fetch_and_add(&rl->count, 1);
+	return true;
+}
+
+static __always_inline void test_note_redirect(__u32 ifindex, __u32 how)
+{
+	if (ovl_test_mode) {
+		ovl_test_redir_ifindex = ifindex;
+		ovl_test_redir_how = how;
+	}
+}
+
+#endif /* OVL_BPF_VERDICT_H */

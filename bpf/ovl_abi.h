@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * ovl_abi.h - the one contract between the BPF programs and userspace.
+ *
+ * Every struct that crosses the kernel/user boundary is defined here and
+ * nowhere else: map keys and values, the ringbuf event, counter ids, drop
+ * reasons and map/program names. tests/unit/test_abi_btf.c compares this
+ * header, as gcc lays it out, with the BTF that clang wrote into the BPF
+ * objects; a mismatch fails `make test-unit`.
+ *
+ * Rules (STYLE.md section 3): fixed-width kernel types only, explicit and
+ * zeroed padding, byte order visible in the type (__be*), host-order VNIs,
+ * no functions, no includes but <linux/types.h> outside BPF.
+ *
+ * Addresses: a 16-byte field holds either an IPv6 address or an IPv4
+ * address in its first four bytes (network order) with the other twelve
+ * zero; the `family` field beside it says which (OVL_AF_*).
+ */
+#ifndef OVL_ABI_H
+#define OVL_ABI_H
+
+#ifndef __bpf__
+#include <linux/types.h>
+#endif
+
+#define OVL_ABI_VERSION 1
+
+/* Program and map names: at most 15 characters (BPF_OBJ_NAME_LEN - 1). */
+#define OVL_PROG_XDP	    "ovl_xdp_rx"
+#define OVL_PROG_TC	    "ovl_tc_ep_in"
+#define OVL_MAP_CONFIG	    "ovl_config"
+#define OVL_MAP_VNIS	    "ovl_vnis"
+#define OVL_MAP_IFACES	    "ovl_ifaces"
+#define OVL_MAP_ENDPOINTS   "ovl_endpoints"
+#define OVL_MAP_FDB	    "ovl_fdb"
+#define OVL_MAP_NEIGH	    "ovl_neigh"
+#define OVL_MAP_PEERS	    "ovl_peers"
+#define OVL_MAP_STATS	    "ovl_stats"
+#define OVL_MAP_EVENTS	    "ovl_events"
+#define OVL_MAP_MISS_RL	    "ovl_miss_rl"
+#define OVL_MAP_EVT_SCRATCH "ovl_evt_buf"
+
+/* Map sizes. */
+#define OVL_MAX_VNIS	  4096
+#define OVL_MAX_IFACES	  4096
+#define OVL_MAX_ENDPOINTS 4096
+#define OVL_MAX_FDB	  262144
+#define OVL_MAX_NEIGH	  262144
+#define OVL_MAX_PEERS	  16384
+#define OVL_MAX_MISS_RL	  16384
+#define OVL_EVENTS_BYTES  (4u << 20) /* ringbuf size, power of two */
+
+#define OVL_VXLAN_PORT	  4789 /* IANA, RFC 7348 section 5 */
+#define OVL_VNI_MAX	  0xffffffu
+#define OVL_ENCAP4_LEN	  50	 /* outer IPv4 + UDP + VXLAN + inner Ethernet */
+#define OVL_ENCAP6_LEN	  70	 /* outer IPv6 + UDP + VXLAN + inner Ethernet */
+#define OVL_SPORT_MIN	  49152	 /* UDP source ports from the flow hash: RFC 7348 */
+#define OVL_SPORT_MASK	  0x3fff /* 49152..65535 */
+
+/* Address families as stored in maps (not AF_* values). */
+#define OVL_AF_INET4 4
+#define OVL_AF_INET6 6
+
+/* ovl_config: array[1], the host's view of the underlay. Written by ovld.
+ * (The type is not called ovl_config: vmlinux.h has overlayfs's.) */
+struct ovl_cfg {
+	__u8 local6[16];	/* IPv6 underlay source/listen address, or zero */
+	__be32 local4;		/* IPv4 underlay source/listen address, or zero */
+	__u32 underlay_ifindex; /* FIB lookups for encap start here (oif) */
+	__be16 vxlan_port;	/* UDP port decap listens on */
+	__u16 pad;		/* must be zero */
+	__u32 flags;		/* OVL_CFG_F_* */
+};
+_Static_assert(sizeof(struct ovl_cfg) == 32, "ovl_config layout");
+
+#define OVL_CFG_F_DROP_EVENTS (1u << 0) /* emit OVL_EVT_DROP (a monitor is listening) */
+
+/* A remote VXLAN endpoint (VTEP): where a frame goes. */
+struct ovl_dest {
+	__u8 addr[16]; /* underlay address, see the header comment */
+	__u8 family;   /* OVL_AF_INET4 or OVL_AF_INET6 */
+	__u8 pad;      /* must be zero */
+	__be16 port;   /* VXLAN UDP destination port */
+	__u32 flags;   /* OVL_DEST_F_* */
+};
+_Static_assert(sizeof(struct ovl_dest) == 24, "ovl_dest layout");
+
+#define OVL_DEST_F_STATIC (1u << 0) /* configured, never aged out */
+
+/* ovl_vnis: hash, vni (host order) -> per-network settings. */
+struct ovl_vni {
+	__u32 flags;		/* OVL_VNI_F_* */
+	__u32 pad;		/* must be zero */
+	struct ovl_dest direct; /* with OVL_VNI_F_DIRECT: every frame goes here */
+};
+_Static_assert(sizeof(struct ovl_vni) == 32, "ovl_vni layout");
+
+#define OVL_VNI_F_STRICT_SRC (1u << 0) /* decap only from underlay peers in ovl_peers */
+#define OVL_VNI_F_DIRECT     (1u << 1) /* point-to-point: fdb misses go to .direct */
+
+/* ovl_ifaces: hash, host-side veth ifindex -> the endpoint behind it. */
+struct ovl_iface {
+	__u32 vni;	  /* host order */
+	__u32 flags;	  /* OVL_IF_F_* */
+	__u8 mac[6];	  /* the endpoint's own MAC: the only source MAC allowed */
+	__u8 dhcp_mac[6]; /* with OVL_IF_F_DHCP_PROXY: DHCP broadcasts go here */
+};
+_Static_assert(sizeof(struct ovl_iface) == 20, "ovl_iface layout");
+
+#define OVL_IF_F_IP_NOSPOOF (1u << 0) /* source IPs must map to mac in ovl_neigh */
+#define OVL_IF_F_DHCP_PROXY (1u << 1) /* rewrite DHCPv4 broadcasts to dhcp_mac */
+
+/* Key of ovl_endpoints and ovl_fdb: a MAC on a network. */
+struct ovl_mac_key {
+	__u32 vni; /* host order, 24 bits used */
+	__u8 mac[6];
+	__u8 pad[2]; /* must be zero */
+};
+_Static_assert(sizeof(struct ovl_mac_key) == 12, "ovl_mac_key layout");
+
+/* ovl_endpoints: hash, {vni, mac} -> a local endpoint. */
+struct ovl_endpoint {
+	__u32 ifindex; /* host-side veth */
+	__u32 flags;   /* OVL_EP_F_* */
+};
+_Static_assert(sizeof(struct ovl_endpoint) == 8, "ovl_endpoint layout");
+
+#define OVL_EP_F_PEER_NETNS (1u << 0) /* veth peer in another netns: bpf_redirect_peer works */
+
+/* ovl_fdb: hash, {vni, mac} -> struct ovl_dest (remote MACs only). */
+
+/* Key of ovl_neigh and ovl_peers: an address on a network. */
+struct ovl_addr_key {
+	__u32 vni;     /* host order */
+	__u8 family;   /* OVL_AF_INET4 or OVL_AF_INET6 */
+	__u8 pad[3];   /* must be zero */
+	__u8 addr[16]; /* see the header comment */
+};
+_Static_assert(sizeof(struct ovl_addr_key) == 24, "ovl_addr_key layout");
+
+/* ovl_neigh: hash, {vni, overlay IP} -> the MAC that owns it (proxy ARP/NDP,
+ * and the source-address check of link protection). */
+struct ovl_neigh {
+	__u8 mac[6];
+	__u16 flags; /* OVL_NEIGH_F_* */
+};
+_Static_assert(sizeof(struct ovl_neigh) == 8, "ovl_neigh layout");
+
+#define OVL_NEIGH_F_STATIC (1u << 0)
+#define OVL_NEIGH_F_ROUTER (1u << 1) /* NA answers carry the R flag */
+
+/* ovl_peers: hash, {vni, underlay IP} -> OVL_PEER_F_* (strict source check). */
+#define OVL_PEER_F_STATIC (1u << 0)
+
+/* ovl_miss_rl: LRU hash, rate limit of miss events per key (BPF-owned). */
+struct ovl_miss_key {
+	__u32 vni;
+	__u8 type;     /* OVL_EVT_MISS_* */
+	__u8 pad[3];   /* must be zero */
+	__u8 addr[16]; /* MAC (first 6 bytes) or IP asked for */
+};
+_Static_assert(sizeof(struct ovl_miss_key) == 24, "ovl_miss_key layout");
+
+struct ovl_miss_rl {
+	__u64 window_ns; /* start of the current window (bpf_ktime_get_ns) */
+	__u32 count;	 /* events sent in this window */
+	__u32 pad;
+};
+_Static_assert(sizeof(struct ovl_miss_rl) == 16, "ovl_miss_rl layout");
+
+#define OVL_MISS_WINDOW_NS (100ull * 1000 * 1000) /* 100 ms */
+#define OVL_MISS_BURST	   4			  /* events per key per window */
+
+/* Counters: ovl_stats is a per-CPU array indexed by enum ovl_stat_id. */
+struct ovl_stat {
+	__u64 packets;
+	__u64 bytes;
+};
+_Static_assert(sizeof(struct ovl_stat) == 16, "ovl_stat layout");
+
+/*
+ * Drop reasons. BPF helpers return 0 (continue), a negative reason (drop) or
+ * OVL_HANDLED (a verdict was chosen). Reasons start at 64 so that no -reason
+ * can be mistaken for an XDP_* or TC_ACT_* value.
+ */
+enum ovl_drop {
+	OVL_DROP_BASE = 64,
+	OVL_DROP_TRUNCATED = OVL_DROP_BASE, /* a header runs past the end */
+	OVL_DROP_VXLAN_FLAGS,		    /* I flag clear or reserved bits set */
+	OVL_DROP_PEER_UNKNOWN,		    /* strict VNI, outer source not a peer */
+	OVL_DROP_NO_ENDPOINT,		    /* decap: inner dst MAC not local */
+	OVL_DROP_BCAST,			    /* broadcast/multicast nobody handles */
+	OVL_DROP_NO_IFACE,		    /* tc on a veth with no endpoint entry */
+	OVL_DROP_SPOOF_MAC,		    /* source MAC is not the endpoint's */
+	OVL_DROP_SPOOF_IP,		    /* source IP is not the endpoint's */
+	OVL_DROP_SPOOF_ARP,		    /* ARP sender MAC/IP not the endpoint's */
+	OVL_DROP_ETHERTYPE,		    /* not IPv4, IPv6 or ARP */
+	OVL_DROP_ARP_BAD,		    /* malformed ARP */
+	OVL_DROP_NDP_BAD,		    /* malformed neighbour solicitation */
+	OVL_DROP_MISS,			    /* unresolved: handed to ovld via a miss event */
+	OVL_DROP_MISS_RL,		    /* unresolved, miss event rate-limited */
+	OVL_DROP_MISS_RB_FULL,		    /* unresolved, ringbuf full */
+	OVL_DROP_NO_LOCAL_ADDR,		    /* no underlay address of the peer's family */
+	OVL_DROP_FIB,			    /* no route/neighbour to the peer */
+	OVL_DROP_MTU,			    /* encapsulated frame exceeds the underlay MTU */
+	OVL_DROP_ADJUST,		    /* bpf_skb_adjust_room/change_tail failed */
+	OVL_DROP_HAIRPIN,		    /* destination is the sender itself */
+	OVL_DROP_DAD,			    /* DAD/probe for an endpoint's own address */
+	OVL_DROP_MAX
+};
+
+enum ovl_stat_id {
+	/* XDP on the underlay */
+	OVL_STAT_RX_PASS = 0,	 /* not overlay traffic, passed to the stack */
+	OVL_STAT_RX_DECAP,	 /* decapsulated, redirected to an endpoint */
+	OVL_STAT_RX_DECAP_BCAST, /* flooded ARP/NS delivered to the target's owner */
+	OVL_STAT_RX_UNKNOWN_VNI, /* VXLAN for a VNI not configured here: passed */
+	OVL_STAT_RX_FRAGMENT,	 /* fragmented outer IPv4: passed */
+	/* TC on endpoint veths */
+	OVL_STAT_TX_ENCAP4,	/* encapsulated toward an IPv4 VTEP */
+	OVL_STAT_TX_ENCAP6,	/* encapsulated toward an IPv6 VTEP */
+	OVL_STAT_TX_LOCAL,	/* switched to a local endpoint */
+	OVL_STAT_ARP_REPLY,	/* ARP request answered in BPF */
+	OVL_STAT_NDP_REPLY,	/* neighbour solicitation answered in BPF */
+	OVL_STAT_DHCP_PROXY,	/* DHCP broadcast rewritten to the proxy MAC */
+	OVL_STAT_MISS_L2,	/* miss event: unknown destination MAC */
+	OVL_STAT_MISS_ARP,	/* miss event: ARP for an unknown address */
+	OVL_STAT_MISS_NDP,	/* miss event: NS for an unknown address */
+	OVL_STAT_ENCAP_GSO,	/* of the encapsulated, GSO packets */
+	OVL_STAT_ENCAP6_NOCSUM, /* IPv6 GSO encap sent with a zero UDP checksum */
+	OVL_STAT_NEIGH_RESOLVE, /* encap handed to bpf_redirect_neigh to resolve */
+	OVL_STAT_DROP_EVT_LOST, /* drop events lost to a full ringbuf */
+	OVL_STAT_DROP_FIRST,	/* the drop reasons follow */
+	OVL_STAT_MAX = OVL_STAT_DROP_FIRST + (OVL_DROP_MAX - OVL_DROP_BASE),
+};
+
+/* Counter index of a drop reason. */
+#define OVL_STAT_DROP(reason) (OVL_STAT_DROP_FIRST + ((reason)-OVL_DROP_BASE))
+
+/* Returned by BPF helpers that chose a verdict themselves. */
+#define OVL_HANDLED 1
+
+/* Ringbuf events. Every record starts with the header; len is the record's
+ * length in bytes, so a consumer can skip types it does not know. */
+enum ovl_evt_type {
+	OVL_EVT_MISS_L2 = 1, /* unicast frame to a MAC not in ovl_fdb/ovl_endpoints */
+	OVL_EVT_MISS_ARP,    /* ARP request for an IPv4 address not in ovl_neigh */
+	OVL_EVT_MISS_NDP,    /* NS for an IPv6 address not in ovl_neigh */
+	OVL_EVT_DROP,	     /* a frame was dropped (only with OVL_CFG_F_DROP_EVENTS) */
+};
+
+struct ovl_evt_hdr {
+	__u16 type; /* enum ovl_evt_type */
+	__u16 len;  /* whole record, header and captured bytes included */
+};
+
+struct ovl_evt {
+	struct ovl_evt_hdr hdr;
+	__u32 vni;     /* host order; 0 when unknown */
+	__u32 ifindex; /* where the frame came in (endpoint veth or underlay) */
+	__u32 reason;  /* OVL_EVT_DROP: enum ovl_drop; 0 otherwise */
+	__u64 ts_ns;   /* bpf_ktime_get_ns() when the frame was seen */
+	__u8 mac[6];   /* MISS_L2: destination MAC; otherwise the sender's MAC */
+	__u8 family;   /* MISS_ARP/NDP: OVL_AF_* of addr */
+	__u8 pad;
+	__u8 addr[16]; /* MISS_ARP/NDP: the address asked for */
+	__u32 pkt_len; /* length of the frame */
+	__u32 cap_len; /* bytes of it that follow the event */
+		       /* followed by the first cap_len bytes of the frame, Ethernet header first */
+};
+_Static_assert(sizeof(struct ovl_evt) == 56, "ovl_evt layout");
+
+/* How a redirect was made; reported to tests only (ovl_test_redir_how). */
+#define OVL_REDIR_EGRESS 1 /* bpf_redirect(ifindex, 0): out of that device */
+#define OVL_REDIR_PEER	 2 /* bpf_redirect_peer(): into the veth peer's netns */
+#define OVL_REDIR_NEIGH	 3 /* bpf_redirect_neigh(): kernel resolves the next hop */
+#define OVL_REDIR_XDP	 4 /* XDP_REDIRECT via bpf_redirect() */
+
+#define OVL_EVT_PKT_MAX	 9216 /* a jumbo frame fits: ovld can deliver it itself */
+#define OVL_EVT_DROP_CAP 128  /* drop events capture this much */
+
+#endif /* OVL_ABI_H */

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * addr.c - see addr.h.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "ovl_abi.h"
+#include "addr.h"
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+int ovl_mac_parse(const char *s, __u8 mac[6])
+{
+	const char *p = s;
+
+	if (!s)
+		return -EINVAL;
+	for (int i = 0; i < 6; i++) {
+		int hi = hexval((unsigned char)p[0]), lo;
+
+		if (hi < 0)
+			return -EINVAL;
+		lo = hexval((unsigned char)p[1]);
+		if (lo >= 0) {
+			mac[i] = (__u8)(hi << 4 | lo);
+			p += 2;
+		} else {
+			mac[i] = (__u8)hi;
+			p += 1;
+		}
+		if (i < 5) {
+			if (*p != ':')
+				return -EINVAL;
+			p++;
+		}
+	}
+	return *p ? -EINVAL : 0;
+}
+
+char *ovl_mac_format(const __u8 mac[6], char *buf)
+{
+	snprintf(buf, OVL_MAC_STRLEN, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2],
+		 mac[3], mac[4], mac[5]);
+	return buf;
+}
+
+bool ovl_mac_is_zero(const __u8 mac[6])
+{
+	return !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]);
+}
+
+bool ovl_mac_is_multicast(const __u8 mac[6])
+{
+	return mac[0] & 1;
+}
+
+int ovl_ip_parse(const char *s, struct ovl_ip *ip)
+{
+	memset(ip, 0, sizeof(*ip));
+	if (!s)
+		return -EINVAL;
+	if (inet_pton(AF_INET, s, ip->addr) == 1) {
+		ip->family = OVL_AF_INET4;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, s, ip->addr) == 1) {
+		ip->family = OVL_AF_INET6;
+		return 0;
+	}
+	memset(ip, 0, sizeof(*ip));
+	return -EINVAL;
+}
+
+char *ovl_ip_format_raw(__u8 family, const __u8 addr[16], char *buf)
+{
+	if (family == OVL_AF_INET4)
+		inet_ntop(AF_INET, addr, buf, OVL_IP_STRLEN);
+	else if (family == OVL_AF_INET6)
+		inet_ntop(AF_INET6, addr, buf, OVL_IP_STRLEN);
+	else
+		snprintf(buf, OVL_IP_STRLEN, "-");
+	return buf;
+}
+
+char *ovl_ip_format(const struct ovl_ip *ip, char *buf)
+{
+	return ovl_ip_format_raw(ip->family, ip->addr, buf);
+}
+
+bool ovl_ip_eq(const struct ovl_ip *a, const struct ovl_ip *b)
+{
+	return a->family == b->family && memcmp(a->addr, b->addr, sizeof(a->addr)) == 0;
+}
+
+bool ovl_ip_is_zero(const struct ovl_ip *ip)
+{
+	static const __u8 zero[16];
+
+	return memcmp(ip->addr, zero, sizeof(zero)) == 0;
+}
+
+int ovl_u64_parse(const char *s, unsigned long long min, unsigned long long max,
+		  unsigned long long *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!s || !*s || !isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end)
+		return -EINVAL;
+	if (errno == ERANGE || v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+int ovl_vni_parse(const char *s, __u32 *vni)
+{
+	unsigned long long v;
+	int err = ovl_u64_parse(s, 0, OVL_VNI_MAX, &v);
+
+	if (!err)
+		*vni = (__u32)v;
+	return err;
+}
+
+int ovl_port_parse(const char *s, __u16 *port)
+{
+	unsigned long long v;
+	int err = ovl_u64_parse(s, 1, 65535, &v);
+
+	if (!err)
+		*port = (__u16)v;
+	return err;
+}

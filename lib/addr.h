@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * addr.h - parsing and canonical printing of MACs, IP addresses, VNIs and
+ * ports, in the forms ovl_abi.h stores them.
+ */
+#ifndef OVL_ADDR_H
+#define OVL_ADDR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+
+#define OVL_MAC_STRLEN 18 /* "de:ad:be:ef:00:01" and NUL */
+#define OVL_IP_STRLEN  46 /* INET6_ADDRSTRLEN */
+
+/* An IP address as the maps store it: IPv4 in the first four bytes. */
+struct ovl_ip {
+	__u8 family; /* OVL_AF_INET4 or OVL_AF_INET6; 0 when unset */
+	__u8 addr[16];
+};
+
+/**
+ * ovl_mac_parse() - parse "xx:xx:xx:xx:xx:xx" (1 or 2 hex digits a group,
+ * case-insensitive, as dladm prints them).
+ * Return: 0 or -EINVAL.
+ */
+int ovl_mac_parse(const char *s, __u8 mac[6]);
+/* Lower-case, two digits a group, into buf of OVL_MAC_STRLEN. Returns buf. */
+char *ovl_mac_format(const __u8 mac[6], char *buf);
+bool ovl_mac_is_zero(const __u8 mac[6]);
+bool ovl_mac_is_multicast(const __u8 mac[6]);
+
+/**
+ * ovl_ip_parse() - parse a dotted-quad IPv4 or an RFC 5952 IPv6 address
+ * (no zone, no prefix length).
+ * Return: 0 or -EINVAL.
+ */
+int ovl_ip_parse(const char *s, struct ovl_ip *ip);
+/* Canonical text into buf of OVL_IP_STRLEN. Returns buf. */
+char *ovl_ip_format(const struct ovl_ip *ip, char *buf);
+/* Same, from a (family, 16-byte addr) pair as the maps hold it. */
+char *ovl_ip_format_raw(__u8 family, const __u8 addr[16], char *buf);
+bool ovl_ip_eq(const struct ovl_ip *a, const struct ovl_ip *b);
+bool ovl_ip_is_zero(const struct ovl_ip *ip);
+
+/**
+ * ovl_vni_parse() - parse a VNI, 0 to 16777215 (24 bits, RFC 7348).
+ * Return: 0, -EINVAL (not a number) or -ERANGE.
+ */
+int ovl_vni_parse(const char *s, __u32 *vni);
+/**
+ * ovl_port_parse() - parse a UDP port, 1 to 65535.
+ * Return: 0, -EINVAL or -ERANGE.
+ */
+int ovl_port_parse(const char *s, __u16 *port);
+/**
+ * ovl_u64_parse() - parse a decimal number within [min, max].
+ * Return: 0, -EINVAL or -ERANGE.
+ */
+int ovl_u64_parse(const char *s, unsigned long long min, unsigned long long max,
+		  unsigned long long *out);
+
+#endif /* OVL_ADDR_H */

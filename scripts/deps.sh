@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# scripts/deps.sh - the Debian packages ovl builds and tests with.
+#
+#   scripts/deps.sh          install the missing ones (root); nothing if all are there
+#   scripts/deps.sh --list   print the package names, one line
+#   scripts/deps.sh --check  exit 1 and name the missing ones
+set -eu
+
+PKGS=(
+	# build
+	make gcc clang llvm pkg-config libbpf-dev bpftool libelf-dev zlib1g-dev
+	libjansson-dev libnl-3-dev libnl-route-3-dev
+	# lint
+	clang-format clang-tidy cppcheck shellcheck
+	# tests: namespaces, traffic, captures, real peers
+	iproute2 iputils-ping procps psmisc ethtool tcpdump tshark iperf3 ndisc6 arping
+	dnsmasq-base udhcpc busybox-static
+)
+
+missing() {
+	local p
+	for p in "${PKGS[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+			echo "$p"
+	done
+}
+
+case ${1:-} in
+--list)
+	echo "${PKGS[@]}"
+	exit 0
+	;;
+--check)
+	m=$(missing)
+	[ -z "$m" ] && exit 0
+	echo "missing Debian packages:" $m >&2
+	exit 1
+	;;
+"") ;;
+*)
+	echo "usage: $0 [--list|--check]" >&2
+	exit 2
+	;;
+esac
+
+m=$(missing)
+[ -z "$m" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "missing Debian packages:" $m >&2
+	echo "install them as root: apt-get install -y" $m >&2
+	exit 1
+fi
+echo "installing:" $m
+export DEBIAN_FRONTEND=noninteractive
+# shellcheck disable=SC2086 # word splitting of the package list is wanted
+apt-get install -y -q $m || { apt-get update -q && apt-get install -y -q $m; }

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# tests/run.sh - run test tiers and print one summary.
+#
+#   tests/run.sh [-t SUBSTRING] [-v] TIER...      TIER: unit bpf e2e interop
+#
+# C tiers are the binaries build/tests/test_TIER; shell tiers are the
+# scripts tests/TIER/*.sh (exit 0 pass, 4 skip, anything else fail). Every
+# test prints one line, PASS/FAIL/SKIP name; the run ends with
+# "N passed, N failed, N skipped". With CI=true a skip counts as a failure:
+# CI runs as root with BPF, so every tier can run there.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+out=${OUTPUT:-$top/build}
+filter=
+verbose=
+while getopts "t:v" opt; do
+	case $opt in
+	t) filter=$OPTARG ;;
+	v) verbose=-v ;;
+	*) echo "usage: $0 [-t SUBSTRING] [-v] TIER..." >&2; exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -gt 0 ] || set -- unit bpf e2e interop
+
+passed=0 failed=0 skipped=0
+failures=()
+
+count_line() {
+	case $1 in
+	PASS\ *) passed=$((passed + 1)) ;;
+	FAIL\ *) failed=$((failed + 1)); failures+=("${1#FAIL }") ;;
+	SKIP\ *) skipped=$((skipped + 1)) ;;
+	esac
+}
+
+run_c_tier() {
+	local tier=$1 bin=$out/tests/test_$1 line saw_summary=0 rc=
+	if [ ! -x "$bin" ]; then
+		echo "FAIL $tier (no $bin: run make first)"
+		count_line "FAIL $tier"
+		return
+	fi
+	echo "== $tier"
+	while IFS= read -r line; do
+		case $line in
+		PASS\ * | FAIL\ * | SKIP\ *)
+			echo "$line"
+			count_line "$line"
+			;;
+		*\ passed,\ *\ failed,\ *\ skipped) saw_summary=1 ;;
+		__rc=*) rc=${line#__rc=} ;;
+		*) echo "$line" ;;
+		esac
+	done < <("$bin" $verbose ${filter:+-t "$filter"} 2>&1; echo "__rc=$?")
+	if [ "$saw_summary" = 0 ] || { [ "$rc" != 0 ] && [ "$rc" != 1 ] && [ "$rc" != 4 ]; }; then
+		echo "FAIL $tier (test binary died, status $rc)"
+		count_line "FAIL $tier"
+	fi
+}
+
+run_sh_tier() {
+	local tier=$1 t name rc log
+	local scripts=("$here/$tier"/*.sh)
+	[ -e "${scripts[0]}" ] || return 0
+	echo "== $tier"
+	for t in "${scripts[@]}"; do
+		name=$tier/$(basename "$t" .sh)
+		if [ -n "$filter" ] && [[ $name != *"$filter"* ]]; then
+			continue
+		fi
+		log=$(mktemp)
+		OVL_BUILD=$out OVL_TOP=$top bash "$t" >"$log" 2>&1
+		rc=$?
+		case $rc in
+		0) echo "PASS $name"; count_line "PASS $name"
+		   [ -n "$verbose" ] && sed 's/^/  | /' "$log" ;;
+		4) echo "SKIP $name ($(tail -n 1 "$log"))"; count_line "SKIP $name" ;;
+		*) echo "FAIL $name (exit $rc)"; sed 's/^/  | /' "$log"; count_line "FAIL $name" ;;
+		esac
+		rm -f "$log"
+	done
+}
+
+for tier in "$@"; do
+	case $tier in
+	unit | bpf) run_c_tier "$tier" ;;
+	e2e | interop) run_sh_tier "$tier" ;;
+	*) echo "unknown tier: $tier" >&2; exit 2 ;;
+	esac
+done
+
+echo "$passed passed, $failed failed, $skipped skipped"
+if [ "$failed" -gt 0 ]; then
+	printf 'failed: %s\n' "${failures[@]}"
+	exit 1
+fi
+if [ "$skipped" -gt 0 ] && [ "${CI:-}" = true ]; then
+	echo "CI=true: a skipped test is a failure here (root and BPF are available)"
+	exit 1
+fi
+exit 0
