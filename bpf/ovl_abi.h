@@ -66,7 +66,7 @@
 struct ovl_cfg {
 	__u8 local6[16];	/* IPv6 underlay source/listen address, or zero */
 	__be32 local4;		/* IPv4 underlay source/listen address, or zero */
-	__u32 underlay_ifindex; /* FIB lookups for encap start here (oif) */
+	__u32 underlay_ifindex; /* the NIC decap runs on (informational) */
 	__be16 vxlan_port;	/* UDP port decap listens on */
 	__u16 pad;		/* must be zero */
 	__u32 flags;		/* OVL_CFG_F_* */
@@ -206,6 +206,7 @@ enum ovl_drop {
 	OVL_DROP_ADJUST,		    /* bpf_skb_adjust_room/change_tail failed */
 	OVL_DROP_HAIRPIN,		    /* destination is the sender itself */
 	OVL_DROP_DAD,			    /* DAD/probe for an endpoint's own address */
+	OVL_DROP_FWD_DISABLED,		    /* FIB lookup refused: forwarding off on the veth */
 	OVL_DROP_MAX
 };
 

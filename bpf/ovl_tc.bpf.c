@@ -334,19 +334,25 @@ static __always_inline __be16 flow_sport(struct __sk_buff *skb)
 	return bpf_htons(OVL_SPORT_MIN | (h & OVL_SPORT_MASK));
 }
 
-/* FIB lookup toward the VTEP; on success the outer Ethernet addresses and
- * egress ifindex are in fib. Returns 0, 1 (next hop needs resolving: use
- * bpf_redirect_neigh) or -OVL_DROP_*. */
+/*
+ * FIB lookup toward the VTEP, as if the frame were routed from the endpoint's
+ * veth (ingress mode: the kernel requires forwarding to be enabled on the
+ * device the lookup starts from, and ovld enables it on the endpoint veths
+ * only, never on the underlay). On success the egress ifindex and the outer
+ * Ethernet addresses are in fib. Returns 0, 1 (the next hop has no
+ * neighbour entry yet: bpf_redirect_neigh() must resolve it) or
+ * -OVL_DROP_*.
+ */
 static __always_inline int encap_route(struct __sk_buff *skb, const struct ovl_cfg *cfg,
 				       const struct ovl_dest *d, struct bpf_fib_lookup *fib,
 				       __u32 outer_ip_len)
 {
 	int rc;
 
-	fib->ifindex = cfg->underlay_ifindex;
+	fib->ifindex = skb->ifindex;
 	fib->l4_protocol = IPPROTO_UDP;
 	fib->dport = d->port;
-	fib->tot_len = outer_ip_len;
+	fib->tot_len = outer_ip_len; /* 0: no MTU check by length */
 	if (d->family == OVL_AF_INET4) {
 		fib->family = AF_INET;
 		fib->ipv4_src = cfg->local4;
@@ -356,13 +362,15 @@ static __always_inline int encap_route(struct __sk_buff *skb, const struct ovl_c
 		__builtin_memcpy(fib->ipv6_src, cfg->local6, 16);
 		__builtin_memcpy(fib->ipv6_dst, d->addr, 16);
 	}
-	rc = bpf_fib_lookup(skb, fib, sizeof(*fib), BPF_FIB_LOOKUP_OUTPUT);
+	rc = bpf_fib_lookup(skb, fib, sizeof(*fib), 0);
 	if (rc == BPF_FIB_LKUP_RET_SUCCESS)
 		return 0;
 	if (rc == BPF_FIB_LKUP_RET_NO_NEIGH)
 		return 1;
 	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)
 		return -OVL_DROP_MTU;
+	if (rc == BPF_FIB_LKUP_RET_FWD_DISABLED)
+		return -OVL_DROP_FWD_DISABLED;
 	return -OVL_DROP_FIB;
 }
 
@@ -445,7 +453,10 @@ static __always_inline int tc_encap(struct __sk_buff *skb, struct tc_state *st,
 		return -OVL_DROP_NO_LOCAL_ADDR;
 	room = v4 ? OVL_ENCAP4_LEN : OVL_ENCAP6_LEN;
 	udp_len = inner_len + sizeof(struct udphdr) + sizeof(struct vxlan_hdr);
-	ret = encap_route(skb, cfg, d, &fib, v4 ? udp_len + sizeof(struct iphdr) : udp_len);
+	/* The MTU check of a GSO packet is the kernel's, on its segments: the
+	 * container MTU leaves room for the outer headers. */
+	ret = encap_route(skb, cfg, d, &fib,
+			  gso ? 0 : (v4 ? udp_len + sizeof(struct iphdr) : udp_len));
 	if (ret < 0)
 		return ret;
 	sport = flow_sport(skb);
