@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * ctl.c - client side of the control protocol (see ctl.h).
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include "ctl.h"
+
+struct ovl_ctl {
+	int fd;
+	char *buf; /* bytes received and not yet returned */
+	size_t len;
+	size_t cap;
+};
+
+int ovl_instance_valid(const char *name)
+{
+	size_t n;
+
+	if (!name || !*name || name[0] == '.')
+		return 0;
+	n = strlen(name);
+	if (n > OVL_INSTANCE_MAX)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '-' || c == '.'))
+			return 0;
+	}
+	return 1;
+}
+
+int ovl_ctl_socket_path(const char *instance, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%s/%s.sock", OVL_RUN_DIR, instance);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+struct ovl_ctl *ovl_ctl_connect(const char *socket_path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct ovl_ctl *c;
+	int fd, err;
+
+	if (strlen(socket_path) >= sizeof(sa.sun_path)) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	strcpy(sa.sun_path, socket_path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return NULL;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		err = errno;
+		close(fd);
+		errno = err;
+		return NULL;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		close(fd);
+		errno = ENOMEM;
+		return NULL;
+	}
+	c->fd = fd;
+	return c;
+}
+
+void ovl_ctl_close(struct ovl_ctl *c)
+{
+	if (!c)
+		return;
+	close(c->fd);
+	free(c->buf);
+	free(c);
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Return a malloc'ed line without its newline, or NULL with *err set. */
+static char *read_line(struct ovl_ctl *c, int timeout_ms, int *err)
+{
+	for (;;) {
+		char *nl = c->len ? memchr(c->buf, '\n', c->len) : NULL;
+		struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+		ssize_t r;
+
+		if (nl) {
+			size_t n = (size_t)(nl - c->buf);
+			char *line = malloc(n + 1);
+
+			if (!line) {
+				*err = -ENOMEM;
+				return NULL;
+			}
+			memcpy(line, c->buf, n);
+			line[n] = '\0';
+			memmove(c->buf, nl + 1, c->len - n - 1);
+			c->len -= n + 1;
+			return line;
+		}
+		if (c->len >= OVL_CTL_MAX_LINE) {
+			*err = -EPROTO;
+			return NULL;
+		}
+		if (c->cap - c->len < 4096) {
+			size_t cap = c->cap ? c->cap * 2 : 8192;
+			char *b = realloc(c->buf, cap);
+
+			if (!b) {
+				*err = -ENOMEM;
+				return NULL;
+			}
+			c->buf = b;
+			c->cap = cap;
+		}
+		r = poll(&pfd, 1, timeout_ms);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			*err = -errno;
+			return NULL;
+		}
+		if (r == 0) {
+			*err = -ETIMEDOUT;
+			return NULL;
+		}
+		r = recv(c->fd, c->buf + c->len, c->cap - c->len, 0);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			*err = -errno;
+			return NULL;
+		}
+		if (r == 0) {
+			*err = -ECONNRESET;
+			return NULL;
+		}
+		c->len += (size_t)r;
+	}
+}
+
+int ovl_ctl_recv(struct ovl_ctl *c, json_t **out, int timeout_ms)
+{
+	json_error_t jerr;
+	char *line;
+	int err = 0;
+
+	line = read_line(c, timeout_ms, &err);
+	if (!line)
+		return err;
+	*out = json_loads(line, JSON_REJECT_DUPLICATES, &jerr);
+	free(line);
+	return *out ? 0 : -EPROTO;
+}
+
+int ovl_ctl_call(struct ovl_ctl *c, json_t *req, json_t **result, char *err, size_t errlen)
+{
+	json_t *resp = NULL, *ok, *res;
+	char *txt;
+	size_t n;
+	int ret;
+
+	if (result)
+		*result = NULL;
+	if (errlen)
+		err[0] = '\0';
+	txt = json_dumps(req, JSON_COMPACT);
+	if (!txt)
+		return -ENOMEM;
+	n = strlen(txt);
+	txt[n] = '\n'; /* json_dumps leaves room for its NUL: reuse it */
+	ret = write_all(c->fd, txt, n + 1);
+	free(txt);
+	if (ret) {
+		snprintf(err, errlen, "send request: %s", strerror(-ret));
+		return ret;
+	}
+	ret = ovl_ctl_recv(c, &resp, 30000);
+	if (ret) {
+		snprintf(err, errlen, "read response: %s",
+			 ret == -ECONNRESET ? "ovld closed the connection" : strerror(-ret));
+		return ret;
+	}
+	ok = json_object_get(resp, "ok");
+	if (!json_is_boolean(ok)) {
+		snprintf(err, errlen, "malformed response from ovld");
+		json_decref(resp);
+		return -EPROTO;
+	}
+	if (json_is_true(ok)) {
+		res = json_object_get(resp, "result");
+		if (result)
+			*result = json_incref(res ? res : json_null());
+		json_decref(resp);
+		return 0;
+	}
+	snprintf(err, errlen, "%s",
+		 json_string_value(json_object_get(resp, "error")) ?: "request refused");
+	ret = ovl_errno_value(json_string_value(json_object_get(resp, "errno")));
+	json_decref(resp);
+	return ret ? -ret : -EIO;
+}
+
+static const struct {
+	int value;
+	const char *name;
+} errnames[] = {
+	{ EPERM, "EPERM" },	      { ENOENT, "ENOENT" },	{ EIO, "EIO" },
+	{ E2BIG, "E2BIG" },	      { EBADF, "EBADF" },	{ EAGAIN, "EAGAIN" },
+	{ ENOMEM, "ENOMEM" },	      { EACCES, "EACCES" },	{ EBUSY, "EBUSY" },
+	{ EEXIST, "EEXIST" },	      { ENODEV, "ENODEV" },	{ EINVAL, "EINVAL" },
+	{ ENOSPC, "ENOSPC" },	      { ERANGE, "ERANGE" },	{ ENAMETOOLONG, "ENAMETOOLONG" },
+	{ ENOSYS, "ENOSYS" },	      { ENOTEMPTY, "ENOTEMPTY" }, { ENODATA, "ENODATA" },
+	{ EPROTO, "EPROTO" },	      { EOPNOTSUPP, "EOPNOTSUPP" }, { EADDRINUSE, "EADDRINUSE" },
+	{ EADDRNOTAVAIL, "EADDRNOTAVAIL" }, { ENETUNREACH, "ENETUNREACH" },
+	{ ECONNREFUSED, "ECONNREFUSED" }, { ETIMEDOUT, "ETIMEDOUT" }, { ESRCH, "ESRCH" },
+	{ ENXIO, "ENXIO" },
+};
+
+const char *ovl_errno_name(int err)
+{
+	if (err < 0)
+		err = -err;
+	for (size_t i = 0; i < sizeof(errnames) / sizeof(errnames[0]); i++)
+		if (errnames[i].value == err)
+			return errnames[i].name;
+	return "EIO";
+}
+
+int ovl_errno_value(const char *name)
+{
+	if (!name)
+		return 0;
+	for (size_t i = 0; i < sizeof(errnames) / sizeof(errnames[0]); i++)
+		if (!strcmp(errnames[i].name, name))
+			return errnames[i].value;
+	return EIO;
+}

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * ctl.h - the control protocol between ovld and its clients (ovlctl, the
+ * CNI plugin, tests), and the client side of it.
+ *
+ * Transport: a SOCK_STREAM unix socket, OVL_RUN_DIR/<instance>.sock, mode
+ * 0600 in a 0755 directory; ovld also checks SO_PEERCRED and answers any
+ * uid but 0 with an error. /run is not remounted by `ip netns exec`, so a
+ * client started in any network namespace reaches the instance it names.
+ *
+ * Framing: one JSON object per line, both ways, at most OVL_CTL_MAX_LINE
+ * bytes. A client may send several requests on one connection; each gets
+ * exactly one response line, in order.
+ *
+ * Request:  {"cmd": "<command>", <arguments as top-level members>}
+ * Response: {"ok": true, "result": <value>}
+ *       or  {"ok": false, "error": "<message for humans>", "errno": "<ENAME>"}
+ *
+ * Commands (arguments; result):
+ *   status          (); object: instance, pid, version, abi, underlay
+ *                   {ifname, ifindex, local4, local6, xdp_mode, xdp_prog_id},
+ *                   pin_dir, state_dir, programs [{name, id, attached}],
+ *                   maps {NAME: {entries, max}}, overlays [...], events
+ *                   {received, lost, misses_unresolved}
+ *   overlay.create  (name, vni, encap "vxlan", search "files"|"direct",
+ *                   props {"files/config": PATH, "vxlan/listen_ip": ADDR,
+ *                   "vxlan/listen_port": N, "direct/dest_ip": ADDR,
+ *                   "direct/dest_port": N}); the overlay object
+ *   overlay.delete  (name); {}
+ *   overlay.list    (); [overlay objects {name, vni, encap, search, props,
+ *                   entries, error}]
+ *   vnic.create     (name, overlay, mac, [netns]); vnic object {name,
+ *                   overlay, vni, mac, netns, host_ifname, host_ifindex}
+ *   vnic.delete     (name); {}
+ *   vnic.list       (); [vnic objects]
+ *   endpoint.add    (id, overlay, host_ifname, mac, addrs [IP...],
+ *                   [netns], [peer_netns bool]); endpoint object (the CNI
+ *                   plugin's call; the veth exists already)
+ *   endpoint.del    (id); {"existed": bool} (never an error when absent)
+ *   endpoint.list   (); [endpoint objects {id, kind "vnic"|"cni", overlay,
+ *                   vni, mac, addrs, host_ifname, host_ifindex, netns}]
+ *   map.add         (overlay, mac, ip, [port]); the entry
+ *   map.del         (overlay, mac); {}
+ *   map.get         (overlay, mac); entry {overlay, vni, mac, ip, port,
+ *                   static}
+ *   map.list        ([overlay]); [entries]
+ *   neigh.add       (overlay, ip, mac); the entry
+ *   neigh.del       (overlay, ip); {}
+ *   neigh.list      ([overlay]); [entries {overlay, vni, ip, mac, static}]
+ *   stats           (); {counters: {NAME: {packets, bytes}}} with every
+ *                   counter of ovl_abi.h by its ovl_stat_name()
+ *   reload          ([overlay]); {reloaded: [names]} (re-read backend files)
+ *   monitor         (); {"monitoring": true}, then the connection carries
+ *                   event lines until the client closes it: {"event":
+ *                   "miss_l2"|"miss_arp"|"miss_ndp"|"drop"|"resolved"|
+ *                   "unresolved"|"reload", "time": secs, ...fields}
+ */
+#ifndef OVL_CTL_H
+#define OVL_CTL_H
+
+#include <jansson.h>
+
+#define OVL_RUN_DIR	  "/run/ovl"
+#define OVL_STATE_DIR	  "/var/lib/ovl"
+#define OVL_BPFFS_DIR	  "/run/ovl/bpf"
+#define OVL_DEFAULT_INST  "default"
+#define OVL_CTL_MAX_LINE  (1 << 20)
+#define OVL_INSTANCE_MAX  32 /* [A-Za-z0-9_.-], not starting with '.' */
+
+/**
+ * ovl_instance_valid() - is name usable as an instance name (and thus as a
+ * file name under OVL_RUN_DIR)?
+ */
+int ovl_instance_valid(const char *name);
+
+/* "<run_dir>/<instance>.sock" into buf. Return: 0 or -ENAMETOOLONG. */
+int ovl_ctl_socket_path(const char *instance, char *buf, size_t len);
+
+struct ovl_ctl;
+
+/**
+ * ovl_ctl_connect() - connect to the socket of an instance.
+ * Return: a connection, or NULL with errno set (ENOENT/ECONNREFUSED: ovld
+ * is not running).
+ */
+struct ovl_ctl *ovl_ctl_connect(const char *socket_path);
+void ovl_ctl_close(struct ovl_ctl *c);
+
+/**
+ * ovl_ctl_call() - send one request and wait for its response.
+ * @req: the request object (not consumed).
+ * @result: on success, the new reference to "result".
+ * @err: on a refusal, the server's message (or a transport error), copied.
+ * Return: 0 on {"ok": true}; -errno mapped from the response's "errno" on
+ * {"ok": false}; -EPROTO for a malformed response; other -errno for I/O.
+ */
+int ovl_ctl_call(struct ovl_ctl *c, json_t *req, json_t **result, char *err, size_t errlen);
+
+/**
+ * ovl_ctl_recv() - read the next line (monitor events) as JSON.
+ * @timeout_ms: -1 waits forever.
+ * Return: 0 and *out set, -ETIMEDOUT, -ECONNRESET at end of stream, -EPROTO.
+ */
+int ovl_ctl_recv(struct ovl_ctl *c, json_t **out, int timeout_ms);
+
+/* errno <-> "ENAME" for the protocol. */
+const char *ovl_errno_name(int err);
+int ovl_errno_value(const char *name);
+
+#endif /* OVL_CTL_H */
