@@ -60,12 +60,12 @@
 
 #include <jansson.h>
 
-#define OVL_RUN_DIR	  "/run/ovl"
-#define OVL_STATE_DIR	  "/var/lib/ovl"
-#define OVL_BPFFS_DIR	  "/run/ovl/bpf"
-#define OVL_DEFAULT_INST  "default"
-#define OVL_CTL_MAX_LINE  (1 << 20)
-#define OVL_INSTANCE_MAX  32 /* [A-Za-z0-9_.-], not starting with '.' */
+#define OVL_RUN_DIR	 "/run/ovl"
+#define OVL_STATE_DIR	 "/var/lib/ovl"
+#define OVL_BPFFS_DIR	 "/run/ovl/bpf"
+#define OVL_DEFAULT_INST "default"
+#define OVL_CTL_MAX_LINE (1 << 20)
+#define OVL_INSTANCE_MAX 32 /* [A-Za-z0-9_.-], not starting with '.' */
 
 /**
  * ovl_instance_valid() - is name usable as an instance name (and thus as a

@@ -13,11 +13,13 @@ static const struct {
 	const char *name;
 	const char *desc;
 } stats[OVL_STAT_DROP_FIRST] = {
-	[OVL_STAT_RX_PASS] = { "rx_pass", "underlay frames that are not ours, passed to the stack" },
+	[OVL_STAT_RX_PASS] = { "rx_pass",
+			       "underlay frames that are not ours, passed to the stack" },
 	[OVL_STAT_RX_DECAP] = { "rx_decap", "VXLAN frames decapsulated to a local endpoint" },
 	[OVL_STAT_RX_DECAP_BCAST] = { "rx_decap_bcast",
 				      "flooded ARP/NS delivered to the owner of the address" },
-	[OVL_STAT_RX_UNKNOWN_VNI] = { "rx_unknown_vni", "VXLAN for a VNI not configured here (passed)" },
+	[OVL_STAT_RX_UNKNOWN_VNI] = { "rx_unknown_vni",
+				      "VXLAN for a VNI not configured here (passed)" },
 	[OVL_STAT_RX_FRAGMENT] = { "rx_fragment", "fragmented outer IPv4 (passed to the stack)" },
 	[OVL_STAT_TX_ENCAP4] = { "tx_encap4", "frames encapsulated toward an IPv4 VTEP" },
 	[OVL_STAT_TX_ENCAP6] = { "tx_encap6", "frames encapsulated toward an IPv6 VTEP" },
