@@ -55,7 +55,7 @@ struct ovl_ctl *ovl_ctl_connect(const char *socket_path)
 		errno = ENAMETOOLONG;
 		return NULL;
 	}
-	strcpy(sa.sun_path, socket_path);
+	memcpy(sa.sun_path, socket_path, strlen(socket_path) + 1);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return NULL;
