@@ -40,4 +40,4 @@ $(OUTPUT)/tests/%.o: $(OUTPUT)/tests/%.c
 $(OUTPUT)/tests/%.o: tests/%.c $(BPF_SKEL)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(OVL_CFLAGS) -Itests/lib -Wno-missing-prototypes -DOVL_BUILD_DIR='"$(OUTPUT)"' -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(OVL_CFLAGS) -Itests/lib -Wno-missing-prototypes -DOVL_BUILD_DIR='"$(OUTPUT)"' -DOVL_TOP_DIR='"$(CURDIR)"' -c $< -o $@
