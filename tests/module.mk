@@ -33,6 +33,17 @@ endef
 
 $(foreach t,$(TEST_TIERS),$(eval $(call test_tier,$(t))))
 
+# test_abi_btf reads the enums of ovl_abi.h from this object's BTF (see the
+# source for why they are not in ovl.bpf.o's). It lives in a subfolder so
+# that the tier's wildcard does not take it for a test source.
+ABI_PROBE := $(OUTPUT)/tests/abi_probe.bpf.o
+
+$(ABI_PROBE): tests/unit/btf/abi_probe.bpf.c | $(OUTPUT)/tests
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUTPUT)/tests/test_unit: | $(ABI_PROBE)
+
 $(OUTPUT)/tests/%.o: $(OUTPUT)/tests/%.c
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(OVL_CFLAGS) -Wno-missing-prototypes -c $< -o $@
