@@ -33,6 +33,17 @@ endef
 
 $(foreach t,$(TEST_TIERS),$(eval $(call test_tier,$(t))))
 
+# test_abi_btf reads the enums of ovl_abi.h from this object's BTF (see the
+# source for why they are not in ovl.bpf.o's). It lives in a subfolder so
+# that the tier's wildcard does not take it for a test source.
+ABI_PROBE := $(OUTPUT)/tests/abi_probe.bpf.o
+
+$(ABI_PROBE): tests/unit/btf/abi_probe.bpf.c | $(OUTPUT)/tests
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUTPUT)/tests/test_unit: | $(ABI_PROBE)
+
 $(OUTPUT)/tests/%.o: $(OUTPUT)/tests/%.c
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(OVL_CFLAGS) -Wno-missing-prototypes -c $< -o $@
@@ -40,4 +51,4 @@ $(OUTPUT)/tests/%.o: $(OUTPUT)/tests/%.c
 $(OUTPUT)/tests/%.o: tests/%.c $(BPF_SKEL)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(OVL_CFLAGS) -Itests/lib -Wno-missing-prototypes -DOVL_BUILD_DIR='"$(OUTPUT)"' -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(OVL_CFLAGS) -Itests/lib -Wno-missing-prototypes -DOVL_BUILD_DIR='"$(OUTPUT)"' -DOVL_TOP_DIR='"$(CURDIR)"' -c $< -o $@

@@ -56,7 +56,7 @@ run_c_tier() {
 		__rc=*) rc=${line#__rc=} ;;
 		*) echo "$line" ;;
 		esac
-	done < <("$bin" $verbose ${filter:+-t "$filter"} 2>&1; echo "__rc=$?")
+	done < <(OVL_BUILD=$out OVL_TOP=$top "$bin" $verbose ${filter:+-t "$filter"} 2>&1; echo "__rc=$?")
 	if [ "$saw_summary" = 0 ] || { [ "$rc" != 0 ] && [ "$rc" != 1 ] && [ "$rc" != 4 ]; }; then
 		echo "FAIL $tier (test binary died, status $rc)"
 		count_line "FAIL $tier"

@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * test_addr.c - MAC, IP, VNI and port parsing and canonical printing
+ * (lib/addr.c), good and bad inputs.
+ */
+#include <errno.h>
+#include "ovl_abi.h"
+#include "addr.h"
+#include "test.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+void test_addr_mac_parse(void)
+{
+	static const struct {
+		const char *in, *canon; /* canon NULL: must be rejected */
+	} cases[] = {
+		{ "de:ad:be:ef:00:01", "de:ad:be:ef:00:01" },
+		{ "DE:AD:BE:EF:00:01", "de:ad:be:ef:00:01" },
+		{ "De:aD:bE:Ef:0:1", "de:ad:be:ef:00:01" },
+		{ "0:1:2:3:4:5", "00:01:02:03:04:05" },
+		{ "ff:ff:ff:ff:ff:ff", "ff:ff:ff:ff:ff:ff" },
+		{ "00:00:00:00:00:00", "00:00:00:00:00:00" },
+		{ "", NULL },
+		{ "de:ad:be:ef:00", NULL },
+		{ "de:ad:be:ef:00:01:02", NULL },
+		{ "de:ad:be:ef:00:01:", NULL },
+		{ ":de:ad:be:ef:00:01", NULL },
+		{ "de::ad:be:ef:00:01", NULL },
+		{ "de:ad:be:ef:00:001", NULL },
+		{ "dea:d:be:ef:00:01", NULL },
+		{ "de-ad-be-ef-00-01", NULL },
+		{ "dead.beef.0001", NULL },
+		{ "deadbeef0001", NULL },
+		{ "de:ad:be:ef:00:0g", NULL },
+		{ " de:ad:be:ef:00:01", NULL },
+		{ "de:ad:be:ef:00:01 ", NULL },
+		{ "+e:ad:be:ef:00:01", NULL },
+	};
+	char buf[OVL_MAC_STRLEN];
+	__u8 mac[6];
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		int err = ovl_mac_parse(cases[i].in, mac);
+
+		if (!cases[i].canon) {
+			ASSERT_EQ(err, -EINVAL, cases[i].in);
+			continue;
+		}
+		if (ASSERT_OK(err, cases[i].in))
+			ASSERT_STREQ(ovl_mac_format(mac, buf), cases[i].canon, cases[i].in);
+	}
+	ASSERT_EQ(ovl_mac_parse(NULL, mac), -EINVAL, "NULL");
+}
+
+void test_addr_mac_kinds(void)
+{
+	__u8 mac[6];
+
+	if (ASSERT_OK(ovl_mac_parse("00:00:00:00:00:00", mac), "zero")) {
+		ASSERT_TRUE(ovl_mac_is_zero(mac), "zero is zero");
+		ASSERT_FALSE(ovl_mac_is_multicast(mac), "zero is not multicast");
+	}
+	if (ASSERT_OK(ovl_mac_parse("01:00:5e:00:00:fb", mac), "mcast")) {
+		ASSERT_FALSE(ovl_mac_is_zero(mac), "mcast is not zero");
+		ASSERT_TRUE(ovl_mac_is_multicast(mac), "01:00:5e is multicast");
+	}
+	if (ASSERT_OK(ovl_mac_parse("ff:ff:ff:ff:ff:ff", mac), "bcast"))
+		ASSERT_TRUE(ovl_mac_is_multicast(mac), "broadcast is multicast");
+	if (ASSERT_OK(ovl_mac_parse("02:00:00:00:00:00", mac), "local")) {
+		ASSERT_FALSE(ovl_mac_is_zero(mac), "local is not zero");
+		ASSERT_FALSE(ovl_mac_is_multicast(mac), "local is unicast");
+	}
+}
+
+void test_addr_ip_parse(void)
+{
+	static const struct {
+		const char *in, *canon; /* canon NULL: must be rejected */
+		__u8 family;
+	} cases[] = {
+		{ "10.1.0.1", "10.1.0.1", OVL_AF_INET4 },
+		{ "0.0.0.0", "0.0.0.0", OVL_AF_INET4 },
+		{ "255.255.255.255", "255.255.255.255", OVL_AF_INET4 },
+		{ "fe80::3", "fe80::3", OVL_AF_INET6 },
+		{ "FE80::3", "fe80::3", OVL_AF_INET6 },
+		{ "2001:0db8:0000:0000:0000:0000:0000:0001", "2001:db8::1", OVL_AF_INET6 },
+		{ "2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1", OVL_AF_INET6 }, /* RFC 5952 4.2.3 */
+		{ "2001:db8::0:1", "2001:db8::1", OVL_AF_INET6 },
+		{ "::", "::", OVL_AF_INET6 },
+		{ "::1", "::1", OVL_AF_INET6 },
+		{ "::ffff:10.1.0.1", "::ffff:10.1.0.1", OVL_AF_INET6 },
+		{ "", NULL, 0 },
+		{ "10.1.0", NULL, 0 },
+		{ "10.1.0.1.2", NULL, 0 },
+		{ "10.1.0.256", NULL, 0 },
+		{ "10.1.0.-1", NULL, 0 },
+		{ "010.1.0.1", NULL, 0 }, /* octal-looking octets are ambiguous */
+		{ "10.1.0.1/24", NULL, 0 },
+		{ " 10.1.0.1", NULL, 0 },
+		{ "10.1.0.1 ", NULL, 0 },
+		{ "0x0a.1.0.1", NULL, 0 },
+		{ "fe80::1%eth0", NULL, 0 },
+		{ "fe80::1/64", NULL, 0 },
+		{ "fe80:::1", NULL, 0 },
+		{ "1::2::3", NULL, 0 },
+		{ "2001:db8:0:0:0:0:0:0:1", NULL, 0 },
+		{ "[fe80::1]", NULL, 0 },
+		{ "localhost", NULL, 0 },
+	};
+	char buf[OVL_IP_STRLEN];
+	struct ovl_ip ip;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		int err;
+
+		memset(&ip, 0xa5, sizeof(ip));
+		err = ovl_ip_parse(cases[i].in, &ip);
+		if (!cases[i].canon) {
+			static const struct ovl_ip zero;
+
+			ASSERT_EQ(err, -EINVAL, cases[i].in);
+			ASSERT_MEMEQ(&ip, sizeof(ip), &zero, sizeof(zero), "cleared on error");
+			continue;
+		}
+		if (!ASSERT_OK(err, cases[i].in))
+			continue;
+		ASSERT_EQ(ip.family, cases[i].family, cases[i].in);
+		ASSERT_STREQ(ovl_ip_format(&ip, buf), cases[i].canon, cases[i].in);
+		if (ip.family == OVL_AF_INET4) {
+			static const __u8 zero[12];
+
+			ASSERT_MEMEQ(ip.addr + 4, 12, zero, 12, "IPv4: bytes 4..15 zero");
+		}
+	}
+	ASSERT_EQ(ovl_ip_parse(NULL, &ip), -EINVAL, "NULL");
+}
+
+void test_addr_ip_format_raw(void)
+{
+	static const __u8 a4[16] = { 192, 0, 2, 1 };
+	static const __u8 a6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	char buf[OVL_IP_STRLEN];
+
+	ASSERT_STREQ(ovl_ip_format_raw(OVL_AF_INET4, a4, buf), "192.0.2.1", "v4");
+	ASSERT_STREQ(ovl_ip_format_raw(OVL_AF_INET6, a6, buf), "2001:db8::1", "v6");
+	ASSERT_STREQ(ovl_ip_format_raw(0, a6, buf), "-", "no family");
+	ASSERT_STREQ(ovl_ip_format_raw(5, a6, buf), "-", "bad family");
+}
+
+void test_addr_ip_compare(void)
+{
+	struct ovl_ip a, b;
+
+	if (!ASSERT_OK(ovl_ip_parse("2001:db8::1", &a), "a") ||
+	    !ASSERT_OK(ovl_ip_parse("2001:DB8:0::1", &b), "b"))
+		return;
+	ASSERT_TRUE(ovl_ip_eq(&a, &b), "two spellings, one address");
+	ASSERT_FALSE(ovl_ip_is_zero(&a), "not zero");
+	if (ASSERT_OK(ovl_ip_parse("0.0.0.1", &b), "0.0.0.1")) {
+		ASSERT_FALSE(ovl_ip_eq(&a, &b), "v6 != v4");
+		ASSERT_FALSE(ovl_ip_is_zero(&b), "0.0.0.1 is not zero");
+	}
+	/* the same 16 bytes in two families are different addresses */
+	if (ASSERT_OK(ovl_ip_parse("::", &a), "::") &&
+	    ASSERT_OK(ovl_ip_parse("0.0.0.0", &b), "0")) {
+		ASSERT_TRUE(ovl_ip_is_zero(&a), ":: is zero");
+		ASSERT_TRUE(ovl_ip_is_zero(&b), "0.0.0.0 is zero");
+		ASSERT_FALSE(ovl_ip_eq(&a, &b), ":: != 0.0.0.0");
+	}
+}
+
+void test_addr_numbers(void)
+{
+	static const struct {
+		const char *in;
+		int vni_err;
+		unsigned int vni;
+		int port_err;
+		unsigned int port;
+	} cases[] = {
+		{ "0", 0, 0, -ERANGE, 0 },
+		{ "1", 0, 1, 0, 1 },
+		{ "23", 0, 23, 0, 23 },
+		{ "4789", 0, 4789, 0, 4789 },
+		{ "65535", 0, 65535, 0, 65535 },
+		{ "65536", 0, 65536, -ERANGE, 0 },
+		{ "16777215", 0, 16777215, -ERANGE, 0 },
+		{ "16777216", -ERANGE, 0, -ERANGE, 0 },
+		{ "007", 0, 7, 0, 7 }, /* decimal, leading zeros allowed */
+		{ "99999999999999999999999", -ERANGE, 0, -ERANGE, 0 },
+		{ "", -EINVAL, 0, -EINVAL, 0 },
+		{ "-1", -EINVAL, 0, -EINVAL, 0 },
+		{ "+1", -EINVAL, 0, -EINVAL, 0 },
+		{ " 1", -EINVAL, 0, -EINVAL, 0 },
+		{ "1 ", -EINVAL, 0, -EINVAL, 0 },
+		{ "0x10", -EINVAL, 0, -EINVAL, 0 },
+		{ "1e3", -EINVAL, 0, -EINVAL, 0 },
+		{ "12a", -EINVAL, 0, -EINVAL, 0 },
+		{ "4789.0", -EINVAL, 0, -EINVAL, 0 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		__u32 vni = 0xdeadbeef;
+		__u16 port = 0xbeef;
+
+		ASSERT_EQ(ovl_vni_parse(cases[i].in, &vni), cases[i].vni_err, cases[i].in);
+		ASSERT_EQ(vni, cases[i].vni_err ? 0xdeadbeef : cases[i].vni,
+			  "vni untouched on error");
+		ASSERT_EQ(ovl_port_parse(cases[i].in, &port), cases[i].port_err, cases[i].in);
+		ASSERT_EQ(port, cases[i].port_err ? 0xbeef : cases[i].port,
+			  "port untouched on error");
+	}
+}
+
+void test_addr_u64(void)
+{
+	unsigned long long v = 0;
+
+	ASSERT_OK(ovl_u64_parse("18446744073709551615", 0, ~0ull, &v), "max");
+	ASSERT_EQ(v, ~0ull, "max value");
+	ASSERT_EQ(ovl_u64_parse("18446744073709551616", 0, ~0ull, &v), -ERANGE, "max + 1");
+	ASSERT_EQ(ovl_u64_parse("9", 10, 20, &v), -ERANGE, "below min");
+	ASSERT_EQ(ovl_u64_parse("21", 10, 20, &v), -ERANGE, "above max");
+	ASSERT_OK(ovl_u64_parse("10", 10, 20, &v), "min");
+	ASSERT_EQ(ovl_u64_parse(NULL, 0, 1, &v), -EINVAL, "NULL");
+}
