@@ -78,6 +78,7 @@ SHELL := /bin/bash
 FORMAT_FILES = $(shell git ls-files -co --exclude-standard -- \
 		'*.c' '*.h' ':!:vmlinux-btf/*' 2>/dev/null)
 TIDY_FILES   = $(filter lib/% loader/% ctl/% cni/%,$(filter %.c,$(FORMAT_FILES)))
+TIDY_CFLAGS  = $(OVL_CFLAGS) -Iloader
 SH_FILES     = $(shell git ls-files -co --exclude-standard -- '*.sh' .ci/run 2>/dev/null)
 
 .PHONY: lint format format-check tidy cppcheck shellcheck
@@ -93,14 +94,13 @@ format-check:
 
 tidy: $(BPF_SKEL)
 	$(call msg,TIDY,$(words $(TIDY_FILES)) files)
-	$(Q)clang-tidy --quiet $(TIDY_FILES) -- $(OVL_CFLAGS) 2>&1 | \
-		{ grep -v 'warnings\? generated\.$$' || true; }; exit $${PIPESTATUS[0]}
+	$(Q)scripts/tidy.sh $(OUTPUT) $(TIDY_FILES) -- $(TIDY_CFLAGS)
 
 cppcheck:
 	$(call msg,CPPCHECK,lib loader ctl cni)
 	$(Q)cppcheck --quiet --error-exitcode=1 --std=c11 --inline-suppr \
 		--enable=warning,portability,performance \
-		--suppress=missingIncludeSystem -Ibpf -Ilib \
+		--suppress=missingIncludeSystem --suppress=unknownMacro -Ibpf -Ilib -Iloader \
 		$(TIDY_FILES)
 
 shellcheck:

@@ -78,7 +78,9 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 
 	switch (level) {
 	case LIBBPF_WARN:
-		l = OVL_LOG_INFO;
+		/* The kernel's extended ack accompanies a failure the caller
+		 * reports with its own context (or expects, like EEXIST). */
+		l = strstr(fmt, "Kernel error message") ? OVL_LOG_DEBUG : OVL_LOG_INFO;
 		break;
 	case LIBBPF_INFO:
 		l = OVL_LOG_DEBUG;

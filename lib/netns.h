@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * netns.h - network namespaces by name or path, and running code inside
+ * one with a guaranteed return. Callers must be single-threaded (setns()
+ * changes the calling thread only).
+ */
+#ifndef OVL_NETNS_H
+#define OVL_NETNS_H
+
+#define OVL_NETNS_RUN_DIR "/var/run/netns" /* where `ip netns add` puts names */
+
+/**
+ * ovl_netns_open() - open a network namespace: an absolute path (as CNI
+ * gives, /proc/PID/ns/net or /var/run/netns/NAME) or a name made by
+ * `ip netns add`.
+ * Return: a file descriptor or -errno.
+ */
+int ovl_netns_open(const char *name_or_path);
+
+/**
+ * ovl_netns_run() - call fn(arg) inside the namespace ns_fd and come back.
+ * Return: fn's return value, or -errno if entering or leaving failed
+ * (leaving failing is fatal: the process aborts rather than go on in the
+ * wrong namespace).
+ */
+int ovl_netns_run(int ns_fd, int (*fn)(void *arg), void *arg);
+
+#endif /* OVL_NETNS_H */

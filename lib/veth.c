@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * veth.c - see veth.h. libnl's -NLE_* codes are turned into -errno here;
+ * their text is logged with nl_geterror().
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <netlink/netlink.h>
+#include <netlink/route/link.h>
+#include <netlink/route/link/veth.h>
+#include "log.h"
+#include "netns.h"
+#include "veth.h"
+
+static int nl_to_errno(int nlerr)
+{
+	switch (-nlerr) {
+	case NLE_EXIST:
+		return -EEXIST;
+	case NLE_OBJ_NOTFOUND:
+	case NLE_NODEV:
+		return -ENODEV;
+	case NLE_PERM:
+		return -EPERM;
+	case NLE_NOMEM:
+		return -ENOMEM;
+	case NLE_INVAL:
+	case NLE_RANGE:
+		return -EINVAL;
+	case NLE_BUSY:
+		return -EBUSY;
+	default:
+		return -EIO;
+	}
+}
+
+static struct nl_sock *route_sock(void)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	int err;
+
+	if (!sk)
+		return NULL;
+	err = nl_connect(sk, NETLINK_ROUTE);
+	if (err) {
+		pr_err("netlink connect: %s", nl_geterror(err));
+		nl_socket_free(sk);
+		return NULL;
+	}
+	return sk;
+}
+
+static int ethtool_gro(const char *name, bool on)
+{
+	struct ethtool_value ev = { .cmd = ETHTOOL_SGRO, .data = on };
+	struct ifreq ifr;
+	int fd, err = 0;
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	ifr.ifr_data = (void *)&ev;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, SIOCETHTOOL, &ifr))
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+int ovl_link_set_gro(const char *name, bool on)
+{
+	int err = ethtool_gro(name, on);
+
+	if (err)
+		pr_err("set GRO %s on %s: %s", on ? "on" : "off", name, strerror(-err));
+	return err;
+}
+
+int ovl_link_ifindex(const char *name)
+{
+	unsigned int i = if_nametoindex(name);
+
+	return i ? (int)i : -ENODEV;
+}
+
+int ovl_link_mtu(const char *name)
+{
+	struct ifreq ifr;
+	int fd, ret;
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	ret = ioctl(fd, SIOCGIFMTU, &ifr) ? -errno : ifr.ifr_mtu;
+	close(fd);
+	return ret;
+}
+
+int ovl_link_delete(const char *name)
+{
+	struct rtnl_link *link;
+	struct nl_sock *sk;
+	int err;
+
+	sk = route_sock();
+	if (!sk)
+		return -EIO;
+	link = rtnl_link_alloc();
+	if (!link) {
+		nl_socket_free(sk);
+		return -ENOMEM;
+	}
+	rtnl_link_set_name(link, name);
+	err = rtnl_link_delete(sk, link);
+	rtnl_link_put(link);
+	nl_socket_free(sk);
+	if (err) {
+		err = nl_to_errno(err);
+		return err == -EINVAL ? -ENODEV : err;
+	}
+	return 0;
+}
+
+static int link_up(struct nl_sock *sk, const char *name)
+{
+	struct rtnl_link *link = NULL, *change;
+	int err;
+
+	err = rtnl_link_get_kernel(sk, 0, name, &link);
+	if (err) {
+		pr_err("find %s: %s", name, nl_geterror(err));
+		return nl_to_errno(err);
+	}
+	change = rtnl_link_alloc();
+	if (!change) {
+		rtnl_link_put(link);
+		return -ENOMEM;
+	}
+	rtnl_link_set_flags(change, IFF_UP);
+	err = rtnl_link_change(sk, link, change, 0);
+	rtnl_link_put(change);
+	rtnl_link_put(link);
+	if (err) {
+		pr_err("set %s up: %s", name, nl_geterror(err));
+		return nl_to_errno(err);
+	}
+	return 0;
+}
+
+/* Bring `name` up and set GRO, inside the endpoint's netns. */
+struct up_req {
+	const char *name;
+};
+
+static int link_up_gro(void *arg)
+{
+	const struct up_req *r = arg;
+	struct nl_sock *sk = route_sock();
+	int err;
+
+	if (!sk)
+		return -EIO;
+	err = link_up(sk, r->name);
+	nl_socket_free(sk);
+	if (err)
+		return err;
+	err = ethtool_gro(r->name, true);
+	if (err)
+		pr_err("set GRO on %s: %s", r->name, strerror(-err));
+	return err;
+}
+
+int ovl_veth_create(const struct ovl_veth_req *req, int *host_ifindex)
+{
+	struct rtnl_link *link, *peer;
+	struct nl_addr *addr = NULL;
+	struct up_req up = { .name = req->name };
+	struct nl_sock *sk;
+	int err, idx;
+
+	sk = route_sock();
+	if (!sk)
+		return -EIO;
+	link = rtnl_link_veth_alloc();
+	if (!link) {
+		err = -ENOMEM;
+		goto out_sock;
+	}
+	peer = rtnl_link_veth_get_peer(link);
+	rtnl_link_set_name(link, req->name);
+	if (req->mac) {
+		addr = nl_addr_build(AF_LLC, req->mac, 6);
+		if (!addr) {
+			err = -ENOMEM;
+			goto out_link;
+		}
+		rtnl_link_set_addr(link, addr);
+	}
+	if (req->mtu) {
+		rtnl_link_set_mtu(link, req->mtu);
+		rtnl_link_set_mtu(peer, req->mtu);
+	}
+	/* The endpoint's end is created directly in its namespace: it never
+	 * appears in ours, so a failure cannot leave it behind here. */
+	if (req->netns_fd >= 0)
+		rtnl_link_set_ns_fd(link, req->netns_fd);
+	rtnl_link_set_name(peer, req->host_name);
+
+	err = rtnl_link_add(sk, link, NLM_F_CREATE | NLM_F_EXCL);
+	if (err) {
+		pr_err("create veth %s/%s: %s", req->name, req->host_name, nl_geterror(err));
+		err = nl_to_errno(err);
+		goto out_peer;
+	}
+	idx = ovl_link_ifindex(req->host_name);
+	if (idx < 0) {
+		err = idx;
+		goto out_del;
+	}
+	/* Up only once both ends exist (veth_open() wants its peer). */
+	err = link_up(sk, req->host_name);
+	if (err)
+		goto out_del;
+	if (req->netns_fd >= 0)
+		err = ovl_netns_run(req->netns_fd, link_up_gro, &up);
+	else
+		err = link_up_gro(&up);
+	if (err)
+		goto out_del;
+	*host_ifindex = idx;
+	err = 0;
+	goto out_peer;
+
+out_del:
+	ovl_link_delete(req->host_name);
+out_peer:
+	rtnl_link_put(peer);
+out_link:
+	nl_addr_put(addr);
+	rtnl_link_put(link);
+out_sock:
+	nl_socket_free(sk);
+	return err;
+}

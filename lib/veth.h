@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * veth.h - the veth pairs that connect an endpoint to its overlay, made
+ * with libnl (ovld for VNICs, the CNI plugin for containers).
+ */
+#ifndef OVL_VETH_H
+#define OVL_VETH_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+
+struct ovl_veth_req {
+	const char *name;      /* the endpoint's interface (VNIC name, CNI_IFNAME) */
+	const __u8 *mac;       /* its MAC, or NULL for a random one */
+	unsigned int mtu;      /* 0: kernel default */
+	const char *host_name; /* the host-side end, in the caller's netns */
+	int netns_fd;	       /* where `name` goes; -1: the caller's netns */
+};
+
+/**
+ * ovl_veth_create() - create the pair, `name` directly in netns_fd, both
+ * ends up, GRO on `name` (XDP_REDIRECT into a veth needs NAPI on the
+ * receiving end) and the host end silent (no IPv6 link-local).
+ * @host_ifindex: set to the host end's ifindex.
+ * Return: 0 or -errno; nothing is left behind on failure.
+ */
+int ovl_veth_create(const struct ovl_veth_req *req, int *host_ifindex);
+
+/* Delete a link (and its veth peer) by name in the caller's netns; -ENODEV
+ * when it does not exist. */
+int ovl_link_delete(const char *name);
+
+/* ifindex of name in the caller's netns, or -ENODEV. */
+int ovl_link_ifindex(const char *name);
+
+/* MTU of name in the caller's netns, or -errno. */
+int ovl_link_mtu(const char *name);
+
+/* Set GRO on or off on name in the caller's netns. */
+int ovl_link_set_gro(const char *name, bool on);
+
+#endif /* OVL_VETH_H */
