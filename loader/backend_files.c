@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * backend_files.c - the seed's files backend: a hosts.json per network
+ * (lib/files.c parses and indexes it). A reload parses the new file into a
+ * new table and swaps it in only when the whole file is valid, so a broken
+ * edit never takes entries away from a running network.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "ovl_abi.h"
+#include "files.h"
+#include "backend.h"
+
+struct files {
+	char path[4096];
+	struct ovl_files_table *t;
+};
+
+static const char *const files_props[] = { "files/config", NULL };
+
+static int files_open(json_t *props, void **priv, char *err, size_t errlen)
+{
+	const char *path = json_string_value(json_object_get(props, "files/config"));
+	struct files *f;
+
+	if (!path || !*path) {
+		snprintf(err, errlen, "the files backend needs files/config=PATH");
+		return -EINVAL;
+	}
+	if (path[0] != '/') {
+		snprintf(err, errlen, "files/config: \"%s\" is not an absolute path", path);
+		return -EINVAL;
+	}
+	if (strlen(path) >= sizeof(f->path)) {
+		snprintf(err, errlen, "files/config: path too long");
+		return -ENAMETOOLONG;
+	}
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	memcpy(f->path, path, strlen(path) + 1);
+	f->t = ovl_files_load(f->path, err, errlen);
+	if (!f->t) {
+		int e = errno ? -errno : -EINVAL;
+
+		free(f);
+		return e;
+	}
+	*priv = f;
+	return 0;
+}
+
+static int files_reload(void *priv, char *err, size_t errlen)
+{
+	struct files *f = priv;
+	struct ovl_files_table *t = ovl_files_load(f->path, err, errlen);
+
+	if (!t)
+		return errno ? -errno : -EINVAL;
+	ovl_files_free(f->t);
+	f->t = t;
+	return 0;
+}
+
+static int files_lookup_l2(void *priv, const __u8 mac[6], struct ovl_ip *ip, __u16 *port)
+{
+	const struct ovl_files_entry *e = ovl_files_find_mac(((struct files *)priv)->t, mac);
+
+	if (!e)
+		return -ENOENT;
+	*ip = e->ip;
+	*port = e->port;
+	return 0;
+}
+
+static int files_lookup_l3(void *priv, const struct ovl_ip *ip, __u8 mac[6])
+{
+	const struct ovl_files_entry *e = ovl_files_find_ip(((struct files *)priv)->t, ip);
+
+	if (!e)
+		return -ENOENT;
+	memcpy(mac, e->mac, 6);
+	return 0;
+}
+
+static int files_lookup_dhcp(void *priv, const __u8 mac[6], __u8 server[6])
+{
+	const struct ovl_files_entry *e = ovl_files_find_mac(((struct files *)priv)->t, mac);
+
+	if (!e || !e->has_dhcp_proxy)
+		return -ENOENT;
+	memcpy(server, e->dhcp_proxy, 6);
+	return 0;
+}
+
+static int files_lookup_addrs(void *priv, const __u8 mac[6], struct ovl_ip *addrs, int max)
+{
+	const struct ovl_files_entry *e = ovl_files_find_mac(((struct files *)priv)->t, mac);
+	int n = 0;
+
+	if (!e)
+		return 0;
+	if (e->has_arp && n < max)
+		addrs[n++] = e->arp;
+	if (e->has_ndp && n < max)
+		addrs[n++] = e->ndp;
+	return n;
+}
+
+static int files_foreach_peer(void *priv, int (*cb)(const struct ovl_ip *ip, void *arg), void *arg)
+{
+	const struct ovl_files_table *t = ((struct files *)priv)->t;
+	size_t n = ovl_files_count(t);
+
+	for (size_t i = 0; i < n; i++) {
+		int err = cb(&ovl_files_entry(t, i)->ip, arg);
+
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static const char *files_watch_path(void *priv)
+{
+	return ((struct files *)priv)->path;
+}
+
+static size_t files_entries(void *priv)
+{
+	return ovl_files_count(((struct files *)priv)->t);
+}
+
+static void files_close(void *priv)
+{
+	struct files *f = priv;
+
+	if (!f)
+		return;
+	ovl_files_free(f->t);
+	free(f);
+}
+
+const struct ovl_backend_ops ovl_backend_files = {
+	.name = "files",
+	.props = files_props,
+	.open = files_open,
+	.lookup_l2 = files_lookup_l2,
+	.lookup_l3 = files_lookup_l3,
+	.lookup_dhcp = files_lookup_dhcp,
+	.lookup_addrs = files_lookup_addrs,
+	.foreach_peer = files_foreach_peer,
+	.reload = files_reload,
+	.watch_path = files_watch_path,
+	.entries = files_entries,
+	.close = files_close,
+};

@@ -1,0 +1,905 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * ctl_server.c - ovld's side of the control protocol (lib/ctl.h): the
+ * socket, the clients, and one handler per command.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <linux/if_link.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "ovl.skel.h"
+#include "ovld.h"
+#include "ctl.h"
+#include "names.h"
+#include "veth.h"
+#include "log.h"
+
+#define CLIENT_OUT_MAX (4u << 20) /* a monitor that falls this far behind loses events */
+
+struct client {
+	struct client *next;
+	int fd;
+	bool monitor;
+	char *in;
+	size_t in_len, in_cap;
+	char *out;
+	size_t out_len, out_cap;
+	unsigned long long lost;
+};
+
+static struct client *clients;
+
+int ctl_listen(struct ovld *d)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = EV_CTL };
+	int fd, err;
+
+	if (mkdir(d->o.run_dir, 0755) && errno != EEXIST) {
+		err = -errno;
+		pr_err("create %s: %s", d->o.run_dir, strerror(-err));
+		return err;
+	}
+	snprintf(d->sock_path, sizeof(d->sock_path), "%s/%s.sock", d->o.run_dir, d->o.instance);
+	if (strlen(d->sock_path) >= sizeof(sa.sun_path)) {
+		pr_err("socket path %s too long", d->sock_path);
+		return -ENAMETOOLONG;
+	}
+	memcpy(sa.sun_path, d->sock_path, strlen(d->sock_path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	unlink(d->sock_path); /* the instance lock (main.c) makes this safe */
+	/* Created 0600 from the start: no window where others could connect. */
+	{
+		mode_t old = umask(0177);
+
+		err = bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ? -errno : 0;
+		umask(old);
+	}
+	if (!err && listen(fd, 64))
+		err = -errno;
+	if (!err && epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev))
+		err = -errno;
+	if (err) {
+		pr_err("control socket %s: %s", d->sock_path, strerror(-err));
+		close(fd);
+		return err;
+	}
+	d->ctl_fd = fd;
+	return 0;
+}
+
+static void client_free(struct ovld *d, struct client *c)
+{
+	struct client **pp;
+
+	for (pp = &clients; *pp && *pp != c; pp = &(*pp)->next)
+		;
+	if (*pp)
+		*pp = c->next;
+	if (c->monitor && --d->monitors == 0)
+		dp_write_config(d); /* no listener: stop drop events */
+	epoll_ctl(d->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+	close(c->fd);
+	free(c->in);
+	free(c->out);
+	free(c);
+}
+
+void ctl_accept(struct ovld *d)
+{
+	for (;;) {
+		struct epoll_event ev = { .events = EPOLLIN };
+		struct ucred cred;
+		socklen_t len = sizeof(cred);
+		struct client *c;
+		int fd = accept4(d->ctl_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+		if (fd < 0)
+			return;
+		/* Only root: the socket mode says so, and so do we. */
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) || cred.uid != 0) {
+			static const char msg[] =
+				"{\"ok\":false,\"error\":\"ovld accepts root only\","
+				"\"errno\":\"EPERM\"}\n";
+
+			if (send(fd, msg, sizeof(msg) - 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+				pr_debug("refuse client: %s", strerror(errno));
+			close(fd);
+			continue;
+		}
+		c = calloc(1, sizeof(*c));
+		if (!c) {
+			close(fd);
+			continue;
+		}
+		c->fd = fd;
+		ev.data.ptr = c;
+		if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev)) {
+			close(fd);
+			free(c);
+			continue;
+		}
+		c->next = clients;
+		clients = c;
+	}
+}
+
+static void client_flush(struct ovld *d, struct client *c)
+{
+	struct epoll_event ev = { .data.ptr = c };
+
+	while (c->out_len) {
+		ssize_t w = send(c->fd, c->out, c->out_len, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (w < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				break;
+			c->out_len = 0;
+			return;
+		}
+		memmove(c->out, c->out + w, c->out_len - (size_t)w);
+		c->out_len -= (size_t)w;
+	}
+	ev.events = EPOLLIN | (c->out_len ? EPOLLOUT : 0);
+	epoll_ctl(d->epfd, EPOLL_CTL_MOD, c->fd, &ev);
+}
+
+static int client_queue(struct ovld *d, struct client *c, json_t *msg)
+{
+	char *txt = json_dumps(msg, JSON_COMPACT);
+	size_t n;
+
+	if (!txt)
+		return -ENOMEM;
+	n = strlen(txt);
+	if (c->out_len + n + 1 > CLIENT_OUT_MAX) {
+		free(txt);
+		c->lost++;
+		return -ENOBUFS;
+	}
+	if (c->out_cap < c->out_len + n + 1) {
+		size_t cap = c->out_cap ? c->out_cap : 4096;
+		char *o;
+
+		while (cap < c->out_len + n + 1)
+			cap *= 2;
+		o = realloc(c->out, cap);
+		if (!o) {
+			free(txt);
+			return -ENOMEM;
+		}
+		c->out = o;
+		c->out_cap = cap;
+	}
+	memcpy(c->out + c->out_len, txt, n);
+	c->out[c->out_len + n] = '\n';
+	c->out_len += n + 1;
+	free(txt);
+	client_flush(d, c);
+	return 0;
+}
+
+void ctl_broadcast_event(struct ovld *d, json_t *ev)
+{
+	for (struct client *c = clients; c; c = c->next)
+		if (c->monitor)
+			client_queue(d, c, ev);
+}
+
+void ctl_close_all(struct ovld *d)
+{
+	while (clients)
+		client_free(d, clients);
+}
+
+/* ---- argument helpers ----------------------------------------------------- */
+
+#define FAIL(code, ...)                                                                            \
+	do {                                                                                       \
+		snprintf(err, errlen, __VA_ARGS__);                                                \
+		return -(code);                                                                    \
+	} while (0)
+
+static const char *arg_str(json_t *req, const char *key)
+{
+	return json_string_value(json_object_get(req, key));
+}
+
+static int arg_overlay(struct ovld *d, json_t *req, struct ovl_overlay **ov, char *err,
+		       size_t errlen)
+{
+	const char *name = arg_str(req, "overlay");
+
+	if (!name)
+		FAIL(EINVAL, "missing \"overlay\"");
+	*ov = overlay_find(d, name);
+	if (!*ov)
+		FAIL(ENOENT, "no overlay %s", name);
+	return 0;
+}
+
+static int arg_mac(json_t *req, const char *key, __u8 mac[6], char *err, size_t errlen)
+{
+	const char *s = arg_str(req, key);
+
+	if (!s)
+		FAIL(EINVAL, "missing \"%s\"", key);
+	if (ovl_mac_parse(s, mac))
+		FAIL(EINVAL, "%s: \"%s\" is not a MAC address", key, s);
+	return 0;
+}
+
+static int arg_ip(json_t *req, const char *key, struct ovl_ip *ip, char *err, size_t errlen)
+{
+	const char *s = arg_str(req, key);
+
+	if (!s)
+		FAIL(EINVAL, "missing \"%s\"", key);
+	if (ovl_ip_parse(s, ip))
+		FAIL(EINVAL, "%s: \"%s\" is not an IPv4 or IPv6 address", key, s);
+	return 0;
+}
+
+/* ---- handlers -------------------------------------------------------------- */
+
+typedef int (*handler_fn)(struct ovld *d, struct client *c, json_t *req, json_t **res, char *err,
+			  size_t errlen);
+
+static int h_status(struct ovld *d, struct client *c, json_t *req, json_t **res, char *err,
+		    size_t errlen)
+{
+	static const char *const maps[] = { OVL_MAP_VNIS,   OVL_MAP_IFACES, OVL_MAP_ENDPOINTS,
+					    OVL_MAP_FDB,    OVL_MAP_NEIGH,  OVL_MAP_PEERS,
+					    OVL_MAP_MISS_RL };
+	char a4[OVL_IP_STRLEN] = "", a6[OVL_IP_STRLEN] = "";
+	json_t *m = json_object(), *progs = json_array(), *ovs = json_array();
+	struct bpf_program *prog;
+	__u32 xdp_id = 0;
+
+	(void)c;
+	(void)req;
+	(void)err;
+	(void)errlen;
+	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
+		__u32 n = 0, max = 0;
+
+		if (!map_count(d, maps[i], &n, &max))
+			json_object_set_new(m, maps[i],
+					    json_pack("{s:i, s:i}", "entries", (json_int_t)n, "max",
+						      (json_int_t)max));
+	}
+	bpf_xdp_query_id(d->underlay_ifindex, (int)d->xdp_flags, &xdp_id);
+	bpf_object__for_each_program(prog, d->skel->obj)
+	{
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+		bool is_xdp = !strcmp(bpf_program__name(prog), OVL_PROG_XDP);
+		int attached = 0;
+
+		bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len);
+		if (is_xdp)
+			attached = xdp_id == info.id;
+		else
+			for (struct ovl_ep *ep = d->eps; ep; ep = ep->next)
+				attached++;
+		json_array_append_new(progs,
+				      json_pack("{s:s, s:i, s:s, s:i}", "name",
+						bpf_program__name(prog), "id", (json_int_t)info.id,
+						"hook", is_xdp ? "xdp" : "tc ingress", "attached",
+						(json_int_t)attached));
+	}
+	for (struct ovl_overlay *ov = d->overlays; ov; ov = ov->next)
+		json_array_append_new(ovs, overlay_json(d, ov));
+	if (d->local4.family)
+		ovl_ip_format(&d->local4, a4);
+	if (d->local6.family)
+		ovl_ip_format(&d->local6, a6);
+	*res = json_pack(
+		"{s:s, s:i, s:s, s:i, s:{s:s, s:i, s:s?, s:s?, s:i, s:s, s:i}, s:s, s:s,"
+		" s:b, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I}}",
+		"instance", d->o.instance, "pid", (json_int_t)getpid(), "version", OVL_VERSION,
+		"abi", (json_int_t)OVL_ABI_VERSION, "underlay", "ifname", d->o.underlay, "ifindex",
+		(json_int_t)d->underlay_ifindex, "local4", a4[0] ? a4 : NULL, "local6",
+		a6[0] ? a6 : NULL, "port", (json_int_t)d->o.port, "xdp_mode",
+		d->xdp_flags == XDP_FLAGS_SKB_MODE ? "generic" : "native", "xdp_prog_id",
+		(json_int_t)xdp_id, "pin_dir", d->pin_dir, "state_dir", d->o.state_dir, "adopted",
+		d->adopted, "programs", progs, "maps", m, "overlays", ovs, "events", "received",
+		(json_int_t)d->evt_received, "unresolved", (json_int_t)d->evt_unresolved,
+		"delivered", (json_int_t)d->evt_delivered, "injected", (json_int_t)d->evt_injected,
+		"queue_dropped", (json_int_t)miss_queue_dropped());
+	return *res ? 0 : -ENOMEM;
+}
+
+static int h_overlay_create(struct ovld *d, struct client *c, json_t *req, json_t **res, char *err,
+			    size_t errlen)
+{
+	json_t *vni = json_object_get(req, "vni"), *props = json_object_get(req, "props");
+	json_t *empty = NULL;
+	int ret;
+
+	(void)c;
+	if (!json_is_integer(vni) || json_integer_value(vni) < 0 ||
+	    json_integer_value(vni) > OVL_VNI_MAX)
+		FAIL(EINVAL, "\"vni\" must be an integer 0-%u", OVL_VNI_MAX);
+	if (!props)
+		props = empty = json_object();
+	ret = overlay_create(d, arg_str(req, "name"), (__u32)json_integer_value(vni),
+			     arg_str(req, "encap") ?: "vxlan", arg_str(req, "search"), props, err,
+			     errlen);
+	json_decref(empty);
+	if (ret)
+		return ret;
+	state_save(d);
+	*res = overlay_json(d, overlay_find(d, arg_str(req, "name")));
+	return 0;
+}
+
+static int h_overlay_delete(struct ovld *d, struct client *c, json_t *req, json_t **res, char *err,
+			    size_t errlen)
+{
+	const char *name = arg_str(req, "name");
+	int ret;
+
+	(void)c;
+	if (!name)
+		FAIL(EINVAL, "missing \"name\"");
+	ret = overlay_delete(d, name, err, errlen);
+	if (ret)
+		return ret;
+	state_save(d);
+	*res = json_object();
+	return 0;
+}
+
+static int h_overlay_list(struct ovld *d, struct client *c, json_t *req, json_t **res, char *err,
+			  size_t errlen)
+{
+	(void)c;
+	(void)req;
+	(void)err;
+	(void)errlen;
+	*res = json_array();
+	for (struct ovl_overlay *ov = d->overlays; ov; ov = ov->next)
+		json_array_append_new(*res, overlay_json(d, ov));
+	return 0;
+}
+
+static int h_vnic_create(struct ovld *d, struct client *c, json_t *req, json_t **res, char *err,
+			 size_t errlen)
+{
+	const char *name = arg_str(req, "name"), *ovname = arg_str(req, "overlay");
+	__u8 mac[6];
+	int ret;
+
+	(void)c;
+	if (!name || !ovname)
+		FAIL(EINVAL, "missing \"name\" or \"overlay\"");
+	ret = arg_mac(req, "mac", mac, err, errlen);
+	if (ret)
+		return ret;
+	ret = vnic_create(d, name, ovname, mac, arg_str(req, "netns"), err, errlen);
+	if (ret)
+		return ret;
+	state_save(d);
+	*res = ep_json(ep_find(d, name));
+	return 0;
+}
+
+static int h_vnic_delete(struct ovld *d, struct client *c, json_t *req, json_t **res, char *err,
+			 size_t errlen)
+{
+	const char *name = arg_str(req, "name");
+	int ret;
+
+	(void)c;
+	if (!name)
+		FAIL(EINVAL, "missing \"name\"");
+	ret = vnic_delete(d, name, err, errlen);
+	if (ret)
+		return ret;
+	state_save(d);
+	*res = json_object();
+	return 0;
+}
+
+static int list_eps(struct ovld *d, json_t **res, bool vnics_only)
+{
+	*res = json_array();
+	for (struct ovl_ep *ep = d->eps; ep; ep = ep->next)
+		if (!vnics_only || ep->kind == OVL_EP_VNIC)
+			json_array_append_new(*res, ep_json(ep));
+	return 0;
+}
+
+static int h_vnic_list(struct ovld *d, struct client *c, json_t *req, json_t **res, char *err,
+		       size_t errlen)
+{
+	(void)c;
+	(void)req;
+	(void)err;
+	(void)errlen;
+	return list_eps(d, res, true);
+}
+
+static int h_endpoint_list(struct ovld *d, struct client *c, json_t *req, json_t **res, char *err,
+			   size_t errlen)
+{
+	(void)c;
+	(void)req;
+	(void)err;
+	(void)errlen;
+	return list_eps(d, res, false);
+}
+
+static int h_endpoint_add(struct ovld *d, struct client *c, json_t *req, json_t **res, char *err,
+			  size_t errlen)
+{
+	const char *id = arg_str(req, "id"), *ovname = arg_str(req, "overlay");
+	const char *host = arg_str(req, "host_ifname"), *netns = arg_str(req, "netns");
+	json_t *addrs = json_object_get(req, "addrs"), *a, *pn;
+	struct ovl_ep *ep;
+	size_t i;
+	int ret;
+
+	(void)c;
+	if (!id || !*id || strlen(id) >= sizeof(ep->id))
+		FAIL(EINVAL, "\"id\" missing or longer than %zu", sizeof(ep->id) - 1);
+	if (!ovname || !host)
+		FAIL(EINVAL, "missing \"overlay\" or \"host_ifname\"");
+	if (strlen(host) >= OVL_IFNAME_MAX)
+		FAIL(EINVAL, "host_ifname \"%s\" too long", host);
+	if (addrs && !json_is_array(addrs))
+		FAIL(EINVAL, "\"addrs\" must be an array of addresses");
+	ep = calloc(1, sizeof(*ep));
+	if (!ep)
+		return -ENOMEM;
+	ret = arg_mac(req, "mac", ep->mac, err, errlen);
+	if (ret)
+		goto fail;
+	if ((ep->mac[0] & 1) || ovl_mac_is_zero(ep->mac)) {
+		snprintf(err, errlen, "mac must be unicast");
+		ret = -EINVAL;
+		goto fail;
+	}
+	json_array_foreach(addrs, i, a) {
+		struct ovl_ip ip;
+
+		if (!json_is_string(a) || ovl_ip_parse(json_string_value(a), &ip)) {
+			snprintf(err, errlen, "addrs[%zu] is not an IP address", i);
+			ret = -EINVAL;
+			goto fail;
+		}
+		if (ep->naddrs == OVL_EP_ADDRS - 1) {
+			snprintf(err, errlen, "at most %d addresses", OVL_EP_ADDRS - 1);
+			ret = -E2BIG;
+			goto fail;
+		}
+		ep->addrs[ep->naddrs++] = ip;
+	}
+	ep->host_ifindex = ovl_link_ifindex(host);
+	if (ep->host_ifindex < 0) {
+		snprintf(err, errlen, "no interface %s", host);
+		ret = -ENODEV;
+		goto fail;
+	}
+	snprintf(ep->id, sizeof(ep->id), "%s", id);
+	ep->kind = OVL_EP_CNI;
+	snprintf(ep->overlay, sizeof(ep->overlay), "%s", ovname);
+	snprintf(ep->host_ifname, sizeof(ep->host_ifname), "%s", host);
+	snprintf(ep->netns, sizeof(ep->netns), "%s", netns ? netns : "");
+	pn = json_object_get(req, "peer_netns");
+	ep->peer_netns = pn ? json_is_true(pn) : true;
+	ret = ep_register(d, ep, err, errlen);
+	if (ret)
+		goto fail;
+	state_save(d);
+	*res = ep_json(ep);
+	return 0;
+fail:
+	free(ep);
+	return ret;
+}
+
+static int h_endpoint_del(struct ovld *d, struct client *c, json_t *req, json_t **res, char *err,
+			  size_t errlen)
+{
+	const char *id = arg_str(req, "id");
+	struct ovl_ep *ep;
+
+	(void)c;
+	if (!id)
+		FAIL(EINVAL, "missing \"id\"");
+	ep = ep_find(d, id);
+	if (ep && ep->kind != OVL_EP_CNI)
+		FAIL(EINVAL, "%s is a VNIC: use vnic delete", id);
+	if (ep) {
+		ep_unregister(d, ep);
+		free(ep);
+		state_save(d);
+	}
+	*res = json_pack("{s:b}", "existed", ep != NULL);
+	return 0;
+}
+
+static json_t *fdb_json(struct ovl_overlay *ov, const __u8 mac[6], const struct ovl_dest *v)
+{
+	char m[OVL_MAC_STRLEN], a[OVL_IP_STRLEN];
+
+	return json_pack("{s:s, s:i, s:s, s:s, s:i, s:b}", "overlay", ov->name, "vni",
+			 (json_int_t)ov->vni, "mac", ovl_mac_format(mac, m), "ip",
+			 ovl_ip_format_raw(v->family, v->addr, a), "port",
+			 (json_int_t)ntohs(v->port), "static", !!(v->flags & OVL_DEST_F_STATIC));
+}
+
+static int h_map_add(struct ovld *d, struct client *c, json_t *req, json_t **res, char *err,
+		     size_t errlen)
+{
+	json_t *portj = json_object_get(req, "port");
+	struct ovl_overlay *ov;
+	struct ovl_dest v;
+	struct ovl_ip ip;
+	json_int_t port = OVL_VXLAN_PORT;
+	__u8 mac[6];
+	int ret;
+
+	(void)c;
+	if ((ret = arg_overlay(d, req, &ov, err, errlen)) ||
+	    (ret = arg_mac(req, "mac", mac, err, errlen)) ||
+	    (ret = arg_ip(req, "ip", &ip, err, errlen)))
+		return ret;
+	if (portj) {
+		port = json_is_integer(portj) ? json_integer_value(portj) : -1;
+		if (port < 1 || port > 65535)
+			FAIL(EINVAL, "port must be 1-65535");
+	}
+	if (mac[0] & 1)
+		FAIL(EINVAL, "forwarding entries are for unicast MACs");
+	if (ep_by_mac(d, ov->vni, mac))
+		FAIL(EEXIST, "that MAC is a local endpoint of overlay %s", ov->name);
+	ovl_dest_from_ip(&v, &ip, (__u16)port, OVL_DEST_F_STATIC);
+	ret = map_fdb_put(d, ov->vni, mac, &v);
+	if (ret)
+		FAIL(-ret, "write %s: %s", OVL_MAP_FDB, strerror(-ret));
+	*res = fdb_json(ov, mac, &v);
+	return 0;
+}
+
+static int h_map_del(struct ovld *d, struct client *c, json_t *req, json_t **res, char *err,
+		     size_t errlen)
+{
+	struct ovl_overlay *ov;
+	__u8 mac[6];
+	int ret;
+
+	(void)c;
+	if ((ret = arg_overlay(d, req, &ov, err, errlen)) ||
+	    (ret = arg_mac(req, "mac", mac, err, errlen)))
+		return ret;
+	ret = map_fdb_del(d, ov->vni, mac);
+	if (ret == -ENOENT)
+		FAIL(ENOENT, "no forwarding entry for %s on overlay %s", arg_str(req, "mac"),
+		     ov->name);
+	if (ret)
+		FAIL(-ret, "delete from %s: %s", OVL_MAP_FDB, strerror(-ret));
+	*res = json_object();
+	return 0;
+}
+
+static int h_map_get(struct ovld *d, struct client *c, json_t *req, json_t **res, char *err,
+		     size_t errlen)
+{
+	struct ovl_overlay *ov;
+	struct ovl_dest v;
+	__u8 mac[6];
+	int ret;
+
+	(void)c;
+	if ((ret = arg_overlay(d, req, &ov, err, errlen)) ||
+	    (ret = arg_mac(req, "mac", mac, err, errlen)))
+		return ret;
+	if (map_fdb_get(d, ov->vni, mac, &v))
+		FAIL(ENOENT, "no forwarding entry for %s on overlay %s", arg_str(req, "mac"),
+		     ov->name);
+	*res = fdb_json(ov, mac, &v);
+	return 0;
+}
+
+struct list_ctx {
+	json_t *arr;
+};
+
+static int list_fdb_one(struct ovld *d, const struct ovl_mac_key *k, struct ovl_dest *v, void *arg)
+{
+	struct ovl_overlay *ov = overlay_by_vni(d, k->vni);
+
+	if (ov)
+		json_array_append_new(((struct list_ctx *)arg)->arr, fdb_json(ov, k->mac, v));
+	return 0;
+}
+
+static int h_map_list(struct ovld *d, struct client *c, json_t *req, json_t **res, char *err,
+		      size_t errlen)
+{
+	struct list_ctx l = { json_array() };
+	struct ovl_overlay *ov = NULL;
+	int ret;
+
+	(void)c;
+	if (arg_str(req, "overlay") && (ret = arg_overlay(d, req, &ov, err, errlen))) {
+		json_decref(l.arr);
+		return ret;
+	}
+	map_fdb_foreach(d, ov != NULL, ov ? ov->vni : 0, list_fdb_one, &l);
+	*res = l.arr;
+	return 0;
+}
+
+static json_t *neigh_json(struct ovl_overlay *ov, const struct ovl_ip *ip,
+			  const struct ovl_neigh *n)
+{
+	char m[OVL_MAC_STRLEN], a[OVL_IP_STRLEN];
+
+	return json_pack("{s:s, s:i, s:s, s:s, s:b}", "overlay", ov->name, "vni",
+			 (json_int_t)ov->vni, "ip", ovl_ip_format(ip, a), "mac",
+			 ovl_mac_format(n->mac, m), "static", !!(n->flags & OVL_NEIGH_F_STATIC));
+}
+
+static int h_neigh_add(struct ovld *d, struct client *c, json_t *req, json_t **res, char *err,
+		       size_t errlen)
+{
+	struct ovl_overlay *ov;
+	struct ovl_neigh n = { .flags = OVL_NEIGH_F_STATIC };
+	struct ovl_ip ip;
+	int ret;
+
+	(void)c;
+	if ((ret = arg_overlay(d, req, &ov, err, errlen)) ||
+	    (ret = arg_ip(req, "ip", &ip, err, errlen)) ||
+	    (ret = arg_mac(req, "mac", n.mac, err, errlen)))
+		return ret;
+	if (n.mac[0] & 1)
+		FAIL(EINVAL, "a neighbour entry needs a unicast MAC");
+	ret = map_neigh_put(d, ov->vni, &ip, n.mac, n.flags);
+	if (ret)
+		FAIL(-ret, "write %s: %s", OVL_MAP_NEIGH, strerror(-ret));
+	*res = neigh_json(ov, &ip, &n);
+	return 0;
+}
+
+static int h_neigh_del(struct ovld *d, struct client *c, json_t *req, json_t **res, char *err,
+		       size_t errlen)
+{
+	struct ovl_overlay *ov;
+	struct ovl_ip ip;
+	int ret;
+
+	(void)c;
+	if ((ret = arg_overlay(d, req, &ov, err, errlen)) ||
+	    (ret = arg_ip(req, "ip", &ip, err, errlen)))
+		return ret;
+	for (struct ovl_ep *ep = d->eps; ep; ep = ep->next)
+		for (int i = 0; ep->vni == ov->vni && i < ep->naddrs; i++)
+			if (ovl_ip_eq(&ep->addrs[i], &ip))
+				FAIL(EBUSY, "%s is an address of endpoint %s", arg_str(req, "ip"),
+				     ep->id);
+	ret = map_neigh_del(d, ov->vni, &ip);
+	if (ret == -ENOENT)
+		FAIL(ENOENT, "no neighbour entry for %s on overlay %s", arg_str(req, "ip"),
+		     ov->name);
+	if (ret)
+		FAIL(-ret, "delete from %s: %s", OVL_MAP_NEIGH, strerror(-ret));
+	*res = json_object();
+	return 0;
+}
+
+static int list_neigh_one(struct ovld *d, const struct ovl_addr_key *k, struct ovl_neigh *n,
+			  void *arg)
+{
+	struct ovl_overlay *ov = overlay_by_vni(d, k->vni);
+	struct ovl_ip ip = { .family = k->family };
+
+	memcpy(ip.addr, k->addr, 16);
+	if (ov)
+		json_array_append_new(((struct list_ctx *)arg)->arr, neigh_json(ov, &ip, n));
+	return 0;
+}
+
+static int h_neigh_list(struct ovld *d, struct client *c, json_t *req, json_t **res, char *err,
+			size_t errlen)
+{
+	struct list_ctx l = { json_array() };
+	struct ovl_overlay *ov = NULL;
+	int ret;
+
+	(void)c;
+	if (arg_str(req, "overlay") && (ret = arg_overlay(d, req, &ov, err, errlen))) {
+		json_decref(l.arr);
+		return ret;
+	}
+	map_neigh_foreach(d, ov != NULL, ov ? ov->vni : 0, list_neigh_one, &l);
+	*res = l.arr;
+	return 0;
+}
+
+static int h_stats(struct ovld *d, struct client *c, json_t *req, json_t **res, char *err,
+		   size_t errlen)
+{
+	struct ovl_stat st[OVL_STAT_MAX];
+	json_t *counters;
+	int ret;
+
+	(void)c;
+	(void)req;
+	ret = map_stats_read(d, st, OVL_STAT_MAX);
+	if (ret)
+		FAIL(-ret, "read %s: %s", OVL_MAP_STATS, strerror(-ret));
+	counters = json_object();
+	for (__u32 i = 0; i < OVL_STAT_MAX; i++)
+		json_object_set_new(counters, ovl_stat_name(i),
+				    json_pack("{s:I, s:I}", "packets", (json_int_t)st[i].packets,
+					      "bytes", (json_int_t)st[i].bytes));
+	*res = json_pack("{s:o}", "counters", counters);
+	return 0;
+}
+
+static int h_reload(struct ovld *d, struct client *c, json_t *req, json_t **res, char *err,
+		    size_t errlen)
+{
+	const char *name = arg_str(req, "overlay");
+	json_t *done = json_array();
+
+	(void)c;
+	for (struct ovl_overlay *ov = d->overlays; ov; ov = ov->next) {
+		int ret;
+
+		if (name && strcmp(name, ov->name))
+			continue;
+		ret = overlay_reload(d, ov, err, errlen);
+		if (ret) {
+			json_decref(done);
+			return ret;
+		}
+		json_array_append_new(done, json_string(ov->name));
+	}
+	if (name && !json_array_size(done)) {
+		json_decref(done);
+		FAIL(ENOENT, "no overlay %s", name);
+	}
+	*res = json_pack("{s:o}", "reloaded", done);
+	return 0;
+}
+
+static int h_monitor(struct ovld *d, struct client *c, json_t *req, json_t **res, char *err,
+		     size_t errlen)
+{
+	(void)req;
+	(void)err;
+	(void)errlen;
+	if (!c->monitor) {
+		c->monitor = true;
+		if (d->monitors++ == 0)
+			dp_write_config(d); /* drop events on */
+	}
+	*res = json_pack("{s:b}", "monitoring", 1);
+	return 0;
+}
+
+static const struct {
+	const char *cmd;
+	handler_fn fn;
+} handlers[] = {
+	{ "status", h_status },
+	{ "overlay.create", h_overlay_create },
+	{ "overlay.delete", h_overlay_delete },
+	{ "overlay.list", h_overlay_list },
+	{ "vnic.create", h_vnic_create },
+	{ "vnic.delete", h_vnic_delete },
+	{ "vnic.list", h_vnic_list },
+	{ "endpoint.add", h_endpoint_add },
+	{ "endpoint.del", h_endpoint_del },
+	{ "endpoint.list", h_endpoint_list },
+	{ "map.add", h_map_add },
+	{ "map.del", h_map_del },
+	{ "map.get", h_map_get },
+	{ "map.list", h_map_list },
+	{ "neigh.add", h_neigh_add },
+	{ "neigh.del", h_neigh_del },
+	{ "neigh.list", h_neigh_list },
+	{ "stats", h_stats },
+	{ "reload", h_reload },
+	{ "monitor", h_monitor },
+};
+
+static void handle_line(struct ovld *d, struct client *c, const char *line)
+{
+	char err[OVL_ERR_MAX] = "";
+	json_t *req, *res = NULL, *resp;
+	json_error_t jerr;
+	const char *cmd;
+	int ret = -ENOSYS;
+
+	req = json_loads(line, JSON_REJECT_DUPLICATES, &jerr);
+	if (!req || !json_is_object(req)) {
+		snprintf(err, sizeof(err), "request is not a JSON object: %s",
+			 req ? "wrong type" : jerr.text);
+		ret = -EINVAL;
+		goto reply;
+	}
+	cmd = arg_str(req, "cmd");
+	snprintf(err, sizeof(err), "unknown command \"%s\"", cmd ? cmd : "");
+	for (size_t i = 0; cmd && i < sizeof(handlers) / sizeof(handlers[0]); i++) {
+		if (strcmp(cmd, handlers[i].cmd))
+			continue;
+		err[0] = '\0';
+		ret = handlers[i].fn(d, c, req, &res, err, sizeof(err));
+		if (ret)
+			pr_debug("%s: %s", cmd, err);
+		break;
+	}
+reply:
+	if (!ret)
+		resp = json_pack("{s:b, s:o}", "ok", 1, "result", res ? res : json_null());
+	else
+		resp = json_pack("{s:b, s:s, s:s}", "ok", 0, "error", err[0] ? err : strerror(-ret),
+				 "errno", ovl_errno_name(ret));
+	if (resp)
+		client_queue(d, c, resp);
+	json_decref(resp);
+	json_decref(req);
+}
+
+void ctl_client_io(struct ovld *d, void *ptr, __u32 events)
+{
+	struct client *c = ptr;
+
+	if (events & EPOLLOUT)
+		client_flush(d, c);
+	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
+		for (;;) {
+			char *nl;
+			ssize_t r;
+
+			if (c->in_cap - c->in_len < 4096) {
+				size_t cap = c->in_cap ? c->in_cap * 2 : 8192;
+				char *b;
+
+				if (cap > OVL_CTL_MAX_LINE + 8192) {
+					client_free(d, c); /* a line too long: not our client */
+					return;
+				}
+				b = realloc(c->in, cap);
+				if (!b) {
+					client_free(d, c);
+					return;
+				}
+				c->in = b;
+				c->in_cap = cap;
+			}
+			r = recv(c->fd, c->in + c->in_len, c->in_cap - c->in_len - 1, 0);
+			if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) {
+				client_free(d, c);
+				return;
+			}
+			if (r < 0)
+				break;
+			c->in_len += (size_t)r;
+			while ((nl = memchr(c->in, '\n', c->in_len))) {
+				*nl = '\0';
+				handle_line(d, c, c->in);
+				c->in_len -= (size_t)(nl + 1 - c->in);
+				memmove(c->in, nl + 1, c->in_len);
+			}
+		}
+	}
+}

@@ -1,0 +1,408 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * dp.c - the data path's life in ovld: bpffs, pins, loading (or adopting),
+ * attaching XDP to the underlay and TC to endpoint veths.
+ *
+ * Restart and upgrade are the same path: every map has a pin path under
+ * <bpffs>/<instance>/, so libbpf reuses a pinned map of the same shape
+ * instead of creating it (state, counters and cached entries survive), new
+ * program instances are loaded against those maps, and the attachments are
+ * replaced atomically (XDP_FLAGS_REPLACE, BPF_TC_F_REPLACE). Traffic keeps
+ * flowing across a restart, even a SIGKILL: attachments made through
+ * netlink do not depend on ovld's file descriptors.
+ *
+ * When the pins are gone but the programs are still attached (a bpffs that
+ * lived in another mount namespace, e.g. of an earlier `ip netns exec`),
+ * the maps are adopted from the attached XDP program (its map ids).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <arpa/inet.h>
+#include <limits.h>
+#include <linux/if_link.h>
+#include <linux/sockios.h>
+#include <linux/ethtool.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "ovl.skel.h"
+#include "ovld.h"
+#include "log.h"
+
+#ifndef BPF_FS_MAGIC
+#define BPF_FS_MAGIC 0xcafe4a11
+#endif
+
+static int mkdir_p(const char *path, mode_t mode)
+{
+	char tmp[PATH_MAX];
+	size_t n = strlen(path);
+
+	if (n >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	memcpy(tmp, path, n + 1);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0755) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(tmp, mode) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+/* Make sure a bpffs is mounted at dir (mounting one if not). */
+static int bpffs_ensure(const char *dir)
+{
+	struct statfs st;
+	int err;
+
+	if (!statfs(dir, &st) && st.f_type == BPF_FS_MAGIC)
+		return 0;
+	err = mkdir_p(dir, 0700);
+	if (err) {
+		pr_err("create %s: %s", dir, strerror(-err));
+		return err;
+	}
+	if (mount("bpf", dir, "bpf", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700")) {
+		err = -errno;
+		pr_err("mount bpffs on %s: %s", dir, strerror(-err));
+		return err;
+	}
+	pr_info("mounted a bpffs on %s (pins made under `ip netns exec` stay private to "
+		"that mount namespace unless %s was mounted before it started)",
+		dir, dir);
+	return 0;
+}
+
+static const char *prog_name_by_id(__u32 id, char *buf, size_t len, int *fd_out)
+{
+	struct bpf_prog_info info = {};
+	__u32 info_len = sizeof(info);
+	int fd = bpf_prog_get_fd_by_id(id);
+
+	buf[0] = '\0';
+	if (fd < 0)
+		return NULL;
+	if (bpf_obj_get_info_by_fd(fd, &info, &info_len)) {
+		close(fd);
+		return NULL;
+	}
+	snprintf(buf, len, "%s", info.name);
+	if (fd_out)
+		*fd_out = fd;
+	else
+		close(fd);
+	return buf;
+}
+
+/*
+ * The pins are gone: take the maps of the ovl program attached to the
+ * underlay, if there is one, so that entries and counters survive.
+ */
+static void adopt_from_attached(struct ovld *d)
+{
+	__u32 prog_id = 0, map_ids[64], nr_maps = 64, info_len;
+	struct bpf_prog_info info = {};
+	struct bpf_map *map;
+	char name[32];
+	int prog_fd = -1, adopted = 0;
+
+	if (bpf_xdp_query_id(d->underlay_ifindex, 0, &prog_id) || !prog_id)
+		return;
+	if (!prog_name_by_id(prog_id, name, sizeof(name), &prog_fd) || strcmp(name, OVL_PROG_XDP)) {
+		if (prog_fd >= 0)
+			close(prog_fd);
+		return;
+	}
+	info.nr_map_ids = nr_maps;
+	info.map_ids = (__u64)(unsigned long)map_ids;
+	info_len = sizeof(info);
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &info_len)) {
+		close(prog_fd);
+		return;
+	}
+	close(prog_fd);
+	for (__u32 i = 0; i < info.nr_map_ids && i < nr_maps; i++) {
+		struct bpf_map_info minfo = {};
+		__u32 mlen = sizeof(minfo);
+		int fd = bpf_map_get_fd_by_id(map_ids[i]);
+
+		if (fd < 0)
+			continue;
+		if (bpf_obj_get_info_by_fd(fd, &minfo, &mlen)) {
+			close(fd);
+			continue;
+		}
+		map = bpf_object__find_map_by_name(d->skel->obj, minfo.name);
+		if (!map || bpf_map__is_internal(map) || bpf_map__key_size(map) != minfo.key_size ||
+		    bpf_map__value_size(map) != minfo.value_size ||
+		    bpf_map__max_entries(map) != minfo.max_entries ||
+		    bpf_map__type(map) != minfo.type || bpf_map__reuse_fd(map, fd)) {
+			close(fd);
+			continue;
+		}
+		close(fd); /* bpf_map__reuse_fd() took its own copy */
+		adopted++;
+	}
+	if (adopted) {
+		d->adopted = true;
+		pr_info("adopted %d maps from the XDP program attached to %s (id %u)", adopted,
+			d->o.underlay, prog_id);
+	}
+}
+
+int dp_open(struct ovld *d)
+{
+	struct bpf_program *prog;
+	struct bpf_map *map;
+	char path[PATH_MAX];
+	bool pinned = false;
+	int err;
+
+	err = bpffs_ensure(d->o.bpffs);
+	if (err)
+		return err;
+	snprintf(d->pin_dir, sizeof(d->pin_dir), "%s/%s", d->o.bpffs, d->o.instance);
+	err = mkdir_p(d->pin_dir, 0700);
+	if (err) {
+		pr_err("create pin directory %s: %s", d->pin_dir, strerror(-err));
+		return err;
+	}
+
+	d->skel = ovl__open();
+	if (!d->skel) {
+		err = -errno;
+		pr_err("open BPF object: %s", strerror(-err));
+		return err;
+	}
+	if (d->skel->rodata->ovl_abi_version != OVL_ABI_VERSION) {
+		pr_err("BPF object has ABI %u, ovld expects %u", d->skel->rodata->ovl_abi_version,
+		       OVL_ABI_VERSION);
+		return -EINVAL;
+	}
+
+	bpf_object__for_each_map(map, d->skel->obj)
+	{
+		if (bpf_map__is_internal(map))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", d->pin_dir, bpf_map__name(map));
+		if (!access(path, F_OK))
+			pinned = true;
+		err = bpf_map__set_pin_path(map, path);
+		if (err) {
+			pr_err("pin path %s: %s", path, strerror(-err));
+			return err;
+		}
+	}
+	if (pinned)
+		d->adopted = true;
+	else
+		adopt_from_attached(d);
+
+	err = ovl__load(d->skel);
+	if (err) {
+		pr_err("load BPF programs: %s%s", strerror(-err),
+		       err == -EINVAL && pinned ?
+			       " (pinned maps of another shape? remove them with "
+			       "`ovld --instance NAME --cleanup`)" :
+			       "");
+		return err;
+	}
+	bpf_object__for_each_program(prog, d->skel->obj)
+	{
+		snprintf(path, sizeof(path), "%s/%s", d->pin_dir, bpf_program__name(prog));
+		unlink(path);
+		err = bpf_program__pin(prog, path);
+		if (err) {
+			pr_err("pin program %s: %s", path, strerror(-err));
+			return err;
+		}
+	}
+	pr_info("BPF data path %s, pinned under %s",
+		d->adopted ? "reloaded on existing maps" : "loaded", d->pin_dir);
+	return 0;
+}
+
+int dp_attach_xdp(struct ovld *d)
+{
+	int new_fd = bpf_program__fd(d->skel->progs.ovl_xdp_rx);
+	LIBBPF_OPTS(bpf_xdp_attach_opts, opts);
+	__u32 modes[2] = { XDP_FLAGS_DRV_MODE, XDP_FLAGS_SKB_MODE };
+	char name[32];
+	int err;
+
+	/* An ovl program already there (restart, upgrade): replace it in
+	 * place, in the mode it has. Anything else: refuse to clobber it. */
+	for (int i = 0; i < 2; i++) {
+		__u32 id = 0;
+		int old_fd = -1;
+
+		if (bpf_xdp_query_id(d->underlay_ifindex, (int)modes[i], &id) || !id)
+			continue;
+		if (!prog_name_by_id(id, name, sizeof(name), &old_fd) ||
+		    strcmp(name, OVL_PROG_XDP)) {
+			if (old_fd >= 0)
+				close(old_fd);
+			pr_err("%s already has XDP program \"%s\" (id %u) attached; not replacing "
+			       "another program",
+			       d->o.underlay, name, id);
+			return -EBUSY;
+		}
+		opts.old_prog_fd = old_fd;
+		err = bpf_xdp_attach(d->underlay_ifindex, new_fd, modes[i] | XDP_FLAGS_REPLACE,
+				     &opts);
+		close(old_fd);
+		if (err) {
+			pr_err("replace XDP program on %s (ifindex %d): %s", d->o.underlay,
+			       d->underlay_ifindex, strerror(-err));
+			return err;
+		}
+		d->xdp_flags = modes[i];
+		pr_info("replaced XDP program on %s (%s mode)", d->o.underlay,
+			i == 0 ? "native" : "generic");
+		return 0;
+	}
+
+	if (!d->o.xdp_generic) {
+		err = bpf_xdp_attach(d->underlay_ifindex, new_fd,
+				     XDP_FLAGS_DRV_MODE | XDP_FLAGS_UPDATE_IF_NOEXIST, NULL);
+		if (!err) {
+			d->xdp_flags = XDP_FLAGS_DRV_MODE;
+			pr_info("attached XDP to %s (ifindex %d, native mode)", d->o.underlay,
+				d->underlay_ifindex);
+			return 0;
+		}
+		pr_warn("native XDP on %s (ifindex %d) failed: %s; falling back to generic XDP, "
+			"which is slower",
+			d->o.underlay, d->underlay_ifindex, strerror(-err));
+	}
+	err = bpf_xdp_attach(d->underlay_ifindex, new_fd,
+			     XDP_FLAGS_SKB_MODE | XDP_FLAGS_UPDATE_IF_NOEXIST, NULL);
+	if (err) {
+		pr_err("attach XDP to %s (ifindex %d): %s", d->o.underlay, d->underlay_ifindex,
+		       strerror(-err));
+		return err;
+	}
+	d->xdp_flags = XDP_FLAGS_SKB_MODE;
+	pr_info("attached XDP to %s (ifindex %d, generic mode)", d->o.underlay,
+		d->underlay_ifindex);
+	return 0;
+}
+
+int dp_write_config(struct ovld *d)
+{
+	struct ovl_cfg cfg;
+	__u32 zero = 0, old_flags = 0;
+	int fd = bpf_map__fd(d->skel->maps.ovl_config), err;
+
+	memset(&cfg, 0, sizeof(cfg));
+	if (!bpf_map_lookup_elem(fd, &zero, &cfg))
+		old_flags = cfg.flags;
+	memset(&cfg, 0, sizeof(cfg));
+	if (d->local4.family)
+		memcpy(&cfg.local4, d->local4.addr, 4);
+	if (d->local6.family)
+		memcpy(cfg.local6, d->local6.addr, 16);
+	cfg.underlay_ifindex = (__u32)d->underlay_ifindex;
+	cfg.vxlan_port = htons(d->o.port);
+	cfg.flags = old_flags & ~OVL_CFG_F_DROP_EVENTS;
+	if (d->monitors)
+		cfg.flags |= OVL_CFG_F_DROP_EVENTS;
+	err = bpf_map_update_elem(fd, &zero, &cfg, BPF_ANY);
+	if (err)
+		pr_err("write %s: %s", OVL_MAP_CONFIG, strerror(-err));
+	return err;
+}
+
+void dp_set_drop_events(struct ovld *d, bool on)
+{
+	(void)on;
+	dp_write_config(d);
+}
+
+int dp_attach_tc(struct ovld *d, int ifindex, const char *ifname)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_INGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = 1, .priority = 1, .flags = BPF_TC_F_REPLACE);
+	int err;
+
+	opts.prog_fd = bpf_program__fd(d->skel->progs.ovl_tc_ep_in);
+	err = bpf_tc_hook_create(&hook);
+	if (err && err != -EEXIST) {
+		pr_err("create clsact on %s (ifindex %d): %s", ifname, ifindex, strerror(-err));
+		return err;
+	}
+	err = bpf_tc_attach(&hook, &opts);
+	if (err)
+		pr_err("attach TC program to %s (ifindex %d): %s", ifname, ifindex, strerror(-err));
+	return err;
+}
+
+static int sysctl_write(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/*
+ * A host-side veth of an endpoint: the FIB lookup of the encap path starts
+ * from it, which the kernel allows only with forwarding enabled on it. It
+ * needs no IPv6 of its own (no link-local, no router solicitations).
+ */
+int dp_prepare_veth(const char *ifname)
+{
+	static const struct {
+		const char *family, *knob, *val;
+	} knobs[] = {
+		{ "ipv4", "forwarding", "1" },
+		{ "ipv6", "forwarding", "1" },
+		{ "ipv6", "disable_ipv6", "1" },
+	};
+	char path[256];
+
+	for (size_t i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++) {
+		int err;
+
+		snprintf(path, sizeof(path), "/proc/sys/net/%s/conf/%s/%s", knobs[i].family, ifname,
+			 knobs[i].knob);
+		err = sysctl_write(path, knobs[i].val);
+		if (err) {
+			pr_err("set %s = %s: %s", path, knobs[i].val, strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+int dp_map_fd(struct ovld *d, const char *name)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(d->skel->obj, name);
+
+	return m ? bpf_map__fd(m) : -ENOENT;
+}
+
+void dp_close(struct ovld *d)
+{
+	/* Programs stay attached and maps pinned: the data path outlives us. */
+	ovl__destroy(d->skel);
+	d->skel = NULL;
+}

@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * maps.c - typed access to the maps of ovl_abi.h. Every key is zeroed
+ * before its fields are set: the kernel hashes the padding too.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "ovl.skel.h"
+#include "ovld.h"
+#include "log.h"
+
+#define MAPFD(d, m) bpf_map__fd((d)->skel->maps.m)
+
+static void mac_key(struct ovl_mac_key *k, __u32 vni, const __u8 mac[6])
+{
+	memset(k, 0, sizeof(*k));
+	k->vni = vni;
+	memcpy(k->mac, mac, 6);
+}
+
+static void addr_key(struct ovl_addr_key *k, __u32 vni, const struct ovl_ip *ip)
+{
+	memset(k, 0, sizeof(*k));
+	k->vni = vni;
+	k->family = ip->family;
+	memcpy(k->addr, ip->addr, ip->family == OVL_AF_INET4 ? 4 : 16);
+}
+
+void ovl_dest_from_ip(struct ovl_dest *d, const struct ovl_ip *ip, __u16 port, __u32 flags)
+{
+	memset(d, 0, sizeof(*d));
+	d->family = ip->family;
+	memcpy(d->addr, ip->addr, ip->family == OVL_AF_INET4 ? 4 : 16);
+	d->port = htons(port);
+	d->flags = flags;
+}
+
+static int ret_errno(int err)
+{
+	return err ? -errno : 0;
+}
+
+int map_vni_put(struct ovld *d, __u32 vni, const struct ovl_vni *v)
+{
+	return ret_errno(bpf_map_update_elem(MAPFD(d, ovl_vnis), &vni, v, BPF_ANY));
+}
+
+int map_vni_del(struct ovld *d, __u32 vni)
+{
+	int err = ret_errno(bpf_map_delete_elem(MAPFD(d, ovl_vnis), &vni));
+
+	return err == -ENOENT ? 0 : err;
+}
+
+int map_fdb_put(struct ovld *d, __u32 vni, const __u8 mac[6], const struct ovl_dest *dst)
+{
+	struct ovl_mac_key k;
+
+	mac_key(&k, vni, mac);
+	return ret_errno(bpf_map_update_elem(MAPFD(d, ovl_fdb), &k, dst, BPF_ANY));
+}
+
+int map_fdb_get(struct ovld *d, __u32 vni, const __u8 mac[6], struct ovl_dest *dst)
+{
+	struct ovl_mac_key k;
+
+	mac_key(&k, vni, mac);
+	return ret_errno(bpf_map_lookup_elem(MAPFD(d, ovl_fdb), &k, dst));
+}
+
+int map_fdb_del(struct ovld *d, __u32 vni, const __u8 mac[6])
+{
+	struct ovl_mac_key k;
+
+	mac_key(&k, vni, mac);
+	return ret_errno(bpf_map_delete_elem(MAPFD(d, ovl_fdb), &k));
+}
+
+int map_neigh_put(struct ovld *d, __u32 vni, const struct ovl_ip *ip, const __u8 mac[6],
+		  __u16 flags)
+{
+	struct ovl_addr_key k;
+	struct ovl_neigh n;
+
+	addr_key(&k, vni, ip);
+	memset(&n, 0, sizeof(n));
+	memcpy(n.mac, mac, 6);
+	n.flags = flags;
+	return ret_errno(bpf_map_update_elem(MAPFD(d, ovl_neigh), &k, &n, BPF_ANY));
+}
+
+int map_neigh_get(struct ovld *d, __u32 vni, const struct ovl_ip *ip, struct ovl_neigh *n)
+{
+	struct ovl_addr_key k;
+
+	addr_key(&k, vni, ip);
+	return ret_errno(bpf_map_lookup_elem(MAPFD(d, ovl_neigh), &k, n));
+}
+
+int map_neigh_del(struct ovld *d, __u32 vni, const struct ovl_ip *ip)
+{
+	struct ovl_addr_key k;
+
+	addr_key(&k, vni, ip);
+	return ret_errno(bpf_map_delete_elem(MAPFD(d, ovl_neigh), &k));
+}
+
+int map_peer_put(struct ovld *d, __u32 vni, const struct ovl_ip *ip)
+{
+	struct ovl_addr_key k;
+	__u32 flags = OVL_PEER_F_STATIC;
+
+	addr_key(&k, vni, ip);
+	return ret_errno(bpf_map_update_elem(MAPFD(d, ovl_peers), &k, &flags, BPF_ANY));
+}
+
+/*
+ * Walk a hash map, calling fn on the entries of one VNI (the VNI is the
+ * first member of every key). Keys are collected first so that fn may
+ * delete what it is given without derailing the walk.
+ */
+static int foreach_vni(int fd, size_t ksz, size_t vsz, bool vni_filter, __u32 vni,
+		       int (*fn)(void *key, void *val, void *arg), void *arg)
+{
+	size_t cap = 1024, n = 0;
+	char *keys = malloc(cap * ksz), *val = malloc(vsz), *cur = malloc(ksz);
+	bool first = true;
+	int err = 0;
+
+	if (!keys || !val || !cur) {
+		err = -ENOMEM;
+		goto out;
+	}
+	while (!bpf_map_get_next_key(fd, first ? NULL : cur, cur)) {
+		__u32 key_vni;
+
+		first = false;
+		memcpy(&key_vni, cur, sizeof(key_vni));
+		if (vni_filter && key_vni != vni)
+			continue;
+		if (n == cap) {
+			char *k = realloc(keys, cap * 2 * ksz);
+
+			if (!k) {
+				err = -ENOMEM;
+				goto out;
+			}
+			keys = k;
+			cap *= 2;
+		}
+		memcpy(keys + n * ksz, cur, ksz);
+		n++;
+	}
+	for (size_t i = 0; i < n && !err; i++) {
+		if (bpf_map_lookup_elem(fd, keys + i * ksz, val))
+			continue; /* deleted meanwhile */
+		err = fn(keys + i * ksz, val, arg);
+	}
+out:
+	free(keys);
+	free(val);
+	free(cur);
+	return err;
+}
+
+struct fdb_walk {
+	struct ovld *d;
+	int (*fn)(struct ovld *, const struct ovl_mac_key *, struct ovl_dest *, void *);
+	void *arg;
+};
+
+static int fdb_walk_one(void *key, void *val, void *arg)
+{
+	struct fdb_walk *w = arg;
+
+	return w->fn(w->d, key, val, w->arg);
+}
+
+int map_fdb_foreach(struct ovld *d, bool vni_filter, __u32 vni,
+		    int (*fn)(struct ovld *, const struct ovl_mac_key *, struct ovl_dest *, void *),
+		    void *arg)
+{
+	struct fdb_walk w = { d, fn, arg };
+
+	return foreach_vni(MAPFD(d, ovl_fdb), sizeof(struct ovl_mac_key), sizeof(struct ovl_dest),
+			   vni_filter, vni, fdb_walk_one, &w);
+}
+
+struct neigh_walk {
+	struct ovld *d;
+	int (*fn)(struct ovld *, const struct ovl_addr_key *, struct ovl_neigh *, void *);
+	void *arg;
+};
+
+static int neigh_walk_one(void *key, void *val, void *arg)
+{
+	struct neigh_walk *w = arg;
+
+	return w->fn(w->d, key, val, w->arg);
+}
+
+int map_neigh_foreach(struct ovld *d, bool vni_filter, __u32 vni,
+		      int (*fn)(struct ovld *, const struct ovl_addr_key *, struct ovl_neigh *,
+				void *),
+		      void *arg)
+{
+	struct neigh_walk w = { d, fn, arg };
+
+	return foreach_vni(MAPFD(d, ovl_neigh), sizeof(struct ovl_addr_key),
+			   sizeof(struct ovl_neigh), vni_filter, vni, neigh_walk_one, &w);
+}
+
+static int peer_del_one(void *key, void *val, void *arg)
+{
+	(void)val;
+	bpf_map_delete_elem(*(int *)arg, key);
+	return 0;
+}
+
+int map_peers_flush(struct ovld *d, __u32 vni)
+{
+	int fd = MAPFD(d, ovl_peers);
+
+	return foreach_vni(fd, sizeof(struct ovl_addr_key), sizeof(__u32), true, vni, peer_del_one,
+			   &fd);
+}
+
+int map_ep_put(struct ovld *d, const struct ovl_ep *ep)
+{
+	struct ovl_endpoint e = { .ifindex = (__u32)ep->host_ifindex };
+	struct ovl_iface ifc;
+	struct ovl_mac_key k;
+	__u32 ifindex = (__u32)ep->host_ifindex;
+	int err;
+
+	memset(&ifc, 0, sizeof(ifc));
+	ifc.vni = ep->vni;
+	ifc.flags = OVL_IF_F_IP_NOSPOOF;
+	memcpy(ifc.mac, ep->mac, 6);
+	if (ep->dhcp_proxy) {
+		ifc.flags |= OVL_IF_F_DHCP_PROXY;
+		memcpy(ifc.dhcp_mac, ep->dhcp_mac, 6);
+	}
+	if (ep->peer_netns)
+		e.flags |= OVL_EP_F_PEER_NETNS;
+	/* Link protection first: a frame from the veth must never meet an
+	 * endpoint entry without its iface entry. */
+	err = ret_errno(bpf_map_update_elem(MAPFD(d, ovl_ifaces), &ifindex, &ifc, BPF_ANY));
+	if (err)
+		return err;
+	mac_key(&k, ep->vni, ep->mac);
+	return ret_errno(bpf_map_update_elem(MAPFD(d, ovl_endpoints), &k, &e, BPF_ANY));
+}
+
+int map_ep_del(struct ovld *d, const struct ovl_ep *ep)
+{
+	__u32 ifindex = (__u32)ep->host_ifindex;
+	struct ovl_endpoint e;
+	struct ovl_mac_key k;
+
+	mac_key(&k, ep->vni, ep->mac);
+	/* Only remove the endpoint entry if it still points at this veth. */
+	if (!bpf_map_lookup_elem(MAPFD(d, ovl_endpoints), &k, &e) && e.ifindex == ifindex)
+		bpf_map_delete_elem(MAPFD(d, ovl_endpoints), &k);
+	bpf_map_delete_elem(MAPFD(d, ovl_ifaces), &ifindex);
+	return 0;
+}
+
+int map_count(struct ovld *d, const char *name, __u32 *entries, __u32 *max)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(d->skel->obj, name);
+	char key[64], prev[64];
+	__u32 n = 0;
+	int fd;
+
+	if (!m)
+		return -ENOENT;
+	fd = bpf_map__fd(m);
+	*max = bpf_map__max_entries(m);
+	if (bpf_map__key_size(m) > sizeof(key))
+		return -E2BIG;
+	if (!bpf_map_get_next_key(fd, NULL, key)) {
+		do {
+			n++;
+			memcpy(prev, key, sizeof(key));
+		} while (!bpf_map_get_next_key(fd, prev, key));
+	}
+	*entries = n;
+	return 0;
+}
+
+int map_stats_read(struct ovld *d, struct ovl_stat *out, __u32 n)
+{
+	int ncpu = libbpf_num_possible_cpus(), fd = MAPFD(d, ovl_stats);
+	struct ovl_stat *percpu;
+
+	if (ncpu < 1)
+		return -EINVAL;
+	percpu = calloc((size_t)ncpu, sizeof(*percpu));
+	if (!percpu)
+		return -ENOMEM;
+	for (__u32 i = 0; i < n; i++) {
+		memset(&out[i], 0, sizeof(out[i]));
+		if (bpf_map_lookup_elem(fd, &i, percpu))
+			continue;
+		for (int c = 0; c < ncpu; c++) {
+			out[i].packets += percpu[c].packets;
+			out[i].bytes += percpu[c].bytes;
+		}
+	}
+	free(percpu);
+	return 0;
+}

@@ -1,0 +1,775 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * overlay.c - overlays (a VNI and its backend) and local endpoints (the
+ * veths behind VNICs and containers), and how both turn into map entries.
+ *
+ * Entries ovld writes on its own are marked: ovl_neigh entries of local
+ * endpoints and of `neigh add`, and ovl_fdb entries of `map add`, carry the
+ * STATIC flag and are never aged or revalidated; entries learned from the
+ * backend on a miss carry none, and are checked against the backend again
+ * whenever it reloads (changed ones rewritten, vanished ones removed).
+ */
+#include <errno.h>
+#include <ifaddrs.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <sys/inotify.h>
+#include <bpf/libbpf.h>
+#include "ovl.skel.h"
+#include "ovld.h"
+#include "backend.h"
+#include "netns.h"
+#include "veth.h"
+#include "log.h"
+
+static bool name_valid(const char *name, size_t max)
+{
+	size_t n = name ? strlen(name) : 0;
+
+	if (!n || n >= max)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '-' || c == '.'))
+			return false;
+	}
+	return true;
+}
+
+bool ovl_ip_is_local(struct ovld *d, const struct ovl_ip *ip)
+{
+	struct ifaddrs *ifa, *i;
+	bool found = false;
+
+	if ((d->local4.family && ovl_ip_eq(ip, &d->local4)) ||
+	    (d->local6.family && ovl_ip_eq(ip, &d->local6)))
+		return true;
+	if (getifaddrs(&ifa))
+		return false;
+	for (i = ifa; i && !found; i = i->ifa_next) {
+		if (!i->ifa_addr)
+			continue;
+		if (i->ifa_addr->sa_family == AF_INET && ip->family == OVL_AF_INET4)
+			found = !memcmp(&((struct sockaddr_in *)i->ifa_addr)->sin_addr, ip->addr,
+					4);
+		else if (i->ifa_addr->sa_family == AF_INET6 && ip->family == OVL_AF_INET6)
+			found = !memcmp(&((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr, ip->addr,
+					16);
+	}
+	freeifaddrs(ifa);
+	return found;
+}
+
+struct ovl_overlay *overlay_find(struct ovld *d, const char *name)
+{
+	for (struct ovl_overlay *ov = d->overlays; ov; ov = ov->next)
+		if (!strcmp(ov->name, name))
+			return ov;
+	return NULL;
+}
+
+struct ovl_overlay *overlay_by_vni(struct ovld *d, __u32 vni)
+{
+	for (struct ovl_overlay *ov = d->overlays; ov; ov = ov->next)
+		if (ov->vni == vni)
+			return ov;
+	return NULL;
+}
+
+struct ovl_ep *ep_find(struct ovld *d, const char *id)
+{
+	for (struct ovl_ep *ep = d->eps; ep; ep = ep->next)
+		if (!strcmp(ep->id, id))
+			return ep;
+	return NULL;
+}
+
+struct ovl_ep *ep_by_ifindex(struct ovld *d, int ifindex)
+{
+	for (struct ovl_ep *ep = d->eps; ep; ep = ep->next)
+		if (ep->host_ifindex == ifindex)
+			return ep;
+	return NULL;
+}
+
+struct ovl_ep *ep_by_mac(struct ovld *d, __u32 vni, const __u8 mac[6])
+{
+	for (struct ovl_ep *ep = d->eps; ep; ep = ep->next)
+		if (ep->vni == vni && !memcmp(ep->mac, mac, 6))
+			return ep;
+	return NULL;
+}
+
+static int peer_cb(const struct ovl_ip *ip, void *arg)
+{
+	struct ovl_overlay *ov = arg;
+
+	return map_peer_put(ovld, ov->vni, ip);
+}
+
+/* ovl_vnis and ovl_peers from the backend's view of the network. */
+static int overlay_sync_vni(struct ovld *d, struct ovl_overlay *ov)
+{
+	struct ovl_vni v;
+	int err;
+
+	memset(&v, 0, sizeof(v));
+	v.flags = OVL_VNI_F_STRICT_SRC;
+	if (ov->ops == &ovl_backend_direct) {
+		struct ovl_ip ip;
+		__u16 port;
+		const __u8 any[6] = { 0 };
+
+		v.flags |= OVL_VNI_F_DIRECT;
+		ov->ops->lookup_l2(ov->backend, any, &ip, &port);
+		ovl_dest_from_ip(&v.direct, &ip, port, OVL_DEST_F_STATIC);
+	}
+	err = map_peers_flush(d, ov->vni);
+	if (!err)
+		err = ov->ops->foreach_peer(ov->backend, peer_cb, ov);
+	if (!err)
+		err = map_vni_put(d, ov->vni, &v);
+	if (err)
+		pr_err("write maps of overlay %s (vni %u): %s", ov->name, ov->vni, strerror(-err));
+	return err;
+}
+
+static void overlay_watch(struct ovld *d, struct ovl_overlay *ov)
+{
+	const char *path = ov->ops->watch_path ? ov->ops->watch_path(ov->backend) : NULL;
+	const char *slash;
+
+	ov->watch_wd = -1;
+	if (!path || d->ino_fd < 0)
+		return;
+	slash = strrchr(path, '/');
+	snprintf(ov->watch_dir, sizeof(ov->watch_dir), "%.*s", (int)(slash - path), path);
+	if (!ov->watch_dir[0])
+		snprintf(ov->watch_dir, sizeof(ov->watch_dir), "/");
+	snprintf(ov->watch_file, sizeof(ov->watch_file), "%s", slash + 1);
+	/* Watch the directory: editors replace files by rename. */
+	ov->watch_wd = inotify_add_watch(d->ino_fd, ov->watch_dir,
+					 IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE);
+	if (ov->watch_wd < 0)
+		pr_warn("watch %s for changes: %s (edits need `ovlctl reload`)", ov->watch_dir,
+			strerror(errno));
+}
+
+static void overlay_unwatch(struct ovld *d, struct ovl_overlay *ov)
+{
+	if (ov->watch_wd < 0)
+		return;
+	/* Other overlays may watch the same directory (same wd). */
+	for (struct ovl_overlay *o = d->overlays; o; o = o->next)
+		if (o != ov && o->watch_wd == ov->watch_wd)
+			return;
+	inotify_rm_watch(d->ino_fd, ov->watch_wd);
+}
+
+static int check_props(const struct ovl_backend_ops *ops, json_t *props, char *err, size_t errlen)
+{
+	const char *key;
+	json_t *val;
+
+	if (!json_is_object(props)) {
+		snprintf(err, errlen, "props must be an object");
+		return -EINVAL;
+	}
+	json_object_foreach(props, key, val) {
+		bool known = !strcmp(key, "vxlan/listen_ip") || !strcmp(key, "vxlan/listen_port");
+
+		for (const char *const *p = ops->props; !known && *p; p++)
+			known = !strcmp(key, *p);
+		if (!known) {
+			snprintf(err, errlen, "unknown property \"%s\" for backend %s", key,
+				 ops->name);
+			return -EINVAL;
+		}
+		if (!json_is_string(val) && !json_is_integer(val)) {
+			snprintf(err, errlen, "property \"%s\": not a string or number", key);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* vxlan/listen_ip and vxlan/listen_port: one underlay address and port per
+ * instance, so an overlay may only confirm them (or set an unset family). */
+static int check_listen(struct ovld *d, json_t *props, char *err, size_t errlen)
+{
+	json_t *ipj = json_object_get(props, "vxlan/listen_ip");
+	json_t *portj = json_object_get(props, "vxlan/listen_port");
+	char buf[OVL_IP_STRLEN];
+	struct ovl_ip ip;
+
+	if (portj) {
+		long long p = -1;
+		char *end;
+
+		if (json_is_integer(portj)) {
+			p = json_integer_value(portj);
+		} else if (json_is_string(portj)) {
+			p = strtoll(json_string_value(portj), &end, 10);
+			if (*end || end == json_string_value(portj))
+				p = -1;
+		}
+
+		if (p != d->o.port) {
+			snprintf(err, errlen,
+				 "vxlan/listen_port %lld: this instance listens on port %u "
+				 "(ovld --port)",
+				 p, d->o.port);
+			return -EINVAL;
+		}
+	}
+	if (!ipj)
+		return 0;
+	if (!json_is_string(ipj) || ovl_ip_parse(json_string_value(ipj), &ip)) {
+		snprintf(err, errlen, "vxlan/listen_ip: not an IPv4 or IPv6 address");
+		return -EINVAL;
+	}
+	if (!ovl_ip_is_local(d, &ip)) {
+		snprintf(err, errlen, "vxlan/listen_ip %s is not an address of this host",
+			 ovl_ip_format(&ip, buf));
+		return -EADDRNOTAVAIL;
+	}
+	if (ip.family == OVL_AF_INET4 && d->local4.family && !ovl_ip_eq(&ip, &d->local4)) {
+		snprintf(err, errlen, "vxlan/listen_ip %s: this instance uses %s",
+			 json_string_value(ipj), ovl_ip_format(&d->local4, buf));
+		return -EINVAL;
+	}
+	if (ip.family == OVL_AF_INET6 && d->local6.family && !ovl_ip_eq(&ip, &d->local6)) {
+		snprintf(err, errlen, "vxlan/listen_ip %s: this instance uses %s",
+			 json_string_value(ipj), ovl_ip_format(&d->local6, buf));
+		return -EINVAL;
+	}
+	if (ip.family == OVL_AF_INET4 && !d->local4.family) {
+		d->local4 = ip;
+		dp_write_config(d);
+	} else if (ip.family == OVL_AF_INET6 && !d->local6.family) {
+		d->local6 = ip;
+		dp_write_config(d);
+	}
+	return 0;
+}
+
+int overlay_create(struct ovld *d, const char *name, __u32 vni, const char *encap,
+		   const char *search, json_t *props, char *err, size_t errlen)
+{
+	const struct ovl_backend_ops *ops;
+	struct ovl_overlay *ov;
+	int ret;
+
+	if (!name_valid(name, OVL_NAME_MAX)) {
+		snprintf(err, errlen,
+			 "bad overlay name \"%s\": 1-%d characters of A-Z a-z 0-9 _ . -",
+			 name ? name : "", OVL_NAME_MAX - 1);
+		return -EINVAL;
+	}
+	if (vni > OVL_VNI_MAX) {
+		snprintf(err, errlen, "vni %u out of range (0-%u)", vni, OVL_VNI_MAX);
+		return -ERANGE;
+	}
+	if (!encap || strcmp(encap, "vxlan")) {
+		snprintf(err, errlen, "encapsulation \"%s\" not supported (only vxlan)",
+			 encap ? encap : "");
+		return -EOPNOTSUPP;
+	}
+	ops = ovl_backend_find(search);
+	if (!ops) {
+		snprintf(err, errlen, "unknown backend \"%s\" (files or direct)",
+			 search ? search : "");
+		return -EINVAL;
+	}
+	if (overlay_find(d, name)) {
+		snprintf(err, errlen, "overlay %s exists", name);
+		return -EEXIST;
+	}
+	if ((ov = overlay_by_vni(d, vni))) {
+		snprintf(err, errlen, "vni %u is already overlay %s", vni, ov->name);
+		return -EEXIST;
+	}
+	ret = check_props(ops, props, err, errlen);
+	if (!ret)
+		ret = check_listen(d, props, err, errlen);
+	if (ret)
+		return ret;
+
+	ov = calloc(1, sizeof(*ov));
+	if (!ov)
+		return -ENOMEM;
+	snprintf(ov->name, sizeof(ov->name), "%s", name);
+	snprintf(ov->search, sizeof(ov->search), "%s", search);
+	ov->vni = vni;
+	ov->ops = ops;
+	ov->port = d->o.port;
+	ov->props = json_deep_copy(props);
+	ov->watch_wd = -1;
+	ret = ops->open(ov->props, &ov->backend, err, errlen);
+	if (ret) {
+		json_decref(ov->props);
+		free(ov);
+		return ret;
+	}
+	ret = overlay_sync_vni(d, ov);
+	if (ret) {
+		snprintf(err, errlen, "write maps: %s", strerror(-ret));
+		ops->close(ov->backend);
+		json_decref(ov->props);
+		free(ov);
+		return ret;
+	}
+	ov->next = d->overlays;
+	d->overlays = ov;
+	overlay_watch(d, ov);
+	pr_info("overlay %s: vni %u, backend %s, %zu entries", ov->name, vni, search,
+		ops->entries(ov->backend));
+	return 0;
+}
+
+static int drop_learned_fdb(struct ovld *d, const struct ovl_mac_key *k, struct ovl_dest *v,
+			    void *arg)
+{
+	(void)v;
+	(void)arg;
+	map_fdb_del(d, k->vni, k->mac);
+	return 0;
+}
+
+static int drop_neigh(struct ovld *d, const struct ovl_addr_key *k, struct ovl_neigh *n, void *arg)
+{
+	struct ovl_ip ip = { .family = k->family };
+
+	(void)n;
+	(void)arg;
+	memcpy(ip.addr, k->addr, 16);
+	map_neigh_del(d, k->vni, &ip);
+	return 0;
+}
+
+int overlay_delete(struct ovld *d, const char *name, char *err, size_t errlen)
+{
+	struct ovl_overlay *ov = overlay_find(d, name), **pp;
+	int users = 0;
+
+	if (!ov) {
+		snprintf(err, errlen, "no overlay %s", name);
+		return -ENOENT;
+	}
+	for (struct ovl_ep *ep = d->eps; ep; ep = ep->next)
+		users += !strcmp(ep->overlay, name);
+	if (users) {
+		snprintf(err, errlen, "overlay %s has %d endpoint%s: delete them first", name,
+			 users, users == 1 ? "" : "s");
+		return -EBUSY;
+	}
+	map_vni_del(d, ov->vni);
+	map_peers_flush(d, ov->vni);
+	map_fdb_foreach(d, true, ov->vni, drop_learned_fdb, NULL);
+	map_neigh_foreach(d, true, ov->vni, drop_neigh, NULL);
+	for (pp = &d->overlays; *pp != ov; pp = &(*pp)->next)
+		;
+	*pp = ov->next;
+	overlay_unwatch(d, ov);
+	ov->ops->close(ov->backend);
+	json_decref(ov->props);
+	pr_info("overlay %s (vni %u) deleted", ov->name, ov->vni);
+	free(ov);
+	return 0;
+}
+
+struct revalidate {
+	struct ovl_overlay *ov;
+	unsigned int changed, removed;
+};
+
+static int revalidate_fdb(struct ovld *d, const struct ovl_mac_key *k, struct ovl_dest *v,
+			  void *arg)
+{
+	struct revalidate *r = arg;
+	struct ovl_dest nd;
+	struct ovl_ip ip;
+	__u16 port;
+
+	if (v->flags & OVL_DEST_F_STATIC)
+		return 0;
+	if (r->ov->ops->lookup_l2(r->ov->backend, k->mac, &ip, &port) || ovl_ip_is_local(d, &ip)) {
+		map_fdb_del(d, k->vni, k->mac);
+		r->removed++;
+		return 0;
+	}
+	ovl_dest_from_ip(&nd, &ip, port, 0);
+	if (memcmp(&nd, v, sizeof(nd))) {
+		map_fdb_put(d, k->vni, k->mac, &nd);
+		r->changed++;
+	}
+	return 0;
+}
+
+static int revalidate_neigh(struct ovld *d, const struct ovl_addr_key *k, struct ovl_neigh *n,
+			    void *arg)
+{
+	struct revalidate *r = arg;
+	struct ovl_ip ip = { .family = k->family };
+	__u8 mac[6];
+
+	if (n->flags & OVL_NEIGH_F_STATIC)
+		return 0;
+	memcpy(ip.addr, k->addr, 16);
+	if (r->ov->ops->lookup_l3(r->ov->backend, &ip, mac)) {
+		map_neigh_del(d, k->vni, &ip);
+		r->removed++;
+	} else if (memcmp(mac, n->mac, 6)) {
+		map_neigh_put(d, k->vni, &ip, mac, 0);
+		r->changed++;
+	}
+	return 0;
+}
+
+static int ep_apply_backend(struct ovld *d, struct ovl_ep *ep, struct ovl_overlay *ov);
+
+int overlay_reload(struct ovld *d, struct ovl_overlay *ov, char *err, size_t errlen)
+{
+	struct revalidate r = { .ov = ov };
+	int ret;
+
+	if (!ov->ops->reload) {
+		snprintf(err, errlen, "backend %s has nothing to reload", ov->ops->name);
+		return 0;
+	}
+	ret = ov->ops->reload(ov->backend, err, errlen);
+	if (ret) {
+		snprintf(ov->error, sizeof(ov->error), "%s", err);
+		pr_err("overlay %s: reload rejected, keeping the previous entries: %s", ov->name,
+		       err);
+		return ret;
+	}
+	ov->error[0] = '\0';
+	ov->reloads++;
+	miss_forget_negative(ov);
+	overlay_sync_vni(d, ov);
+	map_fdb_foreach(d, true, ov->vni, revalidate_fdb, &r);
+	map_neigh_foreach(d, true, ov->vni, revalidate_neigh, &r);
+	for (struct ovl_ep *ep = d->eps; ep; ep = ep->next)
+		if (ep->vni == ov->vni)
+			ep_apply_backend(d, ep, ov);
+	pr_info("overlay %s: reloaded, %zu entries; %u cached entries changed, %u removed",
+		ov->name, ov->ops->entries(ov->backend), r.changed, r.removed);
+	return 0;
+}
+
+void overlay_on_inotify(struct ovld *d, int wd, const char *name)
+{
+	char err[OVL_ERR_MAX];
+
+	for (struct ovl_overlay *ov = d->overlays; ov; ov = ov->next) {
+		if (ov->watch_wd != wd || (name && strcmp(name, ov->watch_file)))
+			continue;
+		if (overlay_reload(d, ov, err, sizeof(err)) == 0) {
+			json_t *ev =
+				json_pack("{s:s, s:s}", "event", "reload", "overlay", ov->name);
+
+			ctl_broadcast_event(d, ev);
+			json_decref(ev);
+		}
+	}
+}
+
+json_t *overlay_json(struct ovld *d, const struct ovl_overlay *ov)
+{
+	int eps = 0;
+
+	for (struct ovl_ep *ep = d->eps; ep; ep = ep->next)
+		eps += ep->vni == ov->vni;
+	return json_pack(
+		"{s:s, s:i, s:s, s:s, s:O, s:i, s:i, s:s?, s:I, s:I, s:I, s:I}", "name", ov->name,
+		"vni", (json_int_t)ov->vni, "encap", "vxlan", "search", ov->search, "props",
+		ov->props, "entries", (json_int_t)ov->ops->entries(ov->backend), "endpoints",
+		(json_int_t)eps, "error", ov->error[0] ? ov->error : NULL, "lookups",
+		(json_int_t)ov->lookups, "resolved", (json_int_t)ov->resolved, "unresolved",
+		(json_int_t)ov->unresolved, "reloads", (json_int_t)ov->reloads);
+}
+
+/* ---- endpoints ----------------------------------------------------------- */
+
+/* fe80::/64 with the modified EUI-64 of mac (RFC 4291 appendix A): the
+ * link-local address the kernel gives a new interface by default. */
+static void eui64_link_local(const __u8 mac[6], struct ovl_ip *ip)
+{
+	memset(ip, 0, sizeof(*ip));
+	ip->family = OVL_AF_INET6;
+	ip->addr[0] = 0xfe;
+	ip->addr[1] = 0x80;
+	ip->addr[8] = mac[0] ^ 0x02;
+	ip->addr[9] = mac[1];
+	ip->addr[10] = mac[2];
+	ip->addr[11] = 0xff;
+	ip->addr[12] = 0xfe;
+	ip->addr[13] = mac[3];
+	ip->addr[14] = mac[4];
+	ip->addr[15] = mac[5];
+}
+
+static bool ep_has_addr(const struct ovl_ep *ep, const struct ovl_ip *ip)
+{
+	for (int i = 0; i < ep->naddrs; i++)
+		if (ovl_ip_eq(&ep->addrs[i], ip))
+			return true;
+	return false;
+}
+
+static void ep_add_addr(struct ovl_ep *ep, const struct ovl_ip *ip)
+{
+	if (ep->naddrs < OVL_EP_ADDRS && !ep_has_addr(ep, ip))
+		ep->addrs[ep->naddrs++] = *ip;
+}
+
+/* What the backend says about a local endpoint: its DHCP proxy and, for a
+ * VNIC, the addresses it owns (the seed's arp/ndp fields). */
+static int ep_apply_backend(struct ovld *d, struct ovl_ep *ep, struct ovl_overlay *ov)
+{
+	struct ovl_ip addrs[4];
+	__u8 server[6];
+	int n;
+
+	ep->dhcp_proxy = !ov->ops->lookup_dhcp(ov->backend, ep->mac, server);
+	if (ep->dhcp_proxy)
+		memcpy(ep->dhcp_mac, server, 6);
+	if (ep->kind == OVL_EP_VNIC) {
+		n = ov->ops->lookup_addrs(ov->backend, ep->mac, addrs, 4);
+		for (int i = 0; i < n; i++)
+			ep_add_addr(ep, &addrs[i]);
+	}
+	for (int i = 0; i < ep->naddrs; i++)
+		map_neigh_put(d, ep->vni, &ep->addrs[i], ep->mac, OVL_NEIGH_F_STATIC);
+	return map_ep_put(d, ep);
+}
+
+int ep_register(struct ovld *d, struct ovl_ep *ep, char *err, size_t errlen)
+{
+	struct ovl_overlay *ov = overlay_find(d, ep->overlay);
+	struct ovl_ep *other;
+	struct ovl_neigh n;
+	struct ovl_ip ll;
+	int ret;
+
+	if (!ov) {
+		snprintf(err, errlen, "no overlay %s", ep->overlay);
+		return -ENOENT;
+	}
+	ep->vni = ov->vni;
+	if (ep_find(d, ep->id)) {
+		snprintf(err, errlen, "endpoint %s exists", ep->id);
+		return -EEXIST;
+	}
+	if ((other = ep_by_mac(d, ep->vni, ep->mac))) {
+		char m[OVL_MAC_STRLEN];
+
+		snprintf(err, errlen, "MAC %s is already endpoint %s on overlay %s",
+			 ovl_mac_format(ep->mac, m), other->id, ov->name);
+		return -EEXIST;
+	}
+	eui64_link_local(ep->mac, &ll);
+	ep_add_addr(ep, &ll);
+	for (int i = 0; i < ep->naddrs; i++) {
+		char a[OVL_IP_STRLEN], m[OVL_MAC_STRLEN];
+
+		if (!map_neigh_get(d, ep->vni, &ep->addrs[i], &n) &&
+		    (n.flags & OVL_NEIGH_F_STATIC) && memcmp(n.mac, ep->mac, 6)) {
+			snprintf(err, errlen, "address %s on overlay %s belongs to MAC %s",
+				 ovl_ip_format(&ep->addrs[i], a), ov->name,
+				 ovl_mac_format(n.mac, m));
+			return -EADDRINUSE;
+		}
+	}
+	ret = dp_prepare_veth(ep->host_ifname);
+	if (!ret)
+		ret = dp_attach_tc(d, ep->host_ifindex, ep->host_ifname);
+	if (ret) {
+		snprintf(err, errlen, "set up %s: %s", ep->host_ifname, strerror(-ret));
+		return ret;
+	}
+	ret = ep_apply_backend(d, ep, ov);
+	if (ret) {
+		snprintf(err, errlen, "write endpoint maps: %s", strerror(-ret));
+		return ret;
+	}
+	map_fdb_del(d, ep->vni, ep->mac); /* a cached remote entry is now wrong */
+	ep->next = d->eps;
+	d->eps = ep;
+	pr_info("endpoint %s: %s on overlay %s (vni %u)", ep->id, ep->host_ifname, ov->name,
+		ov->vni);
+	return 0;
+}
+
+int ep_unregister(struct ovld *d, struct ovl_ep *ep)
+{
+	struct ovl_ep **pp;
+	struct ovl_neigh n;
+
+	map_ep_del(d, ep);
+	for (int i = 0; i < ep->naddrs; i++)
+		if (!map_neigh_get(d, ep->vni, &ep->addrs[i], &n) && !memcmp(n.mac, ep->mac, 6))
+			map_neigh_del(d, ep->vni, &ep->addrs[i]);
+	for (pp = &d->eps; *pp && *pp != ep; pp = &(*pp)->next)
+		;
+	if (*pp)
+		*pp = ep->next;
+	pr_info("endpoint %s removed", ep->id);
+	return 0;
+}
+
+json_t *ep_json(const struct ovl_ep *ep)
+{
+	char m[OVL_MAC_STRLEN], a[OVL_IP_STRLEN];
+	json_t *addrs = json_array(), *o;
+
+	for (int i = 0; i < ep->naddrs; i++)
+		json_array_append_new(addrs, json_string(ovl_ip_format(&ep->addrs[i], a)));
+	o = json_pack("{s:s, s:s, s:s, s:i, s:s, s:o, s:s, s:i, s:s, s:b}", "id", ep->id, "kind",
+		      ep->kind == OVL_EP_VNIC ? "vnic" : "cni", "overlay", ep->overlay, "vni",
+		      (json_int_t)ep->vni, "mac", ovl_mac_format(ep->mac, m), "addrs", addrs,
+		      "host_ifname", ep->host_ifname, "host_ifindex", (json_int_t)ep->host_ifindex,
+		      "netns", ep->netns, "peer_netns", ep->peer_netns);
+	if (o && ep->kind == OVL_EP_VNIC)
+		json_object_set_new(o, "name", json_string(ep->ifname));
+	if (o && ep->dhcp_proxy)
+		json_object_set_new(o, "dhcp_proxy", json_string(ovl_mac_format(ep->dhcp_mac, m)));
+	return o;
+}
+
+/* ---- VNICs --------------------------------------------------------------- */
+
+/* Host-side veth name: "ovl" and a hash of instance and VNIC name. */
+static void vnic_host_name(struct ovld *d, const char *name, char *out, size_t len)
+{
+	__u32 h = 2166136261u;
+
+	for (const char *p = d->o.instance; *p; p++)
+		h = (h ^ (__u8)*p) * 16777619u;
+	h = (h ^ '/') * 16777619u;
+	for (const char *p = name; *p; p++)
+		h = (h ^ (__u8)*p) * 16777619u;
+	snprintf(out, len, "ovl%08x", h);
+}
+
+/* MTU for an endpoint of ov: the underlay's minus the outer headers (IPv6
+ * when any peer of the network is IPv6, or the host has only IPv6). */
+static int peer_v6_cb(const struct ovl_ip *ip, void *arg)
+{
+	if (ip->family == OVL_AF_INET6)
+		*(bool *)arg = true;
+	return 0;
+}
+
+static unsigned int endpoint_mtu(struct ovld *d, struct ovl_overlay *ov)
+{
+	int mtu = ovl_link_mtu(d->o.underlay);
+	bool v6 = !d->local4.family;
+
+	ov->ops->foreach_peer(ov->backend, peer_v6_cb, &v6);
+	if (mtu <= 0)
+		mtu = 1500;
+	return (unsigned int)mtu - (v6 ? OVL_ENCAP6_LEN : OVL_ENCAP4_LEN);
+}
+
+int vnic_create(struct ovld *d, const char *name, const char *overlay, const __u8 mac[6],
+		const char *netns, char *err, size_t errlen)
+{
+	struct ovl_overlay *ov = overlay_find(d, overlay);
+	struct ovl_veth_req req = { .name = name, .mac = mac, .netns_fd = -1 };
+	char host[OVL_IFNAME_MAX];
+	struct ovl_ep *ep;
+	int ret, ifindex;
+
+	if (!name_valid(name, OVL_IFNAME_MAX)) {
+		snprintf(err, errlen,
+			 "bad interface name \"%s\": 1-15 characters of A-Z a-z 0-9 _ . -",
+			 name ? name : "");
+		return -EINVAL;
+	}
+	if (!ov) {
+		snprintf(err, errlen, "no overlay %s", overlay);
+		return -ENOENT;
+	}
+	if ((mac[0] & 1) || !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5])) {
+		snprintf(err, errlen, "a VNIC needs a unicast MAC");
+		return -EINVAL;
+	}
+	if (ep_find(d, name)) {
+		snprintf(err, errlen, "VNIC %s exists", name);
+		return -EEXIST;
+	}
+	if (ep_by_mac(d, ov->vni, mac)) {
+		snprintf(err, errlen, "MAC already in use on overlay %s", ov->name);
+		return -EEXIST;
+	}
+	if (netns && *netns) {
+		req.netns_fd = ovl_netns_open(netns);
+		if (req.netns_fd < 0) {
+			snprintf(err, errlen, "network namespace %s: %s", netns,
+				 strerror(-req.netns_fd));
+			return req.netns_fd;
+		}
+	} else if (ovl_link_ifindex(name) > 0) {
+		snprintf(err, errlen, "interface %s exists", name);
+		return -EEXIST;
+	}
+	vnic_host_name(d, name, host, sizeof(host));
+	req.host_name = host;
+	req.mtu = endpoint_mtu(d, ov);
+
+	ep = calloc(1, sizeof(*ep));
+	if (!ep) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = ovl_veth_create(&req, &ifindex);
+	if (ret) {
+		snprintf(err, errlen, "create veth %s/%s: %s", name, host, strerror(-ret));
+		free(ep);
+		goto out;
+	}
+	snprintf(ep->id, sizeof(ep->id), "%s", name);
+	ep->kind = OVL_EP_VNIC;
+	snprintf(ep->overlay, sizeof(ep->overlay), "%s", ov->name);
+	memcpy(ep->mac, mac, 6);
+	snprintf(ep->host_ifname, sizeof(ep->host_ifname), "%s", host);
+	ep->host_ifindex = ifindex;
+	snprintf(ep->ifname, sizeof(ep->ifname), "%s", name);
+	snprintf(ep->netns, sizeof(ep->netns), "%s", netns ? netns : "");
+	ep->peer_netns = netns && *netns;
+	ret = ep_register(d, ep, err, errlen);
+	if (ret) {
+		ovl_link_delete(host);
+		free(ep);
+	}
+out:
+	if (req.netns_fd >= 0)
+		close(req.netns_fd);
+	return ret;
+}
+
+int vnic_delete(struct ovld *d, const char *name, char *err, size_t errlen)
+{
+	struct ovl_ep *ep = ep_find(d, name);
+	int ret;
+
+	if (!ep || ep->kind != OVL_EP_VNIC) {
+		snprintf(err, errlen, "no VNIC %s", name);
+		return -ENOENT;
+	}
+	ep_unregister(d, ep);
+	ret = ovl_link_delete(ep->host_ifname);
+	if (ret && ret != -ENODEV)
+		pr_warn("delete %s: %s", ep->host_ifname, strerror(-ret));
+	free(ep);
+	return 0;
+}

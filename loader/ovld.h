@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * ovld.h - the daemon's internal model, shared by the files of loader/.
+ *
+ * ovld is single-threaded: one epoll loop (main.c) owns every object
+ * here. Nothing is locked; nothing may block for long (backend lookups are
+ * hash lookups, files are re-read on inotify events).
+ *
+ *   struct ovld          the instance: options, the loaded BPF object,
+ *                        sockets, the lists below
+ *   struct ovl_overlay   one overlay network: name, VNI, backend
+ *   struct ovl_ep        one local endpoint: a VNIC ovld created, or a
+ *                        container interface the CNI plugin registered
+ *
+ * Persistent state (state.c) is the list of overlays and endpoints, written
+ * to <state_dir>/state.json after every change, so that a restarted ovld
+ * rebuilds the same attachments; the BPF maps themselves survive in the
+ * kernel (pinned, and referenced by the attached programs).
+ */
+#ifndef OVLD_H
+#define OVLD_H
+
+#include <stdbool.h>
+#include <jansson.h>
+#include <linux/types.h>
+#include "ovl_abi.h"
+#include "addr.h"
+#include "ctl.h"
+
+#define OVL_VERSION    "0.1.0"
+
+#define OVL_NAME_MAX   32 /* overlay names */
+#define OVL_IFNAME_MAX 16 /* IFNAMSIZ */
+#define OVL_EP_ADDRS   8  /* addresses an endpoint may own */
+#define OVL_ERR_MAX    512
+
+struct ovl_backend_ops;
+struct ovl;
+
+struct ovl_overlay {
+	struct ovl_overlay *next;
+	char name[OVL_NAME_MAX];
+	__u32 vni;
+	char search[16]; /* backend name: "files", "direct" */
+	json_t *props;	 /* as given: {"files/config": ..., ...} */
+	__u16 port;	 /* vxlan/listen_port */
+	const struct ovl_backend_ops *ops;
+	void *backend;		 /* the backend's private state */
+	char error[OVL_ERR_MAX]; /* last backend error, "" when fine */
+	int watch_wd;		 /* inotify watch of the backend's file, or -1 */
+	char watch_dir[256];
+	char watch_file[256];
+	unsigned long long lookups, resolved, unresolved, reloads;
+};
+
+enum ovl_ep_kind {
+	OVL_EP_VNIC, /* created by `ovlctl vnic create` */
+	OVL_EP_CNI,  /* registered by the CNI plugin */
+};
+
+struct ovl_ep {
+	struct ovl_ep *next;
+	char id[128]; /* VNIC name, or the CNI's container id + ifname */
+	enum ovl_ep_kind kind;
+	char overlay[OVL_NAME_MAX];
+	__u32 vni;
+	__u8 mac[6];
+	struct ovl_ip addrs[OVL_EP_ADDRS];
+	int naddrs;
+	char host_ifname[OVL_IFNAME_MAX];
+	int host_ifindex;
+	char ifname[OVL_IFNAME_MAX]; /* the VNIC's own name (OVL_EP_VNIC) */
+	char netns[256];	     /* netns name (VNIC) or path (CNI); "" = host */
+	bool peer_netns;	     /* the far end is in another netns */
+	bool dhcp_proxy;
+	__u8 dhcp_mac[6];
+};
+
+struct ovld_opts {
+	char instance[OVL_INSTANCE_MAX + 1];
+	char underlay[OVL_IFNAME_MAX];
+	char config[256]; /* --config FILE, "" for none */
+	char state_dir[256];
+	char run_dir[256];
+	char bpffs[256];		/* where a bpffs is (or gets) mounted */
+	struct ovl_ip listen4, listen6; /* underlay addresses; unset: from the NIC */
+	__u16 port;			/* VXLAN UDP port decap listens on */
+	bool xdp_generic;		/* force generic XDP */
+	int verbose;
+};
+
+struct ovld {
+	struct ovld_opts o;
+	char pin_dir[300];
+	char sock_path[300];
+	struct ovl *skel;
+	int underlay_ifindex;
+	__u32 xdp_flags; /* XDP_FLAGS_DRV_MODE or XDP_FLAGS_SKB_MODE */
+	struct ovl_ip local4, local6;
+	bool adopted; /* maps came from a previous instance */
+
+	struct ovl_overlay *overlays;
+	struct ovl_ep *eps;
+	json_t *unrestored; /* {"overlays": [], "endpoints": []} that failed to come back */
+
+	int epfd, sigfd, ctl_fd, ino_fd, timer_fd, lock_fd;
+	struct ring_buffer *rb;
+	int udp4_fd, udp6_fd; /* first frames after a miss go out here */
+	int monitors;	      /* connected `ovlctl monitor` clients */
+	bool stop;
+
+	unsigned long long evt_received, evt_unresolved, evt_delivered, evt_injected;
+};
+
+/* The running daemon; one per process. */
+extern struct ovld *ovld;
+
+/* ---- dp.c: BPF object, pins, attachments -------------------------------- */
+int dp_open(struct ovld *d);
+int dp_attach_xdp(struct ovld *d);
+int dp_write_config(struct ovld *d);
+void dp_set_drop_events(struct ovld *d, bool on);
+int dp_attach_tc(struct ovld *d, int ifindex, const char *ifname);
+int dp_prepare_veth(const char *ifname);
+void dp_close(struct ovld *d);
+int dp_map_fd(struct ovld *d, const char *name);
+
+/* ---- maps.c: typed map access ------------------------------------------- */
+int map_vni_put(struct ovld *d, __u32 vni, const struct ovl_vni *v);
+int map_vni_del(struct ovld *d, __u32 vni);
+int map_fdb_put(struct ovld *d, __u32 vni, const __u8 mac[6], const struct ovl_dest *dst);
+int map_fdb_get(struct ovld *d, __u32 vni, const __u8 mac[6], struct ovl_dest *dst);
+int map_fdb_del(struct ovld *d, __u32 vni, const __u8 mac[6]);
+int map_neigh_put(struct ovld *d, __u32 vni, const struct ovl_ip *ip, const __u8 mac[6],
+		  __u16 flags);
+int map_neigh_get(struct ovld *d, __u32 vni, const struct ovl_ip *ip, struct ovl_neigh *n);
+int map_neigh_del(struct ovld *d, __u32 vni, const struct ovl_ip *ip);
+int map_peer_put(struct ovld *d, __u32 vni, const struct ovl_ip *ip);
+int map_peers_flush(struct ovld *d, __u32 vni);
+int map_ep_put(struct ovld *d, const struct ovl_ep *ep);
+int map_ep_del(struct ovld *d, const struct ovl_ep *ep);
+/* Call fn for every entry of a map whose key starts with vni (all when
+ * vni_filter is false); fn may delete the entry it is given. */
+int map_fdb_foreach(struct ovld *d, bool vni_filter, __u32 vni,
+		    int (*fn)(struct ovld *, const struct ovl_mac_key *, struct ovl_dest *, void *),
+		    void *arg);
+int map_neigh_foreach(struct ovld *d, bool vni_filter, __u32 vni,
+		      int (*fn)(struct ovld *, const struct ovl_addr_key *, struct ovl_neigh *,
+				void *),
+		      void *arg);
+int map_count(struct ovld *d, const char *name, __u32 *entries, __u32 *max);
+int map_stats_read(struct ovld *d, struct ovl_stat *out, __u32 n);
+void ovl_dest_from_ip(struct ovl_dest *d, const struct ovl_ip *ip, __u16 port, __u32 flags);
+
+/* ---- overlay.c: overlays, backends, endpoints ---------------------------- */
+struct ovl_overlay *overlay_find(struct ovld *d, const char *name);
+struct ovl_overlay *overlay_by_vni(struct ovld *d, __u32 vni);
+int overlay_create(struct ovld *d, const char *name, __u32 vni, const char *encap,
+		   const char *search, json_t *props, char *err, size_t errlen);
+int overlay_delete(struct ovld *d, const char *name, char *err, size_t errlen);
+int overlay_reload(struct ovld *d, struct ovl_overlay *ov, char *err, size_t errlen);
+void overlay_on_inotify(struct ovld *d, int wd, const char *name);
+json_t *overlay_json(struct ovld *d, const struct ovl_overlay *ov);
+bool ovl_ip_is_local(struct ovld *d, const struct ovl_ip *ip);
+
+struct ovl_ep *ep_find(struct ovld *d, const char *id);
+struct ovl_ep *ep_by_ifindex(struct ovld *d, int ifindex);
+struct ovl_ep *ep_by_mac(struct ovld *d, __u32 vni, const __u8 mac[6]);
+int ep_register(struct ovld *d, struct ovl_ep *ep, char *err, size_t errlen);
+int ep_unregister(struct ovld *d, struct ovl_ep *ep);
+json_t *ep_json(const struct ovl_ep *ep);
+int vnic_create(struct ovld *d, const char *name, const char *overlay, const __u8 mac[6],
+		const char *netns, char *err, size_t errlen);
+int vnic_delete(struct ovld *d, const char *name, char *err, size_t errlen);
+
+/* ---- miss.c: ringbuf events --------------------------------------------- */
+int miss_init(struct ovld *d);
+void miss_poll(struct ovld *d);
+void miss_forget_negative(struct ovl_overlay *ov);
+void miss_fini(struct ovld *d);
+unsigned long long miss_queue_dropped(void);
+
+/* ---- ctl_server.c -------------------------------------------------------- */
+int ctl_listen(struct ovld *d);
+void ctl_accept(struct ovld *d);
+void ctl_client_io(struct ovld *d, void *client, __u32 events);
+void ctl_broadcast_event(struct ovld *d, json_t *ev);
+void ctl_close_all(struct ovld *d);
+
+/* ---- state.c ------------------------------------------------------------- */
+int state_save(struct ovld *d);
+int state_restore(struct ovld *d);
+
+/* epoll tags: the low bits of epoll_event.data.u64 for fixed fds; clients
+ * use their pointer (always 8-aligned, never equal to these). */
+#define EV_SIGNAL  1
+#define EV_CTL	   2
+#define EV_RING	   3
+#define EV_INOTIFY 4
+#define EV_TIMER   5
+
+#endif /* OVLD_H */
