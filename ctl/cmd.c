@@ -506,7 +506,7 @@ static const struct ovlctl_optspec vnic_create_opts[] = {
 	{ 'l', REQ, "link", "overlay", "OVERLAY", "the overlay the VNIC is on (dladm's -l)" },
 	{ 'm', REQ, "mac", NULL, "MAC", "the VNIC's unicast MAC address" },
 	{ OVLCTL_OPT_NETNS, 0, "netns", NULL, "NS",
-	  "the far end goes into the named namespace NS (ip netns), not the host" },
+	  "put the far end in namespace NS (ip netns add), not the host" },
 	{ 0 },
 };
 

@@ -42,7 +42,7 @@ static void help_opts(const struct ovlctl_optspec *opts, bool with_version, FILE
 			 o->alias ? o->alias : "", o->arg ? " " : "", o->arg ? o->arg : "");
 		for (bool first = true; h; first = false) {
 			nl = strchr(h, '\n');
-			fprintf(out, "  %-28s %.*s\n", first ? left : "",
+			fprintf(out, "  %-30s %.*s\n", first ? left : "",
 				nl ? (int)(nl - h) : (int)strlen(h), h);
 			h = nl ? nl + 1 : NULL;
 		}
