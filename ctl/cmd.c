@@ -1,25 +1,14 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * cmd.c - ovlctl's grammar: the dispatch table, argument parsing and
- * validation, and the request of every command. The usage and help texts
- * (help.c) are generated from the same table, so that they cannot drift
- * from what the parser accepts.
- *
- *   ovlctl [GLOBAL] OBJECT [VERB] [ARGS and VERB OPTIONS and GLOBAL]
- *   ovlctl help [OBJECT [VERB]]
- *
- * Global options (--instance, --socket, -j, -h, and --version before the
- * object) are parsed with getopt_long stopping at OBJECT; then the verb's
- * options and the global ones again (but --version) are parsed over the
- * rest, with GNU permutation, so that `ovlctl map list -j` and dladm's
- * `overlay create -v 23 ... overlay0` order both work; `--` ends options.
- *
- * Everything the user typed is validated here, before any socket is opened,
- * and sent in canonical form (lower-case MACs, inet_ntop text, numbers as
- * JSON integers, absolute paths).
+ * cmd.c - ovlctl's grammar: the dispatch table (one row per command:
+ * object, verb, request name, positional arguments, options, builder,
+ * printer, help), and the builders, which validate every value the user
+ * typed, before any socket is opened, and put it into the request in
+ * canonical form (lower-case MACs, inet_ntop text, numbers as JSON
+ * integers, absolute paths). The parser (parse.c) and the help texts
+ * (help.c) read the same table, so that they cannot drift apart.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -36,8 +25,7 @@ const char *ovlctl_netns_dir = "/run/netns";
 
 /* ---- messages ------------------------------------------------------------ */
 
-static int __attribute__((format(printf, 3, 4)))
-fail(char *err, size_t errlen, const char *fmt, ...)
+int ovlctl_fail(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -104,10 +92,10 @@ static int check_name(const char *what, const char *s, size_t max, char *err, si
 			goto bad;
 	return 0;
 bad:
-	return fail(err, errlen,
-		    "bad %s \"%s\": expected 1 to %zu characters of A-Z a-z 0-9 _ . - "
-		    "(not \".\" or \"..\")",
-		    what, s, max);
+	return ovlctl_fail(err, errlen,
+			   "bad %s \"%s\": expected 1 to %zu characters of A-Z a-z 0-9 _ . - "
+			   "(not \".\" or \"..\")",
+			   what, s, max);
 }
 
 static int put_overlay(json_t *req, const char *key, const char *s, char *err, size_t errlen)
@@ -134,13 +122,14 @@ static int put_mac(json_t *req, const char *key, const char *s, bool unicast, ch
 	if (!s)
 		s = "";
 	if (ovl_mac_parse(s, mac))
-		return fail(err, errlen, "bad MAC \"%s\": expected six hex groups separated by ':'",
-			    s);
+		return ovlctl_fail(err, errlen,
+				   "bad MAC \"%s\": expected six hex groups separated by ':'", s);
 	if (unicast && ovl_mac_is_multicast(mac))
-		return fail(err, errlen, "bad MAC \"%s\": a multicast MAC, expected a unicast one",
-			    s);
+		return ovlctl_fail(err, errlen,
+				   "bad MAC \"%s\": a multicast MAC, expected a unicast one", s);
 	if (unicast && ovl_mac_is_zero(mac))
-		return fail(err, errlen, "bad MAC \"%s\": all zeros, expected a unicast MAC", s);
+		return ovlctl_fail(err, errlen, "bad MAC \"%s\": all zeros, expected a unicast MAC",
+				   s);
 	return put(req, key, json_string(ovl_mac_format(mac, buf)), err, errlen);
 }
 
@@ -167,16 +156,16 @@ static int put_ip(json_t *req, const char *key, const char *what, const char *s,
 	if (!s)
 		s = "";
 	if (ovl_ip_parse(s, &ip))
-		return fail(err, errlen, "bad %s \"%s\": expected an IPv4 or IPv6 address%s", what,
-			    s,
-			    strchr(s, '/') ? " without a prefix length" :
-			    strchr(s, '%') ? " without a zone" :
-					     "");
+		return ovlctl_fail(err, errlen, "bad %s \"%s\": expected an IPv4 or IPv6 address%s",
+				   what, s,
+				   strchr(s, '/') ? " without a prefix length" :
+				   strchr(s, '%') ? " without a zone" :
+						    "");
 	if (kind != IP_ANY && ovl_ip_is_zero(&ip))
-		return fail(err, errlen, "bad %s \"%s\": the unspecified address", what, s);
+		return ovlctl_fail(err, errlen, "bad %s \"%s\": the unspecified address", what, s);
 	if (kind == IP_HOST && ip_is_multicast(&ip))
-		return fail(err, errlen, "bad %s \"%s\": a multicast or broadcast address", what,
-			    s);
+		return ovlctl_fail(err, errlen, "bad %s \"%s\": a multicast or broadcast address",
+				   what, s);
 	return put(req, key, json_string(ovl_ip_format(&ip, buf)), err, errlen);
 }
 
@@ -188,8 +177,8 @@ static int put_port(json_t *req, const char *key, const char *what, const char *
 	if (!s)
 		s = "";
 	if (ovl_port_parse(s, &port))
-		return fail(err, errlen, "bad %s \"%s\": expected a number from 1 to 65535", what,
-			    s);
+		return ovlctl_fail(err, errlen, "bad %s \"%s\": expected a number from 1 to 65535",
+				   what, s);
 	return put(req, key, json_integer(port), err, errlen);
 }
 
@@ -200,8 +189,8 @@ static int put_vni(json_t *req, const char *s, char *err, size_t errlen)
 	if (!s)
 		s = "";
 	if (ovl_vni_parse(s, &vni))
-		return fail(err, errlen, "bad VNI \"%s\": expected a number from 0 to %u", s,
-			    OVL_VNI_MAX);
+		return ovlctl_fail(err, errlen, "bad VNI \"%s\": expected a number from 0 to %u", s,
+				   OVL_VNI_MAX);
 	return put(req, "vni", json_integer(vni), err, errlen);
 }
 
@@ -213,15 +202,16 @@ static int put_netns(json_t *req, const char *ns, char *err, size_t errlen)
 	int n;
 
 	if (!*ns || strchr(ns, '/') || strcmp(ns, ".") == 0 || strcmp(ns, "..") == 0)
-		return fail(err, errlen,
-			    "bad netns \"%s\": expected the name of a namespace in %s (no '/')", ns,
-			    ovlctl_netns_dir);
+		return ovlctl_fail(
+			err, errlen,
+			"bad netns \"%s\": expected the name of a namespace in %s (no '/')", ns,
+			ovlctl_netns_dir);
 	n = snprintf(path, sizeof(path), "%s/%s", ovlctl_netns_dir, ns);
 	if (n < 0 || (size_t)n >= sizeof(path))
-		return fail(err, errlen, "bad netns \"%s\": name too long", ns);
+		return ovlctl_fail(err, errlen, "bad netns \"%s\": name too long", ns);
 	if (stat(path, &st))
-		return fail(err, errlen, "bad netns \"%s\": %s: %s (see ip netns add)", ns, path,
-			    strerror(errno));
+		return ovlctl_fail(err, errlen, "bad netns \"%s\": %s: %s (see ip netns add)", ns,
+				   path, strerror(errno));
 	return put(req, "netns", json_string(ns), err, errlen);
 }
 
@@ -269,13 +259,13 @@ static int put_path(json_t *obj, const char *key, const char *v, char *err, size
 	int ret;
 
 	if (!*v)
-		return fail(err, errlen, "bad %s \"\": expected a file name", key);
+		return ovlctl_fail(err, errlen, "bad %s \"\": expected a file name", key);
 	if (v[0] == '/')
 		return put(obj, key, json_string(v), err, errlen);
 	/* ovld does not run in our directory: send the path it can open */
 	if (!getcwd(cwd, sizeof(cwd)))
-		return fail(err, errlen, "bad %s \"%s\": cannot make it absolute: %s", key, v,
-			    strerror(errno));
+		return ovlctl_fail(err, errlen, "bad %s \"%s\": cannot make it absolute: %s", key,
+				   v, strerror(errno));
 	if (asprintf(&abs, "%s/%s", strcmp(cwd, "/") == 0 ? "" : cwd, v) < 0)
 		return nomem(err, errlen);
 	ret = put(obj, key, json_string(abs), err, errlen);
@@ -291,7 +281,7 @@ static int put_prop(json_t *obj, const char *search, const char *kv, char *err, 
 	size_t klen;
 
 	if (!eq || eq == kv)
-		return fail(err, errlen, "bad property \"%s\": expected KEY=VALUE", kv);
+		return ovlctl_fail(err, errlen, "bad property \"%s\": expected KEY=VALUE", kv);
 	klen = (size_t)(eq - kv);
 	v = eq + 1;
 	for (int i = 0; i < ARRAY_SIZE(props); i++)
@@ -299,14 +289,14 @@ static int put_prop(json_t *obj, const char *search, const char *kv, char *err, 
 			p = &props[i];
 	prop_keys(search, keys, sizeof(keys));
 	if (!p)
-		return fail(err, errlen,
-			    "unknown property \"%.*s\": with -s %s, expected one of %s", (int)klen,
-			    kv, search, keys);
+		return ovlctl_fail(err, errlen,
+				   "unknown property \"%.*s\": with -s %s, expected one of %s",
+				   (int)klen, kv, search, keys);
 	if (!prop_applies(p, search))
-		return fail(err, errlen, "property \"%s\" needs -s %s, not -s %s", p->key,
-			    p->search, search);
+		return ovlctl_fail(err, errlen, "property \"%s\" needs -s %s, not -s %s", p->key,
+				   p->search, search);
 	if (json_object_get(obj, p->key))
-		return fail(err, errlen, "property \"%s\" given twice", p->key);
+		return ovlctl_fail(err, errlen, "property \"%s\" given twice", p->key);
 	switch (p->type) {
 	case PROP_IP:
 		return put_ip(obj, p->key, p->key, v, IP_DEST, err, errlen);
@@ -320,23 +310,6 @@ static int put_prop(json_t *obj, const char *search, const char *kv, char *err, 
 
 /* ---- request builders ----------------------------------------------------- */
 
-/* The value of an option given once, or NULL. */
-static const char *optval(const struct ovlctl_inv *inv, int val)
-{
-	for (int i = 0; i < inv->nopt; i++)
-		if (inv->opt[i].val == val)
-			return inv->opt[i].arg;
-	return NULL;
-}
-
-static bool has_opt(const struct ovlctl_inv *inv, int val)
-{
-	for (int i = 0; i < inv->nopt; i++)
-		if (inv->opt[i].val == val)
-			return true;
-	return false;
-}
-
 /* NOLINTNEXTLINE(readability-non-const-parameter): the signature of ovlctl_cmd.build */
 static int build_none(struct ovlctl_inv *inv, char *err, size_t errlen)
 {
@@ -348,26 +321,26 @@ static int build_none(struct ovlctl_inv *inv, char *err, size_t errlen)
 
 static int build_overlay_create(struct ovlctl_inv *inv, char *err, size_t errlen)
 {
-	const char *encap = optval(inv, 'e'), *search = optval(inv, 's');
+	const char *encap = ovlctl_optval(inv, 'e'), *search = ovlctl_optval(inv, 's');
 	json_t *req = inv->req, *pr;
 	bool known = false;
 	int ret;
 
 	ret = put_overlay(req, "name", inv->pos[0], err, errlen);
 	if (!ret)
-		ret = put_vni(req, optval(inv, 'v'), err, errlen);
+		ret = put_vni(req, ovlctl_optval(inv, 'v'), err, errlen);
 	if (ret)
 		return ret;
 	if (!encap || !search) /* required: checked by the parser */
-		return fail(err, errlen, "missing -e or -s");
+		return ovlctl_fail(err, errlen, "missing -e or -s");
 	if (strcmp(encap, "vxlan") != 0)
-		return fail(err, errlen, "bad encapsulation \"%s\": only \"vxlan\" is supported",
-			    encap);
+		return ovlctl_fail(err, errlen,
+				   "bad encapsulation \"%s\": only \"vxlan\" is supported", encap);
 	for (int i = 0; i < ARRAY_SIZE(searches); i++)
 		known |= strcmp(search, searches[i]) == 0;
 	if (!known)
-		return fail(err, errlen, "bad search \"%s\": expected \"files\" or \"direct\"",
-			    search);
+		return ovlctl_fail(err, errlen,
+				   "bad search \"%s\": expected \"files\" or \"direct\"", search);
 	ret = put(req, "encap", json_string(encap), err, errlen);
 	if (!ret)
 		ret = put(req, "search", json_string(search), err, errlen);
@@ -386,8 +359,8 @@ static int build_overlay_create(struct ovlctl_inv *inv, char *err, size_t errlen
 	for (int i = 0; i < ARRAY_SIZE(props); i++)
 		if (props[i].required && prop_applies(&props[i], search) &&
 		    !json_object_get(pr, props[i].key))
-			return fail(err, errlen, "-s %s needs -p %s=%s", search, props[i].key,
-				    props[i].arg);
+			return ovlctl_fail(err, errlen, "-s %s needs -p %s=%s", search,
+					   props[i].key, props[i].arg);
 	return 0;
 }
 
@@ -404,14 +377,14 @@ static int build_overlay_filter(struct ovlctl_inv *inv, char *err, size_t errlen
 
 static int build_vnic_create(struct ovlctl_inv *inv, char *err, size_t errlen)
 {
-	const char *ns = optval(inv, OVLCTL_OPT_NETNS);
+	const char *ns = ovlctl_optval(inv, OVLCTL_OPT_NETNS);
 	int ret;
 
 	ret = put_ifname(inv->req, "name", inv->pos[0], err, errlen);
 	if (!ret)
-		ret = put_overlay(inv->req, "overlay", optval(inv, 'l'), err, errlen);
+		ret = put_overlay(inv->req, "overlay", ovlctl_optval(inv, 'l'), err, errlen);
 	if (!ret)
-		ret = put_mac(inv->req, "mac", optval(inv, 'm'), true, err, errlen);
+		ret = put_mac(inv->req, "mac", ovlctl_optval(inv, 'm'), true, err, errlen);
 	if (!ret && ns)
 		ret = put_netns(inv->req, ns, err, errlen);
 	return ret;
@@ -474,17 +447,17 @@ static int build_stats(struct ovlctl_inv *inv, char *err, size_t errlen)
 {
 	(void)err;
 	(void)errlen;
-	inv->all = has_opt(inv, 'a');
+	inv->all = ovlctl_has_opt(inv, 'a');
 	return 0;
 }
 
 static int build_monitor(struct ovlctl_inv *inv, char *err, size_t errlen)
 {
-	const char *c = optval(inv, 'c');
+	const char *c = ovlctl_optval(inv, 'c');
 
 	inv->count = 0;
 	if (c && ovl_u64_parse(c, 1, ULLONG_MAX, &inv->count))
-		return fail(err, errlen, "bad count \"%s\": expected a number from 1", c);
+		return ovlctl_fail(err, errlen, "bad count \"%s\": expected a number from 1", c);
 	return 0;
 }
 
@@ -757,307 +730,3 @@ const struct ovlctl_optspec ovlctl_global_opts[] = {
 	{ OVLCTL_OPT_VERSION, 0, "version", NULL, NULL, "print the version (before OBJECT)" },
 	{ 0 },
 };
-
-/* The command of an object that has no verbs (stats), or NULL. */
-static const struct ovlctl_cmd *single(const char *object)
-{
-	for (int i = 0; i < ovlctl_ncmds; i++)
-		if (strcmp(ovlctl_cmds[i].object, object) == 0 && !ovlctl_cmds[i].verb)
-			return &ovlctl_cmds[i];
-	return NULL;
-}
-
-void ovlctl_opt_label(const struct ovlctl_optspec *o, char *buf, size_t len)
-{
-	if (o->val < 256)
-		snprintf(buf, len, "-%c", o->val);
-	else
-		snprintf(buf, len, "--%s", o->name);
-}
-
-/* ---- parsing ---------------------------------------------------------------- */
-
-/*
- * getopt_long's tables for opts (may be NULL) and the global options; with
- * stop, parsing stops at the first argument that is not an option.
- */
-static void getopt_tables(const struct ovlctl_optspec *opts, bool stop, struct option *lo,
-			  size_t nlo, char *so, size_t nso)
-{
-	const struct ovlctl_optspec *sets[2] = { opts, ovlctl_global_opts };
-	size_t n = 0;
-
-	snprintf(so, nso, "%s", stop ? "+:" : ":");
-	for (int s = 0; s < 2; s++) {
-		for (const struct ovlctl_optspec *o = sets[s]; o && o->val; o++) {
-			const char *names[2] = { o->name, o->alias };
-
-			for (int k = 0; k < 2 && n + 1 < nlo; k++) {
-				if (!names[k])
-					continue;
-				lo[n++] = (struct option){ names[k],
-							   o->arg ? required_argument : no_argument,
-							   NULL, o->val };
-			}
-			if (o->val < 256)
-				ovlctl_strcatf(so, nso, "%c%s", o->val, o->arg ? ":" : "");
-		}
-	}
-	lo[n] = (struct option){ 0 };
-}
-
-/* The message for a getopt '?' or ':' at argv[optind - 1]. */
-static int opt_error(int c, char **argv, const struct option *lo, char *err, size_t errlen)
-{
-	const char *arg = argv[optind - 1];
-	const char *eq = strchr(arg, '=');
-
-	if (c == ':')
-		return optopt > 0 && optopt < 256 && strncmp(arg, "--", 2) != 0 ?
-			       fail(err, errlen, "option \"-%c\" needs an argument", optopt) :
-			       fail(err, errlen, "option \"%s\" needs an argument", arg);
-	if (strncmp(arg, "--", 2) == 0 && eq) {
-		for (; lo->name; lo++)
-			if (strlen(lo->name) == (size_t)(eq - arg - 2) &&
-			    strncmp(lo->name, arg + 2, (size_t)(eq - arg - 2)) == 0 &&
-			    lo->has_arg == no_argument)
-				return fail(err, errlen, "option \"--%s\" takes no argument",
-					    lo->name);
-	}
-	if (optopt > 0 && optopt < 256 && strncmp(arg, "--", 2) != 0)
-		return fail(err, errlen, "unknown option \"-%c\"", optopt);
-	return fail(err, errlen, "unknown option \"%s\"", arg);
-}
-
-/* A global option seen by either getopt pass. Return: 1 if it was one. */
-static int global_opt(struct ovlctl_inv *inv, int c)
-{
-	switch (c) {
-	case 'j':
-		inv->json = true;
-		return 1;
-	case 'h':
-		inv->help = OVLCTL_HELP_ALL;
-		return 1;
-	case OVLCTL_OPT_INSTANCE:
-		inv->instance = optarg;
-		return 1;
-	case OVLCTL_OPT_SOCKET:
-		inv->socket_opt = optarg;
-		return 1;
-	case OVLCTL_OPT_VERSION:
-		inv->version = true;
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-static const struct ovlctl_cmd *find_cmd(const char *object, const char *verb)
-{
-	for (int i = 0; i < ovlctl_ncmds; i++) {
-		const struct ovlctl_cmd *c = &ovlctl_cmds[i];
-
-		if (strcmp(c->object, object) != 0 || !c->verb)
-			continue;
-		if (strcmp(c->verb, verb) == 0 || (c->alias && strcmp(c->alias, verb) == 0))
-			return c;
-	}
-	return NULL;
-}
-
-static const char *known_object(const char *object)
-{
-	for (int i = 0; i < ovlctl_ncmds; i++)
-		if (strcmp(ovlctl_cmds[i].object, object) == 0)
-			return ovlctl_cmds[i].object;
-	return NULL;
-}
-
-/* `ovlctl help [OBJECT [VERB]]` and `ovlctl --help [OBJECT [VERB]]`. */
-static int parse_help(struct ovlctl_inv *inv, int argc, char **argv, int i, char *err,
-		      size_t errlen)
-{
-	inv->help = OVLCTL_HELP_ALL;
-	if (i >= argc)
-		return 0;
-	inv->object = known_object(argv[i]);
-	if (!inv->object)
-		return fail(err, errlen, "unknown object \"%s\"", argv[i]);
-	inv->help = OVLCTL_HELP_OBJECT;
-	inv->cmd = single(inv->object);
-	if (inv->cmd) {
-		inv->help = OVLCTL_HELP_CMD;
-	} else if (++i < argc) {
-		inv->cmd = find_cmd(inv->object, argv[i]);
-		if (!inv->cmd)
-			return fail(err, errlen, "%s: unknown verb \"%s\"", inv->object, argv[i]);
-		inv->help = OVLCTL_HELP_CMD;
-	}
-	if (++i < argc)
-		return fail(err, errlen, "help: unexpected argument \"%s\"", argv[i]);
-	return 0;
-}
-
-/* The options and positional arguments after the command's name, argv[0]. */
-static int parse_cmd_args(struct ovlctl_inv *inv, int argc, char **argv, char *err, size_t errlen)
-{
-	const struct ovlctl_cmd *cmd = inv->cmd;
-	struct option lo[24];
-	char so[64], label[32];
-	int c;
-
-	getopt_tables(cmd->opts, false, lo, ARRAY_SIZE(lo), so, sizeof(so));
-	optind = 0; /* glibc: start over */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, so, lo, NULL)) != -1) {
-		if (c == '?' || c == ':')
-			return opt_error(c, argv, lo, err, errlen);
-		if (c == OVLCTL_OPT_VERSION)
-			return fail(err, errlen, "--version goes before OBJECT");
-		if (global_opt(inv, c)) {
-			if (c == 'h')
-				inv->help = OVLCTL_HELP_CMD;
-			continue;
-		}
-		for (const struct ovlctl_optspec *o = cmd->opts; o && o->val; o++) {
-			/* a flag twice is harmless; a value twice is ambiguous */
-			if (o->val != c || !o->arg || (o->flags & OVLCTL_OPT_F_REPEAT) ||
-			    !has_opt(inv, c))
-				continue;
-			ovlctl_opt_label(o, label, sizeof(label));
-			return fail(err, errlen, "option \"%s\" given twice", label);
-		}
-		if (inv->nopt >= OVLCTL_MAX_OPTS)
-			return fail(err, errlen, "too many options");
-		inv->opt[inv->nopt].val = c;
-		inv->opt[inv->nopt++].arg = optarg;
-	}
-	if (inv->help)
-		return 0;
-	for (int i = optind; i < argc; i++) {
-		if (inv->npos >= cmd->max_args)
-			return fail(err, errlen, "unexpected argument \"%s\"", argv[i]);
-		inv->pos[inv->npos++] = argv[i];
-	}
-	if (inv->npos < cmd->min_args)
-		return fail(err, errlen, "missing %s", cmd->pos[inv->npos]);
-	/* A required option that may repeat (-p) is checked by the builder,
-	 * which knows which values are needed (-s files needs files/config). */
-	for (const struct ovlctl_optspec *o = cmd->opts; o && o->val; o++) {
-		if (!(o->flags & OVLCTL_OPT_F_REQUIRED) || (o->flags & OVLCTL_OPT_F_REPEAT) ||
-		    has_opt(inv, o->val))
-			continue;
-		ovlctl_opt_label(o, label, sizeof(label));
-		return fail(err, errlen, "missing %s %s", label, o->arg ? o->arg : "");
-	}
-	return 0;
-}
-
-/* Where to connect: --socket, else the instance's socket. */
-static int resolve_socket(struct ovlctl_inv *inv, char *err, size_t errlen)
-{
-	const char *env = getenv("OVL_INSTANCE");
-	bool from_env = false;
-
-	if (inv->instance && !ovl_instance_valid(inv->instance))
-		goto bad;
-	if (inv->socket_opt) {
-		if (!*inv->socket_opt || strlen(inv->socket_opt) >= sizeof(inv->socket))
-			return fail(err, errlen, "bad socket path \"%s\": 1 to %zu bytes",
-				    inv->socket_opt, sizeof(inv->socket) - 1);
-		snprintf(inv->socket, sizeof(inv->socket), "%s", inv->socket_opt);
-		return 0;
-	}
-	if (!inv->instance && env && *env) {
-		inv->instance = env;
-		from_env = true;
-	}
-	if (!inv->instance)
-		inv->instance = OVL_DEFAULT_INST;
-	if (!ovl_instance_valid(inv->instance))
-		goto bad;
-	if (ovl_ctl_socket_path(inv->instance, inv->socket, sizeof(inv->socket)))
-		return fail(err, errlen, "bad instance name \"%s\": too long", inv->instance);
-	return 0;
-bad:
-	return fail(err, errlen,
-		    "bad instance name \"%s\"%s: expected 1 to %d characters of A-Z a-z 0-9 _ . -, "
-		    "not starting with '.'",
-		    inv->instance, from_env ? " in OVL_INSTANCE" : "", OVL_INSTANCE_MAX);
-}
-
-int ovlctl_parse(int argc, char **argv, struct ovlctl_inv *inv, char *err, size_t errlen)
-{
-	struct option lo[8];
-	char so[16], name[32], msg[512];
-	int c, i, ret;
-
-	memset(inv, 0, sizeof(*inv));
-	err[0] = '\0';
-	getopt_tables(NULL, true, lo, ARRAY_SIZE(lo), so, sizeof(so));
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, so, lo, NULL)) != -1) {
-		if (c == '?' || c == ':')
-			return opt_error(c, argv, lo, err, errlen);
-		global_opt(inv, c);
-	}
-	i = optind;
-	if (inv->help)
-		return parse_help(inv, argc, argv, i, err, errlen);
-	if (inv->version)
-		return i < argc ? fail(err, errlen, "unexpected argument \"%s\"", argv[i]) : 0;
-	if (i >= argc)
-		return fail(err, errlen, "missing OBJECT");
-	if (strcmp(argv[i], "help") == 0)
-		return parse_help(inv, argc, argv, i + 1, err, errlen);
-	inv->object = known_object(argv[i]);
-	if (!inv->object)
-		return fail(err, errlen, "unknown object \"%s\"", argv[i]);
-	inv->cmd = single(inv->object);
-	if (!inv->cmd) {
-		if (++i >= argc)
-			return fail(err, errlen, "%s: missing VERB", inv->object);
-		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-			inv->help = OVLCTL_HELP_OBJECT;
-			return 0;
-		}
-		inv->cmd = find_cmd(inv->object, argv[i]);
-		if (!inv->cmd)
-			return fail(err, errlen, "%s: unknown verb \"%s\"", inv->object, argv[i]);
-	}
-
-	ovlctl_cmd_name(inv->cmd, name, sizeof(name));
-	msg[0] = '\0';
-	ret = parse_cmd_args(inv, argc - i, argv + i, msg, sizeof(msg));
-	if (!ret && !inv->help) {
-		inv->req = json_pack("{s:s}", "cmd", inv->cmd->wire);
-		ret = inv->req ? inv->cmd->build(inv, msg, sizeof(msg)) : nomem(msg, sizeof(msg));
-	}
-	if (ret) {
-		snprintf(err, errlen, "%s: %s", name, msg);
-		return ret;
-	}
-	return inv->help ? 0 : resolve_socket(inv, err, errlen);
-}
-
-void ovlctl_inv_free(struct ovlctl_inv *inv)
-{
-	json_decref(inv->req);
-	inv->req = NULL;
-}
-
-int ovlctl_build_request(int argc, char **argv, json_t **req, char *err, size_t errlen)
-{
-	struct ovlctl_inv inv;
-	int ret = ovlctl_parse(argc, argv, &inv, err, errlen);
-
-	*req = NULL;
-	if (!ret) {
-		*req = inv.req;
-		inv.req = NULL;
-	}
-	ovlctl_inv_free(&inv);
-	return ret;
-}

@@ -3,8 +3,9 @@
  * ovlctl.h - the parts of ovlctl, split so that the unit tests can call the
  * parser, the request builder and the printers without a socket:
  *
- *   cmd.c     the command table; argument parsing and validation; the
- *             request each command sends
+ *   cmd.c     the command table; validation of every argument; the request
+ *             each command sends
+ *   parse.c   argv to struct ovlctl_inv (getopt_long over the table)
  *   help.c    usage and help texts, generated from the table
  *   print.c   human output of results (tables, lines) and monitor events
  *   ovlctl.c  ovlctl_main(): parse, connect, call, print; the monitor loop
@@ -124,6 +125,7 @@ struct ovlctl_inv {
 	json_t *req; /* the request to send; owned */
 };
 
+/* parse.c */
 /**
  * ovlctl_parse() - parse and validate a whole command line, global options
  * included, and build the request.
@@ -137,6 +139,9 @@ struct ovlctl_inv {
  */
 int ovlctl_parse(int argc, char **argv, struct ovlctl_inv *inv, char *err, size_t errlen);
 void ovlctl_inv_free(struct ovlctl_inv *inv);
+/* The argument of option val (the first given), or NULL. */
+const char *ovlctl_optval(const struct ovlctl_inv *inv, int val);
+bool ovlctl_has_opt(const struct ovlctl_inv *inv, int val);
 
 /**
  * ovlctl_build_request() - ovlctl_parse() for the request alone.
@@ -145,6 +150,10 @@ void ovlctl_inv_free(struct ovlctl_inv *inv);
  */
 int ovlctl_build_request(int argc, char **argv, json_t **req, char *err, size_t errlen);
 
+/* cmd.c */
+/* snprintf into err. Return: -EINVAL (a usage error). */
+int ovlctl_fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* "map add", or "stats" for an object that is its own command. */
 void ovlctl_cmd_name(const struct ovlctl_cmd *cmd, char *buf, size_t len);
 /* "-v", or "--netns" for a long-only option. */
