@@ -26,9 +26,11 @@ $(OUTPUT)/tests/$(1)_list.c: $$(TEST_$(1)_SRCS) | $(OUTPUT)/tests
 	  echo "const int ovl_test_count = sizeof(ovl_test_list) / sizeof(ovl_test_list[0]) - 1;"; \
 	} > $$@.tmp && mv $$@.tmp $$@
 
+# Another module links its objects into a tier with a prerequisite line of
+# its own, `$(OUTPUT)/tests/test_unit: OBJS`; objects go before archives.
 $(OUTPUT)/tests/test_$(1): $$(TEST_$(1)_OBJS) $(LIBOVL)
 	$$(call msg,LINK,$$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $$^ $(OVL_LDLIBS) -o $$@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $$(filter-out %.a,$$^) $$(filter %.a,$$^) $(OVL_LDLIBS) -o $$@
 endef
 
 $(foreach t,$(TEST_TIERS),$(eval $(call test_tier,$(t))))

@@ -1,0 +1,732 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * cmd.c - ovlctl's grammar: the dispatch table (one row per command:
+ * object, verb, request name, positional arguments, options, builder,
+ * printer, help), and the builders, which validate every value the user
+ * typed, before any socket is opened, and put it into the request in
+ * canonical form (lower-case MACs, inet_ntop text, numbers as JSON
+ * integers, absolute paths). The parser (parse.c) and the help texts
+ * (help.c) read the same table, so that they cannot drift apart.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "ovl_abi.h"
+#include "addr.h"
+#include "ovlctl.h"
+
+#define ARRAY_SIZE(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+const char *ovlctl_netns_dir = "/run/netns";
+
+/* ---- messages ------------------------------------------------------------ */
+
+int ovlctl_fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static int nomem(char *err, size_t errlen)
+{
+	snprintf(err, errlen, "out of memory");
+	return -ENOMEM;
+}
+
+/* Set obj[key] = v (consumed); -ENOMEM when v is NULL or the set fails. */
+static int put(json_t *obj, const char *key, json_t *v, char *err, size_t errlen)
+{
+	if (!v)
+		return nomem(err, errlen);
+	if (json_object_set_new(obj, key, v))
+		return nomem(err, errlen);
+	return 0;
+}
+
+/* Append to a NUL-terminated buffer, truncating silently. */
+void ovlctl_strcatf(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t n = strnlen(buf, len);
+	va_list ap;
+
+	if (n + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + n, len - n, fmt, ap);
+	va_end(ap);
+}
+
+void ovlctl_cmd_name(const struct ovlctl_cmd *cmd, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s", cmd->object, cmd->verb ? " " : "", cmd->verb ? cmd->verb : "");
+}
+
+/* ---- validators ---------------------------------------------------------- */
+
+static bool name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '.' || c == '-';
+}
+
+/* Interface and overlay names: 1..max of [A-Za-z0-9_.-], not "." or "..". */
+static int check_name(const char *what, const char *s, size_t max, char *err, size_t errlen)
+{
+	size_t n;
+
+	if (!s)
+		s = "";
+	n = strlen(s);
+	if (n == 0 || n > max || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		goto bad;
+	for (size_t i = 0; i < n; i++)
+		if (!name_char(s[i]))
+			goto bad;
+	return 0;
+bad:
+	return ovlctl_fail(err, errlen,
+			   "bad %s \"%s\": expected 1 to %zu characters of A-Z a-z 0-9 _ . - "
+			   "(not \".\" or \"..\")",
+			   what, s, max);
+}
+
+static int put_overlay(json_t *req, const char *key, const char *s, char *err, size_t errlen)
+{
+	int ret = check_name("overlay name", s, OVLCTL_OVERLAY_MAX, err, errlen);
+
+	return ret ? ret : put(req, key, json_string(s), err, errlen);
+}
+
+static int put_ifname(json_t *req, const char *key, const char *s, char *err, size_t errlen)
+{
+	int ret = check_name("VNIC name", s, OVLCTL_IFNAME_MAX, err, errlen);
+
+	return ret ? ret : put(req, key, json_string(s), err, errlen);
+}
+
+/* A MAC; with unicast, one an endpoint can own (not multicast, not zero). */
+static int put_mac(json_t *req, const char *key, const char *s, bool unicast, char *err,
+		   size_t errlen)
+{
+	char buf[OVL_MAC_STRLEN];
+	__u8 mac[6];
+
+	if (!s)
+		s = "";
+	if (ovl_mac_parse(s, mac))
+		return ovlctl_fail(err, errlen,
+				   "bad MAC \"%s\": expected six hex groups separated by ':'", s);
+	if (unicast && ovl_mac_is_multicast(mac))
+		return ovlctl_fail(err, errlen,
+				   "bad MAC \"%s\": a multicast MAC, expected a unicast one", s);
+	if (unicast && ovl_mac_is_zero(mac))
+		return ovlctl_fail(err, errlen, "bad MAC \"%s\": all zeros, expected a unicast MAC",
+				   s);
+	return put(req, key, json_string(ovl_mac_format(mac, buf)), err, errlen);
+}
+
+enum ip_kind {
+	IP_ANY,	 /* any address: del, get */
+	IP_DEST, /* not the unspecified address: underlay addresses */
+	IP_HOST, /* not unspecified, multicast or broadcast: an overlay host's address */
+};
+
+static bool ip_is_multicast(const struct ovl_ip *ip)
+{
+	if (ip->family == OVL_AF_INET4)
+		return (ip->addr[0] & 0xf0) == 0xe0 || (ip->addr[0] == 255 && ip->addr[1] == 255 &&
+							ip->addr[2] == 255 && ip->addr[3] == 255);
+	return ip->addr[0] == 0xff;
+}
+
+static int put_ip(json_t *req, const char *key, const char *what, const char *s, enum ip_kind kind,
+		  char *err, size_t errlen)
+{
+	char buf[OVL_IP_STRLEN];
+	struct ovl_ip ip;
+
+	if (!s)
+		s = "";
+	if (ovl_ip_parse(s, &ip))
+		return ovlctl_fail(err, errlen, "bad %s \"%s\": expected an IPv4 or IPv6 address%s",
+				   what, s,
+				   strchr(s, '/') ? " without a prefix length" :
+				   strchr(s, '%') ? " without a zone" :
+						    "");
+	if (kind != IP_ANY && ovl_ip_is_zero(&ip))
+		return ovlctl_fail(err, errlen, "bad %s \"%s\": the unspecified address", what, s);
+	if (kind == IP_HOST && ip_is_multicast(&ip))
+		return ovlctl_fail(err, errlen, "bad %s \"%s\": a multicast or broadcast address",
+				   what, s);
+	return put(req, key, json_string(ovl_ip_format(&ip, buf)), err, errlen);
+}
+
+static int put_port(json_t *req, const char *key, const char *what, const char *s, char *err,
+		    size_t errlen)
+{
+	__u16 port;
+
+	if (!s)
+		s = "";
+	if (ovl_port_parse(s, &port))
+		return ovlctl_fail(err, errlen, "bad %s \"%s\": expected a number from 1 to 65535",
+				   what, s);
+	return put(req, key, json_integer(port), err, errlen);
+}
+
+static int put_vni(json_t *req, const char *s, char *err, size_t errlen)
+{
+	__u32 vni;
+
+	if (!s)
+		s = "";
+	if (ovl_vni_parse(s, &vni))
+		return ovlctl_fail(err, errlen, "bad VNI \"%s\": expected a number from 0 to %u", s,
+				   OVL_VNI_MAX);
+	return put(req, "vni", json_integer(vni), err, errlen);
+}
+
+/* A named network namespace, as `ip netns add` makes them. */
+static int put_netns(json_t *req, const char *ns, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	int n;
+
+	if (!*ns || strchr(ns, '/') || strcmp(ns, ".") == 0 || strcmp(ns, "..") == 0)
+		return ovlctl_fail(
+			err, errlen,
+			"bad netns \"%s\": expected the name of a namespace in %s (no '/')", ns,
+			ovlctl_netns_dir);
+	n = snprintf(path, sizeof(path), "%s/%s", ovlctl_netns_dir, ns);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return ovlctl_fail(err, errlen, "bad netns \"%s\": name too long", ns);
+	if (stat(path, &st))
+		return ovlctl_fail(err, errlen, "bad netns \"%s\": %s: %s (see ip netns add)", ns,
+				   path, strerror(errno));
+	return put(req, "netns", json_string(ns), err, errlen);
+}
+
+/* ---- overlay properties (dladm's -p KEY=VALUE) ---------------------------- */
+
+enum prop_type { PROP_IP, PROP_PORT, PROP_PATH };
+
+static const struct prop {
+	const char *key;
+	const char *search; /* the -s it belongs to; NULL: any (encapsulation properties) */
+	enum prop_type type;
+	bool required; /* with its -s */
+	const char *arg;
+	const char *help;
+} props[] = {
+	{ "vxlan/listen_ip", NULL, PROP_IP, false, "ADDR",
+	  "underlay address to send from and listen on (default: ovld's)" },
+	{ "vxlan/listen_port", NULL, PROP_PORT, false, "PORT",
+	  "VXLAN UDP port (default: ovld's, 4789)" },
+	{ "files/config", "files", PROP_PATH, true, "PATH",
+	  "the backend's hosts.json, made absolute" },
+	{ "direct/dest_ip", "direct", PROP_IP, true, "ADDR",
+	  "where every frame of the overlay goes" },
+	{ "direct/dest_port", "direct", PROP_PORT, false, "PORT", "its UDP port (default 4789)" },
+};
+
+static const char *const searches[] = { "files", "direct" };
+
+static bool prop_applies(const struct prop *p, const char *search)
+{
+	return !p->search || strcmp(p->search, search) == 0;
+}
+
+static void prop_keys(const char *search, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	for (int i = 0; i < ARRAY_SIZE(props); i++)
+		if (prop_applies(&props[i], search))
+			ovlctl_strcatf(buf, len, "%s%s", buf[0] ? ", " : "", props[i].key);
+}
+
+static int put_path(json_t *obj, const char *key, const char *v, char *err, size_t errlen)
+{
+	char cwd[PATH_MAX], *abs = NULL;
+	int ret;
+
+	if (!*v)
+		return ovlctl_fail(err, errlen, "bad %s \"\": expected a file name", key);
+	if (v[0] == '/')
+		return put(obj, key, json_string(v), err, errlen);
+	/* ovld does not run in our directory: send the path it can open */
+	if (!getcwd(cwd, sizeof(cwd)))
+		return ovlctl_fail(err, errlen, "bad %s \"%s\": cannot make it absolute: %s", key,
+				   v, strerror(errno));
+	if (asprintf(&abs, "%s/%s", strcmp(cwd, "/") == 0 ? "" : cwd, v) < 0)
+		return nomem(err, errlen);
+	ret = put(obj, key, json_string(abs), err, errlen);
+	free(abs);
+	return ret;
+}
+
+static int put_prop(json_t *obj, const char *search, const char *kv, char *err, size_t errlen)
+{
+	const char *eq = strchr(kv, '='), *v;
+	const struct prop *p = NULL;
+	char keys[256];
+	size_t klen;
+
+	if (!eq || eq == kv)
+		return ovlctl_fail(err, errlen, "bad property \"%s\": expected KEY=VALUE", kv);
+	klen = (size_t)(eq - kv);
+	v = eq + 1;
+	for (int i = 0; i < ARRAY_SIZE(props); i++)
+		if (strlen(props[i].key) == klen && strncmp(props[i].key, kv, klen) == 0)
+			p = &props[i];
+	prop_keys(search, keys, sizeof(keys));
+	if (!p)
+		return ovlctl_fail(err, errlen,
+				   "unknown property \"%.*s\": with -s %s, expected one of %s",
+				   (int)klen, kv, search, keys);
+	if (!prop_applies(p, search))
+		return ovlctl_fail(err, errlen, "property \"%s\" needs -s %s, not -s %s", p->key,
+				   p->search, search);
+	if (json_object_get(obj, p->key))
+		return ovlctl_fail(err, errlen, "property \"%s\" given twice", p->key);
+	switch (p->type) {
+	case PROP_IP:
+		return put_ip(obj, p->key, p->key, v, IP_DEST, err, errlen);
+	case PROP_PORT:
+		return put_port(obj, p->key, p->key, v, err, errlen);
+	case PROP_PATH:
+		return put_path(obj, p->key, v, err, errlen);
+	}
+	return -EINVAL;
+}
+
+/* ---- request builders ----------------------------------------------------- */
+
+/* NOLINTNEXTLINE(readability-non-const-parameter): the signature of ovlctl_cmd.build */
+static int build_none(struct ovlctl_inv *inv, char *err, size_t errlen)
+{
+	(void)inv;
+	(void)err;
+	(void)errlen;
+	return 0;
+}
+
+static int build_overlay_create(struct ovlctl_inv *inv, char *err, size_t errlen)
+{
+	const char *encap = ovlctl_optval(inv, 'e'), *search = ovlctl_optval(inv, 's');
+	json_t *req = inv->req, *pr;
+	bool known = false;
+	int ret;
+
+	ret = put_overlay(req, "name", inv->pos[0], err, errlen);
+	if (!ret)
+		ret = put_vni(req, ovlctl_optval(inv, 'v'), err, errlen);
+	if (ret)
+		return ret;
+	if (!encap || !search) /* required: checked by the parser */
+		return ovlctl_fail(err, errlen, "missing -e or -s");
+	if (strcmp(encap, "vxlan") != 0)
+		return ovlctl_fail(err, errlen,
+				   "bad encapsulation \"%s\": only \"vxlan\" is supported", encap);
+	for (int i = 0; i < ARRAY_SIZE(searches); i++)
+		known |= strcmp(search, searches[i]) == 0;
+	if (!known)
+		return ovlctl_fail(err, errlen,
+				   "bad search \"%s\": expected \"files\" or \"direct\"", search);
+	ret = put(req, "encap", json_string(encap), err, errlen);
+	if (!ret)
+		ret = put(req, "search", json_string(search), err, errlen);
+	if (!ret)
+		ret = put(req, "props", json_object(), err, errlen);
+	if (ret)
+		return ret;
+	pr = json_object_get(req, "props");
+	for (int i = 0; i < inv->nopt; i++) {
+		if (inv->opt[i].val != 'p')
+			continue;
+		ret = put_prop(pr, search, inv->opt[i].arg, err, errlen);
+		if (ret)
+			return ret;
+	}
+	for (int i = 0; i < ARRAY_SIZE(props); i++)
+		if (props[i].required && prop_applies(&props[i], search) &&
+		    !json_object_get(pr, props[i].key))
+			return ovlctl_fail(err, errlen, "-s %s needs -p %s=%s", search,
+					   props[i].key, props[i].arg);
+	return 0;
+}
+
+static int build_overlay_name(struct ovlctl_inv *inv, char *err, size_t errlen)
+{
+	return put_overlay(inv->req, "name", inv->pos[0], err, errlen);
+}
+
+/* [OVERLAY] of the list and reload commands */
+static int build_overlay_filter(struct ovlctl_inv *inv, char *err, size_t errlen)
+{
+	return inv->npos ? put_overlay(inv->req, "overlay", inv->pos[0], err, errlen) : 0;
+}
+
+static int build_vnic_create(struct ovlctl_inv *inv, char *err, size_t errlen)
+{
+	const char *ns = ovlctl_optval(inv, OVLCTL_OPT_NETNS);
+	int ret;
+
+	ret = put_ifname(inv->req, "name", inv->pos[0], err, errlen);
+	if (!ret)
+		ret = put_overlay(inv->req, "overlay", ovlctl_optval(inv, 'l'), err, errlen);
+	if (!ret)
+		ret = put_mac(inv->req, "mac", ovlctl_optval(inv, 'm'), true, err, errlen);
+	if (!ret && ns)
+		ret = put_netns(inv->req, ns, err, errlen);
+	return ret;
+}
+
+static int build_vnic_delete(struct ovlctl_inv *inv, char *err, size_t errlen)
+{
+	return put_ifname(inv->req, "name", inv->pos[0], err, errlen);
+}
+
+static int build_map_add(struct ovlctl_inv *inv, char *err, size_t errlen)
+{
+	int ret;
+
+	ret = put_overlay(inv->req, "overlay", inv->pos[0], err, errlen);
+	if (!ret)
+		ret = put_mac(inv->req, "mac", inv->pos[1], true, err, errlen);
+	if (!ret)
+		ret = put_ip(inv->req, "ip", "IP address", inv->pos[2], IP_DEST, err, errlen);
+	if (!ret && inv->npos > 3)
+		ret = put_port(inv->req, "port", "port", inv->pos[3], err, errlen);
+	return ret;
+}
+
+/* map del, map get */
+static int build_map_key(struct ovlctl_inv *inv, char *err, size_t errlen)
+{
+	int ret;
+
+	ret = put_overlay(inv->req, "overlay", inv->pos[0], err, errlen);
+	if (!ret)
+		ret = put_mac(inv->req, "mac", inv->pos[1], false, err, errlen);
+	return ret;
+}
+
+static int build_neigh_add(struct ovlctl_inv *inv, char *err, size_t errlen)
+{
+	int ret;
+
+	ret = put_overlay(inv->req, "overlay", inv->pos[0], err, errlen);
+	if (!ret)
+		ret = put_ip(inv->req, "ip", "IP address", inv->pos[1], IP_HOST, err, errlen);
+	if (!ret)
+		ret = put_mac(inv->req, "mac", inv->pos[2], true, err, errlen);
+	return ret;
+}
+
+static int build_neigh_del(struct ovlctl_inv *inv, char *err, size_t errlen)
+{
+	int ret;
+
+	ret = put_overlay(inv->req, "overlay", inv->pos[0], err, errlen);
+	if (!ret)
+		ret = put_ip(inv->req, "ip", "IP address", inv->pos[1], IP_ANY, err, errlen);
+	return ret;
+}
+
+/* NOLINTNEXTLINE(readability-non-const-parameter): the signature of ovlctl_cmd.build */
+static int build_stats(struct ovlctl_inv *inv, char *err, size_t errlen)
+{
+	(void)err;
+	(void)errlen;
+	inv->all = ovlctl_has_opt(inv, 'a');
+	return 0;
+}
+
+static int build_monitor(struct ovlctl_inv *inv, char *err, size_t errlen)
+{
+	const char *c = ovlctl_optval(inv, 'c');
+
+	inv->count = 0;
+	if (c && ovl_u64_parse(c, 1, ULLONG_MAX, &inv->count))
+		return ovlctl_fail(err, errlen, "bad count \"%s\": expected a number from 1", c);
+	return 0;
+}
+
+/* ---- the table ------------------------------------------------------------ */
+
+#define REQ OVLCTL_OPT_F_REQUIRED
+
+static const struct ovlctl_optspec overlay_create_opts[] = {
+	{ 'v', REQ, "vni", NULL, "VNI", "virtual network identifier, 0 to 16777215 (RFC 7348)" },
+	{ 'e', REQ, "encap", NULL, "vxlan", "encapsulation: vxlan is the only one" },
+	{ 's', REQ, "search", NULL, "files|direct",
+	  "how destinations are found: a hosts.json, or one fixed VTEP" },
+	{ 'p', REQ | OVLCTL_OPT_F_REPEAT, "prop", NULL, "KEY=VALUE",
+	  "a property (below), once per -p; give it again for more" },
+	{ 0 },
+};
+
+static const struct ovlctl_optspec vnic_create_opts[] = {
+	{ 'l', REQ, "link", "overlay", "OVERLAY", "the overlay the VNIC is on (dladm's -l)" },
+	{ 'm', REQ, "mac", NULL, "MAC", "the VNIC's unicast MAC address" },
+	{ OVLCTL_OPT_NETNS, 0, "netns", NULL, "NS",
+	  "put the far end in namespace NS (ip netns add), not the host" },
+	{ 0 },
+};
+
+static const struct ovlctl_optspec stats_opts[] = {
+	{ 'a', 0, "all", NULL, NULL, "also list the counters at zero" },
+	{ 0 },
+};
+
+static const struct ovlctl_optspec monitor_opts[] = {
+	{ 'c', 0, "count", NULL, "COUNT", "exit after COUNT events" },
+	{ 0 },
+};
+
+/* The property list of `overlay create --help`, from the table above. */
+static void overlay_create_help(FILE *out)
+{
+	char left[64], with[64];
+
+	fputs("Properties, -p KEY=VALUE (dladm create-overlay's):\n", out);
+	for (int i = 0; i < ARRAY_SIZE(props); i++) {
+		const struct prop *p = &props[i];
+
+		snprintf(left, sizeof(left), "%s=%s", p->key, p->arg);
+		if (p->search)
+			snprintf(with, sizeof(with), "with -s %s%s: ", p->search,
+				 p->required ? ", required" : "");
+		else
+			with[0] = '\0';
+		fprintf(out, "  %-24s %s%s\n", left, with, p->help);
+	}
+}
+
+/*
+ * The dispatch table: one row per command of the grammar. Rows of an object
+ * stay together (help lists them in this order).
+ */
+const struct ovlctl_cmd ovlctl_cmds[] = {
+	{
+		.object = "overlay",
+		.verb = "create",
+		.wire = "overlay.create",
+		.pos = { "NAME" },
+		.min_args = 1,
+		.max_args = 1,
+		.opts = overlay_create_opts,
+		.build = build_overlay_create,
+		.print = ovlctl_print_none,
+		.summary = "Create overlay network NAME (dladm create-overlay).",
+		.help_extra = overlay_create_help,
+		.details = "Example:\n"
+			   "  ovlctl overlay create overlay0 -v 23 -e vxlan -s files \\\n"
+			   "         -p files/config=/var/tmp/hosts.json\n",
+	},
+	{
+		.object = "overlay",
+		.verb = "delete",
+		.wire = "overlay.delete",
+		.pos = { "NAME" },
+		.min_args = 1,
+		.max_args = 1,
+		.build = build_overlay_name,
+		.print = ovlctl_print_none,
+		.summary = "Delete overlay network NAME.",
+	},
+	{
+		.object = "overlay",
+		.verb = "list",
+		.alias = "show",
+		.wire = "overlay.list",
+		.build = build_none,
+		.print = ovlctl_print_overlays,
+		.summary = "List the overlays: VNI, backend, properties, entries, backend error.",
+	},
+	{
+		.object = "vnic",
+		.verb = "create",
+		.wire = "vnic.create",
+		.pos = { "NAME" },
+		.min_args = 1,
+		.max_args = 1,
+		.opts = vnic_create_opts,
+		.build = build_vnic_create,
+		.print = ovlctl_print_none,
+		.summary = "Create VNIC NAME on an overlay (dladm create-vnic): a veth pair whose\n"
+			   "far end, NAME, has the MAC and sits in the host or in namespace NS.",
+		.details = "Example:\n  ovlctl vnic create foo0 -l overlay0 -m de:ad:be:ef:00:00\n",
+	},
+	{
+		.object = "vnic",
+		.verb = "delete",
+		.wire = "vnic.delete",
+		.pos = { "NAME" },
+		.min_args = 1,
+		.max_args = 1,
+		.build = build_vnic_delete,
+		.print = ovlctl_print_none,
+		.summary = "Delete VNIC NAME.",
+	},
+	{
+		.object = "vnic",
+		.verb = "list",
+		.alias = "show",
+		.wire = "vnic.list",
+		.build = build_none,
+		.print = ovlctl_print_vnics,
+		.summary = "List the VNICs.",
+	},
+	{
+		.object = "endpoint",
+		.verb = "list",
+		.alias = "show",
+		.wire = "endpoint.list",
+		.build = build_none,
+		.print = ovlctl_print_endpoints,
+		.summary = "List the local endpoints: VNICs, and the containers the CNI plugin\n"
+			   "registered.",
+	},
+	{
+		.object = "map",
+		.verb = "add",
+		.wire = "map.add",
+		.pos = { "OVERLAY", "MAC", "IP", "PORT" },
+		.min_args = 3,
+		.max_args = 4,
+		.build = build_map_add,
+		.print = ovlctl_print_none,
+		.summary = "Add a forwarding entry: MAC of OVERLAY is behind underlay address IP,\n"
+			   "UDP PORT (default 4789).",
+	},
+	{
+		.object = "map",
+		.verb = "del",
+		.wire = "map.del",
+		.pos = { "OVERLAY", "MAC" },
+		.min_args = 2,
+		.max_args = 2,
+		.build = build_map_key,
+		.print = ovlctl_print_none,
+		.summary = "Delete the forwarding entry of MAC on OVERLAY.",
+	},
+	{
+		.object = "map",
+		.verb = "get",
+		.wire = "map.get",
+		.pos = { "OVERLAY", "MAC" },
+		.min_args = 2,
+		.max_args = 2,
+		.build = build_map_key,
+		.print = ovlctl_print_fdb,
+		.summary = "Show the forwarding entry of MAC on OVERLAY.",
+	},
+	{
+		.object = "map",
+		.verb = "list",
+		.alias = "show",
+		.wire = "map.list",
+		.pos = { "OVERLAY" },
+		.max_args = 1,
+		.build = build_overlay_filter,
+		.print = ovlctl_print_fdb,
+		.summary = "List the forwarding entries, of every overlay or of OVERLAY.",
+	},
+	{
+		.object = "neigh",
+		.verb = "add",
+		.wire = "neigh.add",
+		.pos = { "OVERLAY", "IP", "MAC" },
+		.min_args = 3,
+		.max_args = 3,
+		.build = build_neigh_add,
+		.print = ovlctl_print_none,
+		.summary = "Add a proxy ARP/NDP entry: IP on OVERLAY is owned by MAC.",
+	},
+	{
+		.object = "neigh",
+		.verb = "del",
+		.wire = "neigh.del",
+		.pos = { "OVERLAY", "IP" },
+		.min_args = 2,
+		.max_args = 2,
+		.build = build_neigh_del,
+		.print = ovlctl_print_none,
+		.summary = "Delete the proxy ARP/NDP entry of IP on OVERLAY.",
+	},
+	{
+		.object = "neigh",
+		.verb = "list",
+		.alias = "show",
+		.wire = "neigh.list",
+		.pos = { "OVERLAY" },
+		.max_args = 1,
+		.build = build_overlay_filter,
+		.print = ovlctl_print_neighs,
+		.summary = "List the proxy ARP/NDP entries, of every overlay or of OVERLAY.",
+	},
+	{
+		.object = "stats",
+		.wire = "stats",
+		.opts = stats_opts,
+		.build = build_stats,
+		.print = ovlctl_print_stats,
+		.summary =
+			"Print the data path's counters by name: packets and bytes. Counters at\n"
+			"zero are left out of the table unless -a is given; -j has them all.",
+	},
+	{
+		.object = "monitor",
+		.wire = "monitor",
+		.opts = monitor_opts,
+		.build = build_monitor,
+		.flags = OVLCTL_CMD_F_STREAM,
+		.summary = "Print miss and drop events as they happen, one line each, until\n"
+			   "interrupted or COUNT events; with -j, ovld's JSON lines.",
+		.details =
+			"Line format:\n"
+			"  TIME EVENT vni=VNI mac=MAC ip=IP ifindex=N reason=REASON [KEY=VALUE...]\n"
+			"Fields an event does not have are left out.\n",
+	},
+	{
+		.object = "status",
+		.wire = "status",
+		.build = build_none,
+		.print = ovlctl_print_status,
+		.summary = "Show ovld's state: programs attached, underlay, backends, map fill,\n"
+			   "events.",
+	},
+	{
+		.object = "reload",
+		.wire = "reload",
+		.pos = { "OVERLAY" },
+		.max_args = 1,
+		.build = build_overlay_filter,
+		.print = ovlctl_print_reload,
+		.summary = "Re-read the backend files, of every overlay or of OVERLAY.",
+	},
+};
+
+const int ovlctl_ncmds = ARRAY_SIZE(ovlctl_cmds);
+
+const struct ovlctl_optspec ovlctl_global_opts[] = {
+	{ OVLCTL_OPT_INSTANCE, 0, "instance", NULL, "NAME",
+	  "the ovld instance: socket /run/ovl/NAME.sock\n"
+	  "(default: $OVL_INSTANCE, else \"default\")" },
+	{ OVLCTL_OPT_SOCKET, 0, "socket", NULL, "PATH",
+	  "connect to the socket PATH (overrides --instance)" },
+	{ 'j', 0, "json", NULL, NULL, "print results as JSON" },
+	{ 'h', 0, "help", NULL, NULL, "print help (of ovlctl, an OBJECT or a VERB)" },
+	{ OVLCTL_OPT_VERSION, 0, "version", NULL, NULL, "print the version (before OBJECT)" },
+	{ 0 },
+};

@@ -1,0 +1,625 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * print.c - ovlctl's human output: tables with a header line and columns
+ * as wide as their widest cell (ip and dladm style), "-" for a value that
+ * is empty or missing, nothing at all for an empty list. -j bypasses all
+ * of this and prints ovld's JSON (ovlctl.c).
+ *
+ * A printer returns -EPROTO when the result does not have the shape ctl.h
+ * promises; fields it does not know are ignored, fields it misses print
+ * as "-", so an older ovlctl still reads a newer ovld.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "ovl_abi.h"
+#include "names.h"
+#include "ovlctl.h"
+
+#define ARRAY_SIZE(a) ((int)(sizeof(a) / sizeof((a)[0])))
+#define MAX_COLS      10
+
+/* ---- values as text ---------------------------------------------------------- */
+
+static char *val_str(json_t *v);
+
+static char *join(json_t *v)
+{
+	char *out = strdup(""), *item, *next;
+	const char *key;
+	json_t *e;
+	size_t i;
+
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, e) {
+			item = val_str(e);
+			if (!out || !item ||
+			    asprintf(&next, "%s%s%s", out, *out ? "," : "", item) < 0)
+				next = NULL;
+			free(out);
+			free(item);
+			out = next;
+		}
+	} else {
+		json_object_foreach(v, key, e) {
+			item = val_str(e);
+			if (!out || !item ||
+			    asprintf(&next, "%s%s%s=%s", out, *out ? "," : "", key, item) < 0)
+				next = NULL;
+			free(out);
+			free(item);
+			out = next;
+		}
+	}
+	if (out && !*out) {
+		free(out);
+		out = strdup("-");
+	}
+	return out;
+}
+
+/* A JSON value as a table cell (malloc'ed; NULL when out of memory). */
+static char *val_str(json_t *v)
+{
+	char *s = NULL;
+
+	switch (v ? json_typeof(v) : JSON_NULL) {
+	case JSON_STRING:
+		return strdup(*json_string_value(v) ? json_string_value(v) : "-");
+	case JSON_INTEGER:
+		return asprintf(&s, "%" JSON_INTEGER_FORMAT, json_integer_value(v)) < 0 ? NULL : s;
+	case JSON_REAL:
+		return asprintf(&s, "%g", json_real_value(v)) < 0 ? NULL : s;
+	case JSON_TRUE:
+		return strdup("yes");
+	case JSON_FALSE:
+		return strdup("no");
+	case JSON_ARRAY:
+	case JSON_OBJECT:
+		return join(v);
+	default:
+		return strdup("-");
+	}
+}
+
+/* ---- tables ---------------------------------------------------------------------- */
+
+struct table {
+	int ncols;
+	const char *hdr[MAX_COLS];
+	unsigned int right; /* bit i: column i is right-aligned (numbers) */
+	char **cell;	    /* nrows * ncols, malloc'ed strings; NULL prints "-" */
+	char **note;	    /* per row: a line printed under it, or NULL */
+	int nrows, cap;
+};
+
+/* A new row of ncols empty cells. Return: its cells, or NULL. */
+static char **table_row(struct table *t)
+{
+	if (t->nrows == t->cap) {
+		int cap = t->cap ? t->cap * 2 : 16;
+		char **cell = realloc(t->cell, sizeof(*cell) * (size_t)cap * (size_t)t->ncols);
+		char **note;
+
+		if (!cell)
+			return NULL;
+		t->cell = cell;
+		note = realloc(t->note, sizeof(*note) * (size_t)cap);
+		if (!note)
+			return NULL;
+		t->note = note;
+		t->cap = cap;
+	}
+	memset(&t->cell[(size_t)t->nrows * (size_t)t->ncols], 0,
+	       sizeof(*t->cell) * (size_t)t->ncols);
+	t->note[t->nrows] = NULL;
+	return &t->cell[(size_t)t->nrows++ * (size_t)t->ncols];
+}
+
+static void table_print(const struct table *t, const char *indent, FILE *out)
+{
+	size_t w[MAX_COLS];
+
+	if (!t->nrows)
+		return;
+	for (int c = 0; c < t->ncols; c++) {
+		w[c] = strlen(t->hdr[c]);
+		for (int r = 0; r < t->nrows; r++) {
+			const char *s = t->cell[r * t->ncols + c];
+			size_t n = strlen(s ? s : "-");
+
+			if (n > w[c])
+				w[c] = n;
+		}
+	}
+	for (int r = -1; r < t->nrows; r++) {
+		fputs(indent, out);
+		for (int c = 0; c < t->ncols; c++) {
+			const char *s = r < 0 ? t->hdr[c] : t->cell[r * t->ncols + c];
+			bool last = c == t->ncols - 1;
+
+			if (!s)
+				s = "-";
+			if (t->right & (1u << c))
+				fprintf(out, "%*s%s", (int)w[c], s, last ? "" : "  ");
+			else if (last)
+				fputs(s, out);
+			else
+				fprintf(out, "%-*s  ", (int)w[c], s);
+		}
+		fputc('\n', out);
+		if (r >= 0 && t->note[r])
+			fprintf(out, "%s  %s\n", indent, t->note[r]);
+	}
+}
+
+static void table_free(struct table *t)
+{
+	for (int i = 0; i < t->nrows * t->ncols; i++)
+		free(t->cell[i]);
+	for (int i = 0; i < t->nrows; i++)
+		free(t->note[i]);
+	free(t->cell);
+	free(t->note);
+}
+
+/* ---- lists of objects ------------------------------------------------------------ */
+
+struct col {
+	const char *hdr;
+	const char *key;
+};
+
+struct list_spec {
+	int ncols;
+	struct col cols[MAX_COLS];
+	const char *note_key; /* a string member shown under its row when not empty */
+};
+
+static const struct list_spec overlay_list = {
+	6,
+	{ { "NAME", "name" },
+	  { "VNI", "vni" },
+	  { "ENCAP", "encap" },
+	  { "SEARCH", "search" },
+	  { "ENTRIES", "entries" },
+	  { "PROPS", "props" } },
+	"error",
+};
+
+static const struct list_spec vnic_list = {
+	7,
+	{ { "NAME", "name" },
+	  { "OVERLAY", "overlay" },
+	  { "VNI", "vni" },
+	  { "MAC", "mac" },
+	  { "NETNS", "netns" },
+	  { "HOST_IF", "host_ifname" },
+	  { "IFINDEX", "host_ifindex" } },
+	NULL,
+};
+
+static const struct list_spec endpoint_list = {
+	9,
+	{ { "ID", "id" },
+	  { "KIND", "kind" },
+	  { "OVERLAY", "overlay" },
+	  { "VNI", "vni" },
+	  { "MAC", "mac" },
+	  { "ADDRS", "addrs" },
+	  { "HOST_IF", "host_ifname" },
+	  { "IFINDEX", "host_ifindex" },
+	  { "NETNS", "netns" } },
+	NULL,
+};
+
+static const struct list_spec fdb_list = {
+	6,
+	{ { "OVERLAY", "overlay" },
+	  { "VNI", "vni" },
+	  { "MAC", "mac" },
+	  { "UNDERLAY", "ip" },
+	  { "PORT", "port" },
+	  { "STATIC", "static" } },
+	NULL,
+};
+
+static const struct list_spec neigh_list = {
+	5,
+	{ { "OVERLAY", "overlay" },
+	  { "VNI", "vni" },
+	  { "IP", "ip" },
+	  { "MAC", "mac" },
+	  { "STATIC", "static" } },
+	NULL,
+};
+
+/* An array of objects, or one object (map get), as a table. */
+static int print_list(const struct list_spec *spec, json_t *result, const char *indent, FILE *out)
+{
+	struct table t = { .ncols = spec->ncols };
+	json_t *e;
+	size_t n, i;
+	int ret = 0;
+
+	if (json_is_object(result))
+		n = 1;
+	else if (json_is_array(result))
+		n = json_array_size(result);
+	else
+		return -EPROTO;
+	for (int c = 0; c < spec->ncols; c++)
+		t.hdr[c] = spec->cols[c].hdr;
+	for (i = 0; i < n; i++) {
+		const char *note;
+		char **row;
+
+		e = json_is_array(result) ? json_array_get(result, i) : result;
+		if (!json_is_object(e)) {
+			ret = -EPROTO;
+			goto out;
+		}
+		row = table_row(&t);
+		if (!row) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		for (int c = 0; c < spec->ncols; c++) {
+			row[c] = val_str(json_object_get(e, spec->cols[c].key));
+			if (!row[c]) {
+				ret = -ENOMEM;
+				goto out;
+			}
+		}
+		note = spec->note_key ? json_string_value(json_object_get(e, spec->note_key)) :
+					NULL;
+		if (note && *note &&
+		    asprintf(&t.note[t.nrows - 1], "%s: %s", spec->note_key, note) < 0) {
+			t.note[t.nrows - 1] = NULL;
+			ret = -ENOMEM;
+			goto out;
+		}
+	}
+	table_print(&t, indent, out);
+out:
+	table_free(&t);
+	return ret;
+}
+
+int ovlctl_print_none(const struct ovlctl_inv *inv, json_t *result, FILE *out)
+{
+	(void)inv;
+	(void)result;
+	(void)out;
+	return 0;
+}
+
+int ovlctl_print_overlays(const struct ovlctl_inv *inv, json_t *result, FILE *out)
+{
+	(void)inv;
+	return print_list(&overlay_list, result, "", out);
+}
+
+int ovlctl_print_vnics(const struct ovlctl_inv *inv, json_t *result, FILE *out)
+{
+	(void)inv;
+	return print_list(&vnic_list, result, "", out);
+}
+
+int ovlctl_print_endpoints(const struct ovlctl_inv *inv, json_t *result, FILE *out)
+{
+	(void)inv;
+	return print_list(&endpoint_list, result, "", out);
+}
+
+int ovlctl_print_fdb(const struct ovlctl_inv *inv, json_t *result, FILE *out)
+{
+	(void)inv;
+	return print_list(&fdb_list, result, "", out);
+}
+
+int ovlctl_print_neighs(const struct ovlctl_inv *inv, json_t *result, FILE *out)
+{
+	(void)inv;
+	return print_list(&neigh_list, result, "", out);
+}
+
+int ovlctl_print_reload(const struct ovlctl_inv *inv, json_t *result, FILE *out)
+{
+	json_t *names = json_object_get(result, "reloaded"), *e;
+	size_t i;
+
+	(void)inv;
+	if (!json_is_array(names))
+		return -EPROTO;
+	json_array_foreach(names, i, e) {
+		if (!json_is_string(e))
+			return -EPROTO;
+		fprintf(out, "reloaded %s\n", json_string_value(e));
+	}
+	return 0;
+}
+
+/* ---- stats --------------------------------------------------------------------- */
+
+static int stat_row(struct table *t, const char *name, json_t *c, bool all)
+{
+	json_t *p = json_object_get(c, "packets"), *b = json_object_get(c, "bytes");
+	char **row;
+
+	if (!json_is_integer(p) || !json_is_integer(b))
+		return -EPROTO;
+	if (!all && json_integer_value(p) == 0 && json_integer_value(b) == 0)
+		return 0;
+	row = table_row(t);
+	if (!row)
+		return -ENOMEM;
+	row[0] = strdup(name);
+	row[1] = val_str(p);
+	row[2] = val_str(b);
+	return row[0] && row[1] && row[2] ? 0 : -ENOMEM;
+}
+
+static bool stat_known(const char *name)
+{
+	for (__u32 id = 0; id < OVL_STAT_MAX; id++)
+		if (strcmp(ovl_stat_name(id), name) == 0)
+			return true;
+	return false;
+}
+
+/* Known counters in ovl_abi.h's order, then any a newer ovld added. */
+int ovlctl_print_stats(const struct ovlctl_inv *inv, json_t *result, FILE *out)
+{
+	struct table t = { .ncols = 3, .hdr = { "COUNTER", "PACKETS", "BYTES" }, .right = 6 };
+	json_t *counters = json_object_get(result, "counters"), *c;
+	bool all = inv && inv->all;
+	const char *name;
+	int ret = 0;
+
+	if (!json_is_object(counters))
+		return -EPROTO;
+	for (__u32 id = 0; id < OVL_STAT_MAX && !ret; id++) {
+		name = ovl_stat_name(id);
+		c = json_object_get(counters, name);
+		if (c)
+			ret = stat_row(&t, name, c, all);
+	}
+	json_object_foreach(counters, name, c) {
+		if (ret)
+			break;
+		if (!stat_known(name))
+			ret = stat_row(&t, name, c, all);
+	}
+	if (!ret)
+		table_print(&t, "", out);
+	table_free(&t);
+	return ret;
+}
+
+/* ---- status -------------------------------------------------------------------- */
+
+/* "key value" lines, the values in one column. */
+static void kv(FILE *out, const char *key, const char *val)
+{
+	fprintf(out, "%-11s%s\n", key, val);
+}
+
+/* " name VALUE" for each present member, into buf. */
+static void members(json_t *obj, const char *const *keys, const char *const *labels, int n,
+		    char *buf, size_t len)
+{
+	buf[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		json_t *v = json_object_get(obj, keys[i]);
+		char *s;
+		size_t used = strlen(buf);
+
+		if (!v)
+			continue;
+		s = val_str(v);
+		snprintf(buf + used, len - used, "%s%s%s%s", used ? ", " : "", labels[i],
+			 *labels[i] ? " " : "", s ? s : "?");
+		free(s);
+	}
+	if (!buf[0])
+		snprintf(buf, len, "-");
+}
+
+static int status_programs(json_t *progs, FILE *out)
+{
+	struct table t = { .ncols = 3, .hdr = { "PROGRAM", "ID", "ATTACHED" } };
+	json_t *e;
+	size_t i;
+	int ret = 0;
+
+	if (!json_is_array(progs))
+		return progs ? -EPROTO : 0;
+	json_array_foreach(progs, i, e) {
+		char **row = table_row(&t);
+
+		if (!row) {
+			ret = -ENOMEM;
+			break;
+		}
+		row[0] = val_str(json_object_get(e, "name"));
+		row[1] = val_str(json_object_get(e, "id"));
+		row[2] = val_str(json_object_get(e, "attached"));
+	}
+	if (!ret && t.nrows) {
+		fputc('\n', out);
+		table_print(&t, "", out);
+	}
+	table_free(&t);
+	return ret;
+}
+
+static int status_maps(json_t *maps, FILE *out)
+{
+	struct table t = { .ncols = 4, .hdr = { "MAP", "ENTRIES", "MAX", "FILL" }, .right = 14 };
+	const char *name;
+	json_t *m;
+	int ret = 0;
+
+	if (!json_is_object(maps))
+		return maps ? -EPROTO : 0;
+	json_object_foreach(maps, name, m) {
+		json_int_t n = json_integer_value(json_object_get(m, "entries"));
+		json_int_t max = json_integer_value(json_object_get(m, "max"));
+		char **row = table_row(&t);
+
+		if (!row) {
+			ret = -ENOMEM;
+			break;
+		}
+		row[0] = strdup(name);
+		row[1] = val_str(json_object_get(m, "entries"));
+		row[2] = val_str(json_object_get(m, "max"));
+		if (max > 0 && asprintf(&row[3], "%.1f%%", 100.0 * (double)n / (double)max) < 0)
+			row[3] = NULL;
+	}
+	if (!ret && t.nrows) {
+		fputc('\n', out);
+		table_print(&t, "", out);
+	}
+	table_free(&t);
+	return ret;
+}
+
+int ovlctl_print_status(const struct ovlctl_inv *inv, json_t *result, FILE *out)
+{
+	static const char *const inst_keys[] = { "pid", "version", "abi" };
+	static const char *const ul_keys[] = { "ifindex", "local4", "local6", "xdp_mode",
+					       "xdp_prog_id" };
+	static const char *const ul_labels[] = { "ifindex", "local4", "local6", "xdp", "prog" };
+	static const char *const ev_keys[] = { "received", "lost", "misses_unresolved" };
+	static const char *const ev_labels[] = { "received", "lost", "unresolved" };
+	json_t *ul, *ov;
+	char buf[512], *s;
+	int ret;
+
+	(void)inv;
+	if (!json_is_object(result))
+		return -EPROTO;
+	members(result, inst_keys, inst_keys, ARRAY_SIZE(inst_keys), buf, sizeof(buf));
+	s = val_str(json_object_get(result, "instance"));
+	fprintf(out, "%-11s%s (%s)\n", "instance", s ? s : "?", buf);
+	free(s);
+	ul = json_object_get(result, "underlay");
+	members(ul, ul_keys, ul_labels, ARRAY_SIZE(ul_keys), buf, sizeof(buf));
+	s = val_str(json_object_get(ul, "ifname"));
+	fprintf(out, "%-11s%s (%s)\n", "underlay", s ? s : "?", buf);
+	free(s);
+	s = val_str(json_object_get(result, "pin_dir"));
+	kv(out, "pin dir", s ? s : "?");
+	free(s);
+	s = val_str(json_object_get(result, "state_dir"));
+	kv(out, "state dir", s ? s : "?");
+	free(s);
+	members(json_object_get(result, "events"), ev_keys, ev_labels, ARRAY_SIZE(ev_keys), buf,
+		sizeof(buf));
+	kv(out, "events", buf);
+
+	ret = status_programs(json_object_get(result, "programs"), out);
+	if (!ret)
+		ret = status_maps(json_object_get(result, "maps"), out);
+	ov = json_object_get(result, "overlays");
+	if (!ret && json_array_size(ov)) {
+		fputc('\n', out);
+		if (json_is_object(json_array_get(ov, 0))) {
+			ret = print_list(&overlay_list, ov, "", out);
+		} else {
+			s = val_str(ov);
+			kv(out, "overlays", s ? s : "?");
+			free(s);
+		}
+	}
+	return ret;
+}
+
+/* ---- monitor events ---------------------------------------------------------------- */
+
+/* "2024-05-01T12:00:00.123" for a wall-clock time, else the number as is
+ * (ctl.h says "secs", not which clock). */
+static void fmt_time(json_t *t, char *buf, size_t len)
+{
+	double secs = json_number_value(t);
+	time_t tt;
+	struct tm tm;
+	size_t n;
+
+	if (!json_is_number(t)) {
+		snprintf(buf, len, "%s", json_is_string(t) ? json_string_value(t) : "-");
+		return;
+	}
+	if (secs < 1e9 || secs > 1e11) {
+		snprintf(buf, len, json_is_integer(t) ? "%.0f" : "%.6f", secs);
+		return;
+	}
+	tt = (time_t)secs;
+	if (!localtime_r(&tt, &tm) || !(n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm))) {
+		snprintf(buf, len, "%.3f", secs);
+		return;
+	}
+	snprintf(buf + n, len - n, ".%03d", (int)((secs - (double)tt) * 1000));
+}
+
+static bool needs_quotes(const char *s)
+{
+	if (!*s)
+		return true;
+	for (; *s; s++)
+		if ((unsigned char)*s <= ' ' || *s == '"' || *s == '=' || *s == '\\' || *s == 0x7f)
+			return true;
+	return false;
+}
+
+static void print_field(const char *key, json_t *v, FILE *out)
+{
+	char *s = NULL;
+
+	if (strcmp(key, "reason") == 0 && json_is_integer(v)) {
+		fprintf(out, " %s=%s", key, ovl_drop_name((__u32)json_integer_value(v)));
+		return;
+	}
+	if (json_is_string(v) && !needs_quotes(json_string_value(v))) {
+		fprintf(out, " %s=%s", key, json_string_value(v));
+		return;
+	}
+	if (json_is_string(v) || json_is_object(v) || json_is_array(v))
+		s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	else
+		s = val_str(v);
+	fprintf(out, " %s=%s", key, s ? s : "?");
+	free(s);
+}
+
+int ovlctl_print_event(json_t *ev, FILE *out)
+{
+	static const char *const first[] = { "vni", "mac", "ip", "ifindex", "reason" };
+	const char *key, *name;
+	char tbuf[64];
+	json_t *v;
+
+	if (!json_is_object(ev))
+		return -EPROTO;
+	fmt_time(json_object_get(ev, "time"), tbuf, sizeof(tbuf));
+	name = json_string_value(json_object_get(ev, "event"));
+	fprintf(out, "%s %s", tbuf, name ? name : "?");
+	for (int i = 0; i < ARRAY_SIZE(first); i++) {
+		v = json_object_get(ev, first[i]);
+		if (v)
+			print_field(first[i], v, out);
+	}
+	json_object_foreach(ev, key, v) {
+		bool skip = strcmp(key, "time") == 0 || strcmp(key, "event") == 0;
+
+		for (int i = 0; i < ARRAY_SIZE(first) && !skip; i++)
+			skip = strcmp(key, first[i]) == 0;
+		if (!skip)
+			print_field(key, v, out);
+	}
+	fputc('\n', out);
+	return 0;
+}
