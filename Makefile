@@ -110,7 +110,11 @@ shellcheck:
 	else echo "shellcheck not installed: skipped" >&2; fi
 
 # ---- tests --------------------------------------------------------------
-.PHONY: deps test test-unit test-bpf test-e2e test-interop
+.PHONY: deps demo test test-unit test-bpf test-e2e test-interop
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)examples/demo.sh
+
 deps:
 	$(Q)scripts/deps.sh
 
@@ -151,6 +155,7 @@ vmlinux:
 help:
 	@echo 'Targets:'
 	@echo '  all           BPF objects and skeletons, libovl.a, binaries, test programs (default)'
+	@echo '  demo          deps, build, then the seed'"'"'s three-host demo (root)'
 	@echo '  test          deps, lint, then every test tier (unit bpf e2e interop)'
 	@echo '  test-unit     unit tests (no privileges)'
 	@echo '  test-bpf      BPF_PROG_TEST_RUN packet tests (root)'

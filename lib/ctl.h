@@ -53,7 +53,8 @@
  *   monitor         (); {"monitoring": true}, then the connection carries
  *                   event lines until the client closes it: {"event":
  *                   "miss_l2"|"miss_arp"|"miss_ndp"|"drop"|"resolved"|
- *                   "unresolved"|"reload", "time": secs, ...fields}
+ *                   "unresolved"|"reload", "time": epoch seconds (real),
+ *                   vni, ifindex, len, mac/ip, reason, ...}
  */
 #ifndef OVL_CTL_H
 #define OVL_CTL_H

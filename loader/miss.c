@@ -64,6 +64,17 @@ static struct {
 	__u64 expires;
 } neg[NEG_SLOTS];
 
+/* The wall-clock time (epoch seconds) of a bpf_ktime_get_ns() stamp. */
+static double wall_time(__u64 ktime)
+{
+	struct timespec mono, real;
+
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	clock_gettime(CLOCK_REALTIME, &real);
+	return (double)real.tv_sec + (double)real.tv_nsec / 1e9 -
+	       ((double)mono.tv_sec + (double)mono.tv_nsec / 1e9 - (double)ktime / 1e9);
+}
+
 static __u64 now_ns(void)
 {
 	struct timespec ts;
@@ -190,16 +201,15 @@ static void emit(struct ovld *d, const char *event, const struct ovl_evt *e, jso
 		json_decref(extra);
 		return;
 	}
-	ev = json_pack("{s:s, s:f, s:i, s:i, s:i}", "event", event, "time", (double)e->ts_ns / 1e9,
+	ev = json_pack("{s:s, s:f, s:i, s:i, s:i}", "event", event, "time", wall_time(e->ts_ns),
 		       "vni", (json_int_t)e->vni, "ifindex", (json_int_t)e->ifindex, "len",
 		       (json_int_t)e->pkt_len);
 	if (!ev) {
 		json_decref(extra);
 		return;
 	}
-	if (e->hdr.type == OVL_EVT_MISS_L2 || e->hdr.type == OVL_EVT_DROP)
-		json_object_set_new(ev, e->hdr.type == OVL_EVT_DROP ? "src_mac" : "mac",
-				    json_string(ovl_mac_format(e->mac, mac)));
+	if (e->hdr.type == OVL_EVT_MISS_L2)
+		json_object_set_new(ev, "mac", json_string(ovl_mac_format(e->mac, mac)));
 	if (e->family)
 		json_object_set_new(ev, "ip",
 				    json_string(ovl_ip_format_raw(e->family, e->addr, ip)));
@@ -312,6 +322,34 @@ static void handle_l2(struct ovld *d, struct ovl_overlay *ov, const struct queue
 	     json_pack("{s:s, s:i}", "to", ovl_ip_format(&ip, ipbuf), "port", (json_int_t)port));
 }
 
+/*
+ * A link-local address made by modified EUI-64 (RFC 4291 appendix A, the
+ * kernel's default) names its MAC: fe80::XXXX:XXff:feXX:XXXX. Such an
+ * address is owned by that MAC when the network knows the MAC, even if the
+ * backend lists no address for it.
+ */
+static int eui64_owner(struct ovld *d, struct ovl_overlay *ov, const struct ovl_ip *ip, __u8 mac[6])
+{
+	static const __u8 ll[8] = { 0xfe, 0x80 };
+	struct ovl_ip uip;
+	__u16 port;
+
+	if (ip->family != OVL_AF_INET6 || memcmp(ip->addr, ll, 8) || ip->addr[11] != 0xff ||
+	    ip->addr[12] != 0xfe)
+		return -ENOENT;
+	mac[0] = ip->addr[8] ^ 0x02;
+	mac[1] = ip->addr[9];
+	mac[2] = ip->addr[10];
+	mac[3] = ip->addr[13];
+	mac[4] = ip->addr[14];
+	mac[5] = ip->addr[15];
+	if (mac[0] & 1)
+		return -ENOENT;
+	if (ep_by_mac(d, ov->vni, mac))
+		return 0;
+	return ov->ops->lookup_l2(ov->backend, mac, &uip, &port);
+}
+
 static void handle_l3(struct ovld *d, struct ovl_overlay *ov, const struct queued *q)
 {
 	const struct ovl_evt *e = &q->evt;
@@ -329,7 +367,7 @@ static void handle_l3(struct ovld *d, struct ovl_overlay *ov, const struct queue
 		goto unresolved;
 	} else {
 		ov->lookups++;
-		if (ov->ops->lookup_l3(ov->backend, &ip, mac)) {
+		if (ov->ops->lookup_l3(ov->backend, &ip, mac) && eui64_owner(d, ov, &ip, mac)) {
 			neg_add(h);
 			goto unresolved;
 		}

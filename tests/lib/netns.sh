@@ -6,7 +6,8 @@
 #
 #   . "$OVL_TOP/tests/lib/netns.sh"
 #   ns_init               # sets RUN (a random suffix), traps EXIT
-#   h1=$(ns_add h1)        # a namespace named ovlt-$RUN-h1, lo up
+#   ns_add h1              # a namespace named ovlt-$RUN-h1, lo up
+#   ns_name h1             # prints that name
 #   ns_link h1 eth0 h2 eth0  # a veth pair between two namespaces
 #   on_exit "kill $pid"   # more cleanup, run in reverse order
 #   skip "reason"          # exit 4: a missing capability, not a failure
@@ -65,13 +66,13 @@ ns_init() {
 	trap 'exit 130' INT TERM
 }
 
-# ns_add NAME: create ovlt-$RUN-NAME with lo up; prints the full name.
+# ns_add NAME: create ovlt-$RUN-NAME with lo up (ns_name NAME prints it).
+# Not in a subshell: the name must be registered for cleanup.
 ns_add() {
 	local ns="ovlt-$RUN-$1"
-	ip netns add "$ns"
 	_ovl_namespaces+=("$ns")
+	ip netns add "$ns"
 	ip -n "$ns" link set lo up
-	echo "$ns"
 }
 
 # ns_name NAME: the full name of a namespace made by ns_add.

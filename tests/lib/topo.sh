@@ -1,0 +1,108 @@
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# shellcheck shell=bash
+#
+# tests/lib/topo.sh - simulated hosts on a simulated underlay switch, each
+# with its own ovld. Source after netns.sh and call ns_init first.
+#
+#        +---------------- ns sw: bridge br0 ----------------+
+#        | p1              | p2              | p3            |
+#   ns h1: u0          ns h2: u0         ns h3: u0
+#   10.1.0.1/24        10.1.0.2/24       10.1.0.3/24
+#   fd00:1::1/64       fd00:1::2/64      fd00:1::3/64
+#   ovld (XDP on u0)   ovld              ovld
+#
+# The switch ports hand frames to the hosts with finalized checksums, as a
+# physical wire does (tx checksumming off on them): XDP sees a frame the way
+# a NIC delivers it. (A veth can otherwise carry the sending host's
+# CHECKSUM_PARTIAL state across namespaces, which XDP cannot see.)
+#
+#   topo_switch                  make the switch
+#   topo_host NAME IDX           a host: namespace, underlay, addresses
+#   topo_ovld NAME [ARGS]        start ovld for it (instance ovlt-$RUN-NAME)
+#   ovlctl_on NAME ARGS...       run ovlctl against that host's ovld
+#   topo_kill_ovld NAME [SIG]    stop it (the data path stays)
+#   stat_of NAME COUNTER         packets of one counter (ovlctl stats -j)
+
+OVLCTL=$OVL_BUILD/ovlctl
+OVLD=$OVL_BUILD/ovld
+declare -A _topo_pid
+
+topo_bpffs() {
+	# A bpffs in the initial mount namespace, mounted before any
+	# `ip netns exec`, is visible to all of them (ovld pins there).
+	mkdir -p /run/ovl/bpf
+	mountpoint -q /run/ovl/bpf || mount -t bpf bpf /run/ovl/bpf
+}
+
+topo_switch() {
+	topo_bpffs
+	ns_add sw
+	ip -n "$(ns_name sw)" link add br0 type bridge
+	ip -n "$(ns_name sw)" link set br0 up
+	TOPO_DIR=$(mktemp -d /tmp/ovlt-"$RUN".XXXX)
+	on_exit "rm -rf '$TOPO_DIR'"
+}
+
+# topo_host NAME IDX: host NAME with underlay addresses 10.1.0.IDX and
+# fd00:1::IDX on u0, connected to the switch.
+topo_host() {
+	local name=$1 idx=$2 ns sw
+	ns_add "$name"
+	ns=$(ns_name "$name")
+	sw=$(ns_name sw)
+	ip link add u0 netns "$ns" type veth peer name "p$name" netns "$sw"
+	ip -n "$sw" link set "p$name" master br0 up
+	ip netns exec "$sw" ethtool -K "p$name" tx off >/dev/null
+	ip -n "$ns" addr add "10.1.0.$idx/24" dev u0
+	ip -n "$ns" addr add "fd00:1::$idx/64" dev u0 nodad
+	ip -n "$ns" link set u0 up
+}
+
+inst_of() {
+	echo "ovlt-$RUN-$1"
+}
+
+# topo_ovld NAME [ARGS...]: start ovld in host NAME, wait for its socket.
+topo_ovld() {
+	local name=$1 inst ns
+	shift
+	inst=$(inst_of "$name")
+	ns=$(ns_name "$name")
+	ip netns exec "$ns" "$OVLD" --instance "$inst" --underlay u0 \
+		--state-dir "$TOPO_DIR/state-$name" "$@" >>"$TOPO_DIR/ovld-$name.log" 2>&1 &
+	_topo_pid[$name]=$!
+	on_exit "kill ${_topo_pid[$name]} 2>/dev/null; $OVLD --instance $inst --state-dir $TOPO_DIR/state-$name --cleanup"
+	if ! wait_for 10 test -S "/run/ovl/$inst.sock"; then
+		cat "$TOPO_DIR/ovld-$name.log" >&2
+		fail "ovld for $name did not start"
+	fi
+}
+
+topo_kill_ovld() {
+	local name=$1 sig=${2:-TERM}
+	kill -"$sig" "${_topo_pid[$name]}" 2>/dev/null || true
+	wait "${_topo_pid[$name]}" 2>/dev/null || true
+}
+
+ovld_log() {
+	cat "$TOPO_DIR/ovld-$1.log"
+}
+
+ovlctl_on() {
+	local name=$1
+	shift
+	ip netns exec "$(ns_name "$name")" "$OVLCTL" --instance "$(inst_of "$name")" "$@"
+}
+
+# stat_of NAME COUNTER: the packet count of one counter.
+stat_of() {
+	ovlctl_on "$1" -j stats | python3 -c \
+		'import json,sys; print(json.load(sys.stdin)["counters"][sys.argv[1]]["packets"])' "$2"
+}
+
+# in_ns NAME CMD...: run a command inside host (or container) NAME.
+in_ns() {
+	local name=$1
+	shift
+	ip netns exec "$(ns_name "$name")" "$@"
+}
