@@ -389,10 +389,13 @@ static __always_inline __u16 encap6_udp_csum(struct __sk_buff *skb, const struct
 		return 0;
 	if (bpf_skb_load_bytes(skb, udp_off, b->pkt, udp_len))
 		return 0;
-	/* pad to a multiple of 4 with zeros: they do not change the sum */
-	b->pkt[udp_len & (OVL_EVT_PKT_MAX - 1)] = 0;
-	b->pkt[(udp_len + 1) & (OVL_EVT_PKT_MAX - 1)] = 0;
-	b->pkt[(udp_len + 2) & (OVL_EVT_PKT_MAX - 1)] = 0;
+	/* Pad to a multiple of 4 with zeros: they do not change the sum.
+	 * udp_len <= OVL_EVT_PKT_MAX - 4 keeps the three bytes in the buffer
+	 * (OVL_EVT_PKT_MAX is no power of two: masking with it would write
+	 * into the copied data instead). */
+	b->pkt[udp_len] = 0;
+	b->pkt[udp_len + 1] = 0;
+	b->pkt[udp_len + 2] = 0;
 
 	sum = csum_fold32(ip6_pseudo_sum(src, dst, udp_len, IPPROTO_UDP));
 	for (__u32 off = 0; off < OVL_EVT_PKT_MAX; off += 512) {
