@@ -335,8 +335,9 @@ static __always_inline __be16 flow_sport(struct __sk_buff *skb)
 }
 
 /* FIB lookup toward the VTEP; on success the outer Ethernet addresses and
- * egress ifindex are in fib. Returns 0, 1 (next hop needs resolving: use
- * bpf_redirect_neigh) or -OVL_DROP_*. */
+ * egress ifindex are in fib. outer_ip_len is the outer packet from its IP
+ * header on, which the helper compares with the route's MTU. Returns 0, 1
+ * (next hop needs resolving: use bpf_redirect_neigh) or -OVL_DROP_*. */
 static __always_inline int encap_route(struct __sk_buff *skb, const struct ovl_cfg *cfg,
 				       const struct ovl_dest *d, struct bpf_fib_lookup *fib,
 				       __u32 outer_ip_len)
@@ -440,7 +441,7 @@ static __always_inline int tc_encap(struct __sk_buff *skb, struct tc_state *st,
 	__u32 inner_len = skb->len;
 	struct bpf_fib_lookup fib = {};
 	struct ethhdr inner_eth;
-	__u32 room, udp_len;
+	__u32 room, udp_len, ip_len;
 	__be16 sport;
 	int ret;
 
@@ -448,7 +449,8 @@ static __always_inline int tc_encap(struct __sk_buff *skb, struct tc_state *st,
 		return -OVL_DROP_NO_LOCAL_ADDR;
 	room = v4 ? OVL_ENCAP4_LEN : OVL_ENCAP6_LEN;
 	udp_len = inner_len + sizeof(struct udphdr) + sizeof(struct vxlan_hdr);
-	ret = encap_route(skb, cfg, d, &fib, v4 ? udp_len + sizeof(struct iphdr) : udp_len);
+	ip_len = udp_len + (v4 ? sizeof(struct iphdr) : sizeof(struct ipv6hdr));
+	ret = encap_route(skb, cfg, d, &fib, ip_len);
 	if (ret < 0)
 		return ret;
 	sport = flow_sport(skb);
