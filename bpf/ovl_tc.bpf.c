@@ -336,8 +336,10 @@ static __always_inline __be16 flow_sport(struct __sk_buff *skb)
 
 /* FIB lookup toward the VTEP; on success the outer Ethernet addresses and
  * egress ifindex are in fib. outer_ip_len is the outer packet from its IP
- * header on, which the helper compares with the route's MTU. Returns 0, 1
- * (next hop needs resolving: use bpf_redirect_neigh) or -OVL_DROP_*. */
+ * header on, which the helper compares with the route's MTU; 0 leaves the
+ * check to the helper's own test of the skb (what a GSO packet needs).
+ * Returns 0, 1 (next hop needs resolving: use bpf_redirect_neigh) or
+ * -OVL_DROP_*. */
 static __always_inline int encap_route(struct __sk_buff *skb, const struct ovl_cfg *cfg,
 				       const struct ovl_dest *d, struct bpf_fib_lookup *fib,
 				       __u32 outer_ip_len)
@@ -437,7 +439,9 @@ static __always_inline int tc_encap(struct __sk_buff *skb, struct tc_state *st,
 {
 	bool v4 = d->family == OVL_AF_INET4;
 	bool is_ip = skb->protocol == bpf_htons(ETH_P_IP) || skb->protocol == bpf_htons(ETH_P_IPV6);
-	bool gso = skb->gso_segs > 1;
+	/* skb_is_gso(): gso_segs may still be 0 (SKB_GSO_DODGY, from a tap
+	 * or a packet socket) or 1 on a GSO packet */
+	bool gso = skb->gso_size != 0;
 	__u32 inner_len = skb->len;
 	struct bpf_fib_lookup fib = {};
 	struct ethhdr inner_eth;
@@ -450,7 +454,10 @@ static __always_inline int tc_encap(struct __sk_buff *skb, struct tc_state *st,
 	room = v4 ? OVL_ENCAP4_LEN : OVL_ENCAP6_LEN;
 	udp_len = inner_len + sizeof(struct udphdr) + sizeof(struct vxlan_hdr);
 	ip_len = udp_len + (v4 ? sizeof(struct iphdr) : sizeof(struct ipv6hdr));
-	ret = encap_route(skb, cfg, d, &fib, ip_len);
+	/* A GSO packet is as long as all its segments together: the length
+	 * that must fit is a segment's, which the endpoint's MTU bounds (the
+	 * CNI plugin leaves room for the outer headers there). */
+	ret = encap_route(skb, cfg, d, &fib, gso ? 0 : ip_len);
 	if (ret < 0)
 		return ret;
 	sport = flow_sport(skb);
