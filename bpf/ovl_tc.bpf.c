@@ -460,6 +460,13 @@ static __always_inline int tc_encap(struct __sk_buff *skb, struct tc_state *st,
 	ret = encap_route(skb, cfg, d, &fib, gso ? 0 : ip_len);
 	if (ret < 0)
 		return ret;
+	/* bpf_redirect_neigh() takes the outer family from skb->protocol,
+	 * which bpf_skb_change_head() leaves at ETH_P_ARP for a non-IP frame:
+	 * the kernel would free it without resolving anything. Until the next
+	 * hop is known such a frame cannot leave; drop it here, counted,
+	 * rather than count it as sent. */
+	if (ret == 1 && !is_ip)
+		return -OVL_DROP_FIB;
 	sport = flow_sport(skb);
 	if (bpf_skb_load_bytes(skb, 0, &inner_eth, sizeof(inner_eth)))
 		return -OVL_DROP_TRUNCATED;
