@@ -453,6 +453,7 @@ int h_run(enum h_prog prog, enum h_if ifc, const struct pkt *in, const struct h_
 		fd = bpf_program__fd(H.skel->progs.ovl_tc_ep_in);
 		sctx.ifindex = h_ifindex(ifc);
 		sctx.gso_segs = o ? o->gso_segs : 0;
+		sctx.gso_size = o ? o->gso_size : 0;
 		topts.ctx_in = &sctx;
 		topts.ctx_size_in = sizeof(sctx);
 	}

@@ -210,6 +210,7 @@ struct h_result {
 struct h_run_opts {
 	uint32_t repeat;
 	uint16_t gso_segs; /* TC only */
+	uint16_t gso_size; /* TC only */
 };
 
 /* Run one frame through a program with ctx ifindex ifc; r gets everything. */

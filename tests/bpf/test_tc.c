@@ -143,11 +143,6 @@ static void e_encap_r8(struct pkt *w, const struct pkt *in, const struct h_resul
 	encap6(w, in, VTEP_MAC, VTEP6, sport6(r), 8472, VNI_A, true);
 }
 
-static void e_encap_r2_nocsum(struct pkt *w, const struct pkt *in, const struct h_result *r)
-{
-	encap6(w, in, VTEP_MAC, VTEP6, sport6(r), VXLAN_PORT, VNI_A, false);
-}
-
 static bool sport_ok(const char *name, uint16_t sport)
 {
 	char what[160];
@@ -180,15 +175,6 @@ static bool ck_encap6(const struct h_case *c, const struct pkt *in, const struct
 	snprintf(what, sizeof(what), "%s: outer UDP checksum (own verifier)", c->name);
 	ok &= ASSERT_TRUE(r->out_len > 14 && pkt_udp6_csum_ok(r->out + 14, r->out_len - 14), what);
 	return ok;
-}
-
-static bool ck_encap6_gso(const struct h_case *c, const struct pkt *in, const struct h_result *r)
-{
-	char what[160];
-
-	(void)in;
-	snprintf(what, sizeof(what), "%s: outer UDP checksum is zero", c->name);
-	return sport_ok(c->name, sport6(r)) & ASSERT_EQ(out_u16(r, 14 + 40 + 6), 0, what);
 }
 
 /* With the next hop unresolved the kernel writes the outer Ethernet header
@@ -296,6 +282,47 @@ static void b_to_r2_big(struct pkt *p)
 static void b_to_r2_odd(struct pkt *p)
 {
 	a1_udp4(p, R2_MAC, R2_IP4, 40000, 61);
+}
+
+static void b_to_r2_mtu(struct pkt *p)
+{
+	/* 1450-byte inner IP packet: 1520 bytes of outer IPv6, over the MTU */
+	a1_udp4(p, R2_MAC, R2_IP4, 40000, 1450 - 28);
+}
+
+static void b_to_r2_mtu_fits(struct pkt *p)
+{
+	/* 1430-byte inner IP packet (underlay MTU - 70): exactly 1500 */
+	a1_udp4(p, R2_MAC, R2_IP4, 40000, 1430 - 28);
+}
+
+static void b_to_r1_gso(struct pkt *p)
+{
+	/* a TSO super-packet of three 1000-byte segments, 3054 bytes */
+	pkt_eth(p, R1_MAC, A1_MAC, ETH_P_IP);
+	pkt_ip4(p, A1_IP4, R1_IP4, IPPROTO_TCP);
+	pkt_tcp(p, 40000, 80);
+	pkt_pattern(p, 3000, 8);
+	pkt_finish(p);
+}
+
+static void b_to_r2_gso(struct pkt *p)
+{
+	pkt_eth(p, R2_MAC, A1_MAC, ETH_P_IP);
+	pkt_ip4(p, A1_IP4, R2_IP4, IPPROTO_TCP);
+	pkt_tcp(p, 40000, 80);
+	pkt_pattern(p, 3000, 8);
+	pkt_finish(p);
+}
+
+static void b_to_r3_arp(struct pkt *p)
+{
+	a1_arp(p, R3_MAC, 2, A1_MAC, A1_IP4, R3_MAC, "10.23.0.13");
+}
+
+static void b_to_r4_arp(struct pkt *p)
+{
+	a1_arp(p, R4_MAC, 2, A1_MAC, A1_IP4, R4_MAC, "10.23.0.14");
 }
 
 static void b_to_r2_arp(struct pkt *p)
@@ -1002,15 +1029,6 @@ static const struct h_case encap_cases[] = {
 	  ENCAP_OUT(e_encap_r8),
 	  .stats = { { OVL_STAT_TX_ENCAP6, 1 } },
 	  .check = ck_encap6 },
-	{ .name = "encap v6, GSO: zero checksum, counted",
-	  TC_CASE,
-	  .build = b_to_r2,
-	  ENCAP_OUT(e_encap_r2_nocsum),
-	  .run = { .gso_segs = 2 },
-	  .stats = { { OVL_STAT_TX_ENCAP6, 1 },
-		     { OVL_STAT_ENCAP_GSO, 1 },
-		     { OVL_STAT_ENCAP6_NOCSUM, 1 } },
-	  .check = ck_encap6_gso },
 	{ .name = "direct VNI: unknown MAC to the fixed destination",
 	  .prog = H_TC,
 	  .ifc = H_IF_EP4,
@@ -1045,6 +1063,45 @@ static const struct h_case encap_cases[] = {
 	  TC_CASE,
 	  .build = b_to_r1_mtu,
 	  DROPPED(OVL_DROP_MTU) },
+	{ .name = "encap v6: over the underlay MTU",
+	  TC_CASE,
+	  .build = b_to_r2_mtu,
+	  DROPPED(OVL_DROP_MTU) },
+	{ .name = "encap v6, 1430-byte inner packet fits",
+	  TC_CASE,
+	  .build = b_to_r2_mtu_fits,
+	  ENCAP_OUT(e_encap_r2),
+	  .stats = { { OVL_STAT_TX_ENCAP6, 1 } },
+	  .check = ck_encap6 },
+	/*
+	 * BPF_PROG_TEST_RUN cannot give an skb a TCP or UDP GSO type
+	 * (gso_type stays 0) and bpf_skb_adjust_room() refuses any other GSO
+	 * packet, unchanged: what a GSO case can show here is that the packet
+	 * got past the MTU check (it used to be dropped there) to that step.
+	 */
+	{ .name = "GSO super-packet passes the MTU check",
+	  TC_CASE,
+	  .build = b_to_r1_gso,
+	  .run = { .gso_segs = 3, .gso_size = 1000 },
+	  DROPPED(OVL_DROP_ADJUST) },
+	{ .name = "GSO with gso_segs 0 (SKB_GSO_DODGY) passes the MTU check",
+	  TC_CASE,
+	  .build = b_to_r1_gso,
+	  .run = { .gso_size = 1000 },
+	  DROPPED(OVL_DROP_ADJUST) },
+	{ .name = "GSO to an IPv6 VTEP passes the MTU check",
+	  TC_CASE,
+	  .build = b_to_r2_gso,
+	  .run = { .gso_segs = 3, .gso_size = 1000 },
+	  DROPPED(OVL_DROP_ADJUST) },
+	{ .name = "encap: ARP to an unresolved next hop is a FIB drop",
+	  TC_CASE,
+	  .build = b_to_r3_arp,
+	  DROPPED(OVL_DROP_FIB) },
+	{ .name = "encap v6: ARP to an unresolved next hop is a FIB drop",
+	  TC_CASE,
+	  .build = b_to_r4_arp,
+	  DROPPED(OVL_DROP_FIB) },
 	{ .name = "encap v6 without a local IPv6 address",
 	  TC_CASE,
 	  .extra = no_local6,
