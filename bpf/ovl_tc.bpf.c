@@ -35,6 +35,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
+#include <bpf/bpf_core_read.h>
 #include "lib/compat.h"
 #include "ovl_abi.h"
 #include "lib/maps.h"
@@ -369,44 +370,89 @@ static __always_inline int encap_route(struct __sk_buff *skb, const struct ovl_c
 	return -OVL_DROP_FIB;
 }
 
+/* The kernel's own sk_buff, for what __sk_buff does not show. */
+extern void *bpf_cast_to_kern_ctx(void *obj) __ksym;
+
+/* Kernels built with SCTP mark CRC32c offload requests in csum_not_inet. */
+struct sk_buff___crc {
+	__u8 csum_not_inet : 1;
+} __attribute__((preserve_access_index));
+
+/*
+ * Where the stack still has to fill in an Internet checksum of the inner
+ * packet (CHECKSUM_PARTIAL: a container's TCP/UDP over a veth with
+ * checksum offload, the default), as an offset from the frame start, with
+ * its checksum field's current value in *field; 0 when nothing is pending.
+ */
+static __always_inline __u32 csum_pending(struct __sk_buff *skb, __u16 *field)
+{
+	struct sk_buff *k = bpf_cast_to_kern_ctx(skb);
+	struct sk_buff___crc *c = (void *)k;
+	__u32 start;
+
+	if (BPF_CORE_READ_BITFIELD(k, ip_summed) != CHECKSUM_PARTIAL)
+		return 0;
+	if (bpf_core_field_exists(c->csum_not_inet) && BPF_CORE_READ_BITFIELD(c, csum_not_inet))
+		return 0;
+	/* csum_start counts from skb->head, our offsets from skb->data */
+	start = k->csum_start - (__u32)((unsigned long)k->data - (unsigned long)k->head);
+	if (bpf_skb_load_bytes(skb, start + k->csum_offset, field, sizeof(*field)))
+		return 0;
+	return start;
+}
+
 /*
  * IPv6 UDP checksum over the packet from the outer UDP header to the end
  * (RFC 8200 section 8.1: mandatory, a Linux vxlan peer drops zero). The
- * payload is copied into the per-CPU scratch buffer and summed in 512-byte
+ * bytes are copied into the per-CPU scratch buffer and summed in 512-byte
  * steps (bpf_csum_diff's limit).
+ *
+ * An inner checksum still pending (CHECKSUM_PARTIAL) is filled in after
+ * us, by the NIC or the stack, and changes bytes the outer checksum
+ * covers. Its field holds the sum of the inner pseudo-header then, and
+ * once filled in the inner segment sums to the complement of that value:
+ * so sum the bytes up to the inner segment only and add that complement
+ * (the kernel's local checksum offload, lco_csum()).
  */
 static __always_inline __u16 encap6_udp_csum(struct __sk_buff *skb, const struct in6_addr *src,
 					     const struct in6_addr *dst, __u32 udp_off,
 					     __u32 udp_len)
 {
+	__u32 sum_len = udp_len, pending, zero = 0;
 	struct ovl_evt_buf *b;
-	__u32 zero = 0;
+	__u16 field = 0;
+	__u64 rest = 0;
 	__s64 sum;
 
+	pending = csum_pending(skb, &field);
+	if (pending > udp_off && pending < udp_off + udp_len) {
+		sum_len = pending - udp_off;
+		rest = (__u16)~field;
+	}
 	b = bpf_map_lookup_elem(&ovl_evt_buf, &zero);
 	if (!b)
 		return 0;
 	/* verifier: bound the very register that goes to the helper */
-	barrier_var(udp_len);
-	if (udp_len < 16 || udp_len > OVL_EVT_PKT_MAX - 4)
+	barrier_var(sum_len);
+	if (sum_len < 16 || sum_len > OVL_EVT_PKT_MAX - 4)
 		return 0;
-	if (bpf_skb_load_bytes(skb, udp_off, b->pkt, udp_len))
+	if (bpf_skb_load_bytes(skb, udp_off, b->pkt, sum_len))
 		return 0;
 	/* Pad to a multiple of 4 with zeros: they do not change the sum.
-	 * udp_len <= OVL_EVT_PKT_MAX - 4 keeps the three bytes in the buffer
+	 * sum_len <= OVL_EVT_PKT_MAX - 4 keeps the three bytes in the buffer
 	 * (OVL_EVT_PKT_MAX is no power of two: masking with it would write
 	 * into the copied data instead). */
-	b->pkt[udp_len] = 0;
-	b->pkt[udp_len + 1] = 0;
-	b->pkt[udp_len + 2] = 0;
+	b->pkt[sum_len] = 0;
+	b->pkt[sum_len + 1] = 0;
+	b->pkt[sum_len + 2] = 0;
 
-	sum = csum_fold32(ip6_pseudo_sum(src, dst, udp_len, IPPROTO_UDP));
+	sum = csum_fold32(ip6_pseudo_sum(src, dst, udp_len, IPPROTO_UDP) + rest);
 	for (__u32 off = 0; off < OVL_EVT_PKT_MAX; off += 512) {
 		__u32 n;
 
-		if (off >= udp_len)
+		if (off >= sum_len)
 			break;
-		n = (udp_len - off + 3) & ~3u;
+		n = (sum_len - off + 3) & ~3u;
 		if (n > 512)
 			n = 512;
 		sum = bpf_csum_diff(NULL, 0, (__be32 *)(b->pkt + off), n, (__u32)sum);
