@@ -275,6 +275,12 @@ static void drain_events(void)
 	ring_buffer__consume(H.rb);
 }
 
+int h_events_drain(void)
+{
+	H.sink = NULL;
+	return ring_buffer__consume(H.rb);
+}
+
 int h_reset(void)
 {
 	struct bpf_map *hashes[] = {
@@ -500,6 +506,8 @@ int h_run(enum h_prog prog, enum h_if ifc, const struct pkt *in, const struct h_
 		r->pkts[i] -= pkts0[i];
 		r->bytes[i] -= bytes0[i];
 	}
+	if (o && o->keep_events)
+		return r->err;
 	H.sink = r;
 	ring_buffer__consume(H.rb);
 	H.sink = NULL;

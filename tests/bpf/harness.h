@@ -177,6 +177,8 @@ extern const struct h_ent h_world[];
 
 /* Empty every map, the redirect record and the ringbuf. */
 int h_reset(void);
+/* Consume what the ringbuf holds; returns the number of records. */
+int h_events_drain(void);
 /* Load entries up to E_END (NULL is no entries). */
 int h_load(const struct h_ent *e);
 
@@ -211,6 +213,7 @@ struct h_run_opts {
 	uint32_t repeat;
 	uint16_t gso_segs; /* TC only */
 	uint16_t gso_size; /* TC only */
+	bool keep_events;  /* leave the records in the ringbuf */
 };
 
 /* Run one frame through a program with ctx ifindex ifc; r gets everything. */

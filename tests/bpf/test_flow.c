@@ -164,6 +164,105 @@ void test_tc_miss_window(void)
 }
 
 /*
+ * A full ringbuf (ovld not reading): a miss whose event does not fit is
+ * dropped as OVL_DROP_MISS_RB_FULL and never retried, a drop event that
+ * does not fit is counted in OVL_STAT_DROP_EVT_LOST, and once ovld reads
+ * again events flow again. Misses of ~3 KB frames to a new MAC each (the
+ * rate limit is per key) fill the 4 MiB first; spoofed frames' 184-byte
+ * drop events then fill what is left.
+ */
+struct rb_tally {
+	uint64_t records; /* what the ringbuf must hold */
+	uint64_t lost;
+};
+
+static void tally(struct rb_tally *t, const struct h_result *r)
+{
+	uint64_t drops = 0;
+
+	for (int id = OVL_STAT_DROP_FIRST; id < OVL_STAT_MAX; id++)
+		if (id != OVL_STAT_DROP(OVL_DROP_MISS))
+			drops += r->pkts[id];
+	t->records += r->pkts[OVL_STAT_MISS_L2] + drops - r->pkts[OVL_STAT_DROP_EVT_LOST];
+	t->lost += r->pkts[OVL_STAT_DROP_EVT_LOST];
+}
+
+void test_tc_ringbuf_full(void)
+{
+	static const struct h_ent drop_events_on[] = {
+		E_CFG(LOCAL4, LOCAL6, OVL_CFG_F_DROP_EVENTS),
+		E_END,
+	};
+	struct h_run_opts keep = { .repeat = OVL_MISS_BURST, .keep_events = true };
+	struct rb_tally t = { 0 };
+	static struct h_result r;
+	static struct pkt p;
+	char mac[18];
+	int i;
+
+	if (!h_ready())
+		return;
+	if (!ASSERT_OK(h_reset(), "reset") || !ASSERT_OK(h_load(h_world), "load") ||
+	    !ASSERT_OK(h_load(drop_events_on), "drop events on"))
+		return;
+
+	for (i = 0; i < 4096; i++) {
+		snprintf(mac, sizeof(mac), "02:ee:00:00:%02x:%02x", i >> 8, i & 0xff);
+		flow4(&p, mac, "10.23.0.88", 40000, 3000, (unsigned int)i);
+		if (!ASSERT_OK(h_run(H_TC, H_IF_EP0, &p, &keep, &r), "run"))
+			return;
+		tally(&t, &r);
+		if (r.pkts[OVL_STAT_DROP(OVL_DROP_MISS_RB_FULL)])
+			break;
+		ASSERT_EQ(r.pkts[OVL_STAT_MISS_L2], OVL_MISS_BURST, "events while there is room");
+	}
+	if (!ASSERT_LE(i, 4095, "the ringbuf filled up"))
+		return;
+	test_info("no room for a 3 KB miss event after %llu records",
+		  (unsigned long long)t.records);
+	ASSERT_EQ(r.pkts[OVL_STAT_MISS_L2] + r.pkts[OVL_STAT_DROP(OVL_DROP_MISS_RB_FULL)],
+		  OVL_MISS_BURST, "each frame is either an event or an RB_FULL drop");
+	ASSERT_EQ(r.pkts[OVL_STAT_DROP(OVL_DROP_MISS)], r.pkts[OVL_STAT_MISS_L2],
+		  "DROP_MISS only for the frames that made an event");
+
+	/* Small drop events until one does not fit either. */
+	pkt_init(&p);
+	pkt_eth(&p, R1_MAC, UNKNOWN_MAC, ETH_P_IP);
+	pkt_ip4(&p, A1_IP4, R1_IP4, IPPROTO_UDP);
+	pkt_udp(&p, 1, 2, true);
+	pkt_pattern(&p, 200, 3);
+	pkt_finish(&p);
+	keep.repeat = 1;
+	for (i = 0; i < 100 && !t.lost; i++) {
+		if (!ASSERT_OK(h_run(H_TC, H_IF_EP0, &p, &keep, &r), "spoofed"))
+			return;
+		tally(&t, &r);
+	}
+	if (!ASSERT_EQ(t.lost, 1, "a drop event was lost"))
+		return;
+	ASSERT_EQ(r.bytes[OVL_STAT_DROP_EVT_LOST], 0, "DROP_EVT_LOST counts no bytes");
+
+	/* Full: a new key gets no event, the drop event is lost as well. */
+	flow4(&p, "02:ee:00:01:00:00", "10.23.0.88", 40000, 64, 1);
+	if (!ASSERT_OK(h_run(H_TC, H_IF_EP0, &p, &keep, &r), "miss when full"))
+		return;
+	tally(&t, &r);
+	ASSERT_EQ(r.retval, TC_ACT_SHOT, "verdict when full");
+	ASSERT_EQ(r.pkts[OVL_STAT_DROP(OVL_DROP_MISS_RB_FULL)], 1, "RB_FULL when full");
+	ASSERT_EQ(r.pkts[OVL_STAT_MISS_L2], 0, "no MISS_L2 when full");
+	ASSERT_EQ(r.pkts[OVL_STAT_DROP_EVT_LOST], 1, "drop event lost when full");
+
+	ASSERT_EQ(h_events_drain(), t.records, "the ringbuf holds every event that was counted");
+
+	/* Read: the next miss (another key) makes its event again. */
+	flow4(&p, "02:ee:00:02:00:00", "10.23.0.88", 40000, 3000, 2);
+	if (!ASSERT_OK(h_run(H_TC, H_IF_EP0, &p, NULL, &r), "run after draining"))
+		return;
+	ASSERT_EQ(r.pkts[OVL_STAT_MISS_L2], 1, "MISS_L2 after draining");
+	ASSERT_EQ(r.nevts, 1, "event after draining");
+}
+
+/*
  * Per-packet cost, informational (-v): timing is never a verdict here.
  *
  * BPF_PROG_TEST_RUN's repeat runs the program again on the frame the

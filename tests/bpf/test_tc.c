@@ -519,6 +519,30 @@ static void b_ns_dad_r1(struct pkt *p)
 	a1_ns(p, "33:33:ff:00:00:11", "::", "ff02::1:ff00:11", R1_IP6, false);
 }
 
+/* Linux sends DAD with a Nonce option (RFC 7527, enhanced_dad=1 by default). */
+static void b_ns_dad_nonce(struct pkt *p)
+{
+	uint8_t *opt;
+
+	a1_ns(p, "33:33:ff:00:00:11", "::", "ff02::1:ff00:11", R1_IP6, false);
+	opt = pkt_put(p, 8);
+	opt[0] = 14; /* Nonce */
+	opt[1] = 1;
+	memcpy(opt + 2, "\x5a\x17\x99\x01\x02\x03", 6);
+	pkt_finish(p);
+}
+
+static void b_ns_r1_nonce(struct pkt *p)
+{
+	uint8_t *opt;
+
+	a1_ns(p, "33:33:ff:00:00:11", A1_IP6, "ff02::1:ff00:11", R1_IP6, true);
+	opt = pkt_put(p, 8);
+	opt[0] = 14;
+	opt[1] = 1;
+	pkt_finish(p);
+}
+
 static void b_ns_dad_own(struct pkt *p)
 {
 	a1_ns(p, "33:33:ff:00:00:01", "::", "ff02::1:ff00:1", A1_IP6, false);
@@ -1228,6 +1252,22 @@ static const struct h_case ndp_cases[] = {
 	  TO(H_IF_EP0, OVL_REDIR_EGRESS),
 	  .out = H_OUT_BYTES,
 	  .expect = e_na_dad_r1,
+	  .stats = { { OVL_STAT_NDP_REPLY, 1 } },
+	  .check = ck_na },
+	{ .name = "DAD with a nonce option (Linux's default)",
+	  TC_CASE,
+	  .build = b_ns_dad_nonce,
+	  TO(H_IF_EP0, OVL_REDIR_EGRESS),
+	  .out = H_OUT_BYTES,
+	  .expect = e_na_dad_r1,
+	  .stats = { { OVL_STAT_NDP_REPLY, 1 } },
+	  .check = ck_na },
+	{ .name = "NS with SLLA and a nonce option",
+	  TC_CASE,
+	  .build = b_ns_r1_nonce,
+	  TO(H_IF_EP0, OVL_REDIR_EGRESS),
+	  .out = H_OUT_BYTES,
+	  .expect = e_na_r1,
 	  .stats = { { OVL_STAT_NDP_REPLY, 1 } },
 	  .check = ck_na },
 	{ .name = "DAD for the own address",
