@@ -35,6 +35,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
+#include <bpf/bpf_core_read.h>
 #include "lib/compat.h"
 #include "ovl_abi.h"
 #include "lib/maps.h"
@@ -339,9 +340,11 @@ static __always_inline __be16 flow_sport(struct __sk_buff *skb)
  * veth (ingress mode: the kernel requires forwarding to be enabled on the
  * device the lookup starts from, and ovld enables it on the endpoint veths
  * only, never on the underlay). On success the egress ifindex and the outer
- * Ethernet addresses are in fib. Returns 0, 1 (the next hop has no
- * neighbour entry yet: bpf_redirect_neigh() must resolve it) or
- * -OVL_DROP_*.
+ * Ethernet addresses are in fib. outer_ip_len is the outer packet from its
+ * IP header on, which the helper compares with the route's MTU; 0 leaves the
+ * check to the helper's own test of the skb (what a GSO packet needs).
+ * Returns 0, 1 (the next hop has no neighbour entry yet:
+ * bpf_redirect_neigh() must resolve it) or -OVL_DROP_*.
  */
 static __always_inline int encap_route(struct __sk_buff *skb, const struct ovl_cfg *cfg,
 				       const struct ovl_dest *d, struct bpf_fib_lookup *fib,
@@ -374,41 +377,89 @@ static __always_inline int encap_route(struct __sk_buff *skb, const struct ovl_c
 	return -OVL_DROP_FIB;
 }
 
+/* The kernel's own sk_buff, for what __sk_buff does not show. */
+extern void *bpf_cast_to_kern_ctx(void *obj) __ksym;
+
+/* Kernels built with SCTP mark CRC32c offload requests in csum_not_inet. */
+struct sk_buff___crc {
+	__u8 csum_not_inet : 1;
+} __attribute__((preserve_access_index));
+
+/*
+ * Where the stack still has to fill in an Internet checksum of the inner
+ * packet (CHECKSUM_PARTIAL: a container's TCP/UDP over a veth with
+ * checksum offload, the default), as an offset from the frame start, with
+ * its checksum field's current value in *field; 0 when nothing is pending.
+ */
+static __always_inline __u32 csum_pending(struct __sk_buff *skb, __u16 *field)
+{
+	struct sk_buff *k = bpf_cast_to_kern_ctx(skb);
+	struct sk_buff___crc *c = (void *)k;
+	__u32 start;
+
+	if (BPF_CORE_READ_BITFIELD(k, ip_summed) != CHECKSUM_PARTIAL)
+		return 0;
+	if (bpf_core_field_exists(c->csum_not_inet) && BPF_CORE_READ_BITFIELD(c, csum_not_inet))
+		return 0;
+	/* csum_start counts from skb->head, our offsets from skb->data */
+	start = k->csum_start - (__u32)((unsigned long)k->data - (unsigned long)k->head);
+	if (bpf_skb_load_bytes(skb, start + k->csum_offset, field, sizeof(*field)))
+		return 0;
+	return start;
+}
+
 /*
  * IPv6 UDP checksum over the packet from the outer UDP header to the end
  * (RFC 8200 section 8.1: mandatory, a Linux vxlan peer drops zero). The
- * payload is copied into the per-CPU scratch buffer and summed in 512-byte
+ * bytes are copied into the per-CPU scratch buffer and summed in 512-byte
  * steps (bpf_csum_diff's limit).
+ *
+ * An inner checksum still pending (CHECKSUM_PARTIAL) is filled in after
+ * us, by the NIC or the stack, and changes bytes the outer checksum
+ * covers. Its field holds the sum of the inner pseudo-header then, and
+ * once filled in the inner segment sums to the complement of that value:
+ * so sum the bytes up to the inner segment only and add that complement
+ * (the kernel's local checksum offload, lco_csum()).
  */
 static __always_inline __u16 encap6_udp_csum(struct __sk_buff *skb, const struct in6_addr *src,
 					     const struct in6_addr *dst, __u32 udp_off,
 					     __u32 udp_len)
 {
+	__u32 sum_len = udp_len, pending, zero = 0;
 	struct ovl_evt_buf *b;
-	__u32 zero = 0;
+	__u16 field = 0;
+	__u64 rest = 0;
 	__s64 sum;
 
+	pending = csum_pending(skb, &field);
+	if (pending > udp_off && pending < udp_off + udp_len) {
+		sum_len = pending - udp_off;
+		rest = (__u16)~field;
+	}
 	b = bpf_map_lookup_elem(&ovl_evt_buf, &zero);
 	if (!b)
 		return 0;
 	/* verifier: bound the very register that goes to the helper */
-	barrier_var(udp_len);
-	if (udp_len < 16 || udp_len > OVL_EVT_PKT_MAX - 4)
+	barrier_var(sum_len);
+	if (sum_len < 16 || sum_len > OVL_EVT_PKT_MAX - 4)
 		return 0;
-	if (bpf_skb_load_bytes(skb, udp_off, b->pkt, udp_len))
+	if (bpf_skb_load_bytes(skb, udp_off, b->pkt, sum_len))
 		return 0;
-	/* pad to a multiple of 4 with zeros: they do not change the sum */
-	b->pkt[udp_len & (OVL_EVT_PKT_MAX - 1)] = 0;
-	b->pkt[(udp_len + 1) & (OVL_EVT_PKT_MAX - 1)] = 0;
-	b->pkt[(udp_len + 2) & (OVL_EVT_PKT_MAX - 1)] = 0;
+	/* Pad to a multiple of 4 with zeros: they do not change the sum.
+	 * sum_len <= OVL_EVT_PKT_MAX - 4 keeps the three bytes in the buffer
+	 * (OVL_EVT_PKT_MAX is no power of two: masking with it would write
+	 * into the copied data instead). */
+	b->pkt[sum_len] = 0;
+	b->pkt[sum_len + 1] = 0;
+	b->pkt[sum_len + 2] = 0;
 
-	sum = csum_fold32(ip6_pseudo_sum(src, dst, udp_len, IPPROTO_UDP));
+	sum = csum_fold32(ip6_pseudo_sum(src, dst, udp_len, IPPROTO_UDP) + rest);
 	for (__u32 off = 0; off < OVL_EVT_PKT_MAX; off += 512) {
 		__u32 n;
 
-		if (off >= udp_len)
+		if (off >= sum_len)
 			break;
-		n = (udp_len - off + 3) & ~3u;
+		n = (sum_len - off + 3) & ~3u;
 		if (n > 512)
 			n = 512;
 		sum = bpf_csum_diff(NULL, 0, (__be32 *)(b->pkt + off), n, (__u32)sum);
@@ -441,11 +492,13 @@ static __always_inline int tc_encap(struct __sk_buff *skb, struct tc_state *st,
 {
 	bool v4 = d->family == OVL_AF_INET4;
 	bool is_ip = skb->protocol == bpf_htons(ETH_P_IP) || skb->protocol == bpf_htons(ETH_P_IPV6);
-	bool gso = skb->gso_segs > 1;
+	/* skb_is_gso(): gso_segs may still be 0 (SKB_GSO_DODGY, from a tap
+	 * or a packet socket) or 1 on a GSO packet */
+	bool gso = skb->gso_size != 0;
 	__u32 inner_len = skb->len;
 	struct bpf_fib_lookup fib = {};
 	struct ethhdr inner_eth;
-	__u32 room, udp_len;
+	__u32 room, udp_len, ip_len;
 	__be16 sport;
 	int ret;
 
@@ -453,12 +506,20 @@ static __always_inline int tc_encap(struct __sk_buff *skb, struct tc_state *st,
 		return -OVL_DROP_NO_LOCAL_ADDR;
 	room = v4 ? OVL_ENCAP4_LEN : OVL_ENCAP6_LEN;
 	udp_len = inner_len + sizeof(struct udphdr) + sizeof(struct vxlan_hdr);
-	/* The MTU check of a GSO packet is the kernel's, on its segments: the
-	 * container MTU leaves room for the outer headers. */
-	ret = encap_route(skb, cfg, d, &fib,
-			  gso ? 0 : (v4 ? udp_len + sizeof(struct iphdr) : udp_len));
+	ip_len = udp_len + (v4 ? sizeof(struct iphdr) : sizeof(struct ipv6hdr));
+	/* A GSO packet is as long as all its segments together: the length
+	 * that must fit is a segment's, which the endpoint's MTU bounds (ovld
+	 * and the CNI plugin leave room for the outer headers there). */
+	ret = encap_route(skb, cfg, d, &fib, gso ? 0 : ip_len);
 	if (ret < 0)
 		return ret;
+	/* bpf_redirect_neigh() takes the outer family from skb->protocol,
+	 * which bpf_skb_change_head() leaves at ETH_P_ARP for a non-IP frame:
+	 * the kernel would free it without resolving anything. Until the next
+	 * hop is known such a frame cannot leave; drop it here, counted,
+	 * rather than count it as sent. */
+	if (ret == 1 && !is_ip)
+		return -OVL_DROP_FIB;
 	sport = flow_sport(skb);
 	if (bpf_skb_load_bytes(skb, 0, &inner_eth, sizeof(inner_eth)))
 		return -OVL_DROP_TRUNCATED;

@@ -14,8 +14,9 @@ TEST_$(1)_OBJS := $$(patsubst %.c,$(OUTPUT)/%.o,$$(TEST_$(1)_SRCS) $(TEST_LIB_SR
 		  $(OUTPUT)/tests/$(1)_list.o
 TEST_BINS += $(OUTPUT)/tests/test_$(1)
 
-$(OUTPUT)/tests/$(1)_list.c: $$(TEST_$(1)_SRCS) | $(OUTPUT)/tests
-	$$(call msg,GEN,$$@)
+# Regenerated on every run and replaced only when it changes: a test file
+# that was deleted leaves no newer prerequisite behind to trigger it.
+$(OUTPUT)/tests/$(1)_list.c: $$(TEST_$(1)_SRCS) FORCE | $(OUTPUT)/tests
 	$(Q)names=$$$$(sed -n 's/^void \(test_[A-Za-z0-9_]*\)(void)$$$$/\1/p' $$(TEST_$(1)_SRCS) | sort); \
 	{ echo '/* generated from the sources in tests/$(1): do not edit */'; \
 	  echo 'struct ovl_test_entry { const char *name; void (*fn)(void); };'; \
@@ -24,7 +25,9 @@ $(OUTPUT)/tests/$(1)_list.c: $$(TEST_$(1)_SRCS) | $(OUTPUT)/tests
 	  for n in $$$$names; do echo "	{ \"$$$${n#test_}\", $$$$n },"; done; \
 	  echo '	{ 0, 0 } };'; \
 	  echo "const int ovl_test_count = sizeof(ovl_test_list) / sizeof(ovl_test_list[0]) - 1;"; \
-	} > $$@.tmp && mv $$@.tmp $$@
+	} > $$@.tmp; \
+	if cmp -s $$@.tmp $$@; then rm -f $$@.tmp; \
+	else printf '  %-8s %s\n' GEN $$@; mv $$@.tmp $$@; fi
 
 # Another module links its objects into a tier with a prerequisite line of
 # its own, `$(OUTPUT)/tests/test_unit: OBJS`; objects go before archives.
@@ -45,6 +48,8 @@ $(ABI_PROBE): tests/unit/btf/abi_probe.bpf.c | $(OUTPUT)/tests
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(OUTPUT)/tests/test_unit: | $(ABI_PROBE)
+.PHONY: FORCE
+FORCE:
 
 $(OUTPUT)/tests/%.o: $(OUTPUT)/tests/%.c
 	$(call msg,CC,$@)

@@ -38,6 +38,8 @@
 #define TC_ACT_SHOT		      2
 #define TC_ACT_REDIRECT		      7
 
+#define CHECKSUM_PARTIAL	      3 /* skb->ip_summed */
+
 #define VXLAN_HF_VNI		      0x08000000u /* the I flag, RFC 7348 section 5 */
 
 #ifndef __always_inline

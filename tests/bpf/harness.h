@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * harness.h - BPF_PROG_TEST_RUN on the real ovl programs, table-driven.
+ *
+ * The first test that calls h_ready() moves the whole test process into a
+ * private network namespace (unshare(CLONE_NEWNET); it vanishes when the
+ * process exits, so nothing is ever left behind) and builds the test
+ * network there:
+ *
+ *   ul0 02:00:00:00:01:01 ==veth== ul1      the underlay: 10.99.0.1/24, fd99::1/64
+ *     neighbours (permanent): 10.99.0.2, fd99::2 -> 02:00:00:00:02:02 (VTEP)
+ *                             10.99.0.3, fd99::3 -> 02:00:00:00:03:03 (VTEP_B)
+ *     no neighbour:           10.99.0.4, fd99::4                      (VTEP*_NN)
+ *     routes: 10.98.0.0/24 via 10.99.0.2 (known), 10.97.0.0/24 via 10.99.0.254
+ *     (unknown); nothing else, so 192.0.2.1 has no route
+ *   ep0h..ep5h ==veth== ep0c..ep5c          endpoint host-side veths
+ *
+ * then opens the skeleton with ovl_test_mode = 1 (the programs record where
+ * a redirect was going) and loads it. Nothing is ever transmitted:
+ * BPF_PROG_TEST_RUN returns XDP_REDIRECT/TC_ACT_REDIRECT without doing it.
+ *
+ * Every case starts from empty maps (h_reset()), loads its entries and runs
+ * one frame; h_run_cases() checks the verdict, the output bytes, the
+ * redirect target, every counter (those not listed must not move) and the
+ * number of ringbuf events.
+ */
+#ifndef OVL_TEST_HARNESS_H
+#define OVL_TEST_HARNESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <linux/bpf.h>
+#include <linux/pkt_cls.h>
+#include "ovl_abi.h"
+#include "pkt.h"
+#include "test.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- the test network ---------------------------------------------------- */
+
+#define UL_MAC	      "02:00:00:00:01:01" /* ul0, the underlay NIC */
+#define LOCAL4	      "10.99.0.1"
+#define LOCAL6	      "fd99::1"
+#define VTEP_MAC      "02:00:00:00:02:02"
+#define VTEP4	      "10.99.0.2"
+#define VTEP6	      "fd99::2"
+#define VTEP_B_MAC    "02:00:00:00:03:03"
+#define VTEP4_B	      "10.99.0.3"
+#define VTEP6_B	      "fd99::3"
+#define VTEP4_NN      "10.99.0.4" /* on link, neighbour unknown */
+#define VTEP6_NN      "fd99::4"
+#define VTEP4_GW      "10.98.0.7" /* routed via 10.99.0.2 */
+#define VTEP4_GWNN    "10.97.0.7" /* routed via 10.99.0.254, unknown */
+#define VTEP4_NOROUTE "192.0.2.1"
+#define VXLAN_PORT    4789
+
+/* Overlay: tenant A (VNI_A) with local A1, A2 and remotes R*; tenant B
+ * (VNI_B, strict source) whose B1 has A1's MAC and address (tenants may
+ * overlap); VNI_D is point-to-point to VTEP4_B. */
+#define VNI_A	    100
+#define VNI_B	    200
+#define VNI_D	    300
+#define VNI_X	    999 /* not configured */
+
+#define A1_MAC	    "02:a1:00:00:00:01" /* ep0h, IP-nospoof */
+#define A1_IP4	    "10.23.0.1"
+#define A1_IP6	    "fd23::1"
+#define A1_LL6	    "fe80::a1"
+#define A2_MAC	    "02:a1:00:00:00:02" /* ep1h */
+#define A2_IP4	    "10.23.0.2"
+#define A2_IP6	    "fd23::2"
+#define R1_MAC	    "02:b1:00:00:00:01" /* behind VTEP4 */
+#define R1_IP4	    "10.23.0.11"
+#define R1_IP6	    "fd23::11"
+#define R2_MAC	    "02:b1:00:00:00:02" /* behind VTEP6 */
+#define R2_IP4	    "10.23.0.12"
+#define R3_MAC	    "02:b1:00:00:00:03" /* behind VTEP4_NN */
+#define R4_MAC	    "02:b1:00:00:00:04" /* behind VTEP6_NN */
+#define R5_MAC	    "02:b1:00:00:00:05" /* behind VTEP4_GW */
+#define R6_MAC	    "02:b1:00:00:00:06" /* behind VTEP4_GWNN */
+#define R7_MAC	    "02:b1:00:00:00:07" /* behind VTEP4_NOROUTE */
+#define R8_MAC	    "02:b1:00:00:00:08" /* behind VTEP6 on port 8472 */
+#define B1_MAC	    A1_MAC		/* ep2h, VNI_B */
+#define B1_IP4	    A1_IP4
+#define B2_MAC	    "02:b0:00:00:00:02" /* ep3h, VNI_B */
+#define D1_MAC	    "02:d1:00:00:00:01" /* ep4h, VNI_D */
+#define D1_IP4	    "10.30.0.1"
+#define UNKNOWN_MAC "02:ee:00:00:00:01"
+
+enum h_if {
+	H_IF_NONE = 0,
+	H_IF_UL,  /* ul0 */
+	H_IF_EP0, /* A1 */
+	H_IF_EP1, /* A2 */
+	H_IF_EP2, /* B1 */
+	H_IF_EP3, /* B2 */
+	H_IF_EP4, /* D1 */
+	H_IF_EP5, /* no ovl_ifaces entry */
+	H_IF_MAX
+};
+
+enum h_prog {
+	H_XDP = 1,
+	H_TC,
+};
+
+/* Moves into the test network and loads the programs, once. false (with
+ * the test marked skipped or failed) when that is impossible. */
+bool h_ready(void);
+uint32_t h_ifindex(enum h_if i);
+
+/* ---- maps ---------------------------------------------------------------- */
+
+enum h_ent_kind {
+	H_E_END = 0,
+	H_E_CFG,
+	H_E_VNI,
+	H_E_IFACE,
+	H_E_EP,
+	H_E_FDB,
+	H_E_NEIGH,
+	H_E_PEER,
+};
+
+/* One map entry to preload; the fields used depend on the kind. */
+struct h_ent {
+	enum h_ent_kind kind;
+	uint32_t vni;
+	uint32_t flags;
+	const char *a; /* CFG: local4; IFACE/EP/FDB: MAC; NEIGH/PEER: IP; VNI: direct IP */
+	const char *b; /* CFG: local6; IFACE: DHCP MAC; FDB: IP; NEIGH: MAC */
+	enum h_if ifc; /* CFG: underlay; IFACE/EP: the veth */
+	uint16_t port; /* CFG: VXLAN port; FDB/VNI: destination port */
+};
+
+#define E_CFG(l4, l6, fl)                                                                          \
+	{                                                                                          \
+		.kind = H_E_CFG, .a = (l4), .b = (l6), .flags = (fl), .ifc = H_IF_UL,              \
+		.port = VXLAN_PORT                                                                 \
+	}
+#define E_VNI(v, fl)                                                                               \
+	{                                                                                          \
+		.kind = H_E_VNI, .vni = (v), .flags = (fl)                                         \
+	}
+#define E_VNI_DIRECT(v, ip, p)                                                                     \
+	{                                                                                          \
+		.kind = H_E_VNI, .vni = (v), .flags = OVL_VNI_F_DIRECT, .a = (ip), .port = (p)     \
+	}
+#define E_IFACE(i, v, fl, mac, dhcp)                                                               \
+	{                                                                                          \
+		.kind = H_E_IFACE, .ifc = (i), .vni = (v), .flags = (fl), .a = (mac), .b = (dhcp)  \
+	}
+#define E_EP(v, mac, i, fl)                                                                        \
+	{                                                                                          \
+		.kind = H_E_EP, .vni = (v), .a = (mac), .ifc = (i), .flags = (fl)                  \
+	}
+#define E_FDB(v, mac, ip, p)                                                                       \
+	{                                                                                          \
+		.kind = H_E_FDB, .vni = (v), .a = (mac), .b = (ip), .port = (p)                    \
+	}
+#define E_NEIGH(v, ip, mac, fl)                                                                    \
+	{                                                                                          \
+		.kind = H_E_NEIGH, .vni = (v), .a = (ip), .b = (mac), .flags = (fl)                \
+	}
+#define E_PEER(v, ip)                                                                              \
+	{                                                                                          \
+		.kind = H_E_PEER, .vni = (v), .a = (ip)                                            \
+	}
+#define E_END                                                                                      \
+	{                                                                                          \
+		.kind = H_E_END                                                                    \
+	}
+
+/* The standard world of the cases (see the macros above). */
+extern const struct h_ent h_world[];
+
+/* Empty every map, the redirect record and the ringbuf. */
+int h_reset(void);
+/* Consume what the ringbuf holds; returns the number of records. */
+int h_events_drain(void);
+/* Load entries up to E_END (NULL is no entries). */
+int h_load(const struct h_ent *e);
+
+/* ---- running --------------------------------------------------------------- */
+
+#define H_MAX_EVTS 16
+
+struct h_evt {
+	uint32_t size; /* as the ringbuf reported it */
+	union {
+		struct ovl_evt evt;
+		uint8_t raw[sizeof(struct ovl_evt) + OVL_EVT_PKT_MAX];
+	};
+};
+
+struct h_result {
+	int err;	 /* of bpf_prog_test_run_opts() */
+	uint32_t retval; /* the verdict */
+	uint32_t duration;
+	uint8_t out[PKT_MAX + 256];
+	uint32_t out_len;
+	uint32_t redir_ifindex; /* ovl_test_redir_ifindex after the run */
+	uint32_t redir_how;
+	uint64_t pkts[OVL_STAT_MAX]; /* counter deltas over the run */
+	uint64_t bytes[OVL_STAT_MAX];
+	int nevts;
+	struct h_evt evts[H_MAX_EVTS];
+	uint64_t t_before, t_after; /* CLOCK_MONOTONIC around the run */
+};
+
+struct h_run_opts {
+	uint32_t repeat;
+	uint16_t gso_segs; /* TC only */
+	uint16_t gso_size; /* TC only */
+	bool keep_events;  /* leave the records in the ringbuf */
+};
+
+/* Run one frame through a program with ctx ifindex ifc; r gets everything. */
+int h_run(enum h_prog prog, enum h_if ifc, const struct pkt *in, const struct h_run_opts *o,
+	  struct h_result *r);
+
+/*
+ * Time a frame: calls runs of BPF_PROG_TEST_RUN with repeat, every one of
+ * which must return want_retval. *ns is the mean of the kernel's
+ * per-iteration duration over the calls. Return: 0, -errno, or -EPROTO
+ * when a run took another path.
+ */
+int h_time(enum h_prog prog, enum h_if ifc, const struct pkt *in, uint32_t repeat, uint32_t calls,
+	   uint32_t want_retval, double *ns);
+
+/* ---- table-driven cases ------------------------------------------------------ */
+
+enum h_out {
+	H_OUT_UNCHANGED = 0, /* output bytes equal the input */
+	H_OUT_BYTES,	     /* output equals what .expect builds */
+	H_OUT_ANY,	     /* not checked (the case's .check looks) */
+};
+
+struct h_stat {
+	uint32_t id;   /* enum ovl_stat_id */
+	uint32_t pkts; /* 0 ends the list */
+	bool no_bytes; /* the counter's bytes do not follow the frame length */
+};
+
+struct h_case {
+	const char *name;
+	enum h_prog prog;
+	enum h_if ifc; /* ctx ifindex: ingress_ifindex (XDP) / ifindex (TC) */
+	const struct h_ent *world;
+	const struct h_ent *extra;
+	void (*build)(struct pkt *in);
+	uint32_t verdict;
+	enum h_out out;
+	void (*expect)(struct pkt *want, const struct pkt *in, const struct h_result *r);
+	enum h_if redir_if; /* with a redirect verdict */
+	uint32_t redir_how; /* OVL_REDIR_* */
+	struct h_stat stats[6];
+	int nevents;
+	/* Further assertions; returns false when one failed. */
+	bool (*check)(const struct h_case *c, const struct pkt *in, const struct h_result *r);
+	struct h_run_opts run;
+};
+
+/* Run every case; a failing one names itself and shows a hexdump diff. */
+void h_run_cases(const struct h_case *cases, size_t n);
+/* Run one case; false when an assertion failed. */
+bool h_run_case(const struct h_case *c);
+
+/* Check an event: type, vni, ifindex, reason, mac (NULL: zero), family and
+ * addr (NULL: zero), pkt_len and cap_len, the captured bytes against frame,
+ * the header length and the timestamp. */
+bool h_evt_check(const char *what, const struct h_result *r, int i, uint16_t type, uint32_t vni,
+		 enum h_if ifc, uint32_t reason, const char *mac, const char *addr,
+		 const struct pkt *frame, uint32_t cap_len);
+
+#endif /* OVL_TEST_HARNESS_H */

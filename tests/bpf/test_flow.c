@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * test_flow.c - what a table of single frames cannot show: the UDP source
+ * port across flows, the miss rate limit across time, and the per-packet
+ * cost of the main paths.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <time.h>
+#include "harness.h"
+
+#define NFLOWS 8
+
+static uint16_t out_u16(const struct h_result *r, size_t off)
+{
+	uint16_t v;
+
+	if (off + 2 > r->out_len)
+		return 0;
+	memcpy(&v, r->out + off, 2);
+	return ntohs(v);
+}
+
+/* A1 -> dmac, IPv4/UDP sport -> 5001, payload seeded by seed. */
+static void flow4(struct pkt *p, const char *dmac, const char *dip, uint16_t sport, size_t len,
+		  unsigned int seed)
+{
+	pkt_init(p);
+	pkt_eth(p, dmac, A1_MAC, ETH_P_IP);
+	pkt_ip4(p, A1_IP4, dip, IPPROTO_UDP);
+	pkt_udp(p, sport, 5001, true);
+	pkt_pattern(p, len, seed);
+	pkt_finish(p);
+}
+
+/* Encapsulate one flow; returns the outer UDP source port, or 0. */
+static uint16_t encap_sport(const char *what, const char *dmac, const char *dip, uint16_t sport,
+			    size_t len, unsigned int seed, size_t l3len)
+{
+	static struct pkt p;
+	static struct h_result r;
+	char w[160];
+	uint16_t port;
+
+	flow4(&p, dmac, dip, sport, len, seed);
+	snprintf(w, sizeof(w), "%s: run", what);
+	if (!ASSERT_OK(h_run(H_TC, H_IF_EP0, &p, NULL, &r), w))
+		return 0;
+	snprintf(w, sizeof(w), "%s: verdict", what);
+	if (!ASSERT_EQ(r.retval, TC_ACT_REDIRECT, w))
+		return 0;
+	port = out_u16(&r, 14 + l3len);
+	snprintf(w, sizeof(w), "%s: source port %u in 49152..65535", what, port);
+	ASSERT_TRUE(port >= OVL_SPORT_MIN, w);
+	snprintf(w, sizeof(w), "%s: destination port", what);
+	ASSERT_EQ(out_u16(&r, 14 + l3len + 2), VXLAN_PORT, w);
+	return port;
+}
+
+static void sport_entropy(const char *fam, const char *dmac, const char *dip, size_t l3len)
+{
+	uint16_t ports[NFLOWS], again;
+	int distinct = 0;
+	char what[160];
+
+	for (int i = 0; i < NFLOWS; i++) {
+		snprintf(what, sizeof(what), "%s flow %d", fam, i);
+		ports[i] = encap_sport(what, dmac, dip, (uint16_t)(40000 + 7 * i), 64, 1, l3len);
+		test_info("%s inner UDP source port %d -> outer UDP source port %u", fam,
+			  40000 + 7 * i, ports[i]);
+	}
+	for (int i = 0; i < NFLOWS; i++) {
+		bool seen = false;
+
+		for (int j = 0; j < i; j++)
+			seen |= ports[j] == ports[i];
+		distinct += !seen;
+	}
+	snprintf(what, sizeof(what), "%s: %d inner flows give more than one source port", fam,
+		 NFLOWS);
+	ASSERT_GE(distinct, 2, what);
+
+	/* The same flow with another payload and length: the same port. */
+	for (int i = 0; i < NFLOWS; i += 3) {
+		snprintf(what, sizeof(what), "%s flow %d again", fam, i);
+		again = encap_sport(what, dmac, dip, (uint16_t)(40000 + 7 * i), 200 + i, 99, l3len);
+		snprintf(what, sizeof(what), "%s flow %d keeps its source port", fam, i);
+		ASSERT_EQ(again, ports[i], what);
+	}
+}
+
+void test_tc_encap_sport(void)
+{
+	if (!h_ready())
+		return;
+	if (!ASSERT_OK(h_reset(), "reset") || !ASSERT_OK(h_load(h_world), "load"))
+		return;
+	sport_entropy("IPv4", R1_MAC, R1_IP4, 20);
+	sport_entropy("IPv6", R2_MAC, R2_IP4, 40);
+}
+
+static void arp_req(struct pkt *p, const char *mac, const char *sip, const char *tip)
+{
+	pkt_init(p);
+	pkt_eth(p, "ff:ff:ff:ff:ff:ff", mac, ETH_P_ARP);
+	pkt_arp(p, 1, mac, sip, NULL, tip);
+	pkt_finish(p);
+}
+
+/* Run p from ifc repeat times; expect events miss events and rl drops. */
+static void miss_run(const char *what, enum h_if ifc, const struct pkt *p, uint32_t repeat,
+		     int events, int rl)
+{
+	static struct h_result r;
+	struct h_run_opts o = { .repeat = repeat };
+	char w[160];
+
+	snprintf(w, sizeof(w), "%s: run", what);
+	if (!ASSERT_OK(h_run(H_TC, ifc, p, &o, &r), w))
+		return;
+	snprintf(w, sizeof(w), "%s: verdict", what);
+	ASSERT_EQ(r.retval, TC_ACT_SHOT, w);
+	snprintf(w, sizeof(w), "%s: events", what);
+	ASSERT_EQ(r.nevts, events, w);
+	snprintf(w, sizeof(w), "%s: MISS_ARP", what);
+	ASSERT_EQ(r.pkts[OVL_STAT_MISS_ARP], events, w);
+	snprintf(w, sizeof(w), "%s: DROP_MISS", what);
+	ASSERT_EQ(r.pkts[OVL_STAT_DROP(OVL_DROP_MISS)], events, w);
+	snprintf(w, sizeof(w), "%s: DROP_MISS_RL", what);
+	ASSERT_EQ(r.pkts[OVL_STAT_DROP(OVL_DROP_MISS_RL)], rl, w);
+	for (int i = 0; i < r.nevts && i < H_MAX_EVTS; i++) {
+		snprintf(w, sizeof(w), "%s: event %d type", what, i);
+		ASSERT_EQ(r.evts[i].evt.hdr.type, OVL_EVT_MISS_ARP, w);
+	}
+}
+
+/*
+ * The rate limit is per key (VNI, type, address) and per window: a new
+ * window, another address or another VNI each get events again.
+ */
+void test_tc_miss_window(void)
+{
+	static struct pkt p;
+	struct timespec nap = { .tv_nsec = (long)(OVL_MISS_WINDOW_NS + 20 * 1000 * 1000) };
+
+	if (!h_ready())
+		return;
+	if (!ASSERT_OK(h_reset(), "reset") || !ASSERT_OK(h_load(h_world), "load"))
+		return;
+
+	arp_req(&p, A1_MAC, A1_IP4, "10.23.0.99");
+	miss_run("burst", H_IF_EP0, &p, OVL_MISS_BURST + 3, OVL_MISS_BURST, 3);
+	miss_run("same key, same window", H_IF_EP0, &p, 1, 0, 1);
+
+	arp_req(&p, A1_MAC, A1_IP4, "10.23.0.98");
+	miss_run("another address", H_IF_EP0, &p, 1, 1, 0);
+
+	arp_req(&p, B1_MAC, B1_IP4, "10.23.0.99");
+	miss_run("the same address in another VNI", H_IF_EP2, &p, 1, 1, 0);
+
+	nanosleep(&nap, NULL);
+	arp_req(&p, A1_MAC, A1_IP4, "10.23.0.99");
+	miss_run("next window", H_IF_EP0, &p, OVL_MISS_BURST + 1, OVL_MISS_BURST, 1);
+}
+
+/*
+ * A full ringbuf (ovld not reading): a miss whose event does not fit is
+ * dropped as OVL_DROP_MISS_RB_FULL and never retried, a drop event that
+ * does not fit is counted in OVL_STAT_DROP_EVT_LOST, and once ovld reads
+ * again events flow again. Misses of ~3 KB frames to a new MAC each (the
+ * rate limit is per key) fill the 4 MiB first; spoofed frames' 184-byte
+ * drop events then fill what is left.
+ */
+struct rb_tally {
+	uint64_t records; /* what the ringbuf must hold */
+	uint64_t lost;
+};
+
+static void tally(struct rb_tally *t, const struct h_result *r)
+{
+	uint64_t drops = 0;
+
+	for (int id = OVL_STAT_DROP_FIRST; id < OVL_STAT_MAX; id++)
+		if (id != OVL_STAT_DROP(OVL_DROP_MISS))
+			drops += r->pkts[id];
+	t->records += r->pkts[OVL_STAT_MISS_L2] + drops - r->pkts[OVL_STAT_DROP_EVT_LOST];
+	t->lost += r->pkts[OVL_STAT_DROP_EVT_LOST];
+}
+
+void test_tc_ringbuf_full(void)
+{
+	static const struct h_ent drop_events_on[] = {
+		E_CFG(LOCAL4, LOCAL6, OVL_CFG_F_DROP_EVENTS),
+		E_END,
+	};
+	struct h_run_opts keep = { .repeat = OVL_MISS_BURST, .keep_events = true };
+	struct rb_tally t = { 0 };
+	static struct h_result r;
+	static struct pkt p;
+	char mac[18];
+	int i;
+
+	if (!h_ready())
+		return;
+	if (!ASSERT_OK(h_reset(), "reset") || !ASSERT_OK(h_load(h_world), "load") ||
+	    !ASSERT_OK(h_load(drop_events_on), "drop events on"))
+		return;
+
+	for (i = 0; i < 4096; i++) {
+		snprintf(mac, sizeof(mac), "02:ee:00:00:%02x:%02x", i >> 8, i & 0xff);
+		flow4(&p, mac, "10.23.0.88", 40000, 3000, (unsigned int)i);
+		if (!ASSERT_OK(h_run(H_TC, H_IF_EP0, &p, &keep, &r), "run"))
+			return;
+		tally(&t, &r);
+		if (r.pkts[OVL_STAT_DROP(OVL_DROP_MISS_RB_FULL)])
+			break;
+		ASSERT_EQ(r.pkts[OVL_STAT_MISS_L2], OVL_MISS_BURST, "events while there is room");
+	}
+	if (!ASSERT_LE(i, 4095, "the ringbuf filled up"))
+		return;
+	test_info("no room for a 3 KB miss event after %llu records",
+		  (unsigned long long)t.records);
+	ASSERT_EQ(r.pkts[OVL_STAT_MISS_L2] + r.pkts[OVL_STAT_DROP(OVL_DROP_MISS_RB_FULL)],
+		  OVL_MISS_BURST, "each frame is either an event or an RB_FULL drop");
+	ASSERT_EQ(r.pkts[OVL_STAT_DROP(OVL_DROP_MISS)], r.pkts[OVL_STAT_MISS_L2],
+		  "DROP_MISS only for the frames that made an event");
+
+	/* Small drop events until one does not fit either. */
+	pkt_init(&p);
+	pkt_eth(&p, R1_MAC, UNKNOWN_MAC, ETH_P_IP);
+	pkt_ip4(&p, A1_IP4, R1_IP4, IPPROTO_UDP);
+	pkt_udp(&p, 1, 2, true);
+	pkt_pattern(&p, 200, 3);
+	pkt_finish(&p);
+	keep.repeat = 1;
+	for (i = 0; i < 100 && !t.lost; i++) {
+		if (!ASSERT_OK(h_run(H_TC, H_IF_EP0, &p, &keep, &r), "spoofed"))
+			return;
+		tally(&t, &r);
+	}
+	if (!ASSERT_EQ(t.lost, 1, "a drop event was lost"))
+		return;
+	ASSERT_EQ(r.bytes[OVL_STAT_DROP_EVT_LOST], 0, "DROP_EVT_LOST counts no bytes");
+
+	/* Full: a new key gets no event, the drop event is lost as well. */
+	flow4(&p, "02:ee:00:01:00:00", "10.23.0.88", 40000, 64, 1);
+	if (!ASSERT_OK(h_run(H_TC, H_IF_EP0, &p, &keep, &r), "miss when full"))
+		return;
+	tally(&t, &r);
+	ASSERT_EQ(r.retval, TC_ACT_SHOT, "verdict when full");
+	ASSERT_EQ(r.pkts[OVL_STAT_DROP(OVL_DROP_MISS_RB_FULL)], 1, "RB_FULL when full");
+	ASSERT_EQ(r.pkts[OVL_STAT_MISS_L2], 0, "no MISS_L2 when full");
+	ASSERT_EQ(r.pkts[OVL_STAT_DROP_EVT_LOST], 1, "drop event lost when full");
+
+	ASSERT_EQ(h_events_drain(), t.records, "the ringbuf holds every event that was counted");
+
+	/* Read: the next miss (another key) makes its event again. */
+	flow4(&p, "02:ee:00:02:00:00", "10.23.0.88", 40000, 3000, 2);
+	if (!ASSERT_OK(h_run(H_TC, H_IF_EP0, &p, NULL, &r), "run after draining"))
+		return;
+	ASSERT_EQ(r.pkts[OVL_STAT_MISS_L2], 1, "MISS_L2 after draining");
+	ASSERT_EQ(r.nevts, 1, "event after draining");
+}
+
+/*
+ * Per-packet cost, informational (-v): timing is never a verdict here.
+ *
+ * BPF_PROG_TEST_RUN's repeat runs the program again on the frame the
+ * previous run left behind: after a decap the next run sees the inner
+ * frame, after an encap the outer one, after an ARP reply the reply. So
+ * the three paths are timed as many single runs (repeat=1, a fresh frame
+ * each), and the fixed cost of one run of the timer is measured on a path
+ * that does not change its frame (a host TCP segment passed by XDP, a
+ * frame from a veth without an endpoint dropped by TC) as the difference
+ * between single runs and one run with repeat.
+ */
+#define CALLS  20000
+#define REPEAT 1000000
+
+static double timed(const char *what, enum h_prog prog, enum h_if ifc, const struct pkt *p,
+		    uint32_t repeat, uint32_t calls, uint32_t want)
+{
+	double ns = 0;
+	char w[160];
+
+	snprintf(w, sizeof(w), "%s: every run takes the path", what);
+	ASSERT_OK(h_time(prog, ifc, p, repeat, calls, want, &ns), w);
+	return ns;
+}
+
+void test_bpf_perf(void)
+{
+	static struct pkt p;
+	double pass1, passr, drop1, dropr, fixed_xdp, fixed_tc, decap, encap, arp, naive;
+
+	if (!h_ready())
+		return;
+	if (!ASSERT_OK(h_reset(), "reset") || !ASSERT_OK(h_load(h_world), "load"))
+		return;
+
+	/* calibration: idempotent paths, single runs against repeat */
+	pkt_init(&p);
+	pkt_eth(&p, UL_MAC, VTEP_MAC, ETH_P_IP);
+	pkt_ip4(&p, VTEP4, LOCAL4, IPPROTO_TCP);
+	pkt_tcp(&p, 33000, 22);
+	pkt_finish(&p);
+	pass1 = timed("xdp pass", H_XDP, H_IF_UL, &p, 1, CALLS, XDP_PASS);
+	passr = timed("xdp pass, repeat", H_XDP, H_IF_UL, &p, REPEAT, 1, XDP_PASS);
+	flow4(&p, R1_MAC, R1_IP4, 40000, 64, 1);
+	drop1 = timed("tc no endpoint", H_TC, H_IF_EP5, &p, 1, CALLS, TC_ACT_SHOT);
+	dropr = timed("tc no endpoint, repeat", H_TC, H_IF_EP5, &p, REPEAT, 1, TC_ACT_SHOT);
+	fixed_xdp = pass1 - passr;
+	fixed_tc = drop1 - dropr;
+
+	/* decap v4: 64-byte UDP payload, 156-byte frame */
+	pkt_init(&p);
+	pkt_eth(&p, UL_MAC, VTEP_MAC, ETH_P_IP);
+	pkt_ip4(&p, VTEP4, LOCAL4, IPPROTO_UDP);
+	pkt_udp(&p, 51000, VXLAN_PORT, false);
+	pkt_vxlan(&p, VNI_A);
+	pkt_eth(&p, A1_MAC, R1_MAC, ETH_P_IP);
+	pkt_ip4(&p, R1_IP4, A1_IP4, IPPROTO_UDP);
+	pkt_udp(&p, 40000, 5001, true);
+	pkt_pattern(&p, 64, 1);
+	pkt_finish(&p);
+	decap = timed("decap v4", H_XDP, H_IF_UL, &p, 1, CALLS, XDP_REDIRECT);
+	naive = timed("decap v4, repeat", H_XDP, H_IF_UL, &p, REPEAT, 1, XDP_PASS);
+	test_info("decap v4 (XDP, %zu-byte frame): %.0f ns/packet (%.0f per run - %.0f fixed)",
+		  p.len, decap - fixed_xdp, decap, fixed_xdp);
+	test_info(
+		"  repeat=%d on the same frame: %.0f ns (runs 2..N see the inner frame: XDP_PASS)",
+		REPEAT, naive);
+
+	/* encap v4: the same inner frame the other way, 106 bytes */
+	flow4(&p, R1_MAC, R1_IP4, 40000, 64, 1);
+	encap = timed("encap v4", H_TC, H_IF_EP0, &p, 1, CALLS, TC_ACT_REDIRECT);
+	test_info("encap v4 (TC, %zu-byte frame): %.0f ns/packet (%.0f per run - %.0f fixed)",
+		  p.len, encap - fixed_tc, encap, fixed_tc);
+
+	/* ARP reply */
+	pkt_init(&p);
+	pkt_eth(&p, "ff:ff:ff:ff:ff:ff", A1_MAC, ETH_P_ARP);
+	pkt_arp(&p, 1, A1_MAC, A1_IP4, NULL, R1_IP4);
+	pkt_finish(&p);
+	arp = timed("ARP reply", H_TC, H_IF_EP0, &p, 1, CALLS, TC_ACT_REDIRECT);
+	naive = timed("ARP reply, repeat", H_TC, H_IF_EP0, &p, REPEAT, 1, TC_ACT_SHOT);
+	test_info("ARP reply (TC): %.0f ns/packet (%.0f per run - %.0f fixed)", arp - fixed_tc, arp,
+		  fixed_tc);
+	test_info("  repeat=%d on the same frame: %.0f ns (runs 2..N see the reply: spoofed MAC)",
+		  REPEAT, naive);
+	test_info("fixed cost of one timed run: XDP %.0f ns (%.0f single, %.0f with repeat), "
+		  "TC %.0f ns (%.0f single, %.0f with repeat)",
+		  fixed_xdp, pass1, passr, fixed_tc, drop1, dropr);
+}
