@@ -34,8 +34,10 @@
  *   vnic.delete     (name); {}
  *   vnic.list       (); [vnic objects]
  *   endpoint.add    (id, overlay, host_ifname, mac, addrs [IP...],
- *                   [netns], [peer_netns bool]); endpoint object (the CNI
- *                   plugin's call; the veth exists already)
+ *                   [ifname], [netns], [peer_netns bool]); endpoint object
+ *                   (the CNI plugin's call; the veth exists already; with
+ *                   ifname and netns, ovld fits the endpoint's offloads:
+ *                   TSO off when the network has IPv6 VTEPs)
  *   endpoint.del    (id); {"existed": bool} (never an error when absent)
  *   endpoint.list   (); [endpoint objects {id, kind "vnic"|"cni", overlay,
  *                   vni, mac, addrs, host_ifname, host_ifindex, netns}]

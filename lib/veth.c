@@ -57,9 +57,9 @@ static struct nl_sock *route_sock(void)
 	return sk;
 }
 
-static int ethtool_gro(const char *name, bool on)
+static int ethtool_set(const char *name, __u32 cmd, bool on)
 {
-	struct ethtool_value ev = { .cmd = ETHTOOL_SGRO, .data = on };
+	struct ethtool_value ev = { .cmd = cmd, .data = on };
 	struct ifreq ifr;
 	int fd, err = 0;
 
@@ -72,6 +72,20 @@ static int ethtool_gro(const char *name, bool on)
 	if (ioctl(fd, SIOCETHTOOL, &ifr))
 		err = -errno;
 	close(fd);
+	return err;
+}
+
+static int ethtool_gro(const char *name, bool on)
+{
+	return ethtool_set(name, ETHTOOL_SGRO, on);
+}
+
+int ovl_link_set_tso(const char *name, bool on)
+{
+	int err = ethtool_set(name, ETHTOOL_STSO, on);
+
+	if (err)
+		pr_err("set TSO %s on %s: %s", on ? "on" : "off", name, strerror(-err));
 	return err;
 }
 

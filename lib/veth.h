@@ -39,4 +39,7 @@ int ovl_link_mtu(const char *name);
 /* Set GRO on or off on name in the caller's netns. */
 int ovl_link_set_gro(const char *name, bool on);
 
+/* Set TCP segmentation offload on or off on name in the caller's netns. */
+int ovl_link_set_tso(const char *name, bool on);
+
 #endif /* OVL_VETH_H */

@@ -447,6 +447,7 @@ static int h_endpoint_add(struct ovld *d, struct client *c, json_t *req, json_t 
 {
 	const char *id = arg_str(req, "id"), *ovname = arg_str(req, "overlay");
 	const char *host = arg_str(req, "host_ifname"), *netns = arg_str(req, "netns");
+	const char *ifname = arg_str(req, "ifname");
 	json_t *addrs = json_object_get(req, "addrs"), *a, *pn;
 	struct ovl_ep *ep;
 	size_t i;
@@ -457,8 +458,8 @@ static int h_endpoint_add(struct ovld *d, struct client *c, json_t *req, json_t 
 		FAIL(EINVAL, "\"id\" missing or longer than %zu", sizeof(ep->id) - 1);
 	if (!ovname || !host)
 		FAIL(EINVAL, "missing \"overlay\" or \"host_ifname\"");
-	if (strlen(host) >= OVL_IFNAME_MAX)
-		FAIL(EINVAL, "host_ifname \"%s\" too long", host);
+	if (strlen(host) >= OVL_IFNAME_MAX || (ifname && strlen(ifname) >= OVL_IFNAME_MAX))
+		FAIL(EINVAL, "interface name too long");
 	if (addrs && !json_is_array(addrs))
 		FAIL(EINVAL, "\"addrs\" must be an array of addresses");
 	ep = calloc(1, sizeof(*ep));
@@ -497,6 +498,7 @@ static int h_endpoint_add(struct ovld *d, struct client *c, json_t *req, json_t 
 	ep->kind = OVL_EP_CNI;
 	snprintf(ep->overlay, sizeof(ep->overlay), "%s", ovname);
 	snprintf(ep->host_ifname, sizeof(ep->host_ifname), "%s", host);
+	snprintf(ep->ifname, sizeof(ep->ifname), "%s", ifname ? ifname : "");
 	snprintf(ep->netns, sizeof(ep->netns), "%s", netns ? netns : "");
 	pn = json_object_get(req, "peer_netns");
 	ep->peer_netns = pn ? json_is_true(pn) : true;

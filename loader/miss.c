@@ -137,6 +137,21 @@ static int on_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/* Bind to a free port in OVL_SPORT_MIN..65535. */
+static int bind_vxlan_port(int fd, struct sockaddr *sa, __be16 *port, socklen_t len)
+{
+	unsigned int start = (unsigned int)getpid() * 2654435761u;
+
+	for (unsigned int i = 0; i < 64; i++) {
+		*port = htons((__u16)(OVL_SPORT_MIN + ((start + i * 257) & OVL_SPORT_MASK)));
+		if (!bind(fd, sa, len))
+			return 0;
+		if (errno != EADDRINUSE)
+			return -1;
+	}
+	return -1;
+}
+
 int miss_init(struct ovld *d)
 {
 	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6 };
@@ -159,16 +174,17 @@ int miss_init(struct ovld *d)
 	d->udp4_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	d->udp6_fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	/* The first frames leave from the underlay address, so that a peer
-	 * with a strict source check accepts them. */
+	 * with a strict source check accepts them, and from a port of the
+	 * range RFC 7348 recommends for VXLAN sources, as the data path's. */
 	if (d->udp4_fd >= 0 && d->local4.family) {
 		memcpy(&a4.sin_addr, d->local4.addr, 4);
-		if (bind(d->udp4_fd, (struct sockaddr *)&a4, sizeof(a4)))
+		if (bind_vxlan_port(d->udp4_fd, (struct sockaddr *)&a4, &a4.sin_port, sizeof(a4)))
 			pr_warn("bind UDP socket to the IPv4 underlay address: %s",
 				strerror(errno));
 	}
 	if (d->udp6_fd >= 0 && d->local6.family) {
 		memcpy(&a6.sin6_addr, d->local6.addr, 16);
-		if (bind(d->udp6_fd, (struct sockaddr *)&a6, sizeof(a6)))
+		if (bind_vxlan_port(d->udp6_fd, (struct sockaddr *)&a6, &a6.sin6_port, sizeof(a6)))
 			pr_warn("bind UDP socket to the IPv6 underlay address: %s",
 				strerror(errno));
 	}

@@ -552,6 +552,53 @@ static int ep_apply_backend(struct ovld *d, struct ovl_ep *ep, struct ovl_overla
 	return map_ep_put(d, ep);
 }
 
+static int peer_v6_cb(const struct ovl_ip *ip, void *arg);
+
+struct tso_req {
+	const char *ifname;
+};
+
+static int tso_off(void *arg)
+{
+	return ovl_link_set_tso(((struct tso_req *)arg)->ifname, false);
+}
+
+/*
+ * Toward an IPv6 VTEP the outer UDP checksum is mandatory, and the kernel
+ * cannot be told from BPF to fill it per segment of a GSO packet. So the
+ * endpoint of a network with IPv6 peers segments before the veth (TSO off
+ * on its interface; software GSO stays) and every packet is summed in BPF.
+ */
+static void ep_fit_offloads(struct ovld *d, struct ovl_ep *ep, struct ovl_overlay *ov)
+{
+	struct tso_req r = { .ifname = ep->ifname };
+	bool v6 = !d->local4.family;
+	int fd, err;
+
+	ov->ops->foreach_peer(ov->backend, peer_v6_cb, &v6);
+	ep->tso_off = false;
+	if (!v6 || !ep->ifname[0])
+		return;
+	if (!ep->netns[0]) {
+		err = tso_off(&r);
+	} else {
+		fd = ovl_netns_open(ep->netns);
+		if (fd < 0) {
+			pr_warn("endpoint %s: netns %s: %s; TSO left on", ep->id, ep->netns,
+				strerror(-fd));
+			return;
+		}
+		err = ovl_netns_run(fd, tso_off, &r);
+		close(fd);
+	}
+	if (err)
+		pr_warn("endpoint %s: TSO off on %s failed (%s): large sends toward IPv6 VTEPs "
+			"go out with a zero UDP checksum",
+			ep->id, ep->ifname, strerror(-err));
+	else
+		ep->tso_off = true;
+}
+
 int ep_register(struct ovld *d, struct ovl_ep *ep, char *err, size_t errlen)
 {
 	struct ovl_overlay *ov = overlay_find(d, ep->overlay);
@@ -601,6 +648,7 @@ int ep_register(struct ovld *d, struct ovl_ep *ep, char *err, size_t errlen)
 		snprintf(err, errlen, "write endpoint maps: %s", strerror(-ret));
 		return ret;
 	}
+	ep_fit_offloads(d, ep, ov);
 	map_fdb_del(d, ep->vni, ep->mac); /* a cached remote entry is now wrong */
 	ep->next = d->eps;
 	d->eps = ep;
@@ -638,8 +686,11 @@ json_t *ep_json(const struct ovl_ep *ep)
 		      (json_int_t)ep->vni, "mac", ovl_mac_format(ep->mac, m), "addrs", addrs,
 		      "host_ifname", ep->host_ifname, "host_ifindex", (json_int_t)ep->host_ifindex,
 		      "netns", ep->netns, "peer_netns", ep->peer_netns);
-	if (o && ep->kind == OVL_EP_VNIC)
-		json_object_set_new(o, "name", json_string(ep->ifname));
+	if (o && ep->ifname[0])
+		json_object_set_new(o, ep->kind == OVL_EP_VNIC ? "name" : "ifname",
+				    json_string(ep->ifname));
+	if (o)
+		json_object_set_new(o, "tso", json_boolean(!ep->tso_off));
 	if (o && ep->dhcp_proxy)
 		json_object_set_new(o, "dhcp_proxy", json_string(ovl_mac_format(ep->dhcp_mac, m)));
 	return o;

@@ -69,11 +69,12 @@ struct ovl_ep {
 	int naddrs;
 	char host_ifname[OVL_IFNAME_MAX];
 	int host_ifindex;
-	char ifname[OVL_IFNAME_MAX]; /* the VNIC's own name (OVL_EP_VNIC) */
+	char ifname[OVL_IFNAME_MAX]; /* the endpoint's own interface (VNIC name, CNI_IFNAME) */
 	char netns[256];	     /* netns name (VNIC) or path (CNI); "" = host */
 	bool peer_netns;	     /* the far end is in another netns */
 	bool dhcp_proxy;
 	__u8 dhcp_mac[6];
+	bool tso_off; /* TSO switched off on the endpoint's interface (IPv6 peers) */
 };
 
 struct ovld_opts {

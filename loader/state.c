@@ -74,7 +74,8 @@ static int restore_ep(struct ovld *d, json_t *o)
 	const char *id = json_string_value(json_object_get(o, "id"));
 	const char *ov = json_string_value(json_object_get(o, "overlay"));
 	const char *host = json_string_value(json_object_get(o, "host_ifname"));
-	const char *name = json_string_value(json_object_get(o, "name"));
+	const char *name = json_string_value(json_object_get(o, "name")) ?:
+				   json_string_value(json_object_get(o, "ifname"));
 	const char *netns = json_string_value(json_object_get(o, "netns"));
 	const char *mac = json_string_value(json_object_get(o, "mac"));
 	struct ovl_ep *ep;
