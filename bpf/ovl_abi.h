@@ -231,6 +231,8 @@ enum ovl_stat_id {
 	OVL_STAT_ENCAP6_NOCSUM, /* IPv6 GSO encap sent with a zero UDP checksum */
 	OVL_STAT_NEIGH_RESOLVE, /* encap handed to bpf_redirect_neigh to resolve */
 	OVL_STAT_DROP_EVT_LOST, /* drop events lost to a full ringbuf */
+	OVL_STAT_ICMP_TOO_BIG,	/* too big to encapsulate: ICMP/ICMPv6 "too big" sent back */
+	OVL_STAT_DHCP_REPLY,	/* DHCP server broadcast rewritten to the client's MAC */
 	OVL_STAT_DROP_FIRST,	/* the drop reasons follow */
 	OVL_STAT_MAX = OVL_STAT_DROP_FIRST + (OVL_DROP_MAX - OVL_DROP_BASE),
 };

@@ -173,14 +173,28 @@ static __always_inline int tc_arp(struct __sk_buff *skb, struct tc_state *st)
 
 /* ---- 1./3. IPv4 -------------------------------------------------------- */
 
+/* The fixed part of a BOOTP/DHCP message up to the client's hardware
+ * address (RFC 2131 section 2). */
+struct bootp_head {
+	__u8 op;
+	__u8 htype;
+	__u8 hlen;
+	__u8 hops;
+	__be32 xid;
+	__be16 secs;
+	__be16 flags;
+	__be32 ciaddr, yiaddr, siaddr, giaddr;
+	__u8 chaddr[6];
+};
+
 static __always_inline int tc_ip4(struct __sk_buff *skb, struct tc_state *st)
 {
 	void *data = (void *)(long)skb->data;
 	void *data_end = (void *)(long)skb->data_end;
 	const struct ovl_iface *ifc = st->ifc;
 	struct cursor c = { .pos = data, .end = data_end };
-	bool dhcp_client = false;
-	struct udphdr *udp;
+	bool dhcp_client = false, dhcp_server = false;
+	struct udphdr *udp = NULL;
 	struct ethhdr *eth;
 	struct iphdr *ip;
 
@@ -194,6 +208,8 @@ static __always_inline int tc_ip4(struct __sk_buff *skb, struct tc_state *st)
 		udp = cur_pull_type(&c, struct udphdr);
 		dhcp_client = udp && udp->source == bpf_htons(DHCP_CLIENT_PORT) &&
 			      udp->dest == bpf_htons(DHCP_SERVER_PORT);
+		dhcp_server = udp && udp->source == bpf_htons(DHCP_SERVER_PORT) &&
+			      udp->dest == bpf_htons(DHCP_CLIENT_PORT);
 	}
 
 	if (ifc->flags & OVL_IF_F_IP_NOSPOOF) {
@@ -204,11 +220,26 @@ static __always_inline int tc_ip4(struct __sk_buff *skb, struct tc_state *st)
 			return -OVL_DROP_SPOOF_IP;
 		}
 	}
+	if (!mac_is_multicast(eth->h_dest))
+		return 0;
 
 	/* The seed's dhcp-proxy: a DHCP broadcast goes to one known server. */
-	if (dhcp_client && (ifc->flags & OVL_IF_F_DHCP_PROXY) && mac_is_multicast(eth->h_dest)) {
+	if (dhcp_client && (ifc->flags & OVL_IF_F_DHCP_PROXY)) {
 		mac_copy(eth->h_dest, ifc->dhcp_mac);
 		stat_add(OVL_STAT_DHCP_PROXY, skb->len);
+		return 0;
+	}
+	/* And the server's answer, when it broadcasts it (a client that asks
+	 * for broadcast replies, RFC 2131 section 4.1), goes to the client
+	 * whose hardware address it names: there is no broadcast domain. */
+	if (dhcp_server) {
+		struct bootp_head *bp = cur_pull_type(&c, struct bootp_head);
+
+		if (bp && bp->op == 2 && bp->htype == ARPHRD_ETHER && bp->hlen == ETH_ALEN &&
+		    !mac_is_multicast(bp->chaddr) && !mac_is_zero(bp->chaddr)) {
+			mac_copy(eth->h_dest, bp->chaddr);
+			stat_add(OVL_STAT_DHCP_REPLY, skb->len);
+		}
 	}
 	return 0;
 }
@@ -421,12 +452,54 @@ static __always_inline __u32 csum_pending(struct __sk_buff *skb, __u16 *field)
  * so sum the bytes up to the inner segment only and add that complement
  * (the kernel's local checksum offload, lco_csum()).
  */
+/*
+ * One's complement sum (unfolded, as a bpf_csum_diff() result) of len bytes
+ * of the packet from off, seeded with seed: the bytes are copied into the
+ * per-CPU scratch buffer and summed in 512-byte steps (bpf_csum_diff's
+ * limit). Returns a negative value when it cannot.
+ */
+static __always_inline __s64 pkt_csum(struct __sk_buff *skb, __u32 off, __u32 len, __u32 seed)
+{
+	struct ovl_evt_buf *b;
+	__u32 zero = 0;
+	__s64 sum = seed;
+
+	b = bpf_map_lookup_elem(&ovl_evt_buf, &zero);
+	if (!b)
+		return -1;
+	/* verifier: bound the very register that goes to the helper */
+	barrier_var(len);
+	if (len < 1 || len > OVL_EVT_PKT_MAX - 4)
+		return -1;
+	if (bpf_skb_load_bytes(skb, off, b->pkt, len))
+		return -1;
+	/* Pad to a multiple of 4 with zeros: they do not change the sum.
+	 * len <= OVL_EVT_PKT_MAX - 4 keeps the three bytes in the buffer
+	 * (OVL_EVT_PKT_MAX is no power of two: masking with it would write
+	 * into the copied data instead). */
+	b->pkt[len] = 0;
+	b->pkt[len + 1] = 0;
+	b->pkt[len + 2] = 0;
+	for (__u32 o = 0; o < OVL_EVT_PKT_MAX; o += 512) {
+		__u32 n;
+
+		if (o >= len)
+			break;
+		n = (len - o + 3) & ~3u;
+		if (n > 512)
+			n = 512;
+		sum = bpf_csum_diff(NULL, 0, (__be32 *)(b->pkt + o), n, (__u32)sum);
+		if (sum < 0)
+			return -1;
+	}
+	return sum;
+}
+
 static __always_inline __u16 encap6_udp_csum(struct __sk_buff *skb, const struct in6_addr *src,
 					     const struct in6_addr *dst, __u32 udp_off,
 					     __u32 udp_len)
 {
-	__u32 sum_len = udp_len, pending, zero = 0;
-	struct ovl_evt_buf *b;
+	__u32 sum_len = udp_len, pending;
 	__u16 field = 0;
 	__u64 rest = 0;
 	__s64 sum;
@@ -436,37 +509,219 @@ static __always_inline __u16 encap6_udp_csum(struct __sk_buff *skb, const struct
 		sum_len = pending - udp_off;
 		rest = (__u16)~field;
 	}
-	b = bpf_map_lookup_elem(&ovl_evt_buf, &zero);
-	if (!b)
+	if (sum_len < 16)
 		return 0;
-	/* verifier: bound the very register that goes to the helper */
-	barrier_var(sum_len);
-	if (sum_len < 16 || sum_len > OVL_EVT_PKT_MAX - 4)
+	sum = pkt_csum(skb, udp_off, sum_len,
+		       csum_fold32(ip6_pseudo_sum(src, dst, udp_len, IPPROTO_UDP) + rest));
+	if (sum < 0)
 		return 0;
-	if (bpf_skb_load_bytes(skb, udp_off, b->pkt, sum_len))
-		return 0;
-	/* Pad to a multiple of 4 with zeros: they do not change the sum.
-	 * sum_len <= OVL_EVT_PKT_MAX - 4 keeps the three bytes in the buffer
-	 * (OVL_EVT_PKT_MAX is no power of two: masking with it would write
-	 * into the copied data instead). */
-	b->pkt[sum_len] = 0;
-	b->pkt[sum_len + 1] = 0;
-	b->pkt[sum_len + 2] = 0;
-
-	sum = csum_fold32(ip6_pseudo_sum(src, dst, udp_len, IPPROTO_UDP) + rest);
-	for (__u32 off = 0; off < OVL_EVT_PKT_MAX; off += 512) {
-		__u32 n;
-
-		if (off >= sum_len)
-			break;
-		n = (sum_len - off + 3) & ~3u;
-		if (n > 512)
-			n = 512;
-		sum = bpf_csum_diff(NULL, 0, (__be32 *)(b->pkt + off), n, (__u32)sum);
-		if (sum < 0)
-			return 0;
-	}
 	return csum_fold((__u32)sum) ?: 0xffff; /* RFC 768: 0 is sent as all ones */
+}
+
+/* ---- too big: ICMP "fragmentation needed" / ICMPv6 "packet too big" ----- */
+
+/* Headers of the answer, with two bytes in front to align them (see the
+ * encap frames). */
+struct icmp4_frame {
+	__u16 align;
+	struct ethhdr eth;
+	struct iphdr ip;
+	__u8 type;
+	__u8 code;
+	__sum16 cksum;
+	__be16 unused;
+	__be16 mtu;
+};
+
+struct icmp6_frame {
+	__u16 align;
+	struct ethhdr eth;
+	struct ipv6hdr ip6;
+	__u8 type;
+	__u8 code;
+	__sum16 cksum;
+	__be32 mtu;
+};
+
+#define ICMP4_QUOTE_MAX 548  /* 576 - 20 - 8: RFC 1812 section 4.3.2.3 */
+#define ICMP6_QUOTE_MAX 1232 /* 1280 - 40 - 8: RFC 4443 section 3.2 */
+#define ICMP6_MIN_MTU	1280
+
+_Static_assert(sizeof(struct icmp4_frame) - ENCAP_OFF == ETH_HLEN + 28, "icmp4 frame");
+_Static_assert(sizeof(struct icmp6_frame) - ENCAP_OFF == ETH_HLEN + 48, "icmp6 frame");
+
+/*
+ * The frame cannot be encapsulated within the underlay's MTU: answer the
+ * sender the way a router on the path would, with the largest inner packet
+ * that fits (RFC 1191 / RFC 8201), so that path MTU discovery works. The
+ * answer comes from the destination's address (the overlay has no router
+ * address) and goes straight back into the container; the frame is turned
+ * into it in place: trimmed to the quote, room made in front for the new
+ * headers. Nothing answers a packet without DF or an ICMP error (RFC 1122
+ * section 3.2.2).
+ */
+static __always_inline int icmp4_too_big(struct __sk_buff *skb, struct tc_state *st, __u32 mtu)
+{
+	void *data = (void *)(long)skb->data;
+	void *data_end = (void *)(long)skb->data_end;
+	struct cursor c = { .pos = data, .end = data_end };
+	struct icmp4_frame f;
+	struct ethhdr *eth;
+	struct iphdr *ip;
+	__u32 quote;
+	__s64 sum;
+
+	eth = cur_pull_type(&c, struct ethhdr);
+	ip = cur_pull_type(&c, struct iphdr);
+	if (!eth || !ip || !(ip->frag_off & bpf_htons(IP_DF)))
+		return -OVL_DROP_MTU;
+	if (ip->protocol == IPPROTO_ICMP) {
+		__u32 hlen = ip->ihl * 4;
+		__u8 *type;
+
+		if (hlen < sizeof(*ip))
+			return -OVL_DROP_MTU;
+		type = data + ETH_HLEN + hlen;
+
+		if ((void *)(type + 1) > data_end || *type == 3 || *type == 4 || *type == 5 ||
+		    *type == 11 || *type == 12)
+			return -OVL_DROP_MTU;
+	}
+	__builtin_memset(&f, 0, sizeof(f));
+	mac_copy(f.eth.h_dest, eth->h_source);
+	mac_copy(f.eth.h_source, eth->h_dest);
+	f.eth.h_proto = bpf_htons(ETH_P_IP);
+	f.ip.version = 4;
+	f.ip.ihl = 5;
+	f.ip.ttl = 64;
+	f.ip.protocol = IPPROTO_ICMP;
+	f.ip.saddr = ip->daddr;
+	f.ip.daddr = ip->saddr;
+	f.type = 3; /* destination unreachable */
+	f.code = 4; /* fragmentation needed and DF set */
+	f.mtu = bpf_htons(mtu);
+
+	quote = skb->len - ETH_HLEN;
+	if (quote > ICMP4_QUOTE_MAX)
+		quote = ICMP4_QUOTE_MAX;
+	f.ip.tot_len = bpf_htons(sizeof(f.ip) + 8 + quote);
+	f.ip.check = ip4_hdr_csum(&f.ip);
+	if (bpf_skb_change_tail(skb, ETH_HLEN + quote, 0) ||
+	    bpf_skb_adjust_room(skb, sizeof(f.ip) + 8, BPF_ADJ_ROOM_MAC, 0) ||
+	    bpf_skb_store_bytes(skb, 0, (void *)&f + ENCAP_OFF, sizeof(f) - ENCAP_OFF, 0))
+		return -OVL_DROP_ADJUST;
+	sum = pkt_csum(skb, ETH_HLEN + sizeof(f.ip), 8 + quote, 0);
+	if (sum < 0)
+		return -OVL_DROP_ADJUST;
+	f.cksum = csum_fold((__u32)sum);
+	if (bpf_skb_store_bytes(skb, ETH_HLEN + sizeof(f.ip) + 2, &f.cksum, 2, 0))
+		return -OVL_DROP_ADJUST;
+	return redirect_self(st, OVL_STAT_ICMP_TOO_BIG);
+}
+
+static __always_inline int icmp6_too_big(struct __sk_buff *skb, struct tc_state *st, __u32 mtu)
+{
+	void *data = (void *)(long)skb->data;
+	void *data_end = (void *)(long)skb->data_end;
+	struct cursor c = { .pos = data, .end = data_end };
+	struct icmp6_frame f;
+	struct ethhdr *eth;
+	struct ipv6hdr *ip6;
+	__u32 quote;
+	__s64 sum;
+
+	eth = cur_pull_type(&c, struct ethhdr);
+	ip6 = cur_pull_type(&c, struct ipv6hdr);
+	if (!eth || !ip6)
+		return -OVL_DROP_MTU;
+	if (ip6->nexthdr == IPPROTO_ICMPV6) {
+		__u8 *type = c.pos;
+
+		if ((void *)(type + 1) > data_end || *type < 128) /* an error */
+			return -OVL_DROP_MTU;
+	}
+	__builtin_memset(&f, 0, sizeof(f));
+	mac_copy(f.eth.h_dest, eth->h_source);
+	mac_copy(f.eth.h_source, eth->h_dest);
+	f.eth.h_proto = bpf_htons(ETH_P_IPV6);
+	f.ip6.version = 6;
+	f.ip6.nexthdr = IPPROTO_ICMPV6;
+	f.ip6.hop_limit = 64;
+	f.ip6.saddr = ip6->daddr;
+	f.ip6.daddr = ip6->saddr;
+	f.type = 2; /* packet too big */
+	f.mtu = bpf_htonl(mtu < ICMP6_MIN_MTU ? ICMP6_MIN_MTU : mtu);
+
+	quote = skb->len - ETH_HLEN;
+	if (quote > ICMP6_QUOTE_MAX)
+		quote = ICMP6_QUOTE_MAX;
+	f.ip6.payload_len = bpf_htons(8 + quote);
+	if (bpf_skb_change_tail(skb, ETH_HLEN + quote, 0) ||
+	    bpf_skb_adjust_room(skb, sizeof(f.ip6) + 8, BPF_ADJ_ROOM_MAC, 0) ||
+	    bpf_skb_store_bytes(skb, 0, (void *)&f + ENCAP_OFF, sizeof(f) - ENCAP_OFF, 0))
+		return -OVL_DROP_ADJUST;
+	sum = pkt_csum(
+		skb, ETH_HLEN + sizeof(f.ip6), 8 + quote,
+		csum_fold32(ip6_pseudo_sum(&f.ip6.saddr, &f.ip6.daddr, 8 + quote, IPPROTO_ICMPV6)));
+	if (sum < 0)
+		return -OVL_DROP_ADJUST;
+	f.cksum = csum_fold((__u32)sum);
+	if (bpf_skb_store_bytes(skb, ETH_HLEN + sizeof(f.ip6) + 2, &f.cksum, 2, 0))
+		return -OVL_DROP_ADJUST;
+	return redirect_self(st, OVL_STAT_ICMP_TOO_BIG);
+}
+
+static __always_inline int tc_too_big(struct __sk_buff *skb, struct tc_state *st, __u32 mtu)
+{
+	if (skb->protocol == bpf_htons(ETH_P_IP))
+		return icmp4_too_big(skb, st, mtu);
+	if (skb->protocol == bpf_htons(ETH_P_IPV6))
+		return icmp6_too_big(skb, st, mtu);
+	return -OVL_DROP_MTU;
+}
+
+/*
+ * Length of a GSO packet's segments from the IP header on (headers plus
+ * gso_size), or 0 when it cannot tell.
+ */
+static __always_inline __u32 gso_seg_len(struct __sk_buff *skb)
+{
+	void *data = (void *)(long)skb->data;
+	void *data_end = (void *)(long)skb->data_end;
+	struct cursor c = { .pos = data + ETH_HLEN, .end = data_end };
+	__u32 l3, l4 = 0;
+	__u8 proto;
+
+	if (skb->protocol == bpf_htons(ETH_P_IP)) {
+		struct iphdr *ip = cur_pull_type(&c, struct iphdr);
+
+		if (!ip)
+			return 0;
+		l3 = ip->ihl * 4;
+		proto = ip->protocol;
+		c.pos = data + ETH_HLEN + l3;
+	} else if (skb->protocol == bpf_htons(ETH_P_IPV6)) {
+		struct ipv6hdr *ip6 = cur_pull_type(&c, struct ipv6hdr);
+
+		if (!ip6)
+			return 0;
+		l3 = sizeof(*ip6);
+		proto = ip6->nexthdr;
+	} else {
+		return 0;
+	}
+	if (proto == IPPROTO_TCP) {
+		struct tcphdr *th = cur_pull_type(&c, struct tcphdr);
+
+		if (!th)
+			return 0;
+		l4 = th->doff * 4;
+	} else if (proto == IPPROTO_UDP) {
+		l4 = sizeof(struct udphdr);
+	} else {
+		return 0;
+	}
+	return l3 + l4 + skb->gso_size;
 }
 
 static __always_inline void vxlan_fill(struct udphdr *udp, struct vxlan_hdr *vx, __be16 sport,
@@ -511,8 +766,17 @@ static __always_inline int tc_encap(struct __sk_buff *skb, struct tc_state *st,
 	 * that must fit is a segment's, which the endpoint's MTU bounds (ovld
 	 * and the CNI plugin leave room for the outer headers there). */
 	ret = encap_route(skb, cfg, d, &fib, gso ? 0 : ip_len);
+	if (ret == -OVL_DROP_MTU)
+		return tc_too_big(skb, st, fib.mtu_result - room);
 	if (ret < 0)
 		return ret;
+	/* The kernel checked a GSO packet's segments without our headers. */
+	if (gso && ret == 0) {
+		__u32 seg = gso_seg_len(skb);
+
+		if (seg && seg + room > fib.mtu_result)
+			return tc_too_big(skb, st, fib.mtu_result - room);
+	}
 	/* bpf_redirect_neigh() takes the outer family from skb->protocol,
 	 * which bpf_skb_change_head() leaves at ETH_P_ARP for a non-IP frame:
 	 * the kernel would free it without resolving anything. Until the next

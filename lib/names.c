@@ -36,6 +36,10 @@ static const struct {
 	[OVL_STAT_NEIGH_RESOLVE] = { "neigh_resolve",
 				     "encapsulations whose next hop the kernel had to resolve" },
 	[OVL_STAT_DROP_EVT_LOST] = { "drop_evt_lost", "drop events lost to a full ringbuf" },
+	[OVL_STAT_ICMP_TOO_BIG] = { "icmp_too_big",
+				    "frames too big to encapsulate, answered with ICMP too big" },
+	[OVL_STAT_DHCP_REPLY] = { "dhcp_reply",
+				  "DHCP server broadcasts rewritten to the client's MAC" },
 };
 
 static const struct {

@@ -757,6 +757,107 @@ static void b_a2_any_source(struct pkt *p)
 	pkt_finish(p);
 }
 
+/* ---- too big: ICMP back into the container --------------------------------------------- */
+
+static void b_to_r1_mtu_df(struct pkt *p)
+{
+	/* the same 1500-byte packet as b_to_r1_mtu, with DF */
+	b_to_r1_mtu(p);
+	((struct iphdr *)(p->data + ETH_HLEN))->frag_off = htons(IP_DF_BIT);
+	pkt_finish(p);
+}
+
+static void b_to_r1_mtu6(struct pkt *p)
+{
+	/* a 1500-byte IPv6 packet: 1550 bytes of outer IPv4 */
+	a1_udp6(p, R1_MAC, A1_IP6, R1_IP6, 1500 - 48);
+}
+
+static void b_to_r1_gso_big(struct pkt *p)
+{
+	/* TSO segments of 1460 bytes: 1500-byte packets, 1550 outer */
+	pkt_eth(p, R1_MAC, A1_MAC, ETH_P_IP);
+	pkt_ip4(p, A1_IP4, R1_IP4, IPPROTO_TCP);
+	pkt_tcp(p, 40000, 80);
+	pkt_pattern(p, 2920, 9);
+	pkt_finish(p);
+	((struct iphdr *)(p->data + ETH_HLEN))->frag_off = htons(IP_DF_BIT);
+	pkt_finish(p);
+}
+
+/*
+ * The answer, checked field by field against the RFCs: Ethernet from the
+ * destination's MAC to the sender's, IP from the destination's address, the
+ * ICMP type, code and MTU, a checksum summed here, and the quoted bytes the
+ * start of the original packet.
+ */
+static bool ck_too_big4(const struct h_case *c, const struct pkt *in, const struct h_result *r)
+{
+	const uint8_t *o = r->out, *ic = o + ETH_HLEN + 20;
+	uint8_t mac[6], a[4];
+	size_t quote = in->len - ETH_HLEN > 548 ? 548 : in->len - ETH_HLEN;
+	bool ok = true;
+
+	if (!ASSERT_EQ(r->out_len, ETH_HLEN + 28 + quote, c->name))
+		return false;
+	pkt_mac(A1_MAC, mac);
+	ok &= ASSERT_MEMEQ(o, 6, mac, 6, "to the sender's MAC");
+	pkt_mac(R1_MAC, mac);
+	ok &= ASSERT_MEMEQ(o + 6, 6, mac, 6, "from the destination's MAC");
+	ok &= ASSERT_EQ(o[12] << 8 | o[13], ETH_P_IP, "ethertype");
+	ok &= ASSERT_EQ(o[14], 0x45, "IPv4, no options");
+	ok &= ASSERT_EQ(o[23], IPPROTO_ICMP, "protocol");
+	ok &= ASSERT_TRUE(pkt_ip4_csum_ok(o + ETH_HLEN, 20), "IP header checksum");
+	ok &= ASSERT_EQ(o[16] << 8 | o[17], 28 + quote, "IP total length");
+	pkt_in4(R1_IP4, a);
+	ok &= ASSERT_MEMEQ(o + 26, 4, a, 4, "from the destination's address");
+	pkt_in4(A1_IP4, a);
+	ok &= ASSERT_MEMEQ(o + 30, 4, a, 4, "to the sender");
+	ok &= ASSERT_EQ(ic[0], 3, "destination unreachable");
+	ok &= ASSERT_EQ(ic[1], 4, "fragmentation needed");
+	ok &= ASSERT_EQ(ic[6] << 8 | ic[7], 1500 - 50, "next-hop MTU: underlay minus VXLAN");
+	ok &= ASSERT_EQ(pkt_csum_fold(pkt_csum_add(0, ic, 8 + quote)), 0, "ICMP checksum");
+	ok &= ASSERT_MEMEQ(ic + 8, quote, in->data + ETH_HLEN, quote, "quoted packet");
+	return ok;
+}
+
+static bool ck_too_big6(const struct h_case *c, const struct pkt *in, const struct h_result *r)
+{
+	const uint8_t *o = r->out, *ic = o + ETH_HLEN + 40;
+	size_t quote = in->len - ETH_HLEN > 1232 ? 1232 : in->len - ETH_HLEN;
+	uint8_t a[16];
+	bool ok = true;
+
+	if (!ASSERT_EQ(r->out_len, ETH_HLEN + 48 + quote, c->name))
+		return false;
+	ok &= ASSERT_EQ(o[12] << 8 | o[13], ETH_P_IPV6, "ethertype");
+	ok &= ASSERT_EQ(o[ETH_HLEN + 6], 58, "next header ICMPv6");
+	ok &= ASSERT_EQ(o[ETH_HLEN + 4] << 8 | o[ETH_HLEN + 5], 8 + quote, "payload length");
+	pkt_in6(R1_IP6, a);
+	ok &= ASSERT_MEMEQ(o + ETH_HLEN + 8, 16, a, 16, "from the destination's address");
+	pkt_in6(A1_IP6, a);
+	ok &= ASSERT_MEMEQ(o + ETH_HLEN + 24, 16, a, 16, "to the sender");
+	ok &= ASSERT_EQ(ic[0], 2, "packet too big");
+	ok &= ASSERT_EQ(ic[1], 0, "code");
+	ok &= ASSERT_EQ((uint32_t)ic[4] << 24 | ic[5] << 16 | ic[6] << 8 | ic[7], 1500 - 50, "MTU");
+	ok &= ASSERT_TRUE(pkt_icmp6_csum_ok(o + ETH_HLEN, 40 + 8 + quote), "ICMPv6 checksum");
+	ok &= ASSERT_MEMEQ(ic + 8, quote, in->data + ETH_HLEN, quote, "quoted packet");
+	return ok;
+}
+
+/* The quote of a GSO packet is its first segment's headers and data. */
+static bool ck_too_big4_gso(const struct h_case *c, const struct pkt *in, const struct h_result *r)
+{
+	const uint8_t *ic = r->out + ETH_HLEN + 20;
+	bool ok = ASSERT_EQ(r->out_len, ETH_HLEN + 28 + 548, c->name);
+
+	ok &= ASSERT_EQ(ic[0] << 8 | ic[1], 3 << 8 | 4, "fragmentation needed");
+	ok &= ASSERT_EQ(ic[6] << 8 | ic[7], 1450, "next-hop MTU");
+	ok &= ASSERT_EQ(pkt_csum_fold(pkt_csum_add(0, ic, 8 + 548)), 0, "ICMP checksum");
+	ok &= ASSERT_MEMEQ(ic + 8, 548, in->data + ETH_HLEN, 548, "quoted packet");
+	return ok;
+}
+
 /* ---- DHCP ---------------------------------------------------------------------------- */
 
 static void b_dhcp(struct pkt *p)
@@ -779,6 +880,32 @@ static void e_dhcp_to_r1(struct pkt *w, const struct pkt *in, const struct h_res
 	pkt_build_dhcp_discover(&inner, A1_MAC, 0x0badcafe);
 	pkt_mac(R1_MAC, inner.data);
 	encap4(w, &inner, VTEP_MAC, VTEP4, sport4(r), VXLAN_PORT, VNI_A);
+}
+
+/* A DHCP offer from A1 (a server) broadcast to the client A2, as servers do
+ * when the client asks for broadcast replies. */
+static void b_dhcp_offer_bcast(struct pkt *p)
+{
+	uint8_t *bp;
+
+	pkt_eth(p, "ff:ff:ff:ff:ff:ff", A1_MAC, ETH_P_IP);
+	pkt_ip4(p, A1_IP4, "255.255.255.255", IPPROTO_UDP);
+	pkt_udp(p, 67, 68, true);
+	bp = pkt_put(p, 240);
+	memset(bp, 0, 240);
+	bp[0] = 2; /* BOOTREPLY */
+	bp[1] = 1; /* Ethernet */
+	bp[2] = 6;
+	pkt_mac(A2_MAC, bp + 28);
+	pkt_finish(p);
+}
+
+static void e_dhcp_offer_to_a2(struct pkt *w, const struct pkt *in, const struct h_result *r)
+{
+	(void)r;
+	memcpy(w->data, in->data, in->len);
+	w->len = in->len;
+	pkt_mac(A2_MAC, w->data);
 }
 
 static const struct h_ent dhcp_proxy_a2[] = {
@@ -1091,6 +1218,28 @@ static const struct h_case encap_cases[] = {
 	  TC_CASE,
 	  .build = b_to_r2_mtu,
 	  DROPPED(OVL_DROP_MTU) },
+	{ .name = "too big with DF: ICMP fragmentation needed back to the sender",
+	  TC_CASE,
+	  .build = b_to_r1_mtu_df,
+	  TO(H_IF_EP0, OVL_REDIR_EGRESS),
+	  .out = H_OUT_ANY,
+	  .stats = { { OVL_STAT_ICMP_TOO_BIG, 1 } },
+	  .check = ck_too_big4 },
+	{ .name = "too big IPv6: ICMPv6 packet too big back to the sender",
+	  TC_CASE,
+	  .build = b_to_r1_mtu6,
+	  TO(H_IF_EP0, OVL_REDIR_EGRESS),
+	  .out = H_OUT_ANY,
+	  .stats = { { OVL_STAT_ICMP_TOO_BIG, 1 } },
+	  .check = ck_too_big6 },
+	{ .name = "GSO segments too big once encapsulated: ICMP from the first segment",
+	  TC_CASE,
+	  .build = b_to_r1_gso_big,
+	  .run = { .gso_segs = 2, .gso_size = 1460 },
+	  TO(H_IF_EP0, OVL_REDIR_EGRESS),
+	  .out = H_OUT_ANY,
+	  .stats = { { OVL_STAT_ICMP_TOO_BIG, 1 } },
+	  .check = ck_too_big4_gso },
 	{ .name = "encap v6, 1430-byte inner packet fits",
 	  TC_CASE,
 	  .build = b_to_r2_mtu_fits,
@@ -1378,6 +1527,13 @@ static const struct h_case dhcp_cases[] = {
 	  TC_CASE,
 	  .build = b_dhcp,
 	  DROPPED(OVL_DROP_BCAST) },
+	{ .name = "DHCP server broadcast goes to the client's MAC",
+	  TC_CASE,
+	  .build = b_dhcp_offer_bcast,
+	  TO(H_IF_EP1, OVL_REDIR_EGRESS),
+	  .out = H_OUT_BYTES,
+	  .expect = e_dhcp_offer_to_a2,
+	  .stats = { { OVL_STAT_DHCP_REPLY, 1 }, { OVL_STAT_TX_LOCAL, 1 } } },
 };
 
 static const struct h_case switch_cases[] = {
