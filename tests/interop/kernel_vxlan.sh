@@ -61,10 +61,7 @@ run_family() {
 
 	# The wire as the kernel host receives it (after the switch port, where
 	# checksums are final), whole frames, the first 20000.
-	ip netns exec "$h2" timeout 120 tcpdump -nli u0 -c 20000 -w "$TOPO_DIR/wire$fam.pcap" \
-		udp port 4789 2>/dev/null &
-	local tcpd=$!
-	sleep 0.5
+	cap_start h2 u0 "$TOPO_DIR/wire$fam.pcap" -c 20000 udp port 4789
 
 	for pair in "c1 10.42.0.2" "c2 10.42.0.1" "c1 fd42::2" "c2 fd42::1"; do
 		set -- $pair
@@ -92,8 +89,7 @@ run_family() {
 	in_ns h2 nstat -az Udp6InCsumErrors UdpInCsumErrors 2>/dev/null | awk 'NR > 1 && $2 != 0 {exit 1}' ||
 		fail "IPv$fam: the kernel saw UDP checksum errors from ovl"
 
-	kill "$tcpd" 2>/dev/null || true
-	wait "$tcpd" 2>/dev/null || true
+	cap_stop
 	check_wire "$fam" "$u1"
 }
 

@@ -106,3 +106,25 @@ in_ns() {
 	shift
 	ip netns exec "$(ns_name "$name")" "$@"
 }
+
+# cap_start NAME IFACE FILE FILTER...: capture in namespace NAME until
+# (on the switch use "any": a bridge device does not see the unicast it
+# forwards between its ports)
+# cap_stop; packets are written as they come (-U), so nothing waits in a
+# buffer when the capture ends.
+cap_start() {
+	local name=$1 ifc=$2 file=$3
+	shift 3
+	ip netns exec "$(ns_name "$name")" timeout 300 tcpdump -U -nli "$ifc" -w "$file" "$@" \
+		2>/dev/null &
+	_cap_pid=$!
+	on_exit "kill $_cap_pid 2>/dev/null"
+	# tcpdump writes the file header once it listens
+	wait_for 5 test -s "$file" || fail "tcpdump on $name/$ifc did not start"
+}
+
+cap_stop() {
+	sleep 0.2
+	kill "$_cap_pid" 2>/dev/null || true
+	wait "$_cap_pid" 2>/dev/null || true
+}

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# The seed's DHCP proxy with real peers: dnsmasq serves DHCP on a VNIC of
+# host h1; a VNIC on host h2 whose hosts.json entry has "dhcp-proxy" set to
+# the server's MAC gets its lease with a real client (busybox udhcpc), its
+# broadcasts rewritten to the server by ovl (there is no broadcast across
+# the overlay), then pings the server at the address it got. As the seed
+# says, the address must be the one the files entry gives for ARP.
+#
+#   cs (dnsmasq, 10.23.0.1) -- h1 --+-- switch --+-- h2 -- cc (udhcpc)
+. "$OVL_TOP/tests/lib/netns.sh"
+. "$OVL_TOP/tests/lib/topo.sh"
+ns_init
+command -v dnsmasq >/dev/null || skip "dnsmasq not installed"
+if command -v udhcpc >/dev/null; then
+	UDHCPC=(udhcpc)
+elif command -v busybox >/dev/null; then
+	UDHCPC=(busybox udhcpc)
+else
+	skip "no udhcpc"
+fi
+
+topo_switch
+topo_host h1 1
+topo_host h2 2
+cat >"$TOPO_DIR/hosts.json" <<'EOF2'
+{
+  "02:00:00:00:67:01": { "ip": "10.1.0.1", "port": 4789, "arp": "10.23.0.1" },
+  "02:00:00:00:67:02": { "ip": "10.1.0.2", "port": 4789, "arp": "10.23.0.2",
+                         "dhcp-proxy": "02:00:00:00:67:01" }
+}
+EOF2
+for h in h1 h2; do
+	topo_ovld "$h"
+	ovlctl_on "$h" overlay create overlay0 -v 67 -e vxlan -s files \
+		-p "files/config=$TOPO_DIR/hosts.json" >/dev/null
+done
+ns_add cs
+ns_add cc
+ovlctl_on h1 vnic create eth0 -l overlay0 -m 02:00:00:00:67:01 --netns "$(ns_name cs)" >/dev/null
+ovlctl_on h2 vnic create eth0 -l overlay0 -m 02:00:00:00:67:02 --netns "$(ns_name cc)" >/dev/null
+in_ns cs ip addr add 10.23.0.1/24 dev eth0
+ovlctl_on h2 -j vnic list | grep -q '"dhcp_proxy": "02:00:00:00:67:01"' ||
+	fail "ovld did not take the dhcp-proxy of hosts.json"
+
+# No DHCP client may touch the host's resolv.conf (ip netns exec binds
+# /etc/netns/NS/* over /etc): give both namespaces their own.
+for n in cs cc; do
+	mkdir -p "/etc/netns/$(ns_name $n)"
+	: >"/etc/netns/$(ns_name $n)/resolv.conf"
+done
+
+in_ns cs dnsmasq --keep-in-foreground --conf-file=/dev/null --port=0 --user=root --group=root \
+	--interface=eth0 --bind-interfaces --dhcp-range=10.23.0.100,10.23.0.200,255.255.255.0,1h \
+	--dhcp-host=02:00:00:00:67:02,10.23.0.2 --dhcp-leasefile="$TOPO_DIR/leases" \
+	--pid-file="$TOPO_DIR/dnsmasq.pid" --log-dhcp --log-facility="$TOPO_DIR/dnsmasq.log" &
+on_exit "kill $! 2>/dev/null"
+wait_for 5 test -s "$TOPO_DIR/dnsmasq.pid" || fail "dnsmasq did not start"
+
+# The client's script sets the address and nothing else.
+cat >"$TOPO_DIR/udhcpc.sh" <<'EOF2'
+#!/bin/sh
+case "$1" in
+bound | renew) ip addr add "$ip/${mask:-24}" dev "$interface" ;;
+esac
+exit 0
+EOF2
+chmod +x "$TOPO_DIR/udhcpc.sh"
+in_ns cc "${UDHCPC[@]}" -i eth0 -n -q -f -t 5 -T 2 -s "$TOPO_DIR/udhcpc.sh" \
+	>"$TOPO_DIR/udhcpc.log" 2>&1 || {
+	cat "$TOPO_DIR/udhcpc.log" "$TOPO_DIR/dnsmasq.log" >&2
+	fail "udhcpc got no lease"
+}
+in_ns cc ip -4 addr show dev eth0 | grep -q "inet 10.23.0.2/24" ||
+	fail "the client did not get 10.23.0.2: $(in_ns cc ip -4 addr show dev eth0)"
+grep -q "DHCPACK(eth0) 10.23.0.2 02:00:00:00:67:02" "$TOPO_DIR/dnsmasq.log" ||
+	fail "dnsmasq did not acknowledge the lease"
+[ "$(stat_of h2 dhcp_proxy)" -ge 2 ] || fail "h2 proxied $(stat_of h2 dhcp_proxy) DHCP broadcasts, want discover and request"
+in_ns cc ping -c 2 -i 0.2 -W 2 10.23.0.1 >/dev/null || fail "the client cannot ping the server"
+info "lease: $(cat "$TOPO_DIR/leases")"
