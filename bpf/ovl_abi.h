@@ -207,6 +207,7 @@ enum ovl_drop {
 	OVL_DROP_HAIRPIN,		    /* destination is the sender itself */
 	OVL_DROP_DAD,			    /* DAD/probe for an endpoint's own address */
 	OVL_DROP_FWD_DISABLED,		    /* FIB lookup refused: forwarding off on the veth */
+	OVL_DROP_SPOOF_ND, /* NA/NS naming another's address or MAC; RA, redirect */
 	OVL_DROP_MAX
 };
 

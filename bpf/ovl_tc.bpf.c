@@ -93,26 +93,6 @@ _Static_assert(__builtin_offsetof(struct encap6_frame, inner) - ENCAP_OFF == OVL
 	       "encap6");
 _Static_assert(__builtin_offsetof(struct encap6_frame, eth) == ENCAP_OFF, "encap6 eth");
 
-static __always_inline bool neigh_owned_by(__u32 vni, __u8 family, const void *addr,
-					   const __u8 *mac)
-{
-	struct ovl_addr_key key = { .vni = vni, .family = family };
-	const struct ovl_neigh *n;
-
-	__builtin_memcpy(key.addr, addr, family == OVL_AF_INET4 ? 4 : 16);
-	n = bpf_map_lookup_elem(&ovl_neigh, &key);
-	return n && mac_eq(n->mac, mac);
-}
-
-static __always_inline const struct ovl_neigh *neigh_lookup(__u32 vni, __u8 family,
-							    const void *addr)
-{
-	struct ovl_addr_key key = { .vni = vni, .family = family };
-
-	__builtin_memcpy(key.addr, addr, family == OVL_AF_INET4 ? 4 : 16);
-	return bpf_map_lookup_elem(&ovl_neigh, &key);
-}
-
 static __always_inline int redirect_self(struct tc_state *st, __u32 stat)
 {
 	test_note_redirect(st->ifindex, OVL_REDIR_EGRESS);
@@ -333,11 +313,17 @@ static __always_inline int tc_ip6(struct __sk_buff *skb, struct tc_state *st)
 		}
 	}
 	if (!is_ns)
-		return 0;
+		return ip6->nexthdr == IPPROTO_ICMPV6 ?
+			       nd_protect(&c, ip6, ifc->vni, ifc->mac,
+					  ifc->flags & OVL_IF_F_IP_NOSPOOF) :
+			       0;
 
 	ret = ns_parse(&c, ip6, &ni);
 	if (ret)
 		return ret;
+	/* The SLLA becomes the asker's entry in the answerer's cache. */
+	if (ni.has_slla && !mac_eq(ni.slla, ifc->mac))
+		return -OVL_DROP_SPOOF_ND;
 	mac_copy(req_mac, eth->h_source);
 	n = neigh_lookup(ifc->vni, OVL_AF_INET6, &ni.target);
 	if (n) {
@@ -1028,7 +1014,9 @@ int ovl_tc_ep_in(struct __sk_buff *skb)
 		ret = -tc_miss(skb, &st);
 	if (ret < 0) {
 		stat_drop(-ret, len);
-		if (ret != -OVL_DROP_MISS)
+		/* a miss already went to ovld; rate-limited ones must not come
+		 * back as a drop event each */
+		if (ret != -OVL_DROP_MISS && ret != -OVL_DROP_MISS_RL)
 			tc_drop_event(skb, &st, -ret);
 		return TC_ACT_SHOT;
 	}

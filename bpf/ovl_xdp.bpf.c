@@ -96,7 +96,11 @@ static __always_inline int rx_outer_parse(void *data, void *data_end, const stru
 	if (!udp || udp->dest != cfg->vxlan_port)
 		return RX_NOT_OURS;
 
-	/* From here on the frame is addressed to our VTEP. */
+	/* From here on the frame is addressed to our VTEP. The UDP length
+	 * must cover VXLAN and an inner Ethernet header and fit the frame. */
+	if (bpf_ntohs(udp->len) < sizeof(*udp) + sizeof(struct vxlan_hdr) + ETH_HLEN ||
+	    (void *)udp + bpf_ntohs(udp->len) > c.end)
+		return -OVL_DROP_TRUNCATED;
 	vx = cur_pull_type(&c, struct vxlan_hdr);
 	if (!vx)
 		return -OVL_DROP_TRUNCATED;

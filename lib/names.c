@@ -69,6 +69,8 @@ static const struct {
 	D(HAIRPIN, "hairpin", "destination is the sender itself"),
 	D(DAD, "dad", "duplicate address detection or probe for an own address"),
 	D(FWD_DISABLED, "fwd_disabled", "FIB lookup refused: forwarding is off on the veth"),
+	D(SPOOF_ND, "spoof_nd",
+	  "neighbour discovery naming another's address or MAC, RA, redirect"),
 #undef D
 };
 

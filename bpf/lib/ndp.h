@@ -10,7 +10,7 @@
 #define NA_FLAG_SOLICITED bpf_htonl(0x40000000)
 #define NA_FLAG_OVERRIDE  bpf_htonl(0x20000000)
 
-#define NDP_MAX_OPTS	  4 /* options walked in an NS; more is not a real NS */
+#define NDP_MAX_OPTS	  8 /* options walked in an NS/NA; more is not a real one */
 
 /* The ICMPv6 part of our NA: header, target, target link-layer address
  * option. 32 bytes, 4-byte aligned so that it can be summed in words. */
@@ -33,6 +33,7 @@ struct ns_info {
 	struct in6_addr src;	/* IPv6 source, :: for DAD */
 	struct in6_addr target; /* the address asked for */
 	bool has_slla;		/* a source link-layer address option was present */
+	__u8 slla[6];		/* and what it said */
 };
 
 /* ff02::1:ffXX:XXXX for target (RFC 4291 section 2.7.1). */
@@ -57,11 +58,51 @@ static __always_inline bool in6_is_ll_multicast(const struct in6_addr *dst)
  * Validate a neighbour solicitation whose ICMPv6 header starts at c->pos
  * (RFC 4861 section 7.1.1) and fill ni. Returns 0 or -OVL_DROP_NDP_BAD.
  */
+/*
+ * Walk the options of an NS or NA from c->pos to opts_end: each has a
+ * non-zero length (RFC 4861 section 7.1.1/7.1.2). Returns 1 with *mac set
+ * when a link-layer address option of lla_type is there, 0 when not (or
+ * past NDP_MAX_OPTS options), -OVL_DROP_NDP_BAD when the options are
+ * malformed.
+ */
+static __always_inline int nd_opts_lla(struct cursor *c, void *opts_end, __u8 lla_type, __u8 *mac)
+{
+	int found = 0;
+
+#pragma unroll
+	for (int i = 0; i < NDP_MAX_OPTS; i++) {
+		__u8 *opt;
+		__u32 olen;
+
+		if (c->pos >= opts_end)
+			break;
+		opt = cur_pull(c, 2);
+		if (!opt || (void *)opt + 2 > opts_end)
+			return -OVL_DROP_NDP_BAD;
+		olen = (__u32)opt[1] * 8;
+		if (olen == 0)
+			return -OVL_DROP_NDP_BAD;
+		if ((void *)opt + olen > opts_end)
+			return -OVL_DROP_NDP_BAD;
+		if (opt[0] == lla_type && olen == 8 && !found) {
+			struct nd_opt_lla *lla = (void *)opt;
+
+			if ((void *)(lla + 1) > c->end)
+				return -OVL_DROP_NDP_BAD;
+			mac_copy(mac, lla->mac);
+			found = 1;
+		}
+		c->pos = (void *)opt + olen;
+	}
+	return found;
+}
+
 static __always_inline int ns_parse(struct cursor *c, const struct ipv6hdr *ip6, struct ns_info *ni)
 {
 	struct nd_msg_hdr *nd;
 	void *opts_end;
 	__u32 plen;
+	int ret;
 
 	/* Hop limit 255: the NS was not forwarded by a router. */
 	if (ip6->hop_limit != 255)
@@ -79,34 +120,17 @@ static __always_inline int ns_parse(struct cursor *c, const struct ipv6hdr *ip6,
 		return -OVL_DROP_NDP_BAD;
 
 	/* Options: each has a non-zero length (section 7.1.1); we need to know
-	 * whether a source link-layer address option is there. */
+	 * whether a source link-layer address option is there, and what it
+	 * says (link protection). */
 	if (plen > 1500)
 		return -OVL_DROP_NDP_BAD;
 	opts_end = (void *)nd + plen;
 	if (opts_end > c->end)
 		return -OVL_DROP_NDP_BAD;
-	ni->has_slla = false;
-#pragma unroll
-	for (int i = 0; i < NDP_MAX_OPTS; i++) {
-		__u8 *opt;
-		__u32 olen;
-
-		if (c->pos >= opts_end)
-			break;
-		opt = cur_pull(c, 2);
-		if (!opt || (void *)opt + 2 > opts_end)
-			return -OVL_DROP_NDP_BAD;
-		olen = (__u32)opt[1] * 8;
-		if (olen == 0)
-			return -OVL_DROP_NDP_BAD;
-		if ((void *)opt + olen > opts_end)
-			return -OVL_DROP_NDP_BAD;
-		if (opt[0] == ND_OPT_SOURCE_LL_ADDR)
-			ni->has_slla = true;
-		c->pos = (void *)opt + olen;
-	}
-	if (c->pos < opts_end)
-		return -OVL_DROP_NDP_BAD;
+	ret = nd_opts_lla(c, opts_end, ND_OPT_SOURCE_LL_ADDR, ni->slla);
+	if (ret < 0)
+		return ret;
+	ni->has_slla = ret;
 
 	if (in6_is_zero(&ni->src)) {
 		/* DAD: to the target's solicited-node group, and no SLLA. */
@@ -143,6 +167,45 @@ static __always_inline void na_icmp_build(struct na_icmp *na, const struct ns_in
 	for (int i = 0; i < (int)(sizeof(*na) / 4); i++)
 		sum += w[i];
 	na->cksum = csum_fold(sum);
+}
+
+/*
+ * Link protection for the neighbour discovery an endpoint sends itself: an
+ * advertisement may only be for an address of its own and name its own MAC
+ * (or the neighbour caches of others could be poisoned, as a forged ARP
+ * reply would), and an endpoint is no router: router advertisements and
+ * redirects are refused. c->pos is at the ICMPv6 header.
+ */
+static __always_inline int nd_protect(struct cursor *c, const struct ipv6hdr *ip6, __u32 vni,
+				      const __u8 *own_mac, bool check_ip)
+{
+	struct nd_msg_hdr *nd;
+	void *opts_end;
+	__u8 tlla[6];
+	__u32 plen;
+	int ret;
+
+	nd = cur_pull_type(c, struct nd_msg_hdr);
+	if (!nd)
+		return 0;			/* shorter than an NA: not neighbour discovery */
+	if (nd->type == 134 || nd->type == 137) /* router advertisement, redirect */
+		return -OVL_DROP_SPOOF_ND;
+	if (nd->type != NDISC_NEIGHBOUR_ADVERTISEMENT)
+		return 0;
+	if (check_ip && !neigh_owned_by(vni, OVL_AF_INET6, &nd->target, own_mac))
+		return -OVL_DROP_SPOOF_ND;
+	plen = bpf_ntohs(ip6->payload_len);
+	if (plen < sizeof(*nd) || plen > 1500)
+		return -OVL_DROP_NDP_BAD;
+	opts_end = (void *)nd + plen;
+	if (opts_end > c->end)
+		return -OVL_DROP_NDP_BAD;
+	ret = nd_opts_lla(c, opts_end, ND_OPT_TARGET_LL_ADDR, tlla);
+	if (ret < 0)
+		return ret;
+	if (ret && !mac_eq(tlla, own_mac))
+		return -OVL_DROP_SPOOF_ND;
+	return 0;
 }
 
 #endif /* OVL_BPF_NDP_H */

@@ -96,6 +96,26 @@ static __always_inline bool miss_allowed(const struct ovl_miss_key *key, __u64 n
 	return true;
 }
 
+static __always_inline bool neigh_owned_by(__u32 vni, __u8 family, const void *addr,
+					   const __u8 *mac)
+{
+	struct ovl_addr_key key = { .vni = vni, .family = family };
+	const struct ovl_neigh *n;
+
+	__builtin_memcpy(key.addr, addr, family == OVL_AF_INET4 ? 4 : 16);
+	n = bpf_map_lookup_elem(&ovl_neigh, &key);
+	return n && mac_eq(n->mac, mac);
+}
+
+static __always_inline const struct ovl_neigh *neigh_lookup(__u32 vni, __u8 family,
+							    const void *addr)
+{
+	struct ovl_addr_key key = { .vni = vni, .family = family };
+
+	__builtin_memcpy(key.addr, addr, family == OVL_AF_INET4 ? 4 : 16);
+	return bpf_map_lookup_elem(&ovl_neigh, &key);
+}
+
 static __always_inline void test_note_redirect(__u32 ifindex, __u32 how)
 {
 	if (ovl_test_mode) {

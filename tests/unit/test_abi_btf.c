@@ -106,7 +106,8 @@ static const struct abi_enumerator drop_vals[] = {
 	E(OVL_DROP_NDP_BAD),	  E(OVL_DROP_MISS),	     E(OVL_DROP_MISS_RL),
 	E(OVL_DROP_MISS_RB_FULL), E(OVL_DROP_NO_LOCAL_ADDR), E(OVL_DROP_FIB),
 	E(OVL_DROP_MTU),	  E(OVL_DROP_ADJUST),	     E(OVL_DROP_HAIRPIN),
-	E(OVL_DROP_DAD),	  E(OVL_DROP_FWD_DISABLED),  E(OVL_DROP_MAX),
+	E(OVL_DROP_DAD),	  E(OVL_DROP_FWD_DISABLED),  E(OVL_DROP_SPOOF_ND),
+	E(OVL_DROP_MAX),
 };
 static const struct abi_enumerator stat_vals[] = {
 	E(OVL_STAT_RX_PASS),	    E(OVL_STAT_RX_DECAP),
