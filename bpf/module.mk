@@ -2,7 +2,7 @@
 # BPF programs: each *.bpf.c is compiled alone, the objects are linked into
 # one (so that both programs share every map) and turned into a skeleton.
 
-BPF_SRCS := bpf/ovl_xdp.bpf.c bpf/ovl_tc.bpf.c
+BPF_SRCS := bpf/ovl_xdp.bpf.c bpf/ovl_tc.bpf.c bpf/ovl_tcul.bpf.c
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.bpf.o,$(BPF_SRCS))
 BPF_LINKED := $(OUTPUT)/ovl.bpf.o
 BPF_SKEL := $(OUTPUT)/ovl.skel.h

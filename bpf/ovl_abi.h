@@ -28,6 +28,7 @@
 /* Program and map names: at most 15 characters (BPF_OBJ_NAME_LEN - 1). */
 #define OVL_PROG_XDP	    "ovl_xdp_rx"
 #define OVL_PROG_TC	    "ovl_tc_ep_in"
+#define OVL_PROG_TCUL	    "ovl_tc_ul_in"
 #define OVL_MAP_CONFIG	    "ovl_config"
 #define OVL_MAP_VNIS	    "ovl_vnis"
 #define OVL_MAP_IFACES	    "ovl_ifaces"

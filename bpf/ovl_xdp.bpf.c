@@ -33,131 +33,7 @@
 #include "lib/maps.h"
 #include "lib/parse.h"
 #include "lib/verdict.h"
-
-/* What the outer headers told us. */
-struct rx_outer {
-	__u32 vni;
-	__u32 hdr_len; /* bytes in front of the inner Ethernet header */
-	struct ovl_addr_key peer;
-};
-
-#define RX_NOT_OURS 0
-#define RX_OURS	    1
-#define RX_FRAGMENT 2
-
-/* Classify the outer headers: RX_NOT_OURS, RX_FRAGMENT, RX_OURS (out filled)
- * or -OVL_DROP_* for VXLAN to us that is malformed. */
-static __always_inline int rx_outer_parse(void *data, void *data_end, const struct ovl_cfg *cfg,
-					  struct rx_outer *out)
-{
-	struct cursor c = { .pos = data, .end = data_end };
-	struct vxlan_hdr *vx;
-	struct udphdr *udp;
-	struct ethhdr *eth;
-
-	eth = cur_pull_type(&c, struct ethhdr);
-	if (!eth)
-		return RX_NOT_OURS;
-
-	if (eth->h_proto == bpf_htons(ETH_P_IP)) {
-		struct iphdr *ip = cur_pull_type(&c, struct iphdr);
-		__u32 opt_len;
-
-		if (!ip || ip->version != 4 || ip->ihl < 5)
-			return RX_NOT_OURS;
-		if (ip->protocol != IPPROTO_UDP || !cfg->local4 || ip->daddr != cfg->local4)
-			return RX_NOT_OURS;
-		if (ip->frag_off & bpf_htons(IP_MF | IP_OFFSET))
-			return RX_FRAGMENT;
-		/* IPv4 options: skip them (ihl is 4 bits, at most 40 bytes). */
-		opt_len = (ip->ihl - 5) * 4;
-		if (opt_len) {
-			if (opt_len > 40 || c.pos + opt_len > c.end)
-				return RX_NOT_OURS;
-			c.pos += opt_len;
-		}
-		out->peer.family = OVL_AF_INET4;
-		__builtin_memcpy(out->peer.addr, &ip->saddr, 4);
-	} else if (eth->h_proto == bpf_htons(ETH_P_IPV6)) {
-		struct ipv6hdr *ip6 = cur_pull_type(&c, struct ipv6hdr);
-
-		/* Extension headers in front of UDP are not used by VTEPs. */
-		if (!ip6 || ip6->version != 6 || ip6->nexthdr != IPPROTO_UDP)
-			return RX_NOT_OURS;
-		if (!in6_eq(&ip6->daddr, cfg->local6) || in6_is_zero(&ip6->daddr))
-			return RX_NOT_OURS;
-		out->peer.family = OVL_AF_INET6;
-		__builtin_memcpy(out->peer.addr, &ip6->saddr, 16);
-	} else {
-		return RX_NOT_OURS;
-	}
-
-	udp = cur_pull_type(&c, struct udphdr);
-	if (!udp || udp->dest != cfg->vxlan_port)
-		return RX_NOT_OURS;
-
-	/* From here on the frame is addressed to our VTEP. The UDP length
-	 * must cover VXLAN and an inner Ethernet header and fit the frame. */
-	if (bpf_ntohs(udp->len) < sizeof(*udp) + sizeof(struct vxlan_hdr) + ETH_HLEN ||
-	    (void *)udp + bpf_ntohs(udp->len) > c.end)
-		return -OVL_DROP_TRUNCATED;
-	vx = cur_pull_type(&c, struct vxlan_hdr);
-	if (!vx)
-		return -OVL_DROP_TRUNCATED;
-	if (vx->flags != bpf_htonl(VXLAN_HF_VNI) || (vx->vni & bpf_htonl(0xff)))
-		return -OVL_DROP_VXLAN_FLAGS;
-	out->vni = bpf_ntohl(vx->vni) >> 8;
-	out->peer.vni = out->vni;
-	out->hdr_len = c.pos - data;
-	if (c.pos + ETH_HLEN > c.end)
-		return -OVL_DROP_TRUNCATED;
-	return RX_OURS;
-}
-
-/* The local endpoint that owns the target of a flooded ARP request or NS,
- * or NULL. inner points at the inner Ethernet header. */
-static __always_inline const struct ovl_endpoint *rx_bcast_owner(void *inner, void *data_end,
-								 __u32 vni)
-{
-	struct cursor c = { .pos = inner, .end = data_end };
-	struct ovl_addr_key key = { .vni = vni };
-	struct ovl_mac_key mkey = { .vni = vni };
-	const struct ovl_neigh *n;
-	struct ethhdr *eth;
-
-	eth = cur_pull_type(&c, struct ethhdr);
-	if (!eth)
-		return NULL;
-	if (eth->h_proto == bpf_htons(ETH_P_ARP)) {
-		struct arp_eth *arp = cur_pull_type(&c, struct arp_eth);
-
-		if (!arp || arp->ar_op != bpf_htons(ARPOP_REQUEST) ||
-		    arp->ar_pro != bpf_htons(ETH_P_IP) || arp->ar_hln != ETH_ALEN ||
-		    arp->ar_pln != 4)
-			return NULL;
-		key.family = OVL_AF_INET4;
-		__builtin_memcpy(key.addr, arp->ar_tip, 4);
-	} else if (eth->h_proto == bpf_htons(ETH_P_IPV6)) {
-		struct ipv6hdr *ip6 = cur_pull_type(&c, struct ipv6hdr);
-		struct nd_msg_hdr *nd;
-
-		if (!ip6 || ip6->nexthdr != IPPROTO_ICMPV6)
-			return NULL;
-		nd = cur_pull_type(&c, struct nd_msg_hdr);
-		if (!nd || nd->type != NDISC_NEIGHBOUR_SOLICITATION)
-			return NULL;
-		key.family = OVL_AF_INET6;
-		__builtin_memcpy(key.addr, &nd->target, 16);
-	} else {
-		return NULL;
-	}
-
-	n = bpf_map_lookup_elem(&ovl_neigh, &key);
-	if (!n)
-		return NULL;
-	mac_copy(mkey.mac, n->mac);
-	return bpf_map_lookup_elem(&ovl_endpoints, &mkey);
-}
+#include "lib/rx.h"
 
 /* Decapsulate and pick the endpoint. Returns OVL_HANDLED with *ifindex set,
  * 0 to pass, or -OVL_DROP_*. stat is the counter of a success or a pass. */
@@ -165,57 +41,16 @@ static __always_inline int xdp_rx(struct xdp_md *ctx, __u32 *ifindex, __u32 *sta
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
-	const struct ovl_endpoint *ep;
-	const struct ovl_cfg *cfg;
-	struct rx_outer o = {};
-	const struct ovl_vni *v;
-	struct ethhdr *inner;
+	struct rx_res res = {};
 	int ret;
 
-	*stat = OVL_STAT_RX_PASS;
-	cfg = config_get();
-	if (!cfg)
-		return 0;
-	ret = rx_outer_parse(data, data_end, cfg, &o);
-	if (ret == RX_FRAGMENT)
-		*stat = OVL_STAT_RX_FRAGMENT;
-	if (ret <= 0 || ret == RX_FRAGMENT)
-		return ret < 0 ? ret : 0;
-	*vni = o.vni;
-
-	v = bpf_map_lookup_elem(&ovl_vnis, &o.vni);
-	if (!v) {
-		*stat = OVL_STAT_RX_UNKNOWN_VNI;
-		return 0;
-	}
-	if ((v->flags & OVL_VNI_F_STRICT_SRC) && !bpf_map_lookup_elem(&ovl_peers, &o.peer))
-		return -OVL_DROP_PEER_UNKNOWN;
-
-	/* verifier: o.hdr_len was bounds-checked against data_end in the parser,
-	 * but as a scalar it must be re-checked against this pointer. */
-	if (o.hdr_len > 128)
-		return -OVL_DROP_TRUNCATED;
-	inner = data + o.hdr_len;
-	if ((void *)(inner + 1) > data_end)
-		return -OVL_DROP_TRUNCATED;
-
-	if (!mac_is_multicast(inner->h_dest)) {
-		struct ovl_mac_key key = { .vni = o.vni };
-
-		mac_copy(key.mac, inner->h_dest);
-		ep = bpf_map_lookup_elem(&ovl_endpoints, &key);
-		if (!ep)
-			return -OVL_DROP_NO_ENDPOINT;
-		*stat = OVL_STAT_RX_DECAP;
-	} else {
-		ep = rx_bcast_owner(inner, data_end, o.vni);
-		if (!ep)
-			return -OVL_DROP_BCAST;
-		*stat = OVL_STAT_RX_DECAP_BCAST;
-	}
-	*ifindex = ep->ifindex;
-
-	if (bpf_xdp_adjust_head(ctx, o.hdr_len))
+	ret = rx_classify(data, data_end, data_end - data, &res);
+	*stat = res.stat;
+	*vni = res.vni;
+	if (ret != OVL_HANDLED)
+		return ret;
+	*ifindex = res.ifindex;
+	if (bpf_xdp_adjust_head(ctx, res.hdr_len))
 		return -OVL_DROP_ADJUST;
 	return OVL_HANDLED;
 }

@@ -490,11 +490,14 @@ static int status_maps(json_t *maps, FILE *out)
 int ovlctl_print_status(const struct ovlctl_inv *inv, json_t *result, FILE *out)
 {
 	static const char *const inst_keys[] = { "pid", "version", "abi" };
-	static const char *const ul_keys[] = { "ifindex", "local4", "local6", "xdp_mode",
-					       "xdp_prog_id" };
-	static const char *const ul_labels[] = { "ifindex", "local4", "local6", "xdp", "prog" };
-	static const char *const ev_keys[] = { "received", "lost", "misses_unresolved" };
-	static const char *const ev_labels[] = { "received", "lost", "unresolved" };
+	static const char *const ul_keys[] = { "ifindex", "local4",   "local6",	    "port",
+					       "decap",	  "xdp_mode", "xdp_prog_id" };
+	static const char *const ul_labels[] = { "ifindex", "local4", "local6", "port",
+						 "decap",   "xdp",    "prog" };
+	static const char *const ev_keys[] = { "received", "unresolved", "delivered", "injected",
+					       "queue_dropped" };
+	static const char *const ev_labels[] = { "received", "unresolved", "first frames delivered",
+						 "answers injected", "lost" };
 	json_t *ul, *ov;
 	char buf[512], *s;
 	int ret;

@@ -80,6 +80,26 @@ static int ethtool_gro(const char *name, bool on)
 	return ethtool_set(name, ETHTOOL_SGRO, on);
 }
 
+int ovl_link_driver(const char *name, char *buf, size_t len)
+{
+	struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
+	struct ifreq ifr;
+	int fd, err = 0;
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	ifr.ifr_data = (void *)&info;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, SIOCETHTOOL, &ifr))
+		err = -errno;
+	close(fd);
+	if (!err)
+		snprintf(buf, len, "%.*s", (int)sizeof(info.driver), info.driver);
+	return err;
+}
+
 int ovl_link_set_tso(const char *name, bool on)
 {
 	int err = ethtool_set(name, ETHTOOL_STSO, on);

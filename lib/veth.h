@@ -7,6 +7,7 @@
 #define OVL_VETH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <linux/types.h>
 
 struct ovl_veth_req {
@@ -38,6 +39,9 @@ int ovl_link_mtu(const char *name);
 
 /* Set GRO on or off on name in the caller's netns. */
 int ovl_link_set_gro(const char *name, bool on);
+
+/* The driver of name (ethtool's "driver", e.g. "veth") into buf. */
+int ovl_link_driver(const char *name, char *buf, size_t len);
 
 /* Set TCP segmentation offload on or off on name in the caller's netns. */
 int ovl_link_set_tso(const char *name, bool on);

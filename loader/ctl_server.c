@@ -285,11 +285,14 @@ static int h_status(struct ovld *d, struct client *c, json_t *req, json_t **res,
 		struct bpf_prog_info info = {};
 		__u32 len = sizeof(info);
 		bool is_xdp = !strcmp(bpf_program__name(prog), OVL_PROG_XDP);
+		bool is_ul = !strcmp(bpf_program__name(prog), OVL_PROG_TCUL);
 		int attached = 0;
 
 		bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len);
 		if (is_xdp)
-			attached = xdp_id == info.id;
+			attached = xdp_id && xdp_id == info.id;
+		else if (is_ul)
+			attached = d->decap == OVL_DECAP_TC;
 		else
 			for (struct ovl_ep *ep = d->eps; ep; ep = ep->next)
 				attached++;
@@ -306,18 +309,22 @@ static int h_status(struct ovld *d, struct client *c, json_t *req, json_t **res,
 	if (d->local6.family)
 		ovl_ip_format(&d->local6, a6);
 	*res = json_pack(
-		"{s:s, s:i, s:s, s:i, s:{s:s, s:i, s:s?, s:s?, s:i, s:s, s:i}, s:s, s:s,"
+		"{s:s, s:i, s:s, s:i, s:{s:s, s:i, s:s?, s:s?, s:i, s:s, s:s?, s:i}, s:s, s:s,"
 		" s:b, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I}}",
 		"instance", d->o.instance, "pid", (json_int_t)getpid(), "version", OVL_VERSION,
 		"abi", (json_int_t)OVL_ABI_VERSION, "underlay", "ifname", d->o.underlay, "ifindex",
 		(json_int_t)d->underlay_ifindex, "local4", a4[0] ? a4 : NULL, "local6",
-		a6[0] ? a6 : NULL, "port", (json_int_t)d->o.port, "xdp_mode",
-		d->xdp_flags == XDP_FLAGS_SKB_MODE ? "generic" : "native", "xdp_prog_id",
-		(json_int_t)xdp_id, "pin_dir", d->pin_dir, "state_dir", d->o.state_dir, "adopted",
-		d->adopted, "programs", progs, "maps", m, "overlays", ovs, "events", "received",
-		(json_int_t)d->evt_received, "unresolved", (json_int_t)d->evt_unresolved,
-		"delivered", (json_int_t)d->evt_delivered, "injected", (json_int_t)d->evt_injected,
-		"queue_dropped", (json_int_t)miss_queue_dropped());
+		a6[0] ? a6 : NULL, "port", (json_int_t)d->o.port, "decap",
+		d->decap == OVL_DECAP_TC ? "tc" : "xdp", "xdp_mode",
+		d->decap == OVL_DECAP_TC	   ? NULL :
+		d->xdp_flags == XDP_FLAGS_SKB_MODE ? "generic" :
+						     "native",
+		"xdp_prog_id", (json_int_t)xdp_id, "pin_dir", d->pin_dir, "state_dir",
+		d->o.state_dir, "adopted", d->adopted, "programs", progs, "maps", m, "overlays",
+		ovs, "events", "received", (json_int_t)d->evt_received, "unresolved",
+		(json_int_t)d->evt_unresolved, "delivered", (json_int_t)d->evt_delivered,
+		"injected", (json_int_t)d->evt_injected, "queue_dropped",
+		(json_int_t)miss_queue_dropped());
 	return *res ? 0 : -ENOMEM;
 }
 

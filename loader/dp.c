@@ -36,6 +36,7 @@
 #include <bpf/libbpf.h>
 #include "ovl.skel.h"
 #include "ovld.h"
+#include "veth.h"
 #include "log.h"
 
 #ifndef BPF_FS_MAGIC
@@ -236,7 +237,7 @@ int dp_open(struct ovld *d)
 	return 0;
 }
 
-int dp_attach_xdp(struct ovld *d)
+static int dp_attach_xdp(struct ovld *d)
 {
 	int new_fd = bpf_program__fd(d->skel->progs.ovl_xdp_rx);
 	LIBBPF_OPTS(bpf_xdp_attach_opts, opts);
@@ -299,6 +300,122 @@ int dp_attach_xdp(struct ovld *d)
 	d->xdp_flags = XDP_FLAGS_SKB_MODE;
 	pr_info("attached XDP to %s (ifindex %d, generic mode)", d->o.underlay,
 		d->underlay_ifindex);
+	return 0;
+}
+
+#define UL_TC_HANDLE 0x0ec1 /* our filter on the underlay's clsact ingress */
+#define UL_TC_PRIO   1
+
+/* The name of the program of our filter on the underlay, or "" if none. */
+static void ul_tc_prog(int ifindex, char *name, size_t len)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_INGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = UL_TC_HANDLE, .priority = UL_TC_PRIO);
+
+	name[0] = '\0';
+	if (!bpf_tc_query(&hook, &opts) && opts.prog_id)
+		prog_name_by_id(opts.prog_id, name, len, NULL);
+}
+
+static int dp_attach_tc_ul(struct ovld *d)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = d->underlay_ifindex,
+		    .attach_point = BPF_TC_INGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = UL_TC_HANDLE, .priority = UL_TC_PRIO,
+		    .flags = BPF_TC_F_REPLACE);
+	char name[32];
+	int err;
+
+	ul_tc_prog(d->underlay_ifindex, name, sizeof(name));
+	if (name[0] && strcmp(name, OVL_PROG_TCUL)) {
+		pr_err("%s has TC filter %x:%u with program \"%s\"; not replacing another program",
+		       d->o.underlay, UL_TC_HANDLE, UL_TC_PRIO, name);
+		return -EBUSY;
+	}
+	opts.prog_fd = bpf_program__fd(d->skel->progs.ovl_tc_ul_in);
+	err = bpf_tc_hook_create(&hook);
+	if (err && err != -EEXIST) {
+		pr_err("create clsact on %s: %s", d->o.underlay, strerror(-err));
+		return err;
+	}
+	err = bpf_tc_attach(&hook, &opts);
+	if (err) {
+		pr_err("attach TC decapsulation to %s (ifindex %d): %s", d->o.underlay,
+		       d->underlay_ifindex, strerror(-err));
+		return err;
+	}
+	pr_info("%s TC decapsulation on %s (ifindex %d)", name[0] ? "replaced" : "attached",
+		d->o.underlay, d->underlay_ifindex);
+	return 0;
+}
+
+/* Remove ovl's decapsulation from an interface: our XDP program and our
+ * TC filter, nothing else. */
+int dp_detach_decap(int ifindex, const char *ifname)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_INGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = UL_TC_HANDLE, .priority = UL_TC_PRIO);
+	__u32 modes[2] = { XDP_FLAGS_DRV_MODE, XDP_FLAGS_SKB_MODE };
+	char name[32];
+
+	for (int i = 0; i < 2; i++) {
+		__u32 id = 0;
+
+		if (bpf_xdp_query_id(ifindex, (int)modes[i], &id) || !id)
+			continue;
+		if (prog_name_by_id(id, name, sizeof(name), NULL) && !strcmp(name, OVL_PROG_XDP) &&
+		    !bpf_xdp_detach(ifindex, modes[i], NULL))
+			pr_info("detached XDP from %s", ifname);
+	}
+	ul_tc_prog(ifindex, name, sizeof(name));
+	if (!strcmp(name, OVL_PROG_TCUL) && !bpf_tc_detach(&hook, &opts))
+		pr_info("detached TC decapsulation from %s", ifname);
+	return 0;
+}
+
+/*
+ * Decapsulation where it works best (see ovl_tcul.bpf.c): XDP on a NIC,
+ * TC on a veth (whose frames can carry GSO and pending checksums that XDP
+ * cannot see). Switching modes across a restart removes the other one.
+ */
+int dp_attach_decap(struct ovld *d)
+{
+	char drv[32] = "";
+	int mode = d->o.decap, err;
+
+	if (mode == OVL_DECAP_AUTO) {
+		ovl_link_driver(d->o.underlay, drv, sizeof(drv));
+		mode = !strcmp(drv, "veth") ? OVL_DECAP_TC : OVL_DECAP_XDP;
+	}
+	if (mode == OVL_DECAP_TC) {
+		__u32 modes[2] = { XDP_FLAGS_DRV_MODE, XDP_FLAGS_SKB_MODE };
+		char name[32];
+
+		err = dp_attach_tc_ul(d);
+		if (err)
+			return err;
+		for (int i = 0; i < 2; i++) {
+			__u32 id = 0;
+
+			if (!bpf_xdp_query_id(d->underlay_ifindex, (int)modes[i], &id) && id &&
+			    prog_name_by_id(id, name, sizeof(name), NULL) &&
+			    !strcmp(name, OVL_PROG_XDP))
+				bpf_xdp_detach(d->underlay_ifindex, modes[i], NULL);
+		}
+	} else {
+		LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = d->underlay_ifindex,
+			    .attach_point = BPF_TC_INGRESS);
+		LIBBPF_OPTS(bpf_tc_opts, opts, .handle = UL_TC_HANDLE, .priority = UL_TC_PRIO);
+		char name[32];
+
+		err = dp_attach_xdp(d);
+		if (err)
+			return err;
+		ul_tc_prog(d->underlay_ifindex, name, sizeof(name));
+		if (!strcmp(name, OVL_PROG_TCUL))
+			bpf_tc_detach(&hook, &opts);
+	}
+	d->decap = mode;
 	return 0;
 }
 

@@ -58,6 +58,8 @@ static void usage(FILE *f)
 		"  -l, --listen-ip ADDR   underlay address to use (repeat for IPv4 and IPv6);\n"
 		"                         default: the first global addresses of the underlay\n"
 		"  -p, --port PORT        VXLAN UDP port to decapsulate (default %d)\n"
+		"  -d, --decap MODE       where VXLAN is decapsulated: xdp, tc or auto (default:\n"
+		"                         tc on a veth underlay, xdp on anything else)\n"
 		"      --xdp-generic      attach XDP in generic (skb) mode\n"
 		"      --state-dir DIR    persistent state (default %s/NAME)\n"
 		"      --run-dir DIR      control socket and lock (default %s)\n"
@@ -400,16 +402,8 @@ static int cleanup(struct ovld *d)
 			ovl_link_delete(host);
 	}
 	json_decref(root);
-	if (ifindex > 0) {
-		__u32 id = 0;
-
-		for (int m = 0; m < 2; m++) {
-			__u32 mode = m ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
-
-			if (!bpf_xdp_query_id(ifindex, (int)mode, &id) && id)
-				bpf_xdp_detach(ifindex, mode, NULL);
-		}
-	}
+	if (ifindex > 0)
+		dp_detach_decap(ifindex, d->o.underlay);
 	unlink(path);
 	rmdir(d->o.state_dir);
 	snprintf(path, sizeof(path), "%s/%s", d->o.bpffs, d->o.instance);
@@ -444,6 +438,7 @@ int main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "listen-ip", required_argument, NULL, 'l' },
 		{ "port", required_argument, NULL, 'p' },
+		{ "decap", required_argument, NULL, 'd' },
 		{ "xdp-generic", no_argument, NULL, 'G' },
 		{ "state-dir", required_argument, NULL, 'S' },
 		{ "run-dir", required_argument, NULL, 'R' },
@@ -469,7 +464,7 @@ int main(int argc, char **argv)
 	d->epfd = d->sigfd = d->ctl_fd = d->ino_fd = d->timer_fd = d->lock_fd = -1;
 	d->udp4_fd = d->udp6_fd = -1;
 
-	while ((opt = getopt_long(argc, argv, "i:u:c:l:p:vhV", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "i:u:c:l:p:d:vhV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'i':
 			if (!ovl_instance_valid(optarg)) {
@@ -494,6 +489,18 @@ int main(int argc, char **argv)
 		case 'p':
 			if (ovl_port_parse(optarg, &d->o.port)) {
 				pr_err("--port: \"%s\" is not a port (1-65535)", optarg);
+				return 2;
+			}
+			break;
+		case 'd':
+			if (!strcmp(optarg, "xdp")) {
+				d->o.decap = OVL_DECAP_XDP;
+			} else if (!strcmp(optarg, "tc")) {
+				d->o.decap = OVL_DECAP_TC;
+			} else if (!strcmp(optarg, "auto")) {
+				d->o.decap = OVL_DECAP_AUTO;
+			} else {
+				pr_err("--decap: \"%s\" is not xdp, tc or auto", optarg);
 				return 2;
 			}
 			break;
@@ -579,7 +586,7 @@ int main(int argc, char **argv)
 	if (!err)
 		err = dp_write_config(d);
 	if (!err)
-		err = dp_attach_xdp(d);
+		err = dp_attach_decap(d);
 	if (!err)
 		err = miss_init(d);
 	if (!err)

@@ -77,6 +77,12 @@ struct ovl_ep {
 	bool tso_off; /* TSO switched off on the endpoint's interface (IPv6 peers) */
 };
 
+enum {
+	OVL_DECAP_AUTO, /* TC on a veth underlay, XDP on anything else */
+	OVL_DECAP_XDP,
+	OVL_DECAP_TC,
+};
+
 struct ovld_opts {
 	char instance[OVL_INSTANCE_MAX + 1];
 	char underlay[OVL_IFNAME_MAX];
@@ -87,11 +93,13 @@ struct ovld_opts {
 	struct ovl_ip listen4, listen6; /* underlay addresses; unset: from the NIC */
 	__u16 port;			/* VXLAN UDP port decap listens on */
 	bool xdp_generic;		/* force generic XDP */
+	int decap;			/* OVL_DECAP_*: where VXLAN is decapsulated */
 	int verbose;
 };
 
 struct ovld {
 	struct ovld_opts o;
+	int decap; /* OVL_DECAP_XDP or OVL_DECAP_TC, as attached */
 	char pin_dir[300];
 	char sock_path[300];
 	struct ovl *skel;
@@ -118,7 +126,8 @@ extern struct ovld *ovld;
 
 /* ---- dp.c: BPF object, pins, attachments -------------------------------- */
 int dp_open(struct ovld *d);
-int dp_attach_xdp(struct ovld *d);
+int dp_attach_decap(struct ovld *d);
+int dp_detach_decap(int ifindex, const char *ifname);
 int dp_write_config(struct ovld *d);
 void dp_set_drop_events(struct ovld *d, bool on);
 int dp_attach_tc(struct ovld *d, int ifindex, const char *ifname);

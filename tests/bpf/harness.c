@@ -481,7 +481,8 @@ int h_run(enum h_prog prog, enum h_if ifc, const struct pkt *in, const struct h_
 		topts.ctx_in = &xctx;
 		topts.ctx_size_in = sizeof(xctx);
 	} else {
-		fd = bpf_program__fd(H.skel->progs.ovl_tc_ep_in);
+		fd = bpf_program__fd(prog == H_TCUL ? H.skel->progs.ovl_tc_ul_in :
+						      H.skel->progs.ovl_tc_ep_in);
 		sctx.ifindex = h_ifindex(ifc);
 		sctx.gso_segs = o ? o->gso_segs : 0;
 		sctx.gso_size = o ? o->gso_size : 0;
@@ -540,7 +541,8 @@ int h_time(enum h_prog prog, enum h_if ifc, const struct pkt *in, uint32_t repea
 		topts.ctx_in = &xctx;
 		topts.ctx_size_in = sizeof(xctx);
 	} else {
-		fd = bpf_program__fd(H.skel->progs.ovl_tc_ep_in);
+		fd = bpf_program__fd(prog == H_TCUL ? H.skel->progs.ovl_tc_ul_in :
+						      H.skel->progs.ovl_tc_ep_in);
 		sctx.ifindex = h_ifindex(ifc);
 		topts.ctx_in = &sctx;
 		topts.ctx_size_in = sizeof(sctx);
@@ -558,6 +560,47 @@ int h_time(enum h_prog prog, enum h_if ifc, const struct pkt *in, uint32_t repea
 }
 
 /* ---- the case runner ------------------------------------------------------------ */
+
+struct h_case h_case_as_tcul(const struct h_case *c)
+{
+	struct h_case t = *c;
+
+	t.prog = H_TCUL;
+	switch (c->verdict) {
+	case XDP_REDIRECT:
+		t.verdict = TC_ACT_REDIRECT;
+		break;
+	case XDP_PASS:
+		t.verdict = TC_ACT_OK;
+		break;
+	case XDP_DROP:
+		t.verdict = TC_ACT_SHOT;
+		break;
+	default:
+		break;
+	}
+	/* h_world's endpoints have no OVL_EP_F_PEER_NETNS: bpf_redirect() */
+	if (c->redir_how == OVL_REDIR_XDP)
+		t.redir_how = OVL_REDIR_EGRESS;
+	return t;
+}
+
+void h_run_cases_tcul(const struct h_case *cases, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct h_case t = h_case_as_tcul(&cases[i]);
+		struct pkt p;
+
+		/* BPF_PROG_TEST_RUN refuses skbs of a bare Ethernet header */
+		pkt_init(&p);
+		t.build(&p);
+		if (p.len <= ETH_HLEN) {
+			test_info("%s: not expressible as an skb, skipped for TC", t.name);
+			continue;
+		}
+		h_run_case(&t);
+	}
+}
 
 static bool is_redirect(const struct h_case *c)
 {

@@ -102,8 +102,15 @@ enum h_if {
 
 enum h_prog {
 	H_XDP = 1,
-	H_TC,
+	H_TC,	/* ovl_tc_ep_in, on an endpoint's veth */
+	H_TCUL, /* ovl_tc_ul_in, decapsulation at TC on the underlay */
 };
+
+/* The XDP case c as the TC decapsulation must do it: same classification,
+ * same output bytes and counters, TC's verdicts and redirect kinds. */
+struct h_case h_case_as_tcul(const struct h_case *c);
+/* Run a table of XDP cases through ovl_tc_ul_in. */
+void h_run_cases_tcul(const struct h_case *cases, size_t n);
 
 /* Moves into the test network and loads the programs, once. false (with
  * the test marked skipped or failed) when that is impossible. */

@@ -777,3 +777,32 @@ void test_xdp_drop_events(void)
 	if (h_ready())
 		h_run_cases(event_cases, ARRAY_SIZE(event_cases));
 }
+
+/*
+ * The same tables through the TC decapsulation (ovl_tc_ul_in, which ovld
+ * uses on veth underlays): it shares the classification and must agree
+ * frame for frame.
+ */
+void test_tcul_decap(void)
+{
+	if (h_ready())
+		h_run_cases_tcul(decap_cases, ARRAY_SIZE(decap_cases));
+}
+
+void test_tcul_reject(void)
+{
+	if (h_ready())
+		h_run_cases_tcul(reject_cases, ARRAY_SIZE(reject_cases));
+}
+
+void test_tcul_not_overlay(void)
+{
+	if (h_ready())
+		h_run_cases_tcul(pass_cases, ARRAY_SIZE(pass_cases));
+}
+
+void test_tcul_drop_events(void)
+{
+	if (h_ready())
+		h_run_cases_tcul(event_cases, ARRAY_SIZE(event_cases));
+}

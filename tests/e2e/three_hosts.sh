@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #
-# The seed's scenario over an IPv4 and then an IPv6 underlay: three hosts,
+# The seed's scenario over an IPv4 and then an IPv6 underlay, with each of
+# the two decapsulation paths (XDP, TC): three hosts,
 # one overlay (VNI 23) from one shared hosts.json, a container on each host
 # with a VNIC made by `ovlctl vnic create --netns`. Every first ping to a
 # never-contacted VNIC must be answered (nothing lost to the miss), IPv4
@@ -16,8 +17,8 @@
 ns_init
 
 run_family() {
-	local fam=$1 i j ul
-	info "underlay IPv$fam"
+	local fam=$1 decap=$2 i j ul
+	info "underlay IPv$fam, decapsulation in $decap"
 	RUN=$(printf '%04x%04x' $RANDOM $RANDOM)
 	topo_switch
 	for i in 1 2 3; do
@@ -34,7 +35,9 @@ run_family() {
 	} >"$TOPO_DIR/hosts.json"
 	for i in 1 2 3; do
 		if [ "$fam" = 4 ]; then ul=10.1.0.$i; else ul=fd00:1::$i; fi
-		topo_ovld "h$i"
+		topo_ovld "h$i" --decap "$decap"
+		ovlctl_on "h$i" -j status | grep -q "\"decap\": \"$decap\"" ||
+			fail "h$i does not decapsulate in $decap"
 		ovlctl_on "h$i" overlay create overlay0 -v 23 -e vxlan -s files \
 			-p "vxlan/listen_ip=$ul" -p "files/config=$TOPO_DIR/hosts.json" >/dev/null
 		ns_add "c$i"
@@ -66,7 +69,7 @@ run_family() {
 	# And a TCP transfer.
 	in_ns c2 iperf3 -s -1 -D -p 5201 >/dev/null
 	sleep 0.3
-	in_ns c1 iperf3 -c 10.23.0.2 -t 2 -p 5201 >"$TOPO_DIR/iperf$fam.txt" ||
+	in_ns c1 timeout 30 iperf3 -c 10.23.0.2 -t 2 -p 5201 >"$TOPO_DIR/iperf$fam.txt" ||
 		fail "iperf3 over the IPv$fam underlay failed"
 	cap_stop
 	[ "$(tshark -r "$TOPO_DIR/ul$fam.pcap" -Y vxlan 2>/dev/null | wc -l)" -gt 0 ] ||
@@ -80,8 +83,12 @@ run_family() {
 	done
 	enc=tx_encap$fam
 	[ "$(stat_of h1 "$enc")" -gt 0 ] || fail "h1 sent nothing through $enc"
-	info "IPv$fam underlay: $(grep -E 'receiver' "$TOPO_DIR/iperf$fam.txt" | awk '{print $7, $8}')"
+	info "IPv$fam underlay, $decap: $(grep -E 'receiver' "$TOPO_DIR/iperf$fam.txt" | awk '{print $7, $8}')"
 }
 
-run_family 4
-run_family 6
+# Both decapsulation paths: XDP (what a NIC gets; the switch hands over
+# finalized frames) and TC (what ovld picks on a veth underlay).
+for decap in tc xdp; do
+	run_family 4 $decap
+	run_family 6 $decap
+done

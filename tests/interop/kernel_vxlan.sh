@@ -76,11 +76,11 @@ run_family() {
 	# TCP both ways, several flows (for the source-port check).
 	in_ns c2 iperf3 -s -1 -D -p 5201 >/dev/null
 	sleep 0.3
-	in_ns c1 iperf3 -c 10.42.0.2 -p 5201 -t 2 -P 4 >"$TOPO_DIR/tcp12.txt" ||
+	in_ns c1 timeout 30 iperf3 -c 10.42.0.2 -p 5201 -t 2 -P 4 >"$TOPO_DIR/tcp12.txt" ||
 		fail "IPv$fam: TCP c1 -> c2 failed"
 	in_ns c1 iperf3 -s -1 -D -p 5202 >/dev/null
 	sleep 0.3
-	in_ns c2 iperf3 -6 -c fd42::1 -p 5202 -t 2 >"$TOPO_DIR/tcp21.txt" ||
+	in_ns c2 timeout 30 iperf3 -6 -c fd42::1 -p 5202 -t 2 >"$TOPO_DIR/tcp21.txt" ||
 		fail "IPv$fam: TCP c2 -> c1 failed"
 	info "IPv$fam: ovl->kernel $(awk '/receiver/ {print $(NF-2), $(NF-1)}' "$TOPO_DIR/tcp12.txt" | tail -1)," \
 		"kernel->ovl $(awk '/receiver/ {print $(NF-2), $(NF-1)}' "$TOPO_DIR/tcp21.txt" | tail -1)"

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * ovl_tcul.bpf.c - VXLAN decapsulation at TC ingress of the underlay, the
+ * alternative to ovl_xdp.bpf.c that ovld picks for veth underlays.
+ *
+ * Theory of operation
+ *
+ *   Classification is rx_classify(), the same as XDP's: what is not ours is
+ *   TC_ACT_OK, untouched; VXLAN to us for a local endpoint is stripped of
+ *   its outer headers in place and handed to the endpoint.
+ *
+ *   Why a second path: an XDP program sees a frame, not an skb. From a
+ *   physical NIC that is all there is, but across a veth the skb of the
+ *   sending namespace arrives as it was: possibly a 64 KB GSO packet, with
+ *   a checksum still to be filled in (CHECKSUM_PARTIAL). XDP on a veth
+ *   makes the sender segment before the wire (it switches TSO off on the
+ *   peer) and loses the pending-checksum state, so the container would get
+ *   bad TCP checksums unless every frame were finalized first. At TC the skb
+ *   keeps both: bpf_skb_adjust_room() removes the outer headers of a GSO
+ *   packet as they are (keeping its MSS), the pending checksum still points
+ *   at the inner TCP header, and bpf_redirect_peer() puts the packet
+ *   straight into the container's namespace, as the kernel's own vxlan
+ *   device would deliver it after GRO.
+ *
+ *   The inner Ethernet header replaces the outer one; skb->protocol is set
+ *   to the inner family by the DECAP flags. A non-IP inner frame (ARP)
+ *   cannot have its protocol set that way, so it takes bpf_redirect()
+ *   through the host-side veth, whose peer sets it from the frame.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+#include "lib/compat.h"
+#include "ovl_abi.h"
+#include "lib/maps.h"
+#include "lib/parse.h"
+#include "lib/verdict.h"
+#include "lib/rx.h"
+
+/* Bytes that must be in the linear area: the outer headers (IPv6, UDP,
+ * VXLAN), the inner Ethernet header and, for a flooded NS, its IPv6 and
+ * ICMPv6 parts. */
+#define RX_PULL_LEN (ETH_HLEN + 40 + 8 + 8 + ETH_HLEN + 40 + 24)
+
+static __always_inline int tcul_rx(struct __sk_buff *skb, struct rx_res *res)
+{
+	void *data = (void *)(long)skb->data;
+	void *data_end = (void *)(long)skb->data_end;
+	struct ethhdr inner;
+	__u64 flags;
+	int ret;
+
+	if (data + RX_PULL_LEN > data_end && skb->len > data_end - data) {
+		bpf_skb_pull_data(skb, skb->len < RX_PULL_LEN ? skb->len : RX_PULL_LEN);
+		/* verifier: pointers invalidated by bpf_skb_pull_data() */
+		data = (void *)(long)skb->data;
+		data_end = (void *)(long)skb->data_end;
+	}
+	ret = rx_classify(data, data_end, skb->len, res);
+	if (ret != OVL_HANDLED)
+		return ret;
+
+	if (bpf_skb_load_bytes(skb, res->hdr_len, &inner, sizeof(inner)))
+		return -OVL_DROP_TRUNCATED;
+	/* Remove outer IP, UDP, VXLAN and the inner Ethernet header right
+	 * behind the outer Ethernet header, which then takes the inner's
+	 * place. The MSS of a GSO packet stays what the sender chose. */
+	flags = BPF_F_ADJ_ROOM_FIXED_GSO;
+	if (res->inner_proto == bpf_htons(ETH_P_IPV6))
+		flags |= BPF_F_ADJ_ROOM_DECAP_L3_IPV6;
+	else
+		/* IPv4, and also what is not IP: the flag sets the smallest
+		 * packet the helper accepts after the cut to an IPv4 header's
+		 * 20 bytes, not the outer header's (a 28-byte ARP behind an
+		 * IPv6 underlay would be refused); the protocol it sets for a
+		 * non-IP frame is set again from the frame by the veth. */
+		flags |= BPF_F_ADJ_ROOM_DECAP_L3_IPV4;
+	if (bpf_skb_adjust_room(skb, -(__s32)res->hdr_len, BPF_ADJ_ROOM_MAC, flags))
+		return -OVL_DROP_ADJUST;
+	if (bpf_skb_store_bytes(skb, 0, &inner, sizeof(inner), 0))
+		return -OVL_DROP_ADJUST;
+	return OVL_HANDLED;
+}
+
+static __always_inline void tcul_drop_event(struct __sk_buff *skb, int reason, __u32 vni)
+{
+	const struct ovl_cfg *cfg = config_get();
+	struct ovl_evt_buf *b;
+	__u32 cap;
+
+	if (!cfg || !(cfg->flags & OVL_CFG_F_DROP_EVENTS))
+		return;
+	b = evt_start(OVL_EVT_DROP, vni, skb->ifindex, skb->len);
+	if (!b)
+		return;
+	b->evt.reason = reason;
+	cap = evt_cap_len(skb->len, OVL_EVT_DROP_CAP);
+	if (cap < 1 || cap > OVL_EVT_DROP_CAP || bpf_skb_load_bytes(skb, 0, b->pkt, cap))
+		cap = 0;
+	if (evt_commit(b, cap))
+		stat_add(OVL_STAT_DROP_EVT_LOST, 0);
+}
+
+SEC("tc")
+int ovl_tc_ul_in(struct __sk_buff *skb)
+{
+	struct rx_res res = {};
+	__u32 len = skb->len;
+	int ret;
+
+	ret = tcul_rx(skb, &res);
+	if (ret < 0) {
+		stat_drop(-ret, len);
+		tcul_drop_event(skb, -ret, res.vni);
+		return TC_ACT_SHOT;
+	}
+	stat_add(res.stat, len);
+	if (ret == 0)
+		return TC_ACT_OK;
+	if ((res.ep_flags & OVL_EP_F_PEER_NETNS) &&
+	    (res.inner_proto == bpf_htons(ETH_P_IP) || res.inner_proto == bpf_htons(ETH_P_IPV6))) {
+		test_note_redirect(res.ifindex, OVL_REDIR_PEER);
+		return bpf_redirect_peer(res.ifindex, 0);
+	}
+	test_note_redirect(res.ifindex, OVL_REDIR_EGRESS);
+	return bpf_redirect(res.ifindex, 0);
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
