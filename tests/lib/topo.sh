@@ -18,10 +18,15 @@
 #
 #   topo_switch                  make the switch
 #   topo_host NAME IDX           a host: namespace, underlay, addresses
-#   topo_ovld NAME [ARGS]        start ovld for it (instance ovlt-$RUN-NAME)
+#   topo_ovld NAME [ARGS]        start ovld for it (instance ovlt-$RUN-NAME), wait
+#                                until it answers
 #   ovlctl_on NAME ARGS...       run ovlctl against that host's ovld
 #   topo_kill_ovld NAME [SIG]    stop it (the data path stays)
 #   stat_of NAME COUNTER         packets of one counter (ovlctl stats -j)
+#   cap_start ID NAME IF [FILTER]  tcpdump on IF of host/container NAME into
+#                                  $TOPO_DIR/ID.pcap; returns once it listens
+#   cap_stop ID                  stop it (the file is complete afterwards)
+#   cap_count ID [DISPLAYFILTER] frames of the capture (matching a tshark filter)
 
 OVLCTL=$OVL_BUILD/ovlctl
 OVLD=$OVL_BUILD/ovld
@@ -62,7 +67,7 @@ inst_of() {
 	echo "ovlt-$RUN-$1"
 }
 
-# topo_ovld NAME [ARGS...]: start ovld in host NAME, wait for its socket.
+# topo_ovld NAME [ARGS...]: start ovld in host NAME, wait until it answers.
 topo_ovld() {
 	local name=$1 inst ns
 	shift
@@ -72,7 +77,9 @@ topo_ovld() {
 		--state-dir "$TOPO_DIR/state-$name" "$@" >>"$TOPO_DIR/ovld-$name.log" 2>&1 &
 	_topo_pid[$name]=$!
 	on_exit "kill ${_topo_pid[$name]} 2>/dev/null; $OVLD --instance $inst --state-dir $TOPO_DIR/state-$name --cleanup"
-	if ! wait_for 10 test -S "/run/ovl/$inst.sock"; then
+	# It answers, not just its socket is there: a killed ovld leaves its
+	# socket file behind.
+	if ! wait_for 10 ovlctl_on "$name" status; then
 		cat "$TOPO_DIR/ovld-$name.log" >&2
 		fail "ovld for $name did not start"
 	fi
@@ -105,4 +112,44 @@ in_ns() {
 	local name=$1
 	shift
 	ip netns exec "$(ns_name "$name")" "$@"
+}
+
+declare -A _cap_pid
+
+cap_start() {
+	local id=$1 name=$2 ifc=$3
+	shift 3
+	# Not through in_ns: $! must be tcpdump itself. -Z root: the file is
+	# in a directory only root may write; -s: headers are what we look at;
+	# --immediate-mode: a frame is written when it is seen, not when the
+	# kernel's buffer block fills up (what is in that block when tcpdump
+	# is stopped would be lost).
+	ip netns exec "$(ns_name "$name")" tcpdump -nU --immediate-mode -Z root -s 256 -i "$ifc" \
+		-w "$TOPO_DIR/$id.pcap" "$@" 2>"$TOPO_DIR/$id.err" &
+	_cap_pid[$id]=$!
+	on_exit "kill ${_cap_pid[$id]}"
+	wait_for 10 grep -q "listening on" "$TOPO_DIR/$id.err" ||
+		fail "tcpdump $id on $name/$ifc did not start: $(cat "$TOPO_DIR/$id.err")"
+}
+
+cap_stop() {
+	sleep 0.2 # frames still on their way
+	kill -INT "${_cap_pid[$1]}" 2>/dev/null || true
+	wait "${_cap_pid[$1]}" 2>/dev/null || true
+}
+
+cap_count() {
+	if [ $# -gt 1 ]; then
+		tshark -r "$TOPO_DIR/$1.pcap" -Y "$2" 2>/dev/null | wc -l
+	else
+		tshark -r "$TOPO_DIR/$1.pcap" 2>/dev/null | wc -l
+	fi
+}
+
+# need_tools TOOL...: skip (a missing capability) unless every TOOL is installed.
+need_tools() {
+	local t
+	for t in "$@"; do
+		command -v "$t" >/dev/null || skip "no $t"
+	done
 }
