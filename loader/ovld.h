@@ -72,6 +72,7 @@ struct ovl_ep {
 	char ifname[OVL_IFNAME_MAX]; /* the VNIC's own name (OVL_EP_VNIC) */
 	char netns[256];	     /* netns name (VNIC) or path (CNI); "" = host */
 	bool peer_netns;	     /* the far end is in another netns */
+	bool ip_nospoof;	     /* source addresses are enforced (ep_apply_backend) */
 	bool dhcp_proxy;
 	__u8 dhcp_mac[6];
 };
