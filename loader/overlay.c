@@ -725,7 +725,7 @@ int vnic_create(struct ovld *d, const char *name, const char *overlay, const __u
 	struct ovl_overlay *ov = overlay_find(d, overlay);
 	struct ovl_veth_req req = { .name = name, .mac = mac, .netns_fd = -1 };
 	char host[OVL_IFNAME_MAX];
-	struct ovl_ep *ep;
+	struct ovl_ep *ep, *other;
 	int ret, ifindex;
 
 	if (!name_valid(name, OVL_IFNAME_MAX)) {
@@ -746,8 +746,11 @@ int vnic_create(struct ovld *d, const char *name, const char *overlay, const __u
 		snprintf(err, errlen, "VNIC %s exists", name);
 		return -EEXIST;
 	}
-	if (ep_by_mac(d, ov->vni, mac)) {
-		snprintf(err, errlen, "MAC already in use on overlay %s", ov->name);
+	if ((other = ep_by_mac(d, ov->vni, mac))) {
+		char m[OVL_MAC_STRLEN];
+
+		snprintf(err, errlen, "MAC %s is already endpoint %s on overlay %s",
+			 ovl_mac_format(mac, m), other->id, ov->name);
 		return -EEXIST;
 	}
 	if (netns && *netns) {
