@@ -315,9 +315,9 @@ static int h_status(struct ovld *d, struct client *c, json_t *req, json_t **res,
 		d->xdp_flags == XDP_FLAGS_SKB_MODE ? "generic" : "native", "xdp_prog_id",
 		(json_int_t)xdp_id, "pin_dir", d->pin_dir, "state_dir", d->o.state_dir, "adopted",
 		d->adopted, "programs", progs, "maps", m, "overlays", ovs, "events", "received",
-		(json_int_t)d->evt_received, "unresolved", (json_int_t)d->evt_unresolved,
-		"delivered", (json_int_t)d->evt_delivered, "injected", (json_int_t)d->evt_injected,
-		"queue_dropped", (json_int_t)miss_queue_dropped());
+		(json_int_t)d->evt_received, "lost", (json_int_t)miss_queue_dropped(),
+		"misses_unresolved", (json_int_t)d->evt_unresolved, "delivered",
+		(json_int_t)d->evt_delivered, "injected", (json_int_t)d->evt_injected);
 	return *res ? 0 : -ENOMEM;
 }
 
