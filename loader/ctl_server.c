@@ -288,11 +288,12 @@ static int h_status(struct ovld *d, struct client *c, json_t *req, json_t **res,
 		int attached = 0;
 
 		bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len);
+		/* What the kernel has attached, not what ovld believes it did. */
 		if (is_xdp)
 			attached = xdp_id == info.id;
 		else
 			for (struct ovl_ep *ep = d->eps; ep; ep = ep->next)
-				attached++;
+				attached += dp_tc_prog_id(ep->host_ifindex) == info.id;
 		json_array_append_new(progs,
 				      json_pack("{s:s, s:i, s:s, s:i}", "name",
 						bpf_program__name(prog), "id", (json_int_t)info.id,

@@ -122,6 +122,8 @@ int dp_attach_xdp(struct ovld *d);
 int dp_write_config(struct ovld *d);
 void dp_set_drop_events(struct ovld *d, bool on);
 int dp_attach_tc(struct ovld *d, int ifindex, const char *ifname);
+/* The id of the program in ovld's filter on ifindex's TC ingress, 0 if none. */
+__u32 dp_tc_prog_id(int ifindex);
 int dp_prepare_veth(const char *ifname);
 void dp_close(struct ovld *d);
 int dp_map_fd(struct ovld *d, const char *name);
