@@ -561,8 +561,10 @@ int main(int argc, char **argv)
 		json_decref(cfg);
 		return 1;
 	}
-	if (mkdir(OVL_STATE_DIR, 0755) && errno != EEXIST &&
-	    !strncmp(d->o.state_dir, OVL_STATE_DIR, strlen(OVL_STATE_DIR)))
+	/* The parent of a state directory under OVL_STATE_DIR (the default);
+	 * elsewhere (--state-dir) the parent is the caller's to provide. */
+	if (!strncmp(d->o.state_dir, OVL_STATE_DIR "/", strlen(OVL_STATE_DIR) + 1) &&
+	    mkdir(OVL_STATE_DIR, 0755) && errno != EEXIST)
 		pr_warn("create %s: %s", OVL_STATE_DIR, strerror(errno));
 	d->unrestored = json_pack("{s:[], s:[]}", "overlays", "endpoints");
 
