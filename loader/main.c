@@ -79,22 +79,27 @@ static int set_str(char *dst, size_t len, const char *src, const char *what)
 	return 0;
 }
 
-static int add_listen(struct ovld_opts *o, const char *s)
+/* An underlay address of --listen-ip, or of --config's listen_ip, which
+ * does not replace the option's. */
+static int add_listen(struct ovld_opts *o, const char *s, bool from_config)
 {
 	struct ovl_ip ip;
 
 	if (ovl_ip_parse(s, &ip)) {
-		pr_err("--listen-ip: \"%s\" is not an IPv4 or IPv6 address", s);
+		pr_err("%s%s: \"%s\" is not an IPv4 or IPv6 address",
+		       from_config ? o->config : "--listen-ip", from_config ? ": listen_ip" : "",
+		       s);
 		return -1;
 	}
-	if (ip.family == OVL_AF_INET4)
+	if (ip.family == OVL_AF_INET4 && !(from_config && o->listen4.family))
 		o->listen4 = ip;
-	else
+	else if (ip.family == OVL_AF_INET6 && !(from_config && o->listen6.family))
 		o->listen6 = ip;
 	return 0;
 }
 
-/* --config: {"underlay", "listen_ip" (string or array), "port", "overlays"}. */
+/* --config: {"underlay", "listen_ip" (string or array), "port", "overlays"}.
+ * Options given on the command line win over the file. */
 static json_t *load_config(struct ovld_opts *o)
 {
 	json_t *root, *v;
@@ -122,12 +127,12 @@ static json_t *load_config(struct ovld_opts *o)
 			json_t *a;
 
 			if (json_is_string(v)) {
-				if (add_listen(o, json_string_value(v)))
+				if (add_listen(o, json_string_value(v), true))
 					goto bad;
 			} else if (json_is_array(v)) {
 				json_array_foreach(v, i, a)
 					if (!json_is_string(a) ||
-					    add_listen(o, json_string_value(a)))
+					    add_listen(o, json_string_value(a), true))
 						goto bad;
 			} else {
 				goto type;
@@ -138,7 +143,8 @@ static json_t *load_config(struct ovld_opts *o)
 				pr_err("%s: \"port\" must be 1-65535", o->config);
 				goto bad;
 			}
-			o->port = (__u16)json_integer_value(v);
+			if (!o->port) /* not given as --port */
+				o->port = (__u16)json_integer_value(v);
 		} else if (!strcmp(key, "overlays")) {
 			if (!json_is_array(v))
 				goto type;
@@ -465,7 +471,6 @@ int main(int argc, char **argv)
 	snprintf(d->o.instance, sizeof(d->o.instance), "%s", OVL_DEFAULT_INST);
 	snprintf(d->o.run_dir, sizeof(d->o.run_dir), "%s", OVL_RUN_DIR);
 	snprintf(d->o.bpffs, sizeof(d->o.bpffs), "%s", OVL_BPFFS_DIR);
-	d->o.port = OVL_VXLAN_PORT;
 	d->epfd = d->sigfd = d->ctl_fd = d->ino_fd = d->timer_fd = d->lock_fd = -1;
 	d->udp4_fd = d->udp6_fd = -1;
 
@@ -488,7 +493,7 @@ int main(int argc, char **argv)
 				return 2;
 			break;
 		case 'l':
-			if (add_listen(&d->o, optarg))
+			if (add_listen(&d->o, optarg, false))
 				return 2;
 			break;
 		case 'p':
@@ -547,6 +552,8 @@ int main(int argc, char **argv)
 		if (!cfg)
 			return 2;
 	}
+	if (!d->o.port)
+		d->o.port = OVL_VXLAN_PORT;
 	if (do_cleanup)
 		return cleanup(d) ? 1 : 0;
 	if (!d->o.underlay[0]) {
