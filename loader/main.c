@@ -98,6 +98,68 @@ static int add_listen(struct ovld_opts *o, const char *s, bool from_config)
 	return 0;
 }
 
+/* Every key of the object obj (at where in the config file) is one of the
+ * names in expected, a comma-separated list; else say which is not. */
+static int keys_known(const struct ovld_opts *o, const char *where, json_t *obj,
+		      const char *expected)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(obj, key, v) {
+		const char *p = expected;
+		size_t n = strlen(key);
+		bool found = false;
+
+		while (!found && p && *p) {
+			found = !strncmp(p, key, n) && (p[n] == ',' || !p[n]);
+			p = strchr(p, ',');
+			p = p ? p + 2 : NULL; /* ", " */
+		}
+		if (!found) {
+			pr_err("%s: %s: unknown key \"%s\" (expected %s)", o->config, where, key,
+			       expected);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * An element of "overlays": {"name", "vni", "search", optional "encap",
+ * and the properties either as "props" {"KEY": VALUE} (ovlctl's -p) or as
+ * "files" {"config"} and "direct" {"dest_ip", "dest_port"}}. The values
+ * are overlay_create()'s to check, when the overlay is made.
+ */
+static int check_config_overlay(const struct ovld_opts *o, size_t i, json_t *ov)
+{
+	char where[32];
+
+	snprintf(where, sizeof(where), "overlays[%zu]", i);
+	if (!json_is_object(ov)) {
+		pr_err("%s: %s is not an object", o->config, where);
+		return -1;
+	}
+	if (keys_known(o, where, ov, "name, vni, encap, search, props, files, direct") ||
+	    keys_known(o, where, json_object_get(ov, "files"), "config") ||
+	    keys_known(o, where, json_object_get(ov, "direct"), "dest_ip, dest_port"))
+		return -1;
+	if (!json_is_string(json_object_get(ov, "name")) ||
+	    !json_is_integer(json_object_get(ov, "vni")) ||
+	    !json_is_string(json_object_get(ov, "search"))) {
+		pr_err("%s: %s needs \"name\" (a string), \"vni\" (a number) and \"search\" "
+		       "(a string)",
+		       o->config, where);
+		return -1;
+	}
+	if (json_object_get(ov, "props") &&
+	    (json_object_get(ov, "files") || json_object_get(ov, "direct"))) {
+		pr_err("%s: %s: \"props\" or \"files\"/\"direct\", not both", o->config, where);
+		return -1;
+	}
+	return 0;
+}
+
 /* --config: {"underlay", "listen_ip" (string or array), "port", "overlays"}.
  * Options given on the command line win over the file. */
 static json_t *load_config(struct ovld_opts *o)
@@ -146,8 +208,14 @@ static json_t *load_config(struct ovld_opts *o)
 			if (!o->port) /* not given as --port */
 				o->port = (__u16)json_integer_value(v);
 		} else if (!strcmp(key, "overlays")) {
+			size_t i;
+			json_t *ov;
+
 			if (!json_is_array(v))
 				goto type;
+			json_array_foreach(v, i, ov)
+				if (check_config_overlay(o, i, ov))
+					goto bad;
 		} else {
 			pr_err("%s: unknown key \"%s\" (expected underlay, listen_ip, port, overlays)",
 			       o->config, key);
