@@ -11,6 +11,7 @@
  * happens in one epoll loop. SIGTERM/SIGINT end ovld and leave the data path
  * running; `ovld --cleanup` removes it.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -453,10 +454,12 @@ static int run(struct ovld *d)
 	return 0;
 }
 
-/* --cleanup: detach the programs, delete the VNICs, unpin, forget. */
+/* --cleanup: detach the programs, delete the VNICs, unpin, forget. The
+ * caller holds the instance's lock. */
 static int cleanup(struct ovld *d)
 {
 	char path[PATH_MAX];
+	DIR *pins;
 	json_t *root;
 	json_t *eps, *o;
 	json_error_t jerr;
@@ -486,22 +489,21 @@ static int cleanup(struct ovld *d)
 	}
 	unlink(path);
 	rmdir(d->o.state_dir);
+	/* Every pin of the instance, also those of another version of ovld
+	 * that pinned more (or other) objects than this one knows. */
 	snprintf(path, sizeof(path), "%s/%s", d->o.bpffs, d->o.instance);
-	{
-		static const char *const names[] = {
-			OVL_MAP_CONFIG, OVL_MAP_VNIS,	 OVL_MAP_IFACES,      OVL_MAP_ENDPOINTS,
-			OVL_MAP_FDB,	OVL_MAP_NEIGH,	 OVL_MAP_PEERS,	      OVL_MAP_STATS,
-			OVL_MAP_EVENTS, OVL_MAP_MISS_RL, OVL_MAP_EVT_SCRATCH, OVL_PROG_XDP,
-			OVL_PROG_TC
-		};
-		char p[PATH_MAX + 32];
+	pins = opendir(path);
+	if (pins) {
+		struct dirent *e;
 
-		for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
-			snprintf(p, sizeof(p), "%s/%s", path, names[k]);
-			unlink(p);
-		}
-		rmdir(path);
+		while ((e = readdir(pins)))
+			if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
+			    unlinkat(dirfd(pins), e->d_name, 0))
+				pr_warn("remove pin %s/%s: %s", path, e->d_name, strerror(errno));
+		closedir(pins);
 	}
+	if (rmdir(path) && errno != ENOENT)
+		pr_warn("remove %s: %s", path, strerror(errno));
 	snprintf(path, sizeof(path), "%s/%s.sock", d->o.run_dir, d->o.instance);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/%s.lock", d->o.run_dir, d->o.instance);
@@ -622,8 +624,17 @@ int main(int argc, char **argv)
 	}
 	if (!d->o.port)
 		d->o.port = OVL_VXLAN_PORT;
-	if (do_cleanup)
-		return cleanup(d) ? 1 : 0;
+	if (do_cleanup) {
+		/* Not under a running ovld: it would lose its socket and pins. */
+		if (lock_instance(d)) {
+			pr_err("--cleanup: stop that ovld first");
+			json_decref(cfg);
+			return 1;
+		}
+		err = cleanup(d);
+		json_decref(cfg);
+		return err ? 1 : 0;
+	}
 	if (!d->o.underlay[0]) {
 		pr_err("no underlay interface: give --underlay IFNAME (or \"underlay\" in --config)");
 		usage(stderr);
