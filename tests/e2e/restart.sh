@@ -22,8 +22,8 @@
 #    traffic to what the data path knows (c2, and c3 since step 2) flows
 #    both ways while it is down;
 # 4. a second ovld for the same instance refuses to start, exit status 1,
-#    with a message naming the instance and the running ovld's pid; the
-#    running one is untouched.
+#    with a message naming the instance and the running ovld's pid, and so
+#    does `ovld --cleanup`; the running one is untouched.
 . "$OVL_TOP/tests/lib/netns.sh"
 . "$OVL_TOP/tests/lib/topo.sh"
 ns_init
@@ -120,6 +120,13 @@ timeout 10 ip netns exec "$(ns_name h1)" "$OVLD" --instance "$inst" --underlay u
 grep -qF "instance $inst is already served by ovld pid $pid" "$TOPO_DIR/second.err" ||
 	fail "the second ovld does not say why: $(cat "$TOPO_DIR/second.err")"
 [ ! -s "$TOPO_DIR/second.out" ] || fail "the second ovld wrote to stdout: $(cat "$TOPO_DIR/second.out")"
+rc=0
+ip netns exec "$(ns_name h1)" "$OVLD" --instance "$inst" --state-dir "$TOPO_DIR/state-h1" \
+	--cleanup >"$TOPO_DIR/second.out" 2>"$TOPO_DIR/second.err" || rc=$?
+[ "$rc" = 1 ] || fail "--cleanup under a running ovld exited $rc, want 1: $(cat "$TOPO_DIR/second.err")"
+grep -qF "instance $inst is already served by ovld pid $pid" "$TOPO_DIR/second.err" ||
+	fail "--cleanup does not say why: $(cat "$TOPO_DIR/second.err")"
+[ -e "/run/ovl/bpf/$inst/ovl_fdb" ] || fail "--cleanup under a running ovld removed its pins"
 [ "$(json_get h1 status 'j["pid"]')" = "$pid" ] || fail "the first ovld no longer answers"
 in_ns c1 ping -c 1 -W 2 10.23.0.2 >/dev/null || fail "c1 -> c2 lost after the refused start"
 info "all good"

@@ -76,13 +76,27 @@ topo_ovld() {
 	ip netns exec "$ns" "$OVLD" --instance "$inst" --underlay u0 \
 		--state-dir "$TOPO_DIR/state-$name" "$@" >>"$TOPO_DIR/ovld-$name.log" 2>&1 &
 	_topo_pid[$name]=$!
-	on_exit "kill ${_topo_pid[$name]} 2>/dev/null; $OVLD --instance $inst --state-dir $TOPO_DIR/state-$name --cleanup"
+	on_exit "_topo_stop ${_topo_pid[$name]}; $OVLD --instance $inst --state-dir $TOPO_DIR/state-$name --cleanup"
 	# It answers, not just its socket is there: a killed ovld leaves its
 	# socket file behind.
 	if ! wait_for 10 ovlctl_on "$name" status; then
 		cat "$TOPO_DIR/ovld-$name.log" >&2
 		fail "ovld for $name did not start"
 	fi
+}
+
+# _topo_stop PID: SIGTERM, and SIGKILL if it is not gone in 5 s (--cleanup
+# refuses while an ovld holds the instance).
+_topo_stop() {
+	local i
+	kill "$1" 2>/dev/null || return 0
+	for ((i = 0; i < 50; i++)); do
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -9 "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	return 0
 }
 
 topo_kill_ovld() {
