@@ -46,7 +46,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: ovld --underlay IFNAME [OPTIONS]\n"
-		"       ovld --instance NAME --cleanup\n"
+		"       ovld [--instance NAME] [--underlay IFNAME] [--state-dir DIR] --cleanup\n"
 		"\n"
 		"The ovl overlay daemon: loads the XDP/TC data path, resolves misses through\n"
 		"the overlays' backends and serves the control socket for ovlctl and the CNI\n"
