@@ -46,8 +46,9 @@ in_ns c2 ping -c 2 -i 0.2 -W 2 10.42.0.1 >/dev/null || fail "c2 -> c1 (IPv4) los
 in_ns c1 ping -6 -c 2 -i 0.2 -W 2 fd42::2 >/dev/null || fail "c1 -> c2 (IPv6) lost"
 in_ns c2 ping -6 -c 2 -i 0.2 -W 2 fd42::1 >/dev/null || fail "c2 -> c1 (IPv6) lost"
 cap_stop wire
-in_ns c2 iperf3 -s -D -p 5201 >/dev/null
-on_exit "ip netns exec $(ns_name c2) pkill -x iperf3"
+ip netns exec "$(ns_name c2)" iperf3 -s -p 5201 >/dev/null 2>&1 &
+srv=$!
+on_exit "kill $srv"
 wait_for 5 sh -c "ip netns exec $(ns_name c2) ss -Hltn sport = :5201 | grep -q LISTEN" ||
 	fail "iperf3 server in c2 did not start"
 in_ns c1 iperf3 -c 10.42.0.2 -p 5201 -t 2 >"$TOPO_DIR/up.txt" || fail "iperf3 c1 -> c2 failed"
