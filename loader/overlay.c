@@ -586,10 +586,23 @@ static int ep_apply_backend(struct ovld *d, struct ovl_ep *ep, struct ovl_overla
 	return map_ep_put(d, ep);
 }
 
+/* -EEXIST, and why, when mac is an endpoint of ov already. */
+static int mac_in_use(struct ovld *d, const struct ovl_overlay *ov, const __u8 mac[6], char *err,
+		      size_t errlen)
+{
+	struct ovl_ep *other = ep_by_mac(d, ov->vni, mac);
+	char m[OVL_MAC_STRLEN];
+
+	if (!other)
+		return 0;
+	snprintf(err, errlen, "MAC %s is already endpoint %s on overlay %s", ovl_mac_format(mac, m),
+		 other->id, ov->name);
+	return -EEXIST;
+}
+
 int ep_register(struct ovld *d, struct ovl_ep *ep, char *err, size_t errlen)
 {
 	struct ovl_overlay *ov = overlay_find(d, ep->overlay);
-	struct ovl_ep *other;
 	struct ovl_neigh n;
 	struct ovl_ip ll;
 	int ret;
@@ -603,13 +616,9 @@ int ep_register(struct ovld *d, struct ovl_ep *ep, char *err, size_t errlen)
 		snprintf(err, errlen, "endpoint %s exists", ep->id);
 		return -EEXIST;
 	}
-	if ((other = ep_by_mac(d, ep->vni, ep->mac))) {
-		char m[OVL_MAC_STRLEN];
-
-		snprintf(err, errlen, "MAC %s is already endpoint %s on overlay %s",
-			 ovl_mac_format(ep->mac, m), other->id, ov->name);
-		return -EEXIST;
-	}
+	ret = mac_in_use(d, ov, ep->mac, err, errlen);
+	if (ret)
+		return ret;
 	eui64_link_local(ep->mac, &ll);
 	ep_add_addr(ep, &ll);
 	for (int i = 0; i < ep->naddrs; i++) {
@@ -725,7 +734,7 @@ int vnic_create(struct ovld *d, const char *name, const char *overlay, const __u
 	struct ovl_overlay *ov = overlay_find(d, overlay);
 	struct ovl_veth_req req = { .name = name, .mac = mac, .netns_fd = -1 };
 	char host[OVL_IFNAME_MAX];
-	struct ovl_ep *ep, *other;
+	struct ovl_ep *ep;
 	int ret, ifindex;
 
 	if (!name_valid(name, OVL_IFNAME_MAX)) {
@@ -746,13 +755,9 @@ int vnic_create(struct ovld *d, const char *name, const char *overlay, const __u
 		snprintf(err, errlen, "VNIC %s exists", name);
 		return -EEXIST;
 	}
-	if ((other = ep_by_mac(d, ov->vni, mac))) {
-		char m[OVL_MAC_STRLEN];
-
-		snprintf(err, errlen, "MAC %s is already endpoint %s on overlay %s",
-			 ovl_mac_format(mac, m), other->id, ov->name);
-		return -EEXIST;
-	}
+	ret = mac_in_use(d, ov, mac, err, errlen);
+	if (ret)
+		return ret;
 	if (netns && *netns) {
 		req.netns_fd = ovl_netns_open(netns);
 		if (req.netns_fd < 0) {
