@@ -91,13 +91,17 @@ _Static_assert(sizeof(struct ovl_dest) == 24, "ovl_dest layout");
 /* ovl_vnis: hash, vni (host order) -> per-network settings. */
 struct ovl_vni {
 	__u32 flags;		/* OVL_VNI_F_* */
-	__u32 pad;		/* must be zero */
+	__u32 flood_ifindex;	/* with OVL_VNI_F_DIRECT: the local endpoint veth that gets
+				 * broadcast/multicast from the tunnel that no ovl_neigh
+				 * entry claims; 0: none (dropped) */
 	struct ovl_dest direct; /* with OVL_VNI_F_DIRECT: every frame goes here */
 };
 _Static_assert(sizeof(struct ovl_vni) == 32, "ovl_vni layout");
 
+/* OVL_VNI_F_DIRECT: a point-to-point tunnel. Unicast to a MAC not in ovl_fdb,
+ * and broadcast and multicast not answered here, go to .direct. */
 #define OVL_VNI_F_STRICT_SRC (1u << 0) /* decap only from underlay peers in ovl_peers */
-#define OVL_VNI_F_DIRECT     (1u << 1) /* point-to-point: fdb misses go to .direct */
+#define OVL_VNI_F_DIRECT     (1u << 1) /* point-to-point: see above */
 
 /* ovl_ifaces: hash, host-side veth ifindex -> the endpoint behind it. */
 struct ovl_iface {

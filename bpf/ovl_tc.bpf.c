@@ -27,7 +27,11 @@
  *      the kernel's FIB and neighbour tables. Unknown: a miss event carries
  *      the frame to ovld, which resolves it and delivers the frame itself.
  *   5. Other broadcast and multicast is dropped and counted: the backends
- *      have no broadcast domain (as in the seed's files backend).
+ *      have no broadcast domain (as in the seed's files backend). A
+ *      point-to-point VNI (OVL_VNI_F_DIRECT) is the exception: its backend
+ *      has no proxy data, so ARP requests, neighbour solicitations and all
+ *      other broadcast and multicast not answered from ovl_neigh go through
+ *      the tunnel, and the far end answers.
  *
  *   Helpers return 0 to continue, OVL_HANDLED when a verdict is set in
  *   struct tc_state, or -OVL_DROP_*; only ovl_tc_ep_in() counts drops.
@@ -93,6 +97,16 @@ _Static_assert(__builtin_offsetof(struct encap6_frame, inner) - ENCAP_OFF == OVL
 	       "encap6");
 _Static_assert(__builtin_offsetof(struct encap6_frame, eth) == ENCAP_OFF, "encap6 eth");
 
+/* The one destination of a point-to-point VNI (OVL_VNI_F_DIRECT), or NULL.
+ * Looked up only where a frame would otherwise be a miss or a broadcast
+ * drop, never on the fast path. */
+static __always_inline const struct ovl_dest *vni_direct(__u32 vni)
+{
+	const struct ovl_vni *v = bpf_map_lookup_elem(&ovl_vnis, &vni);
+
+	return v && (v->flags & OVL_VNI_F_DIRECT) ? &v->direct : NULL;
+}
+
 static __always_inline int redirect_self(struct tc_state *st, __u32 stat)
 {
 	test_note_redirect(st->ifindex, OVL_REDIR_EGRESS);
@@ -145,6 +159,8 @@ static __always_inline int tc_arp(struct __sk_buff *skb, struct tc_state *st)
 	}
 	if (!mac_is_multicast(eth->h_dest))
 		return 0; /* unicast refresh of an entry we do not know: forward */
+	if (vni_direct(ifc->vni))
+		return 0; /* a tunnel has no proxy data: the far end answers */
 	st->miss_type = OVL_EVT_MISS_ARP;
 	st->miss_family = OVL_AF_INET4;
 	__builtin_memcpy(st->miss_addr, arp->ar_tip, 4);
@@ -332,6 +348,8 @@ static __always_inline int tc_ip6(struct __sk_buff *skb, struct tc_state *st)
 			return -OVL_DROP_DAD;
 		return ndp_answer(skb, st, &ni, n, req_mac);
 	}
+	if (vni_direct(ifc->vni))
+		return 0; /* a tunnel has no proxy data: the far end answers, DAD too */
 	if (in6_is_zero(&ni.src))
 		return -OVL_DROP_DAD; /* DAD for an address nobody has: it is free */
 	if (!mac_is_multicast(eth->h_dest))
@@ -880,8 +898,13 @@ static __always_inline int tc_forward(struct __sk_buff *skb, struct tc_state *st
 
 	if ((void *)(eth + 1) > data_end)
 		return -OVL_DROP_TRUNCATED;
-	if (mac_is_multicast(eth->h_dest))
-		return -OVL_DROP_BCAST;
+	if (mac_is_multicast(eth->h_dest)) {
+		/* Only a point-to-point VNI has somewhere to send it. */
+		d = vni_direct(key.vni);
+		if (!d)
+			return -OVL_DROP_BCAST;
+		goto encap; /* one tc_encap() in the program: it is big */
+	}
 	mac_copy(key.mac, eth->h_dest);
 
 	ep = bpf_map_lookup_elem(&ovl_endpoints, &key);
@@ -900,17 +923,14 @@ static __always_inline int tc_forward(struct __sk_buff *skb, struct tc_state *st
 	}
 
 	d = bpf_map_lookup_elem(&ovl_fdb, &key);
-	if (!d) {
-		const struct ovl_vni *v = bpf_map_lookup_elem(&ovl_vnis, &key.vni);
-
-		if (v && (v->flags & OVL_VNI_F_DIRECT))
-			d = &v->direct;
-	}
+	if (!d)
+		d = vni_direct(key.vni);
 	if (!d) {
 		st->miss_type = OVL_EVT_MISS_L2;
 		mac_copy(st->miss_mac, key.mac);
 		return -OVL_DROP_MISS;
 	}
+encap:
 	return tc_encap(skb, st, cfg, d, key.vni);
 }
 

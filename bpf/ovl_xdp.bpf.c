@@ -17,7 +17,10 @@
  *   bpf_xdp_adjust_head(), by XDP_REDIRECT to its host-side veth. Flooded
  *   ARP requests and neighbour solicitations (a kernel vxlan peer sends
  *   those to every VTEP) go to the endpoint that owns the target address
- *   according to ovl_neigh. A VNI not configured here is passed (a kernel
+ *   according to ovl_neigh; on a point-to-point VNI (OVL_VNI_F_DIRECT),
+ *   whose far end sends its ARP and NDP through the tunnel, broadcast and
+ *   multicast nobody claims go to the VNI's flood_ifindex, the endpoint
+ *   ovld picked for them. A VNI not configured here is passed (a kernel
  *   vxlan device may serve it) and counted; everything else of ours that
  *   cannot be delivered is dropped and counted by reason.
  *

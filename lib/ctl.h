@@ -18,10 +18,14 @@
  *
  * Commands (arguments; result):
  *   status          (); object: instance, pid, version, abi, underlay
- *                   {ifname, ifindex, local4, local6, xdp_mode, xdp_prog_id},
- *                   pin_dir, state_dir, programs [{name, id, attached}],
+ *                   {ifname, ifindex, local4, local6, port, xdp_mode,
+ *                   xdp_prog_id}, pin_dir, state_dir, adopted (bool: the
+ *                   maps were a previous ovld's), programs [{name, id,
+ *                   hook, attached (how many hooks it is attached to)}],
  *                   maps {NAME: {entries, max}}, overlays [...], events
- *                   {received, lost, misses_unresolved}
+ *                   {received, lost (ovld's queue was full),
+ *                   misses_unresolved, delivered (first frames sent on),
+ *                   injected (ARP/NDP answers)}
  *   overlay.create  (name, vni, encap "vxlan", search "files"|"direct",
  *                   props {"files/config": PATH, "vxlan/listen_ip": ADDR,
  *                   "vxlan/listen_port": N, "direct/dest_ip": ADDR,

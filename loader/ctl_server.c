@@ -289,18 +289,21 @@ static int h_status(struct ovld *d, struct client *c, json_t *req, json_t **res,
 		int attached = 0;
 
 		bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len);
+		/* What the kernel has attached, not what ovld believes it did. */
 		if (is_xdp)
 			attached = xdp_id && xdp_id == info.id;
 		else if (is_ul)
 			attached = d->decap == OVL_DECAP_TC;
 		else
 			for (struct ovl_ep *ep = d->eps; ep; ep = ep->next)
-				attached++;
-		json_array_append_new(progs,
-				      json_pack("{s:s, s:i, s:s, s:i}", "name",
-						bpf_program__name(prog), "id", (json_int_t)info.id,
-						"hook", is_xdp ? "xdp" : "tc ingress", "attached",
-						(json_int_t)attached));
+				attached += dp_tc_prog_id(ep->host_ifindex) == info.id;
+		json_array_append_new(progs, json_pack("{s:s, s:i, s:s, s:i}", "name",
+						       bpf_program__name(prog), "id",
+						       (json_int_t)info.id, "hook",
+						       is_xdp ? "xdp" :
+						       is_ul  ? "tc ingress (underlay)" :
+								"tc ingress (endpoints)",
+						       "attached", (json_int_t)attached));
 	}
 	for (struct ovl_overlay *ov = d->overlays; ov; ov = ov->next)
 		json_array_append_new(ovs, overlay_json(d, ov));
@@ -321,10 +324,10 @@ static int h_status(struct ovld *d, struct client *c, json_t *req, json_t **res,
 						     "native",
 		"xdp_prog_id", (json_int_t)xdp_id, "pin_dir", d->pin_dir, "state_dir",
 		d->o.state_dir, "adopted", d->adopted, "programs", progs, "maps", m, "overlays",
-		ovs, "events", "received", (json_int_t)d->evt_received, "unresolved",
+		ovs, "events", "received", (json_int_t)d->evt_received, "lost",
+		(json_int_t)miss_queue_dropped(), "misses_unresolved",
 		(json_int_t)d->evt_unresolved, "delivered", (json_int_t)d->evt_delivered,
-		"injected", (json_int_t)d->evt_injected, "queue_dropped",
-		(json_int_t)miss_queue_dropped());
+		"injected", (json_int_t)d->evt_injected);
 	return *res ? 0 : -ENOMEM;
 }
 

@@ -450,10 +450,15 @@ void dp_set_drop_events(struct ovld *d, bool on)
 	dp_write_config(d);
 }
 
+/* ovld's filter on an endpoint veth's TC ingress hook. */
+#define TC_HANDLE 1
+#define TC_PRIO	  1
+
 int dp_attach_tc(struct ovld *d, int ifindex, const char *ifname)
 {
 	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_INGRESS);
-	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = 1, .priority = 1, .flags = BPF_TC_F_REPLACE);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = TC_HANDLE, .priority = TC_PRIO,
+		    .flags = BPF_TC_F_REPLACE);
 	int err;
 
 	opts.prog_fd = bpf_program__fd(d->skel->progs.ovl_tc_ep_in);
@@ -466,6 +471,14 @@ int dp_attach_tc(struct ovld *d, int ifindex, const char *ifname)
 	if (err)
 		pr_err("attach TC program to %s (ifindex %d): %s", ifname, ifindex, strerror(-err));
 	return err;
+}
+
+__u32 dp_tc_prog_id(int ifindex)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_INGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = TC_HANDLE, .priority = TC_PRIO);
+
+	return bpf_tc_query(&hook, &opts) ? 0 : opts.prog_id;
 }
 
 static int sysctl_write(const char *path, const char *val)

@@ -11,6 +11,7 @@
  * happens in one epoll loop. SIGTERM/SIGINT end ovld and leave the data path
  * running; `ovld --cleanup` removes it.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -45,7 +46,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: ovld --underlay IFNAME [OPTIONS]\n"
-		"       ovld --instance NAME --cleanup\n"
+		"       ovld [--instance NAME] [--underlay IFNAME] [--state-dir DIR] --cleanup\n"
 		"\n"
 		"The ovl overlay daemon: loads the XDP/TC data path, resolves misses through\n"
 		"the overlays' backends and serves the control socket for ovlctl and the CNI\n"
@@ -81,22 +82,89 @@ static int set_str(char *dst, size_t len, const char *src, const char *what)
 	return 0;
 }
 
-static int add_listen(struct ovld_opts *o, const char *s)
+/* An underlay address of --listen-ip, or of --config's listen_ip, which
+ * does not replace the option's. */
+static int add_listen(struct ovld_opts *o, const char *s, bool from_config)
 {
 	struct ovl_ip ip;
 
 	if (ovl_ip_parse(s, &ip)) {
-		pr_err("--listen-ip: \"%s\" is not an IPv4 or IPv6 address", s);
+		pr_err("%s%s: \"%s\" is not an IPv4 or IPv6 address",
+		       from_config ? o->config : "--listen-ip", from_config ? ": listen_ip" : "",
+		       s);
 		return -1;
 	}
-	if (ip.family == OVL_AF_INET4)
+	if (ip.family == OVL_AF_INET4 && !(from_config && o->listen4.family))
 		o->listen4 = ip;
-	else
+	else if (ip.family == OVL_AF_INET6 && !(from_config && o->listen6.family))
 		o->listen6 = ip;
 	return 0;
 }
 
-/* --config: {"underlay", "listen_ip" (string or array), "port", "overlays"}. */
+/* Every key of the object obj (at where in the config file) is one of the
+ * names in expected, a comma-separated list; else say which is not. */
+static int keys_known(const struct ovld_opts *o, const char *where, json_t *obj,
+		      const char *expected)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(obj, key, v) {
+		const char *p = expected;
+		size_t n = strlen(key);
+		bool found = false;
+
+		while (!found && p && *p) {
+			found = !strncmp(p, key, n) && (p[n] == ',' || !p[n]);
+			p = strchr(p, ',');
+			p = p ? p + 2 : NULL; /* ", " */
+		}
+		if (!found) {
+			pr_err("%s: %s: unknown key \"%s\" (expected %s)", o->config, where, key,
+			       expected);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * An element of "overlays": {"name", "vni", "search", optional "encap",
+ * and the properties either as "props" {"KEY": VALUE} (ovlctl's -p) or as
+ * "files" {"config"} and "direct" {"dest_ip", "dest_port"}}. The values
+ * are overlay_create()'s to check, when the overlay is made.
+ */
+static int check_config_overlay(const struct ovld_opts *o, size_t i, json_t *ov)
+{
+	char where[32];
+
+	snprintf(where, sizeof(where), "overlays[%zu]", i);
+	if (!json_is_object(ov)) {
+		pr_err("%s: %s is not an object", o->config, where);
+		return -1;
+	}
+	if (keys_known(o, where, ov, "name, vni, encap, search, props, files, direct") ||
+	    keys_known(o, where, json_object_get(ov, "files"), "config") ||
+	    keys_known(o, where, json_object_get(ov, "direct"), "dest_ip, dest_port"))
+		return -1;
+	if (!json_is_string(json_object_get(ov, "name")) ||
+	    !json_is_integer(json_object_get(ov, "vni")) ||
+	    !json_is_string(json_object_get(ov, "search"))) {
+		pr_err("%s: %s needs \"name\" (a string), \"vni\" (a number) and \"search\" "
+		       "(a string)",
+		       o->config, where);
+		return -1;
+	}
+	if (json_object_get(ov, "props") &&
+	    (json_object_get(ov, "files") || json_object_get(ov, "direct"))) {
+		pr_err("%s: %s: \"props\" or \"files\"/\"direct\", not both", o->config, where);
+		return -1;
+	}
+	return 0;
+}
+
+/* --config: {"underlay", "listen_ip" (string or array), "port", "overlays"}.
+ * Options given on the command line win over the file. */
 static json_t *load_config(struct ovld_opts *o)
 {
 	json_t *root, *v;
@@ -124,12 +192,12 @@ static json_t *load_config(struct ovld_opts *o)
 			json_t *a;
 
 			if (json_is_string(v)) {
-				if (add_listen(o, json_string_value(v)))
+				if (add_listen(o, json_string_value(v), true))
 					goto bad;
 			} else if (json_is_array(v)) {
 				json_array_foreach(v, i, a)
 					if (!json_is_string(a) ||
-					    add_listen(o, json_string_value(a)))
+					    add_listen(o, json_string_value(a), true))
 						goto bad;
 			} else {
 				goto type;
@@ -140,10 +208,17 @@ static json_t *load_config(struct ovld_opts *o)
 				pr_err("%s: \"port\" must be 1-65535", o->config);
 				goto bad;
 			}
-			o->port = (__u16)json_integer_value(v);
+			if (!o->port) /* not given as --port */
+				o->port = (__u16)json_integer_value(v);
 		} else if (!strcmp(key, "overlays")) {
+			size_t i;
+			json_t *ov;
+
 			if (!json_is_array(v))
 				goto type;
+			json_array_foreach(v, i, ov)
+				if (check_config_overlay(o, i, ov))
+					goto bad;
 		} else {
 			pr_err("%s: unknown key \"%s\" (expected underlay, listen_ip, port, overlays)",
 			       o->config, key);
@@ -381,10 +456,12 @@ static int run(struct ovld *d)
 	return 0;
 }
 
-/* --cleanup: detach the programs, delete the VNICs, unpin, forget. */
+/* --cleanup: detach the programs, delete the VNICs, unpin, forget. The
+ * caller holds the instance's lock. */
 static int cleanup(struct ovld *d)
 {
 	char path[PATH_MAX];
+	DIR *pins;
 	json_t *root;
 	json_t *eps, *o;
 	json_error_t jerr;
@@ -406,22 +483,21 @@ static int cleanup(struct ovld *d)
 		dp_detach_decap(ifindex, d->o.underlay);
 	unlink(path);
 	rmdir(d->o.state_dir);
+	/* Every pin of the instance, also those of another version of ovld
+	 * that pinned more (or other) objects than this one knows. */
 	snprintf(path, sizeof(path), "%s/%s", d->o.bpffs, d->o.instance);
-	{
-		static const char *const names[] = {
-			OVL_MAP_CONFIG, OVL_MAP_VNIS,	 OVL_MAP_IFACES,      OVL_MAP_ENDPOINTS,
-			OVL_MAP_FDB,	OVL_MAP_NEIGH,	 OVL_MAP_PEERS,	      OVL_MAP_STATS,
-			OVL_MAP_EVENTS, OVL_MAP_MISS_RL, OVL_MAP_EVT_SCRATCH, OVL_PROG_XDP,
-			OVL_PROG_TC
-		};
-		char p[PATH_MAX + 32];
+	pins = opendir(path);
+	if (pins) {
+		struct dirent *e;
 
-		for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
-			snprintf(p, sizeof(p), "%s/%s", path, names[k]);
-			unlink(p);
-		}
-		rmdir(path);
+		while ((e = readdir(pins)))
+			if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
+			    unlinkat(dirfd(pins), e->d_name, 0))
+				pr_warn("remove pin %s/%s: %s", path, e->d_name, strerror(errno));
+		closedir(pins);
 	}
+	if (rmdir(path) && errno != ENOENT)
+		pr_warn("remove %s: %s", path, strerror(errno));
 	snprintf(path, sizeof(path), "%s/%s.sock", d->o.run_dir, d->o.instance);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/%s.lock", d->o.run_dir, d->o.instance);
@@ -460,7 +536,6 @@ int main(int argc, char **argv)
 	snprintf(d->o.instance, sizeof(d->o.instance), "%s", OVL_DEFAULT_INST);
 	snprintf(d->o.run_dir, sizeof(d->o.run_dir), "%s", OVL_RUN_DIR);
 	snprintf(d->o.bpffs, sizeof(d->o.bpffs), "%s", OVL_BPFFS_DIR);
-	d->o.port = OVL_VXLAN_PORT;
 	d->epfd = d->sigfd = d->ctl_fd = d->ino_fd = d->timer_fd = d->lock_fd = -1;
 	d->udp4_fd = d->udp6_fd = -1;
 
@@ -483,7 +558,7 @@ int main(int argc, char **argv)
 				return 2;
 			break;
 		case 'l':
-			if (add_listen(&d->o, optarg))
+			if (add_listen(&d->o, optarg, false))
 				return 2;
 			break;
 		case 'p':
@@ -554,8 +629,19 @@ int main(int argc, char **argv)
 		if (!cfg)
 			return 2;
 	}
-	if (do_cleanup)
-		return cleanup(d) ? 1 : 0;
+	if (!d->o.port)
+		d->o.port = OVL_VXLAN_PORT;
+	if (do_cleanup) {
+		/* Not under a running ovld: it would lose its socket and pins. */
+		if (lock_instance(d)) {
+			pr_err("--cleanup: stop that ovld first");
+			json_decref(cfg);
+			return 1;
+		}
+		err = cleanup(d);
+		json_decref(cfg);
+		return err ? 1 : 0;
+	}
 	if (!d->o.underlay[0]) {
 		pr_err("no underlay interface: give --underlay IFNAME (or \"underlay\" in --config)");
 		usage(stderr);
@@ -568,8 +654,10 @@ int main(int argc, char **argv)
 		json_decref(cfg);
 		return 1;
 	}
-	if (mkdir(OVL_STATE_DIR, 0755) && errno != EEXIST &&
-	    !strncmp(d->o.state_dir, OVL_STATE_DIR, strlen(OVL_STATE_DIR)))
+	/* The parent of a state directory under OVL_STATE_DIR (the default);
+	 * elsewhere (--state-dir) the parent is the caller's to provide. */
+	if (!strncmp(d->o.state_dir, OVL_STATE_DIR "/", strlen(OVL_STATE_DIR) + 1) &&
+	    mkdir(OVL_STATE_DIR, 0755) && errno != EEXIST)
 		pr_warn("create %s: %s", OVL_STATE_DIR, strerror(errno));
 	d->unrestored = json_pack("{s:[], s:[]}", "overlays", "endpoints");
 

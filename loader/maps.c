@@ -239,7 +239,7 @@ int map_ep_put(struct ovld *d, const struct ovl_ep *ep)
 
 	memset(&ifc, 0, sizeof(ifc));
 	ifc.vni = ep->vni;
-	ifc.flags = OVL_IF_F_IP_NOSPOOF;
+	ifc.flags = ep->ip_nospoof ? OVL_IF_F_IP_NOSPOOF : 0;
 	memcpy(ifc.mac, ep->mac, 6);
 	if (ep->dhcp_proxy) {
 		ifc.flags |= OVL_IF_F_DHCP_PROXY;

@@ -114,11 +114,16 @@ static int peer_cb(const struct ovl_ip *ip, void *arg)
 	return map_peer_put(ovld, ov->vni, ip);
 }
 
-/* ovl_vnis and ovl_peers from the backend's view of the network. */
-static int overlay_sync_vni(struct ovld *d, struct ovl_overlay *ov)
+/*
+ * The ovl_vnis entry of an overlay. A point-to-point overlay (direct) sends
+ * every frame to its one destination and takes broadcast and multicast
+ * from it; those go to one local endpoint, the oldest of the overlay (the
+ * list is newest first), so that a second VNIC does not take them from the
+ * first. Rewritten whenever an endpoint comes or goes.
+ */
+static int overlay_write_vni(struct ovld *d, struct ovl_overlay *ov)
 {
 	struct ovl_vni v;
-	int err;
 
 	memset(&v, 0, sizeof(v));
 	v.flags = OVL_VNI_F_STRICT_SRC;
@@ -130,12 +135,23 @@ static int overlay_sync_vni(struct ovld *d, struct ovl_overlay *ov)
 		v.flags |= OVL_VNI_F_DIRECT;
 		ov->ops->lookup_l2(ov->backend, any, &ip, &port);
 		ovl_dest_from_ip(&v.direct, &ip, port, OVL_DEST_F_STATIC);
+		for (struct ovl_ep *ep = d->eps; ep; ep = ep->next)
+			if (ep->vni == ov->vni)
+				v.flood_ifindex = (__u32)ep->host_ifindex;
 	}
+	return map_vni_put(d, ov->vni, &v);
+}
+
+/* ovl_vnis and ovl_peers from the backend's view of the network. */
+static int overlay_sync_vni(struct ovld *d, struct ovl_overlay *ov)
+{
+	int err;
+
 	err = map_peers_flush(d, ov->vni);
 	if (!err)
 		err = ov->ops->foreach_peer(ov->backend, peer_cb, ov);
 	if (!err)
-		err = map_vni_put(d, ov->vni, &v);
+		err = overlay_write_vni(d, ov);
 	if (err)
 		pr_err("write maps of overlay %s (vni %u): %s", ov->name, ov->vni, strerror(-err));
 	return err;
@@ -531,6 +547,23 @@ static void ep_add_addr(struct ovl_ep *ep, const struct ovl_ip *ip)
 		ep->addrs[ep->naddrs++] = *ip;
 }
 
+/*
+ * Link protection by IP address needs the addresses: it is enforced when
+ * ovld knows one beyond the link-local it derives from the MAC (hosts.json
+ * arp/ndp, the CNI plugin's IPAM result). A VNIC nobody gave an address
+ * (any VNIC of a direct overlay) is held to its MAC only.
+ */
+static bool ep_knows_addrs(const struct ovl_ep *ep)
+{
+	struct ovl_ip ll;
+
+	eui64_link_local(ep->mac, &ll);
+	for (int i = 0; i < ep->naddrs; i++)
+		if (!ovl_ip_eq(&ep->addrs[i], &ll))
+			return true;
+	return false;
+}
+
 /* What the backend says about a local endpoint: its DHCP proxy and, for a
  * VNIC, the addresses it owns (the seed's arp/ndp fields). */
 static int ep_apply_backend(struct ovld *d, struct ovl_ep *ep, struct ovl_overlay *ov)
@@ -549,6 +582,7 @@ static int ep_apply_backend(struct ovld *d, struct ovl_ep *ep, struct ovl_overla
 	}
 	for (int i = 0; i < ep->naddrs; i++)
 		map_neigh_put(d, ep->vni, &ep->addrs[i], ep->mac, OVL_NEIGH_F_STATIC);
+	ep->ip_nospoof = ep_knows_addrs(ep);
 	return map_ep_put(d, ep);
 }
 
@@ -599,10 +633,23 @@ static void ep_fit_offloads(struct ovld *d, struct ovl_ep *ep, struct ovl_overla
 		ep->tso_off = true;
 }
 
+/* -EEXIST, and why, when mac is an endpoint of ov already. */
+static int mac_in_use(struct ovld *d, const struct ovl_overlay *ov, const __u8 mac[6], char *err,
+		      size_t errlen)
+{
+	struct ovl_ep *other = ep_by_mac(d, ov->vni, mac);
+	char m[OVL_MAC_STRLEN];
+
+	if (!other)
+		return 0;
+	snprintf(err, errlen, "MAC %s is already endpoint %s on overlay %s", ovl_mac_format(mac, m),
+		 other->id, ov->name);
+	return -EEXIST;
+}
+
 int ep_register(struct ovld *d, struct ovl_ep *ep, char *err, size_t errlen)
 {
 	struct ovl_overlay *ov = overlay_find(d, ep->overlay);
-	struct ovl_ep *other;
 	struct ovl_neigh n;
 	struct ovl_ip ll;
 	int ret;
@@ -616,13 +663,9 @@ int ep_register(struct ovld *d, struct ovl_ep *ep, char *err, size_t errlen)
 		snprintf(err, errlen, "endpoint %s exists", ep->id);
 		return -EEXIST;
 	}
-	if ((other = ep_by_mac(d, ep->vni, ep->mac))) {
-		char m[OVL_MAC_STRLEN];
-
-		snprintf(err, errlen, "MAC %s is already endpoint %s on overlay %s",
-			 ovl_mac_format(ep->mac, m), other->id, ov->name);
-		return -EEXIST;
-	}
+	ret = mac_in_use(d, ov, ep->mac, err, errlen);
+	if (ret)
+		return ret;
 	eui64_link_local(ep->mac, &ll);
 	ep_add_addr(ep, &ll);
 	for (int i = 0; i < ep->naddrs; i++) {
@@ -652,6 +695,7 @@ int ep_register(struct ovld *d, struct ovl_ep *ep, char *err, size_t errlen)
 	map_fdb_del(d, ep->vni, ep->mac); /* a cached remote entry is now wrong */
 	ep->next = d->eps;
 	d->eps = ep;
+	overlay_write_vni(d, ov);
 	pr_info("endpoint %s: %s on overlay %s (vni %u)", ep->id, ep->host_ifname, ov->name,
 		ov->vni);
 	return 0;
@@ -659,6 +703,7 @@ int ep_register(struct ovld *d, struct ovl_ep *ep, char *err, size_t errlen)
 
 int ep_unregister(struct ovld *d, struct ovl_ep *ep)
 {
+	struct ovl_overlay *ov;
 	struct ovl_ep **pp;
 	struct ovl_neigh n;
 
@@ -670,6 +715,9 @@ int ep_unregister(struct ovld *d, struct ovl_ep *ep)
 		;
 	if (*pp)
 		*pp = ep->next;
+	ov = overlay_find(d, ep->overlay);
+	if (ov)
+		overlay_write_vni(d, ov);
 	pr_info("endpoint %s removed", ep->id);
 	return 0;
 }
@@ -758,10 +806,9 @@ int vnic_create(struct ovld *d, const char *name, const char *overlay, const __u
 		snprintf(err, errlen, "VNIC %s exists", name);
 		return -EEXIST;
 	}
-	if (ep_by_mac(d, ov->vni, mac)) {
-		snprintf(err, errlen, "MAC already in use on overlay %s", ov->name);
-		return -EEXIST;
-	}
+	ret = mac_in_use(d, ov, mac, err, errlen);
+	if (ret)
+		return ret;
 	if (netns && *netns) {
 		req.netns_fd = ovl_netns_open(netns);
 		if (req.netns_fd < 0) {

@@ -72,6 +72,7 @@ struct ovl_ep {
 	char ifname[OVL_IFNAME_MAX]; /* the endpoint's own interface (VNIC name, CNI_IFNAME) */
 	char netns[256];	     /* netns name (VNIC) or path (CNI); "" = host */
 	bool peer_netns;	     /* the far end is in another netns */
+	bool ip_nospoof;	     /* source addresses are enforced (ep_apply_backend) */
 	bool dhcp_proxy;
 	__u8 dhcp_mac[6];
 	bool tso_off; /* TSO switched off on the endpoint's interface (IPv6 peers) */
@@ -131,6 +132,8 @@ int dp_detach_decap(int ifindex, const char *ifname);
 int dp_write_config(struct ovld *d);
 void dp_set_drop_events(struct ovld *d, bool on);
 int dp_attach_tc(struct ovld *d, int ifindex, const char *ifname);
+/* The id of the program in ovld's filter on ifindex's TC ingress, 0 if none. */
+__u32 dp_tc_prog_id(int ifindex);
 int dp_prepare_veth(const char *ifname);
 void dp_close(struct ovld *d);
 int dp_map_fd(struct ovld *d, const char *name);

@@ -16,7 +16,7 @@ PKGS=(
 	clang-format clang-tidy cppcheck shellcheck
 	# tests: namespaces, traffic, captures, real peers
 	iproute2 iputils-ping procps psmisc ethtool tcpdump tshark iperf3 ndisc6 arping
-	dnsmasq-base udhcpc busybox-static
+	dnsmasq-base udhcpc busybox-static python3
 )
 
 missing() {

@@ -197,12 +197,20 @@ static __always_inline int rx_classify(void *data, void *data_end, __u32 pkt_len
 		res->stat = OVL_STAT_RX_DECAP;
 	} else {
 		ep = rx_bcast_owner(inner, data_end, o.vni);
+		res->stat = OVL_STAT_RX_DECAP_BCAST;
+		/* A point-to-point overlay has no proxy data: its broadcasts
+		 * go to the one endpoint ovld names for it. */
+		if (!ep && (v->flags & OVL_VNI_F_DIRECT) && v->flood_ifindex) {
+			res->ifindex = v->flood_ifindex;
+			res->ep_flags = 0;
+			goto found;
+		}
 		if (!ep)
 			return -OVL_DROP_BCAST;
-		res->stat = OVL_STAT_RX_DECAP_BCAST;
 	}
 	res->ifindex = ep->ifindex;
 	res->ep_flags = ep->flags;
+found:
 	res->hdr_len = o.hdr_len;
 	res->inner_proto = inner->h_proto;
 	return OVL_HANDLED;

@@ -48,7 +48,7 @@ run_family() {
 	done
 	# Capture the overlay on the underlay: ovl answers ARP and NDP itself,
 	# so no encapsulated ARP or neighbour solicitation may cross it.
-	cap_start sw any "$TOPO_DIR/ul$fam.pcap" udp port 4789
+	cap_start "ul$fam" sw any udp port 4789
 	for i in 1 2 3; do
 		for j in 1 2 3; do
 			[ "$i" = "$j" ] && continue
@@ -71,7 +71,7 @@ run_family() {
 	sleep 0.3
 	in_ns c1 timeout 30 iperf3 -c 10.23.0.2 -t 2 -p 5201 >"$TOPO_DIR/iperf$fam.txt" ||
 		fail "iperf3 over the IPv$fam underlay failed"
-	cap_stop
+	cap_stop "ul$fam"
 	[ "$(tshark -r "$TOPO_DIR/ul$fam.pcap" -Y vxlan 2>/dev/null | wc -l)" -gt 0 ] ||
 		fail "no VXLAN captured on the underlay"
 	n=$(tshark -r "$TOPO_DIR/ul$fam.pcap" -Y 'vxlan && (arp || icmpv6.type == 135)' 2>/dev/null | wc -l)

@@ -61,7 +61,7 @@ run_family() {
 
 	# The wire as the kernel host receives it (after the switch port, where
 	# checksums are final), whole frames, the first 20000.
-	cap_start h2 u0 "$TOPO_DIR/wire$fam.pcap" -c 20000 udp port 4789
+	CAP_SNAPLEN=0 cap_start "wire$fam" h2 u0 -c 20000 udp port 4789
 
 	for pair in "c1 10.42.0.2" "c2 10.42.0.1" "c1 fd42::2" "c2 fd42::1"; do
 		set -- $pair
@@ -89,7 +89,7 @@ run_family() {
 	in_ns h2 nstat -az Udp6InCsumErrors UdpInCsumErrors 2>/dev/null | awk 'NR > 1 && $2 != 0 {exit 1}' ||
 		fail "IPv$fam: the kernel saw UDP checksum errors from ovl"
 
-	cap_stop
+	cap_stop "wire$fam"
 	check_wire "$fam" "$u1"
 }
 

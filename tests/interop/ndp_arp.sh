@@ -39,7 +39,7 @@ for i in 1 2; do
 		fail "c$i: link-local address still tentative"
 done
 
-cap_start sw any "$TOPO_DIR/ul.pcap" udp port 4789
+cap_start ul sw any udp port 4789
 
 # arping: the first request resolves through ovld, the rest in BPF.
 out=$(in_ns c1 arping -c 3 -w 2 -i eth0 10.66.0.2 2>&1) || fail "arping got no answer: $out"
@@ -61,7 +61,7 @@ in_ns c1 ping -6 -c 2 -i 0.2 -W 2 fd66::2 >/dev/null || fail "ping fd66::2 faile
 in_ns c1 ping -6 -c 2 -i 0.2 -W 2 "$ll%eth0" >/dev/null || fail "ping $ll failed"
 in_ns c2 ping -6 -c 2 -i 0.2 -W 2 fd66::1 >/dev/null || fail "ping fd66::1 failed"
 
-cap_stop
+cap_stop ul
 n=$(tshark -r "$TOPO_DIR/ul.pcap" -Y vxlan 2>/dev/null | wc -l)
 [ "$n" -gt 0 ] || fail "no VXLAN seen on the underlay: the capture saw nothing"
 bad=$(tshark -r "$TOPO_DIR/ul.pcap" -Y 'vxlan && (arp || icmpv6.type == 135 || icmpv6.type == 136)' 2>/dev/null | wc -l)

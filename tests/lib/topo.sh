@@ -18,10 +18,15 @@
 #
 #   topo_switch                  make the switch
 #   topo_host NAME IDX           a host: namespace, underlay, addresses
-#   topo_ovld NAME [ARGS]        start ovld for it (instance ovlt-$RUN-NAME)
+#   topo_ovld NAME [ARGS]        start ovld for it (instance ovlt-$RUN-NAME), wait
+#                                until it answers
 #   ovlctl_on NAME ARGS...       run ovlctl against that host's ovld
 #   topo_kill_ovld NAME [SIG]    stop it (the data path stays)
 #   stat_of NAME COUNTER         packets of one counter (ovlctl stats -j)
+#   cap_start ID NAME IF [FILTER]  tcpdump on IF of host/container NAME into
+#                                  $TOPO_DIR/ID.pcap; returns once it listens
+#   cap_stop ID                  stop it (the file is complete afterwards)
+#   cap_count ID [DISPLAYFILTER] frames of the capture (matching a tshark filter)
 
 OVLCTL=$OVL_BUILD/ovlctl
 OVLD=$OVL_BUILD/ovld
@@ -62,7 +67,7 @@ inst_of() {
 	echo "ovlt-$RUN-$1"
 }
 
-# topo_ovld NAME [ARGS...]: start ovld in host NAME, wait for its socket.
+# topo_ovld NAME [ARGS...]: start ovld in host NAME, wait until it answers.
 topo_ovld() {
 	local name=$1 inst ns
 	shift
@@ -71,11 +76,27 @@ topo_ovld() {
 	ip netns exec "$ns" "$OVLD" --instance "$inst" --underlay u0 \
 		--state-dir "$TOPO_DIR/state-$name" "$@" >>"$TOPO_DIR/ovld-$name.log" 2>&1 &
 	_topo_pid[$name]=$!
-	on_exit "kill ${_topo_pid[$name]} 2>/dev/null; $OVLD --instance $inst --state-dir $TOPO_DIR/state-$name --cleanup"
-	if ! wait_for 10 test -S "/run/ovl/$inst.sock"; then
+	on_exit "_topo_stop ${_topo_pid[$name]}; $OVLD --instance $inst --state-dir $TOPO_DIR/state-$name --cleanup"
+	# It answers, not just its socket is there: a killed ovld leaves its
+	# socket file behind.
+	if ! wait_for 10 ovlctl_on "$name" status; then
 		cat "$TOPO_DIR/ovld-$name.log" >&2
 		fail "ovld for $name did not start"
 	fi
+}
+
+# _topo_stop PID: SIGTERM, and SIGKILL if it is not gone in 5 s (--cleanup
+# refuses while an ovld holds the instance).
+_topo_stop() {
+	local i
+	kill "$1" 2>/dev/null || return 0
+	for ((i = 0; i < 50; i++)); do
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -9 "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	return 0
 }
 
 topo_kill_ovld() {
@@ -107,24 +128,43 @@ in_ns() {
 	ip netns exec "$(ns_name "$name")" "$@"
 }
 
-# cap_start NAME IFACE FILE FILTER...: capture in namespace NAME until
-# (on the switch use "any": a bridge device does not see the unicast it
-# forwards between its ports)
-# cap_stop; packets are written as they come (-U), so nothing waits in a
-# buffer when the capture ends.
+declare -A _cap_pid
+
 cap_start() {
-	local name=$1 ifc=$2 file=$3
+	local id=$1 name=$2 ifc=$3
 	shift 3
-	ip netns exec "$(ns_name "$name")" timeout 300 tcpdump -U -nli "$ifc" -w "$file" "$@" \
-		2>/dev/null &
-	_cap_pid=$!
-	on_exit "kill $_cap_pid 2>/dev/null"
-	# tcpdump writes the file header once it listens
-	wait_for 5 test -s "$file" || fail "tcpdump on $name/$ifc did not start"
+	# Not through in_ns: $! must be tcpdump itself. -Z root: the file is
+	# in a directory only root may write; -s: headers are what we look at
+	# (CAP_SNAPLEN=0 for whole frames, to verify checksums);
+	# --immediate-mode: a frame is written when it is seen, not when the
+	# kernel's buffer block fills up (what is in that block when tcpdump
+	# is stopped would be lost).
+	ip netns exec "$(ns_name "$name")" tcpdump -nU --immediate-mode -Z root -s "${CAP_SNAPLEN:-256}" -i "$ifc" \
+		-w "$TOPO_DIR/$id.pcap" "$@" 2>"$TOPO_DIR/$id.err" &
+	_cap_pid[$id]=$!
+	on_exit "kill ${_cap_pid[$id]}"
+	wait_for 10 grep -q "listening on" "$TOPO_DIR/$id.err" ||
+		fail "tcpdump $id on $name/$ifc did not start: $(cat "$TOPO_DIR/$id.err")"
 }
 
 cap_stop() {
-	sleep 0.2
-	kill "$_cap_pid" 2>/dev/null || true
-	wait "$_cap_pid" 2>/dev/null || true
+	sleep 0.2 # frames still on their way
+	kill -INT "${_cap_pid[$1]}" 2>/dev/null || true
+	wait "${_cap_pid[$1]}" 2>/dev/null || true
+}
+
+cap_count() {
+	if [ $# -gt 1 ]; then
+		tshark -r "$TOPO_DIR/$1.pcap" -Y "$2" 2>/dev/null | wc -l
+	else
+		tshark -r "$TOPO_DIR/$1.pcap" 2>/dev/null | wc -l
+	fi
+}
+
+# need_tools TOOL...: skip (a missing capability) unless every TOOL is installed.
+need_tools() {
+	local t
+	for t in "$@"; do
+		command -v "$t" >/dev/null || skip "no $t"
+	done
 }

@@ -67,7 +67,7 @@ struct abi_struct {
 static const struct abi_struct abi_structs[] = {
 	STRUCT(ovl_cfg, local6, local4, underlay_ifindex, vxlan_port, pad, flags),
 	STRUCT(ovl_dest, addr, family, pad, port, flags),
-	STRUCT(ovl_vni, flags, pad, direct),
+	STRUCT(ovl_vni, flags, flood_ifindex, direct),
 	STRUCT(ovl_iface, vni, flags, mac, dhcp_mac),
 	STRUCT(ovl_mac_key, vni, mac, pad),
 	STRUCT(ovl_endpoint, ifindex, flags),

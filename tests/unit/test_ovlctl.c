@@ -684,7 +684,7 @@ void test_ovlctl_print_tables(void)
 		      "'pin_dir':'/run/ovl/bpf/ovl/h1','state_dir':'/var/lib/ovl/h1',"
 		      "'programs':[{'name':'ovl_xdp_rx','id':7,'attached':true}],"
 		      "'maps':{'ovl_fdb':{'entries':3,'max':262144}},'overlays':[],"
-		      "'events':{'received':10,'unresolved':1,'queue_dropped':0}}",
+		      "'events':{'received':10,'lost':0,'misses_unresolved':1}}",
 		      &ret);
 	ASSERT_OK(ret, "status");
 	ASSERT_STRSTR(out, "instance   h1 (pid 42, version 0.1.0, abi 1)\n", "instance line");
@@ -692,7 +692,7 @@ void test_ovlctl_print_tables(void)
 		      "underlay line");
 	ASSERT_STRSTR(out, "ovl_xdp_rx  7   yes", "programs");
 	ASSERT_STRSTR(out, "ovl_fdb        3  262144  0.0%", "map fill");
-	ASSERT_STRSTR(out, "events     received 10, unresolved 1, lost 0\n", "events");
+	ASSERT_STRSTR(out, "events     received 10, lost 0, unresolved 1\n", "events");
 	free(out);
 	out = printed(ovlctl_print_status, NULL, "{}", &ret);
 	ASSERT_OK(ret, "an empty status still prints");
