@@ -28,7 +28,9 @@
  *                   "direct/dest_port": N}); the overlay object
  *   overlay.delete  (name); {}
  *   overlay.list    (); [overlay objects {name, vni, encap, search, props,
- *                   entries, error}]
+ *                   entries, error, mtu}]; mtu is what an endpoint's
+ *                   interface should use (underlay MTU - 50, - 70 when
+ *                   the overlay has an IPv6 peer or the host only IPv6)
  *   vnic.create     (name, overlay, mac, [netns]); vnic object {name,
  *                   overlay, vni, mac, netns, host_ifname, host_ifindex}
  *   vnic.delete     (name); {}
