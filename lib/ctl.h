@@ -36,11 +36,14 @@
  *   vnic.delete     (name); {}
  *   vnic.list       (); [vnic objects]
  *   endpoint.add    (id, overlay, host_ifname, mac, addrs [IP...],
- *                   [netns], [peer_netns bool]); endpoint object (the CNI
- *                   plugin's call; the veth exists already)
+ *                   [netns], [peer_netns bool], [network]); endpoint
+ *                   object (the CNI plugin's call; the veth exists
+ *                   already; network is the CNI network name, kept and
+ *                   listed so that the plugin's GC finds its own)
  *   endpoint.del    (id); {"existed": bool} (never an error when absent)
  *   endpoint.list   (); [endpoint objects {id, kind "vnic"|"cni", overlay,
- *                   vni, mac, addrs, host_ifname, host_ifindex, netns}]
+ *                   vni, mac, addrs, host_ifname, host_ifindex, netns,
+ *                   [network]}]
  *   map.add         (overlay, mac, ip, [port]); the entry
  *   map.del         (overlay, mac); {}
  *   map.get         (overlay, mac); entry {overlay, vni, mac, ip, port,

@@ -646,6 +646,8 @@ json_t *ep_json(const struct ovl_ep *ep)
 		      "netns", ep->netns, "peer_netns", ep->peer_netns);
 	if (o && ep->kind == OVL_EP_VNIC)
 		json_object_set_new(o, "name", json_string(ep->ifname));
+	if (o && ep->network[0])
+		json_object_set_new(o, "network", json_string(ep->network));
 	if (o && ep->dhcp_proxy)
 		json_object_set_new(o, "dhcp_proxy", json_string(ovl_mac_format(ep->dhcp_mac, m)));
 	return o;

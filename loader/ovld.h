@@ -71,6 +71,7 @@ struct ovl_ep {
 	int host_ifindex;
 	char ifname[OVL_IFNAME_MAX]; /* the VNIC's own name (OVL_EP_VNIC) */
 	char netns[256];	     /* netns name (VNIC) or path (CNI); "" = host */
+	char network[128];	     /* the CNI network name (OVL_EP_CNI); may be "" */
 	bool peer_netns;	     /* the far end is in another netns */
 	bool dhcp_proxy;
 	__u8 dhcp_mac[6];
