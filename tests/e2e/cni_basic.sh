@@ -28,43 +28,7 @@
 ns_init
 cni_init
 
-topo_switch
-topo_host h1 1
-topo_host h2 2
-echo '{}' >"$TOPO_DIR/hosts.json"
-for h in 1 2; do
-	topo_ovld "h$h"
-	ovlctl_on "h$h" overlay create overlay0 -v 23 -e vxlan -s files \
-		-p "vxlan/listen_ip=10.1.0.$h" -p "files/config=$TOPO_DIR/hosts.json" >/dev/null
-done
-
-# One network, "ovlnet"; each host's host-local hands out its own range.
-ipam_for() {
-	local h=$1 lo hi
-	if [ "$h" = 1 ]; then lo=10 hi=99; else lo=100 hi=199; fi
-	printf '{"type": "host-local", "dataDir": "%s/ipam-h%s", "ranges": [[{"subnet": "10.23.0.0/24", "rangeStart": "10.23.0.%s", "rangeEnd": "10.23.0.%s"}], [{"subnet": "fd23::/64", "rangeStart": "fd23::%s:1", "rangeEnd": "fd23::%s:ffff"}]], "routes": [{"dst": "0.0.0.0/0"}]}' \
-		"$CNI_T" "$h" "$lo" "$hi" "$([ "$h" = 1 ] && echo a || echo b)" "$([ "$h" = 1 ] && echo a || echo b)"
-}
-conf_for() { # conf_for HOST VERSION [NAME [EXTRA]]: prints the file name
-	local f="$CNI_T/h$1-$2-${3:-ovlnet}.json"
-	CNI_IPAM_JSON=$(ipam_for "$1") cni_conf "$f" "$2" "${3:-ovlnet}" "$(inst_of "h$1")" "${4:-}"
-	echo "$f"
-}
-mac_for() { # the MAC ovl derives from container ID and ifname (FNV-1a 64)
-	python3 -c '
-import sys
-h = 14695981039346656037
-for b in (sys.argv[1] + "/" + sys.argv[2]).encode():
-    h = ((h ^ b) * 1099511628211) & (2**64 - 1)
-print(":".join("%02x" % x for x in [2] + [(h >> (8 * i)) & 0xff for i in range(5)]))' "$1" "$2"
-}
-no_leftovers() { # no_leftovers HOST WHAT
-	local v e l
-	v=$(host_veths "$1")
-	e=$(cni_endpoints "$1")
-	l=$(leases "$CNI_T/ipam-$1")
-	[ -z "$v$e$l" ] || fail "$2: left behind on $1: veths [$v] endpoints [$e] leases [$l]"
-}
+cni_two_hosts
 
 # ---- VERSION ------------------------------------------------------------------
 info "VERSION"
@@ -113,17 +77,7 @@ ovlctl_on h1 endpoint list | grep -q "^cid-c1/eth0 .*cni .*overlay0 .*$mac1 .*$i
 
 # ---- the overlay ------------------------------------------------------------------
 info "first pings over the overlay"
-cat >"$TOPO_DIR/hosts.json.new" <<EOF
-{
-  "$mac1": {"ip": "10.1.0.1", "port": 4789, "arp": "$ip1", "ndp": "$ip61"},
-  "$mac2": {"ip": "10.1.0.2", "port": 4789, "arp": "$ip2", "ndp": "$ip62"}
-}
-EOF
-mv "$TOPO_DIR/hosts.json.new" "$TOPO_DIR/hosts.json"
-for h in h1 h2; do
-	wait_for 5 sh -c "$OVLCTL --instance $(inst_of $h) -j overlay list | grep -q '\"entries\": 2'" ||
-		fail "$h did not load the new hosts.json"
-done
+hosts_json "$mac1" 10.1.0.1 "$ip1" "$ip61" "$mac2" 10.1.0.2 "$ip2" "$ip62"
 in_ns c1 ping -c 1 -W 2 "$ip2" >/dev/null || fail "first ping c1 -> c2 ($ip2) lost"
 in_ns c2 ping -c 1 -W 2 "$ip1" >/dev/null || fail "first ping c2 -> c1 ($ip1) lost"
 in_ns c1 ping -6 -c 1 -W 2 "$ip62" >/dev/null || fail "first ping c1 -> c2 ($ip62) lost"

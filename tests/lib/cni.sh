@@ -23,6 +23,20 @@
 #   cni_conf FILE VERSION NAME INSTANCE [EXTRA_JSON_MEMBERS]
 #                                  write a configuration for overlay0 with
 #                                  host-local IPAM (CNI_IPAM_JSON) to FILE
+#
+#   cni_two_hosts                  topo.sh's switch, hosts h1 and h2 (underlay
+#                                  10.1.0.1, .2), an ovld on each with overlay0
+#                                  (VNI 23, files backend $TOPO_DIR/hosts.json)
+#   conf_for HOST VERSION [NAME [EXTRA]]  a configuration for HOST (1 or 2):
+#                                  network NAME (ovlnet), that host's ovld,
+#                                  host-local in $CNI_T/ipam-hHOST handing out
+#                                  10.23.0.10-99 + fd23::a:* on h1, .100-199 +
+#                                  fd23::b:* on h2; prints the file's name
+#   mac_for CID IFNAME             the MAC ovl derives for an attachment
+#   hosts_json MAC UNDERLAY_IP IP4 IP6 ...  write hosts.json (4 words an entry)
+#                                  and wait until both ovlds loaded it
+#   no_leftovers HOST WHAT         fail if HOST has an ovl veth, a CNI endpoint
+#                                  or a lease
 
 CNI_BIN=$OVL_BUILD/ovl
 CNI_PLUGINS=/usr/lib/cni
@@ -157,4 +171,67 @@ cni_endpoints() {
 # last_reserved_ip bookkeeping).
 leases() {
 	find "$1" -type f ! -name lock ! -name 'last_reserved_ip*' 2>/dev/null || true
+}
+
+cni_two_hosts() {
+	local h
+	topo_switch
+	topo_host h1 1
+	topo_host h2 2
+	echo '{}' >"$TOPO_DIR/hosts.json"
+	for h in 1 2; do
+		topo_ovld "h$h"
+		ovlctl_on "h$h" overlay create overlay0 -v 23 -e vxlan -s files \
+			-p "vxlan/listen_ip=10.1.0.$h" -p "files/config=$TOPO_DIR/hosts.json" >/dev/null
+	done
+}
+
+ipam_for() {
+	local h=$1 lo=10 hi=99 v6=a
+	[ "$h" = 1 ] || { lo=100 hi=199 v6=b; }
+	printf '{"type": "host-local", "dataDir": "%s/ipam-h%s", "ranges": [[{"subnet": "10.23.0.0/24", "rangeStart": "10.23.0.%s", "rangeEnd": "10.23.0.%s"}], [{"subnet": "fd23::/64", "rangeStart": "fd23::%s:1", "rangeEnd": "fd23::%s:ffff"}]], "routes": [{"dst": "0.0.0.0/0"}]}' \
+		"$CNI_T" "$h" "$lo" "$hi" "$v6" "$v6"
+}
+
+conf_for() {
+	local f="$CNI_T/h$1-$2-${3:-ovlnet}.json"
+	CNI_IPAM_JSON=$(ipam_for "$1") cni_conf "$f" "$2" "${3:-ovlnet}" "$(inst_of "h$1")" "${4:-}"
+	echo "$f"
+}
+
+mac_for() {
+	python3 -c '
+import sys
+h = 14695981039346656037
+for b in (sys.argv[1] + "/" + sys.argv[2]).encode():
+    h = ((h ^ b) * 1099511628211) & (2**64 - 1)
+print(":".join("%02x" % x for x in [2] + [(h >> (8 * i)) & 0xff for i in range(5)]))' "$1" "$2"
+}
+
+hosts_json() {
+	local n=0 h sep=""
+	{
+		echo "{"
+		while [ $# -ge 4 ]; do
+			printf '%s  "%s": {"ip": "%s", "port": 4789, "arp": "%s", "ndp": "%s"}' \
+				"$sep" "$1" "$2" "$3" "$4"
+			sep=$',\n'
+			n=$((n + 1))
+			shift 4
+		done
+		printf '\n}\n'
+	} >"$TOPO_DIR/hosts.json.new"
+	mv "$TOPO_DIR/hosts.json.new" "$TOPO_DIR/hosts.json"
+	for h in h1 h2; do
+		wait_for 5 sh -c "$OVLCTL --instance $(inst_of $h) -j overlay list | grep -q '\"entries\": $n'" ||
+			fail "$h did not load the new hosts.json"
+	done
+}
+
+no_leftovers() {
+	local v e l
+	v=$(host_veths "$1")
+	e=$(cni_endpoints "$1")
+	l=$(leases "$CNI_T/ipam-$1")
+	[ -z "$v$e$l" ] || fail "$2: left behind on $1: veths [$v] endpoints [$e] leases [$l]"
 }
