@@ -215,11 +215,8 @@ int ovl_cni_add(const struct ovl_cni_env *env, struct ovl_netconf *nc, json_t **
 			ovl_mac_format(mac, m), "addrs", addrs, "netns", env->netns, "peer_netns",
 			1, "network", nc->name);
 	ret = ovl_cni_ovld_call(&ovld, req, NULL, &errnum, e);
-	if (ret) {
-		if (ret == OVL_CNI_E_REFUSED)
-			ovl_cni_error_prefix(e, "endpoint.add");
+	if (ret)
 		goto undo;
-	}
 	made |= MADE_ENDPOINT;
 
 	/* The result. */

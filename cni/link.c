@@ -48,6 +48,23 @@ static bool ip_of(struct nl_addr *a, struct ovl_ip *ip)
 	return true;
 }
 
+/* libnl folds many errnos into "Unspecific failure": keep the kernel's. */
+static int last_errno;
+
+static int keep_errno(struct sockaddr_nl *nla, struct nlmsgerr *nlerr, void *arg)
+{
+	(void)nla;
+	(void)arg;
+	last_errno = -nlerr->error;
+	return NL_STOP; /* libnl then returns its own code for it, as usual */
+}
+
+/* The kernel's reason for libnl's err. */
+static const char *nl_reason(int err)
+{
+	return last_errno > 0 ? strerror(last_errno) : nl_geterror(err);
+}
+
 static struct nl_sock *route_sock(struct ovl_cni_err *e)
 {
 	struct nl_sock *sk = nl_socket_alloc();
@@ -63,6 +80,7 @@ static struct nl_sock *route_sock(struct ovl_cni_err *e)
 		nl_socket_free(sk);
 		return NULL;
 	}
+	nl_socket_modify_err_cb(sk, NL_CB_CUSTOM, keep_errno, NULL);
 	return sk;
 }
 
@@ -93,6 +111,7 @@ static int add_addr(struct nl_sock *sk, int ifindex, const struct ovl_cni_ipcfg 
 	err = rtnl_addr_set_local(addr, local);
 	if (!err && p->addr.family == OVL_AF_INET6)
 		rtnl_addr_set_flags(addr, IFA_F_NODAD);
+	last_errno = 0;
 	if (!err)
 		err = rtnl_addr_add(sk, addr, NLM_F_EXCL);
 	rtnl_addr_put(addr);
@@ -100,7 +119,7 @@ static int add_addr(struct nl_sock *sk, int ifindex, const struct ovl_cni_ipcfg 
 	if (err)
 		return ovl_cni_error(e, OVL_CNI_E_LINK, "cannot add an address", "%s on %s: %s",
 				     ovl_cni_cidr_format(&p->addr, p->plen, c), ifname,
-				     nl_geterror(err));
+				     nl_reason(err));
 	return 0;
 }
 
@@ -149,6 +168,7 @@ static int add_route(struct nl_sock *sk, int ifindex, const struct ovl_cni_route
 	if (gw)
 		rtnl_route_nh_set_gateway(nh, via);
 	rtnl_route_add_nexthop(route, nh); /* the route owns nh now */
+	last_errno = 0;
 	err = rtnl_route_add(sk, route, NLM_F_EXCL);
 	if (err == -NLE_EXIST) {
 		/* Already there (the kernel's own prefix route, say): fine. */
@@ -158,7 +178,7 @@ static int add_route(struct nl_sock *sk, int ifindex, const struct ovl_cni_route
 	} else if (err) {
 		err = ovl_cni_error(e, OVL_CNI_E_LINK, "cannot add a route", "%s%s%s dev %s: %s",
 				    ovl_cni_cidr_format(&rt->dst, rt->plen, d), gw ? " via " : "",
-				    gw ? ovl_ip_format(gw, g) : "", ifname, nl_geterror(err));
+				    gw ? ovl_ip_format(gw, g) : "", ifname, nl_reason(err));
 	}
 out:
 	rtnl_route_put(route);
