@@ -16,8 +16,9 @@
 #   cni_plugin PLUGIN HOST CMD CONF [...]   the same for another plugin
 #   cni_expect_ok KIND VERSION WHAT  exit 0 and stdout of KIND (result,
 #                                  version, empty) per the spec
-#   cni_expect_error CODE VERSION WHAT  exit non-zero and the spec's error
-#                                  object with CODE
+#   cni_expect_error CODE VERSION WHAT [TEXT]  exit non-zero and the spec's
+#                                  error object with CODE (whose msg and details
+#                                  hold TEXT); CNI_MSG is "msg: details"
 #   jget FILE PYEXPR               evaluate PYEXPR on the JSON in FILE (as j)
 #   eval "$(jvars FILE VAR=PYEXPR...)"  several at once (python starts slowly)
 #   cni_conf FILE VERSION NAME INSTANCE [EXTRA_JSON_MEMBERS]
@@ -103,15 +104,19 @@ cni_expect_ok() {
 	fi
 }
 
-# cni_expect_error CODE VERSION WHAT
+# cni_expect_error CODE VERSION WHAT [TEXT]
 cni_expect_error() {
-	local code=$1 version=$2 what=$3
+	local code=$1 version=$2 what=$3 text=${4:-}
 	if [ "$CNI_RC" = 0 ]; then
 		_cni_show
 		fail "$what: exit 0, want error $code"
 	fi
-	$CNI_VALIDATE error "$version" "$CNI_OUT" "$code" ||
+	CNI_MSG=$($CNI_VALIDATE error "$version" "$CNI_OUT" "$code") ||
 		{ _cni_show; fail "$what: not the CNI error $code"; }
+	if [ -n "$text" ] && [[ $CNI_MSG != *"$text"* ]]; then
+		_cni_show
+		fail "$what: the error does not say \"$text\""
+	fi
 }
 
 # jget FILE PYEXPR: print the value of a Python expression over the JSON `j`.
@@ -163,8 +168,7 @@ host_veths() {
 
 # cni_endpoints HOST: ids of ovld's CNI endpoints in host HOST.
 cni_endpoints() {
-	ovlctl_on "$1" -j endpoint list |
-		python3 -c 'import json,sys; [print(e["id"]) for e in json.load(sys.stdin) if e["kind"]=="cni"]'
+	ovlctl_on "$1" endpoint list | awk 'NR > 1 && $2 == "cni" { print $1 }'
 }
 
 # leases DIR: host-local's lease files under DIR (not its lock and

@@ -4,7 +4,8 @@
 specification (0.4.0, 1.0.0, 1.1.0).
 
     cni_validate.py result VERSION FILE      an ADD result
-    cni_validate.py error VERSION FILE [CODE] an error object (and its code)
+    cni_validate.py error VERSION FILE [CODE] an error object (and its code);
+                                             prints "msg: details"
     cni_validate.py version VERSION FILE     a VERSION answer
     cni_validate.py empty FILE               nothing at all (DEL, CHECK, GC, STATUS)
 
@@ -165,6 +166,7 @@ def main(argv):
         check_result(doc, version)
     elif kind == "error":
         check_error(doc, version, int(argv[4]) if len(argv) > 4 else None)
+        print(doc["msg"] + (": " + doc["details"] if doc.get("details") else ""))
     else:
         check_version(doc, version)
 
