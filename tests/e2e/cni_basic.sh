@@ -14,7 +14,8 @@
 # VERSION; ADD in 0.4.0, 1.0.0 and 1.1.0 (host-local stops at 1.0.0: ovl
 # delegates 1.1.0 configurations at 1.0.0 after host-local refuses); the
 # MAC derived from container ID and interface name, stable; MTU 1450 and
-# GRO on in the container; `ovlctl endpoint list` shows the endpoint; with
+# GRO on in the container (1430 on an overlay with an IPv6 peer, or the
+# configuration's mtu); `ovlctl endpoint list` shows the endpoint; with
 # the containers' MACs in hosts.json the very first ping each way is
 # answered, IPv4 and IPv6; CHECK passes, and reports each difference once
 # the container changed; STATUS (0, 50, 1 for a 1.0.0 configuration, 51
@@ -74,6 +75,26 @@ ovlctl_on h1 endpoint list | grep -q "^cid-c1/eth0 .*cni .*overlay0 .*$mac1 .*$i
 	fail "ovlctl endpoint list lacks cid-c1/eth0: $(ovlctl_on h1 endpoint list)"
 [ "$(ovlctl_on h1 -j endpoint list | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["network"])')" = ovlnet ] ||
 	fail "ovld does not know the endpoint's network"
+
+info "MTU: an overlay with an IPv6 peer, and the configuration's own"
+echo '{ "02:00:00:00:46:01": {"ip": "fd00:1::2", "port": 4789} }' >"$TOPO_DIR/hosts6.json"
+ovlctl_on h1 overlay create overlay6 -v 46 -e vxlan -s files \
+	-p "vxlan/listen_ip=fd00:1::1" -p "files/config=$TOPO_DIR/hosts6.json" >/dev/null
+ns_add c6
+M6=$(conf_for 1 1.1.0 net6)
+cni_with "$M6" 'c["overlay"] = "overlay6"'
+cni h1 ADD "$M6" cid-c6 eth0 c6
+cni_expect_ok result 1.1.0 "ADD c6 (IPv6 peer)"
+[ "$(jget "$CNI_OUT" 'j["interfaces"][1]["mtu"]')" = 1430 ] || fail "MTU over IPv6 is not 1500 - 70"
+in_ns c6 ip -o link show dev eth0 | grep -q "mtu 1430" || fail "c6's eth0 MTU is not 1430"
+cni h1 DEL "$M6" cid-c6 eth0 c6
+cni_expect_ok empty "" "DEL c6"
+cni_with "$M6" 'c["mtu"] = 1300'
+cni h1 ADD "$M6" cid-c6 eth0 c6
+cni_expect_ok result 1.1.0 "ADD c6 (mtu 1300)"
+in_ns c6 ip -o link show dev eth0 | grep -q "mtu 1300" || fail "the configuration's mtu was not used"
+cni h1 DEL "$M6" cid-c6 eth0 c6
+cni_expect_ok empty "" "DEL c6"
 
 # ---- the overlay ------------------------------------------------------------------
 info "first pings over the overlay"
