@@ -17,8 +17,8 @@
 # GRO on in the container (1430 on an overlay with an IPv6 peer, or the
 # configuration's mtu); `ovlctl endpoint list` shows the endpoint; with
 # the containers' MACs in hosts.json the very first ping each way is
-# answered, IPv4 and IPv6; CHECK passes, and reports each difference once
-# the container changed; STATUS (0, 50, 1 for a 1.0.0 configuration, 51
+# answered, IPv4 and IPv6 (and link-local); CHECK passes, and reports
+# each difference once the container changed; STATUS (0, 50, 1 for a 1.0.0 configuration, 51
 # and 50 without ovld); GC removes exactly the attachments not listed
 # (ovld's endpoints and orphaned host ends); DEL removes veth, endpoint and
 # lease, and succeeds again, without the namespace, and without ovld.
@@ -103,6 +103,11 @@ in_ns c1 ping -c 1 -W 2 "$ip2" >/dev/null || fail "first ping c1 -> c2 ($ip2) lo
 in_ns c2 ping -c 1 -W 2 "$ip1" >/dev/null || fail "first ping c2 -> c1 ($ip1) lost"
 in_ns c1 ping -6 -c 1 -W 2 "$ip62" >/dev/null || fail "first ping c1 -> c2 ($ip62) lost"
 in_ns c2 ping -6 -c 1 -W 2 "$ip61" >/dev/null || fail "first ping c2 -> c1 ($ip61) lost"
+# The kernel's EUI-64 link-local address, which ovld derives and protects.
+wait_for 5 sh -c "! ip netns exec $(ns_name c2) ip -6 addr show dev eth0 | grep -q tentative" ||
+	fail "c2's link-local address is still tentative"
+ll2=$(in_ns c2 ip -6 -o addr show dev eth0 scope link | awk '{print $4}' | cut -d/ -f1)
+in_ns c1 ping -6 -c 1 -W 2 "$ll2%eth0" >/dev/null || fail "link-local ping c1 -> c2 ($ll2) lost"
 
 # ---- CHECK ----------------------------------------------------------------------
 info "CHECK"
