@@ -32,19 +32,24 @@
  *                   "direct/dest_port": N}); the overlay object
  *   overlay.delete  (name); {}
  *   overlay.list    (); [overlay objects {name, vni, encap, search, props,
- *                   entries, error}]
+ *                   entries, error, mtu}]; mtu is what an endpoint's
+ *                   interface should use (underlay MTU - 50, - 70 when
+ *                   the overlay has an IPv6 peer or the host only IPv6)
  *   vnic.create     (name, overlay, mac, [netns]); vnic object {name,
  *                   overlay, vni, mac, netns, host_ifname, host_ifindex}
  *   vnic.delete     (name); {}
  *   vnic.list       (); [vnic objects]
  *   endpoint.add    (id, overlay, host_ifname, mac, addrs [IP...],
- *                   [ifname], [netns], [peer_netns bool]); endpoint object
- *                   (the CNI plugin's call; the veth exists already; with
- *                   ifname and netns, ovld fits the endpoint's offloads:
- *                   TSO off when the network has IPv6 VTEPs)
+ *                   [ifname], [netns], [peer_netns bool], [network]);
+ *                   endpoint object (the CNI plugin's call; the veth
+ *                   exists already; with ifname and netns, ovld fits the
+ *                   endpoint's offloads: TSO off when the network has IPv6
+ *                   VTEPs; network is the CNI network name, kept and
+ *                   listed so that the plugin's GC finds its own)
  *   endpoint.del    (id); {"existed": bool} (never an error when absent)
  *   endpoint.list   (); [endpoint objects {id, kind "vnic"|"cni", overlay,
- *                   vni, mac, addrs, host_ifname, host_ifindex, netns}]
+ *                   vni, mac, addrs, host_ifname, host_ifindex, netns,
+ *                   [network]}]
  *   map.add         (overlay, mac, ip, [port]); the entry
  *   map.del         (overlay, mac); {}
  *   map.get         (overlay, mac); entry {overlay, vni, mac, ip, port,

@@ -140,6 +140,24 @@ int ovl_link_mtu(const char *name)
 	return ret;
 }
 
+int ovl_link_mac(const char *name, __u8 mac[6])
+{
+	struct ifreq ifr;
+	int fd, ret = 0;
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr))
+		ret = -errno;
+	else
+		memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	close(fd);
+	return ret;
+}
+
 int ovl_link_delete(const char *name)
 {
 	struct rtnl_link *link;
@@ -165,7 +183,8 @@ int ovl_link_delete(const char *name)
 	return 0;
 }
 
-static int link_up(struct nl_sock *sk, const char *name)
+/* Set name up and, when alias is not NULL, its ifalias. */
+static int link_up(struct nl_sock *sk, const char *name, const char *alias)
 {
 	struct rtnl_link *link = NULL, *change;
 	int err;
@@ -181,6 +200,8 @@ static int link_up(struct nl_sock *sk, const char *name)
 		return -ENOMEM;
 	}
 	rtnl_link_set_flags(change, IFF_UP);
+	if (alias)
+		rtnl_link_set_ifalias(change, alias);
 	err = rtnl_link_change(sk, link, change, 0);
 	rtnl_link_put(change);
 	rtnl_link_put(link);
@@ -204,7 +225,7 @@ static int link_up_gro(void *arg)
 
 	if (!sk)
 		return -EIO;
-	err = link_up(sk, r->name);
+	err = link_up(sk, r->name, NULL);
 	nl_socket_free(sk);
 	if (err)
 		return err;
@@ -261,8 +282,9 @@ int ovl_veth_create(const struct ovl_veth_req *req, int *host_ifindex)
 		err = idx;
 		goto out_del;
 	}
-	/* Up only once both ends exist (veth_open() wants its peer). */
-	err = link_up(sk, req->host_name);
+	/* Up only once both ends exist (veth_open() wants its peer). The
+	 * alias goes on here: the kernel ignores IFLA_IFALIAS on create. */
+	err = link_up(sk, req->host_name, req->host_alias);
 	if (err)
 		goto out_del;
 	if (req->netns_fd >= 0)

@@ -11,11 +11,12 @@
 #include <linux/types.h>
 
 struct ovl_veth_req {
-	const char *name;      /* the endpoint's interface (VNIC name, CNI_IFNAME) */
-	const __u8 *mac;       /* its MAC, or NULL for a random one */
-	unsigned int mtu;      /* 0: kernel default */
-	const char *host_name; /* the host-side end, in the caller's netns */
-	int netns_fd;	       /* where `name` goes; -1: the caller's netns */
+	const char *name;	/* the endpoint's interface (VNIC name, CNI_IFNAME) */
+	const __u8 *mac;	/* its MAC, or NULL for a random one */
+	unsigned int mtu;	/* 0: kernel default */
+	const char *host_name;	/* the host-side end, in the caller's netns */
+	const char *host_alias; /* ifalias of the host end (who owns it), or NULL */
+	int netns_fd;		/* where `name` goes; -1: the caller's netns */
 };
 
 /**
@@ -36,6 +37,9 @@ int ovl_link_ifindex(const char *name);
 
 /* MTU of name in the caller's netns, or -errno. */
 int ovl_link_mtu(const char *name);
+
+/* MAC of name in the caller's netns: 0 or -errno. */
+int ovl_link_mac(const char *name, __u8 mac[6]);
 
 /* Set GRO on or off on name in the caller's netns. */
 int ovl_link_set_gro(const char *name, bool on);

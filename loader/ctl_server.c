@@ -458,6 +458,7 @@ static int h_endpoint_add(struct ovld *d, struct client *c, json_t *req, json_t 
 	const char *id = arg_str(req, "id"), *ovname = arg_str(req, "overlay");
 	const char *host = arg_str(req, "host_ifname"), *netns = arg_str(req, "netns");
 	const char *ifname = arg_str(req, "ifname");
+	const char *network = arg_str(req, "network");
 	json_t *addrs = json_object_get(req, "addrs"), *a, *pn;
 	struct ovl_ep *ep;
 	size_t i;
@@ -472,6 +473,8 @@ static int h_endpoint_add(struct ovld *d, struct client *c, json_t *req, json_t 
 		FAIL(EINVAL, "interface name too long");
 	if (addrs && !json_is_array(addrs))
 		FAIL(EINVAL, "\"addrs\" must be an array of addresses");
+	if (network && strlen(network) >= sizeof(ep->network))
+		FAIL(EINVAL, "\"network\" longer than %zu", sizeof(ep->network) - 1);
 	ep = calloc(1, sizeof(*ep));
 	if (!ep)
 		return -ENOMEM;
@@ -510,6 +513,7 @@ static int h_endpoint_add(struct ovld *d, struct client *c, json_t *req, json_t 
 	snprintf(ep->host_ifname, sizeof(ep->host_ifname), "%s", host);
 	snprintf(ep->ifname, sizeof(ep->ifname), "%s", ifname ? ifname : "");
 	snprintf(ep->netns, sizeof(ep->netns), "%s", netns ? netns : "");
+	snprintf(ep->network, sizeof(ep->network), "%s", network ? network : "");
 	pn = json_object_get(req, "peer_netns");
 	ep->peer_netns = pn ? json_is_true(pn) : true;
 	ret = ep_register(d, ep, err, errlen);

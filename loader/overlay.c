@@ -498,19 +498,25 @@ void overlay_on_inotify(struct ovld *d, int wd, const char *name)
 	}
 }
 
+static unsigned int endpoint_mtu(struct ovld *d, const struct ovl_overlay *ov);
+
 json_t *overlay_json(struct ovld *d, const struct ovl_overlay *ov)
 {
+	json_t *o;
 	int eps = 0;
 
 	for (struct ovl_ep *ep = d->eps; ep; ep = ep->next)
 		eps += ep->vni == ov->vni;
-	return json_pack(
-		"{s:s, s:i, s:s, s:s, s:O, s:i, s:i, s:s?, s:I, s:I, s:I, s:I}", "name", ov->name,
-		"vni", (json_int_t)ov->vni, "encap", "vxlan", "search", ov->search, "props",
-		ov->props, "entries", (json_int_t)ov->ops->entries(ov->backend), "endpoints",
-		(json_int_t)eps, "error", ov->error[0] ? ov->error : NULL, "lookups",
-		(json_int_t)ov->lookups, "resolved", (json_int_t)ov->resolved, "unresolved",
-		(json_int_t)ov->unresolved, "reloads", (json_int_t)ov->reloads);
+	o = json_pack("{s:s, s:i, s:s, s:s, s:O, s:i, s:i, s:s?, s:I, s:I, s:I, s:I}", "name",
+		      ov->name, "vni", (json_int_t)ov->vni, "encap", "vxlan", "search", ov->search,
+		      "props", ov->props, "entries", (json_int_t)ov->ops->entries(ov->backend),
+		      "endpoints", (json_int_t)eps, "error", ov->error[0] ? ov->error : NULL,
+		      "lookups", (json_int_t)ov->lookups, "resolved", (json_int_t)ov->resolved,
+		      "unresolved", (json_int_t)ov->unresolved, "reloads", (json_int_t)ov->reloads);
+	/* What an endpoint's MTU should be (the CNI plugin asks for it). */
+	if (o)
+		json_object_set_new(o, "mtu", json_integer(endpoint_mtu(d, ov)));
+	return o;
 }
 
 /* ---- endpoints ----------------------------------------------------------- */
@@ -739,6 +745,8 @@ json_t *ep_json(const struct ovl_ep *ep)
 				    json_string(ep->ifname));
 	if (o)
 		json_object_set_new(o, "tso", json_boolean(!ep->tso_off));
+	if (o && ep->network[0])
+		json_object_set_new(o, "network", json_string(ep->network));
 	if (o && ep->dhcp_proxy)
 		json_object_set_new(o, "dhcp_proxy", json_string(ovl_mac_format(ep->dhcp_mac, m)));
 	return o;
@@ -768,7 +776,7 @@ static int peer_v6_cb(const struct ovl_ip *ip, void *arg)
 	return 0;
 }
 
-static unsigned int endpoint_mtu(struct ovld *d, struct ovl_overlay *ov)
+static unsigned int endpoint_mtu(struct ovld *d, const struct ovl_overlay *ov)
 {
 	int mtu = ovl_link_mtu(d->o.underlay);
 	bool v6 = !d->local4.family;

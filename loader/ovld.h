@@ -71,6 +71,7 @@ struct ovl_ep {
 	int host_ifindex;
 	char ifname[OVL_IFNAME_MAX]; /* the endpoint's own interface (VNIC name, CNI_IFNAME) */
 	char netns[256];	     /* netns name (VNIC) or path (CNI); "" = host */
+	char network[128];	     /* the CNI network name (OVL_EP_CNI); may be "" */
 	bool peer_netns;	     /* the far end is in another netns */
 	bool ip_nospoof;	     /* source addresses are enforced (ep_apply_backend) */
 	bool dhcp_proxy;

@@ -78,6 +78,7 @@ static int restore_ep(struct ovld *d, json_t *o)
 				   json_string_value(json_object_get(o, "ifname"));
 	const char *netns = json_string_value(json_object_get(o, "netns"));
 	const char *mac = json_string_value(json_object_get(o, "mac"));
+	const char *network = json_string_value(json_object_get(o, "network"));
 	struct ovl_ep *ep;
 	size_t i;
 	int ret;
@@ -93,6 +94,7 @@ static int restore_ep(struct ovld *d, json_t *o)
 	snprintf(ep->host_ifname, sizeof(ep->host_ifname), "%s", host);
 	snprintf(ep->ifname, sizeof(ep->ifname), "%s", name ? name : "");
 	snprintf(ep->netns, sizeof(ep->netns), "%s", netns ? netns : "");
+	snprintf(ep->network, sizeof(ep->network), "%s", network ? network : "");
 	ep->peer_netns = json_is_true(json_object_get(o, "peer_netns"));
 	if (ovl_mac_parse(mac, ep->mac)) {
 		free(ep);

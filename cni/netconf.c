@@ -1,0 +1,620 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * netconf.c - the network configuration on stdin, the CNI_* variables,
+ * CNI_ARGS, and the names ovl derives from an attachment (host veth, MAC,
+ * ifalias). Strict: a configuration ovl does not fully understand is
+ * refused with a message naming the key, rather than half applied.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "ovl_abi.h"
+#include "cni.h"
+
+/* ---- environment ---------------------------------------------------------------- */
+
+/* The spec: an alphanumeric first character, then alphanumerics, '_', '.', '-'. */
+static bool name_valid(const char *s)
+{
+	if (!s || !*s)
+		return false;
+	for (const char *p = s; *p; p++) {
+		char c = *p;
+		bool alnum =
+			(c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+
+		if (!alnum && (p == s || (c != '_' && c != '.' && c != '-')))
+			return false;
+	}
+	return true;
+}
+
+bool ovl_cni_container_id_valid(const char *s)
+{
+	return name_valid(s) && strlen(s) < sizeof(((struct ovl_cni_attachment *)0)->container_id);
+}
+
+/* Linux's dev_valid_name(), which the spec repeats. */
+bool ovl_cni_ifname_valid(const char *s)
+{
+	if (!s || !*s || strlen(s) >= OVL_CNI_IFNAME_MAX || !strcmp(s, ".") || !strcmp(s, ".."))
+		return false;
+	for (const char *p = s; *p; p++)
+		if (*p == '/' || *p == ':' || *p <= ' ' || *p == 0x7f)
+			return false;
+	return true;
+}
+
+int ovl_cni_env_check(const struct ovl_cni_env *env, unsigned int need, struct ovl_cni_err *e)
+{
+	if ((need & OVL_CNI_NEED_CONTAINER) && !env->container_id)
+		return ovl_cni_error(e, OVL_CNI_E_ENV, "CNI_CONTAINERID is not set", NULL);
+	if (env->container_id && (need & OVL_CNI_NEED_CONTAINER) &&
+	    !ovl_cni_container_id_valid(env->container_id))
+		return ovl_cni_error(e, OVL_CNI_E_ENV,
+				     "CNI_CONTAINERID is not a valid container ID",
+				     "\"%s\": it must start with a letter or digit, go on with "
+				     "letters, digits, '_', '.' or '-', and be shorter than 256",
+				     env->container_id);
+	if ((need & OVL_CNI_NEED_NETNS) && (!env->netns || !*env->netns))
+		return ovl_cni_error(e, OVL_CNI_E_ENV, "CNI_NETNS is not set", NULL);
+	if (env->netns && *env->netns && env->netns[0] != '/')
+		return ovl_cni_error(e, OVL_CNI_E_ENV, "CNI_NETNS is not an absolute path",
+				     "\"%s\"", env->netns);
+	if ((need & OVL_CNI_NEED_IFNAME) && !env->ifname)
+		return ovl_cni_error(e, OVL_CNI_E_ENV, "CNI_IFNAME is not set", NULL);
+	if ((need & OVL_CNI_NEED_IFNAME) && !ovl_cni_ifname_valid(env->ifname))
+		return ovl_cni_error(e, OVL_CNI_E_ENV, "CNI_IFNAME is not a valid interface name",
+				     "\"%s\": 1 to 15 characters, not \".\" or \"..\", without "
+				     "'/', ':' or white space",
+				     env->ifname);
+	if ((need & OVL_CNI_NEED_PATH) && (!env->path || !*env->path))
+		return ovl_cni_error(e, OVL_CNI_E_ENV, "CNI_PATH is not set", NULL);
+	return 0;
+}
+
+int ovl_cni_args_parse(const char *s, struct ovl_cni_args *a, struct ovl_cni_err *e)
+{
+	static const char *const known[] = { "IgnoreUnknown",	  "IP",
+					     "K8S_POD_NAMESPACE", "K8S_POD_NAME",
+					     "K8S_POD_UID",	  "K8S_POD_INFRA_CONTAINER_ID",
+					     "K8S_POD_NETNS_PATH" };
+	char *copy, *save = NULL, *unknown = NULL;
+	bool ignore = false;
+	int ret = 0;
+
+	memset(a, 0, sizeof(*a));
+	if (!s || !*s)
+		return 0;
+	copy = strdup(s);
+	if (!copy)
+		return ovl_cni_error(e, OVL_CNI_E_IO, "out of memory", NULL);
+	for (char *kv = strtok_r(copy, ";", &save); kv; kv = strtok_r(NULL, ";", &save)) {
+		char *eq = strchr(kv, '=');
+		bool is_known = false;
+
+		if (!eq || eq == kv) {
+			ret = ovl_cni_error(e, OVL_CNI_E_ENV, "CNI_ARGS is malformed",
+					    "\"%s\" is not KEY=VALUE (in \"%s\")", kv, s);
+			goto out;
+		}
+		*eq = '\0';
+		if (!strcmp(kv, "MAC")) {
+			if (ovl_mac_parse(eq + 1, a->mac) || ovl_mac_is_multicast(a->mac) ||
+			    ovl_mac_is_zero(a->mac)) {
+				ret = ovl_cni_error(e, OVL_CNI_E_ENV, "CNI_ARGS: bad MAC",
+						    "MAC=%s is not a unicast MAC address", eq + 1);
+				goto out;
+			}
+			a->has_mac = true;
+			continue;
+		}
+		if (!strcmp(kv, "IgnoreUnknown"))
+			ignore = !strcmp(eq + 1, "1") || !strcasecmp(eq + 1, "true");
+		for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+			is_known |= !strcmp(kv, known[i]);
+		if (!is_known && !unknown)
+			unknown = kv;
+	}
+	if (unknown && !ignore)
+		ret = ovl_cni_error(e, OVL_CNI_E_ENV, "CNI_ARGS has a key ovl does not know",
+				    "\"%s\" (set IgnoreUnknown=1 to let it pass)", unknown);
+out:
+	free(copy);
+	return ret;
+}
+
+/* ---- configuration -------------------------------------------------------------- */
+
+/* Keys of a plugin configuration that the spec (and its conventions)
+ * defines, and ovl's own. Anything else is refused. */
+static const char *const spec_keys[] = {
+	"cniVersion",
+	"cniVersions",
+	"name",
+	"type",
+	"disableCheck",
+	"disableGC",
+	"args",
+	"ipMasq",
+	"ipam",
+	"dns",
+	"runtimeConfig",
+	"capabilities",
+	"prevResult",
+	"cni.dev/valid-attachments",
+	"cni.dev/attachments",
+};
+static const char *const ovl_keys[] = { "overlay", "vni", "instance", "mtu", "mac", "logLevel" };
+
+#define CONF_ERR(e, ...)                                                                           \
+	ovl_cni_error((e), OVL_CNI_E_CONFIG, "invalid network configuration", __VA_ARGS__)
+
+static const char *type_name(const json_t *j)
+{
+	switch (json_typeof(j)) {
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "an array";
+	case JSON_STRING:
+		return "a string";
+	case JSON_INTEGER:
+		return "an integer";
+	case JSON_REAL:
+		return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return "a boolean";
+	default:
+		return "null";
+	}
+}
+
+/* The value as it appeared, for messages (truncated). */
+static void value_text(const json_t *v, char *buf, size_t len)
+{
+	char *t = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+
+	snprintf(buf, len, "%s", t ? t : "?");
+	if (t && strlen(t) >= len && len > 4)
+		memcpy(buf + len - 4, "...", 4);
+	free(t);
+}
+
+static int want_type(const char *key, json_t *v, json_type t, const char *what,
+		     struct ovl_cni_err *e)
+{
+	char txt[96];
+
+	if (json_typeof(v) == t || (t == JSON_TRUE && json_is_boolean(v)))
+		return 0;
+	value_text(v, txt, sizeof(txt));
+	return CONF_ERR(e, "\"%s\" must be %s, not %s (%s)", key, what, type_name(v), txt);
+}
+
+static int copy_str(const char *key, json_t *v, char *buf, size_t len, struct ovl_cni_err *e)
+{
+	if (want_type(key, v, JSON_STRING, "a string", e))
+		return e->code;
+	if (strlen(json_string_value(v)) >= len)
+		return CONF_ERR(e, "\"%s\" is longer than %zu characters", key, len - 1);
+	snprintf(buf, len, "%s", json_string_value(v));
+	return 0;
+}
+
+static int get_mac(const char *key, json_t *v, __u8 mac[6], struct ovl_cni_err *e)
+{
+	if (want_type(key, v, JSON_STRING, "a MAC address string", e))
+		return e->code;
+	if (ovl_mac_parse(json_string_value(v), mac))
+		return CONF_ERR(e,
+				"\"%s\": \"%s\" is not a MAC address (six hex groups "
+				"separated by ':')",
+				key, json_string_value(v));
+	if (ovl_mac_is_multicast(mac) || ovl_mac_is_zero(mac))
+		return CONF_ERR(e, "\"%s\": %s is not a unicast MAC address", key,
+				json_string_value(v));
+	return 0;
+}
+
+static int parse_log_level(json_t *v, enum ovl_log_level *lvl, struct ovl_cni_err *e)
+{
+	static const struct {
+		const char *name;
+		enum ovl_log_level level;
+	} levels[] = { { "error", OVL_LOG_ERR },
+		       { "warn", OVL_LOG_WARN },
+		       { "info", OVL_LOG_INFO },
+		       { "debug", OVL_LOG_DEBUG } };
+
+	if (want_type("logLevel", v, JSON_STRING, "a string", e))
+		return e->code;
+	for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
+		if (!strcmp(json_string_value(v), levels[i].name)) {
+			*lvl = levels[i].level;
+			return 0;
+		}
+	}
+	return CONF_ERR(
+		e, "\"logLevel\" must be \"error\", \"warn\", \"info\" or \"debug\", not \"%s\"",
+		json_string_value(v));
+}
+
+static int parse_attachments(struct ovl_netconf *nc, const char *key, json_t *a,
+			     struct ovl_cni_err *e)
+{
+	json_t *v;
+	size_t i;
+
+	if (want_type(key, a, JSON_ARRAY, "an array of {containerID, ifname}", e))
+		return e->code;
+	if (nc->has_valid) /* both names (libcni sends both): the first wins */
+		return 0;
+	nc->valid = calloc(json_array_size(a) + 1, sizeof(*nc->valid));
+	if (!nc->valid)
+		return ovl_cni_error(e, OVL_CNI_E_IO, "out of memory", NULL);
+	json_array_foreach(a, i, v) {
+		json_t *cid = json_object_get(v, "containerID"),
+		       *ifn = json_object_get(v, "ifname");
+
+		if (!json_is_object(v) || !json_is_string(cid) || !json_is_string(ifn))
+			return CONF_ERR(e,
+					"\"%s\"[%zu] must be an object with string members "
+					"containerID and ifname",
+					key, i);
+		if (strlen(json_string_value(cid)) >= sizeof(nc->valid[0].container_id) ||
+		    strlen(json_string_value(ifn)) >= sizeof(nc->valid[0].ifname))
+			continue; /* cannot be one of ours */
+		snprintf(nc->valid[nc->n_valid].container_id, sizeof(nc->valid[0].container_id),
+			 "%s", json_string_value(cid));
+		snprintf(nc->valid[nc->n_valid].ifname, sizeof(nc->valid[0].ifname), "%s",
+			 json_string_value(ifn));
+		nc->n_valid++;
+	}
+	nc->has_valid = true;
+	return 0;
+}
+
+static int parse_dns(json_t *v, struct ovl_cni_err *e)
+{
+	static const char *const arrays[] = { "nameservers", "search", "options" };
+	json_t *dom = json_object_get(v, "domain"), *x;
+	size_t i;
+
+	if (want_type("dns", v, JSON_OBJECT, "an object", e))
+		return e->code;
+	if (dom && want_type("dns.domain", dom, JSON_STRING, "a string", e))
+		return e->code;
+	for (size_t k = 0; k < sizeof(arrays) / sizeof(arrays[0]); k++) {
+		json_t *a = json_object_get(v, arrays[k]);
+		char key[32];
+
+		snprintf(key, sizeof(key), "dns.%s", arrays[k]);
+		if (!a)
+			continue;
+		if (want_type(key, a, JSON_ARRAY, "an array of strings", e))
+			return e->code;
+		json_array_foreach(a, i, x) {
+			if (!json_is_string(x))
+				return CONF_ERR(e, "\"%s\"[%zu] must be a string", key, i);
+		}
+	}
+	return 0;
+}
+
+/* Everything of ovl's own section, and the spec's keys that ovl reads. */
+static int parse_member(struct ovl_netconf *nc, const char *key, json_t *v, json_t **rt_mac,
+			json_t **args_mac, json_t **conf_mac, struct ovl_cni_err *e)
+{
+	if (!strcmp(key, "name")) {
+		if (copy_str(key, v, nc->name, sizeof(nc->name), e))
+			return e->code;
+		if (!name_valid(nc->name))
+			return CONF_ERR(e,
+					"\"name\": \"%s\" must start with a letter or digit and go "
+					"on with letters, digits, '_', '.' or '-'",
+					nc->name);
+	} else if (!strcmp(key, "type")) {
+		if (copy_str(key, v, nc->type, sizeof(nc->type), e))
+			return e->code;
+	} else if (!strcmp(key, "cniVersions")) {
+		return want_type(key, v, JSON_ARRAY, "an array of version strings", e);
+	} else if (!strcmp(key, "disableCheck") || !strcmp(key, "disableGC")) {
+		return want_type(key, v, JSON_TRUE, "a boolean", e);
+	} else if (!strcmp(key, "ipMasq")) {
+		if (want_type(key, v, JSON_TRUE, "a boolean", e))
+			return e->code;
+		if (json_is_true(v))
+			return ovl_cni_error(e, OVL_CNI_E_UNSUPPORTED,
+					     "unsupported field in the network configuration",
+					     "\"ipMasq\": true: ovl does not masquerade; chain a "
+					     "plugin that does");
+	} else if (!strcmp(key, "capabilities")) {
+		return want_type(key, v, JSON_OBJECT, "an object", e);
+	} else if (!strcmp(key, "runtimeConfig")) {
+		if (want_type(key, v, JSON_OBJECT, "an object", e))
+			return e->code;
+		*rt_mac = json_object_get(v, "mac");
+	} else if (!strcmp(key, "args")) {
+		json_t *cni;
+
+		if (want_type(key, v, JSON_OBJECT, "an object", e))
+			return e->code;
+		cni = json_object_get(v, "cni");
+		if (cni && want_type("args.cni", cni, JSON_OBJECT, "an object", e))
+			return e->code;
+		*args_mac = json_object_get(cni, "mac");
+	} else if (!strcmp(key, "ipam")) {
+		json_t *t = json_object_get(v, "type");
+
+		if (want_type(key, v, JSON_OBJECT, "an object", e))
+			return e->code;
+		if (!t)
+			return CONF_ERR(e, "\"ipam\" has no \"type\" (the IPAM plugin to run, as "
+					   "\"host-local\")");
+		if (copy_str("ipam.type", t, nc->ipam_type, sizeof(nc->ipam_type), e))
+			return e->code;
+		if (!nc->ipam_type[0] || strchr(nc->ipam_type, '/') ||
+		    !strcmp(nc->ipam_type, ".") || !strcmp(nc->ipam_type, ".."))
+			return CONF_ERR(e, "\"ipam.type\": \"%s\" is not a plugin name",
+					nc->ipam_type);
+	} else if (!strcmp(key, "dns")) {
+		if (parse_dns(v, e))
+			return e->code;
+		nc->dns = v;
+	} else if (!strcmp(key, "prevResult")) {
+		if (want_type(key, v, JSON_OBJECT, "an object", e))
+			return e->code;
+		if (ovl_cni_result_parse(v, "prevResult", &nc->prev, e))
+			return e->code;
+		nc->has_prev = true;
+	} else if (!strcmp(key, "cni.dev/valid-attachments") ||
+		   !strcmp(key, "cni.dev/attachments")) {
+		return parse_attachments(nc, key, v, e);
+	} else if (!strcmp(key, "overlay")) {
+		if (copy_str(key, v, nc->overlay, sizeof(nc->overlay), e))
+			return e->code;
+		if (!nc->overlay[0])
+			return CONF_ERR(e, "\"overlay\" is empty");
+	} else if (!strcmp(key, "vni")) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+		    json_integer_value(v) > OVL_VNI_MAX) {
+			char txt[96];
+
+			value_text(v, txt, sizeof(txt));
+			return CONF_ERR(e, "\"vni\" must be an integer from 0 to %u, not %s",
+					OVL_VNI_MAX, txt);
+		}
+		nc->has_vni = true;
+		nc->vni = (__u32)json_integer_value(v);
+	} else if (!strcmp(key, "instance")) {
+		if (copy_str(key, v, nc->instance, sizeof(nc->instance), e))
+			return e->code;
+		if (!ovl_instance_valid(nc->instance))
+			return CONF_ERR(e,
+					"\"instance\": \"%s\" is not an ovld instance name (1-%d "
+					"of A-Z a-z 0-9 _ . -, not starting with '.')",
+					nc->instance, OVL_INSTANCE_MAX);
+	} else if (!strcmp(key, "mtu")) {
+		if (!json_is_integer(v) || json_integer_value(v) < 68 ||
+		    json_integer_value(v) > 65535) {
+			char txt[96];
+
+			value_text(v, txt, sizeof(txt));
+			return CONF_ERR(e, "\"mtu\" must be an integer from 68 to 65535, not %s",
+					txt);
+		}
+		nc->mtu = (unsigned int)json_integer_value(v);
+	} else if (!strcmp(key, "mac")) {
+		*conf_mac = v;
+	} else if (!strcmp(key, "logLevel")) {
+		return parse_log_level(v, &nc->log_level, e);
+	}
+	return 0;
+}
+
+static bool key_known(const char *key)
+{
+	for (size_t i = 0; i < sizeof(spec_keys) / sizeof(spec_keys[0]); i++)
+		if (!strcmp(key, spec_keys[i]))
+			return true;
+	for (size_t i = 0; i < sizeof(ovl_keys) / sizeof(ovl_keys[0]); i++)
+		if (!strcmp(key, ovl_keys[i]))
+			return true;
+	return false;
+}
+
+int ovl_netconf_parse(const char *buf, size_t len, struct ovl_netconf *nc, struct ovl_cni_err *e)
+{
+	json_t *rt_mac = NULL, *args_mac = NULL, *conf_mac = NULL, *ver, *v;
+	json_error_t jerr;
+	const char *key;
+
+	memset(nc, 0, sizeof(*nc));
+	nc->raw = buf;
+	nc->raw_len = len;
+	snprintf(nc->instance, sizeof(nc->instance), "%s", OVL_DEFAULT_INST);
+	nc->log_level = OVL_LOG_WARN;
+	nc->root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!nc->root)
+		return ovl_cni_error(e, OVL_CNI_E_DECODE, "cannot decode the network configuration",
+				     "stdin:%d:%d: %s", jerr.line, jerr.column, jerr.text);
+	if (!json_is_object(nc->root))
+		return ovl_cni_error(e, OVL_CNI_E_DECODE, "cannot decode the network configuration",
+				     "stdin: the configuration must be a JSON object, not %s",
+				     type_name(nc->root));
+	/* The version first: it decides how every error is written. */
+	ver = json_object_get(nc->root, "cniVersion");
+	if (!ver)
+		return CONF_ERR(e, "\"cniVersion\" is missing");
+	if (copy_str("cniVersion", ver, nc->cni_version, sizeof(nc->cni_version), e))
+		return e->code;
+	nc->version = ovl_cni_version_parse(nc->cni_version);
+	if (nc->version == OVL_CNI_V_NONE)
+		return ovl_cni_error(
+			e, OVL_CNI_E_VERSION, "incompatible CNI versions",
+			"the configuration is \"%s\"; ovl supports 0.4.0, 1.0.0, 1.1.0",
+			nc->cni_version);
+	json_object_foreach(nc->root, key, v) {
+		if (!key_known(key)) {
+			char txt[96];
+
+			value_text(v, txt, sizeof(txt));
+			return ovl_cni_error(
+				e, OVL_CNI_E_UNSUPPORTED,
+				"unsupported field in the network configuration",
+				"unknown key \"%s\" (value %s); ovl's keys are overlay, vni, "
+				"instance, mtu, mac, logLevel, besides those the CNI specification "
+				"defines",
+				key, txt);
+		}
+		if (parse_member(nc, key, v, &rt_mac, &args_mac, &conf_mac, e))
+			return e->code;
+	}
+	if (!nc->name[0])
+		return CONF_ERR(e, "\"name\" is missing");
+	if (!nc->type[0])
+		return CONF_ERR(e, "\"type\" is missing");
+	if (!nc->ipam_type[0])
+		return CONF_ERR(e, "\"ipam\" is missing: ovl needs an IPAM plugin for the "
+				   "container's addresses (e.g. {\"type\": \"host-local\", "
+				   "\"subnet\": \"10.23.0.0/24\"})");
+	if (!nc->overlay[0] && !nc->has_vni)
+		return CONF_ERR(e,
+				"neither \"overlay\" (an ovld overlay's name) nor \"vni\" is set");
+	/* Each is checked; the most specific wins: per container, then per
+	 * network (ovl_cni_choose_mac() puts CNI_ARGS between them). */
+	{
+		const struct {
+			const char *key;
+			json_t *v;
+		} macs[] = { { "mac", conf_mac },
+			     { "args.cni.mac", args_mac },
+			     { "runtimeConfig.mac", rt_mac } };
+
+		for (size_t i = 0; i < sizeof(macs) / sizeof(macs[0]); i++) {
+			if (!macs[i].v)
+				continue;
+			if (get_mac(macs[i].key, macs[i].v, nc->mac, e))
+				return e->code;
+			nc->mac_from = macs[i].key;
+		}
+	}
+	nc->has_mac = nc->mac_from != NULL;
+	return 0;
+}
+
+void ovl_netconf_free(struct ovl_netconf *nc)
+{
+	ovl_cni_result_free(&nc->prev);
+	free(nc->valid);
+	json_decref(nc->root);
+	memset(nc, 0, sizeof(*nc));
+}
+
+bool ovl_netconf_attachment_valid(const struct ovl_netconf *nc, const char *container_id,
+				  const char *ifname)
+{
+	for (size_t i = 0; i < nc->n_valid; i++)
+		if (!strcmp(nc->valid[i].container_id, container_id) &&
+		    !strcmp(nc->valid[i].ifname, ifname))
+			return true;
+	return false;
+}
+
+/* ---- names --------------------------------------------------------------------- */
+
+/* FNV-1a, 64 bits, over "<container id>/<ifname>". */
+static __u64 attachment_hash(const char *container_id, const char *ifname)
+{
+	__u64 h = 14695981039346656037ull;
+
+	for (const char *p = container_id; *p; p++)
+		h = (h ^ (__u8)*p) * 1099511628211ull;
+	h = (h ^ '/') * 1099511628211ull;
+	for (const char *p = ifname; *p; p++)
+		h = (h ^ (__u8)*p) * 1099511628211ull;
+	return h;
+}
+
+void ovl_cni_host_ifname(const char *container_id, const char *ifname, char out[OVL_CNI_IFNAME_MAX])
+{
+	__u64 h = attachment_hash(container_id, ifname);
+
+	snprintf(out, OVL_CNI_IFNAME_MAX, "%s%08x", OVL_CNI_HOST_PREFIX, (__u32)(h ^ (h >> 32)));
+}
+
+void ovl_cni_default_mac(const char *container_id, const char *ifname, __u8 mac[6])
+{
+	__u64 h = attachment_hash(container_id, ifname);
+
+	mac[0] = 0x02; /* locally administered, unicast */
+	for (int i = 1; i < 6; i++)
+		mac[i] = (__u8)(h >> (8 * (i - 1)));
+}
+
+const char *ovl_cni_choose_mac(const struct ovl_netconf *nc, const struct ovl_cni_args *args,
+			       const char *container_id, const char *ifname, __u8 mac[6])
+{
+	/* runtimeConfig and args.cni are per container, CNI_ARGS too; the
+	 * configuration's own "mac" is per network. */
+	if (nc->has_mac && strcmp(nc->mac_from, "mac")) {
+		memcpy(mac, nc->mac, 6);
+		return nc->mac_from;
+	}
+	if (args && args->has_mac) {
+		memcpy(mac, args->mac, 6);
+		return "CNI_ARGS MAC";
+	}
+	if (nc->has_mac) {
+		memcpy(mac, nc->mac, 6);
+		return nc->mac_from;
+	}
+	ovl_cni_default_mac(container_id, ifname, mac);
+	return "derived from the container ID and interface name";
+}
+
+int ovl_cni_alias_format(const char *instance, const char *network, const char *container_id,
+			 const char *ifname, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%s%s:%s:%s:%s", OVL_CNI_ALIAS_PREFIX, instance, network,
+			 container_id, ifname);
+
+	return n < 0 || (size_t)n >= len || n > 255 ? -ENAMETOOLONG : 0;
+}
+
+/* Next ':'-separated field of *p into buf. */
+static int field(const char **p, char *buf, size_t len, bool last)
+{
+	const char *end = last ? *p + strlen(*p) : strchr(*p, ':');
+	size_t n;
+
+	if (!end)
+		return -EINVAL;
+	n = (size_t)(end - *p);
+	if (!n || n >= len)
+		return -EINVAL;
+	memcpy(buf, *p, n);
+	buf[n] = '\0';
+	*p = last ? end : end + 1;
+	return 0;
+}
+
+int ovl_cni_alias_parse(const char *alias, char *instance, size_t ilen, char *network, size_t nlen,
+			char *container_id, size_t clen, char *ifname, size_t flen)
+{
+	size_t plen = strlen(OVL_CNI_ALIAS_PREFIX);
+	const char *p = alias;
+
+	if (!alias || strncmp(alias, OVL_CNI_ALIAS_PREFIX, plen))
+		return -EINVAL;
+	p += plen;
+	/* None of the four may contain ':' (instance, network and container
+	 * names by their character sets, interface names by the spec). */
+	if (field(&p, instance, ilen, false) || field(&p, network, nlen, false) ||
+	    field(&p, container_id, clen, false) || field(&p, ifname, flen, true))
+		return -EINVAL;
+	return 0;
+}
