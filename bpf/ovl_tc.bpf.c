@@ -1003,25 +1003,6 @@ static __always_inline int tc_miss(struct __sk_buff *skb, struct tc_state *st)
 	return OVL_DROP_MISS;
 }
 
-static __always_inline void tc_drop_event(struct __sk_buff *skb, struct tc_state *st, int reason)
-{
-	const struct ovl_cfg *cfg = config_get();
-	struct ovl_evt_buf *b;
-	__u32 cap;
-
-	if (!cfg || !(cfg->flags & OVL_CFG_F_DROP_EVENTS))
-		return;
-	b = evt_start(OVL_EVT_DROP, st->ifc ? st->ifc->vni : 0, st->ifindex, skb->len);
-	if (!b)
-		return;
-	b->evt.reason = reason;
-	cap = evt_cap_len(skb->len, OVL_EVT_DROP_CAP);
-	if (cap < 1 || cap > OVL_EVT_DROP_CAP || bpf_skb_load_bytes(skb, 0, b->pkt, cap))
-		cap = 0;
-	if (evt_commit(b, cap))
-		stat_add(OVL_STAT_DROP_EVT_LOST, 0);
-}
-
 SEC("tc")
 int ovl_tc_ep_in(struct __sk_buff *skb)
 {
@@ -1037,7 +1018,7 @@ int ovl_tc_ep_in(struct __sk_buff *skb)
 		/* a miss already went to ovld; rate-limited ones must not come
 		 * back as a drop event each */
 		if (ret != -OVL_DROP_MISS && ret != -OVL_DROP_MISS_RL)
-			tc_drop_event(skb, &st, -ret);
+			skb_drop_event(skb, -ret, st.ifc ? st.ifc->vni : 0, st.ifindex);
 		return TC_ACT_SHOT;
 	}
 	if (ret == 0) /* verified and nothing else to do: cannot happen */

@@ -82,25 +82,6 @@ static __always_inline int tcul_rx(struct __sk_buff *skb, struct rx_res *res)
 	return OVL_HANDLED;
 }
 
-static __always_inline void tcul_drop_event(struct __sk_buff *skb, int reason, __u32 vni)
-{
-	const struct ovl_cfg *cfg = config_get();
-	struct ovl_evt_buf *b;
-	__u32 cap;
-
-	if (!cfg || !(cfg->flags & OVL_CFG_F_DROP_EVENTS))
-		return;
-	b = evt_start(OVL_EVT_DROP, vni, skb->ifindex, skb->len);
-	if (!b)
-		return;
-	b->evt.reason = reason;
-	cap = evt_cap_len(skb->len, OVL_EVT_DROP_CAP);
-	if (cap < 1 || cap > OVL_EVT_DROP_CAP || bpf_skb_load_bytes(skb, 0, b->pkt, cap))
-		cap = 0;
-	if (evt_commit(b, cap))
-		stat_add(OVL_STAT_DROP_EVT_LOST, 0);
-}
-
 SEC("tc")
 int ovl_tc_ul_in(struct __sk_buff *skb)
 {
@@ -111,7 +92,7 @@ int ovl_tc_ul_in(struct __sk_buff *skb)
 	ret = tcul_rx(skb, &res);
 	if (ret < 0) {
 		stat_drop(-ret, len);
-		tcul_drop_event(skb, -ret, res.vni);
+		skb_drop_event(skb, -ret, res.vni, skb->ifindex);
 		return TC_ACT_SHOT;
 	}
 	stat_add(res.stat, len);

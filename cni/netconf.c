@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "json.h"
 #include "ovl_abi.h"
 #include "cni.h"
 
@@ -151,27 +152,6 @@ static const char *const ovl_keys[] = { "overlay", "vni", "instance", "mtu", "ma
 #define CONF_ERR(e, ...)                                                                           \
 	ovl_cni_error((e), OVL_CNI_E_CONFIG, "invalid network configuration", __VA_ARGS__)
 
-static const char *type_name(const json_t *j)
-{
-	switch (json_typeof(j)) {
-	case JSON_OBJECT:
-		return "an object";
-	case JSON_ARRAY:
-		return "an array";
-	case JSON_STRING:
-		return "a string";
-	case JSON_INTEGER:
-		return "an integer";
-	case JSON_REAL:
-		return "a number";
-	case JSON_TRUE:
-	case JSON_FALSE:
-		return "a boolean";
-	default:
-		return "null";
-	}
-}
-
 /* The value as it appeared, for messages (truncated). */
 static void value_text(const json_t *v, char *buf, size_t len)
 {
@@ -191,7 +171,7 @@ static int want_type(const char *key, json_t *v, json_type t, const char *what,
 	if (json_typeof(v) == t || (t == JSON_TRUE && json_is_boolean(v)))
 		return 0;
 	value_text(v, txt, sizeof(txt));
-	return CONF_ERR(e, "\"%s\" must be %s, not %s (%s)", key, what, type_name(v), txt);
+	return CONF_ERR(e, "\"%s\" must be %s, not %s (%s)", key, what, ovl_json_type_name(v), txt);
 }
 
 static int copy_str(const char *key, json_t *v, char *buf, size_t len, struct ovl_cni_err *e)
@@ -444,7 +424,7 @@ int ovl_netconf_parse(const char *buf, size_t len, struct ovl_netconf *nc, struc
 	if (!json_is_object(nc->root))
 		return ovl_cni_error(e, OVL_CNI_E_DECODE, "cannot decode the network configuration",
 				     "stdin: the configuration must be a JSON object, not %s",
-				     type_name(nc->root));
+				     ovl_json_type_name(nc->root));
 	/* The version first: it decides how every error is written. */
 	ver = json_object_get(nc->root, "cniVersion");
 	if (!ver)

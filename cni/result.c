@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "json.h"
 #include "ovl_abi.h"
 #include "cni.h"
 
@@ -120,27 +121,6 @@ int ovl_cni_cidr_parse(const char *s, struct ovl_ip *ip, unsigned int *plen)
 
 /* ---- parsing ------------------------------------------------------------------- */
 
-static const char *json_type_name(const json_t *j)
-{
-	switch (json_typeof(j)) {
-	case JSON_OBJECT:
-		return "an object";
-	case JSON_ARRAY:
-		return "an array";
-	case JSON_STRING:
-		return "a string";
-	case JSON_INTEGER:
-		return "an integer";
-	case JSON_REAL:
-		return "a number";
-	case JSON_TRUE:
-	case JSON_FALSE:
-		return "a boolean";
-	default:
-		return "null";
-	}
-}
-
 /* Optional string member into buf; -1 (error filled) when it is there and wrong. */
 static int get_str(json_t *o, const char *key, char *buf, size_t len, const char *where,
 		   struct ovl_cni_err *e)
@@ -152,7 +132,7 @@ static int get_str(json_t *o, const char *key, char *buf, size_t len, const char
 		return 0;
 	if (!json_is_string(v)) {
 		ovl_cni_error(e, OVL_CNI_E_DECODE, "bad result", "%s.%s must be a string, not %s",
-			      where, key, json_type_name(v));
+			      where, key, ovl_json_type_name(v));
 		return -1;
 	}
 	if (strlen(json_string_value(v)) >= len) {

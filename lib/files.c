@@ -40,6 +40,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include "json.h"
 #include "ovl_abi.h"
 #include "addr.h"
 #include "files.h"
@@ -397,28 +398,6 @@ static const char *quote_key(const struct ctx *c, size_t i, char *buf)
 	return buf;
 }
 
-static const char *type_name(const json_t *j)
-{
-	switch (json_typeof(j)) {
-	case JSON_OBJECT:
-		return "an object";
-	case JSON_ARRAY:
-		return "an array";
-	case JSON_STRING:
-		return "a string";
-	case JSON_INTEGER:
-		return "an integer";
-	case JSON_REAL:
-		return "a real number";
-	case JSON_TRUE:
-	case JSON_FALSE:
-		return "a boolean";
-	case JSON_NULL:
-		return "null";
-	}
-	return "a value of unknown type";
-}
-
 /* A jansson error about the text that starts at buf[off], where its line 1
  * column 1 is. */
 static int jansson_fail(struct ctx *c, const json_error_t *je, size_t off)
@@ -450,7 +429,7 @@ static int syntax_fail(struct ctx *c, size_t at)
 	if (!json_is_object(root))
 		ret = fail(c, pos_at(c, skip_ws(c, 0)),
 			   "top level is %s, expected an object keyed by MAC address",
-			   type_name(root));
+			   ovl_json_type_name(root));
 	else /* not expected: jansson accepts what we did not */
 		ret = fail(c, pos_at(c, at), "syntax error");
 	json_decref(root);
@@ -538,7 +517,7 @@ static int field_str(struct ent *e, const char *key, json_t *v, bool optional, c
 	*s = "";
 	if (!json_is_string(v))
 		return fail(e->c, pos_sub(e->c, e->i, key), "%s: \"%s\" is %s, expected a string",
-			    e->qmac, key, type_name(v));
+			    e->qmac, key, ovl_json_type_name(v));
 	*s = json_string_value(v);
 	if (**s)
 		return 1;
@@ -578,7 +557,7 @@ static int field_port(struct ent *e, const char *key, json_t *v)
 	if (!json_is_integer(v))
 		return fail(e->c, pos_sub(e->c, e->i, key),
 			    "%s: \"%s\" is %s, expected an integer 1..65535", e->qmac, key,
-			    type_name(v));
+			    ovl_json_type_name(v));
 	port = json_integer_value(v);
 	if (port < 1 || port > 65535)
 		return fail(e->c, pos_sub(e->c, e->i, key),
@@ -698,7 +677,7 @@ static int entry_value(struct ent *e, json_t *obj)
 
 	if (!json_is_object(obj))
 		return fail(c, pos_top(c, e->i), "%s: entry is %s, expected an object", e->qmac,
-			    type_name(obj));
+			    ovl_json_type_name(obj));
 	json_object_foreach(obj, key, v) { /* in file order: jansson keeps it */
 		if (strcmp(key, "ip") == 0)
 			ret = field_ip(e, key, v);

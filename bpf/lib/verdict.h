@@ -116,6 +116,28 @@ static __always_inline const struct ovl_neigh *neigh_lookup(__u32 vni, __u8 fami
 	return bpf_map_lookup_elem(&ovl_neigh, &key);
 }
 
+/* A drop event for a frame at TC (only while a monitor listens), with the
+ * frame's first OVL_EVT_DROP_CAP bytes. */
+static __always_inline void skb_drop_event(struct __sk_buff *skb, int reason, __u32 vni,
+					   __u32 ifindex)
+{
+	const struct ovl_cfg *cfg = config_get();
+	struct ovl_evt_buf *b;
+	__u32 cap;
+
+	if (!cfg || !(cfg->flags & OVL_CFG_F_DROP_EVENTS))
+		return;
+	b = evt_start(OVL_EVT_DROP, vni, ifindex, skb->len);
+	if (!b)
+		return;
+	b->evt.reason = reason;
+	cap = evt_cap_len(skb->len, OVL_EVT_DROP_CAP);
+	if (cap < 1 || cap > OVL_EVT_DROP_CAP || bpf_skb_load_bytes(skb, 0, b->pkt, cap))
+		cap = 0;
+	if (evt_commit(b, cap))
+		stat_add(OVL_STAT_DROP_EVT_LOST, 0);
+}
+
 static __always_inline void test_note_redirect(__u32 ifindex, __u32 how)
 {
 	if (ovl_test_mode) {
