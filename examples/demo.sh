@@ -36,14 +36,7 @@ done
 
 # The seed's hosts.json, with addresses filled in (the published copy had
 # them elided): the MAC of each VNIC, where it lives, what it answers for.
-cat >"$TOPO_DIR/hosts.json" <<'EOF'
-{
-	"de:ad:be:ef:00:00": { "arp": "10.23.0.1", "ip": "10.1.0.1", "ndp": "fe80::3", "port": 4789 },
-	"de:ad:be:ef:00:01": { "arp": "10.23.0.2", "dhcp-proxy": "de:ad:be:ef:00:00",
-			       "ip": "10.1.0.2", "ndp": "fe80::4", "port": 4789 },
-	"de:ad:be:ef:00:02": { "arp": "10.23.0.3", "ip": "10.1.0.3", "ndp": "fe80::5", "port": 4789 }
-}
-EOF
+cp "$OVL_TOP/examples/hosts.json" "$TOPO_DIR/hosts.json"
 say "hosts.json (shared by the three hosts)"
 sed 's/^/  /' "$TOPO_DIR/hosts.json"
 

@@ -143,6 +143,28 @@ void test_files_seed(void)
 	ovl_files_free(t);
 }
 
+/* examples/hosts.json, the file the README and the demo show, is the seed's. */
+void test_files_example(void)
+{
+	static const struct want w[] = {
+		{ "de:ad:be:ef:00:00", "10.1.0.1", 4789, "10.23.0.1", "fe80::3", NULL },
+		{ "de:ad:be:ef:00:01", "10.1.0.2", 4789, "10.23.0.2", "fe80::4",
+		  "de:ad:be:ef:00:00" },
+		{ "de:ad:be:ef:00:02", "10.1.0.3", 4789, "10.23.0.3", "fe80::5", NULL },
+	};
+	char path[512], err[ERRLEN];
+	struct ovl_files_table *t;
+
+	ovl_test_src_path(path, sizeof(path), "examples/hosts.json");
+	t = ovl_files_load(path, err, ERRLEN);
+	if (!ASSERT_OK_PTR(t, "examples/hosts.json")) {
+		printf("  %s\n", err);
+		return;
+	}
+	check_table(t, w, ARRAY_SIZE(w));
+	ovl_files_free(t);
+}
+
 /* The seed as published: optional addresses given as "" are absent. */
 void test_files_seed_elided(void)
 {
