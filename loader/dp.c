@@ -109,61 +109,7 @@ static const char *prog_name_by_id(__u32 id, char *buf, size_t len, int *fd_out)
 	return buf;
 }
 
-/*
- * The pins are gone: take the maps of the ovl program attached to the
- * underlay, if there is one, so that entries and counters survive.
- */
-static void adopt_from_attached(struct ovld *d)
-{
-	__u32 prog_id = 0, map_ids[64], nr_maps = 64, info_len;
-	struct bpf_prog_info info = {};
-	struct bpf_map *map;
-	char name[32];
-	int prog_fd = -1, adopted = 0;
-
-	if (bpf_xdp_query_id(d->underlay_ifindex, 0, &prog_id) || !prog_id)
-		return;
-	if (!prog_name_by_id(prog_id, name, sizeof(name), &prog_fd) || strcmp(name, OVL_PROG_XDP)) {
-		if (prog_fd >= 0)
-			close(prog_fd);
-		return;
-	}
-	info.nr_map_ids = nr_maps;
-	info.map_ids = (__u64)(unsigned long)map_ids;
-	info_len = sizeof(info);
-	if (bpf_obj_get_info_by_fd(prog_fd, &info, &info_len)) {
-		close(prog_fd);
-		return;
-	}
-	close(prog_fd);
-	for (__u32 i = 0; i < info.nr_map_ids && i < nr_maps; i++) {
-		struct bpf_map_info minfo = {};
-		__u32 mlen = sizeof(minfo);
-		int fd = bpf_map_get_fd_by_id(map_ids[i]);
-
-		if (fd < 0)
-			continue;
-		if (bpf_obj_get_info_by_fd(fd, &minfo, &mlen)) {
-			close(fd);
-			continue;
-		}
-		map = bpf_object__find_map_by_name(d->skel->obj, minfo.name);
-		if (!map || bpf_map__is_internal(map) || bpf_map__key_size(map) != minfo.key_size ||
-		    bpf_map__value_size(map) != minfo.value_size ||
-		    bpf_map__max_entries(map) != minfo.max_entries ||
-		    bpf_map__type(map) != minfo.type || bpf_map__reuse_fd(map, fd)) {
-			close(fd);
-			continue;
-		}
-		close(fd); /* bpf_map__reuse_fd() took its own copy */
-		adopted++;
-	}
-	if (adopted) {
-		d->adopted = true;
-		pr_info("adopted %d maps from the XDP program attached to %s (id %u)", adopted,
-			d->o.underlay, prog_id);
-	}
-}
+static void adopt_from_attached(struct ovld *d);
 
 int dp_open(struct ovld *d)
 {
@@ -306,6 +252,15 @@ static int dp_attach_xdp(struct ovld *d)
 #define UL_TC_HANDLE 0x0ec1 /* our filter on the underlay's clsact ingress */
 #define UL_TC_PRIO   1
 
+/* The id of the program of our filter on the underlay, or 0. */
+static __u32 ul_tc_prog_id(int ifindex)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_INGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = UL_TC_HANDLE, .priority = UL_TC_PRIO);
+
+	return bpf_tc_query(&hook, &opts) ? 0 : opts.prog_id;
+}
+
 /* The name of the program of our filter on the underlay, or "" if none. */
 static void ul_tc_prog(int ifindex, char *name, size_t len)
 {
@@ -417,6 +372,96 @@ int dp_attach_decap(struct ovld *d)
 	}
 	d->decap = mode;
 	return 0;
+}
+
+/*
+ * Adopt the maps of the attached program prog_id when it is ours (named
+ * want): every map of it that the new object has, of the same shape, and
+ * that is not adopted yet. Returns how many it adopted.
+ */
+static int adopt_maps_of(struct ovld *d, __u32 prog_id, const char *want)
+{
+	__u32 map_ids[64], info_len;
+	struct bpf_prog_info info = {};
+	struct bpf_map *map;
+	char name[32];
+	int prog_fd = -1, adopted = 0;
+
+	if (!prog_id || !prog_name_by_id(prog_id, name, sizeof(name), &prog_fd) ||
+	    strcmp(name, want)) {
+		if (prog_fd >= 0)
+			close(prog_fd);
+		return 0;
+	}
+	info.nr_map_ids = 64;
+	info.map_ids = (__u64)(unsigned long)map_ids;
+	info_len = sizeof(info);
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &info_len)) {
+		close(prog_fd);
+		return 0;
+	}
+	close(prog_fd);
+	for (__u32 i = 0; i < info.nr_map_ids && i < 64; i++) {
+		struct bpf_map_info minfo = {};
+		__u32 mlen = sizeof(minfo);
+		int fd = bpf_map_get_fd_by_id(map_ids[i]);
+
+		if (fd < 0)
+			continue;
+		if (bpf_obj_get_info_by_fd(fd, &minfo, &mlen)) {
+			close(fd);
+			continue;
+		}
+		map = bpf_object__find_map_by_name(d->skel->obj, minfo.name);
+		if (!map || bpf_map__is_internal(map) || bpf_map__fd(map) >= 0 ||
+		    bpf_map__key_size(map) != minfo.key_size ||
+		    bpf_map__value_size(map) != minfo.value_size ||
+		    bpf_map__max_entries(map) != minfo.max_entries ||
+		    bpf_map__type(map) != minfo.type || bpf_map__reuse_fd(map, fd)) {
+			close(fd);
+			continue;
+		}
+		close(fd); /* bpf_map__reuse_fd() took its own copy */
+		adopted++;
+	}
+	return adopted;
+}
+
+/*
+ * The pins are gone (a bpffs that lived in the mount namespace of an
+ * earlier `ip netns exec`): take the maps of the ovl programs still
+ * attached, so that entries and counters survive. A program only holds
+ * the maps it uses, so all of them are asked: decapsulation on the
+ * underlay (XDP or TC) and the TC programs of the endpoints the state
+ * file lists (the forwarding entries live in maps only those use).
+ */
+static void adopt_from_attached(struct ovld *d)
+{
+	char path[PATH_MAX];
+	__u32 prog_id = 0;
+	json_error_t jerr;
+	json_t *root, *o;
+	size_t i;
+	int n = 0;
+
+	if (!bpf_xdp_query_id(d->underlay_ifindex, 0, &prog_id))
+		n += adopt_maps_of(d, prog_id, OVL_PROG_XDP);
+	n += adopt_maps_of(d, ul_tc_prog_id(d->underlay_ifindex), OVL_PROG_TCUL);
+	snprintf(path, sizeof(path), "%s/state.json", d->o.state_dir);
+	root = json_load_file(path, 0, &jerr);
+	json_array_foreach(json_object_get(root, "endpoints"), i, o) {
+		const char *host = json_string_value(json_object_get(o, "host_ifname"));
+		int ifindex = host ? ovl_link_ifindex(host) : -1;
+
+		if (ifindex > 0)
+			n += adopt_maps_of(d, dp_tc_prog_id(ifindex), OVL_PROG_TC);
+	}
+	json_decref(root);
+	if (n) {
+		d->adopted = true;
+		pr_info("adopted %d maps from the ovl programs still attached (no pins in %s)", n,
+			d->pin_dir);
+	}
 }
 
 int dp_write_config(struct ovld *d)
