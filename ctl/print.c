@@ -201,9 +201,10 @@ static const struct list_spec vnic_list = {
 };
 
 static const struct list_spec endpoint_list = {
-	9,
+	10,
 	{ { "ID", "id" },
 	  { "KIND", "kind" },
+	  { "NETWORK", "network" },
 	  { "OVERLAY", "overlay" },
 	  { "VNI", "vni" },
 	  { "MAC", "mac" },

@@ -158,7 +158,7 @@ refused 1 "vnic delete: no VNIC hv0" vnic delete hv0
 
 info "endpoint list"
 ok endpoint list
-head -n 1 "$T/out" | grep -q '^ID *KIND *OVERLAY *VNI *MAC *ADDRS *HOST_IF *IFINDEX *NETNS$' ||
+head -n 1 "$T/out" | grep -q '^ID *KIND *NETWORK *OVERLAY *VNI *MAC *ADDRS *HOST_IF *IFINDEX *NETNS$' ||
 	fail "endpoint list header: $(cat "$T/out")"
 has "fe80::ff:fe00:2301,10.23.0.1"
 ok -j endpoint list

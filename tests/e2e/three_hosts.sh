@@ -15,6 +15,7 @@
 . "$OVL_TOP/tests/lib/netns.sh"
 . "$OVL_TOP/tests/lib/topo.sh"
 ns_init
+need_tools tshark tcpdump iperf3
 
 run_family() {
 	local fam=$1 decap=$2 i j ul
