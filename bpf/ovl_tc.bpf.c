@@ -362,10 +362,64 @@ static __always_inline int tc_ip6(struct __sk_buff *skb, struct tc_state *st)
 
 /* ---- 4. forwarding ------------------------------------------------------ */
 
+static __always_inline __u32 flow_mix(__u32 h, __u32 v)
+{
+	h ^= v;
+	h *= 0x9e3779b1; /* the golden ratio: spreads every input bit */
+	return h ^ (h >> 15);
+}
+
+/*
+ * The outer UDP source port: entropy for ECMP and RSS on the underlay, the
+ * same for every packet of an inner flow (RFC 7348 section 5). The
+ * kernel's flow hash when the packet has one (every TCP segment a local
+ * socket sends); otherwise a hash of the inner addresses, protocol and
+ * ports made here. bpf_get_hash_recalc() would run the kernel's flow
+ * dissector on every such packet instead, several times the cost of the
+ * rest of this function (ovl-floor's flow_hash in make bench).
+ */
 static __always_inline __be16 flow_sport(struct __sk_buff *skb)
 {
-	__u32 h = bpf_get_hash_recalc(skb);
+	void *data = (void *)(long)skb->data;
+	void *data_end = (void *)(long)skb->data_end;
+	struct cursor c = { .pos = data, .end = data_end };
+	__u32 h = skb->hash, *ports = NULL;
+	struct ethhdr *eth;
+	__u8 proto = 0;
 
+	if (h)
+		goto out;
+	eth = cur_pull_type(&c, struct ethhdr);
+	if (!eth)
+		goto out;
+	h = flow_mix(0, eth->h_proto);
+	if (eth->h_proto == bpf_htons(ETH_P_IP)) {
+		struct iphdr *ip = cur_pull_type(&c, struct iphdr);
+
+		if (!ip)
+			goto out;
+		h = flow_mix(flow_mix(h, ip->saddr), ip->daddr);
+		proto = ip->protocol;
+		if (ip->ihl == 5 && !(ip->frag_off & bpf_htons(IP_MF | IP_OFFSET)))
+			ports = cur_pull(&c, sizeof(*ports));
+	} else if (eth->h_proto == bpf_htons(ETH_P_IPV6)) {
+		struct ipv6hdr *ip6 = cur_pull_type(&c, struct ipv6hdr);
+
+		if (!ip6)
+			goto out;
+		for (int i = 0; i < 4; i++)
+			h = flow_mix(flow_mix(h, ip6->saddr.in6_u.u6_addr32[i]),
+				     ip6->daddr.in6_u.u6_addr32[i]);
+		proto = ip6->nexthdr;
+		ports = cur_pull(&c, sizeof(*ports));
+	} else {
+		/* ARP and the like: the two MACs */
+		h = flow_mix(flow_mix(h, *(__u32 *)eth->h_source), *(__u32 *)eth->h_dest);
+	}
+	if (ports && (proto == IPPROTO_TCP || proto == IPPROTO_UDP))
+		h = flow_mix(h, *ports);
+	h = flow_mix(h, proto);
+out:
 	h ^= h >> 16;
 	return bpf_htons(OVL_SPORT_MIN | (h & OVL_SPORT_MASK));
 }
@@ -789,8 +843,14 @@ static __always_inline int tc_encap(struct __sk_buff *skb, struct tc_state *st,
 	if (ret == 1 && !is_ip)
 		return -OVL_DROP_FIB;
 	sport = flow_sport(skb);
-	if (bpf_skb_load_bytes(skb, 0, &inner_eth, sizeof(inner_eth)))
-		return -OVL_DROP_TRUNCATED;
+	{
+		void *data = (void *)(long)skb->data;
+		void *data_end = (void *)(long)skb->data_end;
+
+		if (data + sizeof(inner_eth) > data_end)
+			return -OVL_DROP_TRUNCATED;
+		__builtin_memcpy(&inner_eth, data, sizeof(inner_eth));
+	}
 
 	if (is_ip) {
 		__u64 flags = BPF_F_ADJ_ROOM_FIXED_GSO | BPF_F_ADJ_ROOM_ENCAP_L4_UDP |

@@ -37,31 +37,54 @@
 #include "lib/verdict.h"
 #include "lib/rx.h"
 
-/* Bytes that must be in the linear area: the outer headers (IPv6, UDP,
- * VXLAN), the inner Ethernet header and, for a flooded NS, its IPv6 and
- * ICMPv6 parts. */
-#define RX_PULL_LEN (ETH_HLEN + 40 + 8 + 8 + ETH_HLEN + 40 + 24)
+/*
+ * Bytes that must be in the linear area to classify a frame: the outer
+ * headers (IPv4 with the most options, UDP, VXLAN) and the inner Ethernet
+ * header; and, for a flooded ARP request or NS, its inner ARP or IPv6 and
+ * ICMPv6 parts too. A GSO packet from a veth has all its headers there
+ * already; pulling more than it needs would copy payload out of its pages.
+ */
+#define RX_PULL_LEN	  (ETH_HLEN + 60 + 8 + 8 + ETH_HLEN)
+#define RX_PULL_LEN_BCAST (ETH_HLEN + 40 + 8 + 8 + ETH_HLEN + 40 + 24)
+
+/* Make the first len bytes (or all of a shorter packet) linear. */
+static __always_inline void rx_pull(struct __sk_buff *skb, __u32 len)
+{
+	__u32 head = skb->data_end - skb->data;
+
+	if (head < len && skb->len > head)
+		bpf_skb_pull_data(skb, skb->len < len ? skb->len : len);
+}
+
+/* rx_classify() on what is linear now. */
+static __always_inline int tcul_classify(struct __sk_buff *skb, struct rx_res *res)
+{
+	void *data, *data_end;
+
+	/* verifier: the compiler must not keep &skb->data from before a pull
+	 * as a pointer into the context (it may not be dereferenced) */
+	barrier_var(skb);
+	data = (void *)(long)skb->data;
+	data_end = (void *)(long)skb->data_end;
+	return rx_classify(data, data_end, skb->len, res);
+}
 
 static __always_inline int tcul_rx(struct __sk_buff *skb, struct rx_res *res)
 {
-	void *data = (void *)(long)skb->data;
-	void *data_end = (void *)(long)skb->data_end;
-	struct ethhdr inner;
 	__u64 flags;
 	int ret;
 
-	if (data + RX_PULL_LEN > data_end && skb->len > data_end - data) {
-		bpf_skb_pull_data(skb, skb->len < RX_PULL_LEN ? skb->len : RX_PULL_LEN);
-		/* verifier: pointers invalidated by bpf_skb_pull_data() */
-		data = (void *)(long)skb->data;
-		data_end = (void *)(long)skb->data_end;
+	rx_pull(skb, RX_PULL_LEN);
+	ret = tcul_classify(skb, res);
+	if (ret == -OVL_DROP_BCAST && skb->data_end - skb->data < RX_PULL_LEN_BCAST &&
+	    skb->len > skb->data_end - skb->data) {
+		/* a flooded ARP/NS whose inner parts were not linear */
+		rx_pull(skb, RX_PULL_LEN_BCAST);
+		ret = tcul_classify(skb, res);
 	}
-	ret = rx_classify(data, data_end, skb->len, res);
 	if (ret != OVL_HANDLED)
 		return ret;
 
-	if (bpf_skb_load_bytes(skb, res->hdr_len, &inner, sizeof(inner)))
-		return -OVL_DROP_TRUNCATED;
 	/* Remove outer IP, UDP, VXLAN and the inner Ethernet header right
 	 * behind the outer Ethernet header, which then takes the inner's
 	 * place. The MSS of a GSO packet stays what the sender chose. */
@@ -77,7 +100,7 @@ static __always_inline int tcul_rx(struct __sk_buff *skb, struct rx_res *res)
 		flags |= BPF_F_ADJ_ROOM_DECAP_L3_IPV4;
 	if (bpf_skb_adjust_room(skb, -(__s32)res->hdr_len, BPF_ADJ_ROOM_MAC, flags))
 		return -OVL_DROP_ADJUST;
-	if (bpf_skb_store_bytes(skb, 0, &inner, sizeof(inner), 0))
+	if (bpf_skb_store_bytes(skb, 0, &res->inner_eth, sizeof(res->inner_eth), 0))
 		return -OVL_DROP_ADJUST;
 	return OVL_HANDLED;
 }

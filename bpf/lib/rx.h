@@ -141,7 +141,8 @@ struct rx_res {
 	__u32 stat;    /* counter of the success or the pass */
 	__u32 ifindex; /* endpoint's host-side veth */
 	__u32 ep_flags;
-	__be16 inner_proto; /* inner ethertype */
+	__be16 inner_proto;	 /* inner ethertype */
+	struct ethhdr inner_eth; /* the inner Ethernet header (TC moves it) */
 };
 
 /*
@@ -213,6 +214,7 @@ static __always_inline int rx_classify(void *data, void *data_end, __u32 pkt_len
 found:
 	res->hdr_len = o.hdr_len;
 	res->inner_proto = inner->h_proto;
+	__builtin_memcpy(&res->inner_eth, inner, sizeof(*inner));
 	return OVL_HANDLED;
 }
 
