@@ -520,6 +520,38 @@ int h_run(enum h_prog prog, enum h_if ifc, const struct pkt *in, const struct h_
 	return r->err;
 }
 
+/* r0 = verdict; exit: a program of type that does nothing (H_EMPTY_*). */
+static int empty_prog(enum bpf_prog_type type, int verdict)
+{
+	static int fds[2] = { -1, -1 };
+	int *fd = &fds[type == BPF_PROG_TYPE_XDP];
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = verdict },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+
+	if (*fd < 0)
+		*fd = bpf_prog_load(type, "ovl_empty", "Dual BSD/GPL", insns, 2, NULL);
+	return *fd;
+}
+
+int h_prog_fd(enum h_prog prog)
+{
+	switch (prog) {
+	case H_XDP:
+		return bpf_program__fd(H.skel->progs.ovl_xdp_rx);
+	case H_TC:
+		return bpf_program__fd(H.skel->progs.ovl_tc_ep_in);
+	case H_TCUL:
+		return bpf_program__fd(H.skel->progs.ovl_tc_ul_in);
+	case H_EMPTY_XDP:
+		return empty_prog(BPF_PROG_TYPE_XDP, XDP_PASS);
+	case H_EMPTY_TC:
+		return empty_prog(BPF_PROG_TYPE_SCHED_CLS, TC_ACT_OK);
+	}
+	return -EINVAL;
+}
+
 int h_time(enum h_prog prog, enum h_if ifc, const struct pkt *in, uint32_t repeat, uint32_t calls,
 	   uint32_t want_retval, double *ns)
 {
@@ -534,19 +566,19 @@ int h_time(enum h_prog prog, enum h_if ifc, const struct pkt *in, uint32_t repea
 
 	memset(&xctx, 0, sizeof(xctx));
 	memset(&sctx, 0, sizeof(sctx));
-	if (prog == H_XDP) {
-		fd = bpf_program__fd(H.skel->progs.ovl_xdp_rx);
+	fd = h_prog_fd(prog);
+	if (prog == H_XDP || prog == H_EMPTY_XDP) {
 		xctx.data_end = (uint32_t)in->len;
 		xctx.ingress_ifindex = h_ifindex(ifc);
 		topts.ctx_in = &xctx;
 		topts.ctx_size_in = sizeof(xctx);
 	} else {
-		fd = bpf_program__fd(prog == H_TCUL ? H.skel->progs.ovl_tc_ul_in :
-						      H.skel->progs.ovl_tc_ep_in);
 		sctx.ifindex = h_ifindex(ifc);
 		topts.ctx_in = &sctx;
 		topts.ctx_size_in = sizeof(sctx);
 	}
+	if (fd < 0)
+		return fd;
 	for (uint32_t i = 0; i < calls; i++) {
 		topts.data_size_out = sizeof(out);
 		if (bpf_prog_test_run_opts(fd, &topts))

@@ -104,6 +104,10 @@ enum h_prog {
 	H_XDP = 1,
 	H_TC,	/* ovl_tc_ep_in, on an endpoint's veth */
 	H_TCUL, /* ovl_tc_ul_in, decapsulation at TC on the underlay */
+	/* Programs that only return a verdict (XDP_PASS, TC_ACT_OK), to
+	 * measure what a timed run costs without any program work (h_time). */
+	H_EMPTY_XDP,
+	H_EMPTY_TC,
 };
 
 /* The XDP case c as the TC decapsulation must do it: same classification,
@@ -226,6 +230,9 @@ struct h_run_opts {
 /* Run one frame through a program with ctx ifindex ifc; r gets everything. */
 int h_run(enum h_prog prog, enum h_if ifc, const struct pkt *in, const struct h_run_opts *o,
 	  struct h_result *r);
+
+/* The fd of a program (H_EMPTY_* are loaded on first use), or -errno. */
+int h_prog_fd(enum h_prog prog);
 
 /*
  * Time a frame: calls runs of BPF_PROG_TEST_RUN with repeat, every one of
