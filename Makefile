@@ -63,6 +63,7 @@ SH_SOURCES :=
 include bpf/module.mk
 include lib/module.mk
 include tests/module.mk
+include tests/bench/module.mk
 -include loader/module.mk
 -include ctl/module.mk
 -include cni/module.mk
@@ -110,13 +111,19 @@ shellcheck:
 	else echo "shellcheck not installed: skipped" >&2; fi
 
 # ---- tests --------------------------------------------------------------
-.PHONY: deps demo test test-unit test-bpf test-e2e test-interop
+.PHONY: deps demo bench test test-unit test-bpf test-e2e test-interop
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)examples/demo.sh
 
 deps:
 	$(Q)scripts/deps.sh
+
+# Not a test: figures and ratios against the kernel's vxlan and plain
+# routing, into $(OUTPUT)/bench/results (BENCH_ARGS: -r REPS -t SECONDS -q).
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)OVL_BUILD=$(abspath $(OUTPUT)) OVL_TOP=$(CURDIR) tests/bench/bench.sh $(BENCH_ARGS)
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory lint
@@ -156,6 +163,8 @@ help:
 	@echo 'Targets:'
 	@echo '  all           BPF objects and skeletons, libovl.a, binaries, test programs (default)'
 	@echo '  demo          deps, build, then the seed'"'"'s three-host demo (root)'
+	@echo '  bench         deps, build, then ovl against kernel vxlan and routing (root;'
+	@echo '                BENCH_ARGS="-r REPS -t SECONDS -q"); $(OUTPUT)/bench/results'
 	@echo '  test          deps, lint, then every test tier (unit bpf e2e interop)'
 	@echo '  test-unit     unit tests (no privileges)'
 	@echo '  test-bpf      BPF_PROG_TEST_RUN packet tests (root)'
@@ -167,7 +176,7 @@ help:
 	@echo '  install       install binaries and man pages (DESTDIR, PREFIX, CNI_BIN_DIR)'
 	@echo '  vmlinux       regenerate vmlinux-btf/$$(ARCH)/vmlinux.h from the running kernel'
 	@echo '  clean         remove $(OUTPUT)/'
-	@echo 'Variables: OUTPUT CLANG BPFTOOL PKG_CONFIG CC PREFIX DESTDIR CNI_BIN_DIR ARCH'
+	@echo 'Variables: OUTPUT CLANG BPFTOOL PKG_CONFIG CC PREFIX DESTDIR CNI_BIN_DIR ARCH BENCH_ARGS'
 	@echo '           V=1 (show commands) SAN=1 (ASan+UBSan) T=name (run tests matching name)'
 
 -include $(shell find $(OUTPUT) -name '*.d' 2>/dev/null)
