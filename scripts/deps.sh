@@ -20,6 +20,8 @@ PKGS=(
 	# tests of the CNI plugin: reference plugins (host-local, portmap,
 	# bandwidth), portmap's iptables, and a real runtime
 	containernetworking-plugins iptables podman runc
+	# make bench: request/response rate, the chart
+	sockperf gnuplot-nox
 )
 
 missing() {

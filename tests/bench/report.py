@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+"""tests/bench/report.py - make bench's table, JSON and chart.
+
+    report.py SAMPLES.jsonl OUTDIR SECONDS KERNEL CPUS
+
+SAMPLES holds one {"path", "metric", "value"} object per line, as
+bench.sh measured them. Writes OUTDIR/bench.json (every sample, the median
+and min-max per path, ovl's ratios and the targets), OUTDIR/bench.txt (the
+table, also printed) and OUTDIR/bench.png (ovl's ratios, with gnuplot).
+"""
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+# metric: (what, unit, higher is better, targets)
+# A target is (reference, op, value): reference "kernel"/"routed" is a
+# ratio of ovl to that path, None an absolute figure of ovl's.
+METRICS = {
+    "tcp1_gbps": ("TCP, 1 stream", "Gbit/s", True,
+                  [("routed", ">=", 0.97), ("kernel", ">=", 1.02)]),
+    "tcp4_gbps": ("TCP, 4 streams", "Gbit/s", True, []),
+    "tcp1_nogso_gbps": ("TCP, 1 stream, GSO/TSO/GRO off", "Gbit/s", True,
+                        [("kernel", ">=", 1.15)]),
+    "tcp4_nogso_gbps": ("TCP, 4 streams, GSO/TSO/GRO off", "Gbit/s", True,
+                        [("kernel", ">=", 1.15)]),
+    "tcp_rr_tps": ("TCP request/response, 64 B", "trans/s", True,
+                   [("kernel", ">=", 1.10)]),
+    "ping_rtt_us": ("ping round trip (median)", "us", False, []),
+    "udp64_mpps": ("UDP 60-byte frames forwarded", "Mpps", True,
+                   [("kernel", ">=", 1.5)]),
+    "decap_ns": ("BPF decap (XDP), test_run", "ns/pkt", False, [(None, "<=", 40)]),
+    "decap_tc_ns": ("BPF decap (TC), test_run", "ns/pkt", False, [(None, "<=", 40)]),
+    "encap_ns": ("BPF encap, test_run", "ns/pkt", False, [(None, "<=", 60)]),
+    "arp_ns": ("BPF ARP reply, test_run", "ns/pkt", False, [(None, "<=", 50)]),
+    "local_ns": ("BPF local switch, test_run", "ns/pkt", False, []),
+    "local_repeat_ns": ("BPF local switch, test_run repeat", "ns/pkt", False, []),
+    "stats_overhead_ns": ("BPF stats: timer cost per run", "ns", False, []),
+    "live_encap_ns": ("BPF TC endpoint program under load", "ns/pkt", False, []),
+    "live_decap_ns": ("BPF TC underlay program under load", "ns/pkt", False, []),
+    "live_decap_xdp_ns": ("BPF XDP program under load", "ns/pkt", False, []),
+    "floor_run_xdp_ns": ("floor: an empty XDP program, a run", "ns", False, []),
+    "floor_run_tc_ns": ("floor: an empty TC program, a run", "ns", False, []),
+    "floor_hash_hit_ns": ("floor: hash map lookup, hit", "ns", False, []),
+    "floor_hash_miss_ns": ("floor: hash map lookup, miss", "ns", False, []),
+    "floor_percpu_counter_ns": ("floor: per-CPU counter", "ns", False, []),
+    "floor_ktime_ns": ("floor: bpf_ktime_get_ns", "ns", False, []),
+    "floor_flow_hash_ns": ("floor: flow dissector hash", "ns", False, []),
+    "floor_skb_load_bytes_ns": ("floor: bpf_skb_load_bytes, 14 B", "ns", False, []),
+    "floor_adjust_room_grow_shrink_ns": ("floor: adjust_room +50 and -50", "ns", False, []),
+    "floor_redirect_ns": ("floor: bpf_redirect", "ns", False, []),
+    "floor_fib_lookup_ns": ("floor: bpf_fib_lookup to the VTEP", "ns", False, []),
+    "first_miss_p50_us": ("first frame after a miss, p50", "us", False, []),
+    "first_miss_p99_us": ("first frame after a miss, p99", "us", False,
+                          [(None, "<=", 1000)]),
+    "first_miss_lost": ("first frames lost to a miss", "frames", False, [(None, "<=", 0)]),
+    "first_known_p50_us": ("same, destination known, p50", "us", False, []),
+    "first_known_p99_us": ("same, destination known, p99", "us", False, []),
+    "first_known_lost": ("frames lost, destination known", "frames", False, []),
+    "miss_events_absorbed_per_s": ("miss events/s absorbed, none lost", "events/s", True,
+                                   [(None, ">=", 100000)]),
+    "miss_events_read_per_s": ("miss events/s read beyond that", "events/s", True, []),
+    "hosts_json_100000_load_ms": ("hosts.json, 100k entries: load", "ms", False,
+                                  [(None, "<=", 1000)]),
+    "hosts_json_10000_load_ms": ("hosts.json, 10k entries: load", "ms", False, []),
+    "hosts_json_bytes_per_entry": ("ovld memory per hosts.json entry", "bytes", False, []),
+    "cni_add_p50_ms": ("CNI ADD, p50", "ms", False, []),
+    "cni_add_p99_ms": ("CNI ADD, p99", "ms", False, []),
+    "cni_del_p50_ms": ("CNI DEL, p50", "ms", False, []),
+    "cni_del_p99_ms": ("CNI DEL, p99", "ms", False, []),
+}
+PATHS = ("routed", "kernel", "ovl")
+
+
+def fmt(v):
+    if v is None:
+        return "-"
+    if abs(v) >= 1000:
+        return "%.0f" % v
+    if abs(v) >= 100:
+        return "%.1f" % v
+    return "%.3g" % v
+
+
+def ratio(better_high, ovl, ref):
+    """How many times better ovl is than ref (> 1: ovl is better)."""
+    if ovl is None or ref is None or ovl == 0 or ref == 0:
+        return None
+    return ovl / ref if better_high else ref / ovl
+
+
+def check(op, have, want):
+    if have is None:
+        return None
+    return have >= want if op == ">=" else have <= want
+
+
+def main():
+    src, outdir, secs, kernel, cpus = sys.argv[1:6]
+    samples = {}
+    for line in open(src):
+        s = json.loads(line)
+        samples.setdefault(s["metric"], {}).setdefault(s["path"], []).append(s["value"])
+
+    report = {"date": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "kernel": kernel,
+              "cpus": int(cpus), "seconds": int(secs), "metrics": {}}
+    order = [m for m in METRICS if m in samples] + sorted(set(samples) - set(METRICS))
+    rows = []
+    for m in order:
+        what, unit, high, targets = METRICS.get(m, (m, "", True, []))
+        e = {"what": what, "unit": unit, "better": "higher" if high else "lower", "paths": {}}
+        med = {}
+        for p in PATHS:
+            v = samples[m].get(p)
+            if not v:
+                continue
+            med[p] = statistics.median(v)
+            e["paths"][p] = {"median": med[p], "min": min(v), "max": max(v), "samples": v}
+        e["ovl_vs_kernel"] = ratio(high, med.get("ovl"), med.get("kernel"))
+        e["ovl_vs_routed"] = ratio(high, med.get("ovl"), med.get("routed"))
+        e["targets"] = []
+        for ref, op, want in targets:
+            have = med.get("ovl") if ref is None else e["ovl_vs_" + ref]
+            e["targets"].append({"of": "ovl" if ref is None else "ovl/" + ref, "op": op,
+                                 "value": want, "measured": have, "met": check(op, have, want)})
+        report["metrics"][m] = e
+        rows.append((m, e, med))
+
+    lines = ["ovl bench: %s, kernel %s, %s CPUs, %s s; median [min-max] of each path;"
+             % (report["date"], kernel, cpus, secs),
+             "ratios: how many times better ovl is (>1: ovl better; for times, ref/ovl)", ""]
+    hdr = "%-36s %-8s %-22s %-22s %-22s %-7s %-7s %s" % (
+        "metric", "unit", "routed", "kernel", "ovl", "/kernel", "/routed", "target")
+    lines += [hdr, "-" * len(hdr)]
+    for m, e, med in rows:
+        cells = []
+        for p in PATHS:
+            q = e["paths"].get(p)
+            cells.append("%s [%s-%s]" % (fmt(q["median"]), fmt(q["min"]), fmt(q["max"]))
+                         if q and q["max"] != q["min"] else (fmt(q["median"]) if q else "-"))
+        tg = ", ".join("%s %s %s: %s" % (t["of"], t["op"], t["value"],
+                                         {True: "met", False: "MISSED", None: "?"}[t["met"]])
+                       for t in e["targets"])
+        lines.append("%-36s %-8s %-22s %-22s %-22s %-7s %-7s %s" % (
+            e["what"], e["unit"], cells[0], cells[1], cells[2],
+            fmt(e["ovl_vs_kernel"]), fmt(e["ovl_vs_routed"]), tg))
+    text = "\n".join(lines) + "\n"
+    print(text, end="")
+    os.makedirs(outdir, exist_ok=True)
+    with open(os.path.join(outdir, "bench.txt"), "w") as f:
+        f.write(text)
+    with open(os.path.join(outdir, "bench.json"), "w") as f:
+        json.dump(report, f, indent=1)
+        f.write("\n")
+    chart(rows, outdir)
+
+
+def chart(rows, outdir):
+    data = [(e["what"], e["ovl_vs_kernel"], e["ovl_vs_routed"]) for _, e, _ in rows
+            if e["ovl_vs_kernel"] is not None]
+    if not data:
+        return
+    dat = os.path.join(outdir, "ratios.dat")
+    with open(dat, "w") as f:
+        for what, k, r in data:
+            f.write('"%s" %.4f %.4f\n' % (what.replace('"', "'"), k, r if r else 0))
+    png = os.path.join(outdir, "bench.png")
+    script = """
+set terminal pngcairo size 1100,%d font ",10"
+set output "%s"
+set title "ovl: times better than the kernel's vxlan+bridge and than plain routing (>1: ovl better)"
+set style data histogram
+set style histogram cluster gap 1
+set style fill solid 0.8 border -1
+set boxwidth 0.9
+set yrange [0:*]
+set xtics rotate by -30 left
+set grid ytics
+set key top right
+set arrow from graph 0, first 1 to graph 1, first 1 nohead lw 2 dt 2 lc rgb "black"
+plot "%s" using 2:xtic(1) title "ovl / kernel vxlan" lc rgb "#1f77b4", \
+     "" using 3 title "ovl / routed" lc rgb "#ff7f0e"
+""" % (520, png, dat)
+    try:
+        subprocess.run(["gnuplot"], input=script.encode(), check=True)
+    except (OSError, subprocess.CalledProcessError) as err:
+        print("bench: no chart: gnuplot: %s" % err, file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
