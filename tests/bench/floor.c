@@ -24,6 +24,7 @@
 #include "addr.h"
 #include "frame.h"
 #include "log.h"
+#include "bench_lib.h"
 #include "floor.skel.h"
 
 #define PROG "ovl-floor"
@@ -31,35 +32,17 @@
 /* An IPv4/UDP frame with 64 bytes of payload, as the data path tests use. */
 static size_t frame(__u8 *f)
 {
-	static const __u8 src[6] = { 2, 0, 0, 0, 0, 2 }, dst[6] = { 2, 0, 0, 0, 0, 1 };
-	struct {
-		__u8 ip[20];
-		__u8 udp[8];
-		__u8 pay[64];
-	} p;
-	__u16 sum;
+	struct bench_udp4 h = {
+		.dst_mac = { 2, 0, 0, 0, 0, 1 },
+		.src_mac = { 2, 0, 0, 0, 0, 2 },
+		.src_ip = { 10, 0, 0, 1 },
+		.dst_ip = { 10, 0, 0, 2 },
+		.sport = 40000,
+		.dport = 5001,
+	};
 
-	memset(&p, 0, sizeof(p));
-	p.ip[0] = 0x45;
-	p.ip[2] = 0;
-	p.ip[3] = sizeof(p);
-	p.ip[8] = 64;
-	p.ip[9] = 17;
-	memcpy(&p.ip[12], (const __u8[]){ 10, 0, 0, 1 }, 4);
-	memcpy(&p.ip[16], (const __u8[]){ 10, 0, 0, 2 }, 4);
-	sum = ovl_csum_fold(ovl_csum_add(0, p.ip, sizeof(p.ip)));
-	memcpy(&p.ip[10], &sum, 2);
-	p.udp[0] = 0x9c;
-	p.udp[1] = 0x40;
-	p.udp[3] = 5001 & 0xff;
-	p.udp[2] = 5001 >> 8;
-	p.udp[5] = 8 + sizeof(p.pay);
-	memcpy(f, dst, 6);
-	memcpy(f + 6, src, 6);
-	f[12] = 0x08;
-	f[13] = 0x00;
-	memcpy(f + 14, &p, sizeof(p));
-	return 14 + sizeof(p);
+	bench_udp4_frame(f, &h, NULL, 64, true);
+	return BENCH_UDP4_HLEN + 64;
 }
 
 static int run(struct bpf_program *prog, const __u8 *f, size_t len, __u32 repeat, double *ns)
@@ -95,7 +78,7 @@ int main(int argc, char **argv)
 	};
 	const char *dev = NULL, *src = NULL, *dst = NULL;
 	struct ovl_mac_key key = { .vni = 1, .mac = { 2, 0, 0, 0, 0, 1 } };
-	struct ovl_ip sip, dip;
+	__u8 sip[4], dip[4];
 	__u32 repeat = 1000000;
 	struct floor *skel;
 	__u8 f[128];
@@ -143,11 +126,8 @@ int main(int argc, char **argv)
 			pr_err("device %s: %s", dev, strerror(errno));
 			return 1;
 		}
-		if (ovl_ip_parse(src, &sip) || sip.family != OVL_AF_INET4 ||
-		    ovl_ip_parse(dst, &dip) || dip.family != OVL_AF_INET4) {
-			fprintf(stderr, PROG ": --src and --dst want IPv4 addresses\n");
+		if (bench_opt_ip4("--src", src, sip) || bench_opt_ip4("--dst", dst, dip))
 			return 2;
-		}
 	}
 
 	ovl_log_libbpf();
@@ -158,8 +138,8 @@ int main(int argc, char **argv)
 	}
 	if (ifindex) {
 		skel->rodata->fib_ifindex = (__u32)ifindex;
-		memcpy((void *)&skel->rodata->fib_src, sip.addr, 4);
-		memcpy((void *)&skel->rodata->fib_dst, dip.addr, 4);
+		memcpy((void *)&skel->rodata->fib_src, sip, 4);
+		memcpy((void *)&skel->rodata->fib_dst, dip, 4);
 	}
 	err = floor__load(skel);
 	if (err) {

@@ -47,6 +47,7 @@
 #include "frame.h"
 #include "log.h"
 #include "netns.h"
+#include "bench_lib.h"
 
 #define PROG		"ovl-misslat"
 #define ML_MAGIC	0x6f766c6dU /* "ovlm" */
@@ -60,7 +61,6 @@
 #define ML_IPV4_HLEN	20
 #define ML_UDP_HLEN	8
 #define ML_IPV6_HLEN	40
-#define ML_IP_DF	0x4000
 #define ML_IP_FRAG_MASK 0x3fff /* MF and the fragment offset */
 #define ML_IP_OFF_MASK	0x1fff
 
@@ -111,14 +111,6 @@ struct ml_stats {
 	long long *lat_ns;			 /* received entries */
 };
 
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -151,13 +143,7 @@ static long long ts_ns(const struct timespec *ts)
 	return (long long)ts->tv_sec * NSEC_PER_SEC + ts->tv_nsec;
 }
 
-static long long now_ns(clockid_t clk)
-{
-	struct timespec ts;
-
-	clock_gettime(clk, &ts);
-	return ts_ns(&ts);
-}
+#define now_ns(clk) bench_now_ns(clk)
 
 /* The destination MAC of frame seq: base + seq in the low three bytes. */
 static void frame_mac(const struct ml_opts *o, unsigned long long seq, __u8 mac[6])
@@ -173,58 +159,26 @@ static void frame_mac(const struct ml_opts *o, unsigned long long seq, __u8 mac[
 	mac[5] = (__u8)low;
 }
 
-static void put16(__u8 *p, __u16 v)
-{
-	p[0] = (__u8)(v >> 8);
-	p[1] = (__u8)v;
-}
-
 static __u16 get16(const __u8 *p)
 {
 	return (__u16)(p[0] << 8 | p[1]);
 }
 
-/* Ethernet + IPv4 + UDP + payload into buf of ML_FRAME_LEN bytes. */
+/* Ethernet + IPv4 + UDP (with its checksum) + payload: ML_FRAME_LEN bytes. */
 static void frame_build(const struct ml_opts *o, __u32 nonce, __u32 seq, __u8 *buf)
 {
-	__u8 *eth = buf, *ip = eth + ETH_HLEN, *udp = ip + ML_IPV4_HLEN;
 	struct ml_payload pl = {
 		.magic = htonl(ML_MAGIC),
 		.nonce = htonl(nonce),
 		.seq = htonl(seq),
 	};
-	__u16 udp_len = ML_UDP_HLEN + sizeof(pl), csum;
-	__u8 pseudo[12] = { 0 };
-	__u32 sum;
+	struct bench_udp4 h = { .sport = ML_UDP_SPORT, .dport = ML_UDP_DPORT, .ip_id = (__u16)seq };
 
-	memset(buf, 0, ML_FRAME_LEN);
-	frame_mac(o, seq, eth);
-	memcpy(eth + 6, o->src_mac, 6);
-	put16(eth + 12, ETH_P_IP);
-
-	ip[0] = 0x45;
-	put16(ip + 2, ML_IPV4_HLEN + udp_len);
-	put16(ip + 4, (__u16)seq);
-	put16(ip + 6, ML_IP_DF);
-	ip[8] = 64;
-	ip[9] = IPPROTO_UDP;
-	memcpy(ip + 12, o->src_ip, 4);
-	memcpy(ip + 16, o->dst_ip, 4);
-	put16(ip + 10, ovl_csum_fold(ovl_csum_add(0, ip, ML_IPV4_HLEN)));
-
-	put16(udp, ML_UDP_SPORT);
-	put16(udp + 2, ML_UDP_DPORT);
-	put16(udp + 4, udp_len);
-	memcpy(udp + ML_UDP_HLEN, &pl, sizeof(pl));
-	/* UDP checksum over the pseudo-header (RFC 768), 0 sent as 0xffff. */
-	memcpy(pseudo, o->src_ip, 4);
-	memcpy(pseudo + 4, o->dst_ip, 4);
-	pseudo[9] = IPPROTO_UDP;
-	put16(pseudo + 10, udp_len);
-	sum = ovl_csum_add(0, pseudo, sizeof(pseudo));
-	sum = ovl_csum_add(sum, udp, udp_len);
-	csum = ovl_csum_fold(sum);
-	put16(udp + 6, csum ? csum : 0xffff);
+	frame_mac(o, seq, h.dst_mac);
+	memcpy(h.src_mac, o->src_mac, 6);
+	memcpy(h.src_ip, o->src_ip, 4);
+	memcpy(h.dst_ip, o->dst_ip, 4);
+	bench_udp4_frame(buf, &h, &pl, sizeof(pl), true);
 }
 
 /* A bounds-checked cursor over a received frame. */
@@ -466,7 +420,7 @@ static int rx_wait(const struct ml_opts *o, int fd, __u32 nonce, __u32 seq, long
 {
 	static __u8 buf[ML_RX_BUF];
 
-	while (!stop) {
+	while (!bench_stop) {
 		long long left = deadline - now_ns(CLOCK_MONOTONIC);
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		struct timespec to;
@@ -544,7 +498,7 @@ static void sleep_ms(unsigned long long ms)
 	struct timespec ts = { .tv_sec = (time_t)(ms / 1000),
 			       .tv_nsec = (long)(ms % 1000) * NSEC_PER_MSEC };
 
-	while (!stop && clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, &ts) == EINTR)
+	while (!bench_stop && clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, &ts) == EINTR)
 		;
 }
 
@@ -562,14 +516,14 @@ static int run(const struct ml_opts *o, int tx_fd, bool tx_tstamp, int tx_ifinde
 	__u8 frame[ML_FRAME_LEN];
 	char macbuf[OVL_MAC_STRLEN];
 
-	for (unsigned long long k = 0; k < o->count && !stop; k++) {
+	for (unsigned long long k = 0; k < o->count && !bench_stop; k++) {
 		long long t_user, t_kern = 0, t_tx, t_rx = 0, deadline;
 		bool rx_kernel = false;
 		int ret;
 
 		if (k)
 			sleep_ms(o->interval_ms);
-		if (stop)
+		if (bench_stop)
 			break;
 		frame_build(o, nonce, (__u32)k, frame);
 		memcpy(to.sll_addr, frame, ETH_ALEN);
@@ -597,7 +551,7 @@ static int run(const struct ml_opts *o, int tx_fd, bool tx_tstamp, int tx_ifinde
 		}
 		frame_mac(o, k, frame);
 		if (!ret) {
-			if (!stop)
+			if (!bench_stop)
 				pr_debug("frame %llu to %s: lost", k,
 					 ovl_mac_format(frame, macbuf));
 			continue;
@@ -720,27 +674,8 @@ static const struct option long_opts[] = {
 	{},
 };
 
-static int parse_ipv4(const char *opt, const char *s, __u8 out[4])
-{
-	struct ovl_ip ip;
-
-	if (ovl_ip_parse(s, &ip) || ip.family != OVL_AF_INET4) {
-		pr_err("%s: not an IPv4 address: '%s'", opt, s);
-		return -EINVAL;
-	}
-	memcpy(out, ip.addr, 4);
-	return 0;
-}
-
-static int parse_num(const char *opt, const char *s, unsigned long long min, unsigned long long max,
-		     unsigned long long *out)
-{
-	if (ovl_u64_parse(s, min, max, out)) {
-		pr_err("%s: '%s' is not a number from %llu to %llu", opt, s, min, max);
-		return -EINVAL;
-	}
-	return 0;
-}
+#define parse_ipv4 bench_opt_ip4
+#define parse_num  bench_opt_u64
 
 /* Return: 0, 1 for --help, or -EINVAL (logged). */
 static int parse_args(int argc, char **argv, struct ml_opts *o)
@@ -859,7 +794,6 @@ int main(int argc, char **argv)
 {
 	struct sock_req tx = { .fd = -1 }, rx = { .fd = -1 };
 	struct ml_stats st = {};
-	struct sigaction sa = { .sa_handler = on_signal };
 	struct ml_opts o;
 	int err, ret = 1;
 
@@ -893,8 +827,7 @@ int main(int argc, char **argv)
 	if (sock_open_in(o.rx_netns, "rx", &rx))
 		goto out;
 
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	bench_on_signals();
 	if (run(&o, tx.fd, tx.tx_tstamp, tx.ifindex, rx.fd, &st))
 		goto out;
 	report(&o, &st);

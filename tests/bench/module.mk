@@ -32,14 +32,14 @@ $(BENCH_OUT)/%.o: tests/bench/%.c $(BPF_SKEL) | $(BENCH_OUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(OVL_CFLAGS) -I$(BENCH_OUT) -c $< -o $@
 
-$(BENCH_OUT)/ovl-pktgen: $(BENCH_OUT)/pktgen.o $(LIBOVL)
+$(BENCH_OUT)/ovl-pktgen: $(BENCH_OUT)/pktgen.o $(BENCH_OUT)/bench_lib.o $(LIBOVL)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(OVL_LDLIBS) -o $@
 
-$(BENCH_OUT)/ovl-misslat: $(BENCH_OUT)/misslat.o $(LIBOVL)
+$(BENCH_OUT)/ovl-misslat: $(BENCH_OUT)/misslat.o $(BENCH_OUT)/bench_lib.o $(LIBOVL)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(OVL_LDLIBS) -o $@
 
-$(BENCH_OUT)/ovl-floor: $(BENCH_OUT)/floor.o $(LIBOVL)
+$(BENCH_OUT)/ovl-floor: $(BENCH_OUT)/floor.o $(BENCH_OUT)/bench_lib.o $(LIBOVL)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(OVL_LDLIBS) -o $@

@@ -52,6 +52,7 @@
 #include "frame.h"
 #include "log.h"
 #include "veth.h"
+#include "bench_lib.h"
 #include "pktgen.skel.h"
 
 #define PROG	      "ovl-pktgen"
@@ -89,14 +90,6 @@ struct link_info {
 	__u64 tx_dropped;
 	__u64 tx_errors;
 };
-
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
 
 static void usage(FILE *f)
 {
@@ -161,38 +154,17 @@ __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ..
 	return 2;
 }
 
-static int parse_uint(const char *opt, const char *s, unsigned long long min,
-		      unsigned long long max, unsigned long long *out)
+/* The option parsers of bench_lib.h, with the hint a usage error ends with. */
+static int hint(int err)
 {
-	int err = ovl_u64_parse(s, min, max, out);
-
-	if (err) {
-		usage_error("%s: '%s' is not a number from %llu to %llu", opt, s, min, max);
-		return -EINVAL;
-	}
-	return 0;
+	if (err)
+		fprintf(stderr, "Try '" PROG " --help'.\n");
+	return err;
 }
 
-static int parse_ip4(const char *opt, const char *s, __u8 out[4])
-{
-	struct ovl_ip ip;
-
-	if (ovl_ip_parse(s, &ip) || ip.family != OVL_AF_INET4) {
-		usage_error("%s: '%s' is not an IPv4 address", opt, s);
-		return -EINVAL;
-	}
-	memcpy(out, ip.addr, 4);
-	return 0;
-}
-
-static int parse_mac(const char *opt, const char *s, __u8 out[6])
-{
-	if (ovl_mac_parse(s, out)) {
-		usage_error("%s: '%s' is not a MAC address (xx:xx:xx:xx:xx:xx)", opt, s);
-		return -EINVAL;
-	}
-	return 0;
-}
+#define parse_uint(opt, s, min, max, out) hint(bench_opt_u64(opt, s, min, max, out))
+#define parse_ip4(opt, s, out)		  hint(bench_opt_ip4(opt, s, out))
+#define parse_mac(opt, s, out)		  hint(bench_opt_mac(opt, s, out))
 
 enum {
 	OPT_SRC_MAC = 256,
@@ -339,38 +311,17 @@ static int parse_args(int argc, char **argv, struct cfg *c)
 	return 0;
 }
 
-/*
- * The template: Ethernet, IPv4 (DF, TTL 64, header checksum), UDP (length,
- * checksum 0: none, RFC 768), zero payload, size bytes in all.
- */
+/* The template: Ethernet, IPv4, UDP without a checksum, zero payload,
+ * size bytes in all. */
 static void frame_build(const struct cfg *c, __u8 *f)
 {
-	__u8 *ip = f + 14, *udp = ip + 20;
-	unsigned int ip_len = c->size - 14, udp_len = ip_len - 20;
-	__u16 sum;
+	struct bench_udp4 h = { .sport = c->sport, .dport = c->dport };
 
-	memset(f, 0, c->size);
-	memcpy(f, c->dst_mac, 6);
-	memcpy(f + 6, c->src_mac, 6);
-	f[12] = 0x08; /* ETH_P_IP */
-	f[13] = 0x00;
-	ip[0] = 0x45; /* version 4, 5 words */
-	ip[2] = (__u8)(ip_len >> 8);
-	ip[3] = (__u8)ip_len;
-	ip[6] = 0x40; /* DF */
-	ip[8] = 64;   /* TTL */
-	ip[9] = 17;   /* UDP */
-	memcpy(ip + 12, c->src_ip, 4);
-	memcpy(ip + 16, c->dst_ip, 4);
-	sum = ovl_csum_fold(ovl_csum_add(0, ip, 20));
-	ip[10] = (__u8)(sum >> 8);
-	ip[11] = (__u8)sum;
-	udp[0] = (__u8)(c->sport >> 8);
-	udp[1] = (__u8)c->sport;
-	udp[2] = (__u8)(c->dport >> 8);
-	udp[3] = (__u8)c->dport;
-	udp[4] = (__u8)(udp_len >> 8);
-	udp[5] = (__u8)udp_len;
+	memcpy(h.dst_mac, c->dst_mac, 6);
+	memcpy(h.src_mac, c->src_mac, 6);
+	memcpy(h.src_ip, c->src_ip, 4);
+	memcpy(h.dst_ip, c->dst_ip, 4);
+	bench_udp4_frame(f, &h, NULL, c->size - BENCH_UDP4_HLEN, false);
 }
 
 /* Flags, MTU and transmit counters of ifindex, through rtnetlink (so that
@@ -404,17 +355,14 @@ static int link_info_get(int ifindex, struct link_info *li)
 
 static __u64 now_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * NSEC + (__u64)ts.tv_nsec;
+	return (__u64)bench_now_ns(CLOCK_MONOTONIC);
 }
 
 static void sleep_until(__u64 t)
 {
 	struct timespec ts = { .tv_sec = (time_t)(t / NSEC), .tv_nsec = (long)(t % NSEC) };
 
-	while (!stop && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+	while (!bench_stop && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
 		;
 }
 
@@ -446,7 +394,7 @@ static int send_flat(const struct cfg *c, struct pktgen *skel, struct bpf_test_r
 {
 	int fd = bpf_program__fd(skel->progs.pktgen_xdp), err = 0;
 
-	while (!stop) {
+	while (!bench_stop) {
 		unsigned int n = c->batch;
 
 		if (c->count) {
@@ -481,7 +429,7 @@ static int send_paced(const struct cfg *c, struct pktgen *skel, struct bpf_test_
 		chunk = 1;
 	if (chunk > c->batch)
 		chunk = c->batch;
-	while (!stop) {
+	while (!bench_stop) {
 		__u64 due = start + (__u64)((long double)k * NSEC / c->rate);
 		unsigned int n = (unsigned int)chunk;
 
@@ -490,7 +438,7 @@ static int send_paced(const struct cfg *c, struct pktgen *skel, struct bpf_test_
 		if (c->count && c->count - k < n)
 			n = (unsigned int)(c->count - k);
 		sleep_until(due);
-		if (stop)
+		if (bench_stop)
 			break;
 		err = run_once(fd, o, n);
 		if (err)
@@ -593,7 +541,6 @@ int main(int argc, char **argv)
 	struct bpf_link *pin = NULL;
 	__u8 frame[MAX_FRAME];
 	struct xdp_md ctx;
-	struct sigaction sa;
 	__u64 start, end, t_end, sent;
 	double secs;
 	bool fatal;
@@ -646,10 +593,7 @@ int main(int argc, char **argv)
 
 	pin = dispatcher_pin(skel, ifindex);
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal; /* no SA_RESTART: a signal ends the test run */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	bench_on_signals(); /* a signal ends the test run, and we report */
 	/* Wake up on time: the default 50 us slack is 5% of a pacing slice. */
 	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
 
@@ -689,7 +633,7 @@ int main(int argc, char **argv)
 		goto out;
 	print_result(&c, sent, secs, tx_missing(sent, &before, &after));
 	fatal = tx_warn(&c, sent, &before, &after);
-	if (c.rate && !stop && (double)sent < 0.97 * (double)c.rate * secs)
+	if (c.rate && !bench_stop && (double)sent < 0.97 * (double)c.rate * secs)
 		pr_warn("asked for %llu frames a second, made %.0f: the rate is more than this "
 			"CPU makes",
 			c.rate, (double)sent / secs);
