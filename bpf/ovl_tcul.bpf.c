@@ -47,13 +47,16 @@
 #define RX_PULL_LEN	  (ETH_HLEN + 60 + 8 + 8 + ETH_HLEN)
 #define RX_PULL_LEN_BCAST (ETH_HLEN + 40 + 8 + 8 + ETH_HLEN + 40 + 24)
 
-/* Make the first len bytes (or all of a shorter packet) linear. */
-static __always_inline void rx_pull(struct __sk_buff *skb, __u32 len)
+/* Make the first len bytes (or all of a shorter packet) linear. Returns
+ * whether there was more to pull in. */
+static __always_inline bool rx_pull(struct __sk_buff *skb, __u32 len)
 {
 	__u32 head = skb->data_end - skb->data;
 
-	if (head < len && skb->len > head)
-		bpf_skb_pull_data(skb, skb->len < len ? skb->len : len);
+	if (head >= len || skb->len <= head)
+		return false;
+	bpf_skb_pull_data(skb, skb->len < len ? skb->len : len);
+	return true;
 }
 
 /* rx_classify() on what is linear now. */
@@ -76,12 +79,9 @@ static __always_inline int tcul_rx(struct __sk_buff *skb, struct rx_res *res)
 
 	rx_pull(skb, RX_PULL_LEN);
 	ret = tcul_classify(skb, res);
-	if (ret == -OVL_DROP_BCAST && skb->data_end - skb->data < RX_PULL_LEN_BCAST &&
-	    skb->len > skb->data_end - skb->data) {
-		/* a flooded ARP/NS whose inner parts were not linear */
-		rx_pull(skb, RX_PULL_LEN_BCAST);
+	/* a flooded ARP/NS whose inner parts were not linear: again, pulled */
+	if (ret == -OVL_DROP_BCAST && rx_pull(skb, RX_PULL_LEN_BCAST))
 		ret = tcul_classify(skb, res);
-	}
 	if (ret != OVL_HANDLED)
 		return ret;
 
