@@ -75,7 +75,7 @@ want() {
 
 ns_init
 need_tools iperf3 sockperf ping ethtool python3 bpftool
-for t in ovl-pktgen ovl-misslat; do
+for t in ovl-pktgen ovl-misslat ovl-floor; do
 	[ -x "$OVL_BUILD/bench/$t" ] || fail "no $OVL_BUILD/bench/$t: run make first"
 done
 mkdir -p "$OUT"
@@ -85,7 +85,7 @@ PATHS=(routed kernel ovl)
 MTU=1450
 T0=$(date +%s)
 
-# sample PATH METRIC VALUE [UNIT]: one measurement, one JSON line.
+# sample PATH METRIC VALUE: one measurement, one JSON line (and one printed).
 sample() {
 	printf '{"path": "%s", "metric": "%s", "value": %s}\n' "$1" "$2" "$3" >>"$SAMPLES"
 	printf '  %-7s %-22s %s\n' "$1" "$2" "$3"
@@ -161,7 +161,7 @@ setup_kernel() {
 
 # hosts.json for the ovl path: the two containers, MISS_MACS entries that
 # exist only in the file (ovl-misslat's never-seen destinations, on h2)
-# and nothing for the 02:00:00:dd:* MACs the miss flood sends to.
+# and nothing for the 02:00:0N:* MACs the miss flood sends to (miss_absorb).
 MISS_MACS=400
 write_hosts_json() {
 	python3 - "$1" "$MISS_MACS" <<-'EOF'
@@ -281,11 +281,13 @@ rx_packets() {
 	in_ns "$1-c2" cat /sys/class/net/eth0/statistics/rx_packets
 }
 
-# pps PATH: 60-byte UDP frames from ovl-pktgen in c1 as fast as it goes,
-# counted where they arrive: c2's eth0 (dropped by a tc filter right there,
-# so c2's own stack does not limit the count).
+# pps PATH [METRIC]: 60-byte UDP frames from ovl-pktgen in c1 as fast as it
+# goes, counted where they arrive: c2's eth0 (dropped by a tc filter right
+# there, so c2's own stack does not limit the count). The rate is the
+# sample METRIC (udp64_mpps; none when METRIC is empty: a load, not a
+# measurement).
 pps() {
-	local p=$1 a b
+	local p=$1 metric=${2-udp64_mpps} a b
 	in_ns "$p-h1" ethtool -K "${HOSTVETH_C1[$p]}" gro on >/dev/null
 	in_ns "$p-c2" tc qdisc add dev eth0 clsact
 	# classic BPF in direct-action mode, "return TC_ACT_SHOT": this kernel
@@ -300,7 +302,8 @@ pps() {
 	b=$(rx_packets "$p")
 	in_ns "$p-c2" tc qdisc del dev eth0 clsact
 	in_ns "$p-h1" ethtool -K "${HOSTVETH_C1[$p]}" gro off >/dev/null
-	sample "$p" udp64_mpps "$(python3 -c 'import sys; print("%.3f" % ((int(sys.argv[2]) - int(sys.argv[1])) / float(sys.argv[3]) / 1e6))' "$a" "$b" "$SECS")"
+	[ -n "$metric" ] || return 0
+	sample "$p" "$metric" "$(python3 -c 'import sys; print("%.3f" % ((int(sys.argv[2]) - int(sys.argv[1])) / float(sys.argv[3]) / 1e6))' "$a" "$b" "$SECS")"
 }
 
 # ---- ovl alone: the BPF programs, misses, the control plane -------------
@@ -323,8 +326,8 @@ bpf_cost() {
 		{ echo "bench: test_bpf bpf_perf failed: $(tail -5 "$TOPO_DIR/bpfperf.txt")" >&2; return 0; }
 	while read -r line; do
 		sample ovl "${line%% *}" "${line#* }"
+		[ "${line%% *}" = stats_overhead_ns ] && STATS_OVERHEAD=${line#* }
 	done < <(sed -n 's/^  # bench: \([a-z0-9_]*\) \([0-9.]*\)$/\1 \2/p' "$TOPO_DIR/bpfperf.txt")
-	STATS_OVERHEAD=$(sed -n 's/^  # bench: stats_overhead_ns \([0-9.]*\)$/\1/p' "$TOPO_DIR/bpfperf.txt")
 }
 STATS_OVERHEAD=0
 
@@ -335,7 +338,7 @@ bpf_stats_pps() {
 	old=$(sysctl -n kernel.bpf_stats_enabled)
 	sysctl -qw kernel.bpf_stats_enabled=1
 	bpftool -j prog show >"$TOPO_DIR/progs0.json"
-	pps ovl >/dev/null
+	pps ovl "" # the load only: timed with statistics on, not a pps figure
 	bpftool -j prog show >"$TOPO_DIR/progs1.json"
 	sysctl -qw kernel.bpf_stats_enabled="$old"
 	python3 - "$TOPO_DIR/progs0.json" "$TOPO_DIR/progs1.json" "${STATS_OVERHEAD:-0}" <<-'EOF2' | while read -r m v; do sample ovl "$m" "$v"; done

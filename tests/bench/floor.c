@@ -14,15 +14,13 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 #include <net/if.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "ovl_abi.h"
-#include "addr.h"
-#include "frame.h"
 #include "log.h"
 #include "bench_lib.h"
 #include "floor.skel.h"
@@ -85,18 +83,16 @@ int main(int argc, char **argv)
 	double xdp0 = 0, tc0 = 0, ns;
 	__u64 one = 1;
 	size_t len;
+	unsigned long long v;
 	int c, err, ifindex = 0;
 
 	ovl_log_set_ident(PROG);
 	while ((c = getopt_long(argc, argv, "n:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
-			repeat = (__u32)strtoul(optarg, NULL, 10);
-			if (!repeat) {
-				fprintf(stderr, PROG ": -n wants a positive number, not '%s'\n",
-					optarg);
+			if (bench_opt_u64("--repeat", optarg, 1, UINT32_MAX, &v))
 				return 2;
-			}
+			repeat = (__u32)v;
 			break;
 		case 'd':
 			dev = optarg;
