@@ -23,7 +23,14 @@
 #include <linux/types.h>
 #endif
 
-#define OVL_ABI_VERSION 1
+/*
+ * The layout version of the pinned maps. Raise it whenever a key, a value,
+ * a map's type, size or flags changes; ovld pins a marker of it beside the
+ * maps (OVL_PIN_ABI_MARKER) and migrates maps of an older layout instead of
+ * refusing them. History: 1 the first slice; 2 ovl_cfg names its owner
+ * instance and ABI, ovl_stats has OVL_STAT_SLOTS slots.
+ */
+#define OVL_ABI_VERSION 2
 
 /* Program and map names: at most 15 characters (BPF_OBJ_NAME_LEN - 1). */
 #define OVL_PROG_XDP	    "ovl_xdp_rx"
@@ -40,6 +47,11 @@
 #define OVL_MAP_EVENTS	    "ovl_events"
 #define OVL_MAP_MISS_RL	    "ovl_miss_rl"
 #define OVL_MAP_EVT_SCRATCH "ovl_evt_buf"
+#define OVL_MAP_VNI_STATS   "ovl_vni_stats"
+
+/* The version marker pinned beside the maps: an empty pin name that carries
+ * the layout version, "ovl_abi_v2". Pins without one are of version 1. */
+#define OVL_PIN_ABI_MARKER "ovl_abi_v"
 
 /* Map sizes. */
 #define OVL_MAX_VNIS	  4096
@@ -49,6 +61,7 @@
 #define OVL_MAX_NEIGH	  262144
 #define OVL_MAX_PEERS	  16384
 #define OVL_MAX_MISS_RL	  16384
+#define OVL_STAT_SLOTS	  128	     /* ovl_stats entries: room for counters to come */
 #define OVL_EVENTS_BYTES  (4u << 20) /* ringbuf size, power of two */
 
 #define OVL_VXLAN_PORT	  4789 /* IANA, RFC 7348 section 5 */
@@ -64,6 +77,8 @@
 
 /* ovl_config: array[1], the host's view of the underlay. Written by ovld.
  * (The type is not called ovl_config: vmlinux.h has overlayfs's.) */
+#define OVL_OWNER_LEN 32 /* an instance name, NUL-padded (not terminated at 32) */
+
 struct ovl_cfg {
 	__u8 local6[16];	/* IPv6 underlay source/listen address, or zero */
 	__be32 local4;		/* IPv4 underlay source/listen address, or zero */
@@ -71,8 +86,13 @@ struct ovl_cfg {
 	__be16 vxlan_port;	/* UDP port decap listens on */
 	__u16 pad;		/* must be zero */
 	__u32 flags;		/* OVL_CFG_F_* */
+	/* Since ABI 2: whose data path this is. An attached program tells its
+	 * instance through the config map it uses, even with no pin left. */
+	__u32 abi_version;	   /* OVL_ABI_VERSION of the ovld that wrote it */
+	__u32 pad2;		   /* must be zero */
+	__u8 owner[OVL_OWNER_LEN]; /* the instance name */
 };
-_Static_assert(sizeof(struct ovl_cfg) == 32, "ovl_config layout");
+_Static_assert(sizeof(struct ovl_cfg) == 72, "ovl_config layout");
 
 #define OVL_CFG_F_DROP_EVENTS (1u << 0) /* emit OVL_EVT_DROP (a monitor is listening) */
 
@@ -114,6 +134,9 @@ _Static_assert(sizeof(struct ovl_iface) == 20, "ovl_iface layout");
 
 #define OVL_IF_F_IP_NOSPOOF (1u << 0) /* source IPs must map to mac in ovl_neigh */
 #define OVL_IF_F_DHCP_PROXY (1u << 1) /* rewrite DHCPv4 broadcasts to dhcp_mac */
+#define OVL_IF_F_DHCP_SERVER                                                                       \
+	(1u << 2) /* the network's DHCP server (some MAC's dhcp-proxy): may send
+		   * DHCP server replies; no other endpoint may */
 
 /* Key of ovl_endpoints and ovl_fdb: a MAC on a network. */
 struct ovl_mac_key {
@@ -184,6 +207,26 @@ struct ovl_stat {
 _Static_assert(sizeof(struct ovl_stat) == 16, "ovl_stat layout");
 
 /*
+ * ovl_vni_stats: per-CPU hash, vni (host order) -> counters of that network,
+ * indexed by enum ovl_vstat_id. ovld creates an overlay's entry when it
+ * creates the overlay; BPF only looks entries up (a forged VNI cannot grow
+ * the map). Bumped on slow paths only (drops), never per forwarded packet.
+ */
+#define OVL_VSTAT_SLOTS 8
+
+enum ovl_vstat_id {
+	OVL_VSTAT_PEER_UNKNOWN = 0, /* VXLAN refused: the outer source is not a peer */
+	OVL_VSTAT_DROP,		    /* every frame of the network dropped, whatever the reason */
+	OVL_VSTAT_MAX,
+};
+_Static_assert(OVL_VSTAT_MAX <= OVL_VSTAT_SLOTS, "ovl_vni_stats: raise OVL_VSTAT_SLOTS");
+
+struct ovl_vni_stats {
+	struct ovl_stat s[OVL_VSTAT_SLOTS];
+};
+_Static_assert(sizeof(struct ovl_vni_stats) == 128, "ovl_vni_stats layout");
+
+/*
  * Drop reasons. BPF helpers return 0 (continue), a negative reason (drop) or
  * OVL_HANDLED (a verdict was chosen). Reasons start at 64 so that no -reason
  * can be mistaken for an XDP_* or TC_ACT_* value.
@@ -212,7 +255,11 @@ enum ovl_drop {
 	OVL_DROP_HAIRPIN,		    /* destination is the sender itself */
 	OVL_DROP_DAD,			    /* DAD/probe for an endpoint's own address */
 	OVL_DROP_FWD_DISABLED,		    /* FIB lookup refused: forwarding off on the veth */
-	OVL_DROP_SPOOF_ND, /* NA/NS naming another's address or MAC; RA, redirect */
+	OVL_DROP_SPOOF_ND,    /* NA/NS naming another's address or MAC; RA, redirect */
+	OVL_DROP_VLAN,	      /* an 802.1Q/802.1ad tagged frame from an endpoint */
+	OVL_DROP_DHCP_SERVER, /* DHCP/DHCPv6 server reply from an endpoint that is not the
+			       * network's DHCP server */
+	OVL_DROP_IP6_EXTHDR,  /* IPv6 extension headers too many or malformed */
 	OVL_DROP_MAX
 };
 
@@ -242,6 +289,7 @@ enum ovl_stat_id {
 	OVL_STAT_DROP_FIRST,	/* the drop reasons follow */
 	OVL_STAT_MAX = OVL_STAT_DROP_FIRST + (OVL_DROP_MAX - OVL_DROP_BASE),
 };
+_Static_assert(OVL_STAT_MAX <= OVL_STAT_SLOTS, "ovl_stats: raise OVL_STAT_SLOTS (and the ABI)");
 
 /* Counter index of a drop reason. */
 #define OVL_STAT_DROP(reason) (OVL_STAT_DROP_FIRST + ((reason)-OVL_DROP_BASE))

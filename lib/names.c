@@ -71,6 +71,10 @@ static const struct {
 	D(FWD_DISABLED, "fwd_disabled", "FIB lookup refused: forwarding is off on the veth"),
 	D(SPOOF_ND, "spoof_nd",
 	  "neighbour discovery naming another's address or MAC, RA, redirect"),
+	D(VLAN, "vlan", "802.1Q/802.1ad tagged frame from an endpoint"),
+	D(DHCP_SERVER, "dhcp_server",
+	  "DHCP server reply from an endpoint that is not the network's DHCP server"),
+	D(IP6_EXTHDR, "ip6_exthdr", "too many or malformed IPv6 extension headers"),
 #undef D
 };
 

@@ -39,6 +39,8 @@
 #include "veth.h"
 #include "log.h"
 
+_Static_assert(OVL_INSTANCE_MAX <= OVL_OWNER_LEN, "an instance name fits ovl_cfg.owner");
+
 #ifndef BPF_FS_MAGIC
 #define BPF_FS_MAGIC 0xcafe4a11
 #endif
@@ -481,6 +483,8 @@ int dp_write_config(struct ovld *d)
 	cfg.underlay_ifindex = (__u32)d->underlay_ifindex;
 	cfg.vxlan_port = htons(d->o.port);
 	cfg.flags = old_flags & ~OVL_CFG_F_DROP_EVENTS;
+	cfg.abi_version = OVL_ABI_VERSION;
+	memcpy(cfg.owner, d->o.instance, strnlen(d->o.instance, sizeof(cfg.owner)));
 	if (d->monitors)
 		cfg.flags |= OVL_CFG_F_DROP_EVENTS;
 	err = bpf_map_update_elem(fd, &zero, &cfg, BPF_ANY);

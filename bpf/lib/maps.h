@@ -62,10 +62,18 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, OVL_STAT_MAX);
+	__uint(max_entries, OVL_STAT_SLOTS);
 	__type(key, __u32);
 	__type(value, struct ovl_stat);
 } ovl_stats __weak SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, OVL_MAX_VNIS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u32);
+	__type(value, struct ovl_vni_stats);
+} ovl_vni_stats __weak SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);

@@ -26,6 +26,17 @@ static __always_inline void stat_drop(int reason, __u64 bytes)
 		stat_add(OVL_STAT_DROP(reason), bytes);
 }
 
+/* Count a frame of network vni in its ovl_vni_stats entry (if ovld made one). */
+static __always_inline void vstat_add(__u32 vni, __u32 id, __u64 bytes)
+{
+	struct ovl_vni_stats *v = bpf_map_lookup_elem(&ovl_vni_stats, &vni);
+
+	if (v && id < OVL_VSTAT_SLOTS) {
+		v->s[id].packets++;
+		v->s[id].bytes += bytes;
+	}
+}
+
 static __always_inline const struct ovl_cfg *config_get(void)
 {
 	__u32 zero = 0;

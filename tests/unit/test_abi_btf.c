@@ -65,7 +65,8 @@ struct abi_struct {
 
 /* Every struct of ovl_abi.h, every member in header order. */
 static const struct abi_struct abi_structs[] = {
-	STRUCT(ovl_cfg, local6, local4, underlay_ifindex, vxlan_port, pad, flags),
+	STRUCT(ovl_cfg, local6, local4, underlay_ifindex, vxlan_port, pad, flags, abi_version, pad2,
+	       owner),
 	STRUCT(ovl_dest, addr, family, pad, port, flags),
 	STRUCT(ovl_vni, flags, flood_ifindex, direct),
 	STRUCT(ovl_iface, vni, flags, mac, dhcp_mac),
@@ -76,6 +77,7 @@ static const struct abi_struct abi_structs[] = {
 	STRUCT(ovl_miss_key, vni, type, pad, addr),
 	STRUCT(ovl_miss_rl, window_ns, count, pad),
 	STRUCT(ovl_stat, packets, bytes),
+	STRUCT(ovl_vni_stats, s),
 	STRUCT(ovl_evt_hdr, type, len),
 	STRUCT(ovl_evt, hdr, vni, ifindex, reason, ts_ns, mac, family, pad, addr, pkt_len, cap_len),
 };
@@ -107,6 +109,7 @@ static const struct abi_enumerator drop_vals[] = {
 	E(OVL_DROP_MISS_RB_FULL), E(OVL_DROP_NO_LOCAL_ADDR), E(OVL_DROP_FIB),
 	E(OVL_DROP_MTU),	  E(OVL_DROP_ADJUST),	     E(OVL_DROP_HAIRPIN),
 	E(OVL_DROP_DAD),	  E(OVL_DROP_FWD_DISABLED),  E(OVL_DROP_SPOOF_ND),
+	E(OVL_DROP_VLAN),	  E(OVL_DROP_DHCP_SERVER),   E(OVL_DROP_IP6_EXTHDR),
 	E(OVL_DROP_MAX),
 };
 static const struct abi_enumerator stat_vals[] = {
@@ -128,12 +131,18 @@ static const struct abi_enumerator evt_vals[] = {
 	E(OVL_EVT_MISS_NDP),
 	E(OVL_EVT_DROP),
 };
+static const struct abi_enumerator vstat_vals[] = {
+	E(OVL_VSTAT_PEER_UNKNOWN),
+	E(OVL_VSTAT_DROP),
+	E(OVL_VSTAT_MAX),
+};
 #undef E
 
 static const struct abi_enum abi_enums[] = {
 	{ "ovl_drop", drop_vals, ARRAY_SIZE(drop_vals) },
 	{ "ovl_stat_id", stat_vals, ARRAY_SIZE(stat_vals) },
 	{ "ovl_evt_type", evt_vals, ARRAY_SIZE(evt_vals) },
+	{ "ovl_vstat_id", vstat_vals, ARRAY_SIZE(vstat_vals) },
 };
 
 static struct btf *btf_open(const char *rel)
@@ -376,7 +385,9 @@ static const struct abi_map abi_maps[] = {
 	{ OVL_MAP_PEERS, BPF_MAP_TYPE_HASH, sizeof(struct ovl_addr_key), sizeof(__u32),
 	  OVL_MAX_PEERS, "ovl_addr_key", "__u32" },
 	{ OVL_MAP_STATS, BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(__u32), sizeof(struct ovl_stat),
-	  OVL_STAT_MAX, "__u32", "ovl_stat" },
+	  OVL_STAT_SLOTS, "__u32", "ovl_stat" },
+	{ OVL_MAP_VNI_STATS, BPF_MAP_TYPE_PERCPU_HASH, sizeof(__u32), sizeof(struct ovl_vni_stats),
+	  OVL_MAX_VNIS, "__u32", "ovl_vni_stats" },
 	{ OVL_MAP_EVENTS, BPF_MAP_TYPE_RINGBUF, 0, 0, OVL_EVENTS_BYTES, NULL, NULL },
 	{ OVL_MAP_MISS_RL, BPF_MAP_TYPE_LRU_HASH, sizeof(struct ovl_miss_key),
 	  sizeof(struct ovl_miss_rl), OVL_MAX_MISS_RL, "ovl_miss_key", "ovl_miss_rl" },

@@ -14,5 +14,6 @@
 enum ovl_drop ovl_probe_drop;
 enum ovl_stat_id ovl_probe_stat_id;
 enum ovl_evt_type ovl_probe_evt_type;
+enum ovl_vstat_id ovl_probe_vstat_id;
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
