@@ -28,7 +28,8 @@
  * a map's type, size or flags changes; ovld pins a marker of it beside the
  * maps (OVL_PIN_ABI_MARKER) and migrates maps of an older layout instead of
  * refusing them. History: 1 the first slice; 2 ovl_cfg names its owner
- * instance and ABI, ovl_stats has OVL_STAT_SLOTS slots.
+ * instance and ABI, ovl_stats has OVL_STAT_SLOTS slots, ovl_vni_stats is new,
+ * ovl_ifaces and ovl_endpoints hold 16384 entries.
  */
 #define OVL_ABI_VERSION 2
 
@@ -55,8 +56,8 @@
 
 /* Map sizes. */
 #define OVL_MAX_VNIS	  4096
-#define OVL_MAX_IFACES	  4096
-#define OVL_MAX_ENDPOINTS 4096
+#define OVL_MAX_IFACES	  16384
+#define OVL_MAX_ENDPOINTS 16384
 #define OVL_MAX_FDB	  262144
 #define OVL_MAX_NEIGH	  262144
 #define OVL_MAX_PEERS	  16384
