@@ -224,7 +224,7 @@ ndp_reply dhcp_proxy miss_l2 miss_arp miss_ndp encap_gso encap6_nocsum neigh_res
 icmp_too_big dhcp_reply drop_truncated drop_vxlan_flags drop_peer_unknown drop_no_endpoint drop_bcast drop_no_iface
 drop_spoof_mac drop_spoof_ip drop_spoof_arp drop_ethertype drop_arp_bad drop_ndp_bad drop_miss
 drop_miss_ratelimit drop_miss_ringbuf_full drop_no_local_addr drop_fib drop_mtu drop_adjust
-drop_hairpin drop_dad drop_fwd_disabled drop_spoof_nd"
+drop_hairpin drop_dad drop_fwd_disabled drop_spoof_nd drop_vlan drop_dhcp_server drop_ip6_exthdr"
 NAMES=$names json 'sorted(j["counters"]) == sorted(os.environ["NAMES"].split())'
 ok stats
 head -n 1 "$T/out" | grep -q '^COUNTER *PACKETS *BYTES$' || fail "stats header: $(cat "$T/out")"
@@ -237,7 +237,8 @@ grep -q '^drop_vxlan_flags *0 *0$' "$T/out" || fail "stats -a: no zero counter: 
 
 info "status"
 ok status
-has "instance   $inst (pid ${_topo_pid[h1]}, version 0.1.0, abi 1)"
+abi=$(sed -n 's/^#define OVL_ABI_VERSION \([0-9]*\)$/\1/p' "$OVL_TOP/bpf/ovl_abi.h")
+has "instance   $inst (pid ${_topo_pid[h1]}, version 0.1.0, abi $abi)"
 grep -q "^underlay   u0 (ifindex [0-9]*, local4 10.1.0.1, local6 fd00:1::1, port 4789, decap xdp, xdp \(native\|generic\), prog [0-9]*)$" "$T/out" ||
 	fail "status: underlay line: $(cat "$T/out")"
 has "pin dir    /run/ovl/bpf/$inst"
@@ -245,11 +246,11 @@ has "state dir  $T/state-h1"
 grep -q '^events     received [0-9]*, lost 0, unresolved [0-9]*, first frames delivered [0-9]*, answers injected [0-9]*$' "$T/out" || fail "status: events line: $(cat "$T/out")"
 grep -q '^ovl_xdp_rx *[0-9]* *1$' "$T/out" || fail "status: XDP not attached: $(cat "$T/out")"
 grep -q '^ovl_tc_ep_in *[0-9]* *1$' "$T/out" || fail "status: TC not attached once: $(cat "$T/out")"
-grep -q '^ovl_endpoints *1 *4096 *0.0%$' "$T/out" || fail "status: map fill: $(cat "$T/out")"
+grep -q '^ovl_endpoints *1 *16384 *0.0%$' "$T/out" || fail "status: map fill: $(cat "$T/out")"
 ok -j status
 json 'j["instance"] == "'"$inst"'" and j["adopted"] is False and j["underlay"]["ifname"] == "u0"'
 json '{p["name"]: p["attached"] for p in j["programs"]} == {"ovl_xdp_rx": 1, "ovl_tc_ep_in": 1, "ovl_tc_ul_in": 0}'
-json 'j["maps"]["ovl_endpoints"] == {"entries": 1, "max": 4096} and j["maps"]["ovl_fdb"]["entries"] >= 1'
+json 'j["maps"]["ovl_endpoints"] == {"entries": 1, "max": 16384} and j["maps"]["ovl_fdb"]["entries"] >= 1'
 # status looks at the attachments, not at its own list: take the TC
 # program off the VNIC's veth behind ovld's back.
 host_if=$(ovlctl_on h1 -j vnic list | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["host_ifname"])')
