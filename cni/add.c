@@ -10,9 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sched.h>
-#include <sys/ioctl.h>
-#include <linux/nsfs.h>
 #include "ovl_abi.h"
 #include "netns.h"
 #include "veth.h"
@@ -20,31 +17,22 @@
 #include "link.h"
 #include "ovld.h"
 
-/* Does fd refer to a network namespace? (NS_GET_NSTYPE, Linux 4.11) */
-static bool netns_fd_is_net(int fd)
-{
-	int t = ioctl(fd, NS_GET_NSTYPE);
-
-	return t == CLONE_NEWNET;
-}
-
 int ovl_cni_netns_open(const char *path, int *fd, struct ovl_cni_err *e)
 {
-	*fd = ovl_netns_open(path);
+	char why[512];
+
+	/* lib checks what it is before setns() would, and never blocks on it. */
+	*fd = ovl_netns_open_err(path, why, sizeof(why));
 	if (*fd == -ENOENT)
 		return ovl_cni_error(e, OVL_CNI_E_NO_CONTAINER,
 				     "the container's network namespace does not exist",
 				     "CNI_NETNS=%s: %s", path, strerror(ENOENT));
-	if (*fd < 0)
-		return ovl_cni_error(e, OVL_CNI_E_ENV, "CNI_NETNS is not usable",
-				     "CNI_NETNS=%s: %s", path, strerror(-*fd));
-	/* setns() would tell too, but only once ovl is half-way through. */
-	if (!netns_fd_is_net(*fd)) {
-		close(*fd);
-		*fd = -1;
+	if (*fd == -EINVAL || *fd == -EISDIR)
 		return ovl_cni_error(e, OVL_CNI_E_ENV, "CNI_NETNS is not a network namespace",
-				     "CNI_NETNS=%s", path);
-	}
+				     "CNI_NETNS=%s", why);
+	if (*fd < 0)
+		return ovl_cni_error(e, OVL_CNI_E_ENV, "CNI_NETNS is not usable", "CNI_NETNS=%s",
+				     why);
 	return 0;
 }
 

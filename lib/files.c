@@ -44,6 +44,7 @@
 #include "ovl_abi.h"
 #include "addr.h"
 #include "files.h"
+#include "safeopen.h"
 #include "hash.h"
 
 #define FILES_MAX_BYTES (1ul << 30) /* jansson's positions are ints */
@@ -913,21 +914,35 @@ out:
 
 struct ovl_files_table *ovl_files_load(const char *path, char *err, size_t errlen)
 {
+	struct ovl_files_table *t;
+	int fd = ovl_open_regular(path, err, errlen);
+
+	if (fd < 0) {
+		errno = -fd;
+		return NULL;
+	}
+	t = ovl_files_load_fd(fd, path, err, errlen);
+	if (!t) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return NULL;
+	}
+	close(fd);
+	return t;
+}
+
+struct ovl_files_table *ovl_files_load_fd(int fd, const char *path, char *err, size_t errlen)
+{
 	struct ovl_files_table *t = NULL;
 	size_t len = 0, cap = 1 << 16;
 	char *buf = NULL;
 	struct stat st;
-	int fd, ret = 0;
+	int ret = 0;
 
 	if (err && errlen)
 		err[0] = '\0';
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		ret = -errno;
-		if (err && errlen)
-			snprintf(err, errlen, "%s: cannot open: %s", path, strerror(-ret));
-		goto out;
-	}
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0 &&
 	    (unsigned long long)st.st_size < FILES_MAX_BYTES)
 		cap = (size_t)st.st_size + 1; /* one read, and a second that sees EOF */
@@ -975,8 +990,6 @@ nomem:
 	if (err && errlen)
 		snprintf(err, errlen, "%s: out of memory", path);
 out:
-	if (fd >= 0)
-		close(fd);
 	free(buf);
 	if (ret) {
 		errno = -ret;

@@ -60,11 +60,23 @@ struct ovl_files_table;
  * @path: the file; also the name used in error messages
  * @err: buffer for a one-line error message (may be NULL)
  * @errlen: size of @err
+ * The file is opened with ovl_open_regular(): a FIFO or anything else that
+ * is not a regular file is refused, never waited on. Whether the file is
+ * to be trusted is the caller's question (ovld's files backend opens it
+ * with ovl_open_trusted() and reads it with ovl_files_load_fd()).
  * Return: the table, or NULL with errno set: EINVAL for a file that does
- * not parse or validate, ENOMEM, EFBIG (over 1 GiB), or the error of
- * open/read. @err says which and where.
+ * not parse or validate or is not a regular file, EISDIR, ENOMEM, EFBIG
+ * (over 1 GiB), or the error of open/read. @err says which and where.
  */
 struct ovl_files_table *ovl_files_load(const char *path, char *err, size_t errlen);
+
+/**
+ * ovl_files_load_fd() - ovl_files_load() of a file already open.
+ * @fd: the file, read from its current offset to its end; not closed
+ * @path: the file's name in error messages
+ * Return: as ovl_files_load().
+ */
+struct ovl_files_table *ovl_files_load_fd(int fd, const char *path, char *err, size_t errlen);
 
 /**
  * ovl_files_parse() - parse hosts.json text from memory.

@@ -7,14 +7,26 @@
 #ifndef OVL_NETNS_H
 #define OVL_NETNS_H
 
+#include <stddef.h>
+
 #define OVL_NETNS_RUN_DIR "/var/run/netns" /* where `ip netns add` puts names */
 
 /**
- * ovl_netns_open() - open a network namespace: an absolute path (as CNI
+ * ovl_netns_open_err() - open a network namespace: an absolute path (as CNI
  * gives, /proc/PID/ns/net or /var/run/netns/NAME) or a name made by
- * `ip netns add`.
- * Return: a file descriptor or -errno.
+ * `ip netns add`. Never blocks: the file is looked at before it is opened
+ * (O_NONBLOCK), and what is not a network namespace (a FIFO, a directory,
+ * a regular file, another kind of namespace) is refused.
+ * @err: buffer for a one-line message naming the path and what is wrong,
+ *       e.g. "/var/run/netns/x: a FIFO, not a network namespace" (may be NULL)
+ * @errlen: size of @err
+ * Return: a file descriptor (O_CLOEXEC) or -errno: the error of stat or
+ * open (-ENOENT: no such namespace), -EISDIR or -EINVAL for what is not a
+ * network namespace or not a name.
  */
+int ovl_netns_open_err(const char *name_or_path, char *err, size_t errlen);
+
+/* ovl_netns_open_err() without the message. */
 int ovl_netns_open(const char *name_or_path);
 
 /**

@@ -2,15 +2,18 @@
 /*
  * backend_files.c - the seed's files backend: a hosts.json per network
  * (lib/files.c parses and indexes it). A reload parses the new file into a
- * new table and swaps it in only when the whole file is valid, so a broken
- * edit never takes entries away from a running network.
+ * new table and swaps it in only when the whole file is valid and trusted
+ * (root's, see load()), so a broken edit, or a file another user put in
+ * its place, never takes entries away from a running network.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "ovl_abi.h"
 #include "files.h"
+#include "safeopen.h"
 #include "backend.h"
 
 struct files {
@@ -19,6 +22,26 @@ struct files {
 };
 
 static const char *const files_props[] = { "files/config", NULL };
+
+/* The file names the VTEPs the data path accepts: only root may have
+ * written it or put it in place (ovl_open_trusted(): OpenSSH's StrictModes
+ * rule, and never a FIFO or other non-regular file). Return: the table, or
+ * NULL with errno set and err saying why. */
+static struct ovl_files_table *load(const char *path, char *err, size_t errlen)
+{
+	struct ovl_files_table *t;
+	int fd = ovl_open_trusted(path, 0, err, errlen), e;
+
+	if (fd < 0) {
+		errno = -fd;
+		return NULL;
+	}
+	t = ovl_files_load_fd(fd, path, err, errlen);
+	e = errno;
+	close(fd);
+	errno = e;
+	return t;
+}
 
 static int files_open(json_t *props, void **priv, char *err, size_t errlen)
 {
@@ -41,7 +64,7 @@ static int files_open(json_t *props, void **priv, char *err, size_t errlen)
 	if (!f)
 		return -ENOMEM;
 	memcpy(f->path, path, strlen(path) + 1);
-	f->t = ovl_files_load(f->path, err, errlen);
+	f->t = load(f->path, err, errlen);
 	if (!f->t) {
 		int e = errno ? -errno : -EINVAL;
 
@@ -55,7 +78,7 @@ static int files_open(json_t *props, void **priv, char *err, size_t errlen)
 static int files_reload(void *priv, char *err, size_t errlen)
 {
 	struct files *f = priv;
-	struct ovl_files_table *t = ovl_files_load(f->path, err, errlen);
+	struct ovl_files_table *t = load(f->path, err, errlen);
 
 	if (!t)
 		return errno ? -errno : -EINVAL;

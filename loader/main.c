@@ -37,6 +37,7 @@
 #include "ovld.h"
 #include "backend.h"
 #include "netns.h"
+#include "safeopen.h"
 #include "veth.h"
 #include "log.h"
 
@@ -167,11 +168,20 @@ static int check_config_overlay(const struct ovld_opts *o, size_t i, json_t *ov)
  * Options given on the command line win over the file. */
 static json_t *load_config(struct ovld_opts *o)
 {
+	char err[OVL_ERR_MAX];
 	json_t *root, *v;
 	json_error_t jerr;
 	const char *key;
+	int fd;
 
-	root = json_load_file(o->config, JSON_REJECT_DUPLICATES, &jerr);
+	/* Never json_load_file(): a FIFO would hang ovld in open(). */
+	fd = ovl_open_regular(o->config, err, sizeof(err));
+	if (fd < 0) {
+		pr_err("--config %s", err);
+		return NULL;
+	}
+	root = json_loadfd(fd, JSON_REJECT_DUPLICATES, &jerr);
+	close(fd);
 	if (!root) {
 		pr_err("%s:%d:%d: %s", o->config, jerr.line, jerr.column, jerr.text);
 		return NULL;

@@ -818,12 +818,9 @@ int vnic_create(struct ovld *d, const char *name, const char *overlay, const __u
 	if (ret)
 		return ret;
 	if (netns && *netns) {
-		req.netns_fd = ovl_netns_open(netns);
-		if (req.netns_fd < 0) {
-			snprintf(err, errlen, "network namespace %s: %s", netns,
-				 strerror(-req.netns_fd));
+		req.netns_fd = ovl_netns_open_err(netns, err, errlen);
+		if (req.netns_fd < 0)
 			return req.netns_fd;
-		}
 	} else if (ovl_link_ifindex(name) > 0) {
 		snprintf(err, errlen, "interface %s exists", name);
 		return -EEXIST;
