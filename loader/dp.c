@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * dp.c - the data path's life in ovld: bpffs, pins, loading (or adopting),
+ * dp.c - the data path's life in ovld: pins, loading (or adopting),
  * attaching XDP to the underlay and TC to endpoint veths.
  *
  * Restart and upgrade are the same path: every map has a pin path under
- * <bpffs>/<instance>/, so libbpf reuses a pinned map of the same shape
- * instead of creating it (state, counters and cached entries survive), new
- * program instances are loaded against those maps, and the attachments are
- * replaced atomically (XDP_FLAGS_REPLACE, BPF_TC_F_REPLACE). Traffic keeps
- * flowing across a restart, even a SIGKILL: attachments made through
- * netlink do not depend on ovld's file descriptors.
+ * <bpffs>/<instance>/ (a directory pins.c judges first), so libbpf reuses
+ * a pinned map of the same shape instead of creating it (state, counters
+ * and cached entries survive), new program instances are loaded against
+ * those maps, and the attachments are replaced atomically
+ * (XDP_FLAGS_REPLACE, BPF_TC_F_REPLACE). Traffic keeps flowing across a
+ * restart, even a SIGKILL: attachments made through netlink do not depend
+ * on ovld's file descriptors.
  *
  * When the pins are gone but the programs are still attached (a bpffs that
  * lived in another mount namespace, e.g. of an earlier `ip netns exec`),
@@ -27,10 +28,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -40,55 +39,6 @@
 #include "log.h"
 
 _Static_assert(OVL_INSTANCE_MAX <= OVL_OWNER_LEN, "an instance name fits ovl_cfg.owner");
-
-#ifndef BPF_FS_MAGIC
-#define BPF_FS_MAGIC 0xcafe4a11
-#endif
-
-static int mkdir_p(const char *path, mode_t mode)
-{
-	char tmp[PATH_MAX];
-	size_t n = strlen(path);
-
-	if (n >= sizeof(tmp))
-		return -ENAMETOOLONG;
-	memcpy(tmp, path, n + 1);
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, 0755) && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(tmp, mode) && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
-/* Make sure a bpffs is mounted at dir (mounting one if not). */
-static int bpffs_ensure(const char *dir)
-{
-	struct statfs st;
-	int err;
-
-	if (!statfs(dir, &st) && st.f_type == BPF_FS_MAGIC)
-		return 0;
-	err = mkdir_p(dir, 0700);
-	if (err) {
-		pr_err("create %s: %s", dir, strerror(-err));
-		return err;
-	}
-	if (mount("bpf", dir, "bpf", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700")) {
-		err = -errno;
-		pr_err("mount bpffs on %s: %s", dir, strerror(-err));
-		return err;
-	}
-	pr_info("mounted a bpffs on %s (pins made under `ip netns exec` stay private to "
-		"that mount namespace unless %s was mounted before it started)",
-		dir, dir);
-	return 0;
-}
 
 static const char *prog_name_by_id(__u32 id, char *buf, size_t len, int *fd_out)
 {
@@ -121,15 +71,9 @@ int dp_open(struct ovld *d)
 	bool pinned = false;
 	int err;
 
-	err = bpffs_ensure(d->o.bpffs);
-	if (err)
-		return err;
-	snprintf(d->pin_dir, sizeof(d->pin_dir), "%s/%s", d->o.bpffs, d->o.instance);
-	err = mkdir_p(d->pin_dir, 0700);
-	if (err) {
-		pr_err("create pin directory %s: %s", d->pin_dir, strerror(-err));
-		return err;
-	}
+	d->pin_fd = pins_open(d, true);
+	if (d->pin_fd < 0)
+		return d->pin_fd;
 
 	d->skel = ovl__open();
 	if (!d->skel) {
@@ -582,6 +526,7 @@ int dp_map_fd(struct ovld *d, const char *name)
 void dp_close(struct ovld *d)
 {
 	/* Programs stay attached and maps pinned: the data path outlives us. */
+	pins_close(d);
 	ovl__destroy(d->skel);
 	d->skel = NULL;
 }

@@ -108,7 +108,9 @@ struct ovld {
 	int underlay_ifindex;
 	__u32 xdp_flags; /* XDP_FLAGS_DRV_MODE or XDP_FLAGS_SKB_MODE */
 	struct ovl_ip local4, local6;
-	bool adopted; /* maps came from a previous instance */
+	bool adopted;  /* maps came from a previous instance */
+	int pin_fd;    /* the pin directory, judged by pins_open() */
+	bool pins_any; /* anything is pinned there */
 
 	struct ovl_overlay *overlays;
 	struct ovl_ep *eps;
@@ -138,6 +140,12 @@ __u32 dp_tc_prog_id(int ifindex);
 int dp_prepare_veth(const char *ifname);
 void dp_close(struct ovld *d);
 int dp_map_fd(struct ovld *d, const char *name);
+
+/* ---- pins.c: the pin directory ------------------------------------------- */
+/* Judge (and with create, make) the instance's pin directory: the fd of it,
+ * -ENOENT when there is none, -EPERM (logged) when it is not trustworthy. */
+int pins_open(struct ovld *d, bool create);
+void pins_close(struct ovld *d);
 
 /* ---- maps.c: typed map access ------------------------------------------- */
 int map_vni_put(struct ovld *d, __u32 vni, const struct ovl_vni *v);
