@@ -67,7 +67,8 @@ static void usage(FILE *f)
 		"      --bpffs DIR        bpffs for the pins (default %s; mounted, mode 0700,\n"
 		"                         if needed); the instance's directory in it must be\n"
 		"                         root's and writable by nobody else\n"
-		"      --cleanup          detach and remove everything of the instance, then exit\n"
+		"      --cleanup          detach and remove everything of the instance (its own\n"
+		"                         programs and pins only), then exit\n"
 		"  -v, --verbose          more logging (twice: libbpf debug output)\n"
 		"  -h, --help             this text\n"
 		"  -V, --version          version\n",
@@ -459,8 +460,9 @@ static int run(struct ovld *d)
 }
 
 /* --cleanup: detach the programs, delete the VNICs, unpin, forget. The
- * caller holds the instance's lock. The pin directory is judged as at
- * start: one that cannot be trusted is not touched. */
+ * caller holds the instance's lock. Only what is this instance's: its pin
+ * directory, judged as at start, and the programs that use those pins or
+ * name the instance; another instance's program stays where it is. */
 static int cleanup(struct ovld *d)
 {
 	char path[PATH_MAX];
@@ -483,13 +485,19 @@ static int cleanup(struct ovld *d)
 	json_array_foreach(eps, i, o) {
 		const char *host = json_string_value(json_object_get(o, "host_ifname"));
 		const char *kind = json_string_value(json_object_get(o, "kind"));
+		int ep_ifindex = host ? ovl_link_ifindex(host) : -1;
 
-		if (host && kind && !strcmp(kind, "vnic"))
+		if (!host || !kind || strcmp(kind, "vnic") || ep_ifindex < 0)
+			continue;
+		if (dp_tc_is_ours(d, ep_ifindex))
 			ovl_link_delete(host);
+		else
+			pr_warn("VNIC %s: %s now carries another instance's program; left in place",
+				json_string_value(json_object_get(o, "id")) ?: "?", host);
 	}
 	json_decref(root);
 	if (ifindex > 0)
-		dp_detach_decap(ifindex, d->o.underlay);
+		dp_detach_decap(d, ifindex, d->o.underlay);
 	unlink(path);
 	rmdir(d->o.state_dir);
 	/* Every pin of the instance, also those of another version of ovld

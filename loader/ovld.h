@@ -108,9 +108,11 @@ struct ovld {
 	int underlay_ifindex;
 	__u32 xdp_flags; /* XDP_FLAGS_DRV_MODE or XDP_FLAGS_SKB_MODE */
 	struct ovl_ip local4, local6;
-	bool adopted;  /* maps came from a previous instance */
-	int pin_fd;    /* the pin directory, judged by pins_open() */
-	bool pins_any; /* anything is pinned there */
+	bool adopted;	  /* maps came from a previous instance */
+	int pin_fd;	  /* the pin directory, judged by pins_open() */
+	bool pins_any;	  /* anything is pinned there */
+	__u32 cfg_ids[2]; /* ids of the ovl_config maps that are this instance's:
+			   * the pinned one, the loaded one (0: none) */
 
 	struct ovl_overlay *overlays;
 	struct ovl_ep *eps;
@@ -131,7 +133,11 @@ extern struct ovld *ovld;
 /* ---- dp.c: BPF object, pins, attachments -------------------------------- */
 int dp_open(struct ovld *d);
 int dp_attach_decap(struct ovld *d);
-int dp_detach_decap(int ifindex, const char *ifname);
+int dp_detach_decap(struct ovld *d, int ifindex, const char *ifname);
+/* Is ifindex's endpoint filter this instance's (or is there none)? */
+bool dp_tc_is_ours(struct ovld *d, int ifindex);
+/* The same, as 0 or -EBUSY with whose it is in err. */
+int dp_tc_check(struct ovld *d, int ifindex, const char *ifname, char *err, size_t errlen);
 int dp_write_config(struct ovld *d);
 void dp_set_drop_events(struct ovld *d, bool on);
 int dp_attach_tc(struct ovld *d, int ifindex, const char *ifname);

@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
+#include <bpf/bpf.h>
 #include "ovld.h"
 #include "log.h"
 
@@ -196,6 +197,24 @@ static int pins_scan(struct ovld *d, int dirfd)
 	return err;
 }
 
+/* The id of the map pinned as name in the pin directory, or 0. */
+static __u32 pinned_map_id(struct ovld *d, const char *name)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", d->pin_dir, name);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return 0;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		info.id = 0;
+	close(fd);
+	return info.id;
+}
+
 int pins_open(struct ovld *d, bool create)
 {
 	char real[PATH_MAX], why[PATH_MAX + 128];
@@ -288,6 +307,7 @@ int pins_open(struct ovld *d, bool create)
 		close(fd);
 		return err;
 	}
+	d->cfg_ids[0] = pinned_map_id(d, OVL_MAP_CONFIG);
 	return fd;
 }
 
