@@ -4,13 +4,13 @@
  * to the underlay and TC to endpoint veths, and whose program is whose.
  *
  * Restart and upgrade are the same path: every map has a pin path under
- * <bpffs>/<instance>/ (a directory pins.c judges first), so libbpf reuses
- * a pinned map of the same shape instead of creating it (state, counters
- * and cached entries survive), new program instances are loaded against
- * those maps, and the attachments are replaced atomically
- * (XDP_FLAGS_REPLACE, BPF_TC_F_REPLACE). Traffic keeps flowing across a
- * restart, even a SIGKILL: attachments made through netlink do not depend
- * on ovld's file descriptors.
+ * <bpffs>/<instance>/ (pins.c judges that directory and migrates maps of
+ * an older layout), so libbpf reuses a pinned map of the same shape
+ * instead of creating it (state, counters and cached entries survive), new
+ * program instances are loaded against those maps, and the attachments are
+ * replaced atomically (XDP_FLAGS_REPLACE, BPF_TC_F_REPLACE). Traffic keeps
+ * flowing across a restart, even a SIGKILL: attachments made through
+ * netlink do not depend on ovld's file descriptors.
  *
  * Only this instance's programs are replaced or detached: a program is ours
  * when its ovl_config map is the one we pinned or loaded, or names this
@@ -225,9 +225,7 @@ int dp_open(struct ovld *d)
 	struct bpf_program *prog;
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
-	struct bpf_map *map;
 	char path[PATH_MAX];
-	bool pinned = false;
 	int err;
 
 	/* Whose the underlay is, before anything is made: our pins (if any)
@@ -254,36 +252,24 @@ int dp_open(struct ovld *d)
 		       OVL_ABI_VERSION);
 		return -EINVAL;
 	}
-
-	bpf_object__for_each_map(map, d->skel->obj)
-	{
-		if (bpf_map__is_internal(map))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", d->pin_dir, bpf_map__name(map));
-		if (!access(path, F_OK))
-			pinned = true;
-		err = bpf_map__set_pin_path(map, path);
-		if (err) {
-			pr_err("pin path %s: %s", path, strerror(-err));
-			return err;
-		}
-	}
-	if (pinned)
+	err = pins_prepare(d);
+	if (err)
+		return err;
+	if (d->pins_any)
 		d->adopted = true;
 	else
 		adopt_from_attached(d);
 
 	err = ovl__load(d->skel);
 	if (err) {
-		pr_err("load BPF programs: %s%s", strerror(-err),
-		       err == -EINVAL && pinned ?
-			       " (pinned maps of another shape? remove them with "
-			       "`ovld --instance NAME --cleanup`)" :
-			       "");
+		pr_err("load BPF programs: %s", strerror(-err));
 		return err;
 	}
 	if (!bpf_obj_get_info_by_fd(bpf_map__fd(d->skel->maps.ovl_config), &info, &len))
 		d->cfg_ids[1] = info.id;
+	err = pins_migrate_copy(d);
+	if (err)
+		return err;
 	bpf_object__for_each_program(prog, d->skel->obj)
 	{
 		snprintf(path, sizeof(path), "%s/%s", d->pin_dir, bpf_program__name(prog));
@@ -295,7 +281,10 @@ int dp_open(struct ovld *d)
 		}
 	}
 	pr_info("BPF data path %s, pinned under %s",
-		d->adopted ? "reloaded on existing maps" : "loaded", d->pin_dir);
+		d->migrated_from ? "loaded, migrating the maps of older pins" :
+		d->adopted	 ? "reloaded on existing maps" :
+				   "loaded",
+		d->pin_dir);
 	return 0;
 }
 

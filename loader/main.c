@@ -705,6 +705,8 @@ int main(int argc, char **argv)
 		err = ctl_listen(d);
 	if (!err)
 		err = state_restore(d);
+	if (!err) /* every attachment is the new programs' now */
+		err = pins_commit(d);
 	if (err)
 		goto out;
 	if (cfg)
