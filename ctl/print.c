@@ -523,6 +523,9 @@ static void print_migrated(json_t *mig, FILE *out)
 		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s %s",
 				      i ? "," : "; new:", json_string_value(m) ?: "?");
 	}
+	if (!json_array_size(json_object_get(mig, "maps")) &&
+	    !json_array_size(json_object_get(mig, "created")) && n < sizeof(buf))
+		snprintf(buf + n, sizeof(buf) - n, " every map kept its shape");
 	kv(out, "migrated", buf);
 }
 

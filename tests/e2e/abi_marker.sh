@@ -17,7 +17,10 @@
 # 3. a pinned map whose shape differs from this ovld's while the marker
 #    says the same ABI (a build that changed a layout and not the version)
 #    is refused, naming the map, instead of being taken or migrated;
-# 4. with those put back, ovld starts again on the same maps.
+# 4. with those put back, ovld starts again on the same maps;
+# 5. pins whose marker is missing (a migration interrupted after the maps
+#    were switched) are taken as ABI 1: every map has the new shape, so
+#    nothing is replaced, and the marker is pinned again.
 . "$OVL_TOP/tests/lib/netns.sh"
 . "$OVL_TOP/tests/lib/topo.sh"
 ns_init
@@ -85,5 +88,14 @@ mv "$pins/ovl_peers_keep" "$pins/ovl_peers"
 info "4. back to normal"
 topo_ovld h1
 grep -q "BPF data path reloaded on existing maps" "$TOPO_DIR/ovld-h1.log" || fail "not reloaded on the pins: $(ovld_log h1)"
+in_ns c1 ping -c 2 -i 0.2 -W 2 10.28.0.2 >/dev/null || fail "c1 -> c2 lost"
+
+info "5. the marker lost (a migration that stopped after the maps, before the marker)"
+topo_kill_ovld h1 TERM
+rm "$pins/ovl_abi_v2"
+topo_ovld h1
+ovlctl_on h1 status | grep -q "^migrated   from ABI 1 to 2: every map kept its shape" ||
+	fail "a start without the marker did not finish the migration: $(ovlctl_on h1 status)"
+[ -e "$pins/ovl_abi_v2" ] || fail "the marker was not pinned again"
 in_ns c1 ping -c 2 -i 0.2 -W 2 10.28.0.2 >/dev/null || fail "c1 -> c2 lost at the end"
 info "all good"
