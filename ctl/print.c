@@ -488,6 +488,47 @@ static int status_maps(json_t *maps, FILE *out)
 	return ret;
 }
 
+/* "migrated   from ABI 1 to 2: ovl_stats (23 entries copied), ovl_config
+ * (rewritten); new: ovl_vni_stats", when this start migrated the pins. */
+static void print_migrated(json_t *mig, FILE *out)
+{
+	char buf[1024];
+	size_t n = 0;
+	json_t *m;
+	size_t i;
+
+	if (!json_is_object(mig))
+		return;
+	n += (size_t)snprintf(buf, sizeof(buf), "from ABI %lld to %lld:",
+			      (long long)json_integer_value(json_object_get(mig, "from_abi")),
+			      (long long)json_integer_value(json_object_get(mig, "to_abi")));
+	json_array_foreach(json_object_get(mig, "maps"), i, m) {
+		const char *how = json_string_value(json_object_get(m, "how")) ?: "?";
+
+		if (n >= sizeof(buf))
+			break;
+		if (!strcmp(how, "copied"))
+			n += (size_t)snprintf(
+				buf + n, sizeof(buf) - n, "%s %s (%lld entries copied)",
+				i ? "," : "", json_string_value(json_object_get(m, "name")) ?: "?",
+				(long long)json_integer_value(json_object_get(m, "entries")));
+		else
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s %s (%s)", i ? "," : "",
+					      json_string_value(json_object_get(m, "name")) ?: "?",
+					      how);
+	}
+	json_array_foreach(json_object_get(mig, "created"), i, m) {
+		if (n >= sizeof(buf))
+			break;
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s %s",
+				      i ? "," : "; new:", json_string_value(m) ?: "?");
+	}
+	if (!json_array_size(json_object_get(mig, "maps")) &&
+	    !json_array_size(json_object_get(mig, "created")) && n < sizeof(buf))
+		snprintf(buf + n, sizeof(buf) - n, " every map kept its shape");
+	kv(out, "migrated", buf);
+}
+
 int ovlctl_print_status(const struct ovlctl_inv *inv, json_t *result, FILE *out)
 {
 	static const char *const inst_keys[] = { "pid", "version", "abi" };
@@ -521,6 +562,7 @@ int ovlctl_print_status(const struct ovlctl_inv *inv, json_t *result, FILE *out)
 	s = val_str(json_object_get(result, "state_dir"));
 	kv(out, "state dir", s ? s : "?");
 	free(s);
+	print_migrated(json_object_get(result, "migrated"), out);
 	members(json_object_get(result, "events"), ev_keys, ev_labels, ARRAY_SIZE(ev_keys), buf,
 		sizeof(buf));
 	kv(out, "events", buf);

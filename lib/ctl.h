@@ -20,7 +20,11 @@
  *   status          (); object: instance, pid, version, abi, underlay
  *                   {ifname, ifindex, local4, local6, port, xdp_mode,
  *                   xdp_prog_id}, pin_dir, state_dir, adopted (bool: the
- *                   maps were a previous ovld's), programs [{name, id,
+ *                   maps were a previous ovld's), pins_abi (the ABI marker
+ *                   pinned), migrated (null, or {from_abi, to_abi, maps
+ *                   [{name, how "copied"|"rewritten"|"failed", entries}],
+ *                   created [names]}: pins of an older ABI this start
+ *                   migrated), programs [{name, id,
  *                   hook, attached (how many hooks it is attached to)}],
  *                   maps {NAME: {entries, max}}, overlays [...], events
  *                   {received, lost (ovld's queue was full),

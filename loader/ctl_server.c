@@ -328,6 +328,10 @@ static int h_status(struct ovld *d, struct client *c, json_t *req, json_t **res,
 		(json_int_t)miss_queue_dropped(), "misses_unresolved",
 		(json_int_t)d->evt_unresolved, "delivered", (json_int_t)d->evt_delivered,
 		"injected", (json_int_t)d->evt_injected);
+	if (*res) /* the pins' layout, and what this start migrated (or null) */
+		json_object_set_new(*res, "pins_abi", json_integer(d->pins_abi));
+	if (*res)
+		json_object_set_new(*res, "migrated", pins_status(d));
 	return *res ? 0 : -ENOMEM;
 }
 

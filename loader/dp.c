@@ -1,19 +1,24 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * dp.c - the data path's life in ovld: bpffs, pins, loading (or adopting),
- * attaching XDP to the underlay and TC to endpoint veths.
+ * dp.c - the data path's life in ovld: loading (or adopting), attaching XDP
+ * to the underlay and TC to endpoint veths, and whose program is whose.
  *
  * Restart and upgrade are the same path: every map has a pin path under
- * <bpffs>/<instance>/, so libbpf reuses a pinned map of the same shape
+ * <bpffs>/<instance>/ (pins.c judges that directory and migrates maps of
+ * an older layout), so libbpf reuses a pinned map of the same shape
  * instead of creating it (state, counters and cached entries survive), new
  * program instances are loaded against those maps, and the attachments are
  * replaced atomically (XDP_FLAGS_REPLACE, BPF_TC_F_REPLACE). Traffic keeps
  * flowing across a restart, even a SIGKILL: attachments made through
  * netlink do not depend on ovld's file descriptors.
  *
+ * Only this instance's programs are replaced or detached: a program is ours
+ * when its ovl_config map is the one we pinned or loaded, or names this
+ * instance (prog_owner()). An underlay another instance serves is refused.
+ *
  * When the pins are gone but the programs are still attached (a bpffs that
  * lived in another mount namespace, e.g. of an earlier `ip netns exec`),
- * the maps are adopted from the attached XDP program (its map ids).
+ * the maps are adopted from this instance's attached programs (map ids).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,10 +32,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -41,54 +44,8 @@
 
 _Static_assert(OVL_INSTANCE_MAX <= OVL_OWNER_LEN, "an instance name fits ovl_cfg.owner");
 
-#ifndef BPF_FS_MAGIC
-#define BPF_FS_MAGIC 0xcafe4a11
-#endif
-
-static int mkdir_p(const char *path, mode_t mode)
-{
-	char tmp[PATH_MAX];
-	size_t n = strlen(path);
-
-	if (n >= sizeof(tmp))
-		return -ENAMETOOLONG;
-	memcpy(tmp, path, n + 1);
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, 0755) && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(tmp, mode) && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
-/* Make sure a bpffs is mounted at dir (mounting one if not). */
-static int bpffs_ensure(const char *dir)
-{
-	struct statfs st;
-	int err;
-
-	if (!statfs(dir, &st) && st.f_type == BPF_FS_MAGIC)
-		return 0;
-	err = mkdir_p(dir, 0700);
-	if (err) {
-		pr_err("create %s: %s", dir, strerror(-err));
-		return err;
-	}
-	if (mount("bpf", dir, "bpf", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700")) {
-		err = -errno;
-		pr_err("mount bpffs on %s: %s", dir, strerror(-err));
-		return err;
-	}
-	pr_info("mounted a bpffs on %s (pins made under `ip netns exec` stay private to "
-		"that mount namespace unless %s was mounted before it started)",
-		dir, dir);
-	return 0;
-}
+#define UL_TC_HANDLE 0x0ec1 /* our filter on the underlay's clsact ingress */
+#define UL_TC_PRIO   1
 
 static const char *prog_name_by_id(__u32 id, char *buf, size_t len, int *fd_out)
 {
@@ -111,25 +68,178 @@ static const char *prog_name_by_id(__u32 id, char *buf, size_t len, int *fd_out)
 	return buf;
 }
 
+/*
+ * Whose is an attached program? An ovl program uses an ovl_config map. It is
+ * this instance's when that is the map of our pins or the one we loaded
+ * (whatever its ABI), or when the map names this instance as its owner
+ * (ABI 2 on; the pins may be gone). Since ABI 2 the owner field names any
+ * other instance; an ABI-1 program that is not on our pins cannot say whose
+ * it is, and is treated as another instance's: ovld neither replaces nor
+ * detaches it (detaching it is the operator's call, see ovld(8)). The owner
+ * is read at its ABI-2 offset from a config map of any size: later ABIs keep
+ * abi_version and owner where they are.
+ */
+enum { OWNER_NONE, OWNER_SELF, OWNER_OTHER, OWNER_ABI1 };
+
+struct owner {
+	int kind;		      /* OWNER_*; NONE: not an ovl program */
+	__u32 id;		      /* the program */
+	char prog[BPF_OBJ_NAME_LEN];  /* its name */
+	char inst[OVL_OWNER_LEN + 1]; /* OTHER: the instance */
+};
+
+static void prog_owner(const struct ovld *d, __u32 prog_id, struct owner *o)
+{
+	struct bpf_prog_info info = {};
+	__u32 map_ids[64], len = sizeof(info);
+	int fd;
+
+	memset(o, 0, sizeof(*o));
+	o->id = prog_id;
+	fd = bpf_prog_get_fd_by_id(prog_id);
+	if (fd < 0)
+		return;
+	info.nr_map_ids = 64;
+	info.map_ids = (__u64)(unsigned long)map_ids;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
+		close(fd);
+		return;
+	}
+	close(fd);
+	snprintf(o->prog, sizeof(o->prog), "%s", info.name);
+	for (__u32 i = 0; i < info.nr_map_ids && i < 64; i++) {
+		struct bpf_map_info mi = {};
+		__u32 mlen = sizeof(mi), zero = 0;
+		__u8 val[256] = {};
+		const struct ovl_cfg *cfg = (const void *)val;
+		int mfd;
+
+		if (map_ids[i] == d->cfg_ids[0] || map_ids[i] == d->cfg_ids[1]) {
+			o->kind = OWNER_SELF;
+			return;
+		}
+		mfd = bpf_map_get_fd_by_id(map_ids[i]);
+		if (mfd < 0)
+			continue;
+		if (bpf_obj_get_info_by_fd(mfd, &mi, &mlen) || strcmp(mi.name, OVL_MAP_CONFIG) ||
+		    mi.value_size > sizeof(val) || bpf_map_lookup_elem(mfd, &zero, val)) {
+			close(mfd);
+			continue;
+		}
+		close(mfd);
+		if (mi.value_size < sizeof(struct ovl_cfg) || cfg->abi_version < 2 ||
+		    !cfg->owner[0]) {
+			o->kind = OWNER_ABI1;
+			return;
+		}
+		memcpy(o->inst, cfg->owner, OVL_OWNER_LEN);
+		o->kind = strcmp(o->inst, d->o.instance) ? OWNER_OTHER : OWNER_SELF;
+		return;
+	}
+}
+
+/* "ovl instance \"NAME\"", for messages. */
+static const char *owner_str(const struct owner *o, char *buf, size_t len)
+{
+	if (o->kind == OWNER_OTHER)
+		snprintf(buf, len, "ovl instance \"%s\"", o->inst);
+	else if (o->kind == OWNER_ABI1)
+		snprintf(buf, len, "an ovl instance of ABI 1 (which does not record its name)");
+	else
+		snprintf(buf, len, "another tool");
+	return buf;
+}
+
+/*
+ * Refuse to take over an underlay another instance serves: its program
+ * at XDP (either mode) or in our TC filter. Another tool's program is the
+ * attach functions' to refuse.
+ */
+static int underlay_check(struct ovld *d)
+{
+	__u32 ids[3] = {}, modes[2] = { XDP_FLAGS_DRV_MODE, XDP_FLAGS_SKB_MODE };
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = d->underlay_ifindex,
+		    .attach_point = BPF_TC_INGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = UL_TC_HANDLE, .priority = UL_TC_PRIO);
+	static const char *const hooks[3] = { "XDP (native)", "XDP (generic)", "TC ingress" };
+	struct owner o;
+	char who[96], hint[256];
+
+	for (int i = 0; i < 2; i++)
+		bpf_xdp_query_id(d->underlay_ifindex, (int)modes[i], &ids[i]);
+	if (!bpf_tc_query(&hook, &opts))
+		ids[2] = opts.prog_id;
+	for (int i = 0; i < 3; i++) {
+		if (!ids[i])
+			continue;
+		prog_owner(d, ids[i], &o);
+		if (o.kind == OWNER_NONE || o.kind == OWNER_SELF)
+			continue;
+		if (o.kind == OWNER_OTHER)
+			snprintf(hint, sizeof(hint),
+				 "remove that instance first (stop its ovld, then `ovld --instance "
+				 "%s --underlay %s --cleanup`) or give this one another underlay",
+				 o.inst, d->o.underlay);
+		else
+			snprintf(
+				hint, sizeof(hint),
+				"its maps are not this instance's pins, so ovld leaves it alone; if "
+				"it is this instance's all the same, detach it by hand (UPGRADES "
+				"in ovld(8)) and start again");
+		pr_err("underlay %s is served by %s (program %s, id %u, at %s): an underlay "
+		       "carries one instance; %s",
+		       d->o.underlay, owner_str(&o, who, sizeof(who)), o.prog, o.id, hooks[i],
+		       hint);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+/*
+ * May ovld replace (or detach) program id, attached at where on ifname? Only
+ * when it is this instance's; says why not otherwise.
+ */
+static int may_replace(struct ovld *d, __u32 id, const char *ifname, const char *where)
+{
+	struct owner o;
+	char who[96];
+
+	prog_owner(d, id, &o);
+	if (o.kind == OWNER_SELF)
+		return 0;
+	if (o.kind == OWNER_NONE)
+		pr_err("%s has program \"%s\" (id %u) at %s; not replacing another tool's "
+		       "program",
+		       ifname, o.prog, id, where);
+	else
+		pr_err("%s has program %s (id %u) of %s at %s; not replacing another "
+		       "instance's program",
+		       ifname, o.prog, id, owner_str(&o, who, sizeof(who)), where);
+	return -EBUSY;
+}
+
 static void adopt_from_attached(struct ovld *d);
 
 int dp_open(struct ovld *d)
 {
 	struct bpf_program *prog;
-	struct bpf_map *map;
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
 	char path[PATH_MAX];
-	bool pinned = false;
 	int err;
 
-	err = bpffs_ensure(d->o.bpffs);
+	/* Whose the underlay is, before anything is made: our pins (if any)
+	 * tell which attached program is ours. */
+	d->pin_fd = pins_open(d, false);
+	if (d->pin_fd < 0 && d->pin_fd != -ENOENT)
+		return d->pin_fd;
+	err = underlay_check(d);
 	if (err)
 		return err;
-	snprintf(d->pin_dir, sizeof(d->pin_dir), "%s/%s", d->o.bpffs, d->o.instance);
-	err = mkdir_p(d->pin_dir, 0700);
-	if (err) {
-		pr_err("create pin directory %s: %s", d->pin_dir, strerror(-err));
-		return err;
-	}
+	if (d->pin_fd < 0)
+		d->pin_fd = pins_open(d, true);
+	if (d->pin_fd < 0)
+		return d->pin_fd;
 
 	d->skel = ovl__open();
 	if (!d->skel) {
@@ -142,34 +252,24 @@ int dp_open(struct ovld *d)
 		       OVL_ABI_VERSION);
 		return -EINVAL;
 	}
-
-	bpf_object__for_each_map(map, d->skel->obj)
-	{
-		if (bpf_map__is_internal(map))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", d->pin_dir, bpf_map__name(map));
-		if (!access(path, F_OK))
-			pinned = true;
-		err = bpf_map__set_pin_path(map, path);
-		if (err) {
-			pr_err("pin path %s: %s", path, strerror(-err));
-			return err;
-		}
-	}
-	if (pinned)
+	err = pins_prepare(d);
+	if (err)
+		return err;
+	if (d->pins_any)
 		d->adopted = true;
 	else
 		adopt_from_attached(d);
 
 	err = ovl__load(d->skel);
 	if (err) {
-		pr_err("load BPF programs: %s%s", strerror(-err),
-		       err == -EINVAL && pinned ?
-			       " (pinned maps of another shape? remove them with "
-			       "`ovld --instance NAME --cleanup`)" :
-			       "");
+		pr_err("load BPF programs: %s", strerror(-err));
 		return err;
 	}
+	if (!bpf_obj_get_info_by_fd(bpf_map__fd(d->skel->maps.ovl_config), &info, &len))
+		d->cfg_ids[1] = info.id;
+	err = pins_migrate_copy(d);
+	if (err)
+		return err;
 	bpf_object__for_each_program(prog, d->skel->obj)
 	{
 		snprintf(path, sizeof(path), "%s/%s", d->pin_dir, bpf_program__name(prog));
@@ -181,7 +281,10 @@ int dp_open(struct ovld *d)
 		}
 	}
 	pr_info("BPF data path %s, pinned under %s",
-		d->adopted ? "reloaded on existing maps" : "loaded", d->pin_dir);
+		d->migrated_from ? "loaded, migrating the maps of older pins" :
+		d->adopted	 ? "reloaded on existing maps" :
+				   "loaded",
+		d->pin_dir);
 	return 0;
 }
 
@@ -190,25 +293,25 @@ static int dp_attach_xdp(struct ovld *d)
 	int new_fd = bpf_program__fd(d->skel->progs.ovl_xdp_rx);
 	LIBBPF_OPTS(bpf_xdp_attach_opts, opts);
 	__u32 modes[2] = { XDP_FLAGS_DRV_MODE, XDP_FLAGS_SKB_MODE };
-	char name[32];
 	int err;
 
-	/* An ovl program already there (restart, upgrade): replace it in
-	 * place, in the mode it has. Anything else: refuse to clobber it. */
+	/* This instance's program already there (restart, upgrade): replace
+	 * it in place, in the mode it has; the kernel replaces only the
+	 * program we looked at (XDP_FLAGS_REPLACE with its fd). Anything
+	 * else: refuse to clobber it. */
 	for (int i = 0; i < 2; i++) {
 		__u32 id = 0;
-		int old_fd = -1;
+		int old_fd;
 
 		if (bpf_xdp_query_id(d->underlay_ifindex, (int)modes[i], &id) || !id)
 			continue;
-		if (!prog_name_by_id(id, name, sizeof(name), &old_fd) ||
-		    strcmp(name, OVL_PROG_XDP)) {
-			if (old_fd >= 0)
-				close(old_fd);
-			pr_err("%s already has XDP program \"%s\" (id %u) attached; not replacing "
-			       "another program",
-			       d->o.underlay, name, id);
-			return -EBUSY;
+		err = may_replace(d, id, d->o.underlay, "XDP");
+		if (err)
+			return err;
+		old_fd = bpf_prog_get_fd_by_id(id);
+		if (old_fd < 0) {
+			pr_err("XDP program %u on %s: %s", id, d->o.underlay, strerror(-old_fd));
+			return old_fd;
 		}
 		opts.old_prog_fd = old_fd;
 		err = bpf_xdp_attach(d->underlay_ifindex, new_fd, modes[i] | XDP_FLAGS_REPLACE,
@@ -251,9 +354,6 @@ static int dp_attach_xdp(struct ovld *d)
 	return 0;
 }
 
-#define UL_TC_HANDLE 0x0ec1 /* our filter on the underlay's clsact ingress */
-#define UL_TC_PRIO   1
-
 /* The id of the program of our filter on the underlay, or 0. */
 static __u32 ul_tc_prog_id(int ifindex)
 {
@@ -263,32 +363,20 @@ static __u32 ul_tc_prog_id(int ifindex)
 	return bpf_tc_query(&hook, &opts) ? 0 : opts.prog_id;
 }
 
-/* The name of the program of our filter on the underlay, or "" if none. */
-static void ul_tc_prog(int ifindex, char *name, size_t len)
-{
-	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_INGRESS);
-	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = UL_TC_HANDLE, .priority = UL_TC_PRIO);
-
-	name[0] = '\0';
-	if (!bpf_tc_query(&hook, &opts) && opts.prog_id)
-		prog_name_by_id(opts.prog_id, name, len, NULL);
-}
-
 static int dp_attach_tc_ul(struct ovld *d)
 {
 	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = d->underlay_ifindex,
 		    .attach_point = BPF_TC_INGRESS);
 	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = UL_TC_HANDLE, .priority = UL_TC_PRIO,
 		    .flags = BPF_TC_F_REPLACE);
-	char name[32];
+	__u32 old = ul_tc_prog_id(d->underlay_ifindex);
 	int err;
 
-	ul_tc_prog(d->underlay_ifindex, name, sizeof(name));
-	if (name[0] && strcmp(name, OVL_PROG_TCUL)) {
-		pr_err("%s has TC filter %x:%u with program \"%s\"; not replacing another program",
-		       d->o.underlay, UL_TC_HANDLE, UL_TC_PRIO, name);
+	if (old && may_replace(d, old, d->o.underlay, "TC ingress (filter 0xec1 prio 1)"))
 		return -EBUSY;
-	}
+	/* Nothing there: create it exclusively (a racing instance loses). */
+	if (!old)
+		opts.flags = 0;
 	opts.prog_fd = bpf_program__fd(d->skel->progs.ovl_tc_ul_in);
 	err = bpf_tc_hook_create(&hook);
 	if (err && err != -EEXIST) {
@@ -301,32 +389,37 @@ static int dp_attach_tc_ul(struct ovld *d)
 		       d->underlay_ifindex, strerror(-err));
 		return err;
 	}
-	pr_info("%s TC decapsulation on %s (ifindex %d)", name[0] ? "replaced" : "attached",
+	pr_info("%s TC decapsulation on %s (ifindex %d)", old ? "replaced" : "attached",
 		d->o.underlay, d->underlay_ifindex);
 	return 0;
 }
 
-/* Remove ovl's decapsulation from an interface: our XDP program and our
- * TC filter, nothing else. */
-int dp_detach_decap(int ifindex, const char *ifname)
+/* Remove this instance's decapsulation from an interface: its XDP program
+ * and its TC filter, nothing else. */
+int dp_detach_decap(struct ovld *d, int ifindex, const char *ifname)
 {
 	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_INGRESS);
 	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = UL_TC_HANDLE, .priority = UL_TC_PRIO);
-	__u32 modes[2] = { XDP_FLAGS_DRV_MODE, XDP_FLAGS_SKB_MODE };
-	char name[32];
+	__u32 modes[2] = { XDP_FLAGS_DRV_MODE, XDP_FLAGS_SKB_MODE }, id;
+	struct owner o;
+	char who[96];
 
-	for (int i = 0; i < 2; i++) {
-		__u32 id = 0;
-
-		if (bpf_xdp_query_id(ifindex, (int)modes[i], &id) || !id)
+	for (int i = 0; i < 3; i++) {
+		id = i < 2 ? 0 : ul_tc_prog_id(ifindex);
+		if (i < 2 && bpf_xdp_query_id(ifindex, (int)modes[i], &id))
 			continue;
-		if (prog_name_by_id(id, name, sizeof(name), NULL) && !strcmp(name, OVL_PROG_XDP) &&
-		    !bpf_xdp_detach(ifindex, modes[i], NULL))
-			pr_info("detached XDP from %s", ifname);
+		if (!id)
+			continue;
+		prog_owner(d, id, &o);
+		if (o.kind == OWNER_NONE)
+			continue;
+		if (o.kind != OWNER_SELF)
+			pr_warn("%s: left program %s (id %u) of %s attached", ifname, o.prog, id,
+				owner_str(&o, who, sizeof(who)));
+		else if (i < 2 ? !bpf_xdp_detach(ifindex, modes[i], NULL) :
+				 !bpf_tc_detach(&hook, &opts))
+			pr_info("detached %s from %s", i < 2 ? "XDP" : "TC decapsulation", ifname);
 	}
-	ul_tc_prog(ifindex, name, sizeof(name));
-	if (!strcmp(name, OVL_PROG_TCUL) && !bpf_tc_detach(&hook, &opts))
-		pr_info("detached TC decapsulation from %s", ifname);
 	return 0;
 }
 
@@ -346,7 +439,7 @@ int dp_attach_decap(struct ovld *d)
 	}
 	if (mode == OVL_DECAP_TC) {
 		__u32 modes[2] = { XDP_FLAGS_DRV_MODE, XDP_FLAGS_SKB_MODE };
-		char name[32];
+		struct owner o;
 
 		err = dp_attach_tc_ul(d);
 		if (err)
@@ -354,22 +447,26 @@ int dp_attach_decap(struct ovld *d)
 		for (int i = 0; i < 2; i++) {
 			__u32 id = 0;
 
-			if (!bpf_xdp_query_id(d->underlay_ifindex, (int)modes[i], &id) && id &&
-			    prog_name_by_id(id, name, sizeof(name), NULL) &&
-			    !strcmp(name, OVL_PROG_XDP))
+			if (bpf_xdp_query_id(d->underlay_ifindex, (int)modes[i], &id) || !id)
+				continue;
+			prog_owner(d, id, &o);
+			if (o.kind == OWNER_SELF)
 				bpf_xdp_detach(d->underlay_ifindex, modes[i], NULL);
 		}
 	} else {
 		LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = d->underlay_ifindex,
 			    .attach_point = BPF_TC_INGRESS);
 		LIBBPF_OPTS(bpf_tc_opts, opts, .handle = UL_TC_HANDLE, .priority = UL_TC_PRIO);
-		char name[32];
+		__u32 id;
+		struct owner o;
 
 		err = dp_attach_xdp(d);
 		if (err)
 			return err;
-		ul_tc_prog(d->underlay_ifindex, name, sizeof(name));
-		if (!strcmp(name, OVL_PROG_TCUL))
+		id = ul_tc_prog_id(d->underlay_ifindex);
+		if (id)
+			prog_owner(d, id, &o);
+		if (id && o.kind == OWNER_SELF)
 			bpf_tc_detach(&hook, &opts);
 	}
 	d->decap = mode;
@@ -377,20 +474,23 @@ int dp_attach_decap(struct ovld *d)
 }
 
 /*
- * Adopt the maps of the attached program prog_id when it is ours (named
- * want): every map of it that the new object has, of the same shape, and
- * that is not adopted yet. Returns how many it adopted.
+ * Adopt the maps of the attached program prog_id when it is this
+ * instance's (and named want): every map of it that the new object has, of
+ * the same shape, and that is not adopted yet. Returns how many it adopted.
  */
 static int adopt_maps_of(struct ovld *d, __u32 prog_id, const char *want)
 {
 	__u32 map_ids[64], info_len;
 	struct bpf_prog_info info = {};
 	struct bpf_map *map;
+	struct owner o;
 	char name[32];
 	int prog_fd = -1, adopted = 0;
 
-	if (!prog_id || !prog_name_by_id(prog_id, name, sizeof(name), &prog_fd) ||
-	    strcmp(name, want)) {
+	if (prog_id)
+		prog_owner(d, prog_id, &o);
+	if (!prog_id || o.kind != OWNER_SELF ||
+	    !prog_name_by_id(prog_id, name, sizeof(name), &prog_fd) || strcmp(name, want)) {
 		if (prog_fd >= 0)
 			close(prog_fd);
 		return 0;
@@ -508,8 +608,15 @@ int dp_attach_tc(struct ovld *d, int ifindex, const char *ifname)
 	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_INGRESS);
 	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = TC_HANDLE, .priority = TC_PRIO,
 		    .flags = BPF_TC_F_REPLACE);
+	__u32 old = dp_tc_prog_id(ifindex);
 	int err;
 
+	/* An endpoint belongs to one instance: replace only our own filter
+	 * (a restart, an upgrade), never another instance's or tool's. */
+	if (old && may_replace(d, old, ifname, "TC ingress (filter 1 prio 1)"))
+		return -EBUSY;
+	if (!old)
+		opts.flags = 0; /* create it exclusively */
 	opts.prog_fd = bpf_program__fd(d->skel->progs.ovl_tc_ep_in);
 	err = bpf_tc_hook_create(&hook);
 	if (err && err != -EEXIST) {
@@ -528,6 +635,30 @@ __u32 dp_tc_prog_id(int ifindex)
 	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = TC_HANDLE, .priority = TC_PRIO);
 
 	return bpf_tc_query(&hook, &opts) ? 0 : opts.prog_id;
+}
+
+bool dp_tc_is_ours(struct ovld *d, int ifindex)
+{
+	return !dp_tc_check(d, ifindex, "", NULL, 0);
+}
+
+int dp_tc_check(struct ovld *d, int ifindex, const char *ifname, char *err, size_t errlen)
+{
+	__u32 id = dp_tc_prog_id(ifindex);
+	struct owner o;
+	char who[96];
+
+	if (!id)
+		return 0;
+	prog_owner(d, id, &o);
+	if (o.kind == OWNER_SELF)
+		return 0;
+	if (err)
+		snprintf(err, errlen,
+			 "%s has program %s (id %u) of %s at its TC ingress; an endpoint belongs "
+			 "to one instance",
+			 ifname, o.prog, id, owner_str(&o, who, sizeof(who)));
+	return -EBUSY;
 }
 
 static int sysctl_write(const char *path, const char *val)
@@ -582,6 +713,7 @@ int dp_map_fd(struct ovld *d, const char *name)
 void dp_close(struct ovld *d)
 {
 	/* Programs stay attached and maps pinned: the data path outlives us. */
+	pins_close(d);
 	ovl__destroy(d->skel);
 	d->skel = NULL;
 }

@@ -65,8 +65,11 @@ static void usage(FILE *f)
 		"      --xdp-generic      attach XDP in generic (skb) mode\n"
 		"      --state-dir DIR    persistent state (default %s/NAME)\n"
 		"      --run-dir DIR      control socket and lock (default %s)\n"
-		"      --bpffs DIR        bpffs for the pins (default %s; mounted if needed)\n"
-		"      --cleanup          detach and remove everything of the instance, then exit\n"
+		"      --bpffs DIR        bpffs for the pins (default %s; mounted, mode 0700,\n"
+		"                         if needed); the instance's directory in it must be\n"
+		"                         root's and writable by nobody else\n"
+		"      --cleanup          detach and remove everything of the instance (its own\n"
+		"                         programs and pins only), then exit\n"
 		"  -v, --verbose          more logging (twice: libbpf debug output)\n"
 		"  -h, --help             this text\n"
 		"  -V, --version          version\n",
@@ -467,47 +470,67 @@ static int run(struct ovld *d)
 }
 
 /* --cleanup: detach the programs, delete the VNICs, unpin, forget. The
- * caller holds the instance's lock. */
+ * caller holds the instance's lock. Only what is this instance's: its pin
+ * directory, judged as at start, and the programs that use those pins or
+ * name the instance; another instance's program stays where it is. */
 static int cleanup(struct ovld *d)
 {
 	char path[PATH_MAX];
-	DIR *pins;
+	DIR *pins = NULL;
 	json_t *root;
 	json_t *eps, *o;
 	json_error_t jerr;
 	size_t i;
-	int ifindex = d->o.underlay[0] ? ovl_link_ifindex(d->o.underlay) : -1;
+	int ifindex = d->o.underlay[0] ? ovl_link_ifindex(d->o.underlay) : -1, fd;
 
+	fd = pins_open(d, false);
+	if (fd < 0 && fd != -ENOENT) {
+		pr_err("--cleanup: nothing removed");
+		return fd;
+	}
+	d->pin_fd = fd;
 	snprintf(path, sizeof(path), "%s/state.json", d->o.state_dir);
 	root = json_load_file(path, 0, &jerr);
 	eps = json_object_get(root, "endpoints");
 	json_array_foreach(eps, i, o) {
 		const char *host = json_string_value(json_object_get(o, "host_ifname"));
 		const char *kind = json_string_value(json_object_get(o, "kind"));
+		int ep_ifindex = host ? ovl_link_ifindex(host) : -1;
 
-		if (host && kind && !strcmp(kind, "vnic"))
+		if (!host || !kind || strcmp(kind, "vnic") || ep_ifindex < 0)
+			continue;
+		if (dp_tc_is_ours(d, ep_ifindex))
 			ovl_link_delete(host);
+		else
+			pr_warn("VNIC %s: %s now carries another instance's program; left in place",
+				json_string_value(json_object_get(o, "id")) ?: "?", host);
 	}
 	json_decref(root);
 	if (ifindex > 0)
-		dp_detach_decap(ifindex, d->o.underlay);
+		dp_detach_decap(d, ifindex, d->o.underlay);
 	unlink(path);
 	rmdir(d->o.state_dir);
 	/* Every pin of the instance, also those of another version of ovld
 	 * that pinned more (or other) objects than this one knows. */
-	snprintf(path, sizeof(path), "%s/%s", d->o.bpffs, d->o.instance);
-	pins = opendir(path);
+	if (fd >= 0) {
+		fd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC); /* own offset */
+		pins = fd >= 0 ? fdopendir(fd) : NULL;
+		if (!pins && fd >= 0)
+			close(fd);
+	}
 	if (pins) {
 		struct dirent *e;
 
 		while ((e = readdir(pins)))
 			if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
 			    unlinkat(dirfd(pins), e->d_name, 0))
-				pr_warn("remove pin %s/%s: %s", path, e->d_name, strerror(errno));
+				pr_warn("remove pin %s/%s: %s", d->pin_dir, e->d_name,
+					strerror(errno));
 		closedir(pins);
+		if (rmdir(d->pin_dir) && errno != ENOENT)
+			pr_warn("remove %s: %s", d->pin_dir, strerror(errno));
 	}
-	if (rmdir(path) && errno != ENOENT)
-		pr_warn("remove %s: %s", path, strerror(errno));
+	pins_close(d);
 	snprintf(path, sizeof(path), "%s/%s.sock", d->o.run_dir, d->o.instance);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/%s.lock", d->o.run_dir, d->o.instance);
@@ -547,6 +570,7 @@ int main(int argc, char **argv)
 	snprintf(d->o.run_dir, sizeof(d->o.run_dir), "%s", OVL_RUN_DIR);
 	snprintf(d->o.bpffs, sizeof(d->o.bpffs), "%s", OVL_BPFFS_DIR);
 	d->epfd = d->sigfd = d->ctl_fd = d->ino_fd = d->timer_fd = d->lock_fd = -1;
+	d->pin_fd = -1;
 	d->udp4_fd = d->udp6_fd = -1;
 
 	while ((opt = getopt_long(argc, argv, "i:u:c:l:p:d:vhV", longopts, NULL)) != -1) {
@@ -691,6 +715,8 @@ int main(int argc, char **argv)
 		err = ctl_listen(d);
 	if (!err)
 		err = state_restore(d);
+	if (!err) /* every attachment is the new programs' now */
+		err = pins_commit(d);
 	if (err)
 		goto out;
 	if (cfg)

@@ -685,6 +685,9 @@ int ep_register(struct ovld *d, struct ovl_ep *ep, char *err, size_t errlen)
 			return -EADDRINUSE;
 		}
 	}
+	ret = dp_tc_check(d, ep->host_ifindex, ep->host_ifname, err, errlen);
+	if (ret)
+		return ret;
 	ret = dp_prepare_veth(ep->host_ifname);
 	if (!ret)
 		ret = dp_attach_tc(d, ep->host_ifindex, ep->host_ifname);

@@ -36,6 +36,7 @@
 
 struct ovl_backend_ops;
 struct ovl;
+struct pin_state;
 
 struct ovl_overlay {
 	struct ovl_overlay *next;
@@ -108,7 +109,14 @@ struct ovld {
 	int underlay_ifindex;
 	__u32 xdp_flags; /* XDP_FLAGS_DRV_MODE or XDP_FLAGS_SKB_MODE */
 	struct ovl_ip local4, local6;
-	bool adopted; /* maps came from a previous instance */
+	bool adopted;		/* maps came from a previous instance */
+	int pin_fd;		/* the pin directory, judged by pins_open() */
+	__u32 pins_abi;		/* the highest ABI marker pinned, 0 if none */
+	bool pins_any;		/* anything else pinned */
+	__u32 migrated_from;	/* the ABI of the pins migrated at start, or 0 */
+	struct pin_state *pins; /* pins.c: what was migrated */
+	__u32 cfg_ids[2];	/* ids of the ovl_config maps that are this instance's:
+				  * the pinned one, the loaded one (0: none) */
 
 	struct ovl_overlay *overlays;
 	struct ovl_ep *eps;
@@ -129,7 +137,11 @@ extern struct ovld *ovld;
 /* ---- dp.c: BPF object, pins, attachments -------------------------------- */
 int dp_open(struct ovld *d);
 int dp_attach_decap(struct ovld *d);
-int dp_detach_decap(int ifindex, const char *ifname);
+int dp_detach_decap(struct ovld *d, int ifindex, const char *ifname);
+/* Is ifindex's endpoint filter this instance's (or is there none)? */
+bool dp_tc_is_ours(struct ovld *d, int ifindex);
+/* The same, as 0 or -EBUSY with whose it is in err. */
+int dp_tc_check(struct ovld *d, int ifindex, const char *ifname, char *err, size_t errlen);
 int dp_write_config(struct ovld *d);
 void dp_set_drop_events(struct ovld *d, bool on);
 int dp_attach_tc(struct ovld *d, int ifindex, const char *ifname);
@@ -138,6 +150,16 @@ __u32 dp_tc_prog_id(int ifindex);
 int dp_prepare_veth(const char *ifname);
 void dp_close(struct ovld *d);
 int dp_map_fd(struct ovld *d, const char *name);
+
+/* ---- pins.c: the pin directory, its ABI marker, migration ---------------- */
+/* Judge (and with create, make) the instance's pin directory: the fd of it,
+ * -ENOENT when there is none, -EPERM (logged) when it is not trustworthy. */
+int pins_open(struct ovld *d, bool create);
+int pins_prepare(struct ovld *d);
+int pins_migrate_copy(struct ovld *d);
+int pins_commit(struct ovld *d);
+json_t *pins_status(const struct ovld *d);
+void pins_close(struct ovld *d);
 
 /* ---- maps.c: typed map access ------------------------------------------- */
 int map_vni_put(struct ovld *d, __u32 vni, const struct ovl_vni *v);

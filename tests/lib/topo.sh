@@ -34,9 +34,10 @@ declare -A _topo_pid
 
 topo_bpffs() {
 	# A bpffs in the initial mount namespace, mounted before any
-	# `ip netns exec`, is visible to all of them (ovld pins there).
+	# `ip netns exec`, is visible to all of them (ovld pins there). Root's
+	# alone (a bpffs is 1777 without mode=), as ovld(8) says to mount it.
 	mkdir -p /run/ovl/bpf
-	mountpoint -q /run/ovl/bpf || mount -t bpf bpf /run/ovl/bpf
+	mountpoint -q /run/ovl/bpf || mount -t bpf -o mode=0700 bpf /run/ovl/bpf
 }
 
 topo_switch() {

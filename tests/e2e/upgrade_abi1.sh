@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# An upgrade across a change of the maps' layout: the ovld of ABI 1 (commit
+# 15bbac9, built here from git history) serves two hosts; this ovld takes
+# over each instance in turn, with no --cleanup, while traffic flows.
+#
+#   c1 (ns) -- h1 --+-- switch --+-- h2 -- c2 (ns)
+#   ABI-1 ovld, then this one      ABI-1 ovld, then this one
+#   (decapsulation at TC)          (decapsulation at XDP: --decap xdp)
+#   continuous: ping c1 -> c2 (every 2 ms), a TCP flow c1 -> c2 (a message
+#   every 5 ms, echoed back)
+#
+# What it proves:
+# 1. while the ABI-1 ovld serves h1, this ovld refuses another instance on
+#    h1's underlay, naming the ABI-1 program it will not touch;
+# 2. stopping the ABI-1 ovld and starting this one (same instance, same
+#    options) on h1 and then on h2 loses no ping and retransmits no TCP
+#    segment (TcpRetransSegs in c1 and c2 stay as they were; the TCP flow's
+#    longest wait for an echo is printed), though ovl_config, ovl_stats,
+#    ovl_ifaces and ovl_endpoints change shape: the pins were migrated;
+# 3. the static fdb entry made with `ovlctl map add` under ABI 1 is there,
+#    still static; the counters went on (tx_encap4 counts every echo request
+#    sent across the upgrades on top of what ABI 1 had counted);
+# 4. `ovlctl status` reports the migration (from ABI 1, the maps it
+#    replaced), the pins carry the marker ovl_abi_v2 and the maps their new
+#    shape; a restart after that migrates nothing.
+. "$OVL_TOP/tests/lib/netns.sh"
+. "$OVL_TOP/tests/lib/topo.sh"
+ns_init
+need_tools python3 bpftool git make
+
+OLD=15bbac9 # the last commit of ABI 1
+NEW_OVLD=$OVLD
+NEW_OVLCTL=$OVLCTL
+topo_switch
+
+git -C "$OVL_TOP" cat-file -e "$OLD^{commit}" 2>/dev/null ||
+	fail "this test builds the ABI-1 ovld from git history (commit $OLD) and $OVL_TOP has no such commit: run it in a full clone (git fetch --unshallow)"
+old=$TOPO_DIR/abi1
+mkdir "$old"
+git -C "$OVL_TOP" archive "$OLD" | tar -x -C "$old"
+make -C "$old" -j2 OUTPUT=build build/ovld build/ovlctl >"$TOPO_DIR/abi1-build.log" 2>&1 ||
+	fail "building the ABI-1 ovld failed: $(tail -n 20 "$TOPO_DIR/abi1-build.log")"
+"$old/build/ovld" --version | grep -q "(ABI 1)" || fail "$old/build/ovld is not of ABI 1"
+
+H=$TOPO_DIR/hosts.json
+cat >"$H" <<'EOF'
+{ "02:00:00:00:25:01": {"ip": "10.1.0.1", "port": 4789, "arp": "10.25.0.1"},
+  "02:00:00:00:25:02": {"ip": "10.1.0.2", "port": 4789, "arp": "10.25.0.2"} }
+EOF
+OVLD=$old/build/ovld
+OVLCTL=$old/build/ovlctl
+declare -A args=([h1]="" [h2]="--decap xdp")
+for i in 1 2; do
+	topo_host "h$i" "$i"
+	# shellcheck disable=SC2086 # the options are words
+	topo_ovld "h$i" ${args[h$i]}
+	ovlctl_on "h$i" overlay create overlay0 -v 25 -e vxlan -s files -p "files/config=$H" >/dev/null
+	ns_add "c$i"
+	ovlctl_on "h$i" vnic create eth0 -l overlay0 -m "02:00:00:00:25:0$i" --netns "$(ns_name "c$i")" >/dev/null
+	in_ns "c$i" ip addr add "10.25.0.$i/24" dev eth0
+done
+inst=$(inst_of h1)
+pins=/run/ovl/bpf/$inst
+in_ns c1 ping -c 3 -i 0.2 -W 2 10.25.0.2 >/dev/null || fail "c1 -> c2 lost under ABI 1"
+ovlctl_on h1 map add overlay0 02:00:00:00:25:99 10.1.0.2 >/dev/null
+[ ! -e "$pins/ovl_abi_v2" ] && [ -e "$pins/ovl_fdb" ] || fail "the ABI-1 pins are not as expected: $(ls "$pins")"
+[ "$(bpftool -j map show pinned "$pins/ovl_config" | python3 -c 'import json,sys; print(json.load(sys.stdin)["bytes_value"])')" = 32 ] ||
+	fail "ovl_config of ABI 1 is not 32 bytes"
+
+info "1. another instance on an underlay an ABI-1 ovld serves"
+rc=0
+timeout 10 ip netns exec "$(ns_name h1)" "$NEW_OVLD" --instance "$inst-other" --underlay u0 \
+	--state-dir "$TOPO_DIR/state-other" >"$TOPO_DIR/other.log" 2>&1 || rc=$?
+on_exit "$NEW_OVLD --instance $inst-other --state-dir $TOPO_DIR/state-other --cleanup"
+[ "$rc" = 1 ] || fail "another instance on h1's underlay exited $rc, want 1: $(cat "$TOPO_DIR/other.log")"
+grep -q "underlay u0 is served by an ovl instance of ABI 1" "$TOPO_DIR/other.log" ||
+	fail "the refusal does not say whose the underlay is: $(cat "$TOPO_DIR/other.log")"
+[ ! -e "/run/ovl/bpf/$inst-other/ovl_fdb" ] || fail "the refused instance pinned maps"
+
+info "2. the upgrade, while traffic flows"
+retrans() {
+	in_ns "$1" awk '/^Tcp:/ { if (!h) { for (i = 1; i <= NF; i++) if ($i == "RetransSegs") c = i; h = 1 } else print $c }' /proc/net/snmp
+}
+encap0=$(stat_of h1 tx_encap4)
+r1=$(retrans c1)
+r2=$(retrans c2)
+in_ns c2 python3 "$OVL_TOP/tests/lib/tcpflow.py" serve 5201 >"$TOPO_DIR/tcpserve.log" 2>&1 &
+on_exit "kill $!"
+wait_for 5 grep -q listening "$TOPO_DIR/tcpserve.log" || fail "TCP server did not start"
+in_ns c1 python3 "$OVL_TOP/tests/lib/tcpflow.py" send 10.25.0.2 5201 9 5 >"$TOPO_DIR/tcp.json" 2>&1 &
+tcp=$!
+on_exit "kill $tcp"
+in_ns c1 ping -q -i 0.002 -c 4000 -W 2 10.25.0.2 >"$TOPO_DIR/flood.txt" 2>&1 &
+flood=$!
+on_exit "kill $flood"
+sleep 1
+OVLD=$NEW_OVLD
+OVLCTL=$NEW_OVLCTL
+for h in h1 h2; do
+	topo_kill_ovld "$h" TERM
+	# shellcheck disable=SC2086
+	topo_ovld "$h" ${args[$h]}
+	grep -q "pins of instance $(inst_of "$h") migrated from ABI 1 to 2" "$TOPO_DIR/ovld-$h.log" ||
+		fail "$h: no migration in the log: $(ovld_log "$h")"
+done
+kill -0 "$flood" 2>/dev/null || fail "the ping flood ended before both upgrades were done: $(cat "$TOPO_DIR/flood.txt")"
+kill -0 "$tcp" 2>/dev/null || fail "the TCP flow ended before both upgrades were done: $(cat "$TOPO_DIR/tcp.json")"
+wait "$flood" || true
+wait "$tcp" || fail "TCP flow across the upgrades: $(cat "$TOPO_DIR/tcp.json")"
+info "ping: $(grep received "$TOPO_DIR/flood.txt")"
+info "tcp: $(cat "$TOPO_DIR/tcp.json")"
+grep -q '4000 packets transmitted, 4000 received' "$TOPO_DIR/flood.txt" ||
+	fail "pings lost across the upgrades: $(cat "$TOPO_DIR/flood.txt")"
+[ "$(retrans c1)" = "$r1" ] && [ "$(retrans c2)" = "$r2" ] ||
+	fail "TCP retransmitted across the upgrades: c1 $r1 -> $(retrans c1), c2 $r2 -> $(retrans c2)"
+
+info "3. what ABI 1 knew and counted"
+[ "$(ovlctl_on h1 -j map get overlay0 02:00:00:00:25:99 | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["ip"], j["static"])')" = "10.1.0.2 True" ] ||
+	fail "the static entry did not survive: $(ovlctl_on h1 map list)"
+encap1=$(stat_of h1 tx_encap4)
+[ "$encap1" -ge $((encap0 + 4000)) ] ||
+	fail "tx_encap4 went $encap0 -> $encap1 across the upgrade of 4000 echo requests and a TCP flow"
+info "tx_encap4 $encap0 -> $encap1"
+
+info "4. the migration as status and the pins tell it"
+for h in h1 h2; do
+	ovlctl_on "$h" -j status | python3 -c '
+import json, sys
+j = json.load(sys.stdin)
+m = j["migrated"]
+assert j["pins_abi"] == 2, j["pins_abi"]
+assert m and m["from_abi"] == 1 and m["to_abi"] == 2, m
+how = {x["name"]: x["how"] for x in m["maps"]}
+assert how == {"ovl_config": "rewritten", "ovl_ifaces": "copied", "ovl_endpoints": "copied",
+               "ovl_stats": "copied"}, how
+assert m["created"] == ["ovl_vni_stats"], m["created"]
+assert j["adopted"]
+' || fail "$h: status does not report the migration: $(ovlctl_on "$h" -j status)"
+done
+[ "$(ovlctl_on h2 -j status | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["underlay"]["decap"], j["underlay"]["xdp_prog_id"] > 0)')" = "xdp True" ] ||
+	fail "h2 does not decapsulate at XDP: $(ovlctl_on h2 status)"
+grep -q "replaced XDP program on u0" "$TOPO_DIR/ovld-h2.log" || fail "h2 did not replace its ABI-1 XDP program"
+ovlctl_on h1 status | grep -q "^migrated   from ABI 1 to 2: " ||
+	fail "ovlctl status (text) does not say migrated: $(ovlctl_on h1 status)"
+[ "$(bpftool -j map show pinned "$pins/ovl_abi_v2" | python3 -c 'import json,sys; print(json.load(sys.stdin)["name"])')" = ovl_abi_v2 ] ||
+	fail "no ABI marker pinned: $(ls "$pins")"
+for m in "ovl_config bytes_value 72" "ovl_stats max_entries 128" "ovl_ifaces max_entries 16384"; do
+	read -r name key want <<<"$m"
+	[ "$(bpftool -j map show pinned "$pins/$name" | python3 -c "import json,sys; print(json.load(sys.stdin)['$key'])")" = "$want" ] ||
+		fail "$pins/$name has not $key $want after the migration"
+done
+topo_kill_ovld h1 TERM
+topo_ovld h1
+[ "$(ovlctl_on h1 -j status | python3 -c 'import json,sys; print(json.load(sys.stdin)["migrated"])')" = None ] ||
+	fail "a restart after the migration migrated again"
+in_ns c1 ping -c 3 -i 0.2 -W 2 10.25.0.2 >/dev/null || fail "c1 -> c2 lost after it all"
+info "all good"
