@@ -42,7 +42,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -854,7 +853,13 @@ static void teardown(struct ml_opts *o, struct ml_ctx *x)
 
 int main(int argc, char **argv)
 {
-	struct ml_ctx x = { -1, -1, -1, -1, -1, 0, 0, 0 };
+	struct ml_ctx x = {
+		.client_ns = -1,
+		.server_fd = -1,
+		.client_udp = -1,
+		.client_nl = -1,
+		.server_nl = -1,
+	};
 	struct ml_stats st = {};
 	struct ml_opts o;
 	int err, ret = 1;
