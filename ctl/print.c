@@ -536,10 +536,16 @@ int ovlctl_print_status(const struct ovlctl_inv *inv, json_t *result, FILE *out)
 					       "decap",	  "xdp_mode", "xdp_prog_id" };
 	static const char *const ul_labels[] = { "ifindex", "local4", "local6", "port",
 						 "decap",   "xdp",    "prog" };
-	static const char *const ev_keys[] = { "received", "lost", "misses_unresolved", "delivered",
+	static const char *const ev_keys[] = { "received",  "lost",	     "misses_unresolved",
+					       "delivered", "csum_finished", "csum_invalid",
 					       "injected" };
-	static const char *const ev_labels[] = { "received", "lost", "unresolved",
-						 "first frames delivered", "answers injected" };
+	static const char *const ev_labels[] = { "received",
+						 "lost",
+						 "unresolved",
+						 "first frames delivered",
+						 "their checksums finished",
+						 "their checksums invalid",
+						 "answers injected" };
 	json_t *ul, *ov;
 	char buf[512], *s;
 	int ret;

@@ -29,7 +29,10 @@
  *                   maps {NAME: {entries, max}}, overlays [...], events
  *                   {received, lost (ovld's queue was full),
  *                   misses_unresolved, delivered (first frames sent on),
- *                   injected (ARP/NDP answers)}
+ *                   csum_finished (of those, how many had their TCP/UDP
+ *                   checksum finished by ovld), csum_invalid (how many
+ *                   had one that was neither valid nor partial: sent as
+ *                   they were), injected (ARP/NDP answers)}
  *   overlay.create  (name, vni, encap "vxlan", search "files"|"direct",
  *                   props {"files/config": PATH, "vxlan/listen_ip": ADDR,
  *                   "vxlan/listen_port": N, "direct/dest_ip": ADDR,

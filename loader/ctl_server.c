@@ -313,7 +313,7 @@ static int h_status(struct ovld *d, struct client *c, json_t *req, json_t **res,
 		ovl_ip_format(&d->local6, a6);
 	*res = json_pack(
 		"{s:s, s:i, s:s, s:i, s:{s:s, s:i, s:s?, s:s?, s:i, s:s, s:s?, s:i}, s:s, s:s,"
-		" s:b, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I}}",
+		" s:b, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
 		"instance", d->o.instance, "pid", (json_int_t)getpid(), "version", OVL_VERSION,
 		"abi", (json_int_t)OVL_ABI_VERSION, "underlay", "ifname", d->o.underlay, "ifindex",
 		(json_int_t)d->underlay_ifindex, "local4", a4[0] ? a4 : NULL, "local6",
@@ -327,7 +327,8 @@ static int h_status(struct ovld *d, struct client *c, json_t *req, json_t **res,
 		ovs, "events", "received", (json_int_t)d->evt_received, "lost",
 		(json_int_t)miss_queue_dropped(), "misses_unresolved",
 		(json_int_t)d->evt_unresolved, "delivered", (json_int_t)d->evt_delivered,
-		"injected", (json_int_t)d->evt_injected);
+		"injected", (json_int_t)d->evt_injected, "csum_finished",
+		(json_int_t)d->evt_csum_finished, "csum_invalid", (json_int_t)d->evt_csum_invalid);
 	if (*res) /* the pins' layout, and what this start migrated (or null) */
 		json_object_set_new(*res, "pins_abi", json_integer(d->pins_abi));
 	if (*res)

@@ -13,6 +13,10 @@
  *   MISS_L2   an unknown destination MAC: ask the backend where it lives,
  *             write ovl_fdb, and send the captured frame there ourselves
  *             (VXLAN over a UDP socket), so the first frame is not lost.
+ *             A TCP or UDP frame may still hold the pseudo-header sum its
+ *             container left to the device (checksum offload): that
+ *             checksum is finished first (lib/l4csum.h), or the far
+ *             container would drop the frame.
  *   MISS_ARP  an ARP request for an address not in ovl_neigh: ask the
  *   MISS_NDP  backend who owns it, write ovl_neigh, inject the reply into
  *             the asking endpoint's veth (AF_PACKET), and resolve the
@@ -41,6 +45,7 @@
 #include "ovld.h"
 #include "backend.h"
 #include "frame.h"
+#include "l4csum.h"
 #include "names.h"
 #include "log.h"
 
@@ -310,10 +315,11 @@ static int resolve_l2(struct ovld *d, struct ovl_overlay *ov, const __u8 mac[6],
 	return 0;
 }
 
-static void handle_l2(struct ovld *d, struct ovl_overlay *ov, const struct queued *q)
+static void handle_l2(struct ovld *d, struct ovl_overlay *ov, struct queued *q)
 {
 	const struct ovl_evt *e = &q->evt;
 	char ipbuf[OVL_IP_STRLEN];
+	enum ovl_l4csum cs;
 	struct ovl_ip ip;
 	__u16 port;
 	int err;
@@ -329,13 +335,19 @@ static void handle_l2(struct ovld *d, struct ovl_overlay *ov, const struct queue
 		pr_debug("miss frame of %u bytes not captured whole: not delivered", e->pkt_len);
 		return;
 	}
+	cs = ovl_l4csum_finish(q->pkt, e->cap_len);
+	if (cs == OVL_L4CSUM_FINISHED)
+		d->evt_csum_finished++;
+	else if (cs == OVL_L4CSUM_INVALID)
+		d->evt_csum_invalid++; /* sent as it came: the receiver judges it */
 	err = send_vxlan(d, &ip, port, ov->vni, q->pkt, e->cap_len);
 	if (err)
 		pr_warn("deliver first frame to %s: %s", ovl_ip_format(&ip, ipbuf), strerror(-err));
 	else
 		d->evt_delivered++;
 	emit(d, "resolved", e,
-	     json_pack("{s:s, s:i}", "to", ovl_ip_format(&ip, ipbuf), "port", (json_int_t)port));
+	     json_pack("{s:s, s:i, s:s}", "to", ovl_ip_format(&ip, ipbuf), "port", (json_int_t)port,
+		       "csum", ovl_l4csum_name(cs)));
 }
 
 /*

@@ -129,6 +129,7 @@ struct ovld {
 	bool stop;
 
 	unsigned long long evt_received, evt_unresolved, evt_delivered, evt_injected;
+	unsigned long long evt_csum_finished, evt_csum_invalid; /* of delivered frames */
 };
 
 /* The running daemon; one per process. */

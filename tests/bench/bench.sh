@@ -12,7 +12,12 @@
 #                 (default build/bench/results)
 #     -q          quick: one round, 1 s runs, small samples (a smoke run)
 #     -p PARTS    only these parts, comma-separated, of: tcp rr ping pps bpf
-#                 miss cp cni nogso (default: all)
+#                 miss cp cni nogso (default: all); miss: the first TCP
+#                 connect and UDP datagram to a destination ovl does not
+#                 know (cold, or its entry just deleted), timed until a
+#                 socket in the far container has it (p50/p99, and how
+#                 many needed a retransmission), and the miss events ovld
+#                 absorbs
 #     -w          wait before tearing down (to look around: Enter ends it)
 #     -h          this text
 #
@@ -42,7 +47,7 @@ OUT=$OVL_BUILD/bench/results
 PARTS=tcp,rr,ping,pps,bpf,miss,cp,cni,nogso
 WAIT=0
 usage() {
-	sed -n '8,18s/^# \{0,1\}//p' "$0"
+	sed -n '8,23s/^# \{0,1\}//p' "$0"
 }
 while getopts "r:t:o:qp:wh" opt; do
 	case $opt in
@@ -159,19 +164,14 @@ setup_kernel() {
 	DSTMAC[kernel]=$MAC_C2
 }
 
-# hosts.json for the ovl path: the two containers, MISS_MACS entries that
-# exist only in the file (ovl-misslat's never-seen destinations, on h2)
-# and nothing for the 02:00:0N:* MACs the miss flood sends to (miss_absorb).
-MISS_MACS=400
+# hosts.json for the ovl path: the two containers, and nothing for the
+# 02:00:0N:* MACs the miss flood sends to (miss_absorb).
 write_hosts_json() {
-	python3 - "$1" "$MISS_MACS" <<-'EOF'
+	python3 - "$1" <<-'EOF'
 		import json, sys
-		path, n = sys.argv[1], int(sys.argv[2])
 		h = {"02:00:00:be:00:01": {"ip": "10.1.0.1", "port": 4789, "arp": "10.30.0.1"},
 		     "02:00:00:be:00:02": {"ip": "10.1.0.2", "port": 4789, "arp": "10.30.0.2"}}
-		for k in range(n):
-		    h["02:00:00:aa:%02x:%02x" % (k >> 8, k & 0xff)] = {"ip": "10.1.0.2", "port": 4789}
-		json.dump(h, open(path, "w"), indent=1)
+		json.dump(h, open(sys.argv[1], "w"), indent=1)
 	EOF
 }
 
@@ -363,27 +363,48 @@ bpf_stats_pps() {
 	EOF2
 }
 
-# First frame to a never-seen destination: ovl-misslat sends from c1 to MACs
-# only hosts.json knows and times their arrival on h2's underlay (ovld
-# resolves the miss and sends that frame itself); then the same to c2's MAC,
-# already in the maps, as the baseline.
+# The first frame after a miss, delivered: ovl-misslat times a TCP connect
+# from c1 until established (the SYN accepted by a socket in c2 and its
+# SYN-ACK back) and a UDP datagram until a socket in c2 has it, after making
+# c2 unknown again before each sample:
+#   cold     nothing known on either side: both hosts' forwarding and proxy
+#            ARP entries deleted and both containers' neighbour caches
+#            flushed (ARP goes to ovld, which answers and resolves);
+#   deleted  c2's forwarding entry deleted on h1 (`ovlctl map del`): the
+#            frame itself goes to ovld, which sends it on;
+#   known    nothing deleted, the baseline.
+# Figures: p50/p99 and how many connects needed a retransmission (or
+# failed), how many datagrams were lost.
 miss_latency() {
-	local n=$((QUICK ? 50 : MISS_MACS)) kind
-	for kind in miss known; do
-		local -a mac=(--dst-mac 02:00:00:aa:00:00 --macs "$n")
-		[ "$kind" = known ] && mac=(--dst-mac "$MAC_C2")
-		"$OVL_BUILD/bench/ovl-misslat" --tx-netns "$(ns_name ovl-c1)" --tx-dev eth0 \
-			--rx-netns "$(ns_name ovl-h2)" --rx-dev u0 --src-mac "$MAC_C1" \
-			--src-ip 10.30.0.1 --dst-ip 10.30.0.2 "${mac[@]}" -n "$n" --interval 2 -j \
-			>"$TOPO_DIR/misslat.json" 2>"$TOPO_DIR/misslat.err" ||
-			{ echo "bench: ovl-misslat ($kind): $(cat "$TOPO_DIR/misslat.err")" >&2; continue; }
-		python3 - "$TOPO_DIR/misslat.json" "$kind" <<-'EOF2' | while read -r m v; do sample ovl "$m" "$v"; done
-			import json, sys
-			j, k = json.load(open(sys.argv[1])), sys.argv[2]
-			print("first_%s_p50_us" % k, j["p50_us"])
-			print("first_%s_p99_us" % k, j["p99_us"])
-			print("first_%s_lost" % k, j["lost"])
-		EOF2
+	local n=$((QUICK ? 50 : 200)) kind proto i1 i2
+	i1=$(inst_of ovl-h1) i2=$(inst_of ovl-h2)
+	for proto in tcp udp; do
+		for kind in cold deleted known; do
+			local -a args=()
+			[ "$proto" = udp ] && args+=(--udp)
+			case $kind in
+			cold)
+				args+=(--map-del "$i1,bench,$MAC_C2" --map-del "$i2,bench,$MAC_C1"
+					--neigh-del "$i1,bench,${IP_C2[ovl]}" --neigh-del "$i2,bench,${IP_C1[ovl]}"
+					--flush-neigh) ;;
+			deleted) args+=(--map-del "$i1,bench,$MAC_C2") ;;
+			esac
+			"$OVL_BUILD/bench/ovl-misslat" --client-netns "$(ns_name ovl-c1)" \
+				--server-netns "$(ns_name ovl-c2)" --src "${IP_C1[ovl]}" --dst "${IP_C2[ovl]}" \
+				"${args[@]}" -n "$n" -j >"$TOPO_DIR/misslat.json" 2>"$TOPO_DIR/misslat.err" ||
+				{ echo "bench: ovl-misslat ($proto, $kind): $(cat "$TOPO_DIR/misslat.err")" >&2; continue; }
+			python3 - "$TOPO_DIR/misslat.json" "$proto" "$kind" <<-'EOF2' | while read -r m v; do sample ovl "$m" "$v"; done
+				import json, sys
+				j, p, k = json.load(open(sys.argv[1])), sys.argv[2], sys.argv[3]
+				for q in ("p50", "p99"):
+				    if j[q + "_us"] is not None:  # none when nothing arrived
+				        print("first_%s_%s_%s_us" % (p, k, q), j[q + "_us"])
+				if p == "tcp":
+				    print("first_tcp_%s_retrans" % k, j["retrans"] + j["lost"])
+				else:
+				    print("first_udp_%s_lost" % k, j["lost"])
+			EOF2
+		done
 	done
 }
 

@@ -1,35 +1,52 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * misslat.c - ovl-misslat: how long the first frame to a destination MAC
- * the data path has never seen takes to reach the remote host.
+ * misslat.c - ovl-misslat: how long the first TCP connect or UDP datagram
+ * to a destination the data path does not know takes to be accepted by a
+ * socket in the far container.
  *
- * A frame sent from a container toward an unknown MAC misses in the TC
- * program on its host-side veth, goes up a ringbuf to ovld, which resolves
- * the MAC through its backend, fills the forwarding map and sends that
- * first frame itself, VXLAN-encapsulated, to the remote VTEP (RFC 7348).
- * This tool sends such frames (AF_PACKET, raw Ethernet) from --tx-dev in
- * --tx-netns and watches for them, VXLAN-encapsulated, on --rx-dev in
- * --rx-netns (AF_PACKET, before any TC decap there; an XDP program on that
- * device would hide them). One frame is in flight at a time: send, wait
- * for it or the timeout, pause --interval, then the next.
+ * A frame from a container toward a MAC that is not in the forwarding map
+ * misses in the TC program on its host-side veth, goes up a ringbuf to
+ * ovld, which resolves it through its backend, fills the map and sends that
+ * frame on itself (an ARP request or neighbour solicitation likewise: ovld
+ * answers it). Whether that first frame arrives in a state the far
+ * container accepts, and how long the whole takes, only a socket there can
+ * tell: a frame seen on the remote underlay may still be dropped by the
+ * receiving stack (a bad checksum), and the connection then waits for a
+ * retransmission (a SYN: 1 s).
  *
- * Timing: the send time is the kernel's software timestamp taken when the
- * frame enters the sending device (SO_TIMESTAMPING, SCM_TSTAMP_SCHED), or
- * CLOCK_REALTIME read just before send() when the kernel gives none; the
- * arrival time is the kernel's receive timestamp (SO_TIMESTAMPNS). Both
- * are CLOCK_REALTIME on one machine, so they compare.
+ * So each sample is what an application sees:
+ *   tcp  a new socket in --client-netns connects to --dst:--port, where a
+ *        listening socket in --server-netns accepts; the time from
+ *        connect() until the socket is writable (established). A sample
+ *        "needed a retransmission" when the client's tcpi_total_retrans
+ *        (SYNs sent again) or the accepted socket's (SYN-ACKs sent again)
+ *        is not 0.
+ *   udp  one datagram from a socket in --client-netns to a socket bound in
+ *        --server-netns; the time from send() until recv() returns it
+ *        there. One that does not come within --timeout is lost (an
+ *        application would have to send it again).
+ * Before each sample the tool makes the destination unknown again, as
+ * asked: --map-del and --neigh-del delete entries through ovld's control
+ * socket (as `ovlctl map del` and `ovlctl neigh del` do; an entry already
+ * gone is fine), --flush-neigh deletes the neighbour cache entries of both
+ * containers (the client's for --dst, the server's for --src) with
+ * rtnetlink. Without them every sample goes to a known destination: the
+ * baseline. One sample is in flight at a time, --interval apart: by
+ * default twice the spacing at which the data path's per-destination limit
+ * of miss events (OVL_MISS_BURST in OVL_MISS_WINDOW_NS) would start to drop
+ * them, since a limit hit is not what this measures.
  *
- * Each frame is IPv4/UDP with a payload of a magic, a per-run nonce and
- * its sequence number; with --macs N frame k goes to --dst-mac + k (low
- * three bytes), a MAC never seen before, else every frame goes to
- * --dst-mac (the known path, as a baseline).
+ * One single-threaded process holds sockets in both namespaces: each is
+ * created inside its namespace (ovl_netns_run) and stays there. Times are
+ * CLOCK_MONOTONIC in this process.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,460 +54,468 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
-#include <linux/errqueue.h>
-#include <linux/filter.h>
-#include <linux/if_ether.h>
-#include <linux/if_packet.h>
-#include <linux/net_tstamp.h>
+#include <linux/neighbour.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <jansson.h>
 #include "ovl_abi.h"
 #include "addr.h"
-#include "frame.h"
+#include "ctl.h"
 #include "log.h"
 #include "netns.h"
 #include "bench_lib.h"
 
-#define PROG		"ovl-misslat"
-#define ML_MAGIC	0x6f766c6dU /* "ovlm" */
-#define ML_UDP_SPORT	50123
-#define ML_UDP_DPORT	9 /* discard */
-#define ML_MAX_COUNT	10000000ULL
-#define ML_MAX_MACS	(1ULL << 24)
-#define NSEC_PER_SEC	1000000000LL
-#define NSEC_PER_MSEC	1000000LL
-#define ML_RX_BUF	2048
-#define ML_IPV4_HLEN	20
-#define ML_UDP_HLEN	8
-#define ML_IPV6_HLEN	40
-#define ML_IP_FRAG_MASK 0x3fff /* MF and the fragment offset */
-#define ML_IP_OFF_MASK	0x1fff
+#define PROG	       "ovl-misslat"
+#define ML_MAGIC       0x6f766c6dU /* "ovlm" */
+#define ML_MAX_COUNT   1000000ULL
+#define ML_MAX_FORGET  16
+#define ML_PORT	       7788
+#define NSEC_PER_MSEC  1000000LL
+#define ML_ACCEPT_MS   1000 /* the handshake's last ACK, after the connect */
+#define ML_NL_BUF      4096
+#define ML_INTERVAL_MS (2 * OVL_MISS_WINDOW_NS / OVL_MISS_BURST / NSEC_PER_MSEC)
 
-/* The inner frame's UDP payload (network byte order). */
+/* The UDP datagram's payload (network byte order). */
 struct ml_payload {
 	__be32 magic; /* ML_MAGIC */
-	__be32 nonce; /* this run's, so earlier runs' frames never match */
-	__be32 seq;   /* frame number, 0 .. count-1 */
-	__u8 pad[12]; /* zero */
+	__be32 nonce; /* this run's */
+	__be32 seq;   /* sample number */
 };
 
-#define ML_FRAME_LEN (ETH_HLEN + ML_IPV4_HLEN + ML_UDP_HLEN + (int)sizeof(struct ml_payload))
+/* One entry to delete through an instance's control socket. */
+struct ml_forget {
+	const char *arg; /* as given, for messages */
+	char inst[OVL_INSTANCE_MAX + 1];
+	char overlay[64];
+	char key[64];	     /* MAC (map) or IP (neigh) */
+	bool neigh;	     /* neigh.del, else map.del */
+	struct ovl_ctl *ctl; /* open from start to end */
+};
 
 struct ml_opts {
-	const char *tx_netns; /* NULL: the current namespace */
-	const char *tx_dev;
-	const char *rx_netns;
-	const char *rx_dev;
-	__u8 src_mac[6];
-	__u8 dst_mac[6];
-	__u8 src_ip[4];
-	__u8 dst_ip[4];
-	bool have_src_mac, have_dst_mac, have_src_ip, have_dst_ip;
-	unsigned long long macs; /* 0: every frame to dst_mac */
-	unsigned long long count;
-	bool count_set;
-	unsigned long long interval_ms;
-	unsigned long long timeout_ms;
-	__u16 port; /* outer UDP destination port, host order */
+	const char *client_netns, *server_netns;
+	const char *client_dev, *server_dev;
+	struct ovl_ip dst, src;
+	bool have_src;
+	__u16 port;
+	bool udp;
+	unsigned long long count, interval_ms, timeout_ms;
+	struct ml_forget forget[ML_MAX_FORGET];
+	int nforget;
+	bool flush_neigh;
 	bool json;
 	int verbose;
 };
 
-/* What opening one socket inside a namespace needs and returns. */
-struct sock_req {
-	const char *dev;
-	bool rx;
-	__u16 port;	  /* rx: VXLAN port for the filter */
-	int fd;		  /* out */
-	int ifindex;	  /* out */
-	bool tx_tstamp;	  /* out: tx socket has SO_TIMESTAMPING */
-	const char *step; /* out: what failed */
+/* What the run keeps open. */
+struct ml_ctx {
+	int client_ns;		  /* namespace fds */
+	int server_fd;		  /* listening TCP or bound UDP socket, server side */
+	int client_udp;		  /* UDP: the client's socket */
+	int client_nl, server_nl; /* rtnetlink, with --flush-neigh */
+	int client_ifi, server_ifi;
+	__u32 nonce;
 };
 
 struct ml_stats {
-	unsigned long long sent, received, late, foreign;
-	unsigned long long tx_kernel, rx_kernel; /* timestamps from the kernel */
-	long long *lat_ns;			 /* received entries */
+	unsigned long long sent, ok, retrans, failed, late;
+	long long *lat_ns; /* of the samples that completed */
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: " PROG " --tx-netns NS --tx-dev IF --rx-netns NS --rx-dev IF\n"
-		"         --src-mac MAC --dst-mac MAC --src-ip IPv4 --dst-ip IPv4 [options]\n"
+		"Usage: " PROG " --client-netns NS --server-netns NS --dst ADDR [options]\n"
 		"\n"
-		"Time from sending a frame (from IF in NS, raw Ethernet) until it arrives\n"
-		"VXLAN-encapsulated on the remote host's underlay device.\n"
+		"Time from a TCP connect() (or a UDP send()) in one container until a socket\n"
+		"in the other has it: established, or the datagram received; before each\n"
+		"sample, the destination is made unknown to the data path again as asked.\n"
 		"\n"
-		"  --tx-netns NS, --tx-dev IF  namespace (name in " OVL_NETNS_RUN_DIR
-		", or a path;\n"
-		"                              default: the current one) and device frames leave from\n"
-		"  --rx-netns NS, --rx-dev IF  where their arrival is watched (an underlay device)\n"
-		"  --src-mac, --dst-mac, --src-ip, --dst-ip\n"
-		"                              the inner frame (IPv4/UDP)\n"
-		"  --macs N                    frame k goes to --dst-mac + k (low 3 bytes), N MACs,\n"
-		"                              each new (default: all frames to --dst-mac)\n"
-		"  -n, --count N               frames (default 200; with --macs, N)\n"
-		"  --interval MS               pause between frames (default 5)\n"
-		"  --timeout MS                wait for each frame, then count it lost (default 1000)\n"
-		"  --port PORT                 outer UDP destination port (default %d)\n"
-		"  -j, --json                  one JSON object on stdout\n"
-		"  -v, --verbose               one line per frame on stderr\n"
-		"  -h, --help                  this text\n",
-		OVL_VXLAN_PORT);
+		"  --client-netns NS, --server-netns NS\n"
+		"                          the two containers' namespaces (names in " OVL_NETNS_RUN_DIR
+		",\n"
+		"                          or paths)\n"
+		"  --dst ADDR              the server's address (IPv4 or IPv6)\n"
+		"  --src ADDR              the client's address (bound; needed by --flush-neigh)\n"
+		"  --udp                   a UDP datagram per sample (default: a TCP connect)\n"
+		"  --port PORT             the server's port (default %d)\n"
+		"  --map-del INST,OVERLAY,MAC\n"
+		"                          before each sample, delete this forwarding entry\n"
+		"                          (ovlctl --instance INST map del OVERLAY MAC); repeatable\n"
+		"  --neigh-del INST,OVERLAY,IP\n"
+		"                          before each sample, delete this proxy ARP/NDP entry;\n"
+		"                          repeatable\n"
+		"  --flush-neigh           before each sample, delete the client's neighbour entry\n"
+		"                          for --dst and the server's for --src\n"
+		"  --client-dev IF, --server-dev IF\n"
+		"                          the containers' interfaces, for --flush-neigh (eth0)\n"
+		"  -n, --count N           samples (default 200)\n"
+		"  --interval MS           pause between samples (default %llu: the data path\n"
+		"                          limits miss events per destination)\n"
+		"  --timeout MS            give a sample up after MS (default 5000 for TCP: two SYN\n"
+		"                          retransmissions fit; 1000 for UDP)\n"
+		"  -j, --json              one JSON object on stdout\n"
+		"  -v, --verbose           one line per sample on stderr\n"
+		"  -h, --help              this text\n",
+		ML_PORT, (unsigned long long)ML_INTERVAL_MS);
 }
 
-static long long ts_ns(const struct timespec *ts)
+#define now_ns() bench_now_ns(CLOCK_MONOTONIC)
+
+static void sockaddr_of(const struct ovl_ip *ip, __u16 port, struct sockaddr_storage *ss,
+			socklen_t *len)
 {
-	return (long long)ts->tv_sec * NSEC_PER_SEC + ts->tv_nsec;
+	memset(ss, 0, sizeof(*ss));
+	if (ip->family == OVL_AF_INET4) {
+		struct sockaddr_in *a = (struct sockaddr_in *)ss;
+
+		a->sin_family = AF_INET;
+		a->sin_port = htons(port);
+		memcpy(&a->sin_addr, ip->addr, 4);
+		*len = sizeof(*a);
+	} else {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons(port);
+		memcpy(&a->sin6_addr, ip->addr, 16);
+		*len = sizeof(*a);
+	}
 }
 
-#define now_ns(clk) bench_now_ns(clk)
-
-/* The destination MAC of frame seq: base + seq in the low three bytes. */
-static void frame_mac(const struct ml_opts *o, unsigned long long seq, __u8 mac[6])
+static int family_of(const struct ovl_ip *ip)
 {
-	__u32 low;
-
-	memcpy(mac, o->dst_mac, 6);
-	if (!o->macs)
-		return;
-	low = ((__u32)mac[3] << 16 | (__u32)mac[4] << 8 | mac[5]) + (__u32)seq;
-	mac[3] = (__u8)(low >> 16);
-	mac[4] = (__u8)(low >> 8);
-	mac[5] = (__u8)low;
+	return ip->family == OVL_AF_INET4 ? AF_INET : AF_INET6;
 }
 
-static __u16 get16(const __u8 *p)
-{
-	return (__u16)(p[0] << 8 | p[1]);
-}
+/* ---- sockets, made inside a namespace ----------------------------------- */
 
-/* Ethernet + IPv4 + UDP (with its checksum) + payload: ML_FRAME_LEN bytes. */
-static void frame_build(const struct ml_opts *o, __u32 nonce, __u32 seq, __u8 *buf)
-{
-	struct ml_payload pl = {
-		.magic = htonl(ML_MAGIC),
-		.nonce = htonl(nonce),
-		.seq = htonl(seq),
-	};
-	struct bench_udp4 h = { .sport = ML_UDP_SPORT, .dport = ML_UDP_DPORT, .ip_id = (__u16)seq };
-
-	frame_mac(o, seq, h.dst_mac);
-	memcpy(h.src_mac, o->src_mac, 6);
-	memcpy(h.src_ip, o->src_ip, 4);
-	memcpy(h.dst_ip, o->dst_ip, 4);
-	bench_udp4_frame(buf, &h, &pl, sizeof(pl), true);
-}
-
-/* A bounds-checked cursor over a received frame. */
-struct cursor {
-	const __u8 *p, *end;
+struct mksock {
+	const struct ml_opts *o;
+	int type;	  /* SOCK_STREAM, SOCK_DGRAM, or 0 for rtnetlink */
+	bool server;	  /* bind to the wildcard and --port (and listen) */
+	const char *dev;  /* rtnetlink: the device whose index is wanted */
+	int fd, ifindex;  /* out */
+	const char *step; /* out: what failed */
 };
 
-static const __u8 *pull(struct cursor *c, size_t n)
+static int mksock(void *arg)
 {
-	const __u8 *p = c->p;
+	struct mksock *m = arg;
+	const struct ml_opts *o = m->o;
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int one = 1, err;
 
-	if ((size_t)(c->end - c->p) < n)
-		return NULL;
-	c->p += n;
-	return p;
-}
-
-/*
- * Our frame, VXLAN-encapsulated: outer Ethernet, IPv4 (unfragmented, any
- * options) or IPv6 (UDP as the next header), UDP to port, VXLAN, then the
- * inner Ethernet/IPv4/UDP frame with our addresses and payload.
- * Return: true with *seq set when it is one of ours.
- */
-static bool frame_match(const struct ml_opts *o, __u32 nonce, const __u8 *buf, size_t len,
-			__u32 *seq)
-{
-	struct cursor c = { buf, buf + len };
-	const __u8 *eth, *ip, *udp, *vx, *ieth, *iip, *iudp;
-	struct ml_payload pl;
-	__u8 mac[6];
-	size_t ihl;
-
-	eth = pull(&c, ETH_HLEN);
-	if (!eth)
-		return false;
-	switch (get16(eth + 12)) {
-	case ETH_P_IP:
-		ip = pull(&c, ML_IPV4_HLEN);
-		if (!ip || ip[0] >> 4 != 4 || ip[9] != IPPROTO_UDP)
-			return false;
-		if (get16(ip + 6) & ML_IP_FRAG_MASK)
-			return false;
-		ihl = (size_t)(ip[0] & 0xf) * 4;
-		if (ihl < ML_IPV4_HLEN || !pull(&c, ihl - ML_IPV4_HLEN))
-			return false;
-		break;
-	case ETH_P_IPV6:
-		ip = pull(&c, ML_IPV6_HLEN);
-		if (!ip || ip[0] >> 4 != 6 || ip[6] != IPPROTO_UDP)
-			return false;
-		break;
-	default:
-		return false;
+	if (!m->type) {
+		m->step = "find the interface";
+		m->ifindex = (int)if_nametoindex(m->dev);
+		if (!m->ifindex)
+			return -errno;
+		m->step = "open an rtnetlink socket";
+		m->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+		return m->fd < 0 ? -errno : 0;
 	}
-	udp = pull(&c, ML_UDP_HLEN);
-	if (!udp || get16(udp + 2) != o->port)
-		return false;
-	vx = pull(&c, OVL_VXLAN_HLEN);
-	if (!vx)
-		return false;
-
-	ieth = pull(&c, ETH_HLEN);
-	if (!ieth || memcmp(ieth + 6, o->src_mac, 6) || get16(ieth + 12) != ETH_P_IP)
-		return false;
-	iip = pull(&c, ML_IPV4_HLEN);
-	if (!iip || iip[0] != 0x45 || iip[9] != IPPROTO_UDP || memcmp(iip + 12, o->src_ip, 4) ||
-	    memcmp(iip + 16, o->dst_ip, 4))
-		return false;
-	iudp = pull(&c, ML_UDP_HLEN);
-	if (!iudp || get16(iudp) != ML_UDP_SPORT || get16(iudp + 2) != ML_UDP_DPORT)
-		return false;
-	if (!pull(&c, sizeof(pl)))
-		return false;
-	memcpy(&pl, iudp + ML_UDP_HLEN, sizeof(pl));
-	if (ntohl(pl.magic) != ML_MAGIC || ntohl(pl.nonce) != nonce)
-		return false;
-	*seq = ntohl(pl.seq);
-	/* The destination MAC must be the one this frame was sent to. */
-	frame_mac(o, *seq, mac);
-	return !memcmp(ieth, mac, 6);
-}
-
-/*
- * Classic BPF: incoming UDP to port over IPv4 (first fragment or whole) or
- * IPv6 (UDP next header), as `tcpdump -dd 'inbound and udp dst port 4789'`.
- */
-static int filter_attach(int fd, __u16 port)
-{
-	struct sock_filter code[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SKF_AD_OFF + SKF_AD_PKTTYPE),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PACKET_OUTGOING, 15, 0),
-		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IPV6, 0, 4),
-		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, ETH_HLEN + 6),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_UDP, 0, 11),
-		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, ETH_HLEN + ML_IPV6_HLEN + 2),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, port, 8, 9),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IP, 0, 8),
-		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, ETH_HLEN + 9),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_UDP, 0, 6),
-		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, ETH_HLEN + 6),
-		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, ML_IP_OFF_MASK, 4, 0),
-		BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, ETH_HLEN),
-		BPF_STMT(BPF_LD | BPF_H | BPF_IND, ETH_HLEN + 2),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, port, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, 0x40000),
-		BPF_STMT(BPF_RET | BPF_K, 0),
-	};
-	struct sock_fprog prog = { .len = sizeof(code) / sizeof(code[0]), .filter = code };
-
-	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)))
+	m->step = "open a socket";
+	m->fd = socket(family_of(&o->dst), m->type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (m->fd < 0)
 		return -errno;
-	return 0;
-}
+	if (m->server) {
+		struct ovl_ip any = { .family = o->dst.family };
 
-/* Runs inside the target namespace: the device's index, then the socket. */
-static int sock_open(void *arg)
-{
-	struct sock_req *r = arg;
-	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
-	int on = 1, err;
-
-	r->fd = -1;
-	r->step = "find device";
-	r->ifindex = (int)if_nametoindex(r->dev);
-	if (!r->ifindex)
-		return errno == ENXIO ? -ENODEV : -errno;
-
-	r->step = "open AF_PACKET socket";
-	/* Protocol 0: nothing is queued before the filter and bind(). */
-	r->fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
-	if (r->fd < 0)
-		return -errno;
-
-	if (r->rx) {
-		r->step = "attach the socket filter";
-		err = filter_attach(r->fd, r->port);
-		if (err)
-			goto err_close;
-		r->step = "enable SO_TIMESTAMPNS";
-		if (setsockopt(r->fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on)))
-			goto err_errno;
-		sll.sll_protocol = htons(ETH_P_ALL);
-	} else {
-		int flags = SOF_TIMESTAMPING_TX_SCHED | SOF_TIMESTAMPING_SOFTWARE |
-			    SOF_TIMESTAMPING_OPT_TSONLY;
-
-		/* Without it the user-space clock stands in. */
-		r->tx_tstamp =
-			!setsockopt(r->fd, SOL_SOCKET, SO_TIMESTAMPING, &flags, sizeof(flags));
-	}
-	r->step = "bind to the device";
-	sll.sll_ifindex = r->ifindex;
-	if (bind(r->fd, (struct sockaddr *)&sll, sizeof(sll)))
-		goto err_errno;
-	return 0;
-
-err_errno:
-	err = -errno;
-err_close:
-	close(r->fd);
-	r->fd = -1;
-	return err;
-}
-
-/* Open r's socket in netns (NULL: here). Return: 0 or -errno, logged. */
-static int sock_open_in(const char *netns, const char *role, struct sock_req *r)
-{
-	const char *where = netns ? netns : "the current network namespace";
-	int ns_fd, err;
-
-	if (!netns) {
-		err = sock_open(r);
-	} else {
-		ns_fd = ovl_netns_open(netns);
-		if (ns_fd < 0) {
-			if (ns_fd == -ENOENT)
-				pr_err("%s network namespace %s: not found%s%s", role, netns,
-				       netns[0] == '/' ? "" : " in ",
-				       netns[0] == '/' ? "" : OVL_NETNS_RUN_DIR);
-			else
-				pr_err("%s network namespace %s: %s", role, netns,
-				       strerror(-ns_fd));
-			return ns_fd;
-		}
-		r->step = "enter the network namespace";
-		err = ovl_netns_run(ns_fd, sock_open, r);
-		close(ns_fd);
-	}
-	if (!err)
+		m->step = "bind the server socket";
+		setsockopt(m->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		sockaddr_of(&any, o->port, &ss, &len);
+		if (bind(m->fd, (struct sockaddr *)&ss, len))
+			goto err;
+		m->step = "listen";
+		if (m->type == SOCK_STREAM && listen(m->fd, 16))
+			goto err;
 		return 0;
-	if (err == -ENODEV)
-		pr_err("%s device %s: not found in %s", role, r->dev, where);
-	else
-		pr_err("%s: %s (%s in %s): %s%s", role, r->step, r->dev, where, strerror(-err),
-		       err != -EPERM		? "" :
-		       r->fd < 0 && !r->ifindex ? " (needs CAP_SYS_ADMIN)" :
-						  " (needs CAP_NET_RAW)");
+	}
+	if (o->have_src) {
+		m->step = "bind to --src";
+		sockaddr_of(&o->src, 0, &ss, &len);
+		if (bind(m->fd, (struct sockaddr *)&ss, len))
+			goto err;
+	}
+	if (m->type == SOCK_STREAM) {
+		/* an abortive close: no TIME_WAIT, nothing of one sample in the next */
+		struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+
+		setsockopt(m->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	}
+	return 0;
+err:
+	err = -errno;
+	close(m->fd);
+	m->fd = -1;
 	return err;
 }
 
-/*
- * The earliest kernel transmit timestamp in the error queue not before
- * after_ns (older ones belong to earlier frames). Return: it, or 0.
- */
-static long long tx_tstamp_read(int fd, long long after_ns)
+/* A socket (or rtnetlink socket) made inside ns_fd. Return: 0 or -errno. */
+static int sock_in(int ns_fd, const char *role, struct mksock *m)
 {
-	long long best = 0;
+	int err;
 
-	for (;;) {
-		char control[256];
-		struct msghdr msg = { .msg_control = control, .msg_controllen = sizeof(control) };
-		struct cmsghdr *cm;
-
-		if (recvmsg(fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
-			break;
-		for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
-			struct scm_timestamping tss;
-			long long t;
-
-			if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_TIMESTAMPING)
-				continue;
-			memcpy(&tss, CMSG_DATA(cm), sizeof(tss));
-			t = ts_ns(&tss.ts[0]);
-			if (t && t >= after_ns && (!best || t < best))
-				best = t;
-		}
-	}
-	return best;
+	m->fd = -1;
+	err = ovl_netns_run(ns_fd, mksock, m);
+	if (err)
+		pr_err("%s: %s%s%s: %s", role, m->step, m->dev ? " " : "", m->dev ? m->dev : "",
+		       strerror(-err));
+	return err;
 }
 
-/*
- * Wait until frame seq arrives or deadline (CLOCK_MONOTONIC ns) passes.
- * Return: 1 with *rx_ns set (and *rx_kernel), 0 on timeout or signal,
- * -errno on a socket error.
- */
-static int rx_wait(const struct ml_opts *o, int fd, __u32 nonce, __u32 seq, long long deadline,
-		   long long *rx_ns, bool *rx_kernel, struct ml_stats *st)
+static int ns_open(const char *name, const char *role)
 {
-	static __u8 buf[ML_RX_BUF];
+	int fd = ovl_netns_open(name);
 
+	if (fd < 0)
+		pr_err("%s network namespace %s: %s", role, name,
+		       fd == -ENOENT ? "not found" : strerror(-fd));
+	return fd;
+}
+
+/* ---- making the destination unknown ------------------------------------ */
+
+/* INST,OVERLAY,KEY into f. Return: 0 or -EINVAL (logged). */
+static int forget_parse(const char *opt, const char *arg, bool neigh, struct ml_forget *f)
+{
+	const char *a = arg, *b = strchr(a, ','), *c = b ? strchr(b + 1, ',') : NULL;
+
+	f->arg = arg;
+	f->neigh = neigh;
+	if (!b || !c || strchr(c + 1, ',') || b == a || c == b + 1 || !c[1] ||
+	    (size_t)(b - a) >= sizeof(f->inst) || (size_t)(c - b - 1) >= sizeof(f->overlay) ||
+	    strlen(c + 1) >= sizeof(f->key)) {
+		pr_err("%s: '%s' is not INSTANCE,OVERLAY,%s", opt, arg, neigh ? "IP" : "MAC");
+		return -EINVAL;
+	}
+	memcpy(f->inst, a, (size_t)(b - a));
+	f->inst[b - a] = '\0';
+	memcpy(f->overlay, b + 1, (size_t)(c - b - 1));
+	f->overlay[c - b - 1] = '\0';
+	memcpy(f->key, c + 1, strlen(c + 1) + 1);
+	if (!ovl_instance_valid(f->inst)) {
+		pr_err("%s: '%s' is not an instance name", opt, f->inst);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int forget_open(struct ml_forget *f)
+{
+	char path[256];
+
+	if (ovl_ctl_socket_path(f->inst, path, sizeof(path)))
+		return -ENAMETOOLONG;
+	f->ctl = ovl_ctl_connect(path);
+	if (!f->ctl) {
+		int err = -errno;
+
+		pr_err("cannot reach ovld instance \"%s\" at %s: %s", f->inst, path,
+		       strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+/* Delete f's entry; one already gone is fine. Return: 0 or -errno (logged). */
+static int forget_do(struct ml_forget *f)
+{
+	char err[256] = "";
+	json_t *req, *res = NULL;
+	int ret;
+
+	req = json_pack("{s:s, s:s, s:s}", "cmd", f->neigh ? "neigh.del" : "map.del", "overlay",
+			f->overlay, f->neigh ? "ip" : "mac", f->key);
+	if (!req)
+		return -ENOMEM;
+	ret = ovl_ctl_call(f->ctl, req, &res, err, sizeof(err));
+	json_decref(req);
+	json_decref(res);
+	if (ret == -ENOENT && strstr(err, "entry"))
+		return 0; /* "no forwarding/neighbour entry": not there yet */
+	if (ret)
+		pr_err("%s %s: %s", f->neigh ? "--neigh-del" : "--map-del", f->arg,
+		       err[0] ? err : strerror(-ret));
+	return ret;
+}
+
+/* RTM_DELNEIGH of ip on ifindex through the rtnetlink socket fd (whose
+ * namespace it is). Return: 0, also when there was no such entry, or
+ * -errno. */
+static int neigh_flush(int fd, int ifindex, const struct ovl_ip *ip)
+{
+	struct {
+		struct nlmsghdr n;
+		struct ndmsg nd;
+		struct rtattr rta;
+		__u8 addr[16];
+	} req;
+	size_t alen = ip->family == OVL_AF_INET4 ? 4 : 16;
+	char buf[ML_NL_BUF];
+	struct nlmsghdr *h;
+	ssize_t n;
+
+	memset(&req, 0, sizeof(req));
+	req.n.nlmsg_len = (__u32)(NLMSG_LENGTH(sizeof(req.nd)) + RTA_LENGTH(alen));
+	req.n.nlmsg_type = RTM_DELNEIGH;
+	req.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	req.nd.ndm_family = (__u8)family_of(ip);
+	req.nd.ndm_ifindex = ifindex;
+	req.rta.rta_type = NDA_DST;
+	req.rta.rta_len = (unsigned short)RTA_LENGTH(alen);
+	memcpy(req.addr, ip->addr, alen);
+	if (send(fd, &req, req.n.nlmsg_len, 0) < 0)
+		return -errno;
+	n = recv(fd, buf, sizeof(buf), 0);
+	if (n < 0)
+		return -errno;
+	h = (struct nlmsghdr *)buf;
+	if (!NLMSG_OK(h, (unsigned int)n) || h->nlmsg_type != NLMSG_ERROR)
+		return -EPROTO;
+	{
+		const struct nlmsgerr *e = NLMSG_DATA(h);
+
+		return e->error == -ENOENT || e->error == -ESRCH ? 0 : e->error;
+	}
+}
+
+/* Make the destination unknown as asked. Return: 0 or -errno (logged). */
+static int forget_all(struct ml_opts *o, struct ml_ctx *x)
+{
+	int err;
+
+	for (int i = 0; i < o->nforget; i++) {
+		err = forget_do(&o->forget[i]);
+		if (err)
+			return err;
+	}
+	if (!o->flush_neigh)
+		return 0;
+	err = neigh_flush(x->client_nl, x->client_ifi, &o->dst);
+	if (!err)
+		err = neigh_flush(x->server_nl, x->server_ifi, &o->src);
+	if (err)
+		pr_err("--flush-neigh: %s", strerror(-err));
+	return err;
+}
+
+/* ---- one sample ---------------------------------------------------------- */
+
+/* Wait for events on fd until the monotonic deadline. Return: 1, 0 on
+ * timeout (or a stop signal), -errno. */
+static int wait_fd(int fd, short events, long long deadline)
+{
 	while (!bench_stop) {
-		long long left = deadline - now_ns(CLOCK_MONOTONIC);
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		struct timespec to;
+		long long left = deadline - now_ns();
+		struct pollfd p = { .fd = fd, .events = events };
 		int n;
 
 		if (left <= 0)
 			return 0;
-		to.tv_sec = left / NSEC_PER_SEC;
-		to.tv_nsec = left % NSEC_PER_SEC;
-		n = ppoll(&pfd, 1, &to, NULL);
+		n = poll(&p, 1, (int)((left + NSEC_PER_MSEC - 1) / NSEC_PER_MSEC));
+		if (n < 0 && errno != EINTR)
+			return -errno;
+		if (n > 0)
+			return 1;
+	}
+	return 0;
+}
+
+static unsigned int total_retrans(int fd)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	memset(&ti, 0, sizeof(ti));
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len))
+		return 0;
+	return ti.tcpi_total_retrans;
+}
+
+/*
+ * One connect. Return: 1 with *lat_ns and *retrans set when it was
+ * established, 0 when it was not within the timeout (or failed), -errno on
+ * a local error.
+ */
+static int sample_tcp(const struct ml_opts *o, struct ml_ctx *x, long long *lat_ns,
+		      unsigned int *retrans)
+{
+	struct mksock m = { .o = o, .type = SOCK_STREAM };
+	struct sockaddr_storage ss;
+	long long t0, deadline;
+	socklen_t len;
+	int err, soerr = 0, child, ret = 0;
+
+	err = sock_in(x->client_ns, "client", &m);
+	if (err)
+		return err;
+	sockaddr_of(&o->dst, o->port, &ss, &len);
+	t0 = now_ns();
+	deadline = t0 + (long long)o->timeout_ms * NSEC_PER_MSEC;
+	if (connect(m.fd, (struct sockaddr *)&ss, len) && errno != EINPROGRESS) {
+		pr_debug("connect: %s", strerror(errno));
+		goto out;
+	}
+	err = wait_fd(m.fd, POLLOUT, deadline);
+	*lat_ns = now_ns() - t0;
+	if (err <= 0) {
+		ret = err;
+		goto out;
+	}
+	len = sizeof(soerr);
+	getsockopt(m.fd, SOL_SOCKET, SO_ERROR, &soerr, &len);
+	if (soerr) {
+		pr_debug("connect: %s", strerror(soerr));
+		goto out;
+	}
+	*retrans = total_retrans(m.fd);
+	/* The accepted end counts the SYN-ACKs it sent again. */
+	if (wait_fd(x->server_fd, POLLIN, now_ns() + ML_ACCEPT_MS * NSEC_PER_MSEC) > 0) {
+		child = accept4(x->server_fd, NULL, NULL, SOCK_CLOEXEC);
+		if (child >= 0) {
+			*retrans += total_retrans(child);
+			close(child);
+		}
+	}
+	ret = 1;
+out:
+	close(m.fd);
+	return ret;
+}
+
+/* One datagram. Return: 1 with *lat_ns when it arrived, 0 when not in
+ * time, -errno. */
+static int sample_udp(const struct ml_opts *o, struct ml_ctx *x, __u32 seq, long long *lat_ns,
+		      struct ml_stats *st)
+{
+	struct ml_payload pl = { htonl(ML_MAGIC), htonl(x->nonce), htonl(seq) }, got;
+	long long t0 = now_ns(), deadline = t0 + (long long)o->timeout_ms * NSEC_PER_MSEC;
+	int r;
+
+	if (send(x->client_udp, &pl, sizeof(pl), 0) < 0)
+		return -errno;
+	for (;;) {
+		ssize_t n;
+
+		r = wait_fd(x->server_fd, POLLIN, deadline);
+		if (r <= 0)
+			return r;
+		n = recv(x->server_fd, &got, sizeof(got), MSG_DONTWAIT);
 		if (n < 0) {
-			if (errno == EINTR)
+			if (errno == EAGAIN || errno == EINTR)
 				continue;
 			return -errno;
 		}
-		if (!n)
-			return 0;
-
-		for (;;) {
-			char control[128];
-			struct sockaddr_ll from;
-			struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
-			struct msghdr msg = {
-				.msg_name = &from,
-				.msg_namelen = sizeof(from),
-				.msg_iov = &iov,
-				.msg_iovlen = 1,
-				.msg_control = control,
-				.msg_controllen = sizeof(control),
-			};
-			struct cmsghdr *cm;
-			long long user_ns, kern_ns = 0;
-			ssize_t len;
-			__u32 got;
-
-			len = recvmsg(fd, &msg, MSG_DONTWAIT);
-			if (len < 0) {
-				if (errno == EAGAIN || errno == EINTR)
-					break;
-				return -errno;
-			}
-			user_ns = now_ns(CLOCK_REALTIME);
-			if (from.sll_pkttype == PACKET_OUTGOING)
-				continue;
-			if (!frame_match(o, nonce, buf, (size_t)len, &got)) {
-				st->foreign++;
-				continue;
-			}
-			if (got != seq) {
-				/* An earlier frame, after its timeout. */
-				st->late++;
-				pr_debug("frame %u arrived after its timeout", got);
-				continue;
-			}
-			for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
-				struct timespec ts;
-
-				if (cm->cmsg_level != SOL_SOCKET ||
-				    cm->cmsg_type != SCM_TIMESTAMPNS)
-					continue;
-				memcpy(&ts, CMSG_DATA(cm), sizeof(ts));
-				kern_ns = ts_ns(&ts);
-			}
-			/* A kernel timestamp later than now is not one. */
-			*rx_kernel = kern_ns > 0 && kern_ns <= user_ns;
-			*rx_ns = *rx_kernel ? kern_ns : user_ns;
+		if (n == sizeof(got) && got.magic == pl.magic && got.nonce == pl.nonce &&
+		    got.seq == pl.seq) {
+			*lat_ns = now_ns() - t0;
 			return 1;
 		}
+		st->late++; /* an earlier sample's, after its timeout */
 	}
-	return 0;
 }
 
 static void sleep_ms(unsigned long long ms)
@@ -502,76 +527,42 @@ static void sleep_ms(unsigned long long ms)
 		;
 }
 
-/* Send every frame and wait for it. Return: 0 or -errno, logged. */
-static int run(const struct ml_opts *o, int tx_fd, bool tx_tstamp, int tx_ifindex, int rx_fd,
-	       struct ml_stats *st)
+static int run(struct ml_opts *o, struct ml_ctx *x, struct ml_stats *st)
 {
-	struct sockaddr_ll to = {
-		.sll_family = AF_PACKET,
-		.sll_protocol = htons(ETH_P_IP),
-		.sll_ifindex = tx_ifindex,
-		.sll_halen = ETH_ALEN,
-	};
-	__u32 nonce = (__u32)(now_ns(CLOCK_REALTIME) ^ ((long long)getpid() << 16));
-	__u8 frame[ML_FRAME_LEN];
-	char macbuf[OVL_MAC_STRLEN];
-
 	for (unsigned long long k = 0; k < o->count && !bench_stop; k++) {
-		long long t_user, t_kern = 0, t_tx, t_rx = 0, deadline;
-		bool rx_kernel = false;
-		int ret;
+		unsigned int retrans = 0;
+		long long lat = 0;
+		int r;
 
 		if (k)
 			sleep_ms(o->interval_ms);
 		if (bench_stop)
 			break;
-		frame_build(o, nonce, (__u32)k, frame);
-		memcpy(to.sll_addr, frame, ETH_ALEN);
-		if (tx_tstamp)
-			tx_tstamp_read(tx_fd, 0); /* drop leftovers */
-
-		t_user = now_ns(CLOCK_REALTIME);
-		deadline = now_ns(CLOCK_MONOTONIC) + (long long)o->timeout_ms * NSEC_PER_MSEC;
-		if (sendto(tx_fd, frame, sizeof(frame), 0, (struct sockaddr *)&to, sizeof(to)) <
-		    0) {
-			ret = -errno;
-			pr_err("send frame %llu on %s: %s", k, o->tx_dev, strerror(-ret));
-			return ret;
-		}
+		r = forget_all(o, x);
+		if (r)
+			return r;
 		st->sent++;
-		if (tx_tstamp)
-			t_kern = tx_tstamp_read(tx_fd, t_user);
-		t_tx = t_kern ? t_kern : t_user;
-		st->tx_kernel += !!t_kern;
-
-		ret = rx_wait(o, rx_fd, nonce, (__u32)k, deadline, &t_rx, &rx_kernel, st);
-		if (ret < 0) {
-			pr_err("receive on %s: %s", o->rx_dev, strerror(-ret));
-			return ret;
+		r = o->udp ? sample_udp(o, x, (__u32)k, &lat, st) :
+			     sample_tcp(o, x, &lat, &retrans);
+		if (r < 0) {
+			pr_err("sample %llu: %s", k, strerror(-r));
+			return r;
 		}
-		frame_mac(o, k, frame);
-		if (!ret) {
+		if (!r) {
 			if (!bench_stop)
-				pr_debug("frame %llu to %s: lost", k,
-					 ovl_mac_format(frame, macbuf));
+				st->failed++;
+			pr_debug("sample %llu: %s", k, o->udp ? "lost" : "not established");
 			continue;
 		}
-		/* A kernel receive stamp before the send stamp: trust neither. */
-		if (t_rx < t_tx) {
-			t_tx = t_user;
-			if (t_rx < t_tx)
-				t_rx = now_ns(CLOCK_REALTIME);
-			rx_kernel = false;
-		}
-		st->rx_kernel += rx_kernel;
-		st->lat_ns[st->received++] = t_rx - t_tx;
-		pr_debug("frame %llu to %s: %.1f us (send stamp: %s %+.1f us, receive stamp: %s)",
-			 k, ovl_mac_format(frame, macbuf), (double)(t_rx - t_tx) / 1000.0,
-			 t_tx == t_kern ? "kernel" : "clock", (double)(t_tx - t_user) / 1000.0,
-			 rx_kernel ? "kernel" : "clock");
+		st->lat_ns[st->ok++] = lat;
+		st->retrans += retrans > 0;
+		pr_debug("sample %llu: %.1f us%s", k, (double)lat / 1000.0,
+			 retrans ? " (retransmitted)" : "");
 	}
 	return 0;
 }
+
+/* ---- the report ---------------------------------------------------------- */
 
 static int cmp_ll(const void *a, const void *b)
 {
@@ -583,7 +574,7 @@ static int cmp_ll(const void *a, const void *b)
 /* Nearest-rank percentile p (1..100) of n sorted values, in microseconds. */
 static double pct_us(const long long *v, unsigned long long n, unsigned int p)
 {
-	unsigned long long rank = (p * n + 99) / 100; /* ceil(p / 100 * n) */
+	unsigned long long rank = (p * n + 99) / 100;
 
 	if (rank < 1)
 		rank = 1;
@@ -594,162 +585,169 @@ static double pct_us(const long long *v, unsigned long long n, unsigned int p)
 
 static void report(const struct ml_opts *o, struct ml_stats *st)
 {
-	unsigned long long n = st->received, lost = st->sent - n;
+	static const unsigned int pcts[] = { 50, 90, 99 };
+	unsigned long long n = st->ok;
+	char dst[OVL_IP_STRLEN];
 	double sum = 0;
-	static const struct {
-		const char *name;
-		unsigned int p;
-	} pcts[] = { { "p50", 50 }, { "p90", 90 }, { "p99", 99 } };
 
-	pr_debug("%llu other VXLAN frames seen on %s", st->foreign, o->rx_dev);
 	qsort(st->lat_ns, n, sizeof(st->lat_ns[0]), cmp_ll);
 	for (unsigned long long i = 0; i < n; i++)
 		sum += (double)st->lat_ns[i];
-
 	if (o->json) {
-		printf("{\"count\":%llu,\"received\":%llu,\"lost\":%llu", st->sent, n, lost);
+		printf("{\"proto\":\"%s\",\"count\":%llu,\"ok\":%llu,\"retrans\":%llu,"
+		       "\"lost\":%llu",
+		       o->udp ? "udp" : "tcp", st->sent, n, st->retrans, st->failed);
 		for (size_t i = 0; i < sizeof(pcts) / sizeof(pcts[0]); i++) {
 			if (n)
-				printf(",\"%s_us\":%.1f", pcts[i].name,
-				       pct_us(st->lat_ns, n, pcts[i].p));
+				printf(",\"p%u_us\":%.1f", pcts[i], pct_us(st->lat_ns, n, pcts[i]));
 			else
-				printf(",\"%s_us\":null", pcts[i].name);
+				printf(",\"p%u_us\":null", pcts[i]);
 		}
 		if (n)
-			printf(",\"max_us\":%.1f,\"min_us\":%.1f,\"mean_us\":%.1f}\n",
-			       (double)st->lat_ns[n - 1] / 1000.0, (double)st->lat_ns[0] / 1000.0,
+			printf(",\"min_us\":%.1f,\"max_us\":%.1f,\"mean_us\":%.1f}\n",
+			       (double)st->lat_ns[0] / 1000.0, (double)st->lat_ns[n - 1] / 1000.0,
 			       sum / (double)n / 1000.0);
 		else
-			printf(",\"max_us\":null,\"min_us\":null,\"mean_us\":null}\n");
+			printf(",\"min_us\":null,\"max_us\":null,\"mean_us\":null}\n");
 		return;
 	}
-	printf("%llu frames to %s%s, %llu received, %llu lost", st->sent,
-	       o->macs ? "new MACs from " : "",
-	       ovl_mac_format(o->dst_mac, (char[OVL_MAC_STRLEN]){}), n, lost);
+	ovl_ip_format(&o->dst, dst);
+	if (o->udp)
+		printf("%llu UDP datagrams to %s port %u: %llu received, %llu lost", st->sent, dst,
+		       o->port, n, st->failed);
+	else
+		printf("%llu TCP connects to %s port %u: %llu established, %llu of them after a "
+		       "retransmission, %llu failed",
+		       st->sent, dst, o->port, n, st->retrans, st->failed);
 	if (st->late)
-		printf(" (and %llu arrived after their timeout or twice)", st->late);
+		printf(" (%llu datagrams came after their timeout)", st->late);
 	printf("\n");
-	if (!n)
-		return;
-	printf("latency us: min %.1f  p50 %.1f  p90 %.1f  p99 %.1f  max %.1f  mean %.1f\n",
-	       (double)st->lat_ns[0] / 1000.0, pct_us(st->lat_ns, n, 50), pct_us(st->lat_ns, n, 90),
-	       pct_us(st->lat_ns, n, 99), (double)st->lat_ns[n - 1] / 1000.0,
-	       sum / (double)n / 1000.0);
-	printf("timestamps from the kernel: send %llu of %llu, receive %llu of %llu\n",
-	       st->tx_kernel, st->sent, st->rx_kernel, n);
+	if (n)
+		printf("latency us: min %.1f  p50 %.1f  p90 %.1f  p99 %.1f  max %.1f  mean %.1f\n",
+		       (double)st->lat_ns[0] / 1000.0, pct_us(st->lat_ns, n, 50),
+		       pct_us(st->lat_ns, n, 90), pct_us(st->lat_ns, n, 99),
+		       (double)st->lat_ns[n - 1] / 1000.0, sum / (double)n / 1000.0);
 }
 
+/* ---- options ------------------------------------------------------------- */
+
 enum {
-	OPT_TX_NETNS = 256,
-	OPT_TX_DEV,
-	OPT_RX_NETNS,
-	OPT_RX_DEV,
-	OPT_SRC_MAC,
-	OPT_DST_MAC,
-	OPT_SRC_IP,
-	OPT_DST_IP,
-	OPT_MACS,
+	OPT_CLIENT_NETNS = 256,
+	OPT_SERVER_NETNS,
+	OPT_CLIENT_DEV,
+	OPT_SERVER_DEV,
+	OPT_DST,
+	OPT_SRC,
+	OPT_UDP,
+	OPT_PORT,
+	OPT_MAP_DEL,
+	OPT_NEIGH_DEL,
+	OPT_FLUSH_NEIGH,
 	OPT_INTERVAL,
 	OPT_TIMEOUT,
-	OPT_PORT,
 };
 
 static const struct option long_opts[] = {
-	{ "tx-netns", required_argument, NULL, OPT_TX_NETNS },
-	{ "tx-dev", required_argument, NULL, OPT_TX_DEV },
-	{ "rx-netns", required_argument, NULL, OPT_RX_NETNS },
-	{ "rx-dev", required_argument, NULL, OPT_RX_DEV },
-	{ "src-mac", required_argument, NULL, OPT_SRC_MAC },
-	{ "dst-mac", required_argument, NULL, OPT_DST_MAC },
-	{ "src-ip", required_argument, NULL, OPT_SRC_IP },
-	{ "dst-ip", required_argument, NULL, OPT_DST_IP },
-	{ "macs", required_argument, NULL, OPT_MACS },
+	{ "client-netns", required_argument, NULL, OPT_CLIENT_NETNS },
+	{ "server-netns", required_argument, NULL, OPT_SERVER_NETNS },
+	{ "client-dev", required_argument, NULL, OPT_CLIENT_DEV },
+	{ "server-dev", required_argument, NULL, OPT_SERVER_DEV },
+	{ "dst", required_argument, NULL, OPT_DST },
+	{ "src", required_argument, NULL, OPT_SRC },
+	{ "udp", no_argument, NULL, OPT_UDP },
+	{ "port", required_argument, NULL, OPT_PORT },
+	{ "map-del", required_argument, NULL, OPT_MAP_DEL },
+	{ "neigh-del", required_argument, NULL, OPT_NEIGH_DEL },
+	{ "flush-neigh", no_argument, NULL, OPT_FLUSH_NEIGH },
 	{ "count", required_argument, NULL, 'n' },
 	{ "interval", required_argument, NULL, OPT_INTERVAL },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "port", required_argument, NULL, OPT_PORT },
 	{ "json", no_argument, NULL, 'j' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{},
 };
 
-#define parse_ipv4 bench_opt_ip4
-#define parse_num  bench_opt_u64
+static int parse_ip(const char *opt, const char *s, struct ovl_ip *ip)
+{
+	if (ovl_ip_parse(s, ip)) {
+		pr_err("%s: '%s' is not an IPv4 or IPv6 address", opt, s);
+		return -EINVAL;
+	}
+	return 0;
+}
 
 /* Return: 0, 1 for --help, or -EINVAL (logged). */
 static int parse_args(int argc, char **argv, struct ml_opts *o)
 {
+	bool timeout_set = false;
 	int c;
 
 	*o = (struct ml_opts){
+		.client_dev = "eth0",
+		.server_dev = "eth0",
+		.port = ML_PORT,
 		.count = 200,
-		.interval_ms = 5,
-		.timeout_ms = 1000,
-		.port = OVL_VXLAN_PORT,
+		.interval_ms = ML_INTERVAL_MS,
 	};
 	while ((c = getopt_long(argc, argv, "n:jvh", long_opts, NULL)) != -1) {
 		switch (c) {
-		case OPT_TX_NETNS:
-			o->tx_netns = optarg;
+		case OPT_CLIENT_NETNS:
+			o->client_netns = optarg;
 			break;
-		case OPT_TX_DEV:
-			o->tx_dev = optarg;
+		case OPT_SERVER_NETNS:
+			o->server_netns = optarg;
 			break;
-		case OPT_RX_NETNS:
-			o->rx_netns = optarg;
+		case OPT_CLIENT_DEV:
+			o->client_dev = optarg;
 			break;
-		case OPT_RX_DEV:
-			o->rx_dev = optarg;
+		case OPT_SERVER_DEV:
+			o->server_dev = optarg;
 			break;
-		case OPT_SRC_MAC:
-		case OPT_DST_MAC: {
-			__u8 *mac = c == OPT_SRC_MAC ? o->src_mac : o->dst_mac;
-
-			if (ovl_mac_parse(optarg, mac) || ovl_mac_is_multicast(mac) ||
-			    ovl_mac_is_zero(mac)) {
-				pr_err("--%s: not a unicast MAC address: '%s'",
-				       c == OPT_SRC_MAC ? "src-mac" : "dst-mac", optarg);
-				return -EINVAL;
-			}
-			if (c == OPT_SRC_MAC)
-				o->have_src_mac = true;
-			else
-				o->have_dst_mac = true;
-			break;
-		}
-		case OPT_SRC_IP:
-			if (parse_ipv4("--src-ip", optarg, o->src_ip))
-				return -EINVAL;
-			o->have_src_ip = true;
-			break;
-		case OPT_DST_IP:
-			if (parse_ipv4("--dst-ip", optarg, o->dst_ip))
-				return -EINVAL;
-			o->have_dst_ip = true;
-			break;
-		case OPT_MACS:
-			if (parse_num("--macs", optarg, 1, ML_MAX_MACS, &o->macs))
+		case OPT_DST:
+			if (parse_ip("--dst", optarg, &o->dst))
 				return -EINVAL;
 			break;
-		case 'n':
-			if (parse_num("--count", optarg, 1, ML_MAX_COUNT, &o->count))
+		case OPT_SRC:
+			if (parse_ip("--src", optarg, &o->src))
 				return -EINVAL;
-			o->count_set = true;
+			o->have_src = true;
 			break;
-		case OPT_INTERVAL:
-			if (parse_num("--interval", optarg, 0, 3600000, &o->interval_ms))
-				return -EINVAL;
-			break;
-		case OPT_TIMEOUT:
-			if (parse_num("--timeout", optarg, 1, 3600000, &o->timeout_ms))
-				return -EINVAL;
+		case OPT_UDP:
+			o->udp = true;
 			break;
 		case OPT_PORT:
 			if (ovl_port_parse(optarg, &o->port)) {
-				pr_err("--port: not a UDP port: '%s'", optarg);
+				pr_err("--port: not a port: '%s'", optarg);
 				return -EINVAL;
 			}
+			break;
+		case OPT_MAP_DEL:
+		case OPT_NEIGH_DEL:
+			if (o->nforget == ML_MAX_FORGET) {
+				pr_err("at most %d --map-del and --neigh-del", ML_MAX_FORGET);
+				return -EINVAL;
+			}
+			if (forget_parse(c == OPT_MAP_DEL ? "--map-del" : "--neigh-del", optarg,
+					 c == OPT_NEIGH_DEL, &o->forget[o->nforget]))
+				return -EINVAL;
+			o->nforget++;
+			break;
+		case OPT_FLUSH_NEIGH:
+			o->flush_neigh = true;
+			break;
+		case 'n':
+			if (bench_opt_u64("--count", optarg, 1, ML_MAX_COUNT, &o->count))
+				return -EINVAL;
+			break;
+		case OPT_INTERVAL:
+			if (bench_opt_u64("--interval", optarg, 0, 3600000, &o->interval_ms))
+				return -EINVAL;
+			break;
+		case OPT_TIMEOUT:
+			if (bench_opt_u64("--timeout", optarg, 1, 3600000, &o->timeout_ms))
+				return -EINVAL;
+			timeout_set = true;
 			break;
 		case 'j':
 			o->json = true;
@@ -767,32 +765,101 @@ static int parse_args(int argc, char **argv, struct ml_opts *o)
 		pr_err("unexpected argument '%s'", argv[optind]);
 		return -EINVAL;
 	}
-	if (!o->tx_dev || !o->rx_dev || !o->have_src_mac || !o->have_dst_mac || !o->have_src_ip ||
-	    !o->have_dst_ip) {
-		pr_err("--tx-dev, --rx-dev, --src-mac, --dst-mac, --src-ip and --dst-ip are required");
+	if (!o->client_netns || !o->server_netns || !o->dst.family) {
+		pr_err("--client-netns, --server-netns and --dst are required");
 		return -EINVAL;
 	}
-	if (o->macs) {
-		__u32 low = (__u32)o->dst_mac[3] << 16 | (__u32)o->dst_mac[4] << 8 | o->dst_mac[5];
+	if (o->have_src && o->src.family != o->dst.family) {
+		pr_err("--src and --dst are of different families");
+		return -EINVAL;
+	}
+	if (o->flush_neigh && !o->have_src) {
+		pr_err("--flush-neigh needs --src (the server's neighbour entry to delete)");
+		return -EINVAL;
+	}
+	if (!timeout_set)
+		o->timeout_ms = o->udp ? 1000 : 5000;
+	return 0;
+}
 
-		if (!o->count_set)
-			o->count = o->macs;
-		if (o->count > o->macs) {
-			pr_err("--count %llu is more than --macs %llu: each frame needs a new MAC",
-			       o->count, o->macs);
-			return -EINVAL;
-		}
-		if (low + o->macs > ML_MAX_MACS) {
-			pr_err("--dst-mac + --macs %llu overflows the low three bytes", o->macs);
-			return -EINVAL;
+/* Open everything the run needs. Return: 0 or -errno (logged). */
+static int setup(struct ml_opts *o, struct ml_ctx *x)
+{
+	struct mksock srv = { .o = o, .type = o->udp ? SOCK_DGRAM : SOCK_STREAM, .server = true };
+	int server_ns, err;
+
+	x->client_ns = ns_open(o->client_netns, "client");
+	if (x->client_ns < 0)
+		return x->client_ns;
+	server_ns = ns_open(o->server_netns, "server");
+	if (server_ns < 0)
+		return server_ns;
+	err = sock_in(server_ns, "server", &srv);
+	x->server_fd = srv.fd;
+	if (!err && o->flush_neigh) {
+		struct mksock nl = { .o = o, .dev = o->server_dev };
+
+		err = sock_in(server_ns, "server", &nl);
+		x->server_nl = nl.fd;
+		x->server_ifi = nl.ifindex;
+	}
+	close(server_ns);
+	if (err)
+		return err;
+	if (o->flush_neigh) {
+		struct mksock nl = { .o = o, .dev = o->client_dev };
+
+		err = sock_in(x->client_ns, "client", &nl);
+		x->client_nl = nl.fd;
+		x->client_ifi = nl.ifindex;
+		if (err)
+			return err;
+	}
+	if (o->udp) {
+		struct mksock cl = { .o = o, .type = SOCK_DGRAM };
+		struct sockaddr_storage ss;
+		socklen_t len;
+
+		err = sock_in(x->client_ns, "client", &cl);
+		x->client_udp = cl.fd;
+		if (err)
+			return err;
+		sockaddr_of(&o->dst, o->port, &ss, &len);
+		if (connect(cl.fd, (struct sockaddr *)&ss, len)) {
+			err = -errno;
+			pr_err("client: connect the UDP socket: %s", strerror(-err));
+			return err;
 		}
 	}
+	for (int i = 0; i < o->nforget; i++) {
+		err = forget_open(&o->forget[i]);
+		if (err)
+			return err;
+	}
+	x->nonce = (__u32)(bench_now_ns(CLOCK_REALTIME) ^ ((long long)getpid() << 16));
 	return 0;
+}
+
+static void teardown(struct ml_opts *o, struct ml_ctx *x)
+{
+	int fds[] = { x->client_ns, x->server_fd, x->client_udp, x->client_nl, x->server_nl };
+
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	for (int i = 0; i < o->nforget; i++)
+		ovl_ctl_close(o->forget[i].ctl);
 }
 
 int main(int argc, char **argv)
 {
-	struct sock_req tx = { .fd = -1 }, rx = { .fd = -1 };
+	struct ml_ctx x = {
+		.client_ns = -1,
+		.server_fd = -1,
+		.client_udp = -1,
+		.client_nl = -1,
+		.server_nl = -1,
+	};
 	struct ml_stats st = {};
 	struct ml_opts o;
 	int err, ret = 1;
@@ -809,34 +876,20 @@ int main(int argc, char **argv)
 	}
 	if (o.verbose)
 		ovl_log_set_level(OVL_LOG_DEBUG);
-
 	st.lat_ns = calloc(o.count, sizeof(st.lat_ns[0]));
 	if (!st.lat_ns) {
 		pr_err("allocate %llu samples: %s", o.count, strerror(errno));
 		return 1;
 	}
-	tx.dev = o.tx_dev;
-	if (sock_open_in(o.tx_netns, "tx", &tx))
+	if (setup(&o, &x))
 		goto out;
-	if (!tx.tx_tstamp)
-		pr_warn("no kernel transmit timestamps on %s: using the clock before send()",
-			o.tx_dev);
-	rx.dev = o.rx_dev;
-	rx.rx = true;
-	rx.port = o.port;
-	if (sock_open_in(o.rx_netns, "rx", &rx))
-		goto out;
-
 	bench_on_signals();
-	if (run(&o, tx.fd, tx.tx_tstamp, tx.ifindex, rx.fd, &st))
+	if (run(&o, &x, &st))
 		goto out;
 	report(&o, &st);
 	ret = 0;
 out:
-	if (rx.fd >= 0)
-		close(rx.fd);
-	if (tx.fd >= 0)
-		close(tx.fd);
+	teardown(&o, &x);
 	free(st.lat_ns);
 	return ret;
 }

@@ -4,7 +4,8 @@
 #
 #   ovl-pktgen   small-frame generator: an XDP program run with
 #                BPF_PROG_TEST_RUN and BPF_F_TEST_XDP_LIVE_FRAMES
-#   ovl-misslat  first-frame latency through a miss (and a known path)
+#   ovl-misslat  the first TCP connect or UDP datagram after a miss, timed
+#                until a socket in the far container has it
 #   ovl-floor    what a hash lookup, the clock, the skb helpers cost here
 
 BENCH_OUT := $(OUTPUT)/bench

@@ -5,7 +5,9 @@
 # host h1; a VNIC on host h2 whose hosts.json entry has "dhcp-proxy" set to
 # the server's MAC gets its lease with a real client (busybox udhcpc), its
 # broadcasts rewritten to the server by ovl (there is no broadcast across
-# the overlay), then pings the server at the address it got. As the seed
+# the overlay), at the first DISCOVER (the first OFFER, which ovld delivers
+# after a miss, has a checksum the client accepts), then pings the server
+# at the address it got. As the seed
 # says, the address must be the one the files entry gives for ARP.
 #
 #   cs (dnsmasq, 10.23.0.1) -- h1 --+-- switch --+-- h2 -- cc (udhcpc)
@@ -77,5 +79,14 @@ in_ns cc ip -4 addr show dev eth0 | grep -q "inet 10.23.0.2/24" ||
 grep -q "DHCPACK(eth0) 10.23.0.2 02:00:00:00:67:02" "$TOPO_DIR/dnsmasq.log" ||
 	fail "dnsmasq did not acknowledge the lease"
 [ "$(stat_of h2 dhcp_proxy)" -ge 2 ] || fail "h2 proxied $(stat_of h2 dhcp_proxy) DHCP broadcasts, want discover and request"
+# The OFFER is the first frame toward the client's MAC on h1: ovld sends it
+# on itself, its UDP checksum finished (dnsmasq's socket left it to the
+# veth). A checksum the client refuses costs a second DISCOVER, 2 s later.
+n=$(grep -c "DHCPOFFER(eth0) 10.23.0.2" "$TOPO_DIR/dnsmasq.log" || true)
+d=$(grep -c "broadcasting discover" "$TOPO_DIR/udhcpc.log" || true)
+[ "$d" = 1 ] && [ "$n" = 1 ] ||
+	fail "the client sent $d DISCOVERs and the server $n OFFERs, want 1 and 1 (the first OFFER was refused): $(cat "$TOPO_DIR/udhcpc.log")"
+ovlctl_on h1 -j status | grep -q '"delivered": [1-9]' ||
+	fail "the OFFER did not go through ovld on h1: the test proves nothing"
 in_ns cc ping -c 2 -i 0.2 -W 2 10.23.0.1 >/dev/null || fail "the client cannot ping the server"
 info "lease: $(cat "$TOPO_DIR/leases")"
