@@ -243,7 +243,7 @@ grep -q "^underlay   u0 (ifindex [0-9]*, local4 10.1.0.1, local6 fd00:1::1, port
 	fail "status: underlay line: $(cat "$T/out")"
 has "pin dir    /run/ovl/bpf/$inst"
 has "state dir  $T/state-h1"
-grep -q '^events     received [0-9]*, lost 0, unresolved [0-9]*, first frames delivered [0-9]*, answers injected [0-9]*$' "$T/out" || fail "status: events line: $(cat "$T/out")"
+grep -q '^events     received [0-9]*, lost 0, unresolved [0-9]*, first frames delivered [0-9]*, their checksums finished [0-9]*, their checksums invalid 0, answers injected [0-9]*$' "$T/out" || fail "status: events line: $(cat "$T/out")"
 grep -q '^ovl_xdp_rx *[0-9]* *1$' "$T/out" || fail "status: XDP not attached: $(cat "$T/out")"
 grep -q '^ovl_tc_ep_in *[0-9]* *1$' "$T/out" || fail "status: TC not attached once: $(cat "$T/out")"
 grep -q '^ovl_endpoints *1 *16384 *0.0%$' "$T/out" || fail "status: map fill: $(cat "$T/out")"
