@@ -252,7 +252,8 @@ static int follow(struct walk *w, int fd, const char *path, char *rest, size_t r
 	return target[0] == '/' ? enter_root(w) : 0;
 }
 
-int ovl_open_trusted(const char *path, uid_t owner, char *err, size_t errlen)
+/* ovl_open_trusted() and, with want_dir, ovl_open_trusted_dir(). */
+static int open_trusted(const char *path, uid_t owner, bool want_dir, char *err, size_t errlen)
 {
 	struct walk w = { .path = path ? path : "", .owner = owner, .err = err, .errlen = errlen };
 	char rest[PATH_MAX], full[PATH_MAX], name[NAME_MAX + 1];
@@ -274,7 +275,12 @@ int ovl_open_trusted(const char *path, uid_t owner, char *err, size_t errlen)
 		bool last;
 
 		p += strspn(p, "/");
-		if (!*p) { /* the path ends in a directory */
+		if (!*p) { /* the path ends in a directory, judged already */
+			if (want_dir) {
+				ret = w.dfd;
+				w.dfd = -1;
+				break;
+			}
 			ret = refuse(&w, -EISDIR, "file", shown(w.cur),
 				     "a directory, not a regular file");
 			break;
@@ -329,12 +335,12 @@ int ovl_open_trusted(const char *path, uid_t owner, char *err, size_t errlen)
 			p = rest;
 			continue;
 		}
-		if (S_ISDIR(st.st_mode) && !last) {
+		if (S_ISDIR(st.st_mode) && (!last || want_dir)) {
 			ret = enter(&w, fd, full);
 			fd = -1;
-			continue;
+			continue; /* the last one: returned at the end of the path */
 		}
-		if (!last) {
+		if (!last || want_dir) {
 			ret = refuse(&w, -ENOTDIR, "file", full, "%s, not a directory",
 				     ovl_file_kind(st.st_mode));
 			break;
@@ -371,4 +377,14 @@ int ovl_open_trusted(const char *path, uid_t owner, char *err, size_t errlen)
 	if (w.dfd >= 0)
 		close(w.dfd);
 	return ret;
+}
+
+int ovl_open_trusted(const char *path, uid_t owner, char *err, size_t errlen)
+{
+	return open_trusted(path, owner, false, err, errlen);
+}
+
+int ovl_open_trusted_dir(const char *path, uid_t owner, char *err, size_t errlen)
+{
+	return open_trusted(path, owner, true, err, errlen);
 }

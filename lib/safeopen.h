@@ -77,4 +77,18 @@ int ovl_open_regular(const char *path, char *err, size_t errlen);
  */
 int ovl_open_trusted(const char *path, uid_t owner, char *err, size_t errlen);
 
+/**
+ * ovl_open_trusted_dir() - the same judgement of a directory: @path and
+ * every directory on the way to it are judged as the directories of
+ * ovl_open_trusted()'s path are (root's, or sticky with root's entries).
+ * @path: an absolute path
+ * @owner: as for ovl_open_trusted()
+ * @err: as for ovl_open_trusted()
+ * @errlen: size of @err
+ * Return: an O_PATH | O_DIRECTORY descriptor of the directory judged, or
+ * -errno: -EPERM when trust is refused, -ENOTDIR when @path (after its
+ * links) is not a directory, the other errors of ovl_open_trusted().
+ */
+int ovl_open_trusted_dir(const char *path, uid_t owner, char *err, size_t errlen);
+
 #endif /* OVL_SAFEOPEN_H */

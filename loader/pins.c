@@ -5,14 +5,13 @@
  *
  * Trust. The pins are the data path: whoever can put a name into the
  * directory chooses the maps ovld adopts and writes its configuration into.
- * The path is judged as OpenSSH's StrictModes judges a key file's: every
- * directory from / down to the bpffs is root's and writable by nobody else,
- * except a sticky one (a bpffs mounted with its default mode 1777, like
- * /tmp), where only a root-owned entry counts; the instance directory is
- * root's and writable by nobody else (ovld makes it 0700); every entry in it
- * is a pin (no symbolic link, no directory), root's, with no second name.
- * The walk opens each component relative to its parent with O_NOFOLLOW, so
- * no symbolic link is followed on the way.
+ * The path is judged as OpenSSH's StrictModes judges a key file's, by the
+ * rule hosts.json is judged by (lib/safeopen.h): every directory from / down
+ * to the bpffs is root's and writable by nobody else, except a sticky one (a
+ * bpffs mounted with its default mode 1777, like /tmp), where only a
+ * root-owned entry counts; the instance directory is root's and writable by
+ * nobody else (ovld makes it 0700), and not a symbolic link; every entry in
+ * it is a pin (no symbolic link, no directory), root's, with no second name.
  *
  * The marker. An empty array map pinned as OVL_PIN_ABI_MARKER<version>
  * ("ovl_abi_v2") says which layout the pinned maps have; pins with no marker
@@ -47,6 +46,7 @@
 #include <bpf/libbpf.h>
 #include "ovl.skel.h"
 #include "ovld.h"
+#include "safeopen.h"
 #include "log.h"
 
 #ifndef BPF_FS_MAGIC
@@ -116,68 +116,6 @@ static int bpffs_ensure(const char *dir)
 		"that mount namespace unless %s was mounted before it started)",
 		dir, dir);
 	return 0;
-}
-
-/* Why a directory on the way to the pins is not to be trusted, or NULL. */
-static const char *path_dir_untrusted(const struct stat *st)
-{
-	if (!S_ISDIR(st->st_mode))
-		return "is not a directory";
-	if (st->st_uid != 0)
-		return "is not owned by root";
-	if ((st->st_mode & (S_IWGRP | S_IWOTH)) && !(st->st_mode & S_ISVTX))
-		return "is writable by group or others and not sticky";
-	return NULL;
-}
-
-/*
- * Open path (absolute, no symbolic link in it: a realpath()) one component
- * at a time, each relative to its parent with O_NOFOLLOW, and judge each.
- * Return: an O_PATH fd of it, or -errno with the reason in why.
- */
-static int open_trusted_path(const char *path, char *why, size_t len)
-{
-	char buf[PATH_MAX], sofar[PATH_MAX] = "";
-	char *save = NULL, *comp;
-	struct stat st;
-	const char *bad;
-	int fd, nfd;
-
-	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
-		return -ENAMETOOLONG;
-	fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	for (comp = strtok_r(buf, "/", &save);; comp = strtok_r(NULL, "/", &save)) {
-		if (fstat(fd, &st)) {
-			nfd = -errno;
-			close(fd);
-			snprintf(why, len, "%s: %s", sofar[0] ? sofar : "/", strerror(-nfd));
-			return nfd;
-		}
-		bad = path_dir_untrusted(&st);
-		if (bad) {
-			close(fd);
-			snprintf(why, len, "%s %s (owner uid %u, mode %04o)",
-				 sofar[0] ? sofar : "/", bad, (unsigned int)st.st_uid,
-				 (unsigned int)(st.st_mode & 07777));
-			return -EPERM;
-		}
-		if (!comp)
-			return fd;
-		snprintf(sofar + strlen(sofar), sizeof(sofar) - strlen(sofar), "/%s", comp);
-		nfd = openat(fd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		close(fd);
-		if (nfd < 0) {
-			nfd = -errno;
-			snprintf(why, len, "%s: %s", sofar,
-				 nfd == -ENOTDIR || nfd == -ELOOP ?
-					 "is not a directory (or is a symbolic link)" :
-					 strerror(-nfd));
-			return nfd;
-		}
-		fd = nfd;
-	}
 }
 
 /* Why the entry name of the pin directory is not to be trusted, or NULL. */
@@ -298,7 +236,7 @@ int pins_open(struct ovld *d, bool create)
 	if (snprintf(d->pin_dir, sizeof(d->pin_dir), "%s/%s", real, inst) >=
 	    (int)sizeof(d->pin_dir))
 		return -ENAMETOOLONG;
-	root = open_trusted_path(real, why, sizeof(why));
+	root = ovl_open_trusted_dir(d->o.bpffs, 0, why, sizeof(why));
 	if (root < 0) {
 		pr_err("pins of instance %s: %s: anyone who can change it can replace the pins; "
 		       "use a bpffs only root can write (mount -t bpf -o mode=0700 bpf %s)",

@@ -113,7 +113,7 @@ rmdir "$T/$B"
 
 info "e. T writable by others and not sticky"
 chmod 0777 "$T"
-refused e "$T is writable by group or others and not sticky (owner uid 0, mode 0777)"
+refused e "$T: writable by group and others (mode 0777) and not sticky"
 chmod 1777 "$T"
 
 info "f. a hard link to A's ovl_fdb in T/B"

@@ -315,3 +315,48 @@ void test_safeopen_trust_owners(void)
 out:
 	rm_tree();
 }
+
+/* ovl_open_trusted_dir(): the same rule for a directory (the pin
+ * directory's bpffs), which it returns opened. */
+void test_safeopen_trust_dir(void)
+{
+	uid_t me = getuid();
+	char err[ERRLEN], want[ERRLEN];
+	struct stat a, b;
+	int fd;
+
+	if (!tree()[0])
+		return;
+	if (!mkdir_mode("d", 0700) || !mkdir_mode("g", 0775) || !mkdir_mode("g/d", 0700) ||
+	    !mkdir_mode("w", 0777) || !mkfile_mode("f", 0644) || !mklink("l", "d"))
+		goto out;
+	fd = ovl_open_trusted_dir(at("d"), me, err, sizeof(err));
+	if (ASSERT_GE(fd, 0, "a directory of the owner's, mode 0700")) {
+		ASSERT_OK(fstat(fd, &a), "fstat");
+		ASSERT_OK(stat(at("d"), &b), "stat");
+		ASSERT_TRUE(S_ISDIR(a.st_mode) && a.st_ino == b.st_ino, "the directory judged");
+		close(fd);
+	}
+	fd = ovl_open_trusted_dir(at("l"), me, err, sizeof(err));
+	if (ASSERT_GE(fd, 0, "a link to it in a directory only the owner writes")) {
+		ASSERT_OK(fstat(fd, &a), "fstat");
+		ASSERT_EQ(a.st_ino, b.st_ino, "the link's target");
+		close(fd);
+	}
+	ASSERT_EQ(ovl_open_trusted_dir(at("g/d"), me, err, sizeof(err)), -EPERM,
+		  "in a group-writable directory");
+	snprintf(want, sizeof(want),
+		 "%s: directory %s is writable by group (mode 0775) and not sticky", at("g/d"),
+		 at("g"));
+	ASSERT_STREQ(err, want, "in a group-writable directory");
+	ASSERT_EQ(ovl_open_trusted_dir(at("w"), me, err, sizeof(err)), -EPERM,
+		  "itself writable by all");
+	snprintf(want, sizeof(want), "%s: writable by group and others (mode 0777) and not sticky",
+		 at("w"));
+	ASSERT_STREQ(err, want, "itself writable by all");
+	ASSERT_EQ(ovl_open_trusted_dir(at("f"), me, err, sizeof(err)), -ENOTDIR, "a file");
+	snprintf(want, sizeof(want), "%s: a regular file, not a directory", at("f"));
+	ASSERT_STREQ(err, want, "a file");
+out:
+	rm_tree();
+}
