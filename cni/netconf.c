@@ -375,7 +375,7 @@ static int parse_member(struct ovl_netconf *nc, const char *key, json_t *v, json
 		if (!ovl_instance_valid(nc->instance))
 			return CONF_ERR(e,
 					"\"instance\": \"%s\" is not an ovld instance name (1-%d "
-					"of A-Z a-z 0-9 _ . -, not starting with '.')",
+					"of A-Z a-z 0-9 _ -)",
 					nc->instance, OVL_INSTANCE_MAX);
 	} else if (!strcmp(key, "mtu")) {
 		if (!json_is_integer(v) || json_integer_value(v) < 68 ||

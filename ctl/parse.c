@@ -267,8 +267,7 @@ static int resolve_socket(struct ovlctl_inv *inv, char *err, size_t errlen)
 bad:
 	return ovlctl_fail(
 		err, errlen,
-		"bad instance name \"%s\"%s: expected 1 to %d characters of A-Z a-z 0-9 _ . -, "
-		"not starting with '.'",
+		"bad instance name \"%s\"%s: expected 1 to %d characters of A-Z a-z 0-9 _ -",
 		inv->instance, from_env ? " in OVL_INSTANCE" : "", OVL_INSTANCE_MAX);
 }
 

@@ -23,7 +23,7 @@ int ovl_instance_valid(const char *name)
 {
 	size_t n;
 
-	if (!name || !*name || name[0] == '.')
+	if (!name || !*name)
 		return 0;
 	n = strlen(name);
 	if (n > OVL_INSTANCE_MAX)
@@ -32,7 +32,7 @@ int ovl_instance_valid(const char *name)
 		char c = name[i];
 
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '_' || c == '-' || c == '.'))
+		      c == '_' || c == '-'))
 			return 0;
 	}
 	return 1;

@@ -84,7 +84,7 @@
 #define OVL_BPFFS_DIR	 "/run/ovl/bpf"
 #define OVL_DEFAULT_INST "default"
 #define OVL_CTL_MAX_LINE (1 << 20)
-#define OVL_INSTANCE_MAX 32 /* [A-Za-z0-9_.-], not starting with '.' */
+#define OVL_INSTANCE_MAX 32 /* [A-Za-z0-9_-]: the bpffs refuses names with a '.' */
 
 /**
  * ovl_instance_valid() - is name usable as an instance name (and thus as a

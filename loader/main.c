@@ -577,7 +577,7 @@ int main(int argc, char **argv)
 		switch (opt) {
 		case 'i':
 			if (!ovl_instance_valid(optarg)) {
-				pr_err("--instance: \"%s\" is not a valid name (1-%d of A-Z a-z 0-9 _ . -)",
+				pr_err("--instance: \"%s\" is not a valid name (1-%d of A-Z a-z 0-9 _ -)",
 				       optarg, OVL_INSTANCE_MAX);
 				return 2;
 			}

@@ -385,6 +385,7 @@ static const struct {
 	{ "map frob", "map: unknown verb \"frob\"" },
 	{ "--instance ../x status", "bad instance name \"../x\"" },
 	{ "--instance .hidden status", "bad instance name \".hidden\"" },
+	{ "--instance a.b status", "bad instance name \"a.b\"" }, /* the bpffs refuses dots */
 	{ "--instance", "option \"--instance\" needs an argument" },
 	{ "status --socket", "option \"--socket\" needs an argument" },
 	{ "-x status", "unknown option \"-x\"" },
