@@ -1075,10 +1075,14 @@ int ovl_tc_ep_in(struct __sk_buff *skb)
 		ret = -tc_miss(skb, &st);
 	if (ret < 0) {
 		stat_drop(-ret, len);
+		/* a miss went to ovld, which delivers the frame: not a drop of
+		 * the network */
+		if (st.ifc && ret != -OVL_DROP_MISS)
+			vstat_add(st.ifc->vni, OVL_VSTAT_DROP, len);
 		/* a miss already went to ovld; rate-limited ones must not come
 		 * back as a drop event each */
 		if (ret != -OVL_DROP_MISS && ret != -OVL_DROP_MISS_RL)
-			skb_drop_event(skb, -ret, st.ifc ? st.ifc->vni : 0, st.ifindex);
+			skb_drop_event(skb, -ret, st.ifc ? st.ifc->vni : 0, st.ifindex, 0, NULL);
 		return TC_ACT_SHOT;
 	}
 	if (ret == 0) /* verified and nothing else to do: cannot happen */
