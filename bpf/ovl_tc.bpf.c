@@ -10,10 +10,11 @@
  *   this order:
  *
  *   1. Link protection (Crossbow's mac-nospoof/ip-nospoof/restricted): the
- *      source MAC must be the endpoint's; only IPv4, IPv6 and ARP pass; with
- *      OVL_IF_F_IP_NOSPOOF the source address must be one that ovl_neigh
- *      maps to the endpoint's MAC (DHCP from 0.0.0.0 and DAD from :: are
- *      let through), and so must the sender fields of an ARP packet.
+ *      source MAC must be the endpoint's; a frame with a VLAN tag is
+ *      refused; only IPv4, IPv6 and ARP pass; with OVL_IF_F_IP_NOSPOOF the
+ *      source address must be one that ovl_neigh maps to the endpoint's MAC
+ *      (DHCP from 0.0.0.0 and DAD from :: are let through), and so must the
+ *      sender fields of an ARP packet.
  *   2. ARP requests and neighbour solicitations for an address in
  *      ovl_neigh are answered here and the answer goes straight back out of
  *      the veth into the container. Not in the map: a miss event asks ovld,
@@ -1012,6 +1013,14 @@ static __always_inline int tc_ep(struct __sk_buff *skb, struct tc_state *st)
 		return -OVL_DROP_TRUNCATED;
 	if (!mac_eq(eth->h_source, st->ifc->mac))
 		return -OVL_DROP_SPOOF_MAC;
+	/* An 802.1Q/802.1ad tag would leave on the underlay with the VXLAN
+	 * packet and choose its VLAN there. The kernel has usually moved the
+	 * outer tag into the skb before we run (skb_vlan_untag() in
+	 * __netif_receive_skb_core()); a second tag (QinQ), or one it left in
+	 * the frame, shows as the EtherType. */
+	if (skb->vlan_present || eth->h_proto == bpf_htons(ETH_P_8021Q) ||
+	    eth->h_proto == bpf_htons(ETH_P_8021AD))
+		return -OVL_DROP_VLAN;
 
 	if (eth->h_proto == bpf_htons(ETH_P_ARP))
 		ret = tc_arp(skb, st);

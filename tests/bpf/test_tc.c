@@ -951,6 +951,18 @@ static void b_vlan(struct pkt *p)
 	pkt_finish(p);
 }
 
+static void b_qinq(struct pkt *p)
+{
+	/* 802.1ad service tag in front of a customer tag */
+	pkt_eth(p, R1_MAC, A1_MAC, 0x88a8);
+	pkt_vlan(p, 7, 0x8100);
+	pkt_vlan(p, 5, ETH_P_IP);
+	pkt_ip4(p, A1_IP4, R1_IP4, IPPROTO_UDP);
+	pkt_udp(p, 40000, 5001, true);
+	pkt_pattern(p, 32, 1);
+	pkt_finish(p);
+}
+
 static void b_lldp(struct pkt *p)
 {
 	pkt_eth(p, "01:80:c2:00:00:0e", A1_MAC, 0x88cc);
@@ -1627,7 +1639,14 @@ static const struct h_case switch_cases[] = {
 	{ .name = "hairpin", TC_CASE, .build = b_to_self, DROPPED(OVL_DROP_HAIRPIN) },
 	{ .name = "IPv4 broadcast", TC_CASE, .build = b_bcast4, DROPPED(OVL_DROP_BCAST) },
 	{ .name = "IPv6 multicast", TC_CASE, .build = b_mcast6, DROPPED(OVL_DROP_BCAST) },
-	{ .name = "802.1Q tagged", TC_CASE, .build = b_vlan, DROPPED(OVL_DROP_ETHERTYPE) },
+	/* A tag the kernel moved into the skb (skb->vlan_present) cannot be
+	 * given to BPF_PROG_TEST_RUN: tests/e2e/vlan.sh sends real ones. */
+	{ .name = "802.1Q tagged",
+	  TC_CASE,
+	  .build = b_vlan,
+	  DROPPED(OVL_DROP_VLAN),
+	  .vstats = { { VNI_A, OVL_VSTAT_DROP, 1 } } },
+	{ .name = "802.1ad (QinQ) tagged", TC_CASE, .build = b_qinq, DROPPED(OVL_DROP_VLAN) },
 	{ .name = "LLDP", TC_CASE, .build = b_lldp, DROPPED(OVL_DROP_ETHERTYPE) },
 	{ .name = "veth without an endpoint (no network's drop)",
 	  .prog = H_TC,
