@@ -14,7 +14,9 @@
  *      refused; only IPv4, IPv6 and ARP pass; with OVL_IF_F_IP_NOSPOOF the
  *      source address must be one that ovl_neigh maps to the endpoint's MAC
  *      (DHCP from 0.0.0.0 and DAD from :: are let through), and so must the
- *      sender fields of an ARP packet.
+ *      sender fields of an ARP packet. Neighbour discovery must be bare
+ *      (the IPv6 extension-header chain is walked for it) and may not
+ *      speak for others.
  *   2. ARP requests and neighbour solicitations for an address in
  *      ovl_neigh are answered here and the answer goes straight back out of
  *      the veth into the container. Not in the map: a miss event asks ovld,
@@ -49,6 +51,7 @@
 #include "lib/verdict.h"
 #include "lib/arp.h"
 #include "lib/ndp.h"
+#include "lib/ip6.h"
 
 #define AF_INET			     2
 #define AF_INET6		     10
@@ -297,6 +300,35 @@ static __always_inline int ndp_answer(struct __sk_buff *skb, struct tc_state *st
 	return redirect_self(st, OVL_STAT_NDP_REPLY);
 }
 
+/*
+ * What an extension header must not hide. ch describes the packet's header chain, which ends in
+ * an upper-layer header that is in this packet (no later fragment).
+ *
+ * Neighbour discovery (RFC 4861 types 133-137) is sent bare: the proxy
+ * below answers and checks only that form, and an NA or RA behind a
+ * Destination Options, Hop-by-Hop, Routing or Fragment header would reach
+ * the other endpoints unchecked, with the same effect on their neighbour
+ * caches and routes (the receiver skips the options it does not know).
+ * Behind any extension header it is refused as spoofed; in a fragment a
+ * receiver must ignore it anyway (RFC 6980 section 5). MLD (130-132, 143),
+ * which does carry a Hop-by-Hop header, is not neighbour discovery.
+ */
+static __always_inline int tc_ip6_upper(struct __sk_buff *skb, const struct ip6_chain *ch)
+{
+	int ret;
+
+	if (ch->proto == IPPROTO_ICMPV6 && ch->nhdrs) {
+		__u8 type;
+
+		ret = ip6_upper_load(skb, ch, &type, sizeof(type));
+		if (ret)
+			return ret;
+		if (type >= ND_ROUTER_SOLICIT && type <= ND_REDIRECT)
+			return -OVL_DROP_SPOOF_ND;
+	}
+	return 0;
+}
+
 static __always_inline int tc_ip6(struct __sk_buff *skb, struct tc_state *st)
 {
 	void *data = (void *)(long)skb->data;
@@ -306,6 +338,7 @@ static __always_inline int tc_ip6(struct __sk_buff *skb, struct tc_state *st)
 	const struct ovl_neigh *n;
 	struct nd_msg_hdr *peek;
 	struct ns_info ni = {};
+	struct ip6_chain ch;
 	struct ipv6hdr *ip6;
 	struct ethhdr *eth;
 	__u8 req_mac[6];
@@ -316,6 +349,11 @@ static __always_inline int tc_ip6(struct __sk_buff *skb, struct tc_state *st)
 	ip6 = cur_pull_type(&c, struct ipv6hdr);
 	if (!eth || !ip6)
 		return -OVL_DROP_TRUNCATED;
+	ret = ip6_chain_walk(skb, ip6, &ch);
+	if (!ret && !ch.later_frag)
+		ret = tc_ip6_upper(skb, &ch);
+	if (ret)
+		return ret;
 	peek = c.pos;
 	is_ns = ip6->nexthdr == IPPROTO_ICMPV6 && (void *)(peek + 1) <= data_end &&
 		peek->type == NDISC_NEIGHBOUR_SOLICITATION;
