@@ -16,7 +16,8 @@
  *      (DHCP from 0.0.0.0 and DAD from :: are let through), and so must the
  *      sender fields of an ARP packet. Neighbour discovery must be bare
  *      (the IPv6 extension-header chain is walked for it) and may not
- *      speak for others.
+ *      speak for others; only the network's DHCP server
+ *      (OVL_IF_F_DHCP_SERVER) may answer DHCP and DHCPv6 clients.
  *   2. ARP requests and neighbour solicitations for an address in
  *      ovl_neigh are answered here and the answer goes straight back out of
  *      the veth into the container. Not in the map: a miss event asks ovld,
@@ -193,7 +194,7 @@ static __always_inline int tc_ip4(struct __sk_buff *skb, struct tc_state *st)
 	void *data_end = (void *)(long)skb->data_end;
 	const struct ovl_iface *ifc = st->ifc;
 	struct cursor c = { .pos = data, .end = data_end };
-	bool dhcp_client = false, dhcp_server = false;
+	bool dhcp_client = false, dhcp_server = false, to_client = false, whole;
 	struct udphdr *udp = NULL;
 	struct ethhdr *eth;
 	struct iphdr *ip;
@@ -203,13 +204,16 @@ static __always_inline int tc_ip4(struct __sk_buff *skb, struct tc_state *st)
 	if (!eth || !ip)
 		return -OVL_DROP_TRUNCATED;
 
-	if (ip->protocol == IPPROTO_UDP && ip->ihl == 5 &&
-	    !(ip->frag_off & bpf_htons(IP_MF | IP_OFFSET))) {
+	/* The UDP header behind the options, if any (ihl is 4 bits: at most
+	 * 40 bytes of them), in the first fragment. */
+	if (ip->protocol == IPPROTO_UDP && ip->ihl >= 5 && !(ip->frag_off & bpf_htons(IP_OFFSET))) {
+		c.pos = (void *)ip + ip->ihl * 4;
 		udp = cur_pull_type(&c, struct udphdr);
-		dhcp_client = udp && udp->source == bpf_htons(DHCP_CLIENT_PORT) &&
+		whole = !(ip->frag_off & bpf_htons(IP_MF));
+		dhcp_client = udp && whole && udp->source == bpf_htons(DHCP_CLIENT_PORT) &&
 			      udp->dest == bpf_htons(DHCP_SERVER_PORT);
-		dhcp_server = udp && udp->source == bpf_htons(DHCP_SERVER_PORT) &&
-			      udp->dest == bpf_htons(DHCP_CLIENT_PORT);
+		to_client = udp && udp->dest == bpf_htons(DHCP_CLIENT_PORT);
+		dhcp_server = to_client && whole && udp->source == bpf_htons(DHCP_SERVER_PORT);
 	}
 
 	if (ifc->flags & OVL_IF_F_IP_NOSPOOF) {
@@ -220,6 +224,13 @@ static __always_inline int tc_ip4(struct __sk_buff *skb, struct tc_state *st)
 			return -OVL_DROP_SPOOF_IP;
 		}
 	}
+	/* Only the network's DHCP server answers clients: an OFFER or ACK
+	 * from anyone else hands out its own addresses, gateway and DNS
+	 * server. Clients listen on port 68 and take a reply from any source
+	 * port (busybox udhcpc and ISC dhclient filter on the destination
+	 * port only), so every datagram to 68 counts. */
+	if (to_client && !(ifc->flags & OVL_IF_F_DHCP_SERVER))
+		return -OVL_DROP_DHCP_SERVER;
 	if (!mac_is_multicast(eth->h_dest))
 		return 0;
 
@@ -301,7 +312,8 @@ static __always_inline int ndp_answer(struct __sk_buff *skb, struct tc_state *st
 }
 
 /*
- * What an extension header must not hide. ch describes the packet's header chain, which ends in
+ * What an extension header must not hide, and what only the network's DHCP
+ * server may send. ch describes the packet's header chain, which ends in
  * an upper-layer header that is in this packet (no later fragment).
  *
  * Neighbour discovery (RFC 4861 types 133-137) is sent bare: the proxy
@@ -312,8 +324,13 @@ static __always_inline int ndp_answer(struct __sk_buff *skb, struct tc_state *st
  * Behind any extension header it is refused as spoofed; in a fragment a
  * receiver must ignore it anyway (RFC 6980 section 5). MLD (130-132, 143),
  * which does carry a Hop-by-Hop header, is not neighbour discovery.
+ *
+ * A DHCPv6 reply goes to the client port, 546 (RFC 8415 section 7.2);
+ * clients take it whatever its source port, so every datagram to 546 from
+ * an endpoint that is not the network's DHCP server is refused.
  */
-static __always_inline int tc_ip6_upper(struct __sk_buff *skb, const struct ip6_chain *ch)
+static __always_inline int tc_ip6_upper(struct __sk_buff *skb, const struct ovl_iface *ifc,
+					const struct ip6_chain *ch)
 {
 	int ret;
 
@@ -325,6 +342,14 @@ static __always_inline int tc_ip6_upper(struct __sk_buff *skb, const struct ip6_
 			return ret;
 		if (type >= ND_ROUTER_SOLICIT && type <= ND_REDIRECT)
 			return -OVL_DROP_SPOOF_ND;
+	} else if (ch->proto == IPPROTO_UDP && !(ifc->flags & OVL_IF_F_DHCP_SERVER)) {
+		__be16 ports[2];
+
+		ret = ip6_upper_load(skb, ch, ports, sizeof(ports));
+		if (ret)
+			return ret;
+		if (ports[1] == bpf_htons(DHCP6_CLIENT_PORT))
+			return -OVL_DROP_DHCP_SERVER;
 	}
 	return 0;
 }
@@ -351,7 +376,7 @@ static __always_inline int tc_ip6(struct __sk_buff *skb, struct tc_state *st)
 		return -OVL_DROP_TRUNCATED;
 	ret = ip6_chain_walk(skb, ip6, &ch);
 	if (!ret && !ch.later_frag)
-		ret = tc_ip6_upper(skb, &ch);
+		ret = tc_ip6_upper(skb, ifc, &ch);
 	if (ret)
 		return ret;
 	peek = c.pos;

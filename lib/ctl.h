@@ -49,7 +49,9 @@
  *   endpoint.del    (id); {"existed": bool} (never an error when absent)
  *   endpoint.list   (); [endpoint objects {id, kind "vnic"|"cni", overlay,
  *                   vni, mac, addrs, host_ifname, host_ifindex, netns,
- *                   [network]}]
+ *                   [network], [dhcp_proxy MAC], dhcp_server (bool: the
+ *                   backend names it a DHCP server: it may answer DHCP
+ *                   clients)}]
  *   map.add         (overlay, mac, ip, [port]); the entry
  *   map.del         (overlay, mac); {}
  *   map.get         (overlay, mac); entry {overlay, vni, mac, ip, port,

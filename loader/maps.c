@@ -245,6 +245,8 @@ int map_ep_put(struct ovld *d, const struct ovl_ep *ep)
 		ifc.flags |= OVL_IF_F_DHCP_PROXY;
 		memcpy(ifc.dhcp_mac, ep->dhcp_mac, 6);
 	}
+	if (ep->dhcp_server)
+		ifc.flags |= OVL_IF_F_DHCP_SERVER;
 	if (ep->peer_netns)
 		e.flags |= OVL_EP_F_PEER_NETNS;
 	/* Link protection first: a frame from the veth must never meet an

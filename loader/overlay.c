@@ -570,8 +570,10 @@ static bool ep_knows_addrs(const struct ovl_ep *ep)
 	return false;
 }
 
-/* What the backend says about a local endpoint: its DHCP proxy and, for a
- * VNIC, the addresses it owns (the seed's arp/ndp fields). */
+/* What the backend says about a local endpoint: its DHCP proxy, whether it
+ * is a DHCP server of the network (only those may answer DHCP clients) and,
+ * for a VNIC, the addresses it owns (the seed's arp/ndp fields). Called
+ * again on every reload, so all of it follows the backend. */
 static int ep_apply_backend(struct ovld *d, struct ovl_ep *ep, struct ovl_overlay *ov)
 {
 	struct ovl_ip addrs[4];
@@ -581,6 +583,7 @@ static int ep_apply_backend(struct ovld *d, struct ovl_ep *ep, struct ovl_overla
 	ep->dhcp_proxy = !ov->ops->lookup_dhcp(ov->backend, ep->mac, server);
 	if (ep->dhcp_proxy)
 		memcpy(ep->dhcp_mac, server, 6);
+	ep->dhcp_server = !ov->ops->dhcp_server(ov->backend, ep->mac);
 	if (ep->kind == OVL_EP_VNIC) {
 		n = ov->ops->lookup_addrs(ov->backend, ep->mac, addrs, 4);
 		for (int i = 0; i < n; i++)
@@ -749,6 +752,8 @@ json_t *ep_json(const struct ovl_ep *ep)
 		json_object_set_new(o, "network", json_string(ep->network));
 	if (o && ep->dhcp_proxy)
 		json_object_set_new(o, "dhcp_proxy", json_string(ovl_mac_format(ep->dhcp_mac, m)));
+	if (o)
+		json_object_set_new(o, "dhcp_server", json_boolean(ep->dhcp_server));
 	return o;
 }
 

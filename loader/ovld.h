@@ -76,7 +76,8 @@ struct ovl_ep {
 	bool ip_nospoof;	     /* source addresses are enforced (ep_apply_backend) */
 	bool dhcp_proxy;
 	__u8 dhcp_mac[6];
-	bool tso_off; /* TSO switched off on the endpoint's interface (IPv6 peers) */
+	bool dhcp_server; /* a DHCP server of its network (ep_apply_backend) */
+	bool tso_off;	  /* TSO switched off on the endpoint's interface (IPv6 peers) */
 };
 
 enum {

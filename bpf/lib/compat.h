@@ -34,6 +34,8 @@
 
 #define DHCP_SERVER_PORT	      67
 #define DHCP_CLIENT_PORT	      68
+#define DHCP6_CLIENT_PORT	      546 /* RFC 8415 section 7.2 */
+#define DHCP6_SERVER_PORT	      547
 
 #define TC_ACT_UNSPEC		      (-1)
 #define TC_ACT_OK		      0

@@ -918,6 +918,97 @@ static const struct h_ent dhcp_proxy_r1[] = {
 	E_END,
 };
 
+/* Every UDP datagram to the client port from an endpoint that is not the
+ * network's DHCP server is refused (not only 67 -> 68: clients take a reply
+ * from any port). A1 answers A2 here. */
+static void a1_dhcp_reply(struct pkt *p, const char *dmac, const char *dip, uint16_t sport,
+			  const void *opts, size_t opts_len)
+{
+	uint8_t *bp;
+
+	pkt_eth(p, dmac, A1_MAC, ETH_P_IP);
+	pkt_ip4_opts(p, A1_IP4, dip, IPPROTO_UDP, opts, opts_len);
+	pkt_udp(p, sport, 68, true);
+	bp = pkt_put(p, 240);
+	bp[0] = 2; /* BOOTREPLY */
+	bp[1] = 1; /* Ethernet */
+	bp[2] = 6;
+	pkt_in4(A2_IP4, bp + 16); /* yiaddr */
+	pkt_mac(A2_MAC, bp + 28);
+	pkt_finish(p);
+}
+
+/* An IP option a rogue server may add so that an ihl == 5 test misses the
+ * UDP header: a Router Alert (RFC 2113), 4 bytes. */
+static const uint8_t ip_opt_ra[4] = { 0x94, 0x04, 0x00, 0x00 };
+
+static void b_offer_unicast(struct pkt *p)
+{
+	a1_dhcp_reply(p, A2_MAC, A2_IP4, 67, NULL, 0);
+}
+
+static void b_offer_bcast(struct pkt *p)
+{
+	a1_dhcp_reply(p, "ff:ff:ff:ff:ff:ff", "255.255.255.255", 67, NULL, 0);
+}
+
+static void b_offer_ipopt(struct pkt *p)
+{
+	a1_dhcp_reply(p, A2_MAC, A2_IP4, 67, ip_opt_ra, sizeof(ip_opt_ra));
+}
+
+static void b_offer_ipopt_bcast(struct pkt *p)
+{
+	a1_dhcp_reply(p, "ff:ff:ff:ff:ff:ff", "255.255.255.255", 67, ip_opt_ra, sizeof(ip_opt_ra));
+}
+
+static void b_offer_other_sport(struct pkt *p)
+{
+	a1_dhcp_reply(p, A2_MAC, A2_IP4, 4067, NULL, 0);
+}
+
+static void e_offer_ipopt_to_a2(struct pkt *w, const struct pkt *in, const struct h_result *r)
+{
+	(void)r;
+	memcpy(w->data, in->data, in->len);
+	w->len = in->len;
+	pkt_mac(A2_MAC, w->data);
+}
+
+/* A DHCPv6 Advertise from A1 to A2's link-local address (RFC 8415 section
+ * 7.2: server port 547 to client port 546), behind ndests Destination
+ * Options headers. */
+static void a1_dhcp6_reply(struct pkt *p, int ndests)
+{
+	struct ipv6hdr *ip6;
+	uint8_t *m;
+
+	pkt_eth(p, A2_MAC, A1_MAC, ETH_P_IPV6);
+	ip6 = pkt_ip6(p, A1_LL6, "fe80::a2", ndests ? 60 : IPPROTO_UDP);
+	ip6->hop_limit = 255;
+	for (int i = 0; i < ndests; i++)
+		pkt_ip6_exthdr(p, 60, i + 1 < ndests ? 60 : IPPROTO_UDP, 8);
+	pkt_udp(p, 547, 546, true);
+	m = pkt_put(p, 4);
+	m[0] = 2; /* ADVERTISE */
+	pkt_finish(p);
+}
+
+static void b_dhcp6_reply(struct pkt *p)
+{
+	a1_dhcp6_reply(p, 0);
+}
+
+static void b_dhcp6_reply_dest(struct pkt *p)
+{
+	a1_dhcp6_reply(p, 1);
+}
+
+static const struct h_ent a1_dhcp_server[] = {
+	E_IFACE(H_IF_EP0, VNI_A, OVL_IF_F_IP_NOSPOOF | OVL_IF_F_DHCP_SERVER, A1_MAC, NULL),
+	E_END,
+};
+
 /* ---- IPv6 extension headers ------------------------------------------------------------ */
 
 struct ext {
@@ -1823,11 +1914,64 @@ static const struct h_case dhcp_cases[] = {
 	  DROPPED(OVL_DROP_BCAST) },
 	{ .name = "DHCP server broadcast goes to the client's MAC",
 	  TC_CASE,
+	  .extra = a1_dhcp_server,
 	  .build = b_dhcp_offer_bcast,
 	  TO(H_IF_EP1, OVL_REDIR_EGRESS),
 	  .out = H_OUT_BYTES,
 	  .expect = e_dhcp_offer_to_a2,
 	  .stats = { { OVL_STAT_DHCP_REPLY, 1 }, { OVL_STAT_TX_LOCAL, 1 } } },
+};
+
+/* Only the network's DHCP server (OVL_IF_F_DHCP_SERVER) answers clients. */
+static const struct h_case dhcp_server_cases[] = {
+	{ .name = "DHCP offer from an endpoint that is not the server",
+	  TC_CASE,
+	  .build = b_offer_unicast,
+	  DROPPED(OVL_DROP_DHCP_SERVER),
+	  .vstats = { { VNI_A, OVL_VSTAT_DROP, 1 } } },
+	{ .name = "broadcast DHCP offer from an endpoint that is not the server",
+	  TC_CASE,
+	  .build = b_offer_bcast,
+	  DROPPED(OVL_DROP_DHCP_SERVER) },
+	{ .name = "DHCP offer with an IP option from an endpoint that is not the server",
+	  TC_CASE,
+	  .build = b_offer_ipopt,
+	  DROPPED(OVL_DROP_DHCP_SERVER) },
+	{ .name = "DHCP reply to port 68 from another source port",
+	  TC_CASE,
+	  .build = b_offer_other_sport,
+	  DROPPED(OVL_DROP_DHCP_SERVER) },
+	{ .name = "DHCP offer from the network's server",
+	  TC_CASE,
+	  .extra = a1_dhcp_server,
+	  .build = b_offer_unicast,
+	  TO(H_IF_EP1, OVL_REDIR_EGRESS),
+	  .out = H_OUT_UNCHANGED,
+	  .stats = { { OVL_STAT_TX_LOCAL, 1 } } },
+	{ .name = "the server's broadcast with an IP option goes to the client's MAC",
+	  TC_CASE,
+	  .extra = a1_dhcp_server,
+	  .build = b_offer_ipopt_bcast,
+	  TO(H_IF_EP1, OVL_REDIR_EGRESS),
+	  .out = H_OUT_BYTES,
+	  .expect = e_offer_ipopt_to_a2,
+	  .stats = { { OVL_STAT_DHCP_REPLY, 1 }, { OVL_STAT_TX_LOCAL, 1 } } },
+	{ .name = "DHCPv6 advertise from an endpoint that is not the server",
+	  TC_CASE,
+	  .build = b_dhcp6_reply,
+	  DROPPED(OVL_DROP_DHCP_SERVER),
+	  .vstats = { { VNI_A, OVL_VSTAT_DROP, 1 } } },
+	{ .name = "DHCPv6 advertise behind Destination Options, not the server",
+	  TC_CASE,
+	  .build = b_dhcp6_reply_dest,
+	  DROPPED(OVL_DROP_DHCP_SERVER) },
+	{ .name = "DHCPv6 advertise from the network's server",
+	  TC_CASE,
+	  .extra = a1_dhcp_server,
+	  .build = b_dhcp6_reply,
+	  TO(H_IF_EP1, OVL_REDIR_EGRESS),
+	  .out = H_OUT_UNCHANGED,
+	  .stats = { { OVL_STAT_TX_LOCAL, 1 } } },
 };
 
 /* Neighbour discovery is only taken bare; other traffic behind extension
@@ -2122,6 +2266,12 @@ void test_tc_dhcp_proxy(void)
 {
 	if (h_ready())
 		h_run_cases(dhcp_cases, ARRAY_SIZE(dhcp_cases));
+}
+
+void test_tc_dhcp_server(void)
+{
+	if (h_ready())
+		h_run_cases(dhcp_server_cases, ARRAY_SIZE(dhcp_server_cases));
 }
 
 void test_tc_ip6_exthdr(void)

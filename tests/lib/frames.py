@@ -7,6 +7,9 @@ root (or an attacker in it) can: what the kernel's own stack would not send.
     frames.py IFACE na  --dst-mac M --src-mac M --src A --dst A --target A --tlla M
               [--ext dest|hbh|rt|frag] [--count N]
     frames.py IFACE ra  --dst-mac M --src-mac M --src A --dst A [--ext ...] [--count N]
+    frames.py IFACE dhcp4 --dst-mac M --src-mac M --src A --dst A --xid X --chaddr M
+              --yiaddr A --type offer|ack [--sport N] [--ipopt] [--count N]
+    frames.py IFACE xid [--timeout S]
 
 udp4: an IPv4 UDP datagram (UDP checksum 0, RFC 768), with an 802.1Q tag
 (--vlan) and an 802.1ad tag in front of that (--qinq) if asked.
@@ -14,6 +17,12 @@ na: an unsolicited neighbour advertisement (RFC 4861 section 4.4, Override
 set) for --target at link-layer address --tlla.
 ra: a router advertisement (section 4.2) with router lifetime 1800 s and a
 source link-layer address option, i.e. "I am your default router".
+dhcp4: a DHCPOFFER or DHCPACK (RFC 2131) for transaction --xid (hex) and
+client --chaddr, leasing --yiaddr for an hour with --src as server, router
+and DNS server; UDP from --sport (67) to 68, checksum valid; --ipopt adds an
+IPv4 Router Alert option (RFC 2113), so that the IP header is 24 bytes.
+xid: wait for a DHCPDISCOVER or DHCPREQUEST on IFACE and print its
+transaction id (hex), as a rogue server on the same link would learn it.
 --ext puts one extension header between the IPv6 header and the ICMPv6
 message (RFC 8200 section 4): Destination Options or Hop-by-Hop (8 bytes of
 Pad1), a Routing header with Segments Left 0, or a Fragment header of an
@@ -79,6 +88,51 @@ def build_ra(a):
     return ipv6_icmp(a, body)
 
 
+def ipv4(src, dst, proto, payload, opts=b""):
+    ihl = 5 + len(opts) // 4
+    ip = struct.pack("!BBHHHBBH4s4s", 0x40 | ihl, 0, ihl * 4 + len(payload), 0, 0x4000, 64,
+                     proto, 0, socket.inet_aton(src), socket.inet_aton(dst)) + opts
+    return ip[:10] + struct.pack("!H", csum(ip)) + ip[12:] + payload
+
+
+def udp4(src, dst, sport, dport, payload):
+    length = 8 + len(payload)
+    pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!xBH", 17, length)
+    udp = struct.pack("!HHHH", sport, dport, length, 0) + payload
+    return udp[:6] + struct.pack("!H", csum(pseudo + udp) or 0xFFFF) + udp[8:]
+
+
+def build_dhcp4(a):
+    ip = socket.inet_aton
+    bootp = struct.pack("!BBBBIHH4s4s4s4s", 2, 1, 6, 0, int(a.xid, 16), 0, 0, bytes(4),
+                        ip(a.yiaddr), ip(a.src), bytes(4))
+    bootp += mac(a.chaddr) + bytes(10) + bytes(64 + 128) + bytes([99, 130, 83, 99])
+    bootp += bytes([53, 1, 2 if a.type == "offer" else 5]) + bytes([54, 4]) + ip(a.src)
+    bootp += bytes([51, 4]) + struct.pack("!I", 3600) + bytes([1, 4]) + ip("255.255.255.0")
+    bootp += bytes([3, 4]) + ip(a.src) + bytes([6, 4]) + ip(a.src) + bytes([255])
+    opts = bytes([0x94, 0x04, 0, 0]) if a.ipopt else b""
+    l3 = ipv4(a.src, a.dst, 17, udp4(a.src, a.dst, a.sport, 68, bootp), opts)
+    return mac(a.dst_mac) + mac(a.src_mac) + b"\x08\x00" + l3
+
+
+def sniff_xid(a):
+    # ETH_P_ALL: a tap sees the frame before TC ingress, which redirects it
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
+    s.bind((a.iface, 3))
+    s.settimeout(a.timeout)
+    while True:
+        f = s.recv(2048)
+        if len(f) < 14 + 20 + 8 + 8 or f[12:14] != b"\x08\x00":
+            continue
+        ihl = (f[14] & 15) * 4
+        udp = 14 + ihl
+        if f[23] != 17 or struct.unpack("!HH", f[udp:udp + 4]) != (68, 67):
+            continue
+        if f[udp + 8] == 1:  # BOOTREQUEST
+            print("%08x" % struct.unpack("!I", f[udp + 12:udp + 16]))
+            return
+
+
 def build_udp4(a):
     payload = a.payload.encode()
     udp = struct.pack("!HHHH", a.sport, a.dport, 8 + len(payload), 0) + payload
@@ -97,14 +151,23 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("iface")
     sub = p.add_subparsers(dest="kind", required=True)
-    for kind in ("udp4", "na", "ra"):
+    x = sub.add_parser("xid")
+    x.add_argument("--timeout", type=float, default=10)
+    for kind in ("udp4", "na", "ra", "dhcp4"):
         s = sub.add_parser(kind)
         s.add_argument("--dst-mac", required=True)
         s.add_argument("--src-mac", required=True)
         s.add_argument("--src", required=True)
         s.add_argument("--dst", required=True)
         s.add_argument("--count", type=int, default=1)
-        if kind == "udp4":
+        if kind == "dhcp4":
+            s.add_argument("--xid", required=True)
+            s.add_argument("--chaddr", required=True)
+            s.add_argument("--yiaddr", required=True)
+            s.add_argument("--type", choices=("offer", "ack"), required=True)
+            s.add_argument("--sport", type=int, default=67)
+            s.add_argument("--ipopt", action="store_true")
+        elif kind == "udp4":
             s.add_argument("--vlan", type=int)
             s.add_argument("--qinq", type=int)
             s.add_argument("--sport", type=int, default=40000)
@@ -116,7 +179,10 @@ def main():
             s.add_argument("--target", required=True)
             s.add_argument("--tlla", required=True)
     a = p.parse_args()
-    frame = {"udp4": build_udp4, "na": build_na, "ra": build_ra}[a.kind](a)
+    if a.kind == "xid":
+        sniff_xid(a)
+        return
+    frame = {"udp4": build_udp4, "na": build_na, "ra": build_ra, "dhcp4": build_dhcp4}[a.kind](a)
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
     s.bind((a.iface, 0))
     for _ in range(a.count):
