@@ -10,10 +10,14 @@
  *   this order:
  *
  *   1. Link protection (Crossbow's mac-nospoof/ip-nospoof/restricted): the
- *      source MAC must be the endpoint's; only IPv4, IPv6 and ARP pass; with
- *      OVL_IF_F_IP_NOSPOOF the source address must be one that ovl_neigh
- *      maps to the endpoint's MAC (DHCP from 0.0.0.0 and DAD from :: are
- *      let through), and so must the sender fields of an ARP packet.
+ *      source MAC must be the endpoint's; a frame with a VLAN tag is
+ *      refused; only IPv4, IPv6 and ARP pass; with OVL_IF_F_IP_NOSPOOF the
+ *      source address must be one that ovl_neigh maps to the endpoint's MAC
+ *      (DHCP from 0.0.0.0 and DAD from :: are let through), and so must the
+ *      sender fields of an ARP packet. Neighbour discovery must be bare
+ *      (the IPv6 extension-header chain is walked for it) and may not
+ *      speak for others; only the network's DHCP server
+ *      (OVL_IF_F_DHCP_SERVER) may answer DHCP and DHCPv6 clients.
  *   2. ARP requests and neighbour solicitations for an address in
  *      ovl_neigh are answered here and the answer goes straight back out of
  *      the veth into the container. Not in the map: a miss event asks ovld,
@@ -48,6 +52,7 @@
 #include "lib/verdict.h"
 #include "lib/arp.h"
 #include "lib/ndp.h"
+#include "lib/ip6.h"
 
 #define AF_INET			     2
 #define AF_INET6		     10
@@ -189,7 +194,7 @@ static __always_inline int tc_ip4(struct __sk_buff *skb, struct tc_state *st)
 	void *data_end = (void *)(long)skb->data_end;
 	const struct ovl_iface *ifc = st->ifc;
 	struct cursor c = { .pos = data, .end = data_end };
-	bool dhcp_client = false, dhcp_server = false;
+	bool dhcp_client = false, dhcp_server = false, to_client = false, whole;
 	struct udphdr *udp = NULL;
 	struct ethhdr *eth;
 	struct iphdr *ip;
@@ -199,13 +204,16 @@ static __always_inline int tc_ip4(struct __sk_buff *skb, struct tc_state *st)
 	if (!eth || !ip)
 		return -OVL_DROP_TRUNCATED;
 
-	if (ip->protocol == IPPROTO_UDP && ip->ihl == 5 &&
-	    !(ip->frag_off & bpf_htons(IP_MF | IP_OFFSET))) {
+	/* The UDP header behind the options, if any (ihl is 4 bits: at most
+	 * 40 bytes of them), in the first fragment. */
+	if (ip->protocol == IPPROTO_UDP && ip->ihl >= 5 && !(ip->frag_off & bpf_htons(IP_OFFSET))) {
+		c.pos = (void *)ip + ip->ihl * 4;
 		udp = cur_pull_type(&c, struct udphdr);
-		dhcp_client = udp && udp->source == bpf_htons(DHCP_CLIENT_PORT) &&
+		whole = !(ip->frag_off & bpf_htons(IP_MF));
+		dhcp_client = udp && whole && udp->source == bpf_htons(DHCP_CLIENT_PORT) &&
 			      udp->dest == bpf_htons(DHCP_SERVER_PORT);
-		dhcp_server = udp && udp->source == bpf_htons(DHCP_SERVER_PORT) &&
-			      udp->dest == bpf_htons(DHCP_CLIENT_PORT);
+		to_client = udp && udp->dest == bpf_htons(DHCP_CLIENT_PORT);
+		dhcp_server = to_client && whole && udp->source == bpf_htons(DHCP_SERVER_PORT);
 	}
 
 	if (ifc->flags & OVL_IF_F_IP_NOSPOOF) {
@@ -216,6 +224,13 @@ static __always_inline int tc_ip4(struct __sk_buff *skb, struct tc_state *st)
 			return -OVL_DROP_SPOOF_IP;
 		}
 	}
+	/* Only the network's DHCP server answers clients: an OFFER or ACK
+	 * from anyone else hands out its own addresses, gateway and DNS
+	 * server. Clients listen on port 68 and take a reply from any source
+	 * port (busybox udhcpc and ISC dhclient filter on the destination
+	 * port only), so every datagram to 68 counts. */
+	if (to_client && !(ifc->flags & OVL_IF_F_DHCP_SERVER))
+		return -OVL_DROP_DHCP_SERVER;
 	if (!mac_is_multicast(eth->h_dest))
 		return 0;
 
@@ -296,6 +311,49 @@ static __always_inline int ndp_answer(struct __sk_buff *skb, struct tc_state *st
 	return redirect_self(st, OVL_STAT_NDP_REPLY);
 }
 
+/*
+ * What an extension header must not hide, and what only the network's DHCP
+ * server may send. ch describes the packet's header chain, which ends in
+ * an upper-layer header that is in this packet (no later fragment).
+ *
+ * Neighbour discovery (RFC 4861 types 133-137) is sent bare: the proxy
+ * below answers and checks only that form, and an NA or RA behind a
+ * Destination Options, Hop-by-Hop, Routing or Fragment header would reach
+ * the other endpoints unchecked, with the same effect on their neighbour
+ * caches and routes (the receiver skips the options it does not know).
+ * Behind any extension header it is refused as spoofed; in a fragment a
+ * receiver must ignore it anyway (RFC 6980 section 5). MLD (130-132, 143),
+ * which does carry a Hop-by-Hop header, is not neighbour discovery.
+ *
+ * A DHCPv6 reply goes to the client port, 546 (RFC 8415 section 7.2);
+ * clients take it whatever its source port, so every datagram to 546 from
+ * an endpoint that is not the network's DHCP server is refused.
+ */
+static __always_inline int tc_ip6_upper(struct __sk_buff *skb, const struct ovl_iface *ifc,
+					const struct ip6_chain *ch)
+{
+	int ret;
+
+	if (ch->proto == IPPROTO_ICMPV6 && ch->nhdrs) {
+		__u8 type;
+
+		ret = ip6_upper_load(skb, ch, &type, sizeof(type));
+		if (ret)
+			return ret;
+		if (type >= ND_ROUTER_SOLICIT && type <= ND_REDIRECT)
+			return -OVL_DROP_SPOOF_ND;
+	} else if (ch->proto == IPPROTO_UDP && !(ifc->flags & OVL_IF_F_DHCP_SERVER)) {
+		__be16 ports[2];
+
+		ret = ip6_upper_load(skb, ch, ports, sizeof(ports));
+		if (ret)
+			return ret;
+		if (ports[1] == bpf_htons(DHCP6_CLIENT_PORT))
+			return -OVL_DROP_DHCP_SERVER;
+	}
+	return 0;
+}
+
 static __always_inline int tc_ip6(struct __sk_buff *skb, struct tc_state *st)
 {
 	void *data = (void *)(long)skb->data;
@@ -305,6 +363,7 @@ static __always_inline int tc_ip6(struct __sk_buff *skb, struct tc_state *st)
 	const struct ovl_neigh *n;
 	struct nd_msg_hdr *peek;
 	struct ns_info ni = {};
+	struct ip6_chain ch;
 	struct ipv6hdr *ip6;
 	struct ethhdr *eth;
 	__u8 req_mac[6];
@@ -315,6 +374,11 @@ static __always_inline int tc_ip6(struct __sk_buff *skb, struct tc_state *st)
 	ip6 = cur_pull_type(&c, struct ipv6hdr);
 	if (!eth || !ip6)
 		return -OVL_DROP_TRUNCATED;
+	ret = ip6_chain_walk(skb, ip6, &ch);
+	if (!ret && !ch.later_frag)
+		ret = tc_ip6_upper(skb, ifc, &ch);
+	if (ret)
+		return ret;
 	peek = c.pos;
 	is_ns = ip6->nexthdr == IPPROTO_ICMPV6 && (void *)(peek + 1) <= data_end &&
 		peek->type == NDISC_NEIGHBOUR_SOLICITATION;
@@ -1012,6 +1076,14 @@ static __always_inline int tc_ep(struct __sk_buff *skb, struct tc_state *st)
 		return -OVL_DROP_TRUNCATED;
 	if (!mac_eq(eth->h_source, st->ifc->mac))
 		return -OVL_DROP_SPOOF_MAC;
+	/* An 802.1Q/802.1ad tag would leave on the underlay with the VXLAN
+	 * packet and choose its VLAN there. The kernel has usually moved the
+	 * outer tag into the skb before we run (skb_vlan_untag() in
+	 * __netif_receive_skb_core()); a second tag (QinQ), or one it left in
+	 * the frame, shows as the EtherType. */
+	if (skb->vlan_present || eth->h_proto == bpf_htons(ETH_P_8021Q) ||
+	    eth->h_proto == bpf_htons(ETH_P_8021AD))
+		return -OVL_DROP_VLAN;
 
 	if (eth->h_proto == bpf_htons(ETH_P_ARP))
 		ret = tc_arp(skb, st);
@@ -1075,10 +1147,14 @@ int ovl_tc_ep_in(struct __sk_buff *skb)
 		ret = -tc_miss(skb, &st);
 	if (ret < 0) {
 		stat_drop(-ret, len);
+		/* a miss went to ovld, which delivers the frame: not a drop of
+		 * the network */
+		if (st.ifc && ret != -OVL_DROP_MISS)
+			vstat_add(st.ifc->vni, OVL_VSTAT_DROP, len);
 		/* a miss already went to ovld; rate-limited ones must not come
 		 * back as a drop event each */
 		if (ret != -OVL_DROP_MISS && ret != -OVL_DROP_MISS_RL)
-			skb_drop_event(skb, -ret, st.ifc ? st.ifc->vni : 0, st.ifindex);
+			skb_drop_event(skb, -ret, st.ifc ? st.ifc->vni : 0, st.ifindex, 0, NULL);
 		return TC_ACT_SHOT;
 	}
 	if (ret == 0) /* verified and nothing else to do: cannot happen */

@@ -115,7 +115,8 @@ int ovl_tc_ul_in(struct __sk_buff *skb)
 	ret = tcul_rx(skb, &res);
 	if (ret < 0) {
 		stat_drop(-ret, len);
-		skb_drop_event(skb, -ret, res.vni, skb->ifindex);
+		rx_vstat_drop(&res, -ret, len);
+		skb_drop_event(skb, -ret, res.vni, skb->ifindex, res.peer_family, res.peer_addr);
 		return TC_ACT_SHOT;
 	}
 	stat_add(res.stat, len);

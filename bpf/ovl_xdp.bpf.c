@@ -40,25 +40,23 @@
 
 /* Decapsulate and pick the endpoint. Returns OVL_HANDLED with *ifindex set,
  * 0 to pass, or -OVL_DROP_*. stat is the counter of a success or a pass. */
-static __always_inline int xdp_rx(struct xdp_md *ctx, __u32 *ifindex, __u32 *stat, __u32 *vni)
+static __always_inline int xdp_rx(struct xdp_md *ctx, struct rx_res *res)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
-	struct rx_res res = {};
 	int ret;
 
-	ret = rx_classify(data, data_end, data_end - data, &res);
-	*stat = res.stat;
-	*vni = res.vni;
+	ret = rx_classify(data, data_end, data_end - data, res);
 	if (ret != OVL_HANDLED)
 		return ret;
-	*ifindex = res.ifindex;
-	if (bpf_xdp_adjust_head(ctx, res.hdr_len))
+	if (bpf_xdp_adjust_head(ctx, res->hdr_len))
 		return -OVL_DROP_ADJUST;
 	return OVL_HANDLED;
 }
 
-static __always_inline void xdp_drop_event(struct xdp_md *ctx, int reason, __u32 vni, __u32 pkt_len)
+/* As skb_drop_event(), for XDP; res names the VNI and a refused peer. */
+static __always_inline void xdp_drop_event(struct xdp_md *ctx, int reason, const struct rx_res *res,
+					   __u32 pkt_len)
 {
 	const struct ovl_cfg *cfg = config_get();
 	struct ovl_evt_buf *b;
@@ -66,10 +64,14 @@ static __always_inline void xdp_drop_event(struct xdp_md *ctx, int reason, __u32
 
 	if (!cfg || !(cfg->flags & OVL_CFG_F_DROP_EVENTS))
 		return;
-	b = evt_start(OVL_EVT_DROP, vni, ctx->ingress_ifindex, pkt_len);
+	b = evt_start(OVL_EVT_DROP, res->vni, ctx->ingress_ifindex, pkt_len);
 	if (!b)
 		return;
 	b->evt.reason = reason;
+	if (res->peer_family) {
+		b->evt.family = res->peer_family;
+		__builtin_memcpy(b->evt.addr, res->peer_addr, sizeof(b->evt.addr));
+	}
 	cap = evt_cap_len(pkt_len, OVL_EVT_DROP_CAP);
 	if (cap < 1 || cap > OVL_EVT_DROP_CAP || bpf_xdp_load_bytes(ctx, 0, b->pkt, cap))
 		cap = 0;
@@ -81,20 +83,21 @@ SEC("xdp")
 int ovl_xdp_rx(struct xdp_md *ctx)
 {
 	__u32 pkt_len = ctx->data_end - ctx->data;
-	__u32 ifindex = 0, stat = OVL_STAT_RX_PASS, vni = 0;
+	struct rx_res res = {};
 	int ret;
 
-	ret = xdp_rx(ctx, &ifindex, &stat, &vni);
+	ret = xdp_rx(ctx, &res);
 	if (ret < 0) {
 		stat_drop(-ret, pkt_len);
-		xdp_drop_event(ctx, -ret, vni, pkt_len);
+		rx_vstat_drop(&res, -ret, pkt_len);
+		xdp_drop_event(ctx, -ret, &res, pkt_len);
 		return XDP_DROP;
 	}
-	stat_add(stat, pkt_len);
+	stat_add(res.stat, pkt_len);
 	if (ret == 0)
 		return XDP_PASS;
-	test_note_redirect(ifindex, OVL_REDIR_XDP);
-	return bpf_redirect(ifindex, 0);
+	test_note_redirect(res.ifindex, OVL_REDIR_XDP);
+	return bpf_redirect(res.ifindex, 0);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

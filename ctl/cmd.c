@@ -551,7 +551,9 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 		.wire = "overlay.list",
 		.build = build_none,
 		.print = ovlctl_print_overlays,
-		.summary = "List the overlays: VNI, backend, properties, entries, backend error.",
+		.summary = "List the overlays: VNI, backend, entries, the frames of each the data\n"
+			   "path dropped (DROPS) and of those the VXLAN from underlay hosts that\n"
+			   "are no peer of it (PEER_UNKNOWN), properties, backend error.",
 	},
 	{
 		.object = "vnic",
@@ -564,7 +566,8 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 		.build = build_vnic_create,
 		.print = ovlctl_print_none,
 		.summary = "Create VNIC NAME on an overlay (dladm create-vnic): a veth pair whose\n"
-			   "far end, NAME, has the MAC and sits in the host or in namespace NS.",
+			   "far end, NAME, has the MAC and sits in the host or in namespace NS.\n"
+			   "A MAC the backend does not put on this host gets a warning.",
 		.details = "Example:\n  ovlctl vnic create foo0 -l overlay0 -m de:ad:be:ef:00:00\n",
 	},
 	{
@@ -607,7 +610,8 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 		.build = build_map_add,
 		.print = ovlctl_print_none,
 		.summary = "Add a forwarding entry: MAC of OVERLAY is behind underlay address IP,\n"
-			   "UDP PORT (default 4789).",
+			   "UDP PORT (default 4789). An IP that is no peer of OVERLAY gets a\n"
+			   "warning: its VXLAN is dropped (peer_unknown), answers never arrive.",
 	},
 	{
 		.object = "map",
@@ -695,8 +699,11 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 			   "interrupted or COUNT events; with -j, ovld's JSON lines.",
 		.details =
 			"Line format:\n"
-			"  TIME EVENT vni=VNI mac=MAC ip=IP ifindex=N reason=REASON [KEY=VALUE...]\n"
-			"Fields an event does not have are left out.\n",
+			"  TIME EVENT vni=VNI mac=MAC ip=IP ifname=IFNAME endpoint=ID reason=REASON\n"
+			"       outer_ip=ADDR [KEY=VALUE...]\n"
+			"Fields an event does not have are left out. IFNAME is where the frame came\n"
+			"in (an endpoint's veth, or the underlay); outer_ip is the underlay host a\n"
+			"peer_unknown drop refused.\n",
 	},
 	{
 		.object = "status",

@@ -40,6 +40,19 @@ static int print_json(json_t *v, FILE *out, size_t flags)
 	return 0;
 }
 
+/* What ovld warns about a command that succeeded (a "warnings" array in the
+ * result), on stderr whatever the output format. */
+static void print_warnings(json_t *result, FILE *errf)
+{
+	json_t *w = json_object_get(result, "warnings"), *e;
+	size_t i;
+
+	json_array_foreach(w, i, e) {
+		if (json_is_string(e))
+			fprintf(errf, "ovlctl: warning: %s\n", json_string_value(e));
+	}
+}
+
 static struct ovl_ctl *connect_ovld(const struct ovlctl_inv *inv, FILE *errf)
 {
 	struct ovl_ctl *c = ovl_ctl_connect(inv->socket);
@@ -127,6 +140,7 @@ static int run(const struct ovlctl_inv *inv, FILE *out, FILE *errf)
 		status = monitor(inv, c, out, errf);
 		goto out;
 	}
+	print_warnings(result, errf);
 	ret = inv->json ? print_json(result, out, JSON_INDENT(2)) : cmd->print(inv, result, out);
 	if (ret == -EPROTO)
 		fprintf(errf, "ovlctl: %s: unexpected result from ovld (try -j)\n", what);

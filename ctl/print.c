@@ -177,13 +177,17 @@ struct list_spec {
 	const char *note_key; /* a string member shown under its row when not empty */
 };
 
+/* DROPS and PEER_UNKNOWN: frames of the network the data path dropped, and
+ * of those the VXLAN from underlay hosts that are no peer of it. */
 static const struct list_spec overlay_list = {
-	6,
+	8,
 	{ { "NAME", "name" },
 	  { "VNI", "vni" },
 	  { "ENCAP", "encap" },
 	  { "SEARCH", "search" },
 	  { "ENTRIES", "entries" },
+	  { "DROPS", "drops" },
+	  { "PEER_UNKNOWN", "peer_unknown" },
 	  { "PROPS", "props" } },
 	"error",
 };
@@ -649,8 +653,10 @@ static void print_field(const char *key, json_t *v, FILE *out)
 
 int ovlctl_print_event(json_t *ev, FILE *out)
 {
-	static const char *const first[] = { "vni", "mac", "ip", "ifindex", "reason" };
+	static const char *const first[] = { "vni",	 "mac",	    "ip",     "ifname",
+					     "endpoint", "ifindex", "reason", "outer_ip" };
 	const char *key, *name;
+	bool by_name = json_is_string(json_object_get(ev, "ifname"));
 	char tbuf[64];
 	json_t *v;
 
@@ -660,12 +666,16 @@ int ovlctl_print_event(json_t *ev, FILE *out)
 	name = json_string_value(json_object_get(ev, "event"));
 	fprintf(out, "%s %s", tbuf, name ? name : "?");
 	for (int i = 0; i < ARRAY_SIZE(first); i++) {
+		/* the interface by name when ovld knows it (-j keeps ifindex) */
+		if (by_name && strcmp(first[i], "ifindex") == 0)
+			continue;
 		v = json_object_get(ev, first[i]);
 		if (v)
 			print_field(first[i], v, out);
 	}
 	json_object_foreach(ev, key, v) {
-		bool skip = strcmp(key, "time") == 0 || strcmp(key, "event") == 0;
+		bool skip = strcmp(key, "time") == 0 || strcmp(key, "event") == 0 ||
+			    (by_name && strcmp(key, "ifindex") == 0);
 
 		for (int i = 0; i < ARRAY_SIZE(first) && !skip; i++)
 			skip = strcmp(key, first[i]) == 0;

@@ -39,11 +39,17 @@
  *                   "direct/dest_port": N}); the overlay object
  *   overlay.delete  (name); {}
  *   overlay.list    (); [overlay objects {name, vni, encap, search, props,
- *                   entries, error, mtu}]; mtu is what an endpoint's
- *                   interface should use (underlay MTU - 50, - 70 when
- *                   the overlay has an IPv6 peer or the host only IPv6)
+ *                   entries, error, mtu, drops, peer_unknown, counters
+ *                   {drops, peer_unknown: {packets, bytes}}}]; mtu is what
+ *                   an endpoint's interface should use (underlay MTU - 50,
+ *                   - 70 when the overlay has an IPv6 peer or the host only
+ *                   IPv6); drops and peer_unknown are packets of the
+ *                   network the data path dropped, and of those refused
+ *                   from an underlay host that is no peer (ovl_vni_stats)
  *   vnic.create     (name, overlay, mac, [netns]); vnic object {name,
- *                   overlay, vni, mac, netns, host_ifname, host_ifindex}
+ *                   overlay, vni, mac, netns, host_ifname, host_ifindex,
+ *                   [warnings]}: warnings when the backend does not put
+ *                   the MAC on this host
  *   vnic.delete     (name); {}
  *   vnic.list       (); [vnic objects]
  *   endpoint.add    (id, overlay, host_ifname, mac, addrs [IP...],
@@ -56,8 +62,11 @@
  *   endpoint.del    (id); {"existed": bool} (never an error when absent)
  *   endpoint.list   (); [endpoint objects {id, kind "vnic"|"cni", overlay,
  *                   vni, mac, addrs, host_ifname, host_ifindex, netns,
- *                   [network]}]
- *   map.add         (overlay, mac, ip, [port]); the entry
+ *                   [network], [dhcp_proxy MAC], dhcp_server (bool: the
+ *                   backend names it a DHCP server: it may answer DHCP
+ *                   clients)}]
+ *   map.add         (overlay, mac, ip, [port]); the entry, [warnings] when
+ *                   ip is no peer of the overlay (its VXLAN is refused)
  *   map.del         (overlay, mac); {}
  *   map.get         (overlay, mac); entry {overlay, vni, mac, ip, port,
  *                   static}
@@ -72,7 +81,13 @@
  *                   event lines until the client closes it: {"event":
  *                   "miss_l2"|"miss_arp"|"miss_ndp"|"drop"|"resolved"|
  *                   "unresolved"|"reload", "time": epoch seconds (real),
- *                   vni, ifindex, len, mac/ip, reason, ...}
+ *                   vni, ifindex, ifname (and endpoint, when it is one's
+ *                   veth), len, mac/ip, reason, outer_ip (a peer_unknown
+ *                   drop's refused VTEP), ...}
+ *
+ * A result object may carry "warnings": [text...], for a command that
+ * succeeded but made something that cannot work; ovlctl prints them on
+ * stderr.
  */
 #ifndef OVL_CTL_H
 #define OVL_CTL_H

@@ -55,8 +55,9 @@ struct ovl_files_table {
 	struct ovl_files_entry *entries; /* in file order */
 	size_t count;
 	size_t cap;
-	struct ovl_hash by_mac; /* mac[6] -> __u32 index into entries */
-	struct ovl_hash by_ip;	/* struct ovl_ip (arp and ndp) -> __u32 index */
+	struct ovl_hash by_mac;	 /* mac[6] -> __u32 index into entries */
+	struct ovl_hash by_ip;	 /* struct ovl_ip (arp and ndp) -> __u32 index */
+	struct ovl_hash servers; /* mac[6] set: the MACs some entry's dhcp-proxy names */
 };
 
 /* Where an entry is in the text, as byte offsets. */
@@ -707,10 +708,12 @@ static int entry_value(struct ent *e, json_t *obj)
 }
 
 /* A DHCP proxy must be a MAC of the file: the broadcast is rewritten to it
- * and then needs resolving like any unicast frame. */
-static int check_dhcp_proxies(struct ctx *c, const struct ovl_files_table *t)
+ * and then needs resolving like any unicast frame. The proxies make the
+ * set of the network's DHCP servers. */
+static int check_dhcp_proxies(struct ctx *c, struct ovl_files_table *t)
 {
 	char qm[QLEN], buf[OVL_MAC_STRLEN];
+	int ret;
 
 	if (!c->spans) /* {}: no entries */
 		return 0;
@@ -729,6 +732,9 @@ static int check_dhcp_proxies(struct ctx *c, const struct ovl_files_table *t)
 			return fail(c, pos_sub(c, i, "dhcp-proxy"),
 				    "%s: \"dhcp-proxy\" is the entry's own MAC",
 				    quote_key(c, i, qm));
+		ret = ovl_hash_insert(&t->servers, fe->dhcp_proxy, NULL);
+		if (ret && ret != -EEXIST)
+			return fail_nomem(c);
 	}
 	return 0;
 }
@@ -901,6 +907,8 @@ struct ovl_files_table *ovl_files_parse(const char *buf, size_t len, const char 
 	if (!ret)
 		ret = ovl_hash_init(&t->by_ip, sizeof(struct ovl_ip), sizeof(__u32));
 	if (!ret)
+		ret = ovl_hash_init(&t->servers, 6, 0);
+	if (!ret)
 		ret = parse_top(&c, t);
 out:
 	free(c.spans);
@@ -1024,6 +1032,11 @@ const struct ovl_files_entry *ovl_files_find_ip(const struct ovl_files_table *t,
 	return i ? &t->entries[*i] : NULL;
 }
 
+bool ovl_files_is_dhcp_server(const struct ovl_files_table *t, const __u8 mac[6])
+{
+	return ovl_hash_find(&t->servers, mac) != NULL;
+}
+
 size_t ovl_files_count(const struct ovl_files_table *t)
 {
 	return t->count;
@@ -1040,6 +1053,7 @@ void ovl_files_free(struct ovl_files_table *t)
 		return;
 	ovl_hash_free(&t->by_mac);
 	ovl_hash_free(&t->by_ip);
+	ovl_hash_free(&t->servers);
 	free(t->entries);
 	free(t);
 }

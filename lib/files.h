@@ -105,6 +105,12 @@ const struct ovl_files_entry *ovl_files_find_mac(const struct ovl_files_table *t
 const struct ovl_files_entry *ovl_files_find_ip(const struct ovl_files_table *t,
 						const struct ovl_ip *ip);
 
+/**
+ * ovl_files_is_dhcp_server() - is @mac the "dhcp-proxy" of some entry, i.e.
+ * a DHCP server of the network? Only such a MAC may answer DHCP clients.
+ */
+bool ovl_files_is_dhcp_server(const struct ovl_files_table *t, const __u8 mac[6]);
+
 /* Number of entries. */
 size_t ovl_files_count(const struct ovl_files_table *t);
 

@@ -32,6 +32,9 @@ struct ovl_backend_ops {
 	int (*lookup_l3)(void *priv, const struct ovl_ip *ip, __u8 mac[6]);
 	/* MAC -> the MAC of the DHCP server its broadcasts go to. */
 	int (*lookup_dhcp)(void *priv, const __u8 mac[6], __u8 server[6]);
+	/* Is MAC a DHCP server of the network (the DHCP server of some MAC)?
+	 * 0 yes, -ENOENT no. Only such an endpoint may answer DHCP clients. */
+	int (*dhcp_server)(void *priv, const __u8 mac[6]);
 	/* MAC -> the overlay IPs it owns; returns how many were written. */
 	int (*lookup_addrs)(void *priv, const __u8 mac[6], struct ovl_ip *addrs, int max);
 	/* Every underlay address of the network (strict source check). */

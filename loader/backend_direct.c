@@ -85,6 +85,14 @@ static int direct_lookup_dhcp(void *priv, const __u8 mac[6], __u8 server[6])
 	return -ENOENT;
 }
 
+/* A tunnel names no DHCP server: no endpoint of it answers DHCP clients. */
+static int direct_dhcp_server(void *priv, const __u8 mac[6])
+{
+	(void)priv;
+	(void)mac;
+	return -ENOENT;
+}
+
 static int direct_lookup_addrs(void *priv, const __u8 mac[6], struct ovl_ip *addrs, int max)
 {
 	(void)priv;
@@ -119,6 +127,7 @@ const struct ovl_backend_ops ovl_backend_direct = {
 	.lookup_l2 = direct_lookup_l2,
 	.lookup_l3 = direct_lookup_l3,
 	.lookup_dhcp = direct_lookup_dhcp,
+	.dhcp_server = direct_dhcp_server,
 	.lookup_addrs = direct_lookup_addrs,
 	.foreach_peer = direct_foreach_peer,
 	.entries = direct_entries,

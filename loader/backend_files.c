@@ -118,6 +118,11 @@ static int files_lookup_dhcp(void *priv, const __u8 mac[6], __u8 server[6])
 	return 0;
 }
 
+static int files_dhcp_server(void *priv, const __u8 mac[6])
+{
+	return ovl_files_is_dhcp_server(((struct files *)priv)->t, mac) ? 0 : -ENOENT;
+}
+
 static int files_lookup_addrs(void *priv, const __u8 mac[6], struct ovl_ip *addrs, int max)
 {
 	const struct ovl_files_entry *e = ovl_files_find_mac(((struct files *)priv)->t, mac);
@@ -173,6 +178,7 @@ const struct ovl_backend_ops ovl_backend_files = {
 	.lookup_l2 = files_lookup_l2,
 	.lookup_l3 = files_lookup_l3,
 	.lookup_dhcp = files_lookup_dhcp,
+	.dhcp_server = files_dhcp_server,
 	.lookup_addrs = files_lookup_addrs,
 	.foreach_peer = files_foreach_peer,
 	.reload = files_reload,

@@ -251,6 +251,22 @@ static int arg_ip(json_t *req, const char *key, struct ovl_ip *ip, char *err, si
 	return 0;
 }
 
+/* A warning for the operator: logged, and carried in the result's
+ * "warnings" array (ovlctl prints it on stderr). The command succeeded. */
+static void warn_result(json_t *res, const char *msg)
+{
+	json_t *w = json_object_get(res, "warnings");
+
+	pr_warn("%s", msg);
+	if (!json_is_object(res))
+		return;
+	if (!w) {
+		w = json_array();
+		json_object_set_new(res, "warnings", w);
+	}
+	json_array_append_new(w, json_string(msg));
+}
+
 /* ---- handlers -------------------------------------------------------------- */
 
 typedef int (*handler_fn)(struct ovld *d, struct client *c, json_t *req, json_t **res, char *err,
@@ -394,6 +410,7 @@ static int h_vnic_create(struct ovld *d, struct client *c, json_t *req, json_t *
 			 size_t errlen)
 {
 	const char *name = arg_str(req, "name"), *ovname = arg_str(req, "overlay");
+	char why[OVL_ERR_MAX];
 	__u8 mac[6];
 	int ret;
 
@@ -408,6 +425,8 @@ static int h_vnic_create(struct ovld *d, struct client *c, json_t *req, json_t *
 		return ret;
 	state_save(d);
 	*res = ep_json(ep_find(d, name));
+	if (overlay_mac_unreachable(d, overlay_find(d, ovname), mac, why, sizeof(why)))
+		warn_result(*res, why);
 	return 0;
 }
 
@@ -593,6 +612,12 @@ static int h_map_add(struct ovld *d, struct client *c, json_t *req, json_t **res
 	if (ret)
 		FAIL(-ret, "write %s: %s", OVL_MAP_FDB, strerror(-ret));
 	*res = fdb_json(ov, mac, &v);
+	if (!overlay_is_peer(ov, &ip)) {
+		char why[OVL_ERR_MAX];
+
+		overlay_peer_warning(ov, &ip, mac, why, sizeof(why));
+		warn_result(*res, why);
+	}
 	return 0;
 }
 

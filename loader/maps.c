@@ -245,6 +245,8 @@ int map_ep_put(struct ovld *d, const struct ovl_ep *ep)
 		ifc.flags |= OVL_IF_F_DHCP_PROXY;
 		memcpy(ifc.dhcp_mac, ep->dhcp_mac, 6);
 	}
+	if (ep->dhcp_server)
+		ifc.flags |= OVL_IF_F_DHCP_SERVER;
 	if (ep->peer_netns)
 		e.flags |= OVL_EP_F_PEER_NETNS;
 	/* Link protection first: a frame from the veth must never meet an
@@ -291,6 +293,59 @@ int map_count(struct ovld *d, const char *name, __u32 *entries, __u32 *max)
 	}
 	*entries = n;
 	return 0;
+}
+
+/*
+ * The ovl_vni_stats entry of a network: BPF only counts into an entry ovld
+ * made (a forged VNI cannot grow the map). Made zeroed on every CPU when
+ * absent; one that exists (ovld restarted over its maps) keeps its counts.
+ * Return: 1 made, 0 there already, or -errno.
+ */
+int map_vni_stats_create(struct ovld *d, __u32 vni)
+{
+	int ncpu = libbpf_num_possible_cpus(), err;
+	struct ovl_vni_stats *zero;
+
+	if (ncpu < 1)
+		return -EINVAL;
+	zero = calloc((size_t)ncpu, sizeof(*zero));
+	if (!zero)
+		return -ENOMEM;
+	err = ret_errno(bpf_map_update_elem(MAPFD(d, ovl_vni_stats), &vni, zero, BPF_NOEXIST));
+	free(zero);
+	if (err == -EEXIST)
+		return 0;
+	return err ? err : 1;
+}
+
+int map_vni_stats_del(struct ovld *d, __u32 vni)
+{
+	int err = ret_errno(bpf_map_delete_elem(MAPFD(d, ovl_vni_stats), &vni));
+
+	return err == -ENOENT ? 0 : err;
+}
+
+int map_vni_stats_read(struct ovld *d, __u32 vni, struct ovl_stat out[OVL_VSTAT_MAX])
+{
+	int ncpu = libbpf_num_possible_cpus(), err = 0;
+	struct ovl_vni_stats *percpu;
+
+	memset(out, 0, sizeof(*out) * OVL_VSTAT_MAX);
+	if (ncpu < 1)
+		return -EINVAL;
+	percpu = calloc((size_t)ncpu, sizeof(*percpu));
+	if (!percpu)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(MAPFD(d, ovl_vni_stats), &vni, percpu))
+		err = -errno;
+	for (int c = 0; !err && c < ncpu; c++) {
+		for (int i = 0; i < OVL_VSTAT_MAX; i++) {
+			out[i].packets += percpu[c].s[i].packets;
+			out[i].bytes += percpu[c].s[i].bytes;
+		}
+	}
+	free(percpu);
+	return err;
 }
 
 int map_stats_read(struct ovld *d, struct ovl_stat *out, __u32 n)

@@ -38,6 +38,7 @@
 #include <arpa/inet.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <bpf/libbpf.h>
@@ -213,6 +214,21 @@ void miss_fini(struct ovld *d)
 	d->udp4_fd = d->udp6_fd = -1;
 }
 
+/* Where a frame came in, by name: the endpoint's host-side veth (and the
+ * endpoint), or another interface of this namespace (the underlay). */
+static void add_ifname(struct ovld *d, json_t *ev, __u32 ifindex)
+{
+	const struct ovl_ep *ep = ep_by_ifindex(d, (int)ifindex);
+	char name[IF_NAMESIZE];
+
+	if (ep) {
+		json_object_set_new(ev, "ifname", json_string(ep->host_ifname));
+		json_object_set_new(ev, "endpoint", json_string(ep->id));
+	} else if (ifindex && if_indextoname(ifindex, name)) {
+		json_object_set_new(ev, "ifname", json_string(name));
+	}
+}
+
 static void emit(struct ovld *d, const char *event, const struct ovl_evt *e, json_t *extra)
 {
 	char mac[OVL_MAC_STRLEN], ip[OVL_IP_STRLEN];
@@ -229,9 +245,11 @@ static void emit(struct ovld *d, const char *event, const struct ovl_evt *e, jso
 		json_decref(extra);
 		return;
 	}
+	add_ifname(d, ev, e->ifindex);
 	if (e->hdr.type == OVL_EVT_MISS_L2)
 		json_object_set_new(ev, "mac", json_string(ovl_mac_format(e->mac, mac)));
-	if (e->family)
+	/* a drop event's address is an underlay one (handle_drop) */
+	if (e->family && e->hdr.type != OVL_EVT_DROP)
 		json_object_set_new(ev, "ip",
 				    json_string(ovl_ip_format_raw(e->family, e->addr, ip)));
 	if (extra)
@@ -446,7 +464,7 @@ unresolved:
 static void handle_drop(struct ovld *d, const struct queued *q)
 {
 	const struct ovl_evt *e = &q->evt;
-	char a[OVL_MAC_STRLEN], b[OVL_MAC_STRLEN];
+	char a[OVL_MAC_STRLEN], b[OVL_MAC_STRLEN], ip[OVL_IP_STRLEN];
 	json_t *extra;
 
 	if (e->cap_len < 14)
@@ -457,6 +475,10 @@ static void handle_drop(struct ovld *d, const struct queued *q)
 			  q->pkt[12] == 0x08 && q->pkt[13] == 0x00 ? "ipv4" :
 			  q->pkt[12] == 0x86 && q->pkt[13] == 0xdd ? "ipv6" :
 								     "other");
+	/* peer_unknown: the underlay host that was refused */
+	if (extra && e->family)
+		json_object_set_new(extra, "outer_ip",
+				    json_string(ovl_ip_format_raw(e->family, e->addr, ip)));
 	emit(d, "drop", e, extra);
 }
 

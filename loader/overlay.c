@@ -281,7 +281,7 @@ int overlay_create(struct ovld *d, const char *name, __u32 vni, const char *enca
 {
 	const struct ovl_backend_ops *ops;
 	struct ovl_overlay *ov;
-	int ret;
+	int ret, made;
 
 	if (!name_valid(name, OVL_NAME_MAX)) {
 		snprintf(err, errlen,
@@ -334,9 +334,13 @@ int overlay_create(struct ovld *d, const char *name, __u32 vni, const char *enca
 		free(ov);
 		return ret;
 	}
-	ret = overlay_sync_vni(d, ov);
+	/* its counters first: the data path counts from the first frame on */
+	made = map_vni_stats_create(d, vni);
+	ret = made < 0 ? made : overlay_sync_vni(d, ov);
 	if (ret) {
 		snprintf(err, errlen, "write maps: %s", strerror(-ret));
+		if (made == 1)
+			map_vni_stats_del(d, vni);
 		ops->close(ov->backend);
 		json_decref(ov->props);
 		free(ov);
@@ -387,6 +391,7 @@ int overlay_delete(struct ovld *d, const char *name, char *err, size_t errlen)
 		return -EBUSY;
 	}
 	map_vni_del(d, ov->vni);
+	map_vni_stats_del(d, ov->vni);
 	map_peers_flush(d, ov->vni);
 	map_fdb_foreach(d, true, ov->vni, drop_learned_fdb, NULL);
 	map_neigh_foreach(d, true, ov->vni, drop_neigh, NULL);
@@ -500,8 +505,77 @@ void overlay_on_inotify(struct ovld *d, int wd, const char *name)
 
 static unsigned int endpoint_mtu(struct ovld *d, const struct ovl_overlay *ov);
 
+/* " (files/config PATH)", or "" for a backend without a file. */
+static void backend_where(const struct ovl_overlay *ov, char *buf, size_t len)
+{
+	const char *path = ov->ops->watch_path ? ov->ops->watch_path(ov->backend) : NULL;
+
+	snprintf(buf, len, path ? " (%s/config %s)" : "", ov->ops->name, path);
+}
+
+bool overlay_mac_unreachable(struct ovld *d, struct ovl_overlay *ov, const __u8 mac[6], char *buf,
+			     size_t len)
+{
+	char m[OVL_MAC_STRLEN], a[OVL_IP_STRLEN], where[300];
+	struct ovl_ip ip;
+	__u16 port;
+
+	if (ov->ops == &ovl_backend_direct)
+		return false; /* a tunnel: every MAC is behind its far end */
+	backend_where(ov, where, sizeof(where));
+	if (ov->ops->lookup_l2(ov->backend, mac, &ip, &port)) {
+		snprintf(buf, len,
+			 "MAC %s is not in the backend of overlay %s%s: no other host can find "
+			 "it, so nothing reaches it from them",
+			 ovl_mac_format(mac, m), ov->name, where);
+		return true;
+	}
+	if (!ovl_ip_is_local(d, &ip)) {
+		snprintf(buf, len,
+			 "the backend of overlay %s%s puts MAC %s on %s, not on this host: other "
+			 "hosts send its frames there",
+			 ov->name, where, ovl_mac_format(mac, m), ovl_ip_format(&ip, a));
+		return true;
+	}
+	return false;
+}
+
+struct peer_find {
+	const struct ovl_ip *ip;
+	bool found;
+};
+
+static int peer_find_cb(const struct ovl_ip *ip, void *arg)
+{
+	struct peer_find *f = arg;
+
+	f->found |= ovl_ip_eq(ip, f->ip);
+	return 0;
+}
+
+bool overlay_is_peer(struct ovl_overlay *ov, const struct ovl_ip *ip)
+{
+	struct peer_find f = { .ip = ip };
+
+	ov->ops->foreach_peer(ov->backend, peer_find_cb, &f);
+	return f.found;
+}
+
+void overlay_peer_warning(struct ovl_overlay *ov, const struct ovl_ip *ip, const __u8 mac[6],
+			  char *buf, size_t len)
+{
+	char m[OVL_MAC_STRLEN], a[OVL_IP_STRLEN], where[300];
+
+	backend_where(ov, where, sizeof(where));
+	snprintf(buf, len,
+		 "%s is not a peer of overlay %s%s: VXLAN from it is dropped (peer_unknown), so "
+		 "%s can be sent to but not heard from",
+		 ovl_ip_format(ip, a), ov->name, where, ovl_mac_format(mac, m));
+}
+
 json_t *overlay_json(struct ovld *d, const struct ovl_overlay *ov)
 {
+	struct ovl_stat vs[OVL_VSTAT_MAX];
 	json_t *o;
 	int eps = 0;
 
@@ -516,6 +590,22 @@ json_t *overlay_json(struct ovld *d, const struct ovl_overlay *ov)
 	/* What an endpoint's MTU should be (the CNI plugin asks for it). */
 	if (o)
 		json_object_set_new(o, "mtu", json_integer(endpoint_mtu(d, ov)));
+	/* What the data path dropped of this network, and how much of it came
+	 * from underlay hosts that are no peer of it (the black hole of a
+	 * forwarding entry toward a host the backend does not name). */
+	if (o && !map_vni_stats_read(d, ov->vni, vs)) {
+		json_object_set_new(o, "drops",
+				    json_integer((json_int_t)vs[OVL_VSTAT_DROP].packets));
+		json_object_set_new(o, "peer_unknown",
+				    json_integer((json_int_t)vs[OVL_VSTAT_PEER_UNKNOWN].packets));
+		json_object_set_new(
+			o, "counters",
+			json_pack("{s:{s:I, s:I}, s:{s:I, s:I}}", "drops", "packets",
+				  (json_int_t)vs[OVL_VSTAT_DROP].packets, "bytes",
+				  (json_int_t)vs[OVL_VSTAT_DROP].bytes, "peer_unknown", "packets",
+				  (json_int_t)vs[OVL_VSTAT_PEER_UNKNOWN].packets, "bytes",
+				  (json_int_t)vs[OVL_VSTAT_PEER_UNKNOWN].bytes));
+	}
 	return o;
 }
 
@@ -570,8 +660,10 @@ static bool ep_knows_addrs(const struct ovl_ep *ep)
 	return false;
 }
 
-/* What the backend says about a local endpoint: its DHCP proxy and, for a
- * VNIC, the addresses it owns (the seed's arp/ndp fields). */
+/* What the backend says about a local endpoint: its DHCP proxy, whether it
+ * is a DHCP server of the network (only those may answer DHCP clients) and,
+ * for a VNIC, the addresses it owns (the seed's arp/ndp fields). Called
+ * again on every reload, so all of it follows the backend. */
 static int ep_apply_backend(struct ovld *d, struct ovl_ep *ep, struct ovl_overlay *ov)
 {
 	struct ovl_ip addrs[4];
@@ -581,6 +673,7 @@ static int ep_apply_backend(struct ovld *d, struct ovl_ep *ep, struct ovl_overla
 	ep->dhcp_proxy = !ov->ops->lookup_dhcp(ov->backend, ep->mac, server);
 	if (ep->dhcp_proxy)
 		memcpy(ep->dhcp_mac, server, 6);
+	ep->dhcp_server = !ov->ops->dhcp_server(ov->backend, ep->mac);
 	if (ep->kind == OVL_EP_VNIC) {
 		n = ov->ops->lookup_addrs(ov->backend, ep->mac, addrs, 4);
 		for (int i = 0; i < n; i++)
@@ -752,6 +845,8 @@ json_t *ep_json(const struct ovl_ep *ep)
 		json_object_set_new(o, "network", json_string(ep->network));
 	if (o && ep->dhcp_proxy)
 		json_object_set_new(o, "dhcp_proxy", json_string(ovl_mac_format(ep->dhcp_mac, m)));
+	if (o)
+		json_object_set_new(o, "dhcp_server", json_boolean(ep->dhcp_server));
 	return o;
 }
 

@@ -77,7 +77,8 @@ struct ovl_ep {
 	bool ip_nospoof;	     /* source addresses are enforced (ep_apply_backend) */
 	bool dhcp_proxy;
 	__u8 dhcp_mac[6];
-	bool tso_off; /* TSO switched off on the endpoint's interface (IPv6 peers) */
+	bool dhcp_server; /* a DHCP server of its network (ep_apply_backend) */
+	bool tso_off;	  /* TSO switched off on the endpoint's interface (IPv6 peers) */
 };
 
 enum {
@@ -187,6 +188,9 @@ int map_neigh_foreach(struct ovld *d, bool vni_filter, __u32 vni,
 		      void *arg);
 int map_count(struct ovld *d, const char *name, __u32 *entries, __u32 *max);
 int map_stats_read(struct ovld *d, struct ovl_stat *out, __u32 n);
+int map_vni_stats_create(struct ovld *d, __u32 vni);
+int map_vni_stats_del(struct ovld *d, __u32 vni);
+int map_vni_stats_read(struct ovld *d, __u32 vni, struct ovl_stat out[OVL_VSTAT_MAX]);
 void ovl_dest_from_ip(struct ovl_dest *d, const struct ovl_ip *ip, __u16 port, __u32 flags);
 
 /* ---- overlay.c: overlays, backends, endpoints ---------------------------- */
@@ -198,6 +202,14 @@ int overlay_delete(struct ovld *d, const char *name, char *err, size_t errlen);
 int overlay_reload(struct ovld *d, struct ovl_overlay *ov, char *err, size_t errlen);
 void overlay_on_inotify(struct ovld *d, int wd, const char *name);
 json_t *overlay_json(struct ovld *d, const struct ovl_overlay *ov);
+/* Silent black holes, told at the command that makes them (ctl_server.c):
+ * a VNIC with a MAC the backend does not put on this host, a forwarding
+ * entry toward an underlay address that is no peer of the overlay. */
+bool overlay_mac_unreachable(struct ovld *d, struct ovl_overlay *ov, const __u8 mac[6], char *buf,
+			     size_t len);
+bool overlay_is_peer(struct ovl_overlay *ov, const struct ovl_ip *ip);
+void overlay_peer_warning(struct ovl_overlay *ov, const struct ovl_ip *ip, const __u8 mac[6],
+			  char *buf, size_t len);
 bool ovl_ip_is_local(struct ovld *d, const struct ovl_ip *ip);
 
 struct ovl_ep *ep_find(struct ovld *d, const char *id);

@@ -25,13 +25,17 @@
 #define IP_OFFSET		      0x1FFF
 #define IP_DF			      0x4000
 
+#define ND_ROUTER_SOLICIT	      133 /* RFC 4861 section 4: the five ND messages */
 #define NDISC_NEIGHBOUR_SOLICITATION  135
 #define NDISC_NEIGHBOUR_ADVERTISEMENT 136
+#define ND_REDIRECT		      137
 #define ND_OPT_SOURCE_LL_ADDR	      1
 #define ND_OPT_TARGET_LL_ADDR	      2
 
 #define DHCP_SERVER_PORT	      67
 #define DHCP_CLIENT_PORT	      68
+#define DHCP6_CLIENT_PORT	      546 /* RFC 8415 section 7.2 */
+#define DHCP6_SERVER_PORT	      547
 
 #define TC_ACT_UNSPEC		      (-1)
 #define TC_ACT_OK		      0

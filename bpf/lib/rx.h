@@ -143,6 +143,9 @@ struct rx_res {
 	__u32 ep_flags;
 	__be16 inner_proto;	 /* inner ethertype */
 	struct ethhdr inner_eth; /* the inner Ethernet header (TC moves it) */
+	bool vni_known;		 /* vni is a network of ovl_vnis: its drops are its own */
+	__u8 peer_family;	 /* with -OVL_DROP_PEER_UNKNOWN: the refused outer source */
+	__u8 peer_addr[16];
 };
 
 /*
@@ -177,8 +180,13 @@ static __always_inline int rx_classify(void *data, void *data_end, __u32 pkt_len
 		res->stat = OVL_STAT_RX_UNKNOWN_VNI;
 		return 0;
 	}
-	if ((v->flags & OVL_VNI_F_STRICT_SRC) && !bpf_map_lookup_elem(&ovl_peers, &o.peer))
+	res->vni_known = true;
+	if ((v->flags & OVL_VNI_F_STRICT_SRC) && !bpf_map_lookup_elem(&ovl_peers, &o.peer)) {
+		/* who was refused: the operator's first question (ovlctl monitor) */
+		res->peer_family = o.peer.family;
+		__builtin_memcpy(res->peer_addr, o.peer.addr, sizeof(res->peer_addr));
 		return -OVL_DROP_PEER_UNKNOWN;
+	}
 
 	/* verifier: o.hdr_len was bounds-checked against data_end in the parser,
 	 * but as a scalar it must be re-checked against this pointer. */
@@ -216,6 +224,20 @@ found:
 	res->inner_proto = inner->h_proto;
 	__builtin_memcpy(&res->inner_eth, inner, sizeof(*inner));
 	return OVL_HANDLED;
+}
+
+/*
+ * Count a drop of decapsulation against its network (ovl_vni_stats), once
+ * its VNI is one of ours: a frame dropped before that, or for a VNI not
+ * configured here, belongs to nobody. Drop paths only.
+ */
+static __always_inline void rx_vstat_drop(const struct rx_res *res, int reason, __u32 len)
+{
+	if (!res->vni_known)
+		return;
+	vstat_add(res->vni, OVL_VSTAT_DROP, len);
+	if (reason == OVL_DROP_PEER_UNKNOWN)
+		vstat_add(res->vni, OVL_VSTAT_PEER_UNKNOWN, len);
 }
 
 #endif /* OVL_BPF_RX_H */

@@ -128,9 +128,11 @@ static __always_inline const struct ovl_neigh *neigh_lookup(__u32 vni, __u8 fami
 }
 
 /* A drop event for a frame at TC (only while a monitor listens), with the
- * frame's first OVL_EVT_DROP_CAP bytes. */
+ * frame's first OVL_EVT_DROP_CAP bytes; family and addr (OVL_AF_*, or 0
+ * and NULL) name an address the drop is about: the refused outer source
+ * of a peer_unknown drop. */
 static __always_inline void skb_drop_event(struct __sk_buff *skb, int reason, __u32 vni,
-					   __u32 ifindex)
+					   __u32 ifindex, __u8 family, const __u8 *addr)
 {
 	const struct ovl_cfg *cfg = config_get();
 	struct ovl_evt_buf *b;
@@ -142,6 +144,10 @@ static __always_inline void skb_drop_event(struct __sk_buff *skb, int reason, __
 	if (!b)
 		return;
 	b->evt.reason = reason;
+	if (family && addr) {
+		b->evt.family = family;
+		__builtin_memcpy(b->evt.addr, addr, sizeof(b->evt.addr));
+	}
 	cap = evt_cap_len(skb->len, OVL_EVT_DROP_CAP);
 	if (cap < 1 || cap > OVL_EVT_DROP_CAP || bpf_skb_load_bytes(skb, 0, b->pkt, cap))
 		cap = 0;

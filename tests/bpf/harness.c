@@ -289,9 +289,9 @@ int h_events_drain(void)
 int h_reset(void)
 {
 	struct bpf_map *hashes[] = {
-		H.skel->maps.ovl_vnis,	  H.skel->maps.ovl_ifaces, H.skel->maps.ovl_endpoints,
-		H.skel->maps.ovl_fdb,	  H.skel->maps.ovl_neigh,  H.skel->maps.ovl_peers,
-		H.skel->maps.ovl_miss_rl,
+		H.skel->maps.ovl_vnis,	  H.skel->maps.ovl_ifaces,    H.skel->maps.ovl_endpoints,
+		H.skel->maps.ovl_fdb,	  H.skel->maps.ovl_neigh,     H.skel->maps.ovl_peers,
+		H.skel->maps.ovl_miss_rl, H.skel->maps.ovl_vni_stats,
 	};
 	struct ovl_cfg cfg;
 	uint32_t zero = 0;
@@ -336,6 +336,19 @@ static void dest_fill(struct ovl_dest *d, const char *ip, uint16_t port)
 	d->flags = OVL_DEST_F_STATIC;
 }
 
+/* A zeroed ovl_vni_stats entry on every CPU, as ovld makes one per overlay. */
+static int vstats_create(uint32_t vni)
+{
+	struct ovl_vni_stats *zero = calloc((size_t)H.ncpus, sizeof(*zero));
+	int err;
+
+	if (!zero)
+		return -ENOMEM;
+	err = update(H.skel->maps.ovl_vni_stats, &vni, zero);
+	free(zero);
+	return err;
+}
+
 static int ent_load(const struct h_ent *e)
 {
 	struct ovl_addr_key akey;
@@ -365,11 +378,14 @@ static int ent_load(const struct h_ent *e)
 	case H_E_VNI: {
 		struct ovl_vni v;
 
+		int err;
+
 		memset(&v, 0, sizeof(v));
 		v.flags = e->flags;
 		if (e->a)
 			dest_fill(&v.direct, e->a, e->port);
-		return update(H.skel->maps.ovl_vnis, &e->vni, &v);
+		err = update(H.skel->maps.ovl_vnis, &e->vni, &v);
+		return err ? err : vstats_create(e->vni);
 	}
 	case H_E_IFACE: {
 		struct ovl_iface ifc;
@@ -452,6 +468,42 @@ static int stats_read(uint64_t *pkts, uint64_t *bytes)
 	return 0;
 }
 
+/* Every ovl_vni_stats entry, summed over the CPUs, into r->vstats. */
+static int vstats_read(struct h_result *r)
+{
+	int fd = bpf_map__fd(H.skel->maps.ovl_vni_stats), err = 0;
+	struct ovl_vni_stats *vals = calloc((size_t)H.ncpus, sizeof(*vals));
+	uint32_t key, next;
+	bool first = true;
+
+	if (!vals)
+		return -ENOMEM;
+	r->nvnis = 0;
+	while (!bpf_map_get_next_key(fd, first ? NULL : &key, &next)) {
+		first = false;
+		key = next;
+		if (r->nvnis == H_MAX_VNIS) {
+			err = -E2BIG;
+			break;
+		}
+		if (bpf_map_lookup_elem(fd, &key, vals)) {
+			err = -errno;
+			break;
+		}
+		r->vstats[r->nvnis].vni = key;
+		for (int id = 0; id < OVL_VSTAT_MAX; id++) {
+			r->vstats[r->nvnis].pkts[id] = r->vstats[r->nvnis].bytes[id] = 0;
+			for (int c = 0; c < H.ncpus; c++) {
+				r->vstats[r->nvnis].pkts[id] += vals[c].s[id].packets;
+				r->vstats[r->nvnis].bytes[id] += vals[c].s[id].bytes;
+			}
+		}
+		r->nvnis++;
+	}
+	free(vals);
+	return err;
+}
+
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
@@ -464,6 +516,7 @@ int h_run(enum h_prog prog, enum h_if ifc, const struct pkt *in, const struct h_
 	  struct h_result *r)
 {
 	uint64_t pkts0[OVL_STAT_MAX], bytes0[OVL_STAT_MAX];
+	struct h_result *v0 = calloc(1, sizeof(*v0));
 	struct xdp_md xctx;
 	struct __sk_buff sctx;
 	int fd, err;
@@ -491,9 +544,13 @@ int h_run(enum h_prog prog, enum h_if ifc, const struct pkt *in, const struct h_
 	}
 	H.skel->bss->ovl_test_redir_ifindex = 0;
 	H.skel->bss->ovl_test_redir_how = 0;
-	err = stats_read(pkts0, bytes0);
-	if (err)
+	err = v0 ? stats_read(pkts0, bytes0) : -ENOMEM;
+	if (!err)
+		err = vstats_read(v0);
+	if (err) {
+		free(v0);
 		return r->err = err;
+	}
 
 	r->t_before = now_ns();
 	err = bpf_prog_test_run_opts(fd, &topts);
@@ -512,6 +569,19 @@ int h_run(enum h_prog prog, enum h_if ifc, const struct pkt *in, const struct h_
 		r->pkts[i] -= pkts0[i];
 		r->bytes[i] -= bytes0[i];
 	}
+	err = vstats_read(r);
+	if (err && !r->err)
+		r->err = err;
+	/* entries are made by h_load(), never by a run: same keys, same order */
+	for (int v = 0; v < r->nvnis && v < v0->nvnis; v++) {
+		for (int id = 0; id < OVL_VSTAT_MAX; id++) {
+			r->vstats[v].pkts[id] -= v0->vstats[v].pkts[id];
+			r->vstats[v].bytes[id] -= v0->vstats[v].bytes[id];
+		}
+	}
+	if (r->nvnis != v0->nvnis && !r->err)
+		r->err = -EPROTO;
+	free(v0);
 	if (o && o->keep_events)
 		return r->err;
 	H.sink = r;
@@ -663,6 +733,45 @@ static bool check_stats(const struct h_case *c, const struct pkt *in, const stru
 	return ok;
 }
 
+static bool is_drop(const struct h_case *c)
+{
+	return c->prog == H_XDP ? c->verdict == XDP_DROP : c->verdict == TC_ACT_SHOT;
+}
+
+static bool check_vstats(const struct h_case *c, const struct pkt *in, const struct h_result *r)
+{
+	bool ok = true;
+	char what[160];
+
+	if (!c->vcheck && !c->vstats[0].pkts && is_drop(c))
+		return true; /* a drop case that does not say */
+	for (size_t k = 0; k < ARRAY_SIZE(c->vstats) && c->vstats[k].pkts; k++) {
+		bool found = false;
+
+		for (int v = 0; v < r->nvnis; v++)
+			found |= r->vstats[v].vni == c->vstats[k].vni;
+		snprintf(what, sizeof(what), "%s: ovl_vni_stats has VNI %u", c->name,
+			 c->vstats[k].vni);
+		ok &= ASSERT_TRUE(found, what);
+	}
+	for (int v = 0; v < r->nvnis; v++) {
+		for (uint32_t id = 0; id < OVL_VSTAT_MAX; id++) {
+			uint64_t want = 0;
+
+			for (size_t k = 0; k < ARRAY_SIZE(c->vstats) && c->vstats[k].pkts; k++)
+				if (c->vstats[k].vni == r->vstats[v].vni && c->vstats[k].id == id)
+					want = c->vstats[k].pkts;
+			snprintf(what, sizeof(what), "%s: VNI %u counter %u packets", c->name,
+				 r->vstats[v].vni, id);
+			ok &= ASSERT_EQ(r->vstats[v].pkts[id], want, what);
+			snprintf(what, sizeof(what), "%s: VNI %u counter %u bytes", c->name,
+				 r->vstats[v].vni, id);
+			ok &= ASSERT_EQ(r->vstats[v].bytes[id], want * in->len, what);
+		}
+	}
+	return ok;
+}
+
 bool h_run_case(const struct h_case *c)
 {
 	struct pkt *in = calloc(1, sizeof(*in)), *want = calloc(1, sizeof(*want));
@@ -714,6 +823,7 @@ bool h_run_case(const struct h_case *c)
 	}
 
 	ok &= check_stats(c, in, r);
+	ok &= check_vstats(c, in, r);
 	snprintf(what, sizeof(what), "%s: ringbuf events", c->name);
 	ok &= ASSERT_EQ(r->nevts, c->nevents, what);
 	if (c->check)

@@ -21,8 +21,9 @@
  *
  * Every case starts from empty maps (h_reset()), loads its entries and runs
  * one frame; h_run_cases() checks the verdict, the output bytes, the
- * redirect target, every counter (those not listed must not move) and the
- * number of ringbuf events.
+ * redirect target, every counter (those not listed must not move), the
+ * per-network counters of ovl_vni_stats (see struct h_case) and the number
+ * of ringbuf events.
  */
 #ifndef OVL_TEST_HARNESS_H
 #define OVL_TEST_HARNESS_H
@@ -196,6 +197,7 @@ int h_load(const struct h_ent *e);
 /* ---- running --------------------------------------------------------------- */
 
 #define H_MAX_EVTS 16
+#define H_MAX_VNIS 8 /* ovl_vni_stats entries a case may have */
 
 struct h_evt {
 	uint32_t size; /* as the ringbuf reported it */
@@ -217,6 +219,12 @@ struct h_result {
 	uint64_t bytes[OVL_STAT_MAX];
 	int nevts;
 	struct h_evt evts[H_MAX_EVTS];
+	int nvnis; /* ovl_vni_stats entries, and their deltas over the run */
+	struct {
+		uint32_t vni;
+		uint64_t pkts[OVL_VSTAT_MAX];
+		uint64_t bytes[OVL_VSTAT_MAX];
+	} vstats[H_MAX_VNIS];
 	uint64_t t_before, t_after; /* CLOCK_MONOTONIC around the run */
 };
 
@@ -257,6 +265,13 @@ struct h_stat {
 	bool no_bytes; /* the counter's bytes do not follow the frame length */
 };
 
+/* A per-network counter (ovl_vni_stats) expected to move. */
+struct h_vstat {
+	uint32_t vni;
+	uint32_t id;   /* enum ovl_vstat_id */
+	uint32_t pkts; /* 0 ends the list */
+};
+
 struct h_case {
 	const char *name;
 	enum h_prog prog;
@@ -270,6 +285,11 @@ struct h_case {
 	enum h_if redir_if; /* with a redirect verdict */
 	uint32_t redir_how; /* OVL_REDIR_* */
 	struct h_stat stats[6];
+	/* ovl_vni_stats (h_load() makes a zeroed entry for every E_VNI, as
+	 * ovld does per overlay): with vcheck, or for any verdict but a drop,
+	 * every entry must move as listed here and no other. */
+	bool vcheck;
+	struct h_vstat vstats[3];
 	int nevents;
 	/* Further assertions; returns false when one failed. */
 	bool (*check)(const struct h_case *c, const struct pkt *in, const struct h_result *r);

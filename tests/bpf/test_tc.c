@@ -918,6 +918,305 @@ static const struct h_ent dhcp_proxy_r1[] = {
 	E_END,
 };
 
+/* Every UDP datagram to the client port from an endpoint that is not the
+ * network's DHCP server is refused (not only 67 -> 68: clients take a reply
+ * from any port). A1 answers A2 here. */
+static void a1_dhcp_reply(struct pkt *p, const char *dmac, const char *dip, uint16_t sport,
+			  const void *opts, size_t opts_len)
+{
+	uint8_t *bp;
+
+	pkt_eth(p, dmac, A1_MAC, ETH_P_IP);
+	pkt_ip4_opts(p, A1_IP4, dip, IPPROTO_UDP, opts, opts_len);
+	pkt_udp(p, sport, 68, true);
+	bp = pkt_put(p, 240);
+	bp[0] = 2; /* BOOTREPLY */
+	bp[1] = 1; /* Ethernet */
+	bp[2] = 6;
+	pkt_in4(A2_IP4, bp + 16); /* yiaddr */
+	pkt_mac(A2_MAC, bp + 28);
+	pkt_finish(p);
+}
+
+/* An IP option a rogue server may add so that an ihl == 5 test misses the
+ * UDP header: a Router Alert (RFC 2113), 4 bytes. */
+static const uint8_t ip_opt_ra[4] = { 0x94, 0x04, 0x00, 0x00 };
+
+static void b_offer_unicast(struct pkt *p)
+{
+	a1_dhcp_reply(p, A2_MAC, A2_IP4, 67, NULL, 0);
+}
+
+static void b_offer_bcast(struct pkt *p)
+{
+	a1_dhcp_reply(p, "ff:ff:ff:ff:ff:ff", "255.255.255.255", 67, NULL, 0);
+}
+
+static void b_offer_ipopt(struct pkt *p)
+{
+	a1_dhcp_reply(p, A2_MAC, A2_IP4, 67, ip_opt_ra, sizeof(ip_opt_ra));
+}
+
+static void b_offer_ipopt_bcast(struct pkt *p)
+{
+	a1_dhcp_reply(p, "ff:ff:ff:ff:ff:ff", "255.255.255.255", 67, ip_opt_ra, sizeof(ip_opt_ra));
+}
+
+static void b_offer_other_sport(struct pkt *p)
+{
+	a1_dhcp_reply(p, A2_MAC, A2_IP4, 4067, NULL, 0);
+}
+
+static void e_offer_ipopt_to_a2(struct pkt *w, const struct pkt *in, const struct h_result *r)
+{
+	(void)r;
+	memcpy(w->data, in->data, in->len);
+	w->len = in->len;
+	pkt_mac(A2_MAC, w->data);
+}
+
+/* A DHCPv6 Advertise from A1 to A2's link-local address (RFC 8415 section
+ * 7.2: server port 547 to client port 546), behind ndests Destination
+ * Options headers. */
+static void a1_dhcp6_reply(struct pkt *p, int ndests)
+{
+	struct ipv6hdr *ip6;
+	uint8_t *m;
+
+	pkt_eth(p, A2_MAC, A1_MAC, ETH_P_IPV6);
+	ip6 = pkt_ip6(p, A1_LL6, "fe80::a2", ndests ? 60 : IPPROTO_UDP);
+	ip6->hop_limit = 255;
+	for (int i = 0; i < ndests; i++)
+		pkt_ip6_exthdr(p, 60, i + 1 < ndests ? 60 : IPPROTO_UDP, 8);
+	pkt_udp(p, 547, 546, true);
+	m = pkt_put(p, 4);
+	m[0] = 2; /* ADVERTISE */
+	pkt_finish(p);
+}
+
+static void b_dhcp6_reply(struct pkt *p)
+{
+	a1_dhcp6_reply(p, 0);
+}
+
+static void b_dhcp6_reply_dest(struct pkt *p)
+{
+	a1_dhcp6_reply(p, 1);
+}
+
+static const struct h_ent a1_dhcp_server[] = {
+	E_IFACE(H_IF_EP0, VNI_A, OVL_IF_F_IP_NOSPOOF | OVL_IF_F_DHCP_SERVER, A1_MAC, NULL),
+	E_END,
+};
+
+/* ---- IPv6 extension headers ------------------------------------------------------------ */
+
+struct ext {
+	uint8_t type; /* 0 Hop-by-Hop, 43 Routing, 44 Fragment, 51 AH, 60 Destination Options */
+	uint16_t len;
+};
+
+/* IPv6 from A1 to A2 (a local endpoint: forwarded means switched, unchanged)
+ * with the extension headers e[0..n) in front of an upper-layer header of
+ * protocol proto, which the caller appends; hop limit 255, as ND has it.
+ * Returns the last extension header (NULL without any). */
+static uint8_t *a1_chain(struct pkt *p, const char *dmac, const char *src, const char *dst,
+			 const struct ext *e, int n, uint8_t proto)
+{
+	struct ipv6hdr *ip6;
+	uint8_t *h = NULL;
+
+	pkt_eth(p, dmac, A1_MAC, ETH_P_IPV6);
+	ip6 = pkt_ip6(p, src, dst, n ? e[0].type : proto);
+	ip6->hop_limit = 255;
+	for (int i = 0; i < n; i++)
+		h = pkt_ip6_exthdr(p, e[i].type, i + 1 < n ? e[i + 1].type : proto, e[i].len);
+	return h;
+}
+
+/* An ICMPv6 message of type with a body of len zero bytes. */
+static void icmp6_put(struct pkt *p, uint8_t type, size_t len)
+{
+	uint8_t *m = pkt_put(p, 4 + len);
+
+	m[0] = type;
+}
+
+static const struct ext e_dest[] = { { 60, 8 } };
+static const struct ext e_hbh[] = { { 0, 8 } };
+static const struct ext e_rt[] = { { 43, 8 } };
+static const struct ext e_frag[] = { { 44, 8 } };
+static const struct ext e_ah[] = { { 51, 16 } };
+static const struct ext e_two_dests[] = { { 60, 8 }, { 60, 16 } };
+static const struct ext e_all[] = { { 0, 8 }, { 43, 24 }, { 44, 8 }, { 51, 12 }, { 60, 16 } };
+static const struct ext e_dest8[] = { { 60, 8 }, { 60, 8 }, { 60, 8 }, { 60, 8 },
+				      { 60, 8 }, { 60, 8 }, { 60, 8 }, { 60, 8 } };
+static const struct ext e_dest9[] = { { 60, 8 }, { 60, 8 }, { 60, 8 }, { 60, 8 }, { 60, 8 },
+				      { 60, 8 }, { 60, 8 }, { 60, 8 }, { 60, 8 } };
+static const struct ext e_hbh_late[] = { { 60, 8 }, { 0, 8 } };
+
+#define CHAIN(e) (e), (int)ARRAY_SIZE(e)
+
+static void b_na_dest(struct pkt *p)
+{
+	/* an NA for A1's own address and MAC: bare it passes (see
+	 * protect_cases); behind an extension header it is not ND's form */
+	a1_chain(p, A2_MAC, A1_IP6, A2_IP6, CHAIN(e_dest), 58);
+	pkt_na(p, PKT_NA_S | PKT_NA_O, A1_IP6, A1_MAC);
+	pkt_finish(p);
+}
+
+static void b_na_foreign_dest(struct pkt *p)
+{
+	a1_chain(p, A2_MAC, A1_IP6, A2_IP6, CHAIN(e_dest), 58);
+	pkt_na(p, PKT_NA_O, R1_IP6, A1_MAC);
+	pkt_finish(p);
+}
+
+static void b_ra_hbh(struct pkt *p)
+{
+	/* unicast to A2: a multicast one would be a broadcast drop anyway */
+	a1_chain(p, A2_MAC, A1_LL6, "fe80::a2", CHAIN(e_hbh), 58);
+	icmp6_put(p, 134, 12); /* router advertisement */
+	pkt_finish(p);
+}
+
+static void b_ns_rt(struct pkt *p)
+{
+	a1_chain(p, "33:33:ff:00:00:11", A1_IP6, "ff02::1:ff00:11", CHAIN(e_rt), 58);
+	pkt_ns(p, R1_IP6, A1_MAC);
+	pkt_finish(p);
+}
+
+static void b_redirect_dests(struct pkt *p)
+{
+	a1_chain(p, A2_MAC, A1_LL6, "fe80::a2", CHAIN(e_two_dests), 58);
+	icmp6_put(p, 137, 36); /* redirect */
+	pkt_finish(p);
+}
+
+static void b_rs_dest(struct pkt *p)
+{
+	a1_chain(p, "33:33:00:00:00:02", A1_LL6, "ff02::2", CHAIN(e_dest), 58);
+	icmp6_put(p, 133, 4); /* router solicitation */
+	pkt_finish(p);
+}
+
+static void b_na_ah(struct pkt *p)
+{
+	a1_chain(p, A2_MAC, A1_IP6, A2_IP6, CHAIN(e_ah), 58);
+	pkt_na(p, PKT_NA_O, R1_IP6, A1_MAC);
+	pkt_finish(p);
+}
+
+static void b_na_atomic_frag(struct pkt *p)
+{
+	a1_chain(p, A2_MAC, A1_IP6, A2_IP6, CHAIN(e_frag), 58);
+	pkt_na(p, PKT_NA_O, R1_IP6, A1_MAC);
+	pkt_finish(p);
+}
+
+static void b_na_first_frag(struct pkt *p)
+{
+	uint8_t *f = a1_chain(p, A2_MAC, A1_IP6, A2_IP6, CHAIN(e_frag), 58);
+
+	f[3] = 1; /* M: more fragments follow */
+	pkt_na(p, PKT_NA_O, R1_IP6, A1_MAC);
+	pkt_finish(p);
+}
+
+static void b_icmp6_later_frag(struct pkt *p)
+{
+	/* the second fragment of an ICMPv6 message: no ICMPv6 header in it
+	 * (the first fragment decides) */
+	uint8_t *f = a1_chain(p, A2_MAC, A1_IP6, A2_IP6, CHAIN(e_frag), 58);
+
+	f[2] = 0;
+	f[3] = 1 << 3; /* offset 1 (8 bytes), M clear */
+	pkt_pattern(p, 48, 5);
+	pkt_finish(p);
+}
+
+static void b_echo_dest(struct pkt *p)
+{
+	a1_chain(p, A2_MAC, A1_IP6, A2_IP6, CHAIN(e_dest), 58);
+	icmp6_put(p, 128, 28); /* echo request */
+	pkt_finish(p);
+}
+
+static void b_mld_hbh(struct pkt *p)
+{
+	/* an MLDv2 report carries Hop-by-Hop (router alert): not ND, and a
+	 * multicast frame, so the usual broadcast drop */
+	a1_chain(p, "33:33:00:00:00:16", A1_LL6, "ff02::16", CHAIN(e_hbh), 58);
+	icmp6_put(p, 143, 4);
+	pkt_finish(p);
+}
+
+static void udp6_chain(struct pkt *p, const struct ext *e, int n)
+{
+	a1_chain(p, A2_MAC, A1_IP6, A2_IP6, e, n, IPPROTO_UDP);
+	pkt_udp(p, 40001, 5001, true);
+	pkt_pattern(p, 32, 6);
+	pkt_finish(p);
+}
+
+static void b_udp_dest(struct pkt *p)
+{
+	udp6_chain(p, CHAIN(e_dest));
+}
+
+static void b_udp_all(struct pkt *p)
+{
+	udp6_chain(p, CHAIN(e_all));
+}
+
+static void b_udp_dest8(struct pkt *p)
+{
+	udp6_chain(p, CHAIN(e_dest8));
+}
+
+static void b_udp_dest9(struct pkt *p)
+{
+	udp6_chain(p, CHAIN(e_dest9));
+}
+
+static void b_udp_hbh_late(struct pkt *p)
+{
+	udp6_chain(p, CHAIN(e_hbh_late));
+}
+
+static void b_dest_past_end(struct pkt *p)
+{
+	/* a Destination Options header that says 32 bytes, in a packet that
+	 * has 16 after the IPv6 header */
+	uint8_t *h = a1_chain(p, A2_MAC, A1_IP6, A2_IP6, CHAIN(e_dest), IPPROTO_UDP);
+
+	pkt_udp(p, 40001, 5001, false);
+	h[1] = 3;
+	pkt_finish(p);
+}
+
+static void b_icmp6_cut_dest(struct pkt *p)
+{
+	/* the chain ends with the packet: no ICMPv6 header behind it */
+	a1_chain(p, A2_MAC, A1_IP6, A2_IP6, CHAIN(e_dest), 58);
+	pkt_finish(p);
+}
+
+static void b_esp_dest(struct pkt *p)
+{
+	a1_chain(p, A2_MAC, A1_IP6, A2_IP6, CHAIN(e_dest), 50);
+	pkt_pattern(p, 40, 9); /* SPI, sequence, ciphertext: opaque */
+	pkt_finish(p);
+}
+
+static void b_none_dest(struct pkt *p)
+{
+	a1_chain(p, A2_MAC, A1_IP6, A2_IP6, CHAIN(e_dest), 59);
+	pkt_finish(p);
+}
+
 /* ---- switching and the rest ----------------------------------------------------------- */
 
 static void b_to_a2(struct pkt *p)
@@ -944,6 +1243,18 @@ static void b_mcast6(struct pkt *p)
 static void b_vlan(struct pkt *p)
 {
 	pkt_eth(p, R1_MAC, A1_MAC, 0x8100);
+	pkt_vlan(p, 5, ETH_P_IP);
+	pkt_ip4(p, A1_IP4, R1_IP4, IPPROTO_UDP);
+	pkt_udp(p, 40000, 5001, true);
+	pkt_pattern(p, 32, 1);
+	pkt_finish(p);
+}
+
+static void b_qinq(struct pkt *p)
+{
+	/* 802.1ad service tag in front of a customer tag */
+	pkt_eth(p, R1_MAC, A1_MAC, 0x88a8);
+	pkt_vlan(p, 7, 0x8100);
 	pkt_vlan(p, 5, ETH_P_IP);
 	pkt_ip4(p, A1_IP4, R1_IP4, IPPROTO_UDP);
 	pkt_udp(p, 40000, 5001, true);
@@ -1537,7 +1848,8 @@ static const struct h_case protect_cases[] = {
 	{ .name = "source MAC spoofed",
 	  TC_CASE,
 	  .build = b_spoof_mac,
-	  DROPPED(OVL_DROP_SPOOF_MAC) },
+	  DROPPED(OVL_DROP_SPOOF_MAC),
+	  .vstats = { { VNI_A, OVL_VSTAT_DROP, 1 } } },
 	{ .name = "source MAC spoofed (ARP)",
 	  TC_CASE,
 	  .build = b_spoof_mac_arp,
@@ -1602,11 +1914,163 @@ static const struct h_case dhcp_cases[] = {
 	  DROPPED(OVL_DROP_BCAST) },
 	{ .name = "DHCP server broadcast goes to the client's MAC",
 	  TC_CASE,
+	  .extra = a1_dhcp_server,
 	  .build = b_dhcp_offer_bcast,
 	  TO(H_IF_EP1, OVL_REDIR_EGRESS),
 	  .out = H_OUT_BYTES,
 	  .expect = e_dhcp_offer_to_a2,
 	  .stats = { { OVL_STAT_DHCP_REPLY, 1 }, { OVL_STAT_TX_LOCAL, 1 } } },
+};
+
+/* Only the network's DHCP server (OVL_IF_F_DHCP_SERVER) answers clients. */
+static const struct h_case dhcp_server_cases[] = {
+	{ .name = "DHCP offer from an endpoint that is not the server",
+	  TC_CASE,
+	  .build = b_offer_unicast,
+	  DROPPED(OVL_DROP_DHCP_SERVER),
+	  .vstats = { { VNI_A, OVL_VSTAT_DROP, 1 } } },
+	{ .name = "broadcast DHCP offer from an endpoint that is not the server",
+	  TC_CASE,
+	  .build = b_offer_bcast,
+	  DROPPED(OVL_DROP_DHCP_SERVER) },
+	{ .name = "DHCP offer with an IP option from an endpoint that is not the server",
+	  TC_CASE,
+	  .build = b_offer_ipopt,
+	  DROPPED(OVL_DROP_DHCP_SERVER) },
+	{ .name = "DHCP reply to port 68 from another source port",
+	  TC_CASE,
+	  .build = b_offer_other_sport,
+	  DROPPED(OVL_DROP_DHCP_SERVER) },
+	{ .name = "DHCP offer from the network's server",
+	  TC_CASE,
+	  .extra = a1_dhcp_server,
+	  .build = b_offer_unicast,
+	  TO(H_IF_EP1, OVL_REDIR_EGRESS),
+	  .out = H_OUT_UNCHANGED,
+	  .stats = { { OVL_STAT_TX_LOCAL, 1 } } },
+	{ .name = "the server's broadcast with an IP option goes to the client's MAC",
+	  TC_CASE,
+	  .extra = a1_dhcp_server,
+	  .build = b_offer_ipopt_bcast,
+	  TO(H_IF_EP1, OVL_REDIR_EGRESS),
+	  .out = H_OUT_BYTES,
+	  .expect = e_offer_ipopt_to_a2,
+	  .stats = { { OVL_STAT_DHCP_REPLY, 1 }, { OVL_STAT_TX_LOCAL, 1 } } },
+	{ .name = "DHCPv6 advertise from an endpoint that is not the server",
+	  TC_CASE,
+	  .build = b_dhcp6_reply,
+	  DROPPED(OVL_DROP_DHCP_SERVER),
+	  .vstats = { { VNI_A, OVL_VSTAT_DROP, 1 } } },
+	{ .name = "DHCPv6 advertise behind Destination Options, not the server",
+	  TC_CASE,
+	  .build = b_dhcp6_reply_dest,
+	  DROPPED(OVL_DROP_DHCP_SERVER) },
+	{ .name = "DHCPv6 advertise from the network's server",
+	  TC_CASE,
+	  .extra = a1_dhcp_server,
+	  .build = b_dhcp6_reply,
+	  TO(H_IF_EP1, OVL_REDIR_EGRESS),
+	  .out = H_OUT_UNCHANGED,
+	  .stats = { { OVL_STAT_TX_LOCAL, 1 } } },
+};
+
+/* Neighbour discovery is only taken bare; other traffic behind extension
+ * headers goes as before; a chain too long or broken is refused. */
+static const struct h_case exthdr_cases[] = {
+	{ .name = "NA behind Destination Options",
+	  TC_CASE,
+	  .build = b_na_dest,
+	  DROPPED(OVL_DROP_SPOOF_ND),
+	  .vstats = { { VNI_A, OVL_VSTAT_DROP, 1 } } },
+	{ .name = "NA for another's address behind Destination Options",
+	  TC_CASE,
+	  .build = b_na_foreign_dest,
+	  DROPPED(OVL_DROP_SPOOF_ND) },
+	{ .name = "RA behind Hop-by-Hop", TC_CASE, .build = b_ra_hbh, DROPPED(OVL_DROP_SPOOF_ND) },
+	{ .name = "NS behind a Routing header",
+	  TC_CASE,
+	  .build = b_ns_rt,
+	  DROPPED(OVL_DROP_SPOOF_ND) },
+	{ .name = "redirect behind two Destination Options headers",
+	  TC_CASE,
+	  .build = b_redirect_dests,
+	  DROPPED(OVL_DROP_SPOOF_ND) },
+	{ .name = "RS behind Destination Options",
+	  TC_CASE,
+	  .build = b_rs_dest,
+	  DROPPED(OVL_DROP_SPOOF_ND) },
+	{ .name = "NA behind AH", TC_CASE, .build = b_na_ah, DROPPED(OVL_DROP_SPOOF_ND) },
+	{ .name = "NA in an atomic fragment (RFC 6980)",
+	  TC_CASE,
+	  .build = b_na_atomic_frag,
+	  DROPPED(OVL_DROP_SPOOF_ND) },
+	{ .name = "NA in a first fragment (RFC 6980)",
+	  TC_CASE,
+	  .build = b_na_first_frag,
+	  DROPPED(OVL_DROP_SPOOF_ND) },
+	{ .name = "later fragment of an ICMPv6 message is forwarded",
+	  TC_CASE,
+	  .build = b_icmp6_later_frag,
+	  TO(H_IF_EP1, OVL_REDIR_EGRESS),
+	  .out = H_OUT_UNCHANGED,
+	  .stats = { { OVL_STAT_TX_LOCAL, 1 } } },
+	{ .name = "echo request behind Destination Options is forwarded",
+	  TC_CASE,
+	  .build = b_echo_dest,
+	  TO(H_IF_EP1, OVL_REDIR_EGRESS),
+	  .out = H_OUT_UNCHANGED,
+	  .stats = { { OVL_STAT_TX_LOCAL, 1 } } },
+	{ .name = "MLD report behind Hop-by-Hop is no ND (a multicast drop)",
+	  TC_CASE,
+	  .build = b_mld_hbh,
+	  DROPPED(OVL_DROP_BCAST) },
+	{ .name = "UDP behind Destination Options is forwarded",
+	  TC_CASE,
+	  .build = b_udp_dest,
+	  TO(H_IF_EP1, OVL_REDIR_EGRESS),
+	  .out = H_OUT_UNCHANGED,
+	  .stats = { { OVL_STAT_TX_LOCAL, 1 } } },
+	{ .name = "UDP behind Hop-by-Hop, Routing, Fragment, AH, Destination Options",
+	  TC_CASE,
+	  .build = b_udp_all,
+	  TO(H_IF_EP1, OVL_REDIR_EGRESS),
+	  .out = H_OUT_UNCHANGED,
+	  .stats = { { OVL_STAT_TX_LOCAL, 1 } } },
+	{ .name = "UDP behind eight extension headers (the bound)",
+	  TC_CASE,
+	  .build = b_udp_dest8,
+	  TO(H_IF_EP1, OVL_REDIR_EGRESS),
+	  .out = H_OUT_UNCHANGED,
+	  .stats = { { OVL_STAT_TX_LOCAL, 1 } } },
+	{ .name = "ESP behind Destination Options is forwarded",
+	  TC_CASE,
+	  .build = b_esp_dest,
+	  TO(H_IF_EP1, OVL_REDIR_EGRESS),
+	  .out = H_OUT_UNCHANGED,
+	  .stats = { { OVL_STAT_TX_LOCAL, 1 } } },
+	{ .name = "No Next Header behind Destination Options is forwarded",
+	  TC_CASE,
+	  .build = b_none_dest,
+	  TO(H_IF_EP1, OVL_REDIR_EGRESS),
+	  .out = H_OUT_UNCHANGED,
+	  .stats = { { OVL_STAT_TX_LOCAL, 1 } } },
+	{ .name = "nine extension headers",
+	  TC_CASE,
+	  .build = b_udp_dest9,
+	  DROPPED(OVL_DROP_IP6_EXTHDR),
+	  .vstats = { { VNI_A, OVL_VSTAT_DROP, 1 } } },
+	{ .name = "Hop-by-Hop not first",
+	  TC_CASE,
+	  .build = b_udp_hbh_late,
+	  DROPPED(OVL_DROP_IP6_EXTHDR) },
+	{ .name = "extension header past the end of the packet",
+	  TC_CASE,
+	  .build = b_dest_past_end,
+	  DROPPED(OVL_DROP_IP6_EXTHDR) },
+	{ .name = "no ICMPv6 header behind the chain",
+	  TC_CASE,
+	  .build = b_icmp6_cut_dest,
+	  DROPPED(OVL_DROP_IP6_EXTHDR) },
 };
 
 static const struct h_case switch_cases[] = {
@@ -1626,14 +2090,22 @@ static const struct h_case switch_cases[] = {
 	{ .name = "hairpin", TC_CASE, .build = b_to_self, DROPPED(OVL_DROP_HAIRPIN) },
 	{ .name = "IPv4 broadcast", TC_CASE, .build = b_bcast4, DROPPED(OVL_DROP_BCAST) },
 	{ .name = "IPv6 multicast", TC_CASE, .build = b_mcast6, DROPPED(OVL_DROP_BCAST) },
-	{ .name = "802.1Q tagged", TC_CASE, .build = b_vlan, DROPPED(OVL_DROP_ETHERTYPE) },
+	/* A tag the kernel moved into the skb (skb->vlan_present) cannot be
+	 * given to BPF_PROG_TEST_RUN: tests/e2e/vlan.sh sends real ones. */
+	{ .name = "802.1Q tagged",
+	  TC_CASE,
+	  .build = b_vlan,
+	  DROPPED(OVL_DROP_VLAN),
+	  .vstats = { { VNI_A, OVL_VSTAT_DROP, 1 } } },
+	{ .name = "802.1ad (QinQ) tagged", TC_CASE, .build = b_qinq, DROPPED(OVL_DROP_VLAN) },
 	{ .name = "LLDP", TC_CASE, .build = b_lldp, DROPPED(OVL_DROP_ETHERTYPE) },
-	{ .name = "veth without an endpoint",
+	{ .name = "veth without an endpoint (no network's drop)",
 	  .prog = H_TC,
 	  .ifc = H_IF_EP5,
 	  .world = h_world,
 	  .build = b_to_r1,
-	  DROPPED(OVL_DROP_NO_IFACE) },
+	  DROPPED(OVL_DROP_NO_IFACE),
+	  .vcheck = true },
 	{ .name = "no configuration",
 	  .prog = H_TC,
 	  .ifc = H_IF_EP0,
@@ -1651,15 +2123,16 @@ static const struct h_case switch_cases[] = {
 };
 
 static const struct h_case miss_cases[] = {
-	{ .name = "ARP for an unknown address: miss event",
+	{ .name = "ARP for an unknown address: miss event (no drop of the network)",
 	  TC_CASE,
 	  .build = b_arp_unknown,
 	  .verdict = TC_ACT_SHOT,
 	  .out = H_OUT_UNCHANGED,
 	  .stats = { { OVL_STAT_MISS_ARP, 1 }, { OVL_STAT_DROP(OVL_DROP_MISS), 1 } },
+	  .vcheck = true,
 	  .nevents = 1,
 	  .check = ck_miss_arp },
-	{ .name = "ARP misses over the burst are rate-limited",
+	{ .name = "ARP misses over the burst are rate-limited (and the network's drops)",
 	  TC_CASE,
 	  .build = b_arp_unknown,
 	  .run = { .repeat = OVL_MISS_BURST + 2 },
@@ -1668,6 +2141,7 @@ static const struct h_case miss_cases[] = {
 	  .stats = { { OVL_STAT_MISS_ARP, OVL_MISS_BURST },
 		     { OVL_STAT_DROP(OVL_DROP_MISS), OVL_MISS_BURST },
 		     { OVL_STAT_DROP(OVL_DROP_MISS_RL), 2 } },
+	  .vstats = { { VNI_A, OVL_VSTAT_DROP, 2 } },
 	  .nevents = OVL_MISS_BURST,
 	  .check = ck_miss_arp_burst },
 	{ .name = "NS for an unknown address: miss event",
@@ -1792,6 +2266,18 @@ void test_tc_dhcp_proxy(void)
 {
 	if (h_ready())
 		h_run_cases(dhcp_cases, ARRAY_SIZE(dhcp_cases));
+}
+
+void test_tc_dhcp_server(void)
+{
+	if (h_ready())
+		h_run_cases(dhcp_server_cases, ARRAY_SIZE(dhcp_server_cases));
+}
+
+void test_tc_ip6_exthdr(void)
+{
+	if (h_ready())
+		h_run_cases(exthdr_cases, ARRAY_SIZE(exthdr_cases));
 }
 
 void test_tc_switch(void)

@@ -483,9 +483,24 @@ static bool ck_evt_flags(const struct h_case *c, const struct pkt *in, const str
 			   NULL, in, OVL_EVT_DROP_CAP);
 }
 
+/* The refused outer source travels in the event: what an operator asks
+ * first about a peer_unknown drop. */
 static bool ck_evt_peer(const struct h_case *c, const struct pkt *in, const struct h_result *r)
 {
 	return h_evt_check(c->name, r, 0, OVL_EVT_DROP, VNI_B, H_IF_UL, OVL_DROP_PEER_UNKNOWN, NULL,
+			   VTEP4_B, in, OVL_EVT_DROP_CAP);
+}
+
+static bool ck_evt_peer6(const struct h_case *c, const struct pkt *in, const struct h_result *r)
+{
+	return h_evt_check(c->name, r, 0, OVL_EVT_DROP, VNI_B, H_IF_UL, OVL_DROP_PEER_UNKNOWN, NULL,
+			   VTEP6, in, OVL_EVT_DROP_CAP);
+}
+
+static bool ck_evt_noep(const struct h_case *c, const struct pkt *in, const struct h_result *r)
+{
+	/* other drops name no address */
+	return h_evt_check(c->name, r, 0, OVL_EVT_DROP, VNI_A, H_IF_UL, OVL_DROP_NO_ENDPOINT, NULL,
 			   NULL, in, OVL_EVT_DROP_CAP);
 }
 
@@ -589,7 +604,11 @@ static const struct h_case reject_cases[] = {
 	  XDP_CASE,
 	  .build = b_unknown_vni,
 	  PASSED(OVL_STAT_RX_UNKNOWN_VNI) },
-	{ .name = "I flag clear", XDP_CASE, .build = b_flags_no_i, DROPPED(OVL_DROP_VXLAN_FLAGS) },
+	{ .name = "I flag clear: no network's drop (its VNI is not trusted)",
+	  XDP_CASE,
+	  .build = b_flags_no_i,
+	  DROPPED(OVL_DROP_VXLAN_FLAGS),
+	  .vcheck = true },
 	{ .name = "reserved flag bit set",
 	  XDP_CASE,
 	  .build = b_flags_reserved,
@@ -605,15 +624,18 @@ static const struct h_case reject_cases[] = {
 	{ .name = "strict VNI, IPv4 source not a peer",
 	  XDP_CASE,
 	  .build = b_vni_b_stranger4,
-	  DROPPED(OVL_DROP_PEER_UNKNOWN) },
+	  DROPPED(OVL_DROP_PEER_UNKNOWN),
+	  .vstats = { { VNI_B, OVL_VSTAT_PEER_UNKNOWN, 1 }, { VNI_B, OVL_VSTAT_DROP, 1 } } },
 	{ .name = "strict VNI, IPv6 source not a peer",
 	  XDP_CASE,
 	  .build = b_vni_b_stranger6,
-	  DROPPED(OVL_DROP_PEER_UNKNOWN) },
+	  DROPPED(OVL_DROP_PEER_UNKNOWN),
+	  .vstats = { { VNI_B, OVL_VSTAT_PEER_UNKNOWN, 1 }, { VNI_B, OVL_VSTAT_DROP, 1 } } },
 	{ .name = "inner destination not a local endpoint",
 	  XDP_CASE,
 	  .build = b_no_endpoint,
-	  DROPPED(OVL_DROP_NO_ENDPOINT) },
+	  DROPPED(OVL_DROP_NO_ENDPOINT),
+	  .vstats = { { VNI_A, OVL_VSTAT_DROP, 1 } } },
 	{ .name = "inner destination local, but in another VNI",
 	  XDP_CASE,
 	  .build = b_other_tenant_mac,
@@ -718,8 +740,25 @@ static const struct h_case event_cases[] = {
 	  .extra = drop_events_on,
 	  .build = b_vni_b_stranger4,
 	  DROPPED(OVL_DROP_PEER_UNKNOWN),
+	  .vstats = { { VNI_B, OVL_VSTAT_PEER_UNKNOWN, 1 }, { VNI_B, OVL_VSTAT_DROP, 1 } },
 	  .nevents = 1,
 	  .check = ck_evt_peer },
+	{ .name = "drop event: unknown IPv6 peer",
+	  XDP_CASE,
+	  .extra = drop_events_on,
+	  .build = b_vni_b_stranger6,
+	  DROPPED(OVL_DROP_PEER_UNKNOWN),
+	  .vstats = { { VNI_B, OVL_VSTAT_PEER_UNKNOWN, 1 }, { VNI_B, OVL_VSTAT_DROP, 1 } },
+	  .nevents = 1,
+	  .check = ck_evt_peer6 },
+	{ .name = "drop event: no endpoint, no address",
+	  XDP_CASE,
+	  .extra = drop_events_on,
+	  .build = b_no_endpoint,
+	  DROPPED(OVL_DROP_NO_ENDPOINT),
+	  .vstats = { { VNI_A, OVL_VSTAT_DROP, 1 } },
+	  .nevents = 1,
+	  .check = ck_evt_noep },
 	{ .name = "drop event: short frame captured whole",
 	  XDP_CASE,
 	  .extra = drop_events_on,

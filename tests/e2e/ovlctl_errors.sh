@@ -172,12 +172,14 @@ cat >"$T/canned.json" <<'EOF'
     "search": "files", "props": {}, "entries": 0, "error": ""}},
  "overlay.list": {"ok": true, "result": [
     {"name": "overlay0", "vni": 23, "encap": "vxlan", "search": "files",
-     "props": {"files/config": "/var/tmp/hosts.json"}, "entries": 3, "error": ""},
+     "props": {"files/config": "/var/tmp/hosts.json"}, "entries": 3, "error": "",
+     "drops": 12, "peer_unknown": 5},
     {"name": "broken1", "vni": 24, "encap": "vxlan", "search": "files",
      "props": {"files/config": "/var/tmp/b.json"}, "entries": 0,
      "error": "/var/tmp/b.json:3:5: bad MAC"}]},
  "vnic.create": {"ok": true, "result": {"name": "foo0", "overlay": "overlay0", "vni": 23,
-    "mac": "de:ad:be:ef:00:00", "netns": "", "host_ifname": "ovlfoo0", "host_ifindex": 12}},
+    "mac": "de:ad:be:ef:00:00", "netns": "", "host_ifname": "ovlfoo0", "host_ifindex": 12,
+    "warnings": ["MAC de:ad:be:ef:00:00 is not in the backend of overlay overlay0", "a second one"]}},
  "vnic.list": {"ok": true, "result": 42},
  "map.add": {"ok": true, "result": {"overlay": "overlay0", "vni": 23, "mac": "de:ad:be:ef:00:01",
     "ip": "10.1.0.2", "port": 4789, "static": true}},
@@ -230,6 +232,15 @@ sent '{"cmd": "overlay.create", "encap": "vxlan", "name": "overlay0", "props": {
 ovlctl --socket "$S" vnic create foo0 -l overlay0 -m DE:AD:BE:EF:00:00
 expect 0 "vnic create"
 sent '{"cmd": "vnic.create", "mac": "de:ad:be:ef:00:00", "name": "foo0", "overlay": "overlay0"}' "vnic create"
+# ovld's warnings: on stderr, one line each, and the command succeeded
+empty out "vnic create with warnings"
+printf 'ovlctl: warning: %s\n' "MAC de:ad:be:ef:00:00 is not in the backend of overlay overlay0" \
+	"a second one" >"$T/want"
+diff -u "$T/want" "$T/err" || fail "vnic create: the warnings on stderr"
+ovlctl --socket "$S" -j vnic create foo0 -l overlay0 -m DE:AD:BE:EF:00:00
+expect 0 "vnic create -j"
+diff -u "$T/want" "$T/err" || fail "vnic create -j: the warnings on stderr"
+has out '"warnings": [' "vnic create -j: the warnings in the JSON"
 ovlctl map list --socket "$S" overlay0 -j
 expect 0 "global options after the verb"
 sent '{"cmd": "map.list", "overlay": "overlay0"}' "map list overlay0"
@@ -247,7 +258,10 @@ diff -u "$T/want" "$T/out" || fail "map list table"
 ovlctl --socket "$S" overlay list
 expect 0 "overlay list"
 has out "  error: /var/tmp/b.json:3:5: bad MAC" "overlay list shows a backend's error"
-has out "overlay0  23   vxlan  files   3        files/config=/var/tmp/hosts.json" "overlay row"
+has out "overlay0  23   vxlan  files   3        12     5             files/config=/var/tmp/hosts.json" \
+	"overlay row, with its drops"
+has out "broken1   24   vxlan  files   0        -      -             files/config=/var/tmp/b.json" \
+	"overlay row without counters"
 ovlctl --socket "$S" stats
 expect 0 "stats"
 cat >"$T/want" <<'EOF'

@@ -120,9 +120,10 @@ refused 2 'overlay create: property "direct/dest_ip" needs -s direct, not -s fil
 	overlay create ov9 -v 26 -e vxlan -s files -p "files/config=$H" -p direct/dest_ip=10.1.0.2
 refused 2 'overlay create: -s direct needs -p direct/dest_ip=ADDR' overlay create ov9 -v 26 -e vxlan -s direct
 ok overlay list
-head -n 1 "$T/out" | grep -q '^NAME *VNI *ENCAP *SEARCH *ENTRIES *PROPS$' || fail "overlay list header: $(cat "$T/out")"
-row ov0 23 vxlan files 2 "files/config=$H"
-row ov1 24 vxlan files 2 "files/config=$H"
+head -n 1 "$T/out" | grep -q '^NAME *VNI *ENCAP *SEARCH *ENTRIES *DROPS *PEER_UNKNOWN *PROPS$' ||
+	fail "overlay list header: $(cat "$T/out")"
+row ov0 23 vxlan files 2 0 0 "files/config=$H"
+row ov1 24 vxlan files 2 0 0 "files/config=$H"
 ok -j overlay list
 json 'sorted((o["name"], o["vni"]) for o in j) == [("ov0", 23), ("ov1", 24)]'
 quiet overlay delete ov1
@@ -131,8 +132,13 @@ ok -j overlay list
 json '[o["name"] for o in j] == ["ov0"]'
 
 info "vnic create, list, delete"
-ok -j vnic create hv0 -l ov0 -m 02:00:00:00:23:07
+# a MAC hosts.json does not list: made, with a warning (nobody can find it)
+ctl -j vnic create hv0 -l ov0 -m 02:00:00:00:23:07
+[ "$rc" = 0 ] || fail "vnic create of an unknown MAC: exit $rc: $(cat "$T/err")"
+grep -q "^ovlctl: warning: MAC 02:00:00:00:23:07 is not in the backend of overlay ov0 (files/config $H)" "$T/err" ||
+	fail "vnic create of an unknown MAC: no warning: $(cat "$T/err")"
 json 'j["name"] == "hv0" and j["mac"] == "02:00:00:00:23:07" and j["netns"] == "" and j["vni"] == 23'
+json 'len(j["warnings"]) == 1 and "02:00:00:00:23:07" in j["warnings"][0]'
 in_ns h1 ip -br link show hv0 | grep -q "02:00:00:00:23:07" || fail "no hv0 in h1"
 quiet vnic create eth0 -l ov0 -m 02:00:00:00:23:01 --netns "$(ns_name c1)"
 in_ns c1 ip -br link show eth0 | grep -q "02:00:00:00:23:01" || fail "no eth0 in c1"
@@ -166,8 +172,12 @@ json 'len(j) == 1 and j[0]["id"] == "eth0" and j[0]["kind"] == "vnic" and "10.23
 
 info "map add, get, list, del"
 quiet map add ov0 02:00:00:00:23:05 10.1.0.2
-ok -j map add ov0 02:00:00:00:23:06 fd00:1::2 4790
-json 'j == {"overlay": "ov0", "vni": 23, "mac": "02:00:00:00:23:06", "ip": "fd00:1::2", "port": 4790, "static": True}'
+# toward an address that is no peer of ov0: made, with a warning
+ctl -j map add ov0 02:00:00:00:23:06 fd00:1::2 4790
+[ "$rc" = 0 ] || fail "map add toward a non-peer: exit $rc: $(cat "$T/err")"
+grep -q "^ovlctl: warning: fd00:1::2 is not a peer of overlay ov0 .*peer_unknown" "$T/err" ||
+	fail "map add toward a non-peer: no warning: $(cat "$T/err")"
+json 'j.pop("warnings") and j == {"overlay": "ov0", "vni": 23, "mac": "02:00:00:00:23:06", "ip": "fd00:1::2", "port": 4790, "static": True}'
 ok map get ov0 02:00:00:00:23:05
 [ "$(cat "$T/out")" = "OVERLAY  VNI  MAC                UNDERLAY  PORT  STATIC
 ov0      23   02:00:00:00:23:05  10.1.0.2  4789  yes" ] || fail "map get: $(cat "$T/out")"
@@ -285,11 +295,13 @@ wait "$mon" || rc=$?
 [ ! -s "$T/mon.err" ] || fail "monitor: stderr: $(cat "$T/mon.err")"
 ifx=$(in_ns h1 cat "/sys/class/net/$host_if/ifindex")
 ts='[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T[0-9:]\{8\}\.[0-9]\{3\}'
-sed -n 1p "$T/mon.out" | grep -q "^$ts miss_l2 vni=23 mac=02:00:00:00:23:98 ifindex=$ifx len=98$" ||
+# the interface by name (and the endpoint behind it), not by ifindex
+at="ifname=$host_if endpoint=eth0"
+sed -n 1p "$T/mon.out" | grep -q "^$ts miss_l2 vni=23 mac=02:00:00:00:23:98 $at len=98$" ||
 	fail "monitor line 1: $(cat "$T/mon.out")"
-sed -n 2p "$T/mon.out" | grep -q "^$ts unresolved vni=23 mac=02:00:00:00:23:98 ifindex=$ifx len=98 what=mac$" ||
+sed -n 2p "$T/mon.out" | grep -q "^$ts unresolved vni=23 mac=02:00:00:00:23:98 $at len=98 what=mac$" ||
 	fail "monitor line 2: $(cat "$T/mon.out")"
-sed -n 3p "$T/mon.out" | grep -q "^$ts drop vni=23 ifindex=$ifx reason=bcast len=98 .*src=02:00:00:00:23:01 .*dst=ff:ff:ff:ff:ff:ff" ||
+sed -n 3p "$T/mon.out" | grep -q "^$ts drop vni=23 $at reason=bcast len=98 .*src=02:00:00:00:23:01 .*dst=ff:ff:ff:ff:ff:ff" ||
 	fail "monitor line 3: $(cat "$T/mon.out")"
 grep -q "proto=ipv4" "$T/mon.out" || fail "monitor: the drop has no proto: $(cat "$T/mon.out")"
 drop_events_off() { ! drop_events_on; }
@@ -300,11 +312,13 @@ on_exit "kill $mon"
 wait_for 5 drop_events_on || fail "the monitor -j did not get in"
 in_ns c1 ping -c 1 -W 1 10.23.0.98 >/dev/null && fail "a ping to a MAC nobody knows was answered"
 wait_for 5 sh -c "! kill -0 $mon" || fail "monitor -j -c 2 still running: $(cat "$T/mon.out")"
-python3 - "$T/mon.out" <<'EOF' || fail "monitor -j: $(cat "$T/mon.out")"
+python3 - "$T/mon.out" "$ifx" "$host_if" <<'EOF' || fail "monitor -j: $(cat "$T/mon.out")"
 import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1])]
 assert [e["event"] for e in ev] == ["miss_l2", "unresolved"], ev
 assert all(e["vni"] == 23 and e["mac"] == "02:00:00:00:23:98" and e["time"] > 1e9 for e in ev), ev
+# -j has the interface both ways
+assert all(e["ifindex"] == int(sys.argv[2]) and e["ifname"] == sys.argv[3] for e in ev), ev
 EOF
 
 info "reload"

@@ -158,6 +158,23 @@ struct ipv6hdr *pkt_ip6(struct pkt *p, const char *src, const char *dst, uint8_t
 	return ip6;
 }
 
+uint8_t *pkt_ip6_exthdr(struct pkt *p, uint8_t type, uint8_t nexthdr, size_t len)
+{
+	uint8_t *h;
+
+	if (type == 51 ? len < 12 || len % 4 || len > 1028 :
+	    type == 44 ? len != 8 :
+			 len < 8 || len % 8 || len > 2048)
+		pkt_bug("bad IPv6 extension header length", NULL);
+	h = pkt_put(p, len);
+	h[0] = nexthdr;
+	if (type == 51)
+		h[1] = (uint8_t)(len / 4 - 2); /* RFC 4302 section 2.2 */
+	else if (type != 44)
+		h[1] = (uint8_t)(len / 8 - 1); /* RFC 8200 section 4.3 */
+	return h;
+}
+
 struct udphdr *pkt_udp(struct pkt *p, uint16_t sport, uint16_t dport, bool csum)
 {
 	size_t off = p->len;

@@ -116,6 +116,14 @@ struct iphdr *pkt_ip4_opts(struct pkt *p, const char *src, const char *dst, uint
 			   const void *opts, size_t opts_len);
 /* IPv6 with hop limit 64, no extension headers. */
 struct ipv6hdr *pkt_ip6(struct pkt *p, const char *src, const char *dst, uint8_t nexthdr);
+/* An IPv6 extension header (RFC 8200 section 4) of kind type (0
+ * Hop-by-Hop, 43 Routing, 44 Fragment, 51 AH, 60 Destination Options)
+ * followed by nexthdr, len bytes long (a multiple of 8, of 4 for AH; 8 for
+ * a Fragment header), its length field set for the kind and the rest zero
+ * (Pad1 options; a Routing header with Segments Left 0; a Fragment header
+ * of offset 0, M clear, identification 0: change them through the
+ * returned pointer). The header in front must name type as its next. */
+uint8_t *pkt_ip6_exthdr(struct pkt *p, uint8_t type, uint8_t nexthdr, size_t len);
 /* UDP; the checksum is computed unless csum is false (then it stays 0). */
 struct udphdr *pkt_udp(struct pkt *p, uint16_t sport, uint16_t dport, bool csum);
 struct tcphdr *pkt_tcp(struct pkt *p, uint16_t sport, uint16_t dport);

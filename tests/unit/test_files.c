@@ -446,6 +446,55 @@ void test_files_parse_memory(void)
 	ovl_files_free(NULL);
 }
 
+/* The network's DHCP servers are the MACs some entry names as its
+ * dhcp-proxy: they, and no other, may answer DHCP clients. */
+void test_files_dhcp_servers(void)
+{
+	static const char text[] =
+		"{\"02:00:00:00:00:01\": {\"ip\": \"10.0.0.1\", \"port\": 4789},\n"
+		" \"02:00:00:00:00:02\": {\"ip\": \"10.0.0.2\", \"port\": 4789,"
+		" \"dhcp-proxy\": \"02:00:00:00:00:01\"},\n"
+		" \"02:00:00:00:00:03\": {\"ip\": \"10.0.0.2\", \"port\": 4789,"
+		" \"dhcp-proxy\": \"02:00:00:00:00:01\"},\n"
+		" \"02:00:00:00:00:04\": {\"ip\": \"10.0.0.3\", \"port\": 4789,"
+		" \"dhcp-proxy\": \"02:00:00:00:00:03\"}}";
+	static const struct {
+		const char *mac;
+		bool server;
+	} want[] = {
+		{ "02:00:00:00:00:01", true },	/* the proxy of two MACs */
+		{ "02:00:00:00:00:02", false }, /* a client only */
+		{ "02:00:00:00:00:03", true },	/* a client, and the proxy of another */
+		{ "02:00:00:00:00:04", false },
+		{ "02:00:00:00:00:05", false }, /* not in the file */
+	};
+	char err[ERRLEN];
+	struct ovl_files_table *t;
+	__u8 mac[6];
+
+	t = ovl_files_parse(text, strlen(text), "inline", err, sizeof(err));
+	if (!ASSERT_OK_PTR(t, err))
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++)
+		if (mac_of(want[i].mac, mac))
+			ASSERT_EQ(ovl_files_is_dhcp_server(t, mac), want[i].server, want[i].mac);
+	ovl_files_free(t);
+
+	/* the seed's file: de:ad:be:ef:00:00 serves de:ad:be:ef:00:01 */
+	{
+		char path[512];
+
+		t = load_fixture("good_seed", path, sizeof(path), err);
+		if (!ASSERT_OK_PTR(t, err))
+			return;
+		if (mac_of("de:ad:be:ef:00:00", mac))
+			ASSERT_TRUE(ovl_files_is_dhcp_server(t, mac), "seed: the server");
+		if (mac_of("de:ad:be:ef:00:01", mac))
+			ASSERT_FALSE(ovl_files_is_dhcp_server(t, mac), "seed: its client");
+		ovl_files_free(t);
+	}
+}
+
 /* A deterministic PRNG for the generated tests (xorshift64*). */
 static uint64_t rnd_state = 0x9e3779b97f4a7c15ull;
 

@@ -651,16 +651,17 @@ void test_ovlctl_print_tables(void)
 	out = printed(ovlctl_print_overlays, NULL,
 		      "[{'name':'overlay0','vni':23,'encap':'vxlan','search':'files',"
 		      "'props':{'files/config':'/h.json','vxlan/listen_ip':'10.1.0.1'},"
-		      "'entries':3,'error':''},{'name':'b','vni':24,'encap':'vxlan',"
-		      "'search':'files','props':{},'entries':0,'error':'/b.json:3:5: bad MAC'}]",
+		      "'entries':3,'error':'','drops':12,'peer_unknown':5},{'name':'b','vni':24,"
+		      "'encap':'vxlan','search':'files','props':{},'entries':0,"
+		      "'error':'/b.json:3:5: bad MAC'}]",
 		      &ret);
 	ASSERT_STREQ(out,
-		     "NAME      VNI  ENCAP  SEARCH  ENTRIES  PROPS\n"
-		     "overlay0  23   vxlan  files   3        "
+		     "NAME      VNI  ENCAP  SEARCH  ENTRIES  DROPS  PEER_UNKNOWN  PROPS\n"
+		     "overlay0  23   vxlan  files   3        12     5             "
 		     "files/config=/h.json,vxlan/listen_ip=10.1.0.1\n"
-		     "b         24   vxlan  files   0        -\n"
+		     "b         24   vxlan  files   0        -      -             -\n"
 		     "  error: /b.json:3:5: bad MAC\n",
-		     "overlay table with the backend error");
+		     "overlay table with the backend error and the network's drops");
 	free(out);
 	out = printed(
 		ovlctl_print_endpoints, NULL,
@@ -713,6 +714,15 @@ void test_ovlctl_print_event(void)
 		  "2023-11-14T22:13:21.000 drop vni=23 mac=de:ad:be:ef:00:01 ifindex=7 "
 		  "reason=spoof_mac len=98\n" },
 		{ "{'event':'drop','time':12.5,'reason':70}", "12.500000 drop reason=spoof_mac\n" },
+		/* ovld names the interface: the ifindex is left to -j */
+		{ "{'event':'drop','time':1700000003,'vni':23,'ifindex':2,'ifname':'u0','len':148,"
+		  "'reason':'peer_unknown','outer_ip':'10.1.0.9','proto':'ipv4'}",
+		  "2023-11-14T22:13:23.000 drop vni=23 ifname=u0 reason=peer_unknown "
+		  "outer_ip=10.1.0.9 len=148 proto=ipv4\n" },
+		{ "{'event':'miss_l2','time':1700000004,'vni':23,'mac':'de:ad:be:ef:00:02',"
+		  "'ifindex':7,'ifname':'ovl1a2b3c4d','endpoint':'foo0'}",
+		  "2023-11-14T22:13:24.000 miss_l2 vni=23 mac=de:ad:be:ef:00:02 ifname=ovl1a2b3c4d "
+		  "endpoint=foo0\n" },
 		{ "{'event':'unresolved','time':1700000002,'vni':23,'ip':'10.23.0.9',"
 		  "'overlay':'overlay0','error':'not in hosts.json'}",
 		  "2023-11-14T22:13:22.000 unresolved vni=23 ip=10.23.0.9 overlay=overlay0 "
