@@ -36,17 +36,20 @@
  *                   interface should use (underlay MTU - 50, - 70 when
  *                   the overlay has an IPv6 peer or the host only IPv6)
  *   vnic.create     (name, overlay, mac, [netns]); vnic object {name,
- *                   overlay, vni, mac, netns, host_ifname, host_ifindex}
- *   vnic.delete     (name); {}
- *   vnic.list       (); [vnic objects]
+ *                   overlay, vni, mac, netns, host_ifname, host_ifindex};
+ *                   a VNIC is (netns, name): "" is the host's namespace
+ *   vnic.delete     (name, [netns]); {} (without netns: the host's VNIC
+ *                   name, else the only VNIC called name)
+ *   vnic.list       ([netns]); [vnic objects] (of that namespace)
  *   endpoint.add    (id, overlay, host_ifname, mac, addrs [IP...],
  *                   [ifname], [netns], [peer_netns bool], [network]);
  *                   endpoint object (the CNI plugin's call; the veth
  *                   exists already; with ifname and netns, ovld fits the
  *                   endpoint's offloads: TSO off when the network has IPv6
- *                   VTEPs; network is the CNI network name, kept and
- *                   listed so that the plugin's GC finds its own)
- *   endpoint.del    (id); {"existed": bool} (never an error when absent)
+ *                   VTEPs; network is the CNI network name: an endpoint
+ *                   is (network, id), and GC finds its own by it)
+ *   endpoint.del    (id, [network]); {"existed": bool} (never an error when
+ *                   absent; without network, an id on two networks is)
  *   endpoint.list   (); [endpoint objects {id, kind "vnic"|"cni", overlay,
  *                   vni, mac, addrs, host_ifname, host_ifindex, netns,
  *                   [network]}]

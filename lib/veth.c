@@ -308,3 +308,85 @@ out_sock:
 	nl_socket_free(sk);
 	return err;
 }
+
+static void link_info_of(struct rtnl_link *l, struct ovl_link_info *li)
+{
+	int32_t nsid;
+
+	memset(li, 0, sizeof(*li));
+	li->ifindex = rtnl_link_get_ifindex(l);
+	snprintf(li->kind, sizeof(li->kind), "%s", rtnl_link_get_type(l) ?: "");
+	snprintf(li->alias, sizeof(li->alias), "%s", rtnl_link_get_ifalias(l) ?: "");
+	/* The kernel reports a link netns id only when the other end lives
+	 * in another namespace (rtnl_fill_link_netnsid()). */
+	li->peer_netns = !rtnl_link_get_link_netnsid(l, &nsid);
+}
+
+int ovl_link_info(const char *name, struct ovl_link_info *li)
+{
+	struct rtnl_link *link = NULL;
+	struct nl_sock *sk = route_sock();
+	int err;
+
+	if (!sk)
+		return -EIO;
+	err = rtnl_link_get_kernel(sk, 0, name, &link);
+	nl_socket_free(sk);
+	if (err)
+		return nl_to_errno(err);
+	link_info_of(link, li);
+	rtnl_link_put(link);
+	return 0;
+}
+
+int ovl_link_foreach(int (*fn)(const char *name, const struct ovl_link_info *li, void *arg),
+		     void *arg)
+{
+	struct nl_cache *cache = NULL;
+	struct nl_sock *sk = route_sock();
+	struct ovl_link_info li;
+	int err;
+
+	if (!sk)
+		return -EIO;
+	err = rtnl_link_alloc_cache(sk, AF_UNSPEC, &cache);
+	nl_socket_free(sk);
+	if (err) {
+		pr_err("list interfaces: %s", nl_geterror(err));
+		return nl_to_errno(err);
+	}
+	for (struct nl_object *o = nl_cache_get_first(cache); o && !err; o = nl_cache_get_next(o)) {
+		link_info_of((struct rtnl_link *)o, &li);
+		err = fn(rtnl_link_get_name((struct rtnl_link *)o), &li, arg);
+	}
+	nl_cache_free(cache);
+	return err;
+}
+
+int ovl_link_set_alias(const char *name, const char *alias)
+{
+	struct rtnl_link *link = NULL, *change = NULL;
+	struct nl_sock *sk = route_sock();
+	int err;
+
+	if (!sk)
+		return -EIO;
+	err = rtnl_link_get_kernel(sk, 0, name, &link);
+	if (!err) {
+		change = rtnl_link_alloc();
+		if (!change) {
+			err = -NLE_NOMEM;
+		} else {
+			rtnl_link_set_ifalias(change, alias);
+			err = rtnl_link_change(sk, link, change, 0);
+		}
+	}
+	rtnl_link_put(change);
+	rtnl_link_put(link);
+	nl_socket_free(sk);
+	if (err) {
+		pr_err("set the ifalias of %s: %s", name, nl_geterror(err));
+		return nl_to_errno(err);
+	}
+	return 0;
+}

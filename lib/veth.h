@@ -50,4 +50,23 @@ int ovl_link_driver(const char *name, char *buf, size_t len);
 /* Set TCP segmentation offload on or off on name in the caller's netns. */
 int ovl_link_set_tso(const char *name, bool on);
 
+/* What ovld checks before it serves an interface as an endpoint. */
+struct ovl_link_info {
+	int ifindex;
+	char kind[16];	 /* rtnetlink's IFLA_INFO_KIND: "veth", "bridge"...; "" for none */
+	char alias[256]; /* IFLA_IFALIAS, "" when unset */
+	bool peer_netns; /* IFLA_LINK_NETNSID: a veth whose peer is in another netns */
+};
+
+/* Read name in the caller's netns: 0, -ENODEV, or another -errno. */
+int ovl_link_info(const char *name, struct ovl_link_info *li);
+
+/* Call fn for every interface of the caller's netns; a non-zero return of
+ * fn stops the walk and is returned. Return: 0 or -errno. */
+int ovl_link_foreach(int (*fn)(const char *name, const struct ovl_link_info *li, void *arg),
+		     void *arg);
+
+/* Set the ifalias of name in the caller's netns. Return: 0 or -errno. */
+int ovl_link_set_alias(const char *name, const char *alias);
+
 #endif /* OVL_VETH_H */

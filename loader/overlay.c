@@ -25,6 +25,7 @@
 #include "backend.h"
 #include "netns.h"
 #include "veth.h"
+#include "mark.h"
 #include "log.h"
 
 static bool name_valid(const char *name, size_t max)
@@ -83,12 +84,29 @@ struct ovl_overlay *overlay_by_vni(struct ovld *d, __u32 vni)
 	return NULL;
 }
 
-struct ovl_ep *ep_find(struct ovld *d, const char *id)
+/* The namespace (VNIC) or network (CNI) that, with the id, names ep. */
+static const char *ep_scope(const struct ovl_ep *ep)
+{
+	return ep->kind == OVL_EP_VNIC ? ep->netns : ep->network;
+}
+
+struct ovl_ep *ep_find(struct ovld *d, enum ovl_ep_kind kind, const char *scope, const char *id)
 {
 	for (struct ovl_ep *ep = d->eps; ep; ep = ep->next)
-		if (!strcmp(ep->id, id))
+		if (ep->kind == kind && !strcmp(ep->id, id) && !strcmp(ep_scope(ep), scope ?: ""))
 			return ep;
 	return NULL;
+}
+
+const char *ep_label(const struct ovl_ep *ep, char *buf, size_t len)
+{
+	if (ep->kind == OVL_EP_VNIC)
+		snprintf(buf, len, "VNIC %s%s%s", ep->id, ep->netns[0] ? " in namespace " : "",
+			 ep->netns);
+	else
+		snprintf(buf, len, "endpoint %s%s%s", ep->id, ep->network[0] ? " of network " : "",
+			 ep->network);
+	return buf;
 }
 
 struct ovl_ep *ep_by_ifindex(struct ovld *d, int ifindex)
@@ -644,18 +662,19 @@ static int mac_in_use(struct ovld *d, const struct ovl_overlay *ov, const __u8 m
 		      size_t errlen)
 {
 	struct ovl_ep *other = ep_by_mac(d, ov->vni, mac);
-	char m[OVL_MAC_STRLEN];
+	char m[OVL_MAC_STRLEN], l[OVL_EP_LABEL_MAX];
 
 	if (!other)
 		return 0;
-	snprintf(err, errlen, "MAC %s is already endpoint %s on overlay %s", ovl_mac_format(mac, m),
-		 other->id, ov->name);
+	snprintf(err, errlen, "MAC %s is already %s on overlay %s", ovl_mac_format(mac, m),
+		 ep_label(other, l, sizeof(l)), ov->name);
 	return -EEXIST;
 }
 
 int ep_register(struct ovld *d, struct ovl_ep *ep, char *err, size_t errlen)
 {
 	struct ovl_overlay *ov = overlay_find(d, ep->overlay);
+	char l[OVL_EP_LABEL_MAX];
 	struct ovl_neigh n;
 	struct ovl_ip ll;
 	int ret;
@@ -665,8 +684,8 @@ int ep_register(struct ovld *d, struct ovl_ep *ep, char *err, size_t errlen)
 		return -ENOENT;
 	}
 	ep->vni = ov->vni;
-	if (ep_find(d, ep->id)) {
-		snprintf(err, errlen, "endpoint %s exists", ep->id);
+	if (ep_find(d, ep->kind, ep_scope(ep), ep->id)) {
+		snprintf(err, errlen, "%s exists", ep_label(ep, l, sizeof(l)));
 		return -EEXIST;
 	}
 	ret = mac_in_use(d, ov, ep->mac, err, errlen);
@@ -702,13 +721,14 @@ int ep_register(struct ovld *d, struct ovl_ep *ep, char *err, size_t errlen)
 	ep->next = d->eps;
 	d->eps = ep;
 	overlay_write_vni(d, ov);
-	pr_info("endpoint %s: %s on overlay %s (vni %u)", ep->id, ep->host_ifname, ov->name,
-		ov->vni);
+	pr_info("%s: %s on overlay %s (vni %u)", ep_label(ep, l, sizeof(l)), ep->host_ifname,
+		ov->name, ov->vni);
 	return 0;
 }
 
 int ep_unregister(struct ovld *d, struct ovl_ep *ep)
 {
+	char l[OVL_EP_LABEL_MAX];
 	struct ovl_overlay *ov;
 	struct ovl_ep **pp;
 	struct ovl_neigh n;
@@ -724,7 +744,7 @@ int ep_unregister(struct ovld *d, struct ovl_ep *ep)
 	ov = overlay_find(d, ep->overlay);
 	if (ov)
 		overlay_write_vni(d, ov);
-	pr_info("endpoint %s removed", ep->id);
+	pr_info("%s removed", ep_label(ep, l, sizeof(l)));
 	return 0;
 }
 
@@ -754,14 +774,26 @@ json_t *ep_json(const struct ovl_ep *ep)
 
 /* ---- VNICs --------------------------------------------------------------- */
 
-/* Host-side veth name: "ovl" and a hash of instance and VNIC name. */
-static void vnic_host_name(struct ovld *d, const char *name, char *out, size_t len)
+/*
+ * Host-side veth name: "ovl" and a hash (FNV-1a 32) of instance, namespace
+ * and VNIC name, "<instance>/<netns>/<name>"; a VNIC in the host's own
+ * namespace hashes "<instance>/<name>", the name every VNIC had before
+ * namespaces told VNICs apart (state.json keeps each VNIC's host name, so
+ * older VNICs keep theirs either way).
+ */
+static void vnic_host_name(struct ovld *d, const char *name, const char *netns, char *out,
+			   size_t len)
 {
 	__u32 h = 2166136261u;
 
 	for (const char *p = d->o.instance; *p; p++)
 		h = (h ^ (__u8)*p) * 16777619u;
 	h = (h ^ '/') * 16777619u;
+	if (netns && *netns) {
+		for (const char *p = netns; *p; p++)
+			h = (h ^ (__u8)*p) * 16777619u;
+		h = (h ^ '/') * 16777619u;
+	}
 	for (const char *p = name; *p; p++)
 		h = (h ^ (__u8)*p) * 16777619u;
 	snprintf(out, len, "ovl%08x", h);
@@ -787,20 +819,38 @@ static unsigned int endpoint_mtu(struct ovld *d, const struct ovl_overlay *ov)
 	return (unsigned int)mtu - (v6 ? OVL_ENCAP6_LEN : OVL_ENCAP4_LEN);
 }
 
+/* "namespace NS" or "the host's namespace", for messages. */
+static const char *where(const char *netns, char *buf, size_t len)
+{
+	if (netns && *netns)
+		snprintf(buf, len, "namespace %s", netns);
+	else
+		snprintf(buf, len, "the host's namespace");
+	return buf;
+}
+
 int vnic_create(struct ovld *d, const char *name, const char *overlay, const __u8 mac[6],
 		const char *netns, char *err, size_t errlen)
 {
 	struct ovl_overlay *ov = overlay_find(d, overlay);
 	struct ovl_veth_req req = { .name = name, .mac = mac, .netns_fd = -1 };
-	char host[OVL_IFNAME_MAX];
+	char host[OVL_IFNAME_MAX], alias[OVL_ALIAS_MAX], w[300];
+	struct ovl_link_info li;
 	struct ovl_ep *ep;
 	int ret, ifindex;
 
+	if (!netns)
+		netns = "";
 	if (!name_valid(name, OVL_IFNAME_MAX)) {
 		snprintf(err, errlen,
 			 "bad interface name \"%s\": 1-15 characters of A-Z a-z 0-9 _ . -",
 			 name ? name : "");
 		return -EINVAL;
+	}
+	if (strlen(netns) >= sizeof(ep->netns)) {
+		snprintf(err, errlen, "network namespace name longer than %zu",
+			 sizeof(ep->netns) - 1);
+		return -ENAMETOOLONG;
 	}
 	if (!ov) {
 		snprintf(err, errlen, "no overlay %s", overlay);
@@ -810,14 +860,17 @@ int vnic_create(struct ovld *d, const char *name, const char *overlay, const __u
 		snprintf(err, errlen, "a VNIC needs a unicast MAC");
 		return -EINVAL;
 	}
-	if (ep_find(d, name)) {
-		snprintf(err, errlen, "VNIC %s exists", name);
+	/* A VNIC is its namespace and name, as `ip -n NS link` knows it. */
+	ep = ep_find(d, OVL_EP_VNIC, netns, name);
+	if (ep) {
+		snprintf(err, errlen, "VNIC %s exists in %s (overlay %s, host end %s)", name,
+			 where(netns, w, sizeof(w)), ep->overlay, ep->host_ifname);
 		return -EEXIST;
 	}
 	ret = mac_in_use(d, ov, mac, err, errlen);
 	if (ret)
 		return ret;
-	if (netns && *netns) {
+	if (*netns) {
 		req.netns_fd = ovl_netns_open(netns);
 		if (req.netns_fd < 0) {
 			snprintf(err, errlen, "network namespace %s: %s", netns,
@@ -825,11 +878,24 @@ int vnic_create(struct ovld *d, const char *name, const char *overlay, const __u
 			return req.netns_fd;
 		}
 	} else if (ovl_link_ifindex(name) > 0) {
-		snprintf(err, errlen, "interface %s exists", name);
+		snprintf(err, errlen, "interface %s exists in the host's namespace", name);
 		return -EEXIST;
 	}
-	vnic_host_name(d, name, host, sizeof(host));
+	vnic_host_name(d, name, netns, host, sizeof(host));
+	if (!ovl_link_info(host, &li)) {
+		snprintf(err, errlen, "host interface %s exists already (%s)", host,
+			 li.alias[0] ? li.alias : "no owner recorded in its ifalias");
+		ret = -EEXIST;
+		goto out;
+	}
+	/* The mark that makes the veth ours (mark.h). */
+	ret = ovl_vnic_alias_format(d->o.instance, name, netns, alias, sizeof(alias));
+	if (ret) {
+		snprintf(err, errlen, "instance and VNIC name too long for an ifalias");
+		goto out;
+	}
 	req.host_name = host;
+	req.host_alias = alias;
 	req.mtu = endpoint_mtu(d, ov);
 
 	ep = calloc(1, sizeof(*ep));
@@ -838,6 +904,12 @@ int vnic_create(struct ovld *d, const char *name, const char *overlay, const __u
 		goto out;
 	}
 	ret = ovl_veth_create(&req, &ifindex);
+	if (ret == -EEXIST) {
+		snprintf(err, errlen, "interface %s exists in %s", name,
+			 where(netns, w, sizeof(w)));
+		free(ep);
+		goto out;
+	}
 	if (ret) {
 		snprintf(err, errlen, "create veth %s/%s: %s", name, host, strerror(-ret));
 		free(ep);
@@ -850,8 +922,8 @@ int vnic_create(struct ovld *d, const char *name, const char *overlay, const __u
 	snprintf(ep->host_ifname, sizeof(ep->host_ifname), "%s", host);
 	ep->host_ifindex = ifindex;
 	snprintf(ep->ifname, sizeof(ep->ifname), "%s", name);
-	snprintf(ep->netns, sizeof(ep->netns), "%s", netns ? netns : "");
-	ep->peer_netns = netns && *netns;
+	snprintf(ep->netns, sizeof(ep->netns), "%s", netns);
+	ep->peer_netns = *netns;
 	ret = ep_register(d, ep, err, errlen);
 	if (ret) {
 		ovl_link_delete(host);
@@ -863,15 +935,52 @@ out:
 	return ret;
 }
 
-int vnic_delete(struct ovld *d, const char *name, char *err, size_t errlen)
+struct ovl_ep *vnic_lookup(struct ovld *d, const char *name, const char *netns, char *err,
+			   size_t errlen)
 {
-	struct ovl_ep *ep = ep_find(d, name);
+	struct ovl_ep *ep, *found = NULL;
+	char w[300];
+	int n = 0;
+
+	if (netns) {
+		ep = ep_find(d, OVL_EP_VNIC, netns, name);
+		if (!ep)
+			snprintf(err, errlen, "no VNIC %s in %s", name, where(netns, w, sizeof(w)));
+		return ep;
+	}
+	/* No namespace given: the host's VNIC of that name, as `ip link`
+	 * would take it, else the one VNIC of that name wherever it is. */
+	ep = ep_find(d, OVL_EP_VNIC, "", name);
+	if (ep)
+		return ep;
+	for (ep = d->eps; ep; ep = ep->next)
+		if (ep->kind == OVL_EP_VNIC && !strcmp(ep->id, name) && n++ == 0)
+			found = ep;
+	if (n == 1)
+		return found;
+	if (!n) {
+		snprintf(err, errlen, "no VNIC %s", name);
+		return NULL;
+	}
+	snprintf(err, errlen, "VNIC %s exists in %d namespaces (", name, n);
+	for (ep = d->eps; ep; ep = ep->next)
+		if (ep->kind == OVL_EP_VNIC && !strcmp(ep->id, name))
+			snprintf(err + strlen(err), errlen - strlen(err), "%s%s",
+				 ep == found ? "" : ", ", ep->netns);
+	snprintf(err + strlen(err), errlen - strlen(err), "): say which with --netns");
+	errno = EEXIST;
+	return NULL;
+}
+
+int vnic_delete(struct ovld *d, const char *name, const char *netns, char *err, size_t errlen)
+{
+	struct ovl_ep *ep;
 	int ret;
 
-	if (!ep || ep->kind != OVL_EP_VNIC) {
-		snprintf(err, errlen, "no VNIC %s", name);
-		return -ENOENT;
-	}
+	errno = ENOENT;
+	ep = vnic_lookup(d, name, netns, err, errlen);
+	if (!ep)
+		return errno == EEXIST ? -EINVAL : -ENOENT;
 	ep_unregister(d, ep);
 	ret = ovl_link_delete(ep->host_ifname);
 	if (ret && ret != -ENODEV)

@@ -60,7 +60,7 @@ enum ovl_ep_kind {
 
 struct ovl_ep {
 	struct ovl_ep *next;
-	char id[128]; /* VNIC name, or the CNI's container id + ifname */
+	char id[128]; /* VNIC name, or the CNI's "<container id>/<ifname>" */
 	enum ovl_ep_kind kind;
 	char overlay[OVL_NAME_MAX];
 	__u32 vni;
@@ -70,7 +70,8 @@ struct ovl_ep {
 	char host_ifname[OVL_IFNAME_MAX];
 	int host_ifindex;
 	char ifname[OVL_IFNAME_MAX]; /* the endpoint's own interface (VNIC name, CNI_IFNAME) */
-	char netns[256];	     /* netns name (VNIC) or path (CNI); "" = host */
+	char netns[256];	     /* netns name (VNIC) or path (CNI); "" = host; a VNIC is
+				      * (netns, id), a CNI endpoint (network, id) */
 	char network[128];	     /* the CNI network name (OVL_EP_CNI); may be "" */
 	bool peer_netns;	     /* the far end is in another netns */
 	bool ip_nospoof;	     /* source addresses are enforced (ep_apply_backend) */
@@ -177,7 +178,13 @@ void overlay_on_inotify(struct ovld *d, int wd, const char *name);
 json_t *overlay_json(struct ovld *d, const struct ovl_overlay *ov);
 bool ovl_ip_is_local(struct ovld *d, const struct ovl_ip *ip);
 
-struct ovl_ep *ep_find(struct ovld *d, const char *id);
+/* The endpoint of that kind whose id is id and whose scope, the namespace
+ * of a VNIC ("" for the host's) or the network of a CNI endpoint, is scope;
+ * NULL if none. */
+struct ovl_ep *ep_find(struct ovld *d, enum ovl_ep_kind kind, const char *scope, const char *id);
+/* "VNIC eth0 in namespace ns1", "endpoint c1/eth0 of network net-a". */
+#define OVL_EP_LABEL_MAX 512
+const char *ep_label(const struct ovl_ep *ep, char *buf, size_t len);
 struct ovl_ep *ep_by_ifindex(struct ovld *d, int ifindex);
 struct ovl_ep *ep_by_mac(struct ovld *d, __u32 vni, const __u8 mac[6]);
 int ep_register(struct ovld *d, struct ovl_ep *ep, char *err, size_t errlen);
@@ -185,7 +192,12 @@ int ep_unregister(struct ovld *d, struct ovl_ep *ep);
 json_t *ep_json(const struct ovl_ep *ep);
 int vnic_create(struct ovld *d, const char *name, const char *overlay, const __u8 mac[6],
 		const char *netns, char *err, size_t errlen);
-int vnic_delete(struct ovld *d, const char *name, char *err, size_t errlen);
+/* The VNIC name in namespace netns ("" for the host's); with netns NULL,
+ * the host's VNIC of that name, else the only one of that name. NULL with
+ * the reason in err (errno EEXIST: several, ENOENT: none). */
+struct ovl_ep *vnic_lookup(struct ovld *d, const char *name, const char *netns, char *err,
+			   size_t errlen);
+int vnic_delete(struct ovld *d, const char *name, const char *netns, char *err, size_t errlen);
 
 /* ---- miss.c: ringbuf events --------------------------------------------- */
 int miss_init(struct ovld *d);
