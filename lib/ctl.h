@@ -44,10 +44,12 @@
  *   endpoint.add    (id, overlay, host_ifname, mac, addrs [IP...],
  *                   [ifname], [netns], [peer_netns bool], [network]);
  *                   endpoint object (the CNI plugin's call; the veth
- *                   exists already; with ifname and netns, ovld fits the
- *                   endpoint's offloads: TSO off when the network has IPv6
- *                   VTEPs; network is the CNI network name: an endpoint
- *                   is (network, id), and GC finds its own by it)
+ *                   exists already and must carry the plugin's mark for
+ *                   this instance, network and id in its ifalias (mark.h);
+ *                   with ifname and netns, ovld fits the endpoint's
+ *                   offloads: TSO off when the network has IPv6 VTEPs;
+ *                   network is the CNI network name: an endpoint is
+ *                   (network, id), and GC finds its own by it)
  *   endpoint.del    (id, [network]); {"existed": bool} (never an error when
  *                   absent; without network, an id on two networks is)
  *   endpoint.list   (); [endpoint objects {id, kind "vnic"|"cni", overlay,

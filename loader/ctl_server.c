@@ -517,7 +517,9 @@ static int h_endpoint_add(struct ovld *d, struct client *c, json_t *req, json_t 
 	snprintf(ep->network, sizeof(ep->network), "%s", network ? network : "");
 	pn = json_object_get(req, "peer_netns");
 	ep->peer_netns = pn ? json_is_true(pn) : true;
-	ret = ep_register(d, ep, err, errlen);
+	ret = ep_check_link(d, ep, false, err, errlen);
+	if (!ret)
+		ret = ep_register(d, ep, err, errlen);
 	if (ret)
 		goto fail;
 	state_save(d);

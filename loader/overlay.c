@@ -671,6 +671,92 @@ static int mac_in_use(struct ovld *d, const struct ovl_overlay *ov, const __u8 m
 	return -EEXIST;
 }
 
+/*
+ * Is ep->host_ifname a veth that ovl made for this endpoint of this
+ * instance? Only such a veth may become an endpoint: TC on any other
+ * interface (the underlay, lo, someone else's veth) would hold the host's
+ * own traffic to an endpoint's rules and drop it. What tells is the mark in
+ * its ifalias (mark.h), and for a container, that its peer is in another
+ * namespace. Restoring what state.json lists, an unmarked veth is taken as
+ * it is (plugins and ovlds before the marks made those), a VNIC's is
+ * marked, and an endpoint saved without its network gets it from the mark.
+ */
+int ep_check_link(struct ovld *d, struct ovl_ep *ep, bool restoring, char *err, size_t errlen)
+{
+	char inst[OVL_INSTANCE_MAX + 1], net[sizeof(ep->network)], a[300], b[OVL_IFNAME_MAX];
+	char id[sizeof(a) + sizeof(b) + 1], mark[OVL_ALIAS_MAX];
+	const char *host = ep->host_ifname;
+	struct ovl_link_info li;
+	int ret;
+
+	ret = ovl_link_info(host, &li);
+	if (ret) {
+		snprintf(err, errlen, "host interface %s: %s", host,
+			 ret == -ENODEV ? "no such interface" : strerror(-ret));
+		return ret;
+	}
+	if (li.ifindex == d->underlay_ifindex) {
+		snprintf(err, errlen,
+			 "%s is the underlay of instance %s: only a veth that ovl made for an "
+			 "endpoint can be one",
+			 host, d->o.instance);
+		return -EPERM;
+	}
+	if (strcmp(li.kind, "veth")) {
+		snprintf(err, errlen,
+			 "%s is %s%s%snot a veth: only a veth that ovl made for an endpoint can "
+			 "be one",
+			 host, li.kind[0] ? "a " : "", li.kind, li.kind[0] ? ", " : "");
+		return -EPERM;
+	}
+	if (ep->kind == OVL_EP_VNIC) {
+		if (!li.alias[0] && restoring) {
+			ovl_vnic_alias_format(d->o.instance, ep->id, ep->netns, mark, sizeof(mark));
+			ovl_link_set_alias(host, mark);
+			return 0;
+		}
+		if (ovl_vnic_alias_parse(li.alias, inst, sizeof(inst), b, sizeof(b), a,
+					 sizeof(a)) ||
+		    strcmp(inst, d->o.instance) || strcmp(b, ep->id)) {
+			snprintf(err, errlen, "%s is not the veth of this VNIC (ifalias \"%s\")",
+				 host, li.alias);
+			return -EPERM;
+		}
+		return 0;
+	}
+	if (!li.alias[0] && restoring)
+		return 0;
+	if (ovl_cni_alias_parse(li.alias, inst, sizeof(inst), net, sizeof(net), a, sizeof(a), b,
+				sizeof(b))) {
+		snprintf(err, errlen,
+			 "%s carries no mark of the ovl CNI plugin (ifalias \"%s\"): only a veth "
+			 "that ovl made for an endpoint can be one",
+			 host, li.alias);
+		return -EPERM;
+	}
+	if (strcmp(inst, d->o.instance)) {
+		snprintf(err, errlen, "%s belongs to ovld instance %s (ifalias \"%s\"), not %s",
+			 host, inst, li.alias, d->o.instance);
+		return -EPERM;
+	}
+	snprintf(id, sizeof(id), "%s/%s", a, b);
+	if (strcmp(id, ep->id) || (ep->network[0] && strcmp(net, ep->network))) {
+		snprintf(err, errlen,
+			 "%s belongs to attachment %s of network %s (ifalias \"%s\"), not to %s "
+			 "of network %s",
+			 host, id, net, li.alias, ep->id, ep->network[0] ? ep->network : "?");
+		return -EPERM;
+	}
+	if (ep->peer_netns && !li.peer_netns) {
+		snprintf(err, errlen,
+			 "the peer of %s is in this network namespace, not in a container's", host);
+		return -EPERM;
+	}
+	if (!ep->network[0])
+		snprintf(ep->network, sizeof(ep->network), "%s", net);
+	return 0;
+}
+
 int ep_register(struct ovld *d, struct ovl_ep *ep, char *err, size_t errlen)
 {
 	struct ovl_overlay *ov = overlay_find(d, ep->overlay);

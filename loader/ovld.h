@@ -187,6 +187,9 @@ struct ovl_ep *ep_find(struct ovld *d, enum ovl_ep_kind kind, const char *scope,
 const char *ep_label(const struct ovl_ep *ep, char *buf, size_t len);
 struct ovl_ep *ep_by_ifindex(struct ovld *d, int ifindex);
 struct ovl_ep *ep_by_mac(struct ovld *d, __u32 vni, const __u8 mac[6]);
+/* May ep->host_ifname be this endpoint (a veth ovl made for it, mark.h)?
+ * Return: 0, or -EPERM/-ENODEV with the reason in err. */
+int ep_check_link(struct ovld *d, struct ovl_ep *ep, bool restoring, char *err, size_t errlen);
 int ep_register(struct ovld *d, struct ovl_ep *ep, char *err, size_t errlen);
 int ep_unregister(struct ovld *d, struct ovl_ep *ep);
 json_t *ep_json(const struct ovl_ep *ep);

@@ -115,6 +115,12 @@ static int restore_ep(struct ovld *d, json_t *o)
 		free(ep);
 		return 0;
 	}
+	if (ep_check_link(d, ep, true, err, sizeof(err))) {
+		/* Not the veth it was (a name reused while we were down). */
+		pr_warn("endpoint %s: %s; forgetting the endpoint", id, err);
+		free(ep);
+		return 0;
+	}
 	ret = ep_register(d, ep, err, sizeof(err));
 	if (ret) {
 		pr_err("restore endpoint %s: %s", id, err);

@@ -21,8 +21,8 @@
 #    c1's and only c1's: c2 still reaches c3, c1 has no eth0;
 # 4. both survive a restart of ovld (state.json), and a VNIC in a
 #    state.json of an earlier ovld (host end named by the hash of instance
-#    and name only, no ifalias) is restored under its old name and
-#    forwards.
+#    and name only, no ifalias) is restored under its old name, marked as
+#    this instance's, and forwards.
 . "$OVL_TOP/tests/lib/netns.sh"
 . "$OVL_TOP/tests/lib/topo.sh"
 ns_init
@@ -83,7 +83,7 @@ info "3. delete by namespace"
 rc=0
 ovlctl_on h1 vnic delete eth0 >/dev/null 2>"$TOPO_DIR/ambig.err" || rc=$?
 [ "$rc" = 1 ] || fail "vnic delete eth0 with two of them: exit $rc, want 1"
-grep -qF "$(ns_name c1)" "$TOPO_DIR/ambig.err" && grep -qF "$(ns_name c2)" "$TOPO_DIR/ambig.err" ||
+{ grep -qF "$(ns_name c1)" "$TOPO_DIR/ambig.err" && grep -qF "$(ns_name c2)" "$TOPO_DIR/ambig.err"; } ||
 	fail "the refusal does not name both namespaces: $(cat "$TOPO_DIR/ambig.err")"
 ovlctl_on h1 vnic delete eth0 --netns "$(ns_name c1)" || fail "vnic delete eth0 --netns c1 refused"
 in_ns c1 ip link show eth0 >/dev/null 2>&1 && fail "c1 still has eth0"
@@ -122,6 +122,8 @@ print(" ".join(sorted(v["netns"][-2:] + ":" + v["host_ifname"] for v in json.loa
 n=$(echo "$got" | wc -w)
 [ "$n" = 3 ] || fail "after the restart h1 has VNICs \"$got\", want c1, c2 and c4"
 [[ $got == *"c4:$old"* ]] || fail "the earlier ovld's VNIC was not restored under $old: $got"
+alias=$(ip -n "$(ns_name h1)" -j link show dev "$old" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0].get("ifalias", ""))')
+[ "$alias" = "ovl-vnic:$inst:eth0:$(ns_name c4)" ] || fail "$old not marked on restore: \"$alias\""
 for c in 1 2 4; do
 	in_ns "c$c" ping -c 2 -i 0.2 -W 2 10.40.0.3 >/dev/null || fail "c$c -> c3 lost after the restart"
 done
