@@ -17,12 +17,19 @@ struct ovl_veth_req {
 	const char *host_name;	/* the host-side end, in the caller's netns */
 	const char *host_alias; /* ifalias of the host end (who owns it), or NULL */
 	int netns_fd;		/* where `name` goes; -1: the caller's netns */
+	bool marked_only;	/* the host end shows up here marked, or not at all */
 };
 
 /**
  * ovl_veth_create() - create the pair, `name` directly in netns_fd, both
  * ends up, GRO on `name` (XDP_REDIRECT into a veth needs NAPI on the
  * receiving end) and the host end silent (no IPv6 link-local).
+ *
+ * The kernel ignores IFLA_IFALIAS when it creates a link, so the mark goes
+ * on right after; a process killed in between leaves an unmarked host end.
+ * With marked_only, the host end is created in a scratch namespace of its
+ * own (ovl_netns_scratch()), marked there and only then moved here: killed
+ * before the move, the scratch namespace and the pair go with the process.
  * @host_ifindex: set to the host end's ifindex.
  * Return: 0 or -errno; nothing is left behind on failure.
  */

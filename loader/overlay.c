@@ -982,6 +982,7 @@ int vnic_create(struct ovld *d, const char *name, const char *overlay, const __u
 	}
 	req.host_name = host;
 	req.host_alias = alias;
+	req.marked_only = true; /* a crash never leaves an unmarked one (veth.h) */
 	req.mtu = endpoint_mtu(d, ov);
 
 	ep = calloc(1, sizeof(*ep));

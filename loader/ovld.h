@@ -220,6 +220,11 @@ void ctl_close_all(struct ovld *d);
 int state_save(struct ovld *d);
 int state_restore(struct ovld *d);
 
+/* ---- reconcile.c --------------------------------------------------------- */
+/* Remove what the kernel has of this instance and the restored state does
+ * not: orphan VNIC veths, map entries of no endpoint. */
+void reconcile(struct ovld *d);
+
 /* epoll tags: the low bits of epoll_event.data.u64 for fixed fds; clients
  * use their pointer (always 8-aligned, never equal to these). */
 #define EV_SIGNAL  1
