@@ -32,9 +32,12 @@
  *                   "direct/dest_port": N}); the overlay object
  *   overlay.delete  (name); {}
  *   overlay.list    (); [overlay objects {name, vni, encap, search, props,
- *                   entries, error, mtu}]; mtu is what an endpoint's
- *                   interface should use (underlay MTU - 50, - 70 when
- *                   the overlay has an IPv6 peer or the host only IPv6)
+ *                   entries, error, mtu, map_full}]; mtu is what an
+ *                   endpoint's interface should use (underlay MTU - 50,
+ *                   - 70 when the overlay has an IPv6 peer or the host
+ *                   only IPv6); error is the last rejected reload, else a
+ *                   full ovl_fdb/ovl_neigh; map_full counts the entries
+ *                   the miss path could not cache
  *   vnic.create     (name, overlay, mac, [netns]); vnic object {name,
  *                   overlay, vni, mac, netns, host_ifname, host_ifindex};
  *                   a VNIC is (netns, name): "" is the host's namespace

@@ -606,6 +606,9 @@ static int h_map_add(struct ovld *d, struct client *c, json_t *req, json_t **res
 		FAIL(EEXIST, "that MAC is a local endpoint of overlay %s", ov->name);
 	ovl_dest_from_ip(&v, &ip, (__u16)port, OVL_DEST_F_STATIC);
 	ret = map_fdb_put(d, ov->vni, mac, &v);
+	if (ret == -E2BIG)
+		FAIL(ENOSPC, "%s is full (%d entries, shared by every overlay): %s not added",
+		     OVL_MAP_FDB, OVL_MAX_FDB, arg_str(req, "mac"));
 	if (ret)
 		FAIL(-ret, "write %s: %s", OVL_MAP_FDB, strerror(-ret));
 	*res = fdb_json(ov, mac, &v);
@@ -708,6 +711,9 @@ static int h_neigh_add(struct ovld *d, struct client *c, json_t *req, json_t **r
 	if (n.mac[0] & 1)
 		FAIL(EINVAL, "a neighbour entry needs a unicast MAC");
 	ret = map_neigh_put(d, ov->vni, &ip, n.mac, n.flags);
+	if (ret == -E2BIG)
+		FAIL(ENOSPC, "%s is full (%d entries, shared by every overlay): %s not added",
+		     OVL_MAP_NEIGH, OVL_MAX_NEIGH, arg_str(req, "ip"));
 	if (ret)
 		FAIL(-ret, "write %s: %s", OVL_MAP_NEIGH, strerror(-ret));
 	*res = neigh_json(ov, &ip, &n);

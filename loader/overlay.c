@@ -125,11 +125,49 @@ struct ovl_ep *ep_by_mac(struct ovld *d, __u32 vni, const __u8 mac[6])
 	return NULL;
 }
 
-static int peer_cb(const struct ovl_ip *ip, void *arg)
-{
-	struct ovl_overlay *ov = arg;
+/* A sorted set of underlay addresses. */
+struct ipset {
+	struct ovl_ip *v;
+	size_t n, cap;
+};
 
-	return map_peer_put(ovld, ov->vni, ip);
+static int ipset_add(const struct ovl_ip *ip, void *arg)
+{
+	struct ipset *s = arg;
+
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+		struct ovl_ip *v = realloc(s->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		s->v = v;
+		s->cap = cap;
+	}
+	/* Only what the map key holds, so that equal addresses compare equal. */
+	memset(&s->v[s->n], 0, sizeof(s->v[0]));
+	s->v[s->n].family = ip->family;
+	memcpy(s->v[s->n].addr, ip->addr, ip->family == OVL_AF_INET4 ? 4 : 16);
+	s->n++;
+	return 0;
+}
+
+static int ip_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(struct ovl_ip));
+}
+
+static void ipset_sort(struct ipset *s)
+{
+	size_t j = 0;
+
+	if (!s->n)
+		return;
+	qsort(s->v, s->n, sizeof(s->v[0]), ip_cmp);
+	for (size_t i = 1; i < s->n; i++)
+		if (ip_cmp(&s->v[i], &s->v[j]))
+			s->v[++j] = s->v[i];
+	s->n = j + 1;
 }
 
 /*
@@ -160,19 +198,83 @@ static int overlay_write_vni(struct ovld *d, struct ovl_overlay *ov)
 	return map_vni_put(d, ov->vni, &v);
 }
 
-/* ovl_vnis and ovl_peers from the backend's view of the network. */
-static int overlay_sync_vni(struct ovld *d, struct ovl_overlay *ov)
+/*
+ * ovl_peers of ov from the backend's view of the network, and its ovl_vnis
+ * entry. ovl_peers is one map for every VNI (OVL_MAX_PEERS entries): the
+ * room is checked before anything changes, so that an overlay that does not
+ * fit is refused with the map as it was (and a reload keeps the previous
+ * peers). Then what went away is removed and what is new added; a peer
+ * that stays is never missing, not even for a moment.
+ */
+static int overlay_sync_vni(struct ovld *d, struct ovl_overlay *ov, char *err, size_t errlen)
 {
-	int err;
+	struct ipset want = { 0 }, have = { 0 }, add = { 0 }, del = { 0 };
+	size_t i = 0, j = 0, done = 0;
+	__u32 used = 0, max = 0;
+	int ret;
 
-	err = map_peers_flush(d, ov->vni);
-	if (!err)
-		err = ov->ops->foreach_peer(ov->backend, peer_cb, ov);
-	if (!err)
-		err = overlay_write_vni(d, ov);
-	if (err)
-		pr_err("write maps of overlay %s (vni %u): %s", ov->name, ov->vni, strerror(-err));
-	return err;
+	ret = ov->ops->foreach_peer(ov->backend, ipset_add, &want);
+	if (!ret)
+		ret = map_peers_list(d, ov->vni, &have.v, &have.n);
+	if (!ret)
+		ret = map_count(d, OVL_MAP_PEERS, &used, &max);
+	if (ret) {
+		snprintf(err, errlen, "read %s: %s", OVL_MAP_PEERS, strerror(-ret));
+		goto out;
+	}
+	ipset_sort(&want);
+	ipset_sort(&have);
+	while (!ret && (i < want.n || j < have.n)) {
+		int c = i == want.n ? 1 : j == have.n ? -1 : ip_cmp(&want.v[i], &have.v[j]);
+
+		if (c < 0)
+			ret = ipset_add(&want.v[i++], &add);
+		else if (c > 0)
+			ret = ipset_add(&have.v[j++], &del);
+		else
+			i++, j++;
+	}
+	if (ret) {
+		snprintf(err, errlen, "%s", strerror(-ret));
+		goto out;
+	}
+	if ((size_t)used - del.n + add.n > max) {
+		snprintf(err, errlen,
+			 "%s is full: overlay %s (vni %u) has %zu peers, %zu of them new, and "
+			 "the map has room for %u more (%u entries, shared by every overlay)",
+			 OVL_MAP_PEERS, ov->name, ov->vni, want.n, add.n,
+			 max - (used < max ? used : max), max);
+		ret = -ENOSPC;
+		goto out;
+	}
+	for (i = 0; i < del.n; i++)
+		map_peer_del(d, ov->vni, &del.v[i]);
+	for (; done < add.n && !ret; done++)
+		ret = map_peer_put(d, ov->vni, &add.v[done]);
+	if (ret) {
+		/* Not the room we counted (another writer?). */
+		snprintf(err, errlen, "write %s: %s", OVL_MAP_PEERS, map_strerror(ret));
+		done--;
+		goto undo;
+	}
+	ret = overlay_write_vni(d, ov);
+	if (ret) {
+		snprintf(err, errlen, "write %s: %s", OVL_MAP_VNIS, map_strerror(ret));
+		goto undo;
+	}
+	goto out;
+undo:
+	/* Back to the peers there were. */
+	for (i = 0; i < done; i++)
+		map_peer_del(d, ov->vni, &add.v[i]);
+	for (i = 0; i < del.n; i++)
+		map_peer_put(d, ov->vni, &del.v[i]);
+out:
+	free(want.v);
+	free(have.v);
+	free(add.v);
+	free(del.v);
+	return ret;
 }
 
 static void overlay_watch(struct ovld *d, struct ovl_overlay *ov)
@@ -352,9 +454,9 @@ int overlay_create(struct ovld *d, const char *name, __u32 vni, const char *enca
 		free(ov);
 		return ret;
 	}
-	ret = overlay_sync_vni(d, ov);
+	ret = overlay_sync_vni(d, ov, err, errlen);
 	if (ret) {
-		snprintf(err, errlen, "write maps: %s", strerror(-ret));
+		pr_err("overlay %s (vni %u) not created: %s", name, vni, err);
 		ops->close(ov->backend);
 		json_decref(ov->props);
 		free(ov);
@@ -467,18 +569,38 @@ static int revalidate_neigh(struct ovld *d, const struct ovl_addr_key *k, struct
 	return 0;
 }
 
-static int ep_apply_backend(struct ovld *d, struct ovl_ep *ep, struct ovl_overlay *ov);
+static int ep_apply_backend(struct ovld *d, struct ovl_ep *ep, struct ovl_overlay *ov, char *err,
+			    size_t errlen);
 
+/*
+ * A reload opens the backend afresh with the overlay's properties and
+ * swaps the new instance in only once the maps took it (ovl_peers has the
+ * room): a rejected file, or one the maps cannot hold, leaves the previous
+ * backend, peers, fdb and neigh entries in force, and the reason in
+ * ov->error (overlay list, status) and the log.
+ */
 int overlay_reload(struct ovld *d, struct ovl_overlay *ov, char *err, size_t errlen)
 {
 	struct revalidate r = { .ov = ov };
+	void *fresh = NULL, *old;
 	int ret;
 
-	if (!ov->ops->reload) {
+	if (!ov->ops->reloadable) {
 		snprintf(err, errlen, "backend %s has nothing to reload", ov->ops->name);
 		return 0;
 	}
-	ret = ov->ops->reload(ov->backend, err, errlen);
+	ret = ov->ops->open(ov->props, &fresh, err, errlen);
+	if (!ret) {
+		old = ov->backend;
+		ov->backend = fresh;
+		ret = overlay_sync_vni(d, ov, err, errlen);
+		if (ret) {
+			ov->backend = old;
+			ov->ops->close(fresh);
+		} else {
+			ov->ops->close(old);
+		}
+	}
 	if (ret) {
 		snprintf(ov->error, sizeof(ov->error), "%s", err);
 		pr_err("overlay %s: reload rejected, keeping the previous entries: %s", ov->name,
@@ -488,12 +610,14 @@ int overlay_reload(struct ovld *d, struct ovl_overlay *ov, char *err, size_t err
 	ov->error[0] = '\0';
 	ov->reloads++;
 	miss_forget_negative(ov);
-	overlay_sync_vni(d, ov);
 	map_fdb_foreach(d, true, ov->vni, revalidate_fdb, &r);
 	map_neigh_foreach(d, true, ov->vni, revalidate_neigh, &r);
-	for (struct ovl_ep *ep = d->eps; ep; ep = ep->next)
-		if (ep->vni == ov->vni)
-			ep_apply_backend(d, ep, ov);
+	for (struct ovl_ep *ep = d->eps; ep; ep = ep->next) {
+		char l[OVL_EP_LABEL_MAX];
+
+		if (ep->vni == ov->vni && ep_apply_backend(d, ep, ov, err, errlen))
+			pr_err("overlay %s: %s: %s", ov->name, ep_label(ep, l, sizeof(l)), err);
+	}
 	pr_info("overlay %s: reloaded, %zu entries; %u cached entries changed, %u removed",
 		ov->name, ov->ops->entries(ov->backend), r.changed, r.removed);
 	return 0;
@@ -516,6 +640,37 @@ void overlay_on_inotify(struct ovld *d, int wd, const char *name)
 	}
 }
 
+void overlay_map_write(struct ovl_overlay *ov, const char *map, unsigned int max, int err,
+		       const char *what)
+{
+	unsigned int bit = strcmp(map, OVL_MAP_FDB) ? 2 : 1;
+
+	if (!err) {
+		if (ov->maps_full & bit) {
+			pr_info("overlay %s: %s has room again", ov->name, map);
+			ov->maps_full &= ~bit;
+			if (!ov->maps_full)
+				ov->map_error[0] = '\0';
+		}
+		return;
+	}
+	if (err != -E2BIG) {
+		pr_warn("overlay %s: write %s entry of %s: %s", ov->name, map, what,
+			strerror(-err));
+		return;
+	}
+	ov->map_full++;
+	/* Logged once until the map has room again; counted every time. */
+	if (!(ov->maps_full & bit))
+		pr_err("overlay %s: %s is full (%u entries): %s and what follows are not cached; "
+		       "their frames keep going through ovld",
+		       ov->name, map, max, what);
+	ov->maps_full |= bit;
+	snprintf(ov->map_error, sizeof(ov->map_error),
+		 "%s is full (%u entries): %llu entries not cached, the last of %s", map, max,
+		 ov->map_full, what);
+}
+
 static unsigned int endpoint_mtu(struct ovld *d, const struct ovl_overlay *ov);
 
 json_t *overlay_json(struct ovld *d, const struct ovl_overlay *ov)
@@ -528,12 +683,18 @@ json_t *overlay_json(struct ovld *d, const struct ovl_overlay *ov)
 	o = json_pack("{s:s, s:i, s:s, s:s, s:O, s:i, s:i, s:s?, s:I, s:I, s:I, s:I}", "name",
 		      ov->name, "vni", (json_int_t)ov->vni, "encap", "vxlan", "search", ov->search,
 		      "props", ov->props, "entries", (json_int_t)ov->ops->entries(ov->backend),
-		      "endpoints", (json_int_t)eps, "error", ov->error[0] ? ov->error : NULL,
+		      "endpoints", (json_int_t)eps, "error",
+		      ov->error[0]     ? ov->error :
+		      ov->map_error[0] ? ov->map_error :
+					 NULL,
 		      "lookups", (json_int_t)ov->lookups, "resolved", (json_int_t)ov->resolved,
 		      "unresolved", (json_int_t)ov->unresolved, "reloads", (json_int_t)ov->reloads);
 	/* What an endpoint's MTU should be (the CNI plugin asks for it). */
 	if (o)
 		json_object_set_new(o, "mtu", json_integer(endpoint_mtu(d, ov)));
+	/* Entries the miss path could not cache: a map was full. */
+	if (o)
+		json_object_set_new(o, "map_full", json_integer((json_int_t)ov->map_full));
 	return o;
 }
 
@@ -589,12 +750,14 @@ static bool ep_knows_addrs(const struct ovl_ep *ep)
 }
 
 /* What the backend says about a local endpoint: its DHCP proxy and, for a
- * VNIC, the addresses it owns (the seed's arp/ndp fields). */
-static int ep_apply_backend(struct ovld *d, struct ovl_ep *ep, struct ovl_overlay *ov)
+ * VNIC, the addresses it owns (the seed's arp/ndp fields). Return: 0, or
+ * -errno with the map that refused in err. */
+static int ep_apply_backend(struct ovld *d, struct ovl_ep *ep, struct ovl_overlay *ov, char *err,
+			    size_t errlen)
 {
 	struct ovl_ip addrs[4];
 	__u8 server[6];
-	int n;
+	int n, ret;
 
 	ep->dhcp_proxy = !ov->ops->lookup_dhcp(ov->backend, ep->mac, server);
 	if (ep->dhcp_proxy)
@@ -604,10 +767,30 @@ static int ep_apply_backend(struct ovld *d, struct ovl_ep *ep, struct ovl_overla
 		for (int i = 0; i < n; i++)
 			ep_add_addr(ep, &addrs[i]);
 	}
-	for (int i = 0; i < ep->naddrs; i++)
-		map_neigh_put(d, ep->vni, &ep->addrs[i], ep->mac, OVL_NEIGH_F_STATIC);
+	for (int i = 0; i < ep->naddrs; i++) {
+		ret = map_neigh_put(d, ep->vni, &ep->addrs[i], ep->mac, OVL_NEIGH_F_STATIC);
+		if (ret) {
+			snprintf(err, errlen, "write %s: %s", OVL_MAP_NEIGH, map_strerror(ret));
+			return ret;
+		}
+	}
 	ep->ip_nospoof = ep_knows_addrs(ep);
-	return map_ep_put(d, ep);
+	ret = map_ep_put(d, ep);
+	if (ret)
+		snprintf(err, errlen, "write %s and %s: %s", OVL_MAP_IFACES, OVL_MAP_ENDPOINTS,
+			 map_strerror(ret));
+	return ret;
+}
+
+/* Take ep's entries out of ovl_ifaces, ovl_endpoints and ovl_neigh. */
+static void ep_maps_del(struct ovld *d, const struct ovl_ep *ep)
+{
+	struct ovl_neigh n;
+
+	map_ep_del(d, ep);
+	for (int i = 0; i < ep->naddrs; i++)
+		if (!map_neigh_get(d, ep->vni, &ep->addrs[i], &n) && !memcmp(n.mac, ep->mac, 6))
+			map_neigh_del(d, ep->vni, &ep->addrs[i]);
 }
 
 static int peer_v6_cb(const struct ovl_ip *ip, void *arg);
@@ -797,9 +980,9 @@ int ep_register(struct ovld *d, struct ovl_ep *ep, char *err, size_t errlen)
 		snprintf(err, errlen, "set up %s: %s", ep->host_ifname, strerror(-ret));
 		return ret;
 	}
-	ret = ep_apply_backend(d, ep, ov);
+	ret = ep_apply_backend(d, ep, ov, err, errlen);
 	if (ret) {
-		snprintf(err, errlen, "write endpoint maps: %s", strerror(-ret));
+		ep_maps_del(d, ep);
 		return ret;
 	}
 	ep_fit_offloads(d, ep, ov);
@@ -817,12 +1000,8 @@ int ep_unregister(struct ovld *d, struct ovl_ep *ep)
 	char l[OVL_EP_LABEL_MAX];
 	struct ovl_overlay *ov;
 	struct ovl_ep **pp;
-	struct ovl_neigh n;
 
-	map_ep_del(d, ep);
-	for (int i = 0; i < ep->naddrs; i++)
-		if (!map_neigh_get(d, ep->vni, &ep->addrs[i], &n) && !memcmp(n.mac, ep->mac, 6))
-			map_neigh_del(d, ep->vni, &ep->addrs[i]);
+	ep_maps_del(d, ep);
 	for (pp = &d->eps; *pp && *pp != ep; pp = &(*pp)->next)
 		;
 	if (*pp)

@@ -45,9 +45,12 @@ struct ovl_overlay {
 	json_t *props;	 /* as given: {"files/config": ..., ...} */
 	__u16 port;	 /* vxlan/listen_port */
 	const struct ovl_backend_ops *ops;
-	void *backend;		 /* the backend's private state */
-	char error[OVL_ERR_MAX]; /* last backend error, "" when fine */
-	int watch_wd;		 /* inotify watch of the backend's file, or -1 */
+	void *backend;		     /* the backend's private state */
+	char error[OVL_ERR_MAX];     /* last backend error, "" when fine */
+	char map_error[OVL_ERR_MAX]; /* a map the miss path writes is full, "" when not */
+	unsigned int maps_full;	     /* which: 1 ovl_fdb, 2 ovl_neigh */
+	unsigned long long map_full; /* entries not cached because a map was full */
+	int watch_wd;		     /* inotify watch of the backend's file, or -1 */
 	char watch_dir[256];
 	char watch_file[256];
 	unsigned long long lookups, resolved, unresolved, reloads;
@@ -152,6 +155,11 @@ int map_neigh_get(struct ovld *d, __u32 vni, const struct ovl_ip *ip, struct ovl
 int map_neigh_del(struct ovld *d, __u32 vni, const struct ovl_ip *ip);
 int map_peer_put(struct ovld *d, __u32 vni, const struct ovl_ip *ip);
 int map_peers_flush(struct ovld *d, __u32 vni);
+int map_peer_del(struct ovld *d, __u32 vni, const struct ovl_ip *ip);
+/* The peers of vni in ovl_peers (malloc'ed into *out, *n of them). */
+int map_peers_list(struct ovld *d, __u32 vni, struct ovl_ip **out, size_t *n);
+/* strerror() of a map write, "the map is full" for -E2BIG. */
+const char *map_strerror(int err);
 int map_ep_put(struct ovld *d, const struct ovl_ep *ep);
 int map_ep_del(struct ovld *d, const struct ovl_ep *ep);
 /* Call fn for every entry of a map whose key starts with vni (all when
@@ -175,6 +183,11 @@ int overlay_create(struct ovld *d, const char *name, __u32 vni, const char *enca
 int overlay_delete(struct ovld *d, const char *name, char *err, size_t errlen);
 int overlay_reload(struct ovld *d, struct ovl_overlay *ov, char *err, size_t errlen);
 void overlay_on_inotify(struct ovld *d, int wd, const char *name);
+/* Account a write of the miss path to map (max entries) for ov: err 0
+ * clears a "full" state of that map, -E2BIG counts, logs (once) and shows
+ * in overlay list and status; what names the entry for the log. */
+void overlay_map_write(struct ovl_overlay *ov, const char *map, unsigned int max, int err,
+		       const char *what);
 json_t *overlay_json(struct ovld *d, const struct ovl_overlay *ov);
 bool ovl_ip_is_local(struct ovld *d, const struct ovl_ip *ip);
 
