@@ -25,7 +25,10 @@
 # 3. DEL of net-a removes net-a's attachment only: b1 <-> b2 still works,
 #    ovld still has net-b's endpoint; and the other way round after net-a
 #    is added again;
-# 4. the last DEL leaves nothing behind (veths, endpoints, leases).
+# 4. an endpoint in a state.json without its network (as an earlier ovld
+#    may have saved it) comes back with the network its veth's ifalias
+#    names, and DEL of the other network still leaves it alone;
+# 5. the last DEL leaves nothing behind (veths, endpoints, leases).
 # shellcheck disable=SC2154 # variables set by eval "$(jvars ...)"
 . "$OVL_TOP/tests/lib/netns.sh"
 . "$OVL_TOP/tests/lib/topo.sh"
@@ -123,7 +126,22 @@ in_ns b1 ip link show eth0 >/dev/null 2>&1 && fail "b1 still has eth0 after DEL"
 reach a1 a2 "net-a after DEL of net-b"
 reach a2 a1 "net-a after DEL of net-b"
 
-info "4. nothing left"
+info "4. an endpoint an earlier ovld saved without its network"
+topo_kill_ovld h1
+python3 -c '
+import json, sys
+st = json.load(open(sys.argv[1]))
+for e in st["endpoints"]:
+    e.pop("network", None)
+json.dump(st, open(sys.argv[1], "w"))' "$TOPO_DIR/state-h1/state.json"
+topo_ovld h1
+[ "$(eps)" = "net-a:X/eth0" ] || fail "restored without a network, h1's endpoints are \"$(eps)\""
+cni h1 DEL "$B1" X eth0 b1
+cni_expect_ok empty "" "DEL X from net-b after the restore"
+[ "$(eps)" = "net-a:X/eth0" ] || fail "DEL of net-b took the restored net-a endpoint: \"$(eps)\""
+reach a1 a2 "net-a after the restore"
+
+info "5. nothing left"
 cni h1 DEL "$A1" X eth0 a1
 cni_expect_ok empty "" "DEL X from net-a"
 cni h1 DEL "$A1" X eth0 a1
