@@ -90,7 +90,9 @@ enum {
 int ovl_cni_add(const struct ovl_cni_env *env, struct ovl_netconf *nc, json_t **out,
 		struct ovl_cni_err *e)
 {
-	char host[OVL_CNI_IFNAME_MAX], alias[256], id[300], m[OVL_MAC_STRLEN], a[OVL_IP_STRLEN];
+	char host[OVL_CNI_IFNAME_MAX], other_host[OVL_CNI_IFNAME_MAX], alias[OVL_ALIAS_MAX],
+		id[300];
+	char m[OVL_MAC_STRLEN], a[OVL_IP_STRLEN];
 	struct ovl_cni_ovld ovld = { 0 };
 	struct ovl_cni_overlay ov;
 	struct ovl_cni_args args;
@@ -113,14 +115,16 @@ int ovl_cni_add(const struct ovl_cni_env *env, struct ovl_netconf *nc, json_t **
 		ret = ovl_cni_args_parse(env->args, &args, e);
 	if (ret)
 		return ret;
-	ovl_cni_host_ifname(env->container_id, env->ifname, host);
+	ovl_cni_host_ifname(nc->instance, nc->name, env->container_id, env->ifname, host);
+	/* The mark is what makes the host end ovld's to serve (and DEL's and
+	 * GC's to remove): no mark, no attachment. */
 	if (ovl_cni_alias_format(nc->instance, nc->name, env->container_id, env->ifname, alias,
-				 sizeof(alias))) {
-		pr_warn("%s: network name and container ID too long for an ifalias: GC will "
-			"find this attachment through ovld only",
-			host);
-		alias[0] = '\0';
-	}
+				 sizeof(alias)))
+		return ovl_cni_error(e, OVL_CNI_E_CONFIG, "invalid network configuration",
+				     "instance \"%s\", network \"%s\" and container ID \"%s\" "
+				     "together are too long for the host interface's ifalias "
+				     "(255 bytes): shorten the network name",
+				     nc->instance, nc->name, env->container_id);
 	snprintf(id, sizeof(id), "%s/%s", env->container_id, env->ifname);
 	mac_from = ovl_cni_choose_mac(nc, &args, env->container_id, env->ifname, mac);
 
@@ -135,13 +139,15 @@ int ovl_cni_add(const struct ovl_cni_env *env, struct ovl_netconf *nc, json_t **
 	ret = ovl_cni_netns_open(env->netns, &ns_fd, e);
 	if (ret)
 		goto out;
-	if (ovl_link_ifindex(host) > 0) {
+	if (ovl_link_ifindex(host) > 0 ||
+	    ovl_cni_host_v1_find(nc, env->container_id, env->ifname, other_host)) {
 		char other[256];
+		const char *h = ovl_link_ifindex(host) > 0 ? host : other_host;
 
-		ovl_cni_link_alias(host, other, sizeof(other));
+		ovl_cni_link_alias(h, other, sizeof(other));
 		ret = ovl_cni_error(e, OVL_CNI_E_LINK, "the attachment exists already",
-				    "host interface %s (%s) is there: an ADD without its DEL?",
-				    host, other[0] ? other : "no owner recorded");
+				    "host interface %s (%s) is there: an ADD without its DEL?", h,
+				    other[0] ? other : "no owner recorded");
 		goto out;
 	}
 
@@ -150,7 +156,7 @@ int ovl_cni_add(const struct ovl_cni_env *env, struct ovl_netconf *nc, json_t **
 	vreq.mac = mac;
 	vreq.mtu = nc->mtu ? nc->mtu : ov.mtu;
 	vreq.host_name = host;
-	vreq.host_alias = alias[0] ? alias : NULL;
+	vreq.host_alias = alias;
 	vreq.netns_fd = ns_fd;
 	ret = ovl_veth_create(&vreq, &host_ifindex);
 	if (ret == -EEXIST) {
@@ -236,7 +242,8 @@ undo:
 	 * is what the runtime gets. */
 	pr_warn("ADD %s failed (%s: %s): undoing it", id, e->msg, e->details);
 	if (made & MADE_ENDPOINT) {
-		req = json_pack("{s:s, s:s}", "cmd", "endpoint.del", "id", id);
+		req = json_pack("{s:s, s:s, s:s}", "cmd", "endpoint.del", "id", id, "network",
+				nc->name);
 		if (ovl_cni_ovld_call(&ovld, req, NULL, &errnum, &ue))
 			pr_err("undo: endpoint.del %s: %s: %s", id, ue.msg, ue.details);
 	}

@@ -96,8 +96,11 @@ static int check_endpoint(struct ovl_cni_ovld *ovld, const struct ovl_netconf *n
 		return ret;
 	json_array_foreach(list, i, x) {
 		const char *xid = json_string_value(json_object_get(x, "id"));
+		const char *xnet = json_string_value(json_object_get(x, "network"));
 
-		if (xid && !strcmp(xid, id))
+		/* ovld keys endpoints by network and id (an endpoint saved by an
+		 * older ovld may have no network). */
+		if (xid && !strcmp(xid, id) && (!xnet || !strcmp(xnet, nc->name)))
 			ep = x;
 	}
 	if (!ep) {
@@ -133,7 +136,8 @@ out:
 
 int ovl_cni_check(const struct ovl_cni_env *env, struct ovl_netconf *nc, struct ovl_cni_err *e)
 {
-	char host[OVL_CNI_IFNAME_MAX], alias[256], want_alias[256], id[300], c[OVL_IP_STRLEN + 4];
+	char host[OVL_CNI_IFNAME_MAX], v1[OVL_CNI_IFNAME_MAX], alias[256], want_alias[256], id[300];
+	char c[OVL_IP_STRLEN + 4];
 	char g[OVL_IP_STRLEN];
 	const struct ovl_cni_result *prev = &nc->prev;
 	struct ovl_cni_live *live = NULL;
@@ -153,7 +157,10 @@ int ovl_cni_check(const struct ovl_cni_env *env, struct ovl_netconf *nc, struct 
 		return ovl_cni_error(e, OVL_CNI_E_CONFIG, "invalid network configuration",
 				     "CHECK needs \"prevResult\", the result of the ADD");
 	snprintf(id, sizeof(id), "%s/%s", env->container_id, env->ifname);
-	ovl_cni_host_ifname(env->container_id, env->ifname, host);
+	ovl_cni_host_ifname(nc->instance, nc->name, env->container_id, env->ifname, host);
+	if (ovl_link_ifindex(host) < 0 &&
+	    ovl_cni_host_v1_find(nc, env->container_id, env->ifname, v1))
+		snprintf(host, sizeof(host), "%s", v1);
 	for (int i = 0; i < prev->n_ifaces; i++)
 		if (!strcmp(prev->ifaces[i].name, env->ifname) &&
 		    !strcmp(prev->ifaces[i].sandbox, env->netns))

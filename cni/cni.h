@@ -10,13 +10,15 @@
  * (network name, CNI_CONTAINERID, CNI_IFNAME) and owns
  *
  *   - a veth pair: CNI_IFNAME inside CNI_NETNS, created there directly,
- *     and "ovc" + hash(container id, ifname) in the host namespace, whose
- *     ifalias names the attachment (ovl_cni_alias_format()), so DEL finds
- *     it without state and GC finds it without ovld;
+ *     and "ovc" + hash(instance, network, container id, ifname) in the
+ *     host namespace, whose ifalias names the attachment
+ *     (ovl_cni_alias_format()), so DEL finds it without state, GC finds
+ *     it without ovld, and ovld accepts it as an endpoint of its instance;
  *   - an IPAM lease, held by the delegated IPAM plugin;
- *   - an ovld endpoint "<container id>/<ifname>" with the network's name,
- *     which attaches the data path to the host end and teaches it the MAC
- *     and addresses (link protection, proxy ARP/NDP).
+ *   - an ovld endpoint "<container id>/<ifname>" of the network (ovld
+ *     tells endpoints apart by network and id), which attaches the data
+ *     path to the host end and teaches it the MAC and addresses (link
+ *     protection, proxy ARP/NDP).
  *
  * ADD creates them in that order and, on any failure, removes what it made
  * in reverse order. DEL removes them in reverse order and succeeds when any
@@ -37,6 +39,7 @@
 #include "addr.h"
 #include "ctl.h"
 #include "log.h"
+#include "mark.h" /* ovl_cni_alias_format(): their ifalias */
 
 /* Error codes of the CNI specification. */
 #define OVL_CNI_E_VERSION	1  /* incompatible CNI version */
@@ -55,18 +58,17 @@
 #define OVL_CNI_E_NO_OVERLAY 102 /* no such overlay (name or VNI) in that ovld */
 #define OVL_CNI_E_LINK	     103 /* creating or configuring an interface failed */
 #define OVL_CNI_E_IPAM                                                                             \
-	104			 /* the IPAM plugin failed without a CNI error, or
+	104			/* the IPAM plugin failed without a CNI error, or
 				       * its result is unusable */
-#define OVL_CNI_E_CHECK	     105 /* CHECK: the attachment differs from prevResult */
+#define OVL_CNI_E_CHECK	    105 /* CHECK: the attachment differs from prevResult */
 
-#define OVL_CNI_HOST_PREFIX  "ovc"	/* host-side veth names */
-#define OVL_CNI_ALIAS_PREFIX "ovl-cni:" /* their ifalias */
-#define OVL_CNI_IFNAME_MAX   16		/* IFNAMSIZ */
+#define OVL_CNI_HOST_PREFIX "ovc" /* host-side veth names */
+#define OVL_CNI_IFNAME_MAX  16	  /* IFNAMSIZ */
 
-#define OVL_CNI_EP_ADDRS     7 /* addresses ovld's endpoint.add takes */
-#define OVL_CNI_MAX_IFACES   16
-#define OVL_CNI_MAX_IPS	     16
-#define OVL_CNI_MAX_ROUTES   64
+#define OVL_CNI_EP_ADDRS    7 /* addresses ovld's endpoint.add takes */
+#define OVL_CNI_MAX_IFACES  16
+#define OVL_CNI_MAX_IPS	    16
+#define OVL_CNI_MAX_ROUTES  64
 
 struct ovl_cni_err {
 	int code;
@@ -239,9 +241,15 @@ bool ovl_netconf_attachment_valid(const struct ovl_netconf *nc, const char *cont
 
 /* ---- names ----------------------------------------------------------------- */
 
-/* "ovc" + 8 hex digits of a hash of container id and ifname: 11 characters. */
-void ovl_cni_host_ifname(const char *container_id, const char *ifname,
-			 char out[OVL_CNI_IFNAME_MAX]);
+/* "ovc" + 8 hex digits of a hash of instance, network, container id and
+ * ifname: 11 characters, one per attachment (the same container and ifname
+ * on two networks, or of two instances, get two). */
+void ovl_cni_host_ifname(const char *instance, const char *network, const char *container_id,
+			 const char *ifname, char out[OVL_CNI_IFNAME_MAX]);
+/* The name earlier plugins gave: a hash of container id and ifname only.
+ * DEL and CHECK still find such an attachment, when its ifalias names it. */
+void ovl_cni_host_ifname_v1(const char *container_id, const char *ifname,
+			    char out[OVL_CNI_IFNAME_MAX]);
 /* A locally administered unicast MAC from the same pair: stable for the
  * container, so an operator can put it in hosts.json. */
 void ovl_cni_default_mac(const char *container_id, const char *ifname, __u8 mac[6]);
@@ -249,15 +257,6 @@ void ovl_cni_default_mac(const char *container_id, const char *ifname, __u8 mac[
  * CNI_ARGS MAC, the configuration's mac, or the default, in that order. */
 const char *ovl_cni_choose_mac(const struct ovl_netconf *nc, const struct ovl_cni_args *args,
 			       const char *container_id, const char *ifname, __u8 mac[6]);
-/**
- * ovl_cni_alias_format() - "ovl-cni:<instance>:<network>:<container id>:<ifname>",
- * the host end's ifalias. Return: 0 or -ENAMETOOLONG (over 255 bytes).
- */
-int ovl_cni_alias_format(const char *instance, const char *network, const char *container_id,
-			 const char *ifname, char *buf, size_t len);
-/* Split an alias made by ovl_cni_alias_format(). Return: 0 or -EINVAL. */
-int ovl_cni_alias_parse(const char *alias, char *instance, size_t ilen, char *network, size_t nlen,
-			char *container_id, size_t clen, char *ifname, size_t flen);
 
 /* ---- the verbs (add.c, del.c, check.c, plugin.c) ----------------------------- */
 

@@ -64,17 +64,19 @@ static void cleanup_close(struct cleanup *c)
 	free(c->done);
 }
 
-/* Is host's ifalias ours for (container_id, ifname), or unset? */
-static bool alias_ours(const char *alias, const char *container_id, const char *ifname)
+/* Is host's ifalias that of this attachment? Unset counts as ours only for
+ * the name ADD gives (derived from all four; a crash between creating the
+ * veth and marking it leaves it unset), never for a name found otherwise. */
+static bool alias_ours(const struct ovl_netconf *nc, const char *alias, const char *container_id,
+		       const char *ifname, bool derived_name)
 {
-	char inst[OVL_INSTANCE_MAX + 1], net[128], cid[256], ifn[OVL_CNI_IFNAME_MAX];
+	char want[OVL_ALIAS_MAX];
 
 	if (!alias[0])
-		return true;
-	if (ovl_cni_alias_parse(alias, inst, sizeof(inst), net, sizeof(net), cid, sizeof(cid), ifn,
-				sizeof(ifn)))
-		return false;
-	return !strcmp(cid, container_id) && !strcmp(ifn, ifname);
+		return derived_name;
+	return !ovl_cni_alias_format(nc->instance, nc->name, container_id, ifname, want,
+				     sizeof(want)) &&
+	       !strcmp(alias, want);
 }
 
 /* Remove one attachment. container_id/ifname NULL: the environment's (DEL),
@@ -85,7 +87,8 @@ static void remove_attachment(struct cleanup *c, const struct ovl_cni_env *env,
 {
 	const char *cid = container_id ? container_id : env->container_id;
 	const char *ifn = ifname ? ifname : env->ifname;
-	char host[OVL_CNI_IFNAME_MAX], alias[256], id[300];
+	char host[OVL_CNI_IFNAME_MAX], v1[OVL_CNI_IFNAME_MAX], alias[OVL_ALIAS_MAX], id[300];
+	bool derived = !host_name;
 	struct ovl_cni_err e;
 	int errnum, err;
 
@@ -93,13 +96,17 @@ static void remove_attachment(struct cleanup *c, const struct ovl_cni_env *env,
 	if (host_name)
 		snprintf(host, sizeof(host), "%s", host_name);
 	else
-		ovl_cni_host_ifname(cid, ifn, host);
+		ovl_cni_host_ifname(c->nc->instance, c->nc->name, cid, ifn, host);
+	/* An attachment an earlier plugin made has the older name. */
+	if (derived && ovl_link_ifindex(host) < 0 && ovl_cni_host_v1_find(c->nc, cid, ifn, v1))
+		snprintf(host, sizeof(host), "%s", v1);
 	/* 1. ovld forgets the endpoint (no error when it did not know it). */
 	if (c->ovld_up) {
 		json_t *res = NULL;
 
 		if (ovl_cni_ovld_call(&c->ovld,
-				      json_pack("{s:s, s:s}", "cmd", "endpoint.del", "id", id),
+				      json_pack("{s:s, s:s, s:s}", "cmd", "endpoint.del", "id", id,
+						"network", c->nc->name),
 				      &res, &errnum, &e))
 			keep_error(c, &e);
 		else
@@ -116,7 +123,7 @@ static void remove_attachment(struct cleanup *c, const struct ovl_cni_env *env,
 		ovl_cni_error(&e, OVL_CNI_E_LINK, "cannot read the host interface", "%s: %s", host,
 			      strerror(-err));
 		keep_error(c, &e);
-	} else if (!alias_ours(alias, cid, ifn)) {
+	} else if (!alias_ours(c->nc, alias, cid, ifn, derived)) {
 		pr_warn("%s belongs to another attachment (%s): left alone", host, alias);
 	} else {
 		err = ovl_link_delete(host);

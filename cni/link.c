@@ -370,6 +370,18 @@ int ovl_cni_link_alias(const char *name, char *buf, size_t len)
 	return 0;
 }
 
+bool ovl_cni_host_v1_find(const struct ovl_netconf *nc, const char *container_id,
+			  const char *ifname, char out[OVL_CNI_IFNAME_MAX])
+{
+	char alias[OVL_ALIAS_MAX], want[OVL_ALIAS_MAX];
+
+	ovl_cni_host_ifname_v1(container_id, ifname, out);
+	return !ovl_cni_link_alias(out, alias, sizeof(alias)) &&
+	       !ovl_cni_alias_format(nc->instance, nc->name, container_id, ifname, want,
+				     sizeof(want)) &&
+	       !strcmp(alias, want);
+}
+
 int ovl_cni_host_links(int (*fn)(const char *name, const char *alias, void *arg), void *arg)
 {
 	struct ovl_cni_err e;

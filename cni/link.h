@@ -56,6 +56,16 @@ int ovl_cni_link_inspect(int ns_fd, const char *ifname, struct ovl_cni_live *liv
  * when the interface does not exist, or another -errno. */
 int ovl_cni_link_alias(const char *name, char *buf, size_t len);
 
+/**
+ * ovl_cni_host_v1_find() - the host end of the attachment (instance and
+ * network of nc, container_id, ifname) under the name earlier plugins gave
+ * (ovl_cni_host_ifname_v1()), when it is there and its ifalias names
+ * exactly that attachment (that name is shared by every network).
+ * Return: true and its name in out, or false.
+ */
+bool ovl_cni_host_v1_find(const struct ovl_netconf *nc, const char *container_id,
+			  const char *ifname, char out[OVL_CNI_IFNAME_MAX]);
+
 /* Call fn for every interface of the caller's netns whose ifalias starts
  * with OVL_CNI_ALIAS_PREFIX. Return: 0 or -errno. */
 int ovl_cni_host_links(int (*fn)(const char *name, const char *alias, void *arg), void *arg);

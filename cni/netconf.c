@@ -519,7 +519,24 @@ static __u64 attachment_hash(const char *container_id, const char *ifname)
 	return h;
 }
 
-void ovl_cni_host_ifname(const char *container_id, const char *ifname, char out[OVL_CNI_IFNAME_MAX])
+void ovl_cni_host_ifname(const char *instance, const char *network, const char *container_id,
+			 const char *ifname, char out[OVL_CNI_IFNAME_MAX])
+{
+	__u64 h = 14695981039346656037ull;
+	const char *const parts[] = { instance, network, container_id, ifname };
+
+	/* FNV-1a 64 of "<instance>/<network>/<container id>/<ifname>". */
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		if (i)
+			h = (h ^ '/') * 1099511628211ull;
+		for (const char *p = parts[i]; *p; p++)
+			h = (h ^ (__u8)*p) * 1099511628211ull;
+	}
+	snprintf(out, OVL_CNI_IFNAME_MAX, "%s%08x", OVL_CNI_HOST_PREFIX, (__u32)(h ^ (h >> 32)));
+}
+
+void ovl_cni_host_ifname_v1(const char *container_id, const char *ifname,
+			    char out[OVL_CNI_IFNAME_MAX])
 {
 	__u64 h = attachment_hash(container_id, ifname);
 
@@ -554,47 +571,4 @@ const char *ovl_cni_choose_mac(const struct ovl_netconf *nc, const struct ovl_cn
 	}
 	ovl_cni_default_mac(container_id, ifname, mac);
 	return "derived from the container ID and interface name";
-}
-
-int ovl_cni_alias_format(const char *instance, const char *network, const char *container_id,
-			 const char *ifname, char *buf, size_t len)
-{
-	int n = snprintf(buf, len, "%s%s:%s:%s:%s", OVL_CNI_ALIAS_PREFIX, instance, network,
-			 container_id, ifname);
-
-	return n < 0 || (size_t)n >= len || n > 255 ? -ENAMETOOLONG : 0;
-}
-
-/* Next ':'-separated field of *p into buf. */
-static int field(const char **p, char *buf, size_t len, bool last)
-{
-	const char *end = last ? *p + strlen(*p) : strchr(*p, ':');
-	size_t n;
-
-	if (!end)
-		return -EINVAL;
-	n = (size_t)(end - *p);
-	if (!n || n >= len)
-		return -EINVAL;
-	memcpy(buf, *p, n);
-	buf[n] = '\0';
-	*p = last ? end : end + 1;
-	return 0;
-}
-
-int ovl_cni_alias_parse(const char *alias, char *instance, size_t ilen, char *network, size_t nlen,
-			char *container_id, size_t clen, char *ifname, size_t flen)
-{
-	size_t plen = strlen(OVL_CNI_ALIAS_PREFIX);
-	const char *p = alias;
-
-	if (!alias || strncmp(alias, OVL_CNI_ALIAS_PREFIX, plen))
-		return -EINVAL;
-	p += plen;
-	/* None of the four may contain ':' (instance, network and container
-	 * names by their character sets, interface names by the spec). */
-	if (field(&p, instance, ilen, false) || field(&p, network, nlen, false) ||
-	    field(&p, container_id, clen, false) || field(&p, ifname, flen, true))
-		return -EINVAL;
-	return 0;
 }

@@ -194,18 +194,27 @@ static int put_vni(json_t *req, const char *s, char *err, size_t errlen)
 	return put(req, "vni", json_integer(vni), err, errlen);
 }
 
-/* A named network namespace, as `ip netns add` makes them. */
-static int put_netns(json_t *req, const char *ns, char *err, size_t errlen)
+/* The name of a network namespace: syntax only (it may be gone already:
+ * vnic delete, vnic list). */
+static int put_netns_name(json_t *req, const char *ns, char *err, size_t errlen)
 {
-	char path[PATH_MAX];
-	struct stat st;
-	int n;
-
 	if (!*ns || strchr(ns, '/') || strcmp(ns, ".") == 0 || strcmp(ns, "..") == 0)
 		return ovlctl_fail(
 			err, errlen,
 			"bad netns \"%s\": expected the name of a namespace in %s (no '/')", ns,
 			ovlctl_netns_dir);
+	return put(req, "netns", json_string(ns), err, errlen);
+}
+
+/* A named network namespace, as `ip netns add` makes them. */
+static int put_netns(json_t *req, const char *ns, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	int n = put_netns_name(req, ns, err, errlen);
+
+	if (n)
+		return n;
 	n = snprintf(path, sizeof(path), "%s/%s", ovlctl_netns_dir, ns);
 	if (n < 0 || (size_t)n >= sizeof(path))
 		return ovlctl_fail(err, errlen, "bad netns \"%s\": name too long", ns);
@@ -392,7 +401,19 @@ static int build_vnic_create(struct ovlctl_inv *inv, char *err, size_t errlen)
 
 static int build_vnic_delete(struct ovlctl_inv *inv, char *err, size_t errlen)
 {
-	return put_ifname(inv->req, "name", inv->pos[0], err, errlen);
+	const char *ns = ovlctl_optval(inv, OVLCTL_OPT_NETNS);
+	int ret = put_ifname(inv->req, "name", inv->pos[0], err, errlen);
+
+	if (!ret && ns)
+		ret = put_netns_name(inv->req, ns, err, errlen);
+	return ret;
+}
+
+static int build_vnic_list(struct ovlctl_inv *inv, char *err, size_t errlen)
+{
+	const char *ns = ovlctl_optval(inv, OVLCTL_OPT_NETNS);
+
+	return ns ? put_netns_name(inv->req, ns, err, errlen) : 0;
 }
 
 static int build_map_add(struct ovlctl_inv *inv, char *err, size_t errlen)
@@ -483,6 +504,17 @@ static const struct ovlctl_optspec vnic_create_opts[] = {
 	{ 0 },
 };
 
+static const struct ovlctl_optspec vnic_delete_opts[] = {
+	{ OVLCTL_OPT_NETNS, 0, "netns", NULL, "NS",
+	  "the VNIC in namespace NS (default: the host's, else\nthe only VNIC called NAME)" },
+	{ 0 },
+};
+
+static const struct ovlctl_optspec vnic_list_opts[] = {
+	{ OVLCTL_OPT_NETNS, 0, "netns", NULL, "NS", "only the VNICs in namespace NS" },
+	{ 0 },
+};
+
 static const struct ovlctl_optspec stats_opts[] = {
 	{ 'a', 0, "all", NULL, NULL, "also list the counters at zero" },
 	{ 0 },
@@ -567,7 +599,9 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 		.print = ovlctl_print_none,
 		.summary = "Create VNIC NAME on an overlay (dladm create-vnic): a veth pair whose\n"
 			   "far end, NAME, has the MAC and sits in the host or in namespace NS.\n"
-			   "A MAC the backend does not put on this host gets a warning.",
+			   "A VNIC is its namespace and name, as `ip -n NS link` has it: eth0 in\n"
+			   "two namespaces is two VNICs. A MAC the backend does not put on this\n"
+			   "host gets a warning.",
 		.details = "Example:\n  ovlctl vnic create foo0 -l overlay0 -m de:ad:be:ef:00:00\n",
 	},
 	{
@@ -577,18 +611,20 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 		.pos = { "NAME" },
 		.min_args = 1,
 		.max_args = 1,
+		.opts = vnic_delete_opts,
 		.build = build_vnic_delete,
 		.print = ovlctl_print_none,
-		.summary = "Delete VNIC NAME.",
+		.summary = "Delete VNIC NAME (of namespace NS).",
 	},
 	{
 		.object = "vnic",
 		.verb = "list",
 		.alias = "show",
 		.wire = "vnic.list",
-		.build = build_none,
+		.opts = vnic_list_opts,
+		.build = build_vnic_list,
 		.print = ovlctl_print_vnics,
-		.summary = "List the VNICs.",
+		.summary = "List the VNICs (of namespace NS).",
 	},
 	{
 		.object = "endpoint",

@@ -39,27 +39,35 @@
  *                   "direct/dest_port": N}); the overlay object
  *   overlay.delete  (name); {}
  *   overlay.list    (); [overlay objects {name, vni, encap, search, props,
- *                   entries, error, mtu, drops, peer_unknown, counters
- *                   {drops, peer_unknown: {packets, bytes}}}]; mtu is what
- *                   an endpoint's interface should use (underlay MTU - 50,
- *                   - 70 when the overlay has an IPv6 peer or the host only
- *                   IPv6); drops and peer_unknown are packets of the
+ *                   entries, error, mtu, map_full, drops, peer_unknown,
+ *                   counters {drops, peer_unknown: {packets, bytes}}}];
+ *                   mtu is what an endpoint's interface should use
+ *                   (underlay MTU - 50, - 70 when the overlay has an IPv6
+ *                   peer or the host only IPv6); error is the last
+ *                   rejected reload, else a full ovl_fdb/ovl_neigh;
+ *                   map_full counts the entries the miss path could not
+ *                   cache; drops and peer_unknown are packets of the
  *                   network the data path dropped, and of those refused
  *                   from an underlay host that is no peer (ovl_vni_stats)
  *   vnic.create     (name, overlay, mac, [netns]); vnic object {name,
  *                   overlay, vni, mac, netns, host_ifname, host_ifindex,
  *                   [warnings]}: warnings when the backend does not put
- *                   the MAC on this host
- *   vnic.delete     (name); {}
- *   vnic.list       (); [vnic objects]
+ *                   the MAC on this host; a VNIC is (netns, name): "" is
+ *                   the host's namespace
+ *   vnic.delete     (name, [netns]); {} (without netns: the host's VNIC
+ *                   name, else the only VNIC called name)
+ *   vnic.list       ([netns]); [vnic objects] (of that namespace)
  *   endpoint.add    (id, overlay, host_ifname, mac, addrs [IP...],
  *                   [ifname], [netns], [peer_netns bool], [network]);
  *                   endpoint object (the CNI plugin's call; the veth
- *                   exists already; with ifname and netns, ovld fits the
- *                   endpoint's offloads: TSO off when the network has IPv6
- *                   VTEPs; network is the CNI network name, kept and
- *                   listed so that the plugin's GC finds its own)
- *   endpoint.del    (id); {"existed": bool} (never an error when absent)
+ *                   exists already and must carry the plugin's mark for
+ *                   this instance, network and id in its ifalias (mark.h);
+ *                   with ifname and netns, ovld fits the endpoint's
+ *                   offloads: TSO off when the network has IPv6 VTEPs;
+ *                   network is the CNI network name: an endpoint is
+ *                   (network, id), and GC finds its own by it)
+ *   endpoint.del    (id, [network]); {"existed": bool} (never an error when
+ *                   absent; without network, an id on two networks is)
  *   endpoint.list   (); [endpoint objects {id, kind "vnic"|"cni", overlay,
  *                   vni, mac, addrs, host_ifname, host_ifindex, netns,
  *                   [network], [dhcp_proxy MAC], dhcp_server (bool: the

@@ -149,3 +149,25 @@ int ovl_netns_run(int ns_fd, int (*fn)(void *arg), void *arg)
 	close(self);
 	return ret;
 }
+
+int ovl_netns_scratch(void)
+{
+	int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC), fd, err = 0;
+
+	if (self < 0)
+		return -errno;
+	if (unshare(CLONE_NEWNET)) {
+		err = -errno;
+		close(self);
+		return err;
+	}
+	fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		err = -errno;
+	if (setns(self, CLONE_NEWNET)) {
+		pr_err("cannot return to the original network namespace: %s", strerror(errno));
+		abort();
+	}
+	close(self);
+	return fd < 0 ? err : fd;
+}

@@ -37,4 +37,12 @@ int ovl_netns_open(const char *name_or_path);
  */
 int ovl_netns_run(int ns_fd, int (*fn)(void *arg), void *arg);
 
+/**
+ * ovl_netns_scratch() - a new, empty network namespace that nothing names:
+ * it lives as long as the returned descriptor (and what runs in it), and
+ * its interfaces go with it, also when the process is killed.
+ * Return: a file descriptor or -errno; the caller stays where it was.
+ */
+int ovl_netns_scratch(void);
+
 #endif /* OVL_NETNS_H */

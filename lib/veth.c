@@ -4,6 +4,7 @@
  * their text is logged with nl_geterror().
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
@@ -235,13 +236,51 @@ static int link_up_gro(void *arg)
 	return err;
 }
 
+/* Mark the host end and move it into the namespace home, from inside the
+ * scratch namespace it was made in. */
+struct move_req {
+	const char *name, *alias;
+	int home_fd;
+};
+
+static int mark_and_move(void *arg)
+{
+	const struct move_req *r = arg;
+	struct rtnl_link *link = NULL, *change = NULL;
+	struct nl_sock *sk = route_sock();
+	int err;
+
+	if (!sk)
+		return -EIO;
+	err = rtnl_link_get_kernel(sk, 0, r->name, &link);
+	if (!err) {
+		change = rtnl_link_alloc();
+		if (!change) {
+			err = -NLE_NOMEM;
+		} else {
+			rtnl_link_set_ifalias(change, r->alias);
+			rtnl_link_set_ns_fd(change, r->home_fd);
+			err = rtnl_link_change(sk, link, change, 0);
+		}
+	}
+	rtnl_link_put(change);
+	rtnl_link_put(link);
+	nl_socket_free(sk);
+	if (err) {
+		pr_err("mark %s and move it home: %s", r->name, nl_geterror(err));
+		return nl_to_errno(err);
+	}
+	return 0;
+}
+
 int ovl_veth_create(const struct ovl_veth_req *req, int *host_ifindex)
 {
 	struct rtnl_link *link, *peer;
 	struct nl_addr *addr = NULL;
 	struct up_req up = { .name = req->name };
+	struct move_req mv = { .name = req->host_name, .alias = req->host_alias, .home_fd = -1 };
+	int scratch = -1, err, idx;
 	struct nl_sock *sk;
-	int err, idx;
 
 	sk = route_sock();
 	if (!sk)
@@ -270,12 +309,27 @@ int ovl_veth_create(const struct ovl_veth_req *req, int *host_ifindex)
 	if (req->netns_fd >= 0)
 		rtnl_link_set_ns_fd(link, req->netns_fd);
 	rtnl_link_set_name(peer, req->host_name);
+	if (req->marked_only && req->host_alias) {
+		scratch = ovl_netns_scratch();
+		mv.home_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+		if (scratch < 0 || mv.home_fd < 0) {
+			err = scratch < 0 ? scratch : -errno;
+			pr_err("scratch namespace for %s: %s", req->host_name, strerror(-err));
+			goto out_peer;
+		}
+		rtnl_link_set_ns_fd(peer, scratch);
+	}
 
 	err = rtnl_link_add(sk, link, NLM_F_CREATE | NLM_F_EXCL);
 	if (err) {
 		pr_err("create veth %s/%s: %s", req->name, req->host_name, nl_geterror(err));
 		err = nl_to_errno(err);
 		goto out_peer;
+	}
+	if (scratch >= 0) {
+		err = ovl_netns_run(scratch, mark_and_move, &mv);
+		if (err)
+			goto out_peer; /* the pair goes with the scratch namespace */
 	}
 	idx = ovl_link_ifindex(req->host_name);
 	if (idx < 0) {
@@ -284,7 +338,7 @@ int ovl_veth_create(const struct ovl_veth_req *req, int *host_ifindex)
 	}
 	/* Up only once both ends exist (veth_open() wants its peer). The
 	 * alias goes on here: the kernel ignores IFLA_IFALIAS on create. */
-	err = link_up(sk, req->host_name, req->host_alias);
+	err = link_up(sk, req->host_name, scratch >= 0 ? NULL : req->host_alias);
 	if (err)
 		goto out_del;
 	if (req->netns_fd >= 0)
@@ -300,6 +354,10 @@ int ovl_veth_create(const struct ovl_veth_req *req, int *host_ifindex)
 out_del:
 	ovl_link_delete(req->host_name);
 out_peer:
+	if (scratch >= 0)
+		close(scratch);
+	if (mv.home_fd >= 0)
+		close(mv.home_fd);
 	rtnl_link_put(peer);
 out_link:
 	nl_addr_put(addr);
@@ -307,4 +365,86 @@ out_link:
 out_sock:
 	nl_socket_free(sk);
 	return err;
+}
+
+static void link_info_of(struct rtnl_link *l, struct ovl_link_info *li)
+{
+	int32_t nsid;
+
+	memset(li, 0, sizeof(*li));
+	li->ifindex = rtnl_link_get_ifindex(l);
+	snprintf(li->kind, sizeof(li->kind), "%s", rtnl_link_get_type(l) ?: "");
+	snprintf(li->alias, sizeof(li->alias), "%s", rtnl_link_get_ifalias(l) ?: "");
+	/* The kernel reports a link netns id only when the other end lives
+	 * in another namespace (rtnl_fill_link_netnsid()). */
+	li->peer_netns = !rtnl_link_get_link_netnsid(l, &nsid);
+}
+
+int ovl_link_info(const char *name, struct ovl_link_info *li)
+{
+	struct rtnl_link *link = NULL;
+	struct nl_sock *sk = route_sock();
+	int err;
+
+	if (!sk)
+		return -EIO;
+	err = rtnl_link_get_kernel(sk, 0, name, &link);
+	nl_socket_free(sk);
+	if (err)
+		return nl_to_errno(err);
+	link_info_of(link, li);
+	rtnl_link_put(link);
+	return 0;
+}
+
+int ovl_link_foreach(int (*fn)(const char *name, const struct ovl_link_info *li, void *arg),
+		     void *arg)
+{
+	struct nl_cache *cache = NULL;
+	struct nl_sock *sk = route_sock();
+	struct ovl_link_info li;
+	int err;
+
+	if (!sk)
+		return -EIO;
+	err = rtnl_link_alloc_cache(sk, AF_UNSPEC, &cache);
+	nl_socket_free(sk);
+	if (err) {
+		pr_err("list interfaces: %s", nl_geterror(err));
+		return nl_to_errno(err);
+	}
+	for (struct nl_object *o = nl_cache_get_first(cache); o && !err; o = nl_cache_get_next(o)) {
+		link_info_of((struct rtnl_link *)o, &li);
+		err = fn(rtnl_link_get_name((struct rtnl_link *)o), &li, arg);
+	}
+	nl_cache_free(cache);
+	return err;
+}
+
+int ovl_link_set_alias(const char *name, const char *alias)
+{
+	struct rtnl_link *link = NULL, *change = NULL;
+	struct nl_sock *sk = route_sock();
+	int err;
+
+	if (!sk)
+		return -EIO;
+	err = rtnl_link_get_kernel(sk, 0, name, &link);
+	if (!err) {
+		change = rtnl_link_alloc();
+		if (!change) {
+			err = -NLE_NOMEM;
+		} else {
+			rtnl_link_set_ifalias(change, alias);
+			err = rtnl_link_change(sk, link, change, 0);
+		}
+	}
+	rtnl_link_put(change);
+	rtnl_link_put(link);
+	nl_socket_free(sk);
+	if (err) {
+		pr_err("set the ifalias of %s: %s", name, nl_geterror(err));
+		return nl_to_errno(err);
+	}
+	return 0;
 }

@@ -7,8 +7,10 @@
  * backend serves (it fails with a message for the operator and nothing is
  * created); the lookups are then called from ovld's event loop, one at a
  * time, and must not block: they answer from memory (the files backend
- * from hash tables). reload() re-reads the source; when the new data is
- * rejected, the old stays in force and the message says why. close()
+ * from hash tables). A reload of a reloadable backend is a second open()
+ * with the same properties: ovld swaps the new instance in (and closes the
+ * old) only once the data path took what it says, so a rejected source,
+ * or one the maps have no room for, leaves the old in force. close()
  * frees everything. A backend is never called from two threads.
  *
  * Lookups return 0, -ENOENT for "not known here", or another -errno.
@@ -16,6 +18,7 @@
 #ifndef OVL_BACKEND_H
 #define OVL_BACKEND_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <jansson.h>
 #include <linux/types.h>
@@ -39,8 +42,8 @@ struct ovl_backend_ops {
 	int (*lookup_addrs)(void *priv, const __u8 mac[6], struct ovl_ip *addrs, int max);
 	/* Every underlay address of the network (strict source check). */
 	int (*foreach_peer)(void *priv, int (*cb)(const struct ovl_ip *ip, void *arg), void *arg);
-	/* Re-read the source. NULL if the backend has nothing to re-read. */
-	int (*reload)(void *priv, char *err, size_t errlen);
+	/* Its source can change (a file): `reload` opens it again. */
+	bool reloadable;
 	/* The file to watch for changes, or NULL. */
 	const char *(*watch_path)(void *priv);
 	/* How many entries the backend holds. */

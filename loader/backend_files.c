@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * backend_files.c - the seed's files backend: a hosts.json per network
- * (lib/files.c parses and indexes it). A reload parses the new file into a
- * new table and swaps it in only when the whole file is valid and trusted
- * (root's, see load()), so a broken edit, or a file another user put in
- * its place, never takes entries away from a running network.
+ * (lib/files.c parses and indexes it). A reload opens the file again into
+ * a new table, which ovld swaps in only when the whole file is valid and
+ * trusted (root's, see load()) and fits the maps, so a broken edit, or a
+ * file another user put in its place, never takes entries away from a
+ * running network.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -72,18 +73,6 @@ static int files_open(json_t *props, void **priv, char *err, size_t errlen)
 		return e;
 	}
 	*priv = f;
-	return 0;
-}
-
-static int files_reload(void *priv, char *err, size_t errlen)
-{
-	struct files *f = priv;
-	struct ovl_files_table *t = load(f->path, err, errlen);
-
-	if (!t)
-		return errno ? -errno : -EINVAL;
-	ovl_files_free(f->t);
-	f->t = t;
 	return 0;
 }
 
@@ -181,7 +170,7 @@ const struct ovl_backend_ops ovl_backend_files = {
 	.dhcp_server = files_dhcp_server,
 	.lookup_addrs = files_lookup_addrs,
 	.foreach_peer = files_foreach_peer,
-	.reload = files_reload,
+	.reloadable = true,
 	.watch_path = files_watch_path,
 	.entries = files_entries,
 	.close = files_close,

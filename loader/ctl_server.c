@@ -424,7 +424,7 @@ static int h_vnic_create(struct ovld *d, struct client *c, json_t *req, json_t *
 	if (ret)
 		return ret;
 	state_save(d);
-	*res = ep_json(ep_find(d, name));
+	*res = ep_json(ep_find(d, OVL_EP_VNIC, arg_str(req, "netns"), name));
 	if (overlay_mac_unreachable(d, overlay_find(d, ovname), mac, why, sizeof(why)))
 		warn_result(*res, why);
 	return 0;
@@ -439,7 +439,7 @@ static int h_vnic_delete(struct ovld *d, struct client *c, json_t *req, json_t *
 	(void)c;
 	if (!name)
 		FAIL(EINVAL, "missing \"name\"");
-	ret = vnic_delete(d, name, err, errlen);
+	ret = vnic_delete(d, name, arg_str(req, "netns"), err, errlen);
 	if (ret)
 		return ret;
 	state_save(d);
@@ -447,11 +447,13 @@ static int h_vnic_delete(struct ovld *d, struct client *c, json_t *req, json_t *
 	return 0;
 }
 
-static int list_eps(struct ovld *d, json_t **res, bool vnics_only)
+/* netns: only the VNICs of that namespace ("" the host's); NULL: all. */
+static int list_eps(struct ovld *d, json_t **res, bool vnics_only, const char *netns)
 {
 	*res = json_array();
 	for (struct ovl_ep *ep = d->eps; ep; ep = ep->next)
-		if (!vnics_only || ep->kind == OVL_EP_VNIC)
+		if ((!vnics_only || ep->kind == OVL_EP_VNIC) &&
+		    (!netns || !strcmp(netns, ep->netns)))
 			json_array_append_new(*res, ep_json(ep));
 	return 0;
 }
@@ -460,10 +462,9 @@ static int h_vnic_list(struct ovld *d, struct client *c, json_t *req, json_t **r
 		       size_t errlen)
 {
 	(void)c;
-	(void)req;
 	(void)err;
 	(void)errlen;
-	return list_eps(d, res, true);
+	return list_eps(d, res, true, arg_str(req, "netns"));
 }
 
 static int h_endpoint_list(struct ovld *d, struct client *c, json_t *req, json_t **res, char *err,
@@ -473,7 +474,7 @@ static int h_endpoint_list(struct ovld *d, struct client *c, json_t *req, json_t
 	(void)req;
 	(void)err;
 	(void)errlen;
-	return list_eps(d, res, false);
+	return list_eps(d, res, false, NULL);
 }
 
 static int h_endpoint_add(struct ovld *d, struct client *c, json_t *req, json_t **res, char *err,
@@ -540,7 +541,9 @@ static int h_endpoint_add(struct ovld *d, struct client *c, json_t *req, json_t 
 	snprintf(ep->network, sizeof(ep->network), "%s", network ? network : "");
 	pn = json_object_get(req, "peer_netns");
 	ep->peer_netns = pn ? json_is_true(pn) : true;
-	ret = ep_register(d, ep, err, errlen);
+	ret = ep_check_link(d, ep, false, err, errlen);
+	if (!ret)
+		ret = ep_register(d, ep, err, errlen);
 	if (ret)
 		goto fail;
 	state_save(d);
@@ -551,18 +554,36 @@ fail:
 	return ret;
 }
 
+/*
+ * A CNI endpoint is (network, id): the same container and ifname may be on
+ * two networks (or two runtimes may use one container id), and the DEL of
+ * one must never take the other. An endpoint that an older ovld saved
+ * without its network matches its id on any network; a request without a
+ * network (an older plugin) must name an id that is on one network only.
+ */
 static int h_endpoint_del(struct ovld *d, struct client *c, json_t *req, json_t **res, char *err,
 			  size_t errlen)
 {
-	const char *id = arg_str(req, "id");
-	struct ovl_ep *ep;
+	const char *id = arg_str(req, "id"), *network = arg_str(req, "network");
+	struct ovl_ep *ep = NULL;
 
 	(void)c;
 	if (!id)
 		FAIL(EINVAL, "missing \"id\"");
-	ep = ep_find(d, id);
-	if (ep && ep->kind != OVL_EP_CNI)
-		FAIL(EINVAL, "%s is a VNIC: use vnic delete", id);
+	if (network) {
+		ep = ep_find(d, OVL_EP_CNI, network, id) ?: ep_find(d, OVL_EP_CNI, "", id);
+	} else {
+		for (struct ovl_ep *e = d->eps; e; e = e->next) {
+			if (e->kind != OVL_EP_CNI || strcmp(e->id, id))
+				continue;
+			if (ep)
+				FAIL(EINVAL,
+				     "endpoint %s is on networks %s and %s: the request must "
+				     "name its \"network\"",
+				     id, ep->network, e->network);
+			ep = e;
+		}
+	}
 	if (ep) {
 		ep_unregister(d, ep);
 		free(ep);
@@ -609,6 +630,9 @@ static int h_map_add(struct ovld *d, struct client *c, json_t *req, json_t **res
 		FAIL(EEXIST, "that MAC is a local endpoint of overlay %s", ov->name);
 	ovl_dest_from_ip(&v, &ip, (__u16)port, OVL_DEST_F_STATIC);
 	ret = map_fdb_put(d, ov->vni, mac, &v);
+	if (ret == -E2BIG)
+		FAIL(ENOSPC, "%s is full (%d entries, shared by every overlay): %s not added",
+		     OVL_MAP_FDB, OVL_MAX_FDB, arg_str(req, "mac"));
 	if (ret)
 		FAIL(-ret, "write %s: %s", OVL_MAP_FDB, strerror(-ret));
 	*res = fdb_json(ov, mac, &v);
@@ -717,6 +741,9 @@ static int h_neigh_add(struct ovld *d, struct client *c, json_t *req, json_t **r
 	if (n.mac[0] & 1)
 		FAIL(EINVAL, "a neighbour entry needs a unicast MAC");
 	ret = map_neigh_put(d, ov->vni, &ip, n.mac, n.flags);
+	if (ret == -E2BIG)
+		FAIL(ENOSPC, "%s is full (%d entries, shared by every overlay): %s not added",
+		     OVL_MAP_NEIGH, OVL_MAX_NEIGH, arg_str(req, "ip"));
 	if (ret)
 		FAIL(-ret, "write %s: %s", OVL_MAP_NEIGH, strerror(-ret));
 	*res = neigh_json(ov, &ip, &n);
@@ -736,9 +763,12 @@ static int h_neigh_del(struct ovld *d, struct client *c, json_t *req, json_t **r
 		return ret;
 	for (struct ovl_ep *ep = d->eps; ep; ep = ep->next)
 		for (int i = 0; ep->vni == ov->vni && i < ep->naddrs; i++)
-			if (ovl_ip_eq(&ep->addrs[i], &ip))
-				FAIL(EBUSY, "%s is an address of endpoint %s", arg_str(req, "ip"),
-				     ep->id);
+			if (ovl_ip_eq(&ep->addrs[i], &ip)) {
+				char l[OVL_EP_LABEL_MAX];
+
+				FAIL(EBUSY, "%s is an address of %s", arg_str(req, "ip"),
+				     ep_label(ep, l, sizeof(l)));
+			}
 	ret = map_neigh_del(d, ov->vni, &ip);
 	if (ret == -ENOENT)
 		FAIL(ENOENT, "no neighbour entry for %s on overlay %s", arg_str(req, "ip"),

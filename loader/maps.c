@@ -229,6 +229,64 @@ int map_peers_flush(struct ovld *d, __u32 vni)
 			   &fd);
 }
 
+int map_peer_del(struct ovld *d, __u32 vni, const struct ovl_ip *ip)
+{
+	struct ovl_addr_key k;
+
+	addr_key(&k, vni, ip);
+	return ret_errno(bpf_map_delete_elem(MAPFD(d, ovl_peers), &k));
+}
+
+struct peers_list {
+	struct ovl_ip *v;
+	size_t n, cap;
+};
+
+static int peer_list_one(void *key, void *val, void *arg)
+{
+	const struct ovl_addr_key *k = key;
+	struct peers_list *l = arg;
+
+	(void)val;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		struct ovl_ip *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	memset(&l->v[l->n], 0, sizeof(l->v[0]));
+	l->v[l->n].family = k->family;
+	memcpy(l->v[l->n].addr, k->addr, k->family == OVL_AF_INET4 ? 4 : 16);
+	l->n++;
+	return 0;
+}
+
+int map_peers_list(struct ovld *d, __u32 vni, struct ovl_ip **out, size_t *n)
+{
+	struct peers_list l = { 0 };
+	int err = foreach_vni(MAPFD(d, ovl_peers), sizeof(struct ovl_addr_key), sizeof(__u32), true,
+			      vni, peer_list_one, &l);
+
+	if (err) {
+		free(l.v);
+		return err;
+	}
+	*out = l.v;
+	*n = l.n;
+	return 0;
+}
+
+const char *map_strerror(int err)
+{
+	/* What the kernel says when a hash map has no free element left
+	 * (htab_map_update_elem()); strerror()'s "Argument list too long"
+	 * would only mislead. */
+	return err == -E2BIG ? "the map is full" : strerror(-err);
+}
+
 int map_ep_put(struct ovld *d, const struct ovl_ep *ep)
 {
 	struct ovl_endpoint e = { .ifindex = (__u32)ep->host_ifindex };

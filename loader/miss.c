@@ -328,8 +328,11 @@ static int resolve_l2(struct ovld *d, struct ovl_overlay *ov, const __u8 mac[6],
 	}
 	ovl_dest_from_ip(&dst, ip, *port, 0);
 	err = map_fdb_put(d, ov->vni, mac, &dst);
-	if (err)
-		pr_warn("write %s entry: %s", OVL_MAP_FDB, strerror(-err));
+	{
+		char m[OVL_MAC_STRLEN];
+
+		overlay_map_write(ov, OVL_MAP_FDB, OVL_MAX_FDB, err, ovl_mac_format(mac, m));
+	}
 	return 0;
 }
 
@@ -419,8 +422,12 @@ static void handle_l3(struct ovld *d, struct ovl_overlay *ov, const struct queue
 		}
 		memset(&n, 0, sizeof(n));
 		err = map_neigh_put(d, ov->vni, &ip, mac, 0);
-		if (err)
-			pr_warn("write %s entry: %s", OVL_MAP_NEIGH, strerror(-err));
+		{
+			char a[OVL_IP_STRLEN];
+
+			overlay_map_write(ov, OVL_MAP_NEIGH, OVL_MAX_NEIGH, err,
+					  ovl_ip_format(&ip, a));
+		}
 	}
 	ov->resolved++;
 	if (!memcmp(mac, e->mac, 6))

@@ -25,6 +25,7 @@
 #include "backend.h"
 #include "netns.h"
 #include "veth.h"
+#include "mark.h"
 #include "log.h"
 
 static bool name_valid(const char *name, size_t max)
@@ -83,12 +84,29 @@ struct ovl_overlay *overlay_by_vni(struct ovld *d, __u32 vni)
 	return NULL;
 }
 
-struct ovl_ep *ep_find(struct ovld *d, const char *id)
+/* The namespace (VNIC) or network (CNI) that, with the id, names ep. */
+static const char *ep_scope(const struct ovl_ep *ep)
+{
+	return ep->kind == OVL_EP_VNIC ? ep->netns : ep->network;
+}
+
+struct ovl_ep *ep_find(struct ovld *d, enum ovl_ep_kind kind, const char *scope, const char *id)
 {
 	for (struct ovl_ep *ep = d->eps; ep; ep = ep->next)
-		if (!strcmp(ep->id, id))
+		if (ep->kind == kind && !strcmp(ep->id, id) && !strcmp(ep_scope(ep), scope ?: ""))
 			return ep;
 	return NULL;
+}
+
+const char *ep_label(const struct ovl_ep *ep, char *buf, size_t len)
+{
+	if (ep->kind == OVL_EP_VNIC)
+		snprintf(buf, len, "VNIC %s%s%s", ep->id, ep->netns[0] ? " in namespace " : "",
+			 ep->netns);
+	else
+		snprintf(buf, len, "endpoint %s%s%s", ep->id, ep->network[0] ? " of network " : "",
+			 ep->network);
+	return buf;
 }
 
 struct ovl_ep *ep_by_ifindex(struct ovld *d, int ifindex)
@@ -107,11 +125,49 @@ struct ovl_ep *ep_by_mac(struct ovld *d, __u32 vni, const __u8 mac[6])
 	return NULL;
 }
 
-static int peer_cb(const struct ovl_ip *ip, void *arg)
-{
-	struct ovl_overlay *ov = arg;
+/* A sorted set of underlay addresses. */
+struct ipset {
+	struct ovl_ip *v;
+	size_t n, cap;
+};
 
-	return map_peer_put(ovld, ov->vni, ip);
+static int ipset_add(const struct ovl_ip *ip, void *arg)
+{
+	struct ipset *s = arg;
+
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+		struct ovl_ip *v = realloc(s->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		s->v = v;
+		s->cap = cap;
+	}
+	/* Only what the map key holds, so that equal addresses compare equal. */
+	memset(&s->v[s->n], 0, sizeof(s->v[0]));
+	s->v[s->n].family = ip->family;
+	memcpy(s->v[s->n].addr, ip->addr, ip->family == OVL_AF_INET4 ? 4 : 16);
+	s->n++;
+	return 0;
+}
+
+static int ip_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(struct ovl_ip));
+}
+
+static void ipset_sort(struct ipset *s)
+{
+	size_t j = 0;
+
+	if (!s->n)
+		return;
+	qsort(s->v, s->n, sizeof(s->v[0]), ip_cmp);
+	for (size_t i = 1; i < s->n; i++)
+		if (ip_cmp(&s->v[i], &s->v[j]))
+			s->v[++j] = s->v[i];
+	s->n = j + 1;
 }
 
 /*
@@ -142,19 +198,83 @@ static int overlay_write_vni(struct ovld *d, struct ovl_overlay *ov)
 	return map_vni_put(d, ov->vni, &v);
 }
 
-/* ovl_vnis and ovl_peers from the backend's view of the network. */
-static int overlay_sync_vni(struct ovld *d, struct ovl_overlay *ov)
+/*
+ * ovl_peers of ov from the backend's view of the network, and its ovl_vnis
+ * entry. ovl_peers is one map for every VNI (OVL_MAX_PEERS entries): the
+ * room is checked before anything changes, so that an overlay that does not
+ * fit is refused with the map as it was (and a reload keeps the previous
+ * peers). Then what went away is removed and what is new added; a peer
+ * that stays is never missing, not even for a moment.
+ */
+static int overlay_sync_vni(struct ovld *d, struct ovl_overlay *ov, char *err, size_t errlen)
 {
-	int err;
+	struct ipset want = { 0 }, have = { 0 }, add = { 0 }, del = { 0 };
+	size_t i = 0, j = 0, done = 0;
+	__u32 used = 0, max = 0;
+	int ret;
 
-	err = map_peers_flush(d, ov->vni);
-	if (!err)
-		err = ov->ops->foreach_peer(ov->backend, peer_cb, ov);
-	if (!err)
-		err = overlay_write_vni(d, ov);
-	if (err)
-		pr_err("write maps of overlay %s (vni %u): %s", ov->name, ov->vni, strerror(-err));
-	return err;
+	ret = ov->ops->foreach_peer(ov->backend, ipset_add, &want);
+	if (!ret)
+		ret = map_peers_list(d, ov->vni, &have.v, &have.n);
+	if (!ret)
+		ret = map_count(d, OVL_MAP_PEERS, &used, &max);
+	if (ret) {
+		snprintf(err, errlen, "read %s: %s", OVL_MAP_PEERS, strerror(-ret));
+		goto out;
+	}
+	ipset_sort(&want);
+	ipset_sort(&have);
+	while (!ret && (i < want.n || j < have.n)) {
+		int c = i == want.n ? 1 : j == have.n ? -1 : ip_cmp(&want.v[i], &have.v[j]);
+
+		if (c < 0)
+			ret = ipset_add(&want.v[i++], &add);
+		else if (c > 0)
+			ret = ipset_add(&have.v[j++], &del);
+		else
+			i++, j++;
+	}
+	if (ret) {
+		snprintf(err, errlen, "%s", strerror(-ret));
+		goto out;
+	}
+	if ((size_t)used - del.n + add.n > max) {
+		snprintf(err, errlen,
+			 "%s is full: overlay %s (vni %u) has %zu peers, %zu of them new, and "
+			 "the map has room for %u more (%u entries, shared by every overlay)",
+			 OVL_MAP_PEERS, ov->name, ov->vni, want.n, add.n,
+			 max - (used < max ? used : max), max);
+		ret = -ENOSPC;
+		goto out;
+	}
+	for (i = 0; i < del.n; i++)
+		map_peer_del(d, ov->vni, &del.v[i]);
+	for (; done < add.n && !ret; done++)
+		ret = map_peer_put(d, ov->vni, &add.v[done]);
+	if (ret) {
+		/* Not the room we counted (another writer?). */
+		snprintf(err, errlen, "write %s: %s", OVL_MAP_PEERS, map_strerror(ret));
+		done--;
+		goto undo;
+	}
+	ret = overlay_write_vni(d, ov);
+	if (ret) {
+		snprintf(err, errlen, "write %s: %s", OVL_MAP_VNIS, map_strerror(ret));
+		goto undo;
+	}
+	goto out;
+undo:
+	/* Back to the peers there were. */
+	for (i = 0; i < done; i++)
+		map_peer_del(d, ov->vni, &add.v[i]);
+	for (i = 0; i < del.n; i++)
+		map_peer_put(d, ov->vni, &del.v[i]);
+out:
+	free(want.v);
+	free(have.v);
+	free(add.v);
+	free(del.v);
+	return ret;
 }
 
 static void overlay_watch(struct ovld *d, struct ovl_overlay *ov)
@@ -336,9 +456,11 @@ int overlay_create(struct ovld *d, const char *name, __u32 vni, const char *enca
 	}
 	/* its counters first: the data path counts from the first frame on */
 	made = map_vni_stats_create(d, vni);
-	ret = made < 0 ? made : overlay_sync_vni(d, ov);
+	if (made < 0)
+		snprintf(err, errlen, "write %s: %s", OVL_MAP_VNI_STATS, strerror(-made));
+	ret = made < 0 ? made : overlay_sync_vni(d, ov, err, errlen);
 	if (ret) {
-		snprintf(err, errlen, "write maps: %s", strerror(-ret));
+		pr_err("overlay %s (vni %u) not created: %s", name, vni, err);
 		if (made == 1)
 			map_vni_stats_del(d, vni);
 		ops->close(ov->backend);
@@ -454,18 +576,38 @@ static int revalidate_neigh(struct ovld *d, const struct ovl_addr_key *k, struct
 	return 0;
 }
 
-static int ep_apply_backend(struct ovld *d, struct ovl_ep *ep, struct ovl_overlay *ov);
+static int ep_apply_backend(struct ovld *d, struct ovl_ep *ep, struct ovl_overlay *ov, char *err,
+			    size_t errlen);
 
+/*
+ * A reload opens the backend afresh with the overlay's properties and
+ * swaps the new instance in only once the maps took it (ovl_peers has the
+ * room): a rejected file, or one the maps cannot hold, leaves the previous
+ * backend, peers, fdb and neigh entries in force, and the reason in
+ * ov->error (overlay list, status) and the log.
+ */
 int overlay_reload(struct ovld *d, struct ovl_overlay *ov, char *err, size_t errlen)
 {
 	struct revalidate r = { .ov = ov };
+	void *fresh = NULL, *old;
 	int ret;
 
-	if (!ov->ops->reload) {
+	if (!ov->ops->reloadable) {
 		snprintf(err, errlen, "backend %s has nothing to reload", ov->ops->name);
 		return 0;
 	}
-	ret = ov->ops->reload(ov->backend, err, errlen);
+	ret = ov->ops->open(ov->props, &fresh, err, errlen);
+	if (!ret) {
+		old = ov->backend;
+		ov->backend = fresh;
+		ret = overlay_sync_vni(d, ov, err, errlen);
+		if (ret) {
+			ov->backend = old;
+			ov->ops->close(fresh);
+		} else {
+			ov->ops->close(old);
+		}
+	}
 	if (ret) {
 		snprintf(ov->error, sizeof(ov->error), "%s", err);
 		pr_err("overlay %s: reload rejected, keeping the previous entries: %s", ov->name,
@@ -475,12 +617,14 @@ int overlay_reload(struct ovld *d, struct ovl_overlay *ov, char *err, size_t err
 	ov->error[0] = '\0';
 	ov->reloads++;
 	miss_forget_negative(ov);
-	overlay_sync_vni(d, ov);
 	map_fdb_foreach(d, true, ov->vni, revalidate_fdb, &r);
 	map_neigh_foreach(d, true, ov->vni, revalidate_neigh, &r);
-	for (struct ovl_ep *ep = d->eps; ep; ep = ep->next)
-		if (ep->vni == ov->vni)
-			ep_apply_backend(d, ep, ov);
+	for (struct ovl_ep *ep = d->eps; ep; ep = ep->next) {
+		char l[OVL_EP_LABEL_MAX];
+
+		if (ep->vni == ov->vni && ep_apply_backend(d, ep, ov, err, errlen))
+			pr_err("overlay %s: %s: %s", ov->name, ep_label(ep, l, sizeof(l)), err);
+	}
 	pr_info("overlay %s: reloaded, %zu entries; %u cached entries changed, %u removed",
 		ov->name, ov->ops->entries(ov->backend), r.changed, r.removed);
 	return 0;
@@ -501,6 +645,37 @@ void overlay_on_inotify(struct ovld *d, int wd, const char *name)
 			json_decref(ev);
 		}
 	}
+}
+
+void overlay_map_write(struct ovl_overlay *ov, const char *map, unsigned int max, int err,
+		       const char *what)
+{
+	unsigned int bit = strcmp(map, OVL_MAP_FDB) ? 2 : 1;
+
+	if (!err) {
+		if (ov->maps_full & bit) {
+			pr_info("overlay %s: %s has room again", ov->name, map);
+			ov->maps_full &= ~bit;
+			if (!ov->maps_full)
+				ov->map_error[0] = '\0';
+		}
+		return;
+	}
+	if (err != -E2BIG) {
+		pr_warn("overlay %s: write %s entry of %s: %s", ov->name, map, what,
+			strerror(-err));
+		return;
+	}
+	ov->map_full++;
+	/* Logged once until the map has room again; counted every time. */
+	if (!(ov->maps_full & bit))
+		pr_err("overlay %s: %s is full (%u entries): %s and what follows are not cached; "
+		       "their frames keep going through ovld",
+		       ov->name, map, max, what);
+	ov->maps_full |= bit;
+	snprintf(ov->map_error, sizeof(ov->map_error),
+		 "%s is full (%u entries): %llu entries not cached, the last of %s", map, max,
+		 ov->map_full, what);
 }
 
 static unsigned int endpoint_mtu(struct ovld *d, const struct ovl_overlay *ov);
@@ -584,7 +759,10 @@ json_t *overlay_json(struct ovld *d, const struct ovl_overlay *ov)
 	o = json_pack("{s:s, s:i, s:s, s:s, s:O, s:i, s:i, s:s?, s:I, s:I, s:I, s:I}", "name",
 		      ov->name, "vni", (json_int_t)ov->vni, "encap", "vxlan", "search", ov->search,
 		      "props", ov->props, "entries", (json_int_t)ov->ops->entries(ov->backend),
-		      "endpoints", (json_int_t)eps, "error", ov->error[0] ? ov->error : NULL,
+		      "endpoints", (json_int_t)eps, "error",
+		      ov->error[0]     ? ov->error :
+		      ov->map_error[0] ? ov->map_error :
+					 NULL,
 		      "lookups", (json_int_t)ov->lookups, "resolved", (json_int_t)ov->resolved,
 		      "unresolved", (json_int_t)ov->unresolved, "reloads", (json_int_t)ov->reloads);
 	/* What an endpoint's MTU should be (the CNI plugin asks for it). */
@@ -606,6 +784,9 @@ json_t *overlay_json(struct ovld *d, const struct ovl_overlay *ov)
 				  (json_int_t)vs[OVL_VSTAT_PEER_UNKNOWN].packets, "bytes",
 				  (json_int_t)vs[OVL_VSTAT_PEER_UNKNOWN].bytes));
 	}
+	/* Entries the miss path could not cache: a map was full. */
+	if (o)
+		json_object_set_new(o, "map_full", json_integer((json_int_t)ov->map_full));
 	return o;
 }
 
@@ -663,12 +844,14 @@ static bool ep_knows_addrs(const struct ovl_ep *ep)
 /* What the backend says about a local endpoint: its DHCP proxy, whether it
  * is a DHCP server of the network (only those may answer DHCP clients) and,
  * for a VNIC, the addresses it owns (the seed's arp/ndp fields). Called
- * again on every reload, so all of it follows the backend. */
-static int ep_apply_backend(struct ovld *d, struct ovl_ep *ep, struct ovl_overlay *ov)
+ * again on every reload, so all of it follows the backend. Return: 0, or
+ * -errno with the map that refused in err. */
+static int ep_apply_backend(struct ovld *d, struct ovl_ep *ep, struct ovl_overlay *ov, char *err,
+			    size_t errlen)
 {
 	struct ovl_ip addrs[4];
 	__u8 server[6];
-	int n;
+	int n, ret;
 
 	ep->dhcp_proxy = !ov->ops->lookup_dhcp(ov->backend, ep->mac, server);
 	if (ep->dhcp_proxy)
@@ -679,10 +862,30 @@ static int ep_apply_backend(struct ovld *d, struct ovl_ep *ep, struct ovl_overla
 		for (int i = 0; i < n; i++)
 			ep_add_addr(ep, &addrs[i]);
 	}
-	for (int i = 0; i < ep->naddrs; i++)
-		map_neigh_put(d, ep->vni, &ep->addrs[i], ep->mac, OVL_NEIGH_F_STATIC);
+	for (int i = 0; i < ep->naddrs; i++) {
+		ret = map_neigh_put(d, ep->vni, &ep->addrs[i], ep->mac, OVL_NEIGH_F_STATIC);
+		if (ret) {
+			snprintf(err, errlen, "write %s: %s", OVL_MAP_NEIGH, map_strerror(ret));
+			return ret;
+		}
+	}
 	ep->ip_nospoof = ep_knows_addrs(ep);
-	return map_ep_put(d, ep);
+	ret = map_ep_put(d, ep);
+	if (ret)
+		snprintf(err, errlen, "write %s and %s: %s", OVL_MAP_IFACES, OVL_MAP_ENDPOINTS,
+			 map_strerror(ret));
+	return ret;
+}
+
+/* Take ep's entries out of ovl_ifaces, ovl_endpoints and ovl_neigh. */
+static void ep_maps_del(struct ovld *d, const struct ovl_ep *ep)
+{
+	struct ovl_neigh n;
+
+	map_ep_del(d, ep);
+	for (int i = 0; i < ep->naddrs; i++)
+		if (!map_neigh_get(d, ep->vni, &ep->addrs[i], &n) && !memcmp(n.mac, ep->mac, 6))
+			map_neigh_del(d, ep->vni, &ep->addrs[i]);
 }
 
 static int peer_v6_cb(const struct ovl_ip *ip, void *arg);
@@ -737,18 +940,105 @@ static int mac_in_use(struct ovld *d, const struct ovl_overlay *ov, const __u8 m
 		      size_t errlen)
 {
 	struct ovl_ep *other = ep_by_mac(d, ov->vni, mac);
-	char m[OVL_MAC_STRLEN];
+	char m[OVL_MAC_STRLEN], l[OVL_EP_LABEL_MAX];
 
 	if (!other)
 		return 0;
-	snprintf(err, errlen, "MAC %s is already endpoint %s on overlay %s", ovl_mac_format(mac, m),
-		 other->id, ov->name);
+	snprintf(err, errlen, "MAC %s is already %s on overlay %s", ovl_mac_format(mac, m),
+		 ep_label(other, l, sizeof(l)), ov->name);
 	return -EEXIST;
+}
+
+/*
+ * Is ep->host_ifname a veth that ovl made for this endpoint of this
+ * instance? Only such a veth may become an endpoint: TC on any other
+ * interface (the underlay, lo, someone else's veth) would hold the host's
+ * own traffic to an endpoint's rules and drop it. What tells is the mark in
+ * its ifalias (mark.h), and for a container, that its peer is in another
+ * namespace. Restoring what state.json lists, an unmarked veth is taken as
+ * it is (plugins and ovlds before the marks made those), a VNIC's is
+ * marked, and an endpoint saved without its network gets it from the mark.
+ */
+int ep_check_link(struct ovld *d, struct ovl_ep *ep, bool restoring, char *err, size_t errlen)
+{
+	char inst[OVL_INSTANCE_MAX + 1], net[sizeof(ep->network)], a[300], b[OVL_IFNAME_MAX];
+	char id[sizeof(a) + sizeof(b) + 1], mark[OVL_ALIAS_MAX];
+	const char *host = ep->host_ifname;
+	struct ovl_link_info li;
+	int ret;
+
+	ret = ovl_link_info(host, &li);
+	if (ret) {
+		snprintf(err, errlen, "host interface %s: %s", host,
+			 ret == -ENODEV ? "no such interface" : strerror(-ret));
+		return ret;
+	}
+	if (li.ifindex == d->underlay_ifindex) {
+		snprintf(err, errlen,
+			 "%s is the underlay of instance %s: only a veth that ovl made for an "
+			 "endpoint can be one",
+			 host, d->o.instance);
+		return -EPERM;
+	}
+	if (strcmp(li.kind, "veth")) {
+		snprintf(err, errlen,
+			 "%s is %s%s%snot a veth: only a veth that ovl made for an endpoint can "
+			 "be one",
+			 host, li.kind[0] ? "a " : "", li.kind, li.kind[0] ? ", " : "");
+		return -EPERM;
+	}
+	if (ep->kind == OVL_EP_VNIC) {
+		if (!li.alias[0] && restoring) {
+			ovl_vnic_alias_format(d->o.instance, ep->id, ep->netns, mark, sizeof(mark));
+			ovl_link_set_alias(host, mark);
+			return 0;
+		}
+		if (ovl_vnic_alias_parse(li.alias, inst, sizeof(inst), b, sizeof(b), a,
+					 sizeof(a)) ||
+		    strcmp(inst, d->o.instance) || strcmp(b, ep->id)) {
+			snprintf(err, errlen, "%s is not the veth of this VNIC (ifalias \"%s\")",
+				 host, li.alias);
+			return -EPERM;
+		}
+		return 0;
+	}
+	if (!li.alias[0] && restoring)
+		return 0;
+	if (ovl_cni_alias_parse(li.alias, inst, sizeof(inst), net, sizeof(net), a, sizeof(a), b,
+				sizeof(b))) {
+		snprintf(err, errlen,
+			 "%s carries no mark of the ovl CNI plugin (ifalias \"%s\"): only a veth "
+			 "that ovl made for an endpoint can be one",
+			 host, li.alias);
+		return -EPERM;
+	}
+	if (strcmp(inst, d->o.instance)) {
+		snprintf(err, errlen, "%s belongs to ovld instance %s (ifalias \"%s\"), not %s",
+			 host, inst, li.alias, d->o.instance);
+		return -EPERM;
+	}
+	snprintf(id, sizeof(id), "%s/%s", a, b);
+	if (strcmp(id, ep->id) || (ep->network[0] && strcmp(net, ep->network))) {
+		snprintf(err, errlen,
+			 "%s belongs to attachment %s of network %s (ifalias \"%s\"), not to %s "
+			 "of network %s",
+			 host, id, net, li.alias, ep->id, ep->network[0] ? ep->network : "?");
+		return -EPERM;
+	}
+	if (ep->peer_netns && !li.peer_netns) {
+		snprintf(err, errlen,
+			 "the peer of %s is in this network namespace, not in a container's", host);
+		return -EPERM;
+	}
+	if (!ep->network[0])
+		snprintf(ep->network, sizeof(ep->network), "%s", net);
+	return 0;
 }
 
 int ep_register(struct ovld *d, struct ovl_ep *ep, char *err, size_t errlen)
 {
 	struct ovl_overlay *ov = overlay_find(d, ep->overlay);
+	char l[OVL_EP_LABEL_MAX];
 	struct ovl_neigh n;
 	struct ovl_ip ll;
 	int ret;
@@ -758,8 +1048,8 @@ int ep_register(struct ovld *d, struct ovl_ep *ep, char *err, size_t errlen)
 		return -ENOENT;
 	}
 	ep->vni = ov->vni;
-	if (ep_find(d, ep->id)) {
-		snprintf(err, errlen, "endpoint %s exists", ep->id);
+	if (ep_find(d, ep->kind, ep_scope(ep), ep->id)) {
+		snprintf(err, errlen, "%s exists", ep_label(ep, l, sizeof(l)));
 		return -EEXIST;
 	}
 	ret = mac_in_use(d, ov, ep->mac, err, errlen);
@@ -788,9 +1078,9 @@ int ep_register(struct ovld *d, struct ovl_ep *ep, char *err, size_t errlen)
 		snprintf(err, errlen, "set up %s: %s", ep->host_ifname, strerror(-ret));
 		return ret;
 	}
-	ret = ep_apply_backend(d, ep, ov);
+	ret = ep_apply_backend(d, ep, ov, err, errlen);
 	if (ret) {
-		snprintf(err, errlen, "write endpoint maps: %s", strerror(-ret));
+		ep_maps_del(d, ep);
 		return ret;
 	}
 	ep_fit_offloads(d, ep, ov);
@@ -798,21 +1088,18 @@ int ep_register(struct ovld *d, struct ovl_ep *ep, char *err, size_t errlen)
 	ep->next = d->eps;
 	d->eps = ep;
 	overlay_write_vni(d, ov);
-	pr_info("endpoint %s: %s on overlay %s (vni %u)", ep->id, ep->host_ifname, ov->name,
-		ov->vni);
+	pr_info("%s: %s on overlay %s (vni %u)", ep_label(ep, l, sizeof(l)), ep->host_ifname,
+		ov->name, ov->vni);
 	return 0;
 }
 
 int ep_unregister(struct ovld *d, struct ovl_ep *ep)
 {
+	char l[OVL_EP_LABEL_MAX];
 	struct ovl_overlay *ov;
 	struct ovl_ep **pp;
-	struct ovl_neigh n;
 
-	map_ep_del(d, ep);
-	for (int i = 0; i < ep->naddrs; i++)
-		if (!map_neigh_get(d, ep->vni, &ep->addrs[i], &n) && !memcmp(n.mac, ep->mac, 6))
-			map_neigh_del(d, ep->vni, &ep->addrs[i]);
+	ep_maps_del(d, ep);
 	for (pp = &d->eps; *pp && *pp != ep; pp = &(*pp)->next)
 		;
 	if (*pp)
@@ -820,7 +1107,7 @@ int ep_unregister(struct ovld *d, struct ovl_ep *ep)
 	ov = overlay_find(d, ep->overlay);
 	if (ov)
 		overlay_write_vni(d, ov);
-	pr_info("endpoint %s removed", ep->id);
+	pr_info("%s removed", ep_label(ep, l, sizeof(l)));
 	return 0;
 }
 
@@ -852,14 +1139,26 @@ json_t *ep_json(const struct ovl_ep *ep)
 
 /* ---- VNICs --------------------------------------------------------------- */
 
-/* Host-side veth name: "ovl" and a hash of instance and VNIC name. */
-static void vnic_host_name(struct ovld *d, const char *name, char *out, size_t len)
+/*
+ * Host-side veth name: "ovl" and a hash (FNV-1a 32) of instance, namespace
+ * and VNIC name, "<instance>/<netns>/<name>"; a VNIC in the host's own
+ * namespace hashes "<instance>/<name>", the name every VNIC had before
+ * namespaces told VNICs apart (state.json keeps each VNIC's host name, so
+ * older VNICs keep theirs either way).
+ */
+static void vnic_host_name(struct ovld *d, const char *name, const char *netns, char *out,
+			   size_t len)
 {
 	__u32 h = 2166136261u;
 
 	for (const char *p = d->o.instance; *p; p++)
 		h = (h ^ (__u8)*p) * 16777619u;
 	h = (h ^ '/') * 16777619u;
+	if (netns && *netns) {
+		for (const char *p = netns; *p; p++)
+			h = (h ^ (__u8)*p) * 16777619u;
+		h = (h ^ '/') * 16777619u;
+	}
 	for (const char *p = name; *p; p++)
 		h = (h ^ (__u8)*p) * 16777619u;
 	snprintf(out, len, "ovl%08x", h);
@@ -885,20 +1184,38 @@ static unsigned int endpoint_mtu(struct ovld *d, const struct ovl_overlay *ov)
 	return (unsigned int)mtu - (v6 ? OVL_ENCAP6_LEN : OVL_ENCAP4_LEN);
 }
 
+/* "namespace NS" or "the host's namespace", for messages. */
+static const char *where(const char *netns, char *buf, size_t len)
+{
+	if (netns && *netns)
+		snprintf(buf, len, "namespace %s", netns);
+	else
+		snprintf(buf, len, "the host's namespace");
+	return buf;
+}
+
 int vnic_create(struct ovld *d, const char *name, const char *overlay, const __u8 mac[6],
 		const char *netns, char *err, size_t errlen)
 {
 	struct ovl_overlay *ov = overlay_find(d, overlay);
 	struct ovl_veth_req req = { .name = name, .mac = mac, .netns_fd = -1 };
-	char host[OVL_IFNAME_MAX];
+	char host[OVL_IFNAME_MAX], alias[OVL_ALIAS_MAX], w[300];
+	struct ovl_link_info li;
 	struct ovl_ep *ep;
 	int ret, ifindex;
 
+	if (!netns)
+		netns = "";
 	if (!name_valid(name, OVL_IFNAME_MAX)) {
 		snprintf(err, errlen,
 			 "bad interface name \"%s\": 1-15 characters of A-Z a-z 0-9 _ . -",
 			 name ? name : "");
 		return -EINVAL;
+	}
+	if (strlen(netns) >= sizeof(ep->netns)) {
+		snprintf(err, errlen, "network namespace name longer than %zu",
+			 sizeof(ep->netns) - 1);
+		return -ENAMETOOLONG;
 	}
 	if (!ov) {
 		snprintf(err, errlen, "no overlay %s", overlay);
@@ -908,23 +1225,40 @@ int vnic_create(struct ovld *d, const char *name, const char *overlay, const __u
 		snprintf(err, errlen, "a VNIC needs a unicast MAC");
 		return -EINVAL;
 	}
-	if (ep_find(d, name)) {
-		snprintf(err, errlen, "VNIC %s exists", name);
+	/* A VNIC is its namespace and name, as `ip -n NS link` knows it. */
+	ep = ep_find(d, OVL_EP_VNIC, netns, name);
+	if (ep) {
+		snprintf(err, errlen, "VNIC %s exists in %s (overlay %s, host end %s)", name,
+			 where(netns, w, sizeof(w)), ep->overlay, ep->host_ifname);
 		return -EEXIST;
 	}
 	ret = mac_in_use(d, ov, mac, err, errlen);
 	if (ret)
 		return ret;
-	if (netns && *netns) {
+	if (*netns) {
 		req.netns_fd = ovl_netns_open_err(netns, err, errlen);
 		if (req.netns_fd < 0)
 			return req.netns_fd;
 	} else if (ovl_link_ifindex(name) > 0) {
-		snprintf(err, errlen, "interface %s exists", name);
+		snprintf(err, errlen, "interface %s exists in the host's namespace", name);
 		return -EEXIST;
 	}
-	vnic_host_name(d, name, host, sizeof(host));
+	vnic_host_name(d, name, netns, host, sizeof(host));
+	if (!ovl_link_info(host, &li)) {
+		snprintf(err, errlen, "host interface %s exists already (%s)", host,
+			 li.alias[0] ? li.alias : "no owner recorded in its ifalias");
+		ret = -EEXIST;
+		goto out;
+	}
+	/* The mark that makes the veth ours (mark.h). */
+	ret = ovl_vnic_alias_format(d->o.instance, name, netns, alias, sizeof(alias));
+	if (ret) {
+		snprintf(err, errlen, "instance and VNIC name too long for an ifalias");
+		goto out;
+	}
 	req.host_name = host;
+	req.host_alias = alias;
+	req.marked_only = true; /* a crash never leaves an unmarked one (veth.h) */
 	req.mtu = endpoint_mtu(d, ov);
 
 	ep = calloc(1, sizeof(*ep));
@@ -933,6 +1267,12 @@ int vnic_create(struct ovld *d, const char *name, const char *overlay, const __u
 		goto out;
 	}
 	ret = ovl_veth_create(&req, &ifindex);
+	if (ret == -EEXIST) {
+		snprintf(err, errlen, "interface %s exists in %s", name,
+			 where(netns, w, sizeof(w)));
+		free(ep);
+		goto out;
+	}
 	if (ret) {
 		snprintf(err, errlen, "create veth %s/%s: %s", name, host, strerror(-ret));
 		free(ep);
@@ -945,8 +1285,8 @@ int vnic_create(struct ovld *d, const char *name, const char *overlay, const __u
 	snprintf(ep->host_ifname, sizeof(ep->host_ifname), "%s", host);
 	ep->host_ifindex = ifindex;
 	snprintf(ep->ifname, sizeof(ep->ifname), "%s", name);
-	snprintf(ep->netns, sizeof(ep->netns), "%s", netns ? netns : "");
-	ep->peer_netns = netns && *netns;
+	snprintf(ep->netns, sizeof(ep->netns), "%s", netns);
+	ep->peer_netns = *netns;
 	ret = ep_register(d, ep, err, errlen);
 	if (ret) {
 		ovl_link_delete(host);
@@ -958,15 +1298,52 @@ out:
 	return ret;
 }
 
-int vnic_delete(struct ovld *d, const char *name, char *err, size_t errlen)
+struct ovl_ep *vnic_lookup(struct ovld *d, const char *name, const char *netns, char *err,
+			   size_t errlen)
 {
-	struct ovl_ep *ep = ep_find(d, name);
+	struct ovl_ep *ep, *found = NULL;
+	char w[300];
+	int n = 0;
+
+	if (netns) {
+		ep = ep_find(d, OVL_EP_VNIC, netns, name);
+		if (!ep)
+			snprintf(err, errlen, "no VNIC %s in %s", name, where(netns, w, sizeof(w)));
+		return ep;
+	}
+	/* No namespace given: the host's VNIC of that name, as `ip link`
+	 * would take it, else the one VNIC of that name wherever it is. */
+	ep = ep_find(d, OVL_EP_VNIC, "", name);
+	if (ep)
+		return ep;
+	for (ep = d->eps; ep; ep = ep->next)
+		if (ep->kind == OVL_EP_VNIC && !strcmp(ep->id, name) && n++ == 0)
+			found = ep;
+	if (n == 1)
+		return found;
+	if (!n) {
+		snprintf(err, errlen, "no VNIC %s", name);
+		return NULL;
+	}
+	snprintf(err, errlen, "VNIC %s exists in %d namespaces (", name, n);
+	for (ep = d->eps; ep; ep = ep->next)
+		if (ep->kind == OVL_EP_VNIC && !strcmp(ep->id, name))
+			snprintf(err + strlen(err), errlen - strlen(err), "%s%s",
+				 ep == found ? "" : ", ", ep->netns);
+	snprintf(err + strlen(err), errlen - strlen(err), "): say which with --netns");
+	errno = EEXIST;
+	return NULL;
+}
+
+int vnic_delete(struct ovld *d, const char *name, const char *netns, char *err, size_t errlen)
+{
+	struct ovl_ep *ep;
 	int ret;
 
-	if (!ep || ep->kind != OVL_EP_VNIC) {
-		snprintf(err, errlen, "no VNIC %s", name);
-		return -ENOENT;
-	}
+	errno = ENOENT;
+	ep = vnic_lookup(d, name, netns, err, errlen);
+	if (!ep)
+		return errno == EEXIST ? -EINVAL : -ENOENT;
 	ep_unregister(d, ep);
 	ret = ovl_link_delete(ep->host_ifname);
 	if (ret && ret != -ENODEV)

@@ -46,9 +46,12 @@ struct ovl_overlay {
 	json_t *props;	 /* as given: {"files/config": ..., ...} */
 	__u16 port;	 /* vxlan/listen_port */
 	const struct ovl_backend_ops *ops;
-	void *backend;		 /* the backend's private state */
-	char error[OVL_ERR_MAX]; /* last backend error, "" when fine */
-	int watch_wd;		 /* inotify watch of the backend's file, or -1 */
+	void *backend;		     /* the backend's private state */
+	char error[OVL_ERR_MAX];     /* last backend error, "" when fine */
+	char map_error[OVL_ERR_MAX]; /* a map the miss path writes is full, "" when not */
+	unsigned int maps_full;	     /* which: 1 ovl_fdb, 2 ovl_neigh */
+	unsigned long long map_full; /* entries not cached because a map was full */
+	int watch_wd;		     /* inotify watch of the backend's file, or -1 */
 	char watch_dir[256];
 	char watch_file[256];
 	unsigned long long lookups, resolved, unresolved, reloads;
@@ -61,7 +64,7 @@ enum ovl_ep_kind {
 
 struct ovl_ep {
 	struct ovl_ep *next;
-	char id[128]; /* VNIC name, or the CNI's container id + ifname */
+	char id[128]; /* VNIC name, or the CNI's "<container id>/<ifname>" */
 	enum ovl_ep_kind kind;
 	char overlay[OVL_NAME_MAX];
 	__u32 vni;
@@ -71,7 +74,8 @@ struct ovl_ep {
 	char host_ifname[OVL_IFNAME_MAX];
 	int host_ifindex;
 	char ifname[OVL_IFNAME_MAX]; /* the endpoint's own interface (VNIC name, CNI_IFNAME) */
-	char netns[256];	     /* netns name (VNIC) or path (CNI); "" = host */
+	char netns[256];	     /* netns name (VNIC) or path (CNI); "" = host; a VNIC is
+				      * (netns, id), a CNI endpoint (network, id) */
 	char network[128];	     /* the CNI network name (OVL_EP_CNI); may be "" */
 	bool peer_netns;	     /* the far end is in another netns */
 	bool ip_nospoof;	     /* source addresses are enforced (ep_apply_backend) */
@@ -175,6 +179,11 @@ int map_neigh_get(struct ovld *d, __u32 vni, const struct ovl_ip *ip, struct ovl
 int map_neigh_del(struct ovld *d, __u32 vni, const struct ovl_ip *ip);
 int map_peer_put(struct ovld *d, __u32 vni, const struct ovl_ip *ip);
 int map_peers_flush(struct ovld *d, __u32 vni);
+int map_peer_del(struct ovld *d, __u32 vni, const struct ovl_ip *ip);
+/* The peers of vni in ovl_peers (malloc'ed into *out, *n of them). */
+int map_peers_list(struct ovld *d, __u32 vni, struct ovl_ip **out, size_t *n);
+/* strerror() of a map write, "the map is full" for -E2BIG. */
+const char *map_strerror(int err);
 int map_ep_put(struct ovld *d, const struct ovl_ep *ep);
 int map_ep_del(struct ovld *d, const struct ovl_ep *ep);
 /* Call fn for every entry of a map whose key starts with vni (all when
@@ -201,6 +210,11 @@ int overlay_create(struct ovld *d, const char *name, __u32 vni, const char *enca
 int overlay_delete(struct ovld *d, const char *name, char *err, size_t errlen);
 int overlay_reload(struct ovld *d, struct ovl_overlay *ov, char *err, size_t errlen);
 void overlay_on_inotify(struct ovld *d, int wd, const char *name);
+/* Account a write of the miss path to map (max entries) for ov: err 0
+ * clears a "full" state of that map, -E2BIG counts, logs (once) and shows
+ * in overlay list and status; what names the entry for the log. */
+void overlay_map_write(struct ovl_overlay *ov, const char *map, unsigned int max, int err,
+		       const char *what);
 json_t *overlay_json(struct ovld *d, const struct ovl_overlay *ov);
 /* Silent black holes, told at the command that makes them (ctl_server.c):
  * a VNIC with a MAC the backend does not put on this host, a forwarding
@@ -212,15 +226,29 @@ void overlay_peer_warning(struct ovl_overlay *ov, const struct ovl_ip *ip, const
 			  char *buf, size_t len);
 bool ovl_ip_is_local(struct ovld *d, const struct ovl_ip *ip);
 
-struct ovl_ep *ep_find(struct ovld *d, const char *id);
+/* The endpoint of that kind whose id is id and whose scope, the namespace
+ * of a VNIC ("" for the host's) or the network of a CNI endpoint, is scope;
+ * NULL if none. */
+struct ovl_ep *ep_find(struct ovld *d, enum ovl_ep_kind kind, const char *scope, const char *id);
+/* "VNIC eth0 in namespace ns1", "endpoint c1/eth0 of network net-a". */
+#define OVL_EP_LABEL_MAX 512
+const char *ep_label(const struct ovl_ep *ep, char *buf, size_t len);
 struct ovl_ep *ep_by_ifindex(struct ovld *d, int ifindex);
 struct ovl_ep *ep_by_mac(struct ovld *d, __u32 vni, const __u8 mac[6]);
+/* May ep->host_ifname be this endpoint (a veth ovl made for it, mark.h)?
+ * Return: 0, or -EPERM/-ENODEV with the reason in err. */
+int ep_check_link(struct ovld *d, struct ovl_ep *ep, bool restoring, char *err, size_t errlen);
 int ep_register(struct ovld *d, struct ovl_ep *ep, char *err, size_t errlen);
 int ep_unregister(struct ovld *d, struct ovl_ep *ep);
 json_t *ep_json(const struct ovl_ep *ep);
 int vnic_create(struct ovld *d, const char *name, const char *overlay, const __u8 mac[6],
 		const char *netns, char *err, size_t errlen);
-int vnic_delete(struct ovld *d, const char *name, char *err, size_t errlen);
+/* The VNIC name in namespace netns ("" for the host's); with netns NULL,
+ * the host's VNIC of that name, else the only one of that name. NULL with
+ * the reason in err (errno EEXIST: several, ENOENT: none). */
+struct ovl_ep *vnic_lookup(struct ovld *d, const char *name, const char *netns, char *err,
+			   size_t errlen);
+int vnic_delete(struct ovld *d, const char *name, const char *netns, char *err, size_t errlen);
 
 /* ---- miss.c: ringbuf events --------------------------------------------- */
 int miss_init(struct ovld *d);
@@ -239,6 +267,11 @@ void ctl_close_all(struct ovld *d);
 /* ---- state.c ------------------------------------------------------------- */
 int state_save(struct ovld *d);
 int state_restore(struct ovld *d);
+
+/* ---- reconcile.c --------------------------------------------------------- */
+/* Remove what the kernel has of this instance and the restored state does
+ * not: orphan VNIC veths, map entries of no endpoint. */
+void reconcile(struct ovld *d);
 
 /* epoll tags: the low bits of epoll_event.data.u64 for fixed fds; clients
  * use their pointer (always 8-aligned, never equal to these). */

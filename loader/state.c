@@ -1,16 +1,26 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * state.c - overlays and endpoints outlive ovld: <state_dir>/state.json,
- * rewritten (atomically, by rename) after every change and read back at
- * start, so that a restarted ovld re-attaches and refills exactly what was
- * there. (The seed's "all overlay devices are temporary" is gone.)
+ * rewritten after every change and read back at start, so that a restarted
+ * ovld re-attaches and refills exactly what was there. (The seed's "all
+ * overlay devices are temporary" is gone.)
+ *
+ * Writing is atomic and durable: a new file beside it, fsync, rename over
+ * the old, fsync of the directory; a crash leaves the old state or the new,
+ * never half of one. A state.json that does not parse (truncated by hand,
+ * a disk that lied) is not dropped: it is renamed to
+ * state.json.corrupt-<UTC time> and the log names it; while such a file
+ * is in the directory, start-up removes nothing the state does not know
+ * (reconcile.c), since what it knew is in that file.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include "ovld.h"
@@ -24,6 +34,19 @@ static int state_path(struct ovld *d, char *buf, size_t len, const char *suffix)
 	int n = snprintf(buf, len, "%s/state.json%s", d->o.state_dir, suffix);
 
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+/* Make the rename into dir durable. */
+static int fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (fsync(fd))
+		err = -errno;
+	close(fd);
+	return err;
 }
 
 int state_save(struct ovld *d)
@@ -49,16 +72,28 @@ int state_save(struct ovld *d)
 		json_decref(root);
 		return -ENAMETOOLONG;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	/* Whatever a crash left under the temporary name goes first. */
+	if (unlink(tmp) && errno != ENOENT) {
+		err = -errno;
+		goto out;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		err = -errno;
 		goto out;
 	}
-	if (json_dumpfd(root, fd, JSON_INDENT(2)) || write(fd, "\n", 1) != 1 || fsync(fd))
+	if (json_dumpfd(root, fd, JSON_INDENT(2)) || write(fd, "\n", 1) != 1)
 		err = -EIO;
-	close(fd);
+	else if (fsync(fd))
+		err = -errno;
+	if (close(fd) && !err)
+		err = -errno;
 	if (!err && rename(tmp, path))
 		err = -errno;
+	if (err)
+		unlink(tmp);
+	else
+		err = fsync_dir(d->o.state_dir);
 out:
 	if (err)
 		pr_err("save state to %s: %s", path, strerror(-err));
@@ -115,6 +150,12 @@ static int restore_ep(struct ovld *d, json_t *o)
 		free(ep);
 		return 0;
 	}
+	if (ep_check_link(d, ep, true, err, sizeof(err))) {
+		/* Not the veth it was (a name reused while we were down). */
+		pr_warn("endpoint %s: %s; forgetting the endpoint", id, err);
+		free(ep);
+		return 0;
+	}
 	ret = ep_register(d, ep, err, sizeof(err));
 	if (ret) {
 		pr_err("restore endpoint %s: %s", id, err);
@@ -123,13 +164,93 @@ static int restore_ep(struct ovld *d, json_t *o)
 	return ret;
 }
 
+/* Is a state.json.corrupt-* kept in the state directory? Its name in buf. */
+static bool corrupt_kept(struct ovld *d, char *buf, size_t len)
+{
+	DIR *dir = opendir(d->o.state_dir);
+	struct dirent *e;
+	bool found = false;
+
+	while (dir && !found && (e = readdir(dir)))
+		if (!strncmp(e->d_name, "state.json.corrupt-", 19)) {
+			snprintf(buf, len, "%s/%s", d->o.state_dir, e->d_name);
+			found = true;
+		}
+	if (dir)
+		closedir(dir);
+	return found;
+}
+
+/* Rename an unreadable state.json aside, and say so (why, and where).
+ * Return: 0, or -errno when it could not be kept (then ovld must not go on
+ * and replace it). */
+static int keep_aside(struct ovld *d, const char *path, const char *why)
+{
+	char aside[PATH_MAX], stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	snprintf(aside, sizeof(aside), "%s.corrupt-%s", path, stamp);
+	if (!access(aside, F_OK))
+		snprintf(aside, sizeof(aside), "%s.corrupt-%s-%d", path, stamp, (int)getpid());
+	if (rename(path, aside)) {
+		int err = -errno;
+
+		pr_err("%s: %s; cannot keep it aside as %s (%s): not starting, so as not to "
+		       "replace it",
+		       path, why, aside, strerror(-err));
+		return err;
+	}
+	fsync_dir(d->o.state_dir);
+	pr_err("%s: %s; kept as %s: starting without saved overlays and endpoints (VNIC veths "
+	       "and map entries stay as they are while that file is there; repair it and "
+	       "rename it back to state.json, or remove it)",
+	       path, why, aside);
+	return 0;
+}
+
+/* The state file, or NULL when it is unreadable (kept aside: *err 0, or
+ * not: *err -errno). */
+static json_t *state_load(struct ovld *d, const char *path, int *err)
+{
+	char why[OVL_ERR_MAX];
+	json_error_t jerr;
+	json_t *root, *v;
+
+	root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root) {
+		snprintf(why, sizeof(why), "line %d, column %d: %s", jerr.line, jerr.column,
+			 jerr.text);
+		*err = keep_aside(d, path, why);
+		return NULL;
+	}
+	v = json_object_get(root, "version");
+	if (!json_is_object(root))
+		snprintf(why, sizeof(why), "not a JSON object");
+	else if (!json_is_array(json_object_get(root, "overlays")) ||
+		 !json_is_array(json_object_get(root, "endpoints")))
+		snprintf(why, sizeof(why), "\"overlays\" or \"endpoints\" is not an array");
+	else if (!json_is_integer(v))
+		snprintf(why, sizeof(why), "no \"version\"");
+	else if (json_integer_value(v) > STATE_VERSION)
+		snprintf(why, sizeof(why),
+			 "version %" JSON_INTEGER_FORMAT " is newer than this ovld's (%d)",
+			 json_integer_value(v), STATE_VERSION);
+	else
+		return root;
+	json_decref(root);
+	*err = keep_aside(d, path, why);
+	return NULL;
+}
+
 int state_restore(struct ovld *d)
 {
-	char path[PATH_MAX], err[OVL_ERR_MAX];
-	json_t *root, *ovs, *eps, *o;
-	json_error_t jerr;
+	char path[PATH_MAX], err[OVL_ERR_MAX], kept[PATH_MAX];
+	json_t *root = NULL, *ovs, *eps, *o;
 	size_t i;
-	int n_ov = 0, n_ep = 0;
+	int n_ov = 0, n_ep = 0, ret = 0;
 
 	if (mkdir(d->o.state_dir, 0700) && errno != EEXIST) {
 		int e = -errno;
@@ -139,14 +260,10 @@ int state_restore(struct ovld *d)
 	}
 	if (state_path(d, path, sizeof(path), ""))
 		return -ENAMETOOLONG;
-	if (access(path, F_OK))
-		return 0;
-	root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root) {
-		pr_err("%s:%d:%d: %s; starting without saved overlays", path, jerr.line,
-		       jerr.column, jerr.text);
-		return 0;
-	}
+	if (!access(path, F_OK))
+		root = state_load(d, path, &ret);
+	if (ret)
+		return ret;
 	ovs = json_object_get(root, "overlays");
 	eps = json_object_get(root, "endpoints");
 	json_array_foreach(ovs, i, o) {
@@ -172,7 +289,14 @@ int state_restore(struct ovld *d)
 			n_ep++;
 	}
 	json_decref(root);
-	pr_info("restored %d overlays and %d endpoints from %s", n_ov, n_ep, path);
+	if (root)
+		pr_info("restored %d overlays and %d endpoints from %s", n_ov, n_ep, path);
+	if (corrupt_kept(d, kept, sizeof(kept)))
+		pr_warn("%s is kept in the state directory: orphan VNIC veths and map entries are "
+			"left as they are",
+			kept);
+	else
+		reconcile(d);
 	/* Write back what actually came back. */
 	return state_save(d);
 }

@@ -17,6 +17,8 @@ PKGS=(
 	# tests: namespaces, traffic, captures, real peers
 	iproute2 iputils-ping procps psmisc ethtool tcpdump tshark iperf3 ndisc6 arping
 	dnsmasq-base udhcpc busybox-static python3
+	# crash points for the reconcile test (strace kills ovld at a syscall)
+	strace
 	# tests of the CNI plugin: reference plugins (host-local, portmap,
 	# bandwidth), portmap's iptables, and a real runtime
 	containernetworking-plugins iptables podman runc

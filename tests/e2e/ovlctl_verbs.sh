@@ -144,7 +144,7 @@ quiet vnic create eth0 -l ov0 -m 02:00:00:00:23:01 --netns "$(ns_name c1)"
 in_ns c1 ip -br link show eth0 | grep -q "02:00:00:00:23:01" || fail "no eth0 in c1"
 in_ns c1 ip addr add 10.23.0.1/24 dev eth0
 refused 1 "vnic create: VNIC hv0 exists" vnic create hv0 -l ov0 -m 02:00:00:00:23:09
-refused 1 "vnic create: MAC 02:00:00:00:23:07 is already endpoint hv0 on overlay ov0" \
+refused 1 "vnic create: MAC 02:00:00:00:23:07 is already VNIC hv0 on overlay ov0" \
 	vnic create hv1 -l ov0 -m 02:00:00:00:23:07
 refused 1 "vnic create: no overlay nosuch" vnic create hv1 -l nosuch -m 02:00:00:00:23:0a
 refused 1 "vnic create: interface u0 exists" vnic create u0 -l ov0 -m 02:00:00:00:23:0a
@@ -214,7 +214,7 @@ ok -j neigh list
 json '{(e["ip"], e["mac"]) for e in j} >= {("10.23.0.5", "02:00:00:00:23:05"), ("10.23.0.6", "02:00:00:00:23:06"), ("10.23.0.1", "02:00:00:00:23:01")}'
 quiet neigh del ov0 10.23.0.6
 refused 1 "neigh del: no neighbour entry for 10.23.0.6 on overlay ov0" neigh del ov0 10.23.0.6
-refused 1 "neigh del: 10.23.0.1 is an address of endpoint eth0" neigh del ov0 10.23.0.1
+refused 1 "neigh del: 10.23.0.1 is an address of VNIC eth0" neigh del ov0 10.23.0.1
 
 info "the static entries carry traffic"
 # c5 is on h2 under a MAC hosts.json does not list: h1 finds it only

@@ -234,13 +234,22 @@ void test_cni_netconf_names(void)
 	ovl_cni_default_mac("cid-c1", "eth1", b);
 	ASSERT_NEQ(memcmp(a, b, 6), 0, "another ifname, another MAC");
 
-	ovl_cni_host_ifname("cid-c1", "eth0", host);
-	ovl_cni_host_ifname("cid-c1", "eth0", host2);
+	ovl_cni_host_ifname("default", "net-a", "cid-c1", "eth0", host);
+	ovl_cni_host_ifname("default", "net-a", "cid-c1", "eth0", host2);
 	ASSERT_STREQ(host, host2, "host name stable");
 	ASSERT_EQ(strlen(host), 11, "ovc + 8 hex digits");
 	ASSERT_TRUE(!strncmp(host, "ovc", 3), "ovc prefix");
-	ovl_cni_host_ifname("cid-c2", "eth0", host2);
+	ovl_cni_host_ifname("default", "net-a", "cid-c2", "eth0", host2);
 	ASSERT_NEQ(strcmp(host, host2), 0, "another container, another host name");
+	/* The same container and ifname on two networks, or two instances:
+	 * two attachments, two host ends. */
+	ovl_cni_host_ifname("default", "net-b", "cid-c1", "eth0", host2);
+	ASSERT_NEQ(strcmp(host, host2), 0, "another network, another host name");
+	ovl_cni_host_ifname("other", "net-a", "cid-c1", "eth0", host2);
+	ASSERT_NEQ(strcmp(host, host2), 0, "another instance, another host name");
+	/* Earlier plugins' name: container id and ifname only, unchanged. */
+	ovl_cni_host_ifname_v1("cid-c1", "eth0", host);
+	ASSERT_STREQ(host, "ovcf313d88f", "the earlier name's known value");
 
 	ASSERT_OK(ovl_cni_alias_format("default", "tenant-a", "c1", "eth0", alias, sizeof(alias)),
 		  "alias");
@@ -261,6 +270,33 @@ void test_cni_netconf_names(void)
 	ASSERT_EQ(ovl_cni_alias_parse("ovl-cni:a::c:d", inst, sizeof(inst), net, sizeof(net), cid,
 				      sizeof(cid), ifn, sizeof(ifn)),
 		  -EINVAL, "an empty field");
+	ASSERT_OK(ovl_vnic_alias_format("default", "eth0", "ns1", alias, sizeof(alias)),
+		  "vnic alias");
+	ASSERT_STREQ(alias, "ovl-vnic:default:eth0:ns1", "vnic alias text");
+	ASSERT_OK(ovl_vnic_alias_parse("ovl-vnic:i:eth0:a:b", inst, sizeof(inst), ifn, sizeof(ifn),
+				       cid, sizeof(cid)),
+		  "vnic alias parse");
+	ASSERT_STREQ(inst, "i", "vnic instance");
+	ASSERT_STREQ(ifn, "eth0", "vnic name");
+	ASSERT_STREQ(cid, "a:b", "a namespace name may hold ':'");
+	ASSERT_OK(ovl_vnic_alias_parse("ovl-vnic:i:foo0:", inst, sizeof(inst), ifn, sizeof(ifn),
+				       cid, sizeof(cid)),
+		  "vnic alias of the host's namespace");
+	ASSERT_STREQ(cid, "", "the host's namespace is empty");
+	ASSERT_EQ(ovl_vnic_alias_parse(alias, inst, sizeof(inst), ifn, sizeof(ifn), cid, 3),
+		  -EINVAL, "netns longer than the buffer");
+	ASSERT_EQ(ovl_cni_alias_parse(alias, inst, sizeof(inst), net, sizeof(net), cid, sizeof(cid),
+				      ifn, sizeof(ifn)),
+		  -EINVAL, "a VNIC mark is no CNI mark");
+	{
+		char longname[300];
+
+		memset(longname, 'n', sizeof(longname) - 1);
+		longname[sizeof(longname) - 1] = '\0';
+		ASSERT_OK(ovl_vnic_alias_format("default", "eth0", longname, alias, sizeof(alias)),
+			  "a long namespace is cut");
+		ASSERT_EQ(strlen(alias), OVL_ALIAS_MAX - 1, "to 255 bytes");
+	}
 	{
 		char longname[300];
 

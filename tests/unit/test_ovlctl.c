@@ -152,7 +152,11 @@ static const struct {
 	{ "vnic create abcdefghijklmno --link o -m 2:0:0:0:0:1",
 	  "{'cmd':'vnic.create','name':'abcdefghijklmno','overlay':'o','mac':'02:00:00:00:00:01'}" },
 	{ "vnic delete foo0", "{'cmd':'vnic.delete','name':'foo0'}" },
+	/* a VNIC is (namespace, name); the namespace may be gone already */
+	{ "vnic delete eth0 --netns gone-ns",
+	  "{'cmd':'vnic.delete','name':'eth0','netns':'gone-ns'}" },
 	{ "vnic list", "{'cmd':'vnic.list'}" },
+	{ "vnic list --netns testns", "{'cmd':'vnic.list','netns':'testns'}" },
 	{ "endpoint list", "{'cmd':'endpoint.list'}" },
 	{ "endpoint show", "{'cmd':'endpoint.list'}" },
 	/* map */
@@ -368,6 +372,8 @@ static const struct {
 	{ "vnic create foo0 -l bad:name -m de:ad:be:ef:00:00", "bad overlay name \"bad:name\"" },
 	{ "vnic delete", "vnic delete: missing NAME" },
 	{ "vnic delete foo/0", "bad VNIC name" },
+	{ "vnic delete eth0 --netns a/b", "bad netns \"a/b\"" },
+	{ "vnic list --netns ..", "bad netns \"..\"" },
 	{ "vnic list extra", "unexpected argument \"extra\"" },
 	{ "endpoint list -x", "endpoint list: unknown option \"-x\"" },
 	{ "endpoint add", "endpoint: unknown verb \"add\"" },
