@@ -1006,14 +1006,23 @@ int ep_check_link(struct ovld *d, struct ovl_ep *ep, bool restoring, char *err, 
 		return 0;
 	if (ovl_cni_alias_parse(li.alias, inst, sizeof(inst), net, sizeof(net), a, sizeof(a), b,
 				sizeof(b))) {
-		snprintf(err, errlen,
-			 "%s carries no mark of the ovl CNI plugin (ifalias \"%s\"): only a veth "
-			 "that ovl made for an endpoint can be one",
-			 host, li.alias);
+		if (!ovl_vnic_alias_parse(li.alias, inst, sizeof(inst), b, sizeof(b), a, sizeof(a)))
+			snprintf(
+				err, errlen,
+				"%s is VNIC %s of ovl instance %s (ifalias \"%s\"), not a "
+				"container's veth: only a veth that ovl made for an endpoint can be "
+				"one",
+				host, b, inst, li.alias);
+		else
+			snprintf(
+				err, errlen,
+				"%s carries no mark of the ovl CNI plugin (ifalias \"%s\"): only a "
+				"veth that ovl made for an endpoint can be one",
+				host, li.alias);
 		return -EPERM;
 	}
 	if (strcmp(inst, d->o.instance)) {
-		snprintf(err, errlen, "%s belongs to ovld instance %s (ifalias \"%s\"), not %s",
+		snprintf(err, errlen, "%s belongs to ovl instance %s (ifalias \"%s\"), not %s",
 			 host, inst, li.alias, d->o.instance);
 		return -EPERM;
 	}
