@@ -506,6 +506,7 @@ static int cleanup(struct ovld *d)
 				json_string_value(json_object_get(o, "id")) ?: "?", host);
 	}
 	json_decref(root);
+	reconcile_remove_vnics(d); /* and those no state names: the mark says whose */
 	if (ifindex > 0)
 		dp_detach_decap(d, ifindex, d->o.underlay);
 	unlink(path);

@@ -272,6 +272,7 @@ int state_restore(struct ovld *d);
 /* Remove what the kernel has of this instance and the restored state does
  * not: orphan VNIC veths, map entries of no endpoint. */
 void reconcile(struct ovld *d);
+unsigned int reconcile_remove_vnics(struct ovld *d);
 
 /* epoll tags: the low bits of epoll_event.data.u64 for fixed fds; clients
  * use their pointer (always 8-aligned, never equal to these). */

@@ -45,6 +45,7 @@ struct rec {
 	struct ovl_mac_key *stale; /* {vni, MAC} of the entries removed */
 	size_t nstale, cap;
 	unsigned int veths, ifaces, eps, neigh;
+	bool cleanup; /* --cleanup: every VNIC of the instance goes */
 };
 
 /* Every endpoint ovld serves, and those it keeps unrestored in the state. */
@@ -141,9 +142,8 @@ static int orphan_veth(const char *name, const struct ovl_link_info *li, void *a
 			ns[0] ? " in namespace " : "", ns, strerror(-err));
 		return 0;
 	}
-	pr_info("removed veth %s of VNIC %s%s%s: no state names it (a crash before it was "
-		"saved)",
-		name, vnic, ns[0] ? " in namespace " : "", ns);
+	pr_info("removed veth %s of VNIC %s%s%s%s", name, vnic, ns[0] ? " in namespace " : "", ns,
+		r->cleanup ? "" : ": no state names it (a crash before it was saved)");
 	r->veths++;
 	return 0;
 }
@@ -231,6 +231,21 @@ static int stale_neigh(struct ovld *d, const struct ovl_addr_key *k, struct ovl_
 		break;
 	}
 	return 0;
+}
+
+/*
+ * --cleanup: remove every veth marked as one of this instance's VNICs,
+ * whether a state lists it or not (an orphan of a crash, or of a state
+ * directory that was removed). Return: how many were removed.
+ */
+unsigned int reconcile_remove_vnics(struct ovld *d)
+{
+	struct rec r = { .d = d, .cleanup = true }; /* nothing known: every marked VNIC */
+
+	if (ovl_link_foreach(orphan_veth, &r))
+		pr_warn("cannot list the interfaces; VNIC veths of instance %s may remain",
+			d->o.instance);
+	return r.veths;
 }
 
 void reconcile(struct ovld *d)

@@ -27,7 +27,9 @@
 # 4. a truncated state.json is kept aside as state.json.corrupt-<time>,
 #    byte for byte, and the log names it; ovld starts, and removes nothing
 #    while that file is there: c1's VNIC veth and entries stay, and
-#    c1 <-> c2 keeps working.
+#    c1 <-> c2 keeps working;
+# 5. `ovld --cleanup` then removes c1's VNIC veth all the same: every veth
+#    marked as the instance's VNIC goes, not only those a state lists.
 . "$OVL_TOP/tests/lib/netns.sh"
 . "$OVL_TOP/tests/lib/topo.sh"
 ns_init
@@ -173,4 +175,14 @@ grep -q "error: $state: .*; kept as $aside" "$TOPO_DIR/ovld-h1.log" ||
 [ -n "$(c1_veth)" ] || fail "c1's VNIC veth was removed although the state was unreadable"
 [ "$(c1_entries)" != "0 0 0" ] || fail "c1's entries were removed although the state was unreadable"
 in_ns c1 ping -c 3 -i 0.2 -W 2 10.41.0.2 >/dev/null || fail "c1 -> c2 lost after the corrupt state"
+
+info "5. --cleanup removes the VNIC veths no state lists"
+read -r veth mark <<<"$(c1_veth)"
+topo_kill_ovld h1
+in_ns h1 "$OVLD" --instance "$inst" --state-dir "$TOPO_DIR/state-h1" --cleanup \
+	>"$TOPO_DIR/cleanup.log" 2>&1 || fail "--cleanup failed: $(cat "$TOPO_DIR/cleanup.log")"
+ip -n "$(ns_name h1)" link show "$veth" >/dev/null 2>&1 &&
+	fail "--cleanup left $veth ($mark), a VNIC of the instance: $(cat "$TOPO_DIR/cleanup.log")"
+grep -q "removed veth $veth of VNIC eth0" "$TOPO_DIR/cleanup.log" ||
+	fail "--cleanup does not say it removed $veth: $(cat "$TOPO_DIR/cleanup.log")"
 info "all good"
