@@ -26,6 +26,31 @@ static int state_path(struct ovld *d, char *buf, size_t len, const char *suffix)
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
+/* The JSON text in one buffer, written in as few calls as the kernel takes
+ * (json_dumpfd() writes every token on its own: with thousands of
+ * endpoints, saving took longer than the change it saved). */
+static int write_text(int fd, json_t *root)
+{
+	char *txt = json_dumps(root, JSON_INDENT(2));
+	size_t n, off = 0;
+	int err = 0;
+
+	if (!txt)
+		return -ENOMEM;
+	n = strlen(txt);
+	txt[n] = '\n'; /* json_dumps leaves room for its NUL */
+	while (!err && off < n + 1) {
+		ssize_t w = write(fd, txt + off, n + 1 - off);
+
+		if (w < 0 && errno != EINTR)
+			err = -errno;
+		else if (w > 0)
+			off += (size_t)w;
+	}
+	free(txt);
+	return err;
+}
+
 int state_save(struct ovld *d)
 {
 	json_t *root, *ovs = json_array(), *eps = json_array();
@@ -54,7 +79,7 @@ int state_save(struct ovld *d)
 		err = -errno;
 		goto out;
 	}
-	if (json_dumpfd(root, fd, JSON_INDENT(2)) || write(fd, "\n", 1) != 1 || fsync(fd))
+	if (write_text(fd, root) || fsync(fd))
 		err = -EIO;
 	close(fd);
 	if (!err && rename(tmp, path))
