@@ -51,6 +51,7 @@ struct ovl_overlay {
 	char watch_dir[256];
 	char watch_file[256];
 	unsigned long long lookups, resolved, unresolved, reloads;
+	unsigned long long list_seq; /* its place in paged listings (ctl_server.c); 0 = none yet */
 };
 
 enum ovl_ep_kind {
@@ -76,7 +77,8 @@ struct ovl_ep {
 	bool ip_nospoof;	     /* source addresses are enforced (ep_apply_backend) */
 	bool dhcp_proxy;
 	__u8 dhcp_mac[6];
-	bool tso_off; /* TSO switched off on the endpoint's interface (IPv6 peers) */
+	bool tso_off;		     /* TSO switched off on the endpoint's interface (IPv6 peers) */
+	unsigned long long list_seq; /* its place in paged listings (ctl_server.c); 0 = none yet */
 };
 
 enum {
@@ -118,6 +120,11 @@ struct ovld {
 	struct ring_buffer *rb;
 	int udp4_fd, udp6_fd; /* first frames after a miss go out here */
 	int monitors;	      /* connected `ovlctl monitor` clients */
+	/* While state_hold, state_save() only notes that the state changed
+	 * (state_dirty): a client's turn saves once for all its requests,
+	 * before their replies go out (ctl_server.c). */
+	int state_hold;
+	bool state_dirty;
 	bool stop;
 
 	unsigned long long evt_received, evt_unresolved, evt_delivered, evt_injected;
@@ -162,6 +169,15 @@ int map_neigh_foreach(struct ovld *d, bool vni_filter, __u32 vni,
 		      int (*fn)(struct ovld *, const struct ovl_addr_key *, struct ovl_neigh *,
 				void *),
 		      void *arg);
+/* One page of a listing: whole hash buckets from *pos on, about max entries
+ * (see maps.c); *pos is where the next page starts, *done says the end. */
+int map_fdb_page(struct ovld *d, __u32 *pos, unsigned int max, bool *done,
+		 int (*fn)(struct ovld *, const struct ovl_mac_key *, struct ovl_dest *, void *),
+		 void *arg);
+int map_neigh_page(struct ovld *d, __u32 *pos, unsigned int max, bool *done,
+		   int (*fn)(struct ovld *, const struct ovl_addr_key *, struct ovl_neigh *,
+			     void *),
+		   void *arg);
 int map_count(struct ovld *d, const char *name, __u32 *entries, __u32 *max);
 int map_stats_read(struct ovld *d, struct ovl_stat *out, __u32 n);
 void ovl_dest_from_ip(struct ovl_dest *d, const struct ovl_ip *ip, __u16 port, __u32 flags);

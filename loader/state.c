@@ -53,9 +53,15 @@ static int write_text(int fd, json_t *root)
 
 int state_save(struct ovld *d)
 {
-	json_t *root, *ovs = json_array(), *eps = json_array();
+	json_t *root, *ovs, *eps;
 	char path[PATH_MAX], tmp[PATH_MAX];
 	int fd, err = 0;
+
+	d->state_dirty = d->state_hold > 0;
+	if (d->state_dirty)
+		return 0; /* saved once the holder is done */
+	ovs = json_array();
+	eps = json_array();
 
 	for (struct ovl_overlay *ov = d->overlays; ov; ov = ov->next)
 		json_array_append_new(ovs, json_pack("{s:s, s:i, s:s, s:s, s:O}", "name", ov->name,
