@@ -688,6 +688,9 @@ int main(int argc, char **argv)
 		goto out;
 	if (cfg)
 		config_overlays(d, cfg);
+	err = caps_drop(d);
+	if (err)
+		goto out;
 	pr_info("instance %s ready: underlay %s, control socket %s", d->o.instance, d->o.underlay,
 		d->sock_path);
 	err = run(d);

@@ -217,6 +217,9 @@ void ctl_client_io(struct ovld *d, void *client, __u32 events);
 void ctl_broadcast_event(struct ovld *d, json_t *ev);
 void ctl_close_all(struct ovld *d);
 
+/* ---- caps.c: after start-up, keep only the capabilities the loop needs --- */
+int caps_drop(struct ovld *d);
+
 /* ---- state.c ------------------------------------------------------------- */
 int state_save(struct ovld *d);
 int state_restore(struct ovld *d);
