@@ -12,10 +12,11 @@
 #       ^ ovlctl map list, -j map list, a half-closing python3 client
 #
 # What it proves:
-# 1. fairness: `ovlctl status` is answered while the flood is still going:
-#    the ovl_fdb count it reports is below 100,000 (the flooder's requests
-#    were handled in turns, status got one of them), and every one of the
-#    flood's 100,000 requests is still answered, in order, none lost;
+# 1. `ovlctl status` is answered while the flood is still going: the
+#    ovl_fdb count it reports is below 100,000 (the flooder reads no reply
+#    before: its unread replies hold its next requests back, ovlctl's get
+#    through), and every one of the flood's 100,000 requests is answered
+#    after, in order, none lost;
 # 2. `ovlctl map list` and `ovlctl -j map list` (and `map list ov0`) give all
 #    100,000 entries, each with the MAC, underlay address and port it was
 #    added with (ovlctl pages through them);
@@ -24,7 +25,11 @@
 #    list in one reply line; one that sends three small requests and
 #    half-closes gets three replies;
 # 4. paging by hand: "limit" and "cursor" give pages of at most the limit
-#    that add up to the whole list, and a bad cursor is an error.
+#    that add up to the whole list, and a bad cursor is an error;
+# 5. turns, without timing: with ovld stopped (SIGSTOP), a client sends
+#    100,000 map.del and another a status request; once ovld runs again,
+#    the status it answers still counts entries to delete, and every
+#    map.del is answered.
 . "$OVL_TOP/tests/lib/netns.sh"
 . "$OVL_TOP/tests/lib/topo.sh"
 ns_init
@@ -56,7 +61,7 @@ EOF
 
 info "1. a flood of $N map.add, and ovlctl status in the middle of it"
 cat >"$TOPO_DIR/flood.py" <<'EOF'
-import json, socket, subprocess, sys, threading
+import json, socket, subprocess, sys
 sys.path.insert(0, sys.argv[4])
 from entries import entry
 
@@ -72,17 +77,17 @@ for i in range(n):
     reqs.append(json.dumps({"cmd": "map.add", "overlay": "ov0", "mac": mac, "ip": ip,
                             "port": port}))
 s.sendall(("\n".join(reqs) + "\n").encode())
-f = s.makefile("rb")
-first = json.loads(f.readline())
-assert first.get("ok"), first
-# The flood is being answered: now another client asks for the status.
+# No reply is read until status has answered: ovld reads no more of a
+# client whose replies wait unread, so however slowly ovlctl starts, the
+# flood cannot be over by then (unless ovld handled it all at once).
 st = subprocess.run(ovlctl + ["-j", "status"], capture_output=True, timeout=300)
 assert st.returncode == 0, st
 print(json.loads(st.stdout)["maps"]["ovl_fdb"]["entries"], flush=True)
 # Every request answered, in order (a lost reply would leave us waiting:
 # the timeout only turns that into a failure).
 s.settimeout(120)
-got = 1
+f = s.makefile("rb")
+got = 0
 while got < n:
     r = json.loads(f.readline())
     assert r.get("ok") and r["result"]["mac"] == entry(got)[0], (got, r)
@@ -205,4 +210,59 @@ print(pages)
 EOF
 pages=$(in_ns h1 python3 "$TOPO_DIR/pages.py" "$SOCK" "$TOPO_DIR" "$N") || fail "pages by hand"
 info "$N entries in $pages pages"
+
+info "5. turns: a flood of $N map.del and a status request, both waiting when ovld wakes"
+# ovld is stopped while the flood and then the status request are sent on
+# two connections, so that both wait when it runs again (in that order):
+# a status answered before the flood's last request shows that ovld took
+# turns, whatever the timing; the flood's replies are read all along, so
+# that it is not its unread replies that stop ovld reading it.
+cat >"$TOPO_DIR/turns.py" <<'EOF'
+import json, os, signal, socket, sys, threading
+sys.path.insert(0, sys.argv[4])
+from entries import entry
+
+sock_path, n, pid = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+a, b = (socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) for _ in range(2))
+a.setsockopt(socket.SOL_SOCKET, 32, 64 << 20)  # SO_SNDBUFFORCE: the whole flood
+for c in (a, b):
+    c.connect(sock_path)
+    c.settimeout(120)  # not a speed limit: a lost reply would hang us
+fa, fb = a.makefile("rb"), b.makefile("rb")
+for c, f in ((a, fa), (b, fb)):  # both accepted and answered once
+    c.sendall(b'{"cmd": "overlay.list"}\n')
+    assert json.loads(f.readline())["ok"]
+flood = "".join(json.dumps({"cmd": "map.del", "overlay": "ov0", "mac": entry(i)[0]}) + "\n"
+                for i in range(n)).encode()
+answered, bad = [0], []
+
+
+def read_flood():
+    for _ in range(n):
+        r = json.loads(fa.readline())
+        if not r.get("ok"):
+            bad.append(r)
+        answered[0] += 1
+
+
+os.kill(pid, signal.SIGSTOP)
+try:
+    a.sendall(flood)
+    b.sendall(b'{"cmd": "status"}\n')
+finally:
+    os.kill(pid, signal.SIGCONT)
+t = threading.Thread(target=read_flood)
+t.start()
+st = json.loads(fb.readline())
+t.join()
+assert not bad, bad[:3]
+print(st["result"]["maps"]["ovl_fdb"]["entries"], answered[0])
+EOF
+read -r left answered < <(in_ns h1 python3 "$TOPO_DIR/turns.py" "$SOCK" "$N" "${_topo_pid[h1]}" \
+	"$TOPO_DIR" 2>"$TOPO_DIR/turns.err") || fail "turns: $(cat "$TOPO_DIR/turns.err")"
+info "status answered with $left of $N entries left to delete"
+[ "$left" -gt 0 ] || fail "status was answered only after the whole flood of map.del"
+[ "$answered" = "$N" ] || fail "the map.del flood got $answered answers, want $N"
+n=$(ovlctl_on h1 -j map list | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+[ "$n" = 0 ] || fail "$n entries left after the map.del flood"
 info "all good"
