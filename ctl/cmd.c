@@ -768,7 +768,7 @@ const struct ovlctl_optspec ovlctl_global_opts[] = {
 	  "(default: $OVL_INSTANCE, else \"default\")" },
 	{ OVLCTL_OPT_SOCKET, 0, "socket", NULL, "PATH",
 	  "connect to the socket PATH (overrides --instance)" },
-	{ 'j', 0, "json", NULL, NULL, "print results as JSON" },
+	{ 'j', 0, "json", NULL, NULL, "print results, and errors, as JSON on stdout" },
 	{ 'h', 0, "help", NULL, NULL, "print help (of ovlctl, an OBJECT or a VERB)" },
 	{ OVLCTL_OPT_VERSION, 0, "version", NULL, NULL, "print the version (before OBJECT)" },
 	{ 0 },

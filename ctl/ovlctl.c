@@ -6,10 +6,14 @@
  * COUNT events, or ovld closing the connection.
  *
  * stdout carries results only; every diagnostic goes to stderr as
- * "ovlctl: <what failed>: <why>". Exit status: 0, 1 (runtime), 2 (usage).
+ * "ovlctl: <what failed>: <why>", or with -j to stdout as a JSON object
+ * {"error": "<what failed>: <why>", ...} (report()). Exit status: 0, 1
+ * (runtime), 2 (usage), with or without -j.
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include "ovl_abi.h"
 #include "ovlctl.h"
@@ -53,7 +57,65 @@ static void print_warnings(json_t *result, FILE *errf)
 	}
 }
 
-static struct ovl_ctl *connect_ovld(const struct ovlctl_inv *inv, FILE *errf)
+enum {
+	REPORT_COMPACT = 1 << 0, /* -j: one line (in monitor's stream of event lines) */
+	REPORT_USAGE = 1 << 1,	 /* a usage error: with -j, the command's usage too */
+};
+
+/*
+ * A failure. Without -j: "ovlctl: MSG" on errf. With -j: a JSON object on
+ * out, where a script reads the result,
+ *   {"error": MSG, "command": "map del", "errno": "ENOENT", "usage": "..."}
+ * "command" when the command is known, "errno" when err is set (ovld's
+ * errno, or the system's), "usage" for a usage error (REPORT_USAGE);
+ * nothing on errf.
+ */
+static void __attribute__((format(printf, 7, 8)))
+report(const struct ovlctl_inv *inv, bool json, unsigned int flags, FILE *out, FILE *errf, int err,
+       const char *fmt, ...)
+{
+	char *msg = NULL, name[32];
+	json_t *o;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	if (!json) {
+		fprintf(errf, "ovlctl: %s\n", msg ? msg : "out of memory");
+		free(msg);
+		return;
+	}
+	o = json_pack("{s:s}", "error", msg ? msg : "out of memory");
+	if (o && inv->cmd) {
+		ovlctl_cmd_name(inv->cmd, name, sizeof(name));
+		json_object_set_new(o, "command", json_string(name));
+	}
+	if (o && err)
+		json_object_set_new(o, "errno", json_string(ovl_errno_name(err)));
+	if (o && (flags & REPORT_USAGE)) {
+		char *hint = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&hint, &len);
+
+		if (f) {
+			ovlctl_usage_hint(inv, f);
+			fclose(f);
+		}
+		if (hint && !strncmp(hint, "usage: ", 7)) {
+			hint[strcspn(hint, "\n")] = '\0';
+			json_object_set_new(o, "usage", json_string(hint + 7));
+		}
+		free(hint);
+	}
+	if (!o || print_json(o, out, flags & REPORT_COMPACT ? JSON_COMPACT : JSON_INDENT(2)))
+		fprintf(errf, "ovlctl: %s\n", msg ? msg : "out of memory");
+	json_decref(o);
+	free(msg);
+}
+
+static struct ovl_ctl *connect_ovld(const struct ovlctl_inv *inv, FILE *out, FILE *errf)
 {
 	struct ovl_ctl *c = ovl_ctl_connect(inv->socket);
 	const char *hint = "";
@@ -67,11 +129,12 @@ static struct ovl_ctl *connect_ovld(const struct ovlctl_inv *inv, FILE *errf)
 	else if (err == EACCES || err == EPERM)
 		hint = " (ovld answers root only)";
 	if (inv->socket_opt)
-		fprintf(errf, "ovlctl: cannot reach ovld at %s: %s%s\n", inv->socket, strerror(err),
-			hint);
+		report(inv, inv->json, 0, out, errf, -err, "cannot reach ovld at %s: %s%s",
+		       inv->socket, strerror(err), hint);
 	else
-		fprintf(errf, "ovlctl: cannot reach ovld instance \"%s\" at %s: %s%s\n",
-			inv->instance, inv->socket, strerror(err), hint);
+		report(inv, inv->json, 0, out, errf, -err,
+		       "cannot reach ovld instance \"%s\" at %s: %s%s", inv->instance, inv->socket,
+		       strerror(err), hint);
 	return NULL;
 }
 
@@ -94,17 +157,18 @@ static int monitor(const struct ovlctl_inv *inv, struct ovl_ctl *c, FILE *out, F
 		if (ret == -ETIMEDOUT)
 			continue;
 		if (ret) {
-			fprintf(errf, "ovlctl: monitor: %s\n",
-				ret == -ECONNRESET ? "ovld closed the connection" :
-				ret == -EPROTO	   ? "malformed event line from ovld" :
-						     strerror(-ret));
+			report(inv, inv->json, REPORT_COMPACT, out, errf, ret, "monitor: %s",
+			       ret == -ECONNRESET ? "ovld closed the connection" :
+			       ret == -EPROTO	  ? "malformed event line from ovld" :
+						    strerror(-ret));
 			status = OVLCTL_EXIT_FAIL;
 			break;
 		}
 		ret = inv->json ? print_json(ev, out, JSON_COMPACT) : ovlctl_print_event(ev, out);
 		json_decref(ev);
 		if (ret == -EPROTO) {
-			fprintf(errf, "ovlctl: monitor: an event that is not a JSON object\n");
+			report(inv, inv->json, REPORT_COMPACT, out, errf, ret,
+			       "monitor: an event that is not a JSON object");
 			status = OVLCTL_EXIT_FAIL;
 			break;
 		}
@@ -128,12 +192,15 @@ static int run(const struct ovlctl_inv *inv, FILE *out, FILE *errf)
 
 	snprintf(what, sizeof(what), "%s%s%s", cmd->object, cmd->verb ? " " : "",
 		 cmd->verb ? cmd->verb : "");
-	c = connect_ovld(inv, errf);
-	if (!c)
+	c = connect_ovld(inv, out, errf);
+	if (!c) {
+		flush_out(out, errf);
 		return OVLCTL_EXIT_FAIL;
+	}
 	ret = ovl_ctl_call(c, inv->req, &result, msg, sizeof(msg));
 	if (ret) {
-		fprintf(errf, "ovlctl: %s: %s\n", what, msg);
+		report(inv, inv->json, 0, out, errf, ret, "%s: %s", what, msg);
+		flush_out(out, errf);
 		goto out;
 	}
 	if (cmd->flags & OVLCTL_CMD_F_STREAM) {
@@ -143,9 +210,10 @@ static int run(const struct ovlctl_inv *inv, FILE *out, FILE *errf)
 	print_warnings(result, errf);
 	ret = inv->json ? print_json(result, out, JSON_INDENT(2)) : cmd->print(inv, result, out);
 	if (ret == -EPROTO)
-		fprintf(errf, "ovlctl: %s: unexpected result from ovld (try -j)\n", what);
+		report(inv, inv->json, 0, out, errf, ret,
+		       "%s: unexpected result from ovld (try -j)", what);
 	else if (ret == -ENOMEM)
-		fprintf(errf, "ovlctl: %s: out of memory\n", what);
+		report(inv, inv->json, 0, out, errf, ret, "%s: out of memory", what);
 	status = ret ? OVLCTL_EXIT_FAIL : OVLCTL_EXIT_OK;
 	if (flush_out(out, errf))
 		status = OVLCTL_EXIT_FAIL;
@@ -155,6 +223,17 @@ out:
 	return status;
 }
 
+/* -j, even where the parser stopped before it. */
+static bool wants_json(const struct ovlctl_inv *inv, int argc, char **argv)
+{
+	if (inv->json)
+		return true;
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json"))
+			return true;
+	return false;
+}
+
 int ovlctl_main(int argc, char **argv, FILE *out, FILE *errf)
 {
 	struct ovlctl_inv inv;
@@ -162,13 +241,18 @@ int ovlctl_main(int argc, char **argv, FILE *out, FILE *errf)
 	int ret, status;
 
 	ret = ovlctl_parse(argc, argv, &inv, err, sizeof(err));
-	if (ret == -EINVAL) {
-		fprintf(errf, "ovlctl: %s\n", err);
-		ovlctl_usage_hint(&inv, errf);
-		status = OVLCTL_EXIT_USAGE;
-	} else if (ret) {
-		fprintf(errf, "ovlctl: %s\n", err);
-		status = OVLCTL_EXIT_FAIL;
+	if (ret) {
+		bool json = wants_json(&inv, argc, argv);
+
+		if (ret == -EINVAL)
+			report(&inv, json, REPORT_USAGE, out, errf, 0, "%s", err);
+		else
+			report(&inv, json, 0, out, errf, ret, "%s", err);
+		if (ret == -EINVAL && !json)
+			ovlctl_usage_hint(&inv, errf);
+		status = ret == -EINVAL ? OVLCTL_EXIT_USAGE : OVLCTL_EXIT_FAIL;
+		if (json)
+			flush_out(out, errf);
 	} else if (inv.version) {
 		fprintf(out, "ovlctl %s (ABI %d)\n", OVL_VERSION, OVL_ABI_VERSION);
 		status = flush_out(out, errf);

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@ struct ovl_ctl {
 	char *buf; /* bytes received and not yet returned */
 	size_t len;
 	size_t cap;
+	size_t scanned; /* buf[0..scanned) has no newline */
 };
 
 int ovl_instance_valid(const char *name)
@@ -104,7 +106,9 @@ static int write_all(int fd, const char *p, size_t n)
 static char *read_line(struct ovl_ctl *c, int timeout_ms, int *err)
 {
 	for (;;) {
-		char *nl = c->len ? memchr(c->buf, '\n', c->len) : NULL;
+		char *nl = c->len > c->scanned ?
+				   memchr(c->buf + c->scanned, '\n', c->len - c->scanned) :
+				   NULL;
 		struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
 		ssize_t r;
 
@@ -120,9 +124,11 @@ static char *read_line(struct ovl_ctl *c, int timeout_ms, int *err)
 			line[n] = '\0';
 			memmove(c->buf, nl + 1, c->len - n - 1);
 			c->len -= n + 1;
+			c->scanned = 0;
 			return line;
 		}
-		if (c->len >= OVL_CTL_MAX_LINE) {
+		c->scanned = c->len;
+		if (c->len >= OVL_CTL_MAX_REPLY) {
 			*err = -EPROTO;
 			return NULL;
 		}
@@ -177,7 +183,10 @@ int ovl_ctl_recv(struct ovl_ctl *c, json_t **out, int timeout_ms)
 	return *out ? 0 : -EPROTO;
 }
 
-int ovl_ctl_call(struct ovl_ctl *c, json_t *req, json_t **result, char *err, size_t errlen)
+/* One request, one response; *next is set to the response's "next" (a new
+ * reference) when next is not NULL. */
+static int call_once(struct ovl_ctl *c, json_t *req, json_t **result, json_t **next, char *err,
+		     size_t errlen)
 {
 	json_t *resp = NULL, *ok, *res;
 	char *txt;
@@ -186,6 +195,8 @@ int ovl_ctl_call(struct ovl_ctl *c, json_t *req, json_t **result, char *err, siz
 
 	if (result)
 		*result = NULL;
+	if (next)
+		*next = NULL;
 	if (errlen)
 		err[0] = '\0';
 	txt = json_dumps(req, JSON_COMPACT);
@@ -215,6 +226,8 @@ int ovl_ctl_call(struct ovl_ctl *c, json_t *req, json_t **result, char *err, siz
 		res = json_object_get(resp, "result");
 		if (result)
 			*result = json_incref(res ? res : json_null());
+		if (next)
+			*next = json_incref(json_object_get(resp, "next"));
 		json_decref(resp);
 		return 0;
 	}
@@ -223,6 +236,75 @@ int ovl_ctl_call(struct ovl_ctl *c, json_t *req, json_t **result, char *err, siz
 	ret = ovl_errno_value(json_string_value(json_object_get(resp, "errno")));
 	json_decref(resp);
 	return ret ? -ret : -EIO;
+}
+
+static bool is_list(json_t *req)
+{
+	const char *cmd = json_string_value(json_object_get(req, "cmd"));
+	size_t n = cmd ? strlen(cmd) : 0;
+
+	return n > 5 && !strcmp(cmd + n - 5, ".list") && !json_object_get(req, "limit") &&
+	       !json_object_get(req, "cursor");
+}
+
+int ovl_ctl_call(struct ovl_ctl *c, json_t *req, json_t **result, char *err, size_t errlen)
+{
+	json_t *page_req, *all, *page = NULL, *next = NULL;
+	int ret;
+
+	if (!is_list(req))
+		return call_once(c, req, result, NULL, err, errlen);
+	/* Page by page: a reply of any size would have to be held whole by
+	 * ovld and by us (an ovld that does not know pages answers the
+	 * first request with the whole list, and no "next"). */
+	if (result)
+		*result = NULL;
+	page_req = json_copy(req);
+	all = json_array();
+	if (!page_req || !all ||
+	    json_object_set_new(page_req, "limit", json_integer(OVL_CTL_PAGE_MAX))) {
+		ret = -ENOMEM;
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	for (;;) {
+		json_t *prev = json_object_get(page_req, "cursor");
+
+		ret = call_once(c, page_req, &page, &next, err, errlen);
+		if (ret)
+			goto out;
+		if (!prev && !next) { /* one page: as it is, the caller judges it */
+			if (result) {
+				*result = page;
+				page = NULL;
+			}
+			goto out;
+		}
+		if (!json_is_array(page) || (next && !json_is_string(next)) ||
+		    (next && prev && json_equal(next, prev))) {
+			snprintf(err, errlen, "malformed page of %s from ovld",
+				 json_string_value(json_object_get(req, "cmd")));
+			ret = -EPROTO;
+			goto out;
+		}
+		json_array_extend(all, page);
+		json_decref(page);
+		page = NULL;
+		if (!next)
+			break;
+		json_object_set_new(page_req, "cursor", next);
+		next = NULL;
+	}
+	if (result) {
+		*result = all;
+		all = NULL;
+	}
+out:
+	json_decref(page);
+	json_decref(next);
+	json_decref(all);
+	json_decref(page_req);
+	return ret;
 }
 
 static const struct {
@@ -253,6 +335,7 @@ static const struct {
 	{ EADDRNOTAVAIL, "EADDRNOTAVAIL" },
 	{ ENETUNREACH, "ENETUNREACH" },
 	{ ECONNREFUSED, "ECONNREFUSED" },
+	{ ECONNRESET, "ECONNRESET" },
 	{ ETIMEDOUT, "ETIMEDOUT" },
 	{ ESRCH, "ESRCH" },
 	{ ENXIO, "ENXIO" },

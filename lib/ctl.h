@@ -8,13 +8,29 @@
  * uid but 0 with an error. /run is not remounted by `ip netns exec`, so a
  * client started in any network namespace reaches the instance it names.
  *
- * Framing: one JSON object per line, both ways, at most OVL_CTL_MAX_LINE
- * bytes. A client may send several requests on one connection; each gets
- * exactly one response line, in order.
+ * Framing: one JSON object per line, both ways; a request is at most
+ * OVL_CTL_MAX_LINE bytes. A client may send several requests on one
+ * connection; each gets exactly one response line, in order. ovld serves
+ * its clients in turns (a few requests each), so a client that sends many
+ * requests at once does not hold the others up. A client may shut down
+ * its sending side after its requests (shutdown(SHUT_WR)): it still gets
+ * every response, then ovld closes the connection. (A last request
+ * without its newline counts when the sending side is shut.)
  *
  * Request:  {"cmd": "<command>", <arguments as top-level members>}
  * Response: {"ok": true, "result": <value>}
+ *       or  {"ok": true, "result": [<a page>], "next": "<cursor>"}
  *       or  {"ok": false, "error": "<message for humans>", "errno": "<ENAME>"}
+ *
+ * Lists (the *.list commands) have no size limit. A list request with
+ * "limit": N (at most OVL_CTL_PAGE_MAX) or "cursor": "<the next of the
+ * page before>" gets a page of at most N entries (a map's page may hold a
+ * few more when one hash bucket does) and, unless it is the last page,
+ * "next"; an entry that stays in place while the pages are read is listed
+ * exactly once, one added or deleted meanwhile may or may not be. A page
+ * may be empty and still have a "next". A list request without either
+ * gets the whole list as one response line, however long: ovld writes it
+ * as the client reads it.
  *
  * Commands (arguments; result):
  *   status          (); object: instance, pid, version, abi, underlay
@@ -38,7 +54,7 @@
  *                   "vxlan/listen_port": N, "direct/dest_ip": ADDR,
  *                   "direct/dest_port": N}); the overlay object
  *   overlay.delete  (name); {}
- *   overlay.list    (); [overlay objects {name, vni, encap, search, props,
+ *   overlay.list    ([limit], [cursor]); [overlay objects {name, vni, encap, search, props,
  *                   entries, error, mtu, map_full, drops, peer_unknown,
  *                   counters {drops, peer_unknown: {packets, bytes}}}];
  *                   mtu is what an endpoint's interface should use
@@ -56,7 +72,8 @@
  *                   the host's namespace
  *   vnic.delete     (name, [netns]); {} (without netns: the host's VNIC
  *                   name, else the only VNIC called name)
- *   vnic.list       ([netns]); [vnic objects] (of that namespace)
+ *   vnic.list       ([netns], [limit], [cursor]); [vnic objects] (of that
+ *                   namespace)
  *   endpoint.add    (id, overlay, host_ifname, mac, addrs [IP...],
  *                   [ifname], [netns], [peer_netns bool], [network]);
  *                   endpoint object (the CNI plugin's call; the veth
@@ -68,7 +85,7 @@
  *                   (network, id), and GC finds its own by it)
  *   endpoint.del    (id, [network]); {"existed": bool} (never an error when
  *                   absent; without network, an id on two networks is)
- *   endpoint.list   (); [endpoint objects {id, kind "vnic"|"cni", overlay,
+ *   endpoint.list   ([limit], [cursor]); [endpoint objects {id, kind "vnic"|"cni", overlay,
  *                   vni, mac, addrs, host_ifname, host_ifindex, netns,
  *                   [network], [dhcp_proxy MAC], dhcp_server (bool: the
  *                   backend names it a DHCP server: it may answer DHCP
@@ -78,10 +95,10 @@
  *   map.del         (overlay, mac); {}
  *   map.get         (overlay, mac); entry {overlay, vni, mac, ip, port,
  *                   static}
- *   map.list        ([overlay]); [entries]
+ *   map.list        ([overlay], [limit], [cursor]); [entries]
  *   neigh.add       (overlay, ip, mac); the entry
  *   neigh.del       (overlay, ip); {}
- *   neigh.list      ([overlay]); [entries {overlay, vni, ip, mac, static}]
+ *   neigh.list      ([overlay], [limit], [cursor]); [entries {overlay, vni, ip, mac, static}]
  *   stats           (); {counters: {NAME: {packets, bytes}}} with every
  *                   counter of ovl_abi.h by its ovl_stat_name()
  *   reload          ([overlay]); {reloaded: [names]} (re-read backend files)
@@ -102,12 +119,14 @@
 
 #include <jansson.h>
 
-#define OVL_RUN_DIR	 "/run/ovl"
-#define OVL_STATE_DIR	 "/var/lib/ovl"
-#define OVL_BPFFS_DIR	 "/run/ovl/bpf"
-#define OVL_DEFAULT_INST "default"
-#define OVL_CTL_MAX_LINE (1 << 20)
-#define OVL_INSTANCE_MAX 32 /* [A-Za-z0-9_-]: the bpffs refuses names with a '.' */
+#define OVL_RUN_DIR	  "/run/ovl"
+#define OVL_STATE_DIR	  "/var/lib/ovl"
+#define OVL_BPFFS_DIR	  "/run/ovl/bpf"
+#define OVL_DEFAULT_INST  "default"
+#define OVL_CTL_MAX_LINE  (1 << 20)  /* a request */
+#define OVL_CTL_MAX_REPLY (64 << 20) /* a response ovl_ctl_call() reads (lists are paged) */
+#define OVL_CTL_PAGE_MAX  1000	     /* entries of one page of a list */
+#define OVL_INSTANCE_MAX  32	     /* [A-Za-z0-9_-]: the bpffs refuses names with a '.' */
 
 /**
  * ovl_instance_valid() - is name usable as an instance name (and thus as a
@@ -133,6 +152,9 @@ void ovl_ctl_close(struct ovl_ctl *c);
  * @req: the request object (not consumed).
  * @result: on success, the new reference to "result".
  * @err: on a refusal, the server's message (or a transport error), copied.
+ *
+ * A list command (its "cmd" ends in ".list") without "limit" or "cursor" is
+ * asked for page by page and *result is the whole list, the pages joined.
  * Return: 0 on {"ok": true}; -errno mapped from the response's "errno" on
  * {"ok": false}; -EPROTO for a malformed response; other -errno for I/O.
  */

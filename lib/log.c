@@ -2,6 +2,7 @@
 /*
  * log.c - see log.h.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -42,22 +43,35 @@ static const char *level_word(enum ovl_log_level level)
 
 void ovl_vlog(enum ovl_log_level level, const char *fmt, va_list ap)
 {
-	char buf[1024];
+	bool tty = isatty(STDERR_FILENO);
+	char buf[1024], *line, *nl;
 	size_t n;
 
 	if (level > log_level)
 		return;
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	n = strlen(buf);
-	if (n && buf[n - 1] == '\n')
-		buf[n - 1] = '\0';
-	/* One fprintf per line so that concurrent writers do not interleave. */
-	if (isatty(STDERR_FILENO))
-		fprintf(stderr, "%s%s%s%s\n", log_ident ? log_ident : "", log_ident ? ": " : "",
-			level_word(level), buf);
-	else
-		fprintf(stderr, "<%d>%s%s%s%s\n", (int)level, log_ident ? log_ident : "",
-			log_ident ? ": " : "", level_word(level), buf);
+	while (n && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	/*
+	 * Every line with the prefix: journald takes a line's priority from
+	 * its own "<N>" only, and a line without one would be filed as info
+	 * (libbpf's messages, a verifier log, have several lines). One fprintf
+	 * per line, so that concurrent writers do not interleave.
+	 */
+	for (line = buf;; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		if (tty)
+			fprintf(stderr, "%s%s%s%s\n", log_ident ? log_ident : "",
+				log_ident ? ": " : "", level_word(level), line);
+		else
+			fprintf(stderr, "<%d>%s%s%s%s\n", (int)level, log_ident ? log_ident : "",
+				log_ident ? ": " : "", level_word(level), line);
+		if (!nl)
+			break;
+	}
 }
 
 void ovl_log(enum ovl_log_level level, const char *fmt, ...)

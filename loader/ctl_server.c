@@ -2,6 +2,29 @@
 /*
  * ctl_server.c - ovld's side of the control protocol (lib/ctl.h): the
  * socket, the clients, and one handler per command.
+ *
+ * Fairness. ovld is one thread, so a client is served in turns: each time
+ * epoll reports it, a client gets at most CLIENT_TURN_REQS requests
+ * handled, one read of CLIENT_READ_MAX bytes, or two chunks of a list
+ * being streamed, and then the loop moves on to the other clients, the
+ * ringbuf and the timers. epoll is level-triggered: a client with more to
+ * do is reported again in the next round. Requests already read but not
+ * handled wait in its input buffer; it then waits for EPOLLOUT, which a
+ * socket with room in its send buffer always reports, so it comes back
+ * next round (and not before its replies have room to go).
+ *
+ * Memory. A client's replies are bounded, never dropped: while more than
+ * CLIENT_OUT_HIGH bytes wait to be sent, its next requests stay unread.
+ * Lists are the only replies without a size limit; they are paged (a
+ * request with "limit" or "cursor" gets one page and the cursor of the
+ * next), or, for a request without either, streamed as one reply line
+ * that grows by LIST_CHUNK entries each time the client has read what was
+ * there. Monitor events are what they were: dropped (and counted) beyond
+ * CLIENT_OUT_MAX.
+ *
+ * Half-close. A client that shuts its sending side down after its
+ * requests (shutdown(SHUT_WR), `socat -`) gets every reply in full, then
+ * the connection is closed; a monitor stays until the client closes it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,17 +46,43 @@
 #include "veth.h"
 #include "log.h"
 
-#define CLIENT_OUT_MAX (4u << 20) /* a monitor that falls this far behind loses events */
+#define CLIENT_OUT_MAX	 (4u << 20)   /* a monitor that falls this far behind loses events */
+#define CLIENT_OUT_HIGH	 (256u << 10) /* replies waiting: no new request until they drain */
+#define CLIENT_OUT_LOW	 (64u << 10)  /* a streamed list grows below this */
+#define CLIENT_READ_MAX	 (64u << 10)  /* bytes read from one client per turn */
+#define CLIENT_TURN_REQS 8	      /* requests of one client handled per turn */
+#define LIST_CHUNK	 256	      /* entries a streamed list adds per step */
+
+struct lister;
+
+/* Where a listing is: for paged requests, rebuilt from the cursor each
+ * time; for a streamed one, kept in the client between chunks. */
+struct list_state {
+	const struct lister *l; /* in a client: NULL when no list is streaming */
+	bool vni_filter;	/* entries of one VNI only */
+	__u32 vni;
+	bool netns_filter;				 /* VNICs of one namespace only */
+	char netns[sizeof(((struct ovl_ep *)0)->netns)]; /* "" the host's */
+	bool done;
+	unsigned long long pos;	  /* the cursor: a bucket (maps), a list_seq (objects) */
+	unsigned long long items; /* entries streamed so far */
+};
 
 struct client {
 	struct client *next;
 	int fd;
+	__u32 events; /* what epoll waits for */
 	bool monitor;
-	char *in;
-	size_t in_len, in_cap;
+	bool eof;  /* the client will send nothing more (half-close, or an error) */
+	bool gone; /* it cannot read any more: replies are discarded */
+	bool dead; /* close it now */
+	bool hold; /* in its turn: replies wait for the state to be saved */
+	char *in;  /* requests: [in_off, in_len) not handled yet */
+	size_t in_off, in_len, in_cap;
 	char *out;
 	size_t out_len, out_cap;
 	unsigned long long lost;
+	struct list_state list;
 };
 
 static struct client *clients;
@@ -124,6 +173,7 @@ void ctl_accept(struct ovld *d)
 			continue;
 		}
 		c->fd = fd;
+		c->events = ev.events;
 		ev.data.ptr = c;
 		if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev)) {
 			close(fd);
@@ -135,58 +185,114 @@ void ctl_accept(struct ovld *d)
 	}
 }
 
-static void client_flush(struct ovld *d, struct client *c)
+/* A complete request line waits in c->in. */
+static bool client_has_line(const struct client *c)
+{
+	return c->in_len > c->in_off && memchr(c->in + c->in_off, '\n', c->in_len - c->in_off);
+}
+
+/* A request waits: a line, or what came before the end of the input. */
+static bool client_has_request(const struct client *c)
+{
+	return client_has_line(c) || (c->eof && c->in_len > c->in_off);
+}
+
+/* It may have more requests handled now. */
+static bool client_takes_requests(const struct client *c)
+{
+	return !c->dead && !c->list.l && (c->gone || c->out_len < CLIENT_OUT_HIGH);
+}
+
+/* Tell epoll what the client waits for (see the theory at the top). */
+static void client_arm(struct ovld *d, struct client *c)
 {
 	struct epoll_event ev = { .data.ptr = c };
 
+	if (!c->eof && !client_has_line(c) && client_takes_requests(c))
+		ev.events |= EPOLLIN;
+	if (c->out_len || c->list.l || (client_has_request(c) && client_takes_requests(c)))
+		ev.events |= EPOLLOUT;
+	if (ev.events == c->events)
+		return;
+	c->events = ev.events;
+	epoll_ctl(d->epfd, EPOLL_CTL_MOD, c->fd, &ev);
+}
+
+/* It cannot read any more: what it still sent is handled, unanswered. */
+static void client_gone(struct client *c)
+{
+	c->gone = true;
+	c->out_len = 0;
+	c->list.l = NULL;
+}
+
+static void client_flush(struct client *c)
+{
 	while (c->out_len) {
 		ssize_t w = send(c->fd, c->out, c->out_len, MSG_NOSIGNAL | MSG_DONTWAIT);
 
 		if (w < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				break;
-			c->out_len = 0;
-			return;
+			if (errno != EAGAIN && errno != EINTR)
+				client_gone(c);
+			break;
 		}
 		memmove(c->out, c->out + w, c->out_len - (size_t)w);
 		c->out_len -= (size_t)w;
 	}
-	ev.events = EPOLLIN | (c->out_len ? EPOLLOUT : 0);
-	epoll_ctl(d->epfd, EPOLL_CTL_MOD, c->fd, &ev);
 }
 
-static int client_queue(struct ovld *d, struct client *c, json_t *msg)
+static int client_append(struct client *c, const char *p, size_t n)
 {
-	char *txt = json_dumps(msg, JSON_COMPACT);
-	size_t n;
+	if (c->out_cap < c->out_len + n) {
+		size_t cap = c->out_cap ? c->out_cap : 4096;
+		char *o;
 
+		while (cap < c->out_len + n)
+			cap *= 2;
+		o = realloc(c->out, cap);
+		if (!o)
+			return -ENOMEM;
+		c->out = o;
+		c->out_cap = cap;
+	}
+	memcpy(c->out + c->out_len, p, n);
+	c->out_len += n;
+	return 0;
+}
+
+/* A reply (never dropped: its size is bounded by the request) or a
+ * monitor event (dropped and counted when the client is too far behind, or
+ * in the middle of a streamed list's line). */
+static int client_queue(struct ovld *d, struct client *c, json_t *msg, bool event)
+{
+	char *txt;
+	size_t n;
+	int err;
+
+	if (c->gone)
+		return 0;
+	if (event && c->list.l) {
+		c->lost++;
+		return -ENOBUFS;
+	}
+	txt = json_dumps(msg, JSON_COMPACT);
 	if (!txt)
 		return -ENOMEM;
 	n = strlen(txt);
-	if (c->out_len + n + 1 > CLIENT_OUT_MAX) {
+	if (event && c->out_len + n + 1 > CLIENT_OUT_MAX) {
 		free(txt);
 		c->lost++;
 		return -ENOBUFS;
 	}
-	if (c->out_cap < c->out_len + n + 1) {
-		size_t cap = c->out_cap ? c->out_cap : 4096;
-		char *o;
-
-		while (cap < c->out_len + n + 1)
-			cap *= 2;
-		o = realloc(c->out, cap);
-		if (!o) {
-			free(txt);
-			return -ENOMEM;
-		}
-		c->out = o;
-		c->out_cap = cap;
-	}
-	memcpy(c->out + c->out_len, txt, n);
-	c->out[c->out_len + n] = '\n';
-	c->out_len += n + 1;
+	txt[n] = '\n'; /* json_dumps leaves room for its NUL */
+	err = client_append(c, txt, n + 1);
 	free(txt);
-	client_flush(d, c);
+	if (err)
+		return err;
+	if (!c->hold) {
+		client_flush(c);
+		client_arm(d, c);
+	}
 	return 0;
 }
 
@@ -194,7 +300,7 @@ void ctl_broadcast_event(struct ovld *d, json_t *ev)
 {
 	for (struct client *c = clients; c; c = c->next)
 		if (c->monitor)
-			client_queue(d, c, ev);
+			client_queue(d, c, ev, true);
 }
 
 void ctl_close_all(struct ovld *d)
@@ -393,19 +499,6 @@ static int h_overlay_delete(struct ovld *d, struct client *c, json_t *req, json_
 	return 0;
 }
 
-static int h_overlay_list(struct ovld *d, struct client *c, json_t *req, json_t **res, char *err,
-			  size_t errlen)
-{
-	(void)c;
-	(void)req;
-	(void)err;
-	(void)errlen;
-	*res = json_array();
-	for (struct ovl_overlay *ov = d->overlays; ov; ov = ov->next)
-		json_array_append_new(*res, overlay_json(d, ov));
-	return 0;
-}
-
 static int h_vnic_create(struct ovld *d, struct client *c, json_t *req, json_t **res, char *err,
 			 size_t errlen)
 {
@@ -445,36 +538,6 @@ static int h_vnic_delete(struct ovld *d, struct client *c, json_t *req, json_t *
 	state_save(d);
 	*res = json_object();
 	return 0;
-}
-
-/* netns: only the VNICs of that namespace ("" the host's); NULL: all. */
-static int list_eps(struct ovld *d, json_t **res, bool vnics_only, const char *netns)
-{
-	*res = json_array();
-	for (struct ovl_ep *ep = d->eps; ep; ep = ep->next)
-		if ((!vnics_only || ep->kind == OVL_EP_VNIC) &&
-		    (!netns || !strcmp(netns, ep->netns)))
-			json_array_append_new(*res, ep_json(ep));
-	return 0;
-}
-
-static int h_vnic_list(struct ovld *d, struct client *c, json_t *req, json_t **res, char *err,
-		       size_t errlen)
-{
-	(void)c;
-	(void)err;
-	(void)errlen;
-	return list_eps(d, res, true, arg_str(req, "netns"));
-}
-
-static int h_endpoint_list(struct ovld *d, struct client *c, json_t *req, json_t **res, char *err,
-			   size_t errlen)
-{
-	(void)c;
-	(void)req;
-	(void)err;
-	(void)errlen;
-	return list_eps(d, res, false, NULL);
 }
 
 static int h_endpoint_add(struct ovld *d, struct client *c, json_t *req, json_t **res, char *err,
@@ -685,36 +748,6 @@ static int h_map_get(struct ovld *d, struct client *c, json_t *req, json_t **res
 	return 0;
 }
 
-struct list_ctx {
-	json_t *arr;
-};
-
-static int list_fdb_one(struct ovld *d, const struct ovl_mac_key *k, struct ovl_dest *v, void *arg)
-{
-	struct ovl_overlay *ov = overlay_by_vni(d, k->vni);
-
-	if (ov)
-		json_array_append_new(((struct list_ctx *)arg)->arr, fdb_json(ov, k->mac, v));
-	return 0;
-}
-
-static int h_map_list(struct ovld *d, struct client *c, json_t *req, json_t **res, char *err,
-		      size_t errlen)
-{
-	struct list_ctx l = { json_array() };
-	struct ovl_overlay *ov = NULL;
-	int ret;
-
-	(void)c;
-	if (arg_str(req, "overlay") && (ret = arg_overlay(d, req, &ov, err, errlen))) {
-		json_decref(l.arr);
-		return ret;
-	}
-	map_fdb_foreach(d, ov != NULL, ov ? ov->vni : 0, list_fdb_one, &l);
-	*res = l.arr;
-	return 0;
-}
-
 static json_t *neigh_json(struct ovl_overlay *ov, const struct ovl_ip *ip,
 			  const struct ovl_neigh *n)
 {
@@ -776,35 +809,6 @@ static int h_neigh_del(struct ovld *d, struct client *c, json_t *req, json_t **r
 	if (ret)
 		FAIL(-ret, "delete from %s: %s", OVL_MAP_NEIGH, strerror(-ret));
 	*res = json_object();
-	return 0;
-}
-
-static int list_neigh_one(struct ovld *d, const struct ovl_addr_key *k, struct ovl_neigh *n,
-			  void *arg)
-{
-	struct ovl_overlay *ov = overlay_by_vni(d, k->vni);
-	struct ovl_ip ip = { .family = k->family };
-
-	memcpy(ip.addr, k->addr, 16);
-	if (ov)
-		json_array_append_new(((struct list_ctx *)arg)->arr, neigh_json(ov, &ip, n));
-	return 0;
-}
-
-static int h_neigh_list(struct ovld *d, struct client *c, json_t *req, json_t **res, char *err,
-			size_t errlen)
-{
-	struct list_ctx l = { json_array() };
-	struct ovl_overlay *ov = NULL;
-	int ret;
-
-	(void)c;
-	if (arg_str(req, "overlay") && (ret = arg_overlay(d, req, &ov, err, errlen))) {
-		json_decref(l.arr);
-		return ret;
-	}
-	map_neigh_foreach(d, ov != NULL, ov ? ov->vni : 0, list_neigh_one, &l);
-	*res = l.arr;
 	return 0;
 }
 
@@ -871,6 +875,307 @@ static int h_monitor(struct ovld *d, struct client *c, json_t *req, json_t **res
 	return 0;
 }
 
+/* ---- lists ------------------------------------------------------------------ */
+
+/*
+ * A list command: its entries in pages, from a cursor. Maps are paged by
+ * hash bucket (map_fdb_page()); ovld's own objects by list_seq, a number
+ * each gets the first time it is listed, in increasing order, so that an
+ * object that stays is listed once and one added meanwhile comes at the
+ * end.
+ */
+struct lister {
+	const char *cmd;
+	bool overlay_arg; /* [overlay] filters by VNI */
+	bool netns_arg;	  /* [netns] filters by namespace */
+	bool map;	  /* cursors are bucket indexes (32 bits) */
+	bool vnics_only;
+	/* Append up to about max entries from st->pos on; advance st->pos,
+	 * set st->done at the end. Return: 0 or -errno. */
+	int (*next)(struct ovld *d, const struct lister *l, struct list_state *st, unsigned int max,
+		    json_t *arr);
+};
+
+static unsigned long long list_seq_last;
+
+struct seq_item {
+	unsigned long long seq;
+	void *obj;
+};
+
+static int cmp_seq(const void *a, const void *b)
+{
+	const struct seq_item *x = a, *y = b;
+
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* The items after st->pos in seq order: up to max of them into arr. */
+static void page_by_seq(struct list_state *st, struct seq_item *v, size_t n, unsigned int max,
+			json_t *arr, json_t *(*emit)(struct ovld *d, void *obj), struct ovld *d)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (v[i].seq > st->pos)
+			v[k++] = v[i];
+	qsort(v, k, sizeof(*v), cmp_seq);
+	for (size_t i = 0; i < k && i < max; i++) {
+		json_array_append_new(arr, emit(d, v[i].obj));
+		st->pos = v[i].seq;
+	}
+	st->done = k <= max;
+}
+
+static json_t *emit_ep(struct ovld *d, void *obj)
+{
+	(void)d;
+	return ep_json(obj);
+}
+
+static int list_eps_next(struct ovld *d, const struct lister *l, struct list_state *st,
+			 unsigned int max, json_t *arr)
+{
+	struct seq_item *v;
+	size_t n = 0;
+
+	for (struct ovl_ep *ep = d->eps; ep; ep = ep->next)
+		n++;
+	v = malloc((n ? n : 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	n = 0;
+	for (struct ovl_ep *ep = d->eps; ep; ep = ep->next) {
+		if (!ep->list_seq)
+			ep->list_seq = ++list_seq_last;
+		if ((!l->vnics_only || ep->kind == OVL_EP_VNIC) &&
+		    (!st->netns_filter || !strcmp(st->netns, ep->netns)))
+			v[n++] = (struct seq_item){ ep->list_seq, ep };
+	}
+	page_by_seq(st, v, n, max, arr, emit_ep, d);
+	free(v);
+	return 0;
+}
+
+static json_t *emit_overlay(struct ovld *d, void *obj)
+{
+	return overlay_json(d, obj);
+}
+
+static int list_overlays_next(struct ovld *d, const struct lister *l, struct list_state *st,
+			      unsigned int max, json_t *arr)
+{
+	struct seq_item *v;
+	size_t n = 0;
+
+	(void)l;
+	for (struct ovl_overlay *ov = d->overlays; ov; ov = ov->next)
+		n++;
+	v = malloc((n ? n : 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	n = 0;
+	for (struct ovl_overlay *ov = d->overlays; ov; ov = ov->next) {
+		if (!ov->list_seq)
+			ov->list_seq = ++list_seq_last;
+		v[n++] = (struct seq_item){ ov->list_seq, ov };
+	}
+	page_by_seq(st, v, n, max, arr, emit_overlay, d);
+	free(v);
+	return 0;
+}
+
+struct map_page {
+	const struct list_state *st;
+	json_t *arr;
+};
+
+static int page_fdb_one(struct ovld *d, const struct ovl_mac_key *k, struct ovl_dest *v, void *arg)
+{
+	struct map_page *p = arg;
+	struct ovl_overlay *ov;
+
+	if (p->st->vni_filter && k->vni != p->st->vni)
+		return 0;
+	ov = overlay_by_vni(d, k->vni);
+	if (ov)
+		json_array_append_new(p->arr, fdb_json(ov, k->mac, v));
+	return 0;
+}
+
+static int list_fdb_next(struct ovld *d, const struct lister *l, struct list_state *st,
+			 unsigned int max, json_t *arr)
+{
+	struct map_page p = { st, arr };
+	__u32 pos = (__u32)st->pos;
+	int err;
+
+	(void)l;
+	err = map_fdb_page(d, &pos, max, &st->done, page_fdb_one, &p);
+	st->pos = pos;
+	return err;
+}
+
+static int page_neigh_one(struct ovld *d, const struct ovl_addr_key *k, struct ovl_neigh *n,
+			  void *arg)
+{
+	struct map_page *p = arg;
+	struct ovl_ip ip = { .family = k->family };
+	struct ovl_overlay *ov;
+
+	if (p->st->vni_filter && k->vni != p->st->vni)
+		return 0;
+	ov = overlay_by_vni(d, k->vni);
+	memcpy(ip.addr, k->addr, 16);
+	if (ov)
+		json_array_append_new(p->arr, neigh_json(ov, &ip, n));
+	return 0;
+}
+
+static int list_neigh_next(struct ovld *d, const struct lister *l, struct list_state *st,
+			   unsigned int max, json_t *arr)
+{
+	struct map_page p = { st, arr };
+	__u32 pos = (__u32)st->pos;
+	int err;
+
+	(void)l;
+	err = map_neigh_page(d, &pos, max, &st->done, page_neigh_one, &p);
+	st->pos = pos;
+	return err;
+}
+
+static const struct lister listers[] = {
+	{ .cmd = "overlay.list", .next = list_overlays_next },
+	{ .cmd = "vnic.list", .vnics_only = true, .netns_arg = true, .next = list_eps_next },
+	{ .cmd = "endpoint.list", .next = list_eps_next },
+	{ .cmd = "map.list", .overlay_arg = true, .map = true, .next = list_fdb_next },
+	{ .cmd = "neigh.list", .overlay_arg = true, .map = true, .next = list_neigh_next },
+};
+
+/* A streamed list's reply line: this, the entries, "]}\n". */
+static const char stream_head[] = "{\"ok\":true,\"result\":[";
+
+/* Entries of the streamed list, after those already sent. */
+static int stream_append(struct client *c, json_t *arr)
+{
+	json_t *x;
+	size_t i;
+
+	json_array_foreach(arr, i, x) {
+		char *t = json_dumps(x, JSON_COMPACT);
+		int err;
+
+		if (!t)
+			return -ENOMEM;
+		err = c->list.items++ ? client_append(c, ",", 1) : 0;
+		if (!err)
+			err = client_append(c, t, strlen(t));
+		free(t);
+		if (err)
+			return err;
+	}
+	if (c->list.done) {
+		c->list.l = NULL;
+		return client_append(c, "]}\n", 3);
+	}
+	return 0;
+}
+
+/* The next chunks of a streamed list, while the client keeps up. */
+static void list_pump(struct ovld *d, struct client *c)
+{
+	for (int i = 0; i < 2 && c->list.l && c->out_len < CLIENT_OUT_LOW; i++) {
+		const struct lister *l = c->list.l;
+		json_t *arr = json_array();
+		int err = arr ? l->next(d, l, &c->list, LIST_CHUNK, arr) : -ENOMEM;
+
+		if (!err)
+			err = stream_append(c, arr);
+		json_decref(arr);
+		if (err) {
+			/* The reply has begun: ending the connection is the
+			 * only way left to say it is not complete. */
+			pr_warn("%s: %s: closing the client's connection", l->cmd, strerror(-err));
+			c->dead = true;
+			return;
+		}
+	}
+	client_flush(c);
+}
+
+/*
+ * A list request. With "limit" or "cursor": one page, and *next set unless
+ * it is the last. Without: the whole list, streamed (list_pump()); its
+ * first chunk is made here, so that a failure is still an error reply.
+ * Return: 0 and *res (a page), 1 when the stream has begun, or -errno.
+ */
+static int list_request(struct ovld *d, struct client *c, const struct lister *l, json_t *req,
+			json_t **res, char *next, size_t nextlen, char *err, size_t errlen)
+{
+	json_t *lim = json_object_get(req, "limit"), *cur = json_object_get(req, "cursor");
+	struct list_state st = { .l = l };
+	json_int_t limit = OVL_CTL_PAGE_MAX;
+	json_t *arr;
+	int ret;
+
+	if (l->overlay_arg && arg_str(req, "overlay")) {
+		struct ovl_overlay *ov;
+
+		ret = arg_overlay(d, req, &ov, err, errlen);
+		if (ret)
+			return ret;
+		st.vni_filter = true;
+		st.vni = ov->vni;
+	}
+	if (l->netns_arg && arg_str(req, "netns")) {
+		if (strlen(arg_str(req, "netns")) >= sizeof(st.netns))
+			FAIL(EINVAL, "\"netns\" longer than %zu", sizeof(st.netns) - 1);
+		st.netns_filter = true;
+		snprintf(st.netns, sizeof(st.netns), "%s", arg_str(req, "netns"));
+	}
+	if (lim) {
+		if (!json_is_integer(lim) || json_integer_value(lim) < 1)
+			FAIL(EINVAL, "\"limit\" must be a positive integer");
+		if (json_integer_value(lim) < limit)
+			limit = json_integer_value(lim);
+	}
+	if (cur) {
+		const char *s = json_string_value(cur);
+		char *end = NULL;
+
+		errno = 0;
+		if (s && *s >= '0' && *s <= '9')
+			st.pos = strtoull(s, &end, 10);
+		if (!end || *end || errno || (l->map && st.pos > UINT32_MAX))
+			FAIL(EINVAL,
+			     "\"cursor\": not a cursor of %s (give the \"next\" of the page before)",
+			     l->cmd);
+	}
+	arr = json_array();
+	if (!arr)
+		return -ENOMEM;
+	ret = l->next(d, l, &st, lim || cur ? (unsigned int)limit : LIST_CHUNK, arr);
+	if (ret) {
+		json_decref(arr);
+		FAIL(-ret, "%s: %s", l->cmd, strerror(-ret));
+	}
+	if (lim || cur) {
+		if (!st.done)
+			snprintf(next, nextlen, "%llu", st.pos);
+		*res = arr;
+		return 0;
+	}
+	c->list = st;
+	ret = client_append(c, stream_head, strlen(stream_head));
+	if (!ret)
+		ret = stream_append(c, arr);
+	json_decref(arr);
+	if (ret)
+		c->dead = true;
+	return 1;
+}
+
 static const struct {
 	const char *cmd;
 	handler_fn fn;
@@ -878,20 +1183,15 @@ static const struct {
 	{ "status", h_status },
 	{ "overlay.create", h_overlay_create },
 	{ "overlay.delete", h_overlay_delete },
-	{ "overlay.list", h_overlay_list },
 	{ "vnic.create", h_vnic_create },
 	{ "vnic.delete", h_vnic_delete },
-	{ "vnic.list", h_vnic_list },
 	{ "endpoint.add", h_endpoint_add },
 	{ "endpoint.del", h_endpoint_del },
-	{ "endpoint.list", h_endpoint_list },
 	{ "map.add", h_map_add },
 	{ "map.del", h_map_del },
 	{ "map.get", h_map_get },
-	{ "map.list", h_map_list },
 	{ "neigh.add", h_neigh_add },
 	{ "neigh.del", h_neigh_del },
-	{ "neigh.list", h_neigh_list },
 	{ "stats", h_stats },
 	{ "reload", h_reload },
 	{ "monitor", h_monitor },
@@ -899,10 +1199,10 @@ static const struct {
 
 static void handle_line(struct ovld *d, struct client *c, const char *line)
 {
-	char err[OVL_ERR_MAX] = "";
+	char err[OVL_ERR_MAX] = "", next[32] = "";
 	json_t *req, *res = NULL, *resp;
 	json_error_t jerr;
-	const char *cmd;
+	const char *cmd = NULL;
 	int ret = -ENOSYS;
 
 	req = json_loads(line, JSON_REJECT_DUPLICATES, &jerr);
@@ -914,68 +1214,166 @@ static void handle_line(struct ovld *d, struct client *c, const char *line)
 	}
 	cmd = arg_str(req, "cmd");
 	snprintf(err, sizeof(err), "unknown command \"%s\"", cmd ? cmd : "");
+	for (size_t i = 0; cmd && i < sizeof(listers) / sizeof(listers[0]); i++) {
+		if (strcmp(cmd, listers[i].cmd))
+			continue;
+		err[0] = '\0';
+		ret = list_request(d, c, &listers[i], req, &res, next, sizeof(next), err,
+				   sizeof(err));
+		if (ret == 1) { /* streaming */
+			json_decref(req);
+			return;
+		}
+		goto reply;
+	}
 	for (size_t i = 0; cmd && i < sizeof(handlers) / sizeof(handlers[0]); i++) {
 		if (strcmp(cmd, handlers[i].cmd))
 			continue;
 		err[0] = '\0';
 		ret = handlers[i].fn(d, c, req, &res, err, sizeof(err));
-		if (ret)
-			pr_debug("%s: %s", cmd, err);
 		break;
 	}
 reply:
+	if (ret)
+		pr_debug("%s: %s", cmd ? cmd : "request", err);
 	if (!ret)
 		resp = json_pack("{s:b, s:o}", "ok", 1, "result", res ? res : json_null());
 	else
 		resp = json_pack("{s:b, s:s, s:s}", "ok", 0, "error", err[0] ? err : strerror(-ret),
 				 "errno", ovl_errno_name(ret));
+	if (resp && next[0])
+		json_object_set_new(resp, "next", json_string(next));
 	if (resp)
-		client_queue(d, c, resp);
+		client_queue(d, c, resp, false);
 	json_decref(resp);
 	json_decref(req);
+}
+
+/* Read once from the client. Return: bytes read, 0 at its end, or -errno. */
+static ssize_t client_read(struct client *c)
+{
+	ssize_t r;
+
+	if (c->in_off) {
+		memmove(c->in, c->in + c->in_off, c->in_len - c->in_off);
+		c->in_len -= c->in_off;
+		c->in_off = 0;
+	}
+	if (c->in_cap < c->in_len + CLIENT_READ_MAX + 1) {
+		size_t cap = c->in_cap ? c->in_cap : 8192;
+		char *b;
+
+		while (cap < c->in_len + CLIENT_READ_MAX + 1)
+			cap *= 2;
+		b = realloc(c->in, cap);
+		if (!b)
+			return -ENOMEM;
+		c->in = b;
+		c->in_cap = cap;
+	}
+	r = recv(c->fd, c->in + c->in_len, CLIENT_READ_MAX, MSG_DONTWAIT);
+	if (r < 0)
+		return errno == EAGAIN || errno == EINTR ? -EAGAIN : -errno;
+	c->in_len += (size_t)r;
+	return r;
+}
+
+/* The next request in c->in, NUL-terminated, or NULL. */
+static char *client_take_line(struct client *c)
+{
+	char *line = c->in + c->in_off, *nl;
+
+	if (c->in_len <= c->in_off)
+		return NULL;
+	nl = memchr(line, '\n', c->in_len - c->in_off);
+	if (nl) {
+		*nl = '\0';
+		c->in_off = (size_t)(nl + 1 - c->in);
+		return line;
+	}
+	if (!c->eof)
+		return NULL;
+	c->in[c->in_len] = '\0'; /* the last request, without its newline */
+	c->in_off = c->in_len;
+	return line;
+}
+
+/* The requests of one turn: at most CLIENT_TURN_REQS, and one read. */
+static void client_serve_turn(struct ovld *d, struct client *c)
+{
+	bool have_read = false;
+	int handled = 0;
+
+	while (handled < CLIENT_TURN_REQS && client_takes_requests(c)) {
+		char *line = client_take_line(c);
+		ssize_t r;
+
+		if (line) {
+			handle_line(d, c, line);
+			handled++;
+			continue;
+		}
+		if (c->eof || have_read)
+			break;
+		have_read = true;
+		r = client_read(c);
+		if (r == 0 || (r < 0 && r != -EAGAIN))
+			c->eof = true; /* what it sent before is still answered */
+		if (r < 0 && r != -EAGAIN)
+			client_gone(c);
+		if (!c->eof && !client_has_line(c) && c->in_len - c->in_off > OVL_CTL_MAX_LINE) {
+			json_t *resp = json_pack("{s:b, s:s, s:s}", "ok", 0, "error",
+						 "request line too long", "errno", "E2BIG");
+
+			if (resp)
+				client_queue(d, c, resp, false);
+			json_decref(resp);
+			c->in_off = c->in_len = 0;
+			c->eof = true; /* not one of ours: answer, then close */
+		}
+	}
+}
+
+/*
+ * A client's turn. The state its requests change is saved once, at the
+ * end, before their replies are sent: a reply still means "done, and kept
+ * across a restart", and a client with many requests in flight (thousands
+ * of endpoint.add) does not rewrite state.json for each of them.
+ */
+static void client_serve(struct ovld *d, struct client *c)
+{
+	d->state_hold++;
+	c->hold = true;
+	client_serve_turn(d, c);
+	c->hold = false;
+	if (--d->state_hold == 0 && d->state_dirty)
+		state_save(d);
+	client_flush(c);
+}
+
+/* Done with it: no request left, nothing left to send, no stream. */
+static bool client_finished(const struct client *c)
+{
+	if (c->dead)
+		return true;
+	if (!c->eof || client_has_request(c) || c->out_len || c->list.l)
+		return false;
+	return !c->monitor || c->gone; /* a monitor stays until the client closes */
 }
 
 void ctl_client_io(struct ovld *d, void *ptr, __u32 events)
 {
 	struct client *c = ptr;
 
+	if (events & (EPOLLHUP | EPOLLERR))
+		client_gone(c); /* it can read no more; what it sent still counts */
 	if (events & EPOLLOUT)
-		client_flush(d, c);
-	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
-		for (;;) {
-			char *nl;
-			ssize_t r;
-
-			if (c->in_cap - c->in_len < 4096) {
-				size_t cap = c->in_cap ? c->in_cap * 2 : 8192;
-				char *b;
-
-				if (cap > OVL_CTL_MAX_LINE + 8192) {
-					client_free(d, c); /* a line too long: not our client */
-					return;
-				}
-				b = realloc(c->in, cap);
-				if (!b) {
-					client_free(d, c);
-					return;
-				}
-				c->in = b;
-				c->in_cap = cap;
-			}
-			r = recv(c->fd, c->in + c->in_len, c->in_cap - c->in_len - 1, 0);
-			if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) {
-				client_free(d, c);
-				return;
-			}
-			if (r < 0)
-				break;
-			c->in_len += (size_t)r;
-			while ((nl = memchr(c->in, '\n', c->in_len))) {
-				*nl = '\0';
-				handle_line(d, c, c->in);
-				c->in_len -= (size_t)(nl + 1 - c->in);
-				memmove(c->in, nl + 1, c->in_len);
-			}
-		}
+		client_flush(c);
+	list_pump(d, c);
+	client_serve(d, c);
+	if (client_finished(c)) {
+		client_free(d, c);
+		return;
 	}
+	client_arm(d, c);
 }

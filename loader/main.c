@@ -322,27 +322,31 @@ static void pick_local_addrs(struct ovld *d)
 			d->o.underlay);
 }
 
-static int lock_instance(struct ovld *d)
+/* The instance's lock; for --cleanup (what), the message says what to do. */
+static int lock_instance(struct ovld *d, const char *what)
 {
 	char path[PATH_MAX], pid[32];
-	int fd;
+	int fd, err;
 
 	if (mkdir(d->o.run_dir, 0755) && errno != EEXIST) {
-		pr_err("create %s: %s", d->o.run_dir, strerror(errno));
-		return -errno;
+		err = -errno;
+		pr_err("create %s: %s", d->o.run_dir, strerror(-err));
+		return err;
 	}
 	snprintf(path, sizeof(path), "%s/%s.lock", d->o.run_dir, d->o.instance);
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		pr_err("open %s: %s", path, strerror(errno));
-		return -errno;
+		err = -errno;
+		pr_err("open %s: %s", path, strerror(-err));
+		return err;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB)) {
 		ssize_t n = pread(fd, pid, sizeof(pid) - 1, 0);
 
 		pid[n > 0 ? n : 0] = '\0';
-		pr_err("instance %s is already served by ovld pid %s (%s is locked)", d->o.instance,
-		       pid[0] ? pid : "?", path);
+		pid[strcspn(pid, "\n")] = '\0'; /* written as "PID\n" */
+		pr_err("instance %s is already served by ovld pid %s (%s is locked)%s",
+		       d->o.instance, pid[0] ? pid : "?", path, what ? what : "");
 		close(fd);
 		return -EBUSY;
 	}
@@ -668,8 +672,7 @@ int main(int argc, char **argv)
 		d->o.port = OVL_VXLAN_PORT;
 	if (do_cleanup) {
 		/* Not under a running ovld: it would lose its socket and pins. */
-		if (lock_instance(d)) {
-			pr_err("--cleanup: stop that ovld first");
+		if (lock_instance(d, ": stop it before --cleanup")) {
 			json_decref(cfg);
 			return 1;
 		}
@@ -696,7 +699,7 @@ int main(int argc, char **argv)
 		pr_warn("create %s: %s", OVL_STATE_DIR, strerror(errno));
 	d->unrestored = json_pack("{s:[], s:[]}", "overlays", "endpoints");
 
-	err = lock_instance(d);
+	err = lock_instance(d, NULL);
 	if (err)
 		goto out;
 	pick_local_addrs(d);
@@ -722,6 +725,9 @@ int main(int argc, char **argv)
 		goto out;
 	if (cfg)
 		config_overlays(d, cfg);
+	err = caps_drop(d);
+	if (err)
+		goto out;
 	pr_info("instance %s ready: underlay %s, control socket %s", d->o.instance, d->o.underlay,
 		d->sock_path);
 	err = run(d);

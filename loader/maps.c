@@ -214,6 +214,93 @@ int map_neigh_foreach(struct ovld *d, bool vni_filter, __u32 vni,
 			   sizeof(struct ovl_neigh), vni_filter, vni, neigh_walk_one, &w);
 }
 
+/*
+ * One page of a hash map, for listings that span several requests: the
+ * entries of the hash buckets from *pos on, as many whole buckets as fit
+ * in max entries (more only when the first bucket alone holds more), read
+ * with BPF_MAP_LOOKUP_BATCH. A bucket index is a cursor that survives
+ * deletions between pages (a key would not: get_next_key on a deleted key
+ * starts over), and an entry that stays in the map is listed exactly once
+ * (an update replaces it within its own bucket). *pos becomes the bucket
+ * to start the next page from; *done is set when no bucket is left.
+ */
+static int page_batch(int fd, size_t ksz, size_t vsz, __u32 *pos, unsigned int max, bool *done,
+		      int (*fn)(void *key, void *val, void *arg), void *arg)
+{
+	unsigned int cap = max ? max : 1, got = 0;
+	char *keys = malloc((size_t)cap * ksz), *vals = malloc((size_t)cap * vsz);
+	__u32 in = *pos;
+	int err = 0;
+
+	*done = false;
+	if (!keys || !vals)
+		err = -ENOMEM;
+	while (!err && !*done && got < cap) {
+		__u32 want = cap - got, n = want, out = UINT32_MAX;
+
+		if (bpf_map_lookup_batch(fd, &in, &out, keys, vals, &n, NULL)) {
+			err = -errno;
+			if (err == -ENOENT) {
+				/* The end, with the last n entries; a cursor past
+				 * the last bucket fails before counting anything. */
+				*done = true;
+				if (out == UINT32_MAX)
+					n = 0;
+			} else if (err == -ENOSPC && got) {
+				err = 0;
+				break; /* the next bucket does not fit: the page ends */
+			} else if (err == -ENOSPC && cap < (1u << 16)) {
+				/* One bucket holds more than max: take it whole. */
+				char *k = realloc(keys, (size_t)cap * 2 * ksz);
+
+				keys = k ? k : keys;
+				k = k ? realloc(vals, (size_t)cap * 2 * vsz) : NULL;
+				vals = k ? k : vals;
+				err = k ? 0 : -ENOMEM;
+				cap *= 2;
+				continue;
+			} else {
+				break;
+			}
+			err = 0;
+		}
+		for (__u32 i = 0; i < n && !err; i++)
+			err = fn(keys + (size_t)i * ksz, vals + (size_t)i * vsz, arg);
+		got += n;
+		if (*done)
+			break;
+		in = out;
+		if (n < want || !n)
+			break; /* the next bucket does not fit in what is left */
+	}
+	if (!err)
+		*pos = *done ? 0 : in;
+	free(keys);
+	free(vals);
+	return err;
+}
+
+int map_fdb_page(struct ovld *d, __u32 *pos, unsigned int max, bool *done,
+		 int (*fn)(struct ovld *, const struct ovl_mac_key *, struct ovl_dest *, void *),
+		 void *arg)
+{
+	struct fdb_walk w = { d, fn, arg };
+
+	return page_batch(MAPFD(d, ovl_fdb), sizeof(struct ovl_mac_key), sizeof(struct ovl_dest),
+			  pos, max, done, fdb_walk_one, &w);
+}
+
+int map_neigh_page(struct ovld *d, __u32 *pos, unsigned int max, bool *done,
+		   int (*fn)(struct ovld *, const struct ovl_addr_key *, struct ovl_neigh *,
+			     void *),
+		   void *arg)
+{
+	struct neigh_walk w = { d, fn, arg };
+
+	return page_batch(MAPFD(d, ovl_neigh), sizeof(struct ovl_addr_key),
+			  sizeof(struct ovl_neigh), pos, max, done, neigh_walk_one, &w);
+}
+
 static int peer_del_one(void *key, void *val, void *arg)
 {
 	(void)val;

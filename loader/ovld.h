@@ -55,6 +55,7 @@ struct ovl_overlay {
 	char watch_dir[256];
 	char watch_file[256];
 	unsigned long long lookups, resolved, unresolved, reloads;
+	unsigned long long list_seq; /* its place in paged listings (ctl_server.c); 0 = none yet */
 };
 
 enum ovl_ep_kind {
@@ -81,8 +82,9 @@ struct ovl_ep {
 	bool ip_nospoof;	     /* source addresses are enforced (ep_apply_backend) */
 	bool dhcp_proxy;
 	__u8 dhcp_mac[6];
-	bool dhcp_server; /* a DHCP server of its network (ep_apply_backend) */
-	bool tso_off;	  /* TSO switched off on the endpoint's interface (IPv6 peers) */
+	bool dhcp_server;	     /* a DHCP server of its network (ep_apply_backend) */
+	bool tso_off;		     /* TSO switched off on the endpoint's interface (IPv6 peers) */
+	unsigned long long list_seq; /* its place in paged listings (ctl_server.c); 0 = none yet */
 };
 
 enum {
@@ -131,6 +133,11 @@ struct ovld {
 	struct ring_buffer *rb;
 	int udp4_fd, udp6_fd; /* first frames after a miss go out here */
 	int monitors;	      /* connected `ovlctl monitor` clients */
+	/* While state_hold, state_save() only notes that the state changed
+	 * (state_dirty): a client's turn saves once for all its requests,
+	 * before their replies go out (ctl_server.c). */
+	int state_hold;
+	bool state_dirty;
 	bool stop;
 
 	unsigned long long evt_received, evt_unresolved, evt_delivered, evt_injected;
@@ -195,6 +202,15 @@ int map_neigh_foreach(struct ovld *d, bool vni_filter, __u32 vni,
 		      int (*fn)(struct ovld *, const struct ovl_addr_key *, struct ovl_neigh *,
 				void *),
 		      void *arg);
+/* One page of a listing: whole hash buckets from *pos on, about max entries
+ * (see maps.c); *pos is where the next page starts, *done says the end. */
+int map_fdb_page(struct ovld *d, __u32 *pos, unsigned int max, bool *done,
+		 int (*fn)(struct ovld *, const struct ovl_mac_key *, struct ovl_dest *, void *),
+		 void *arg);
+int map_neigh_page(struct ovld *d, __u32 *pos, unsigned int max, bool *done,
+		   int (*fn)(struct ovld *, const struct ovl_addr_key *, struct ovl_neigh *,
+			     void *),
+		   void *arg);
 int map_count(struct ovld *d, const char *name, __u32 *entries, __u32 *max);
 int map_stats_read(struct ovld *d, struct ovl_stat *out, __u32 n);
 int map_vni_stats_create(struct ovld *d, __u32 vni);
@@ -263,6 +279,9 @@ void ctl_accept(struct ovld *d);
 void ctl_client_io(struct ovld *d, void *client, __u32 events);
 void ctl_broadcast_event(struct ovld *d, json_t *ev);
 void ctl_close_all(struct ovld *d);
+
+/* ---- caps.c: after start-up, keep only the capabilities the loop needs --- */
+int caps_drop(struct ovld *d);
 
 /* ---- state.c ------------------------------------------------------------- */
 int state_save(struct ovld *d);

@@ -49,11 +49,42 @@ static int fsync_dir(const char *dir)
 	return err;
 }
 
+/* The JSON text in one buffer, written in as few calls as the kernel takes
+ * (json_dumpfd() writes every token on its own: with thousands of
+ * endpoints, saving took longer than the change it saved). */
+static int write_text(int fd, json_t *root)
+{
+	char *txt = json_dumps(root, JSON_INDENT(2));
+	size_t n, off = 0;
+	int err = 0;
+
+	if (!txt)
+		return -ENOMEM;
+	n = strlen(txt);
+	txt[n] = '\n'; /* json_dumps leaves room for its NUL */
+	while (!err && off < n + 1) {
+		ssize_t w = write(fd, txt + off, n + 1 - off);
+
+		if (w < 0 && errno != EINTR)
+			err = -errno;
+		else if (w > 0)
+			off += (size_t)w;
+	}
+	free(txt);
+	return err;
+}
+
 int state_save(struct ovld *d)
 {
-	json_t *root, *ovs = json_array(), *eps = json_array();
+	json_t *root, *ovs, *eps;
 	char path[PATH_MAX], tmp[PATH_MAX];
 	int fd, err = 0;
+
+	d->state_dirty = d->state_hold > 0;
+	if (d->state_dirty)
+		return 0; /* saved once the holder is done */
+	ovs = json_array();
+	eps = json_array();
 
 	for (struct ovl_overlay *ov = d->overlays; ov; ov = ov->next)
 		json_array_append_new(ovs, json_pack("{s:s, s:i, s:s, s:s, s:O}", "name", ov->name,
@@ -82,7 +113,7 @@ int state_save(struct ovld *d)
 		err = -errno;
 		goto out;
 	}
-	if (json_dumpfd(root, fd, JSON_INDENT(2)) || write(fd, "\n", 1) != 1)
+	if (write_text(fd, root))
 		err = -EIO;
 	else if (fsync(fd))
 		err = -errno;

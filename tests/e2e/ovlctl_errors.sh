@@ -243,7 +243,8 @@ diff -u "$T/want" "$T/err" || fail "vnic create -j: the warnings on stderr"
 has out '"warnings": [' "vnic create -j: the warnings in the JSON"
 ovlctl map list --socket "$S" overlay0 -j
 expect 0 "global options after the verb"
-sent '{"cmd": "map.list", "overlay": "overlay0"}' "map list overlay0"
+# lists are asked for in pages (this fake knows none: its one answer is all)
+sent '{"cmd": "map.list", "limit": 1000, "overlay": "overlay0"}' "map list overlay0"
 
 info "tables"
 ovlctl --socket "$S" map list
@@ -308,6 +309,24 @@ expect 1 "malformed result"
 empty out "malformed result"
 has err "ovlctl: vnic list: unexpected result from ovld" "malformed result"
 
+info "-j: errors are JSON on stdout, with the same exit status"
+# json_err WHAT PYEXPR: the last run printed one JSON object j on stdout,
+# PYEXPR holds of it, and stderr is empty.
+json_err() {
+	empty err "$1"
+	python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); assert eval(sys.argv[2]), j' \
+		"$T/out" "$2" || fail "$1: stdout is not the JSON error: $(cat "$T/out")"
+}
+ovlctl --socket "$S" -j map del overlay0 de:ad:be:ef:00:09
+expect 1 "-j refused map del"
+json_err "-j refused map del" 'j == {"error": "map del: no entry for de:ad:be:ef:00:09 on overlay \"overlay0\"", "command": "map del", "errno": "ENOENT"}'
+ovlctl --socket "$T/none.sock" -j map list
+expect 1 "-j no ovld"
+json_err "-j no ovld" 'j["errno"] == "ENOENT" and "is ovld running?" in j["error"]'
+ovlctl -j map add overlay0 de:ad:be:ef:00:01
+expect 2 "-j usage error"
+json_err "-j usage error" 'j == {"error": "map add: missing IP", "command": "map add", "usage": "ovlctl map add OVERLAY MAC IP [PORT]"}'
+
 info "monitor"
 ovlctl --socket "$S" monitor -c 2
 expect 0 "monitor -c 2"
@@ -341,5 +360,15 @@ touch "$T/close-monitor"
 ovlctl --socket "$S" monitor
 expect 1 "monitor, ovld closed"
 has err "ovlctl: monitor: ovld closed the connection" "monitor, ovld closed"
+# with -j, the event lines and then the error as one more JSON line
+ovlctl --socket "$S" -j monitor
+expect 1 "-j monitor, ovld closed"
+empty err "-j monitor, ovld closed"
+python3 -c '
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+assert [l.get("event") for l in lines[:3]] == ["miss_l2", "drop", "miss_arp"], lines
+assert lines[3] == {"error": "monitor: ovld closed the connection", "command": "monitor", "errno": "ECONNRESET"}, lines
+assert len(lines) == 4, lines' "$T/out" || fail "-j monitor, ovld closed: $(cat "$T/out")"
 
 info "all good"

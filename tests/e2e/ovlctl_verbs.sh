@@ -66,23 +66,32 @@ quiet() {
 	[ ! -s "$T/out" ] || fail "ovlctl $*: printed $(cat "$T/out")"
 }
 # refused RC MESSAGE ARGS...: exit RC, nothing on stdout, and the first line
-# of stderr is "ovlctl: " followed by the command and MESSAGE; the same
-# with -j. RC 2 also wants the usage line.
+# of stderr is "ovlctl: " followed by the command and MESSAGE; RC 2 also
+# wants the usage line. With -j: the same exit status, nothing on stderr,
+# and on stdout a JSON object whose "error" holds MESSAGE (and "usage"
+# for RC 2).
 refused() {
-	local want=$1 msg=$2 j
+	local want=$1 msg=$2
 	shift 2
-	for j in "" -j; do
-		ctl $j "$@"
-		[ "$rc" = "$want" ] || fail "ovlctl $j $*: exit $rc, want $want; stderr: $(cat "$T/err")"
-		[ ! -s "$T/out" ] || fail "ovlctl $j $*: stdout on an error: $(cat "$T/out")"
-		case $(head -n 1 "$T/err") in
-		"ovlctl: "*"$msg"*) ;;
-		*) fail "ovlctl $j $*: stderr \"$(cat "$T/err")\", want \"ovlctl: ...$msg...\"" ;;
-		esac
-		if [ "$want" = 2 ]; then
-			grep -q '^usage: ovlctl' "$T/err" || fail "ovlctl $j $*: no usage line"
-		fi
-	done
+	ctl "$@"
+	[ "$rc" = "$want" ] || fail "ovlctl $*: exit $rc, want $want; stderr: $(cat "$T/err")"
+	[ ! -s "$T/out" ] || fail "ovlctl $*: stdout on an error: $(cat "$T/out")"
+	case $(head -n 1 "$T/err") in
+	"ovlctl: "*"$msg"*) ;;
+	*) fail "ovlctl $*: stderr \"$(cat "$T/err")\", want \"ovlctl: ...$msg...\"" ;;
+	esac
+	if [ "$want" = 2 ]; then
+		grep -q '^usage: ovlctl' "$T/err" || fail "ovlctl $*: no usage line"
+	fi
+	ctl -j "$@"
+	[ "$rc" = "$want" ] || fail "ovlctl -j $*: exit $rc, want $want; stdout: $(cat "$T/out")"
+	[ ! -s "$T/err" ] || fail "ovlctl -j $*: stderr on an error: $(cat "$T/err")"
+	MSG=$msg RC=$want python3 -c '
+import json, os, sys
+j = json.load(open(sys.argv[1]))
+assert os.environ["MSG"] in j["error"], j
+assert (os.environ["RC"] == "2") == j.get("usage", "").startswith("ovlctl "), j' "$T/out" ||
+		fail "ovlctl -j $*: stdout is not the JSON error: $(cat "$T/out")"
 }
 # has TEXT: the last stdout has a line containing TEXT.
 has() {

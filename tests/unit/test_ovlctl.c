@@ -578,6 +578,48 @@ void test_ovlctl_not_running(void)
 	run_free(&r);
 }
 
+/*
+ * With -j, a failure is a JSON object on stdout, and stderr stays empty;
+ * the exit status is the same as without -j.
+ */
+static void expect_json_error(const char *line, int status, const char *want)
+{
+	json_error_t jerr;
+	json_t *got, *exp = jq(want);
+	struct run r;
+
+	run_ovlctl(line, &r);
+	ASSERT_EQ(r.status, status, line);
+	ASSERT_EQ(r.errlen, 0, "nothing on stderr");
+	got = r.out ? json_loads(r.out, JSON_REJECT_DUPLICATES, &jerr) : NULL;
+	if (ASSERT_OK_PTR(got, "stdout is one JSON value") &&
+	    !ASSERT_TRUE(json_equal(got, exp), line))
+		printf("  got: %s  want: %s\n", r.out, want);
+	json_decref(got);
+	json_decref(exp);
+	run_free(&r);
+}
+
+void test_ovlctl_json_errors(void)
+{
+	/* usage errors, -j anywhere, even after what the parser stopped at */
+	expect_json_error("-j map add overlay0 de:ad:be:ef:00:01 10.1.0.2 0", OVLCTL_EXIT_USAGE,
+			  "{'error': 'map add: bad port \\'0\\': expected a number from 1 to "
+			  "65535', 'command': 'map add', "
+			  "'usage': 'ovlctl map add OVERLAY MAC IP [PORT]'}");
+	expect_json_error("map del overlay0 --json", OVLCTL_EXIT_USAGE,
+			  "{'error': 'map del: missing MAC', 'command': 'map del', "
+			  "'usage': 'ovlctl map del OVERLAY MAC'}");
+	expect_json_error("bogus -j", OVLCTL_EXIT_USAGE,
+			  "{'error': 'unknown object \\'bogus\\'', 'usage': 'ovlctl [OPTIONS] "
+			  "{overlay|vnic|endpoint|map|neigh|stats|monitor|status|reload} ... (see "
+			  "ovlctl --help)'}");
+	/* a runtime error: ovld is not there */
+	expect_json_error("--socket /nonexistent/ovld.sock -j status", OVLCTL_EXIT_FAIL,
+			  "{'error': 'cannot reach ovld at /nonexistent/ovld.sock: No such file or "
+			  "directory (is ovld running?)', 'command': 'status', 'errno': 'ENOENT'}");
+}
+
 /* Output of a printer for the JSON s (' for "). */
 static char *printed(int (*fn)(const struct ovlctl_inv *, json_t *, FILE *),
 		     const struct ovlctl_inv *inv, const char *s, int *ret)
