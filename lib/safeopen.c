@@ -39,10 +39,7 @@ const char *ovl_file_kind(mode_t mode)
 	}
 }
 
-static void say(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void say(char *err, size_t errlen, const char *fmt, ...)
+void ovl_errf(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -53,16 +50,16 @@ static void say(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-int ovl_open_regular(const char *path, char *err, size_t errlen)
+int ovl_open_nonblock(const char *path, const char *want, char *err, size_t errlen)
 {
 	struct stat st;
 	int fd, ret;
 
-	say(err, errlen, "%s", "");
+	ovl_errf(err, errlen, "%s", "");
 	/* Look first, so that a device is refused without being opened. */
 	if (stat(path, &st)) {
 		ret = -errno;
-		say(err, errlen, "%s: cannot open: %s", path, strerror(-ret));
+		ovl_errf(err, errlen, "%s: cannot open: %s", path, strerror(-ret));
 		return ret;
 	}
 	if (!S_ISREG(st.st_mode))
@@ -71,21 +68,26 @@ int ovl_open_regular(const char *path, char *err, size_t errlen)
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		ret = -errno;
-		say(err, errlen, "%s: cannot open: %s", path, strerror(-ret));
+		ovl_errf(err, errlen, "%s: cannot open: %s", path, strerror(-ret));
 		return ret;
 	}
 	if (fstat(fd, &st)) {
 		ret = -errno;
 		close(fd);
-		say(err, errlen, "%s: cannot stat: %s", path, strerror(-ret));
+		ovl_errf(err, errlen, "%s: cannot stat: %s", path, strerror(-ret));
 		return ret;
 	}
 	if (S_ISREG(st.st_mode))
 		return fd;
 	close(fd);
 kind:
-	say(err, errlen, "%s: %s, not a regular file", path, ovl_file_kind(st.st_mode));
+	ovl_errf(err, errlen, "%s: %s, not %s", path, ovl_file_kind(st.st_mode), want);
 	return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+}
+
+int ovl_open_regular(const char *path, char *err, size_t errlen)
+{
+	return ovl_open_nonblock(path, "a regular file", err, errlen);
 }
 
 /* The walk of ovl_open_trusted(): where it is and whom it trusts. */
@@ -182,15 +184,15 @@ static int enter(struct walk *w, int fd, const char *path)
 
 	if (fd < 0) {
 		ret = -errno;
-		say(w->err, w->errlen, "%s: cannot open directory %s: %s", w->path, shown(path),
-		    strerror(-ret));
+		ovl_errf(w->err, w->errlen, "%s: cannot open directory %s: %s", w->path,
+			 shown(path), strerror(-ret));
 		return ret;
 	}
 	if (fstat(fd, &st)) {
 		ret = -errno;
 		close(fd);
-		say(w->err, w->errlen, "%s: cannot stat directory %s: %s", w->path, shown(path),
-		    strerror(-ret));
+		ovl_errf(w->err, w->errlen, "%s: cannot stat directory %s: %s", w->path,
+			 shown(path), strerror(-ret));
 		return ret;
 	}
 	ret = judge_dir(w, &st, path);
@@ -234,18 +236,19 @@ static int follow(struct walk *w, int fd, const char *path, char *rest, size_t r
 	n = readlinkat(fd, "", target, sizeof(target));
 	if (n < 0) {
 		ret = -errno;
-		say(w->err, w->errlen, "%s: cannot read symbolic link %s: %s", w->path, path,
-		    strerror(-ret));
+		ovl_errf(w->err, w->errlen, "%s: cannot read symbolic link %s: %s", w->path, path,
+			 strerror(-ret));
 		return ret;
 	}
 	if (n == 0) {
-		say(w->err, w->errlen, "%s: symbolic link %s is empty", w->path, path);
+		ovl_errf(w->err, w->errlen, "%s: symbolic link %s is empty", w->path, path);
 		return -ENOENT;
 	}
 	if ((size_t)n >= sizeof(target) ||
 	    snprintf(next, sizeof(next), "%.*s%s", (int)n, target, left) >= (int)sizeof(next) ||
 	    strlen(next) >= restlen) {
-		say(w->err, w->errlen, "%s: path too long after symbolic link %s", w->path, path);
+		ovl_errf(w->err, w->errlen, "%s: path too long after symbolic link %s", w->path,
+			 path);
 		return -ENAMETOOLONG;
 	}
 	memcpy(rest, next, strlen(next) + 1);
@@ -262,7 +265,7 @@ static int open_trusted(const char *path, uid_t owner, bool want_dir, char *err,
 	const char *p;
 
 	w.dfd = -1;
-	say(err, errlen, "%s", "");
+	ovl_errf(err, errlen, "%s", "");
 	if (w.path[0] != '/')
 		return refuse(&w, -EINVAL, "", w.path, "not an absolute path");
 	if (strlen(w.path) >= sizeof(rest))
@@ -309,10 +312,11 @@ static int open_trusted(const char *path, uid_t owner, bool want_dir, char *err,
 		if (fd < 0 || fstat(fd, &st)) {
 			ret = -errno;
 			if (strcmp(full, w.path))
-				say(err, errlen, "%s: cannot open %s: %s", w.path, full,
-				    strerror(-ret));
+				ovl_errf(err, errlen, "%s: cannot open %s: %s", w.path, full,
+					 strerror(-ret));
 			else
-				say(err, errlen, "%s: cannot open: %s", w.path, strerror(-ret));
+				ovl_errf(err, errlen, "%s: cannot open: %s", w.path,
+					 strerror(-ret));
 			break;
 		}
 		/* In a sticky directory anyone may add entries: only root's count. */
@@ -357,7 +361,7 @@ static int open_trusted(const char *path, uid_t owner, bool want_dir, char *err,
 		fd = openat(w.dfd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0 || fstat(fd, &rst)) {
 			ret = -errno;
-			say(err, errlen, "%s: cannot open: %s", w.path, strerror(-ret));
+			ovl_errf(err, errlen, "%s: cannot open: %s", w.path, strerror(-ret));
 			break;
 		}
 		if (rst.st_dev != st.st_dev || rst.st_ino != st.st_ino) {

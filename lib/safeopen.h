@@ -46,6 +46,24 @@
 const char *ovl_file_kind(mode_t mode);
 
 /**
+ * ovl_errf() - a one-line message into the caller's buffer @err of @errlen
+ * bytes, as printf would write it; nothing when @err is NULL.
+ */
+void ovl_errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/**
+ * ovl_open_nonblock() - open for reading, without blocking, a file that
+ * stat() calls regular (what a network namespace file is too).
+ * @path: the file (symbolic links are followed)
+ * @want: what the caller wants, for the message ("a regular file")
+ * @err: buffer for a one-line message, e.g. "/x: a FIFO, not WANT" (may be NULL)
+ * @errlen: size of @err
+ * Return: a descriptor (O_RDONLY | O_NONBLOCK | O_CLOEXEC), or -errno as
+ * ovl_open_regular() returns it.
+ */
+int ovl_open_nonblock(const char *path, const char *want, char *err, size_t errlen);
+
+/**
  * ovl_open_regular() - open a regular file for reading without blocking.
  * @path: the file (symbolic links are followed)
  * @err: buffer for a one-line message naming @path and what is wrong with
