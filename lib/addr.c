@@ -148,3 +148,21 @@ int ovl_port_parse(const char *s, __u16 *port)
 		*port = (__u16)v;
 	return err;
 }
+
+int ovl_ip_vec_add(struct ovl_ip_vec *vec, __u8 family, const __u8 *addr)
+{
+	if (vec->n == vec->cap) {
+		size_t cap = vec->cap ? vec->cap * 2 : 64;
+		struct ovl_ip *v = realloc(vec->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		vec->v = v;
+		vec->cap = cap;
+	}
+	memset(&vec->v[vec->n], 0, sizeof(vec->v[0]));
+	vec->v[vec->n].family = family;
+	memcpy(vec->v[vec->n].addr, addr, family == OVL_AF_INET4 ? 4 : 16);
+	vec->n++;
+	return 0;
+}

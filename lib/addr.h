@@ -43,6 +43,19 @@ char *ovl_ip_format_raw(__u8 family, const __u8 addr[16], char *buf);
 bool ovl_ip_eq(const struct ovl_ip *a, const struct ovl_ip *b);
 bool ovl_ip_is_zero(const struct ovl_ip *ip);
 
+/* A growing array of addresses; zero it to start, free(v) when done. */
+struct ovl_ip_vec {
+	struct ovl_ip *v;
+	size_t n, cap;
+};
+
+/**
+ * ovl_ip_vec_add() - append the address (family, addr) as a map key holds
+ * it: the bytes of its family, the rest zero, so that equal addresses
+ * compare equal with memcmp. Return: 0 or -ENOMEM.
+ */
+int ovl_ip_vec_add(struct ovl_ip_vec *vec, __u8 family, const __u8 *addr);
+
 /**
  * ovl_vni_parse() - parse a VNI, 0 to 16777215 (24 bits, RFC 7348).
  * Return: 0, -EINVAL (not a number) or -ERANGE.

@@ -324,46 +324,24 @@ int map_peer_del(struct ovld *d, __u32 vni, const struct ovl_ip *ip)
 	return ret_errno(bpf_map_delete_elem(MAPFD(d, ovl_peers), &k));
 }
 
-struct peers_list {
-	struct ovl_ip *v;
-	size_t n, cap;
-};
-
 static int peer_list_one(void *key, void *val, void *arg)
 {
 	const struct ovl_addr_key *k = key;
-	struct peers_list *l = arg;
 
 	(void)val;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		struct ovl_ip *v = realloc(l->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
-	memset(&l->v[l->n], 0, sizeof(l->v[0]));
-	l->v[l->n].family = k->family;
-	memcpy(l->v[l->n].addr, k->addr, k->family == OVL_AF_INET4 ? 4 : 16);
-	l->n++;
-	return 0;
+	return ovl_ip_vec_add(arg, k->family, k->addr);
 }
 
-int map_peers_list(struct ovld *d, __u32 vni, struct ovl_ip **out, size_t *n)
+int map_peers_list(struct ovld *d, __u32 vni, struct ovl_ip_vec *out)
 {
-	struct peers_list l = { 0 };
 	int err = foreach_vni(MAPFD(d, ovl_peers), sizeof(struct ovl_addr_key), sizeof(__u32), true,
-			      vni, peer_list_one, &l);
+			      vni, peer_list_one, out);
 
 	if (err) {
-		free(l.v);
-		return err;
+		free(out->v);
+		memset(out, 0, sizeof(*out));
 	}
-	*out = l.v;
-	*n = l.n;
-	return 0;
+	return err;
 }
 
 const char *map_strerror(int err)

@@ -125,31 +125,11 @@ struct ovl_ep *ep_by_mac(struct ovld *d, __u32 vni, const __u8 mac[6])
 	return NULL;
 }
 
-/* A sorted set of underlay addresses. */
-struct ipset {
-	struct ovl_ip *v;
-	size_t n, cap;
-};
+/* A set of underlay addresses (struct ovl_ip_vec), kept by ipset_sort(). */
 
 static int ipset_add(const struct ovl_ip *ip, void *arg)
 {
-	struct ipset *s = arg;
-
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 64;
-		struct ovl_ip *v = realloc(s->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		s->v = v;
-		s->cap = cap;
-	}
-	/* Only what the map key holds, so that equal addresses compare equal. */
-	memset(&s->v[s->n], 0, sizeof(s->v[0]));
-	s->v[s->n].family = ip->family;
-	memcpy(s->v[s->n].addr, ip->addr, ip->family == OVL_AF_INET4 ? 4 : 16);
-	s->n++;
-	return 0;
+	return ovl_ip_vec_add(arg, ip->family, ip->addr);
 }
 
 static int ip_cmp(const void *a, const void *b)
@@ -157,7 +137,7 @@ static int ip_cmp(const void *a, const void *b)
 	return memcmp(a, b, sizeof(struct ovl_ip));
 }
 
-static void ipset_sort(struct ipset *s)
+static void ipset_sort(struct ovl_ip_vec *s)
 {
 	size_t j = 0;
 
@@ -208,14 +188,14 @@ static int overlay_write_vni(struct ovld *d, struct ovl_overlay *ov)
  */
 static int overlay_sync_vni(struct ovld *d, struct ovl_overlay *ov, char *err, size_t errlen)
 {
-	struct ipset want = { 0 }, have = { 0 }, add = { 0 }, del = { 0 };
+	struct ovl_ip_vec want = { 0 }, have = { 0 }, add = { 0 }, del = { 0 };
 	size_t i = 0, j = 0, done = 0;
 	__u32 used = 0, max = 0;
 	int ret;
 
 	ret = ov->ops->foreach_peer(ov->backend, ipset_add, &want);
 	if (!ret)
-		ret = map_peers_list(d, ov->vni, &have.v, &have.n);
+		ret = map_peers_list(d, ov->vni, &have);
 	if (!ret)
 		ret = map_count(d, OVL_MAP_PEERS, &used, &max);
 	if (ret) {

@@ -188,7 +188,8 @@ int map_peer_put(struct ovld *d, __u32 vni, const struct ovl_ip *ip);
 int map_peers_flush(struct ovld *d, __u32 vni);
 int map_peer_del(struct ovld *d, __u32 vni, const struct ovl_ip *ip);
 /* The peers of vni in ovl_peers (malloc'ed into *out, *n of them). */
-int map_peers_list(struct ovld *d, __u32 vni, struct ovl_ip **out, size_t *n);
+/* The peers of vni appended to out (zeroed first). Return: 0 or -errno (out empty). */
+int map_peers_list(struct ovld *d, __u32 vni, struct ovl_ip_vec *out);
 /* strerror() of a map write, "the map is full" for -E2BIG. */
 const char *map_strerror(int err);
 int map_ep_put(struct ovld *d, const struct ovl_ep *ep);

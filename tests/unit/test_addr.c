@@ -4,6 +4,8 @@
  * (lib/addr.c), good and bad inputs.
  */
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 #include "ovl_abi.h"
 #include "addr.h"
 #include "test.h"
@@ -224,4 +226,33 @@ void test_addr_u64(void)
 	ASSERT_EQ(ovl_u64_parse("21", 10, 20, &v), -ERANGE, "above max");
 	ASSERT_OK(ovl_u64_parse("10", 10, 20, &v), "min");
 	ASSERT_EQ(ovl_u64_parse(NULL, 0, 1, &v), -EINVAL, "NULL");
+}
+
+/* ovl_ip_vec_add(): grows past its first allocation, and keeps only the
+ * bytes of an address's family (an IPv4 address with stray bytes after
+ * its four compares equal to a clean one). */
+void test_addr_ip_vec(void)
+{
+	struct ovl_ip_vec vec = { 0 };
+	__u8 dirty[16], clean[16] = { 10, 1, 0, 0 };
+	struct ovl_ip v6;
+
+	memset(dirty, 0xee, sizeof(dirty));
+	memcpy(dirty, clean, 4);
+	if (!ASSERT_OK(ovl_ip_parse("fd00::1", &v6), "parse"))
+		return;
+	for (int i = 0; i < 200; i++) {
+		dirty[3] = clean[3] = (__u8)i;
+		if (!ASSERT_OK(ovl_ip_vec_add(&vec, OVL_AF_INET4, dirty), "add"))
+			goto out;
+	}
+	if (!ASSERT_OK(ovl_ip_vec_add(&vec, OVL_AF_INET6, v6.addr), "add v6"))
+		goto out;
+	ASSERT_EQ(vec.n, 201, "entries");
+	ASSERT_GE(vec.cap, vec.n, "room");
+	ASSERT_EQ(vec.v[199].family, OVL_AF_INET4, "family");
+	ASSERT_OK(memcmp(vec.v[199].addr, clean, 16), "only the IPv4 bytes kept");
+	ASSERT_TRUE(ovl_ip_eq(&vec.v[200], &v6), "the IPv6 address");
+out:
+	free(vec.v);
 }
