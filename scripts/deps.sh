@@ -22,6 +22,9 @@ PKGS=(
 	# tests of the CNI plugin: reference plugins (host-local, portmap,
 	# bandwidth), portmap's iptables, and a real runtime
 	containernetworking-plugins iptables podman runc
+	# other kernels (make test-kernels): qemu boots Debian's own kernel
+	# package; its modules get their modules.dep from depmod
+	qemu-system-x86 cpio kmod
 	# make bench: request/response rate, the chart
 	sockperf gnuplot-nox
 )
