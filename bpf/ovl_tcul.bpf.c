@@ -89,7 +89,17 @@ static __always_inline int tcul_rx(struct __sk_buff *skb, struct rx_res *res)
 	 * behind the outer Ethernet header, which then takes the inner's
 	 * place. The MSS of a GSO packet stays what the sender chose. */
 	flags = BPF_F_ADJ_ROOM_FIXED_GSO;
-	if (res->inner_proto == bpf_htons(ETH_P_IPV6))
+	if (!(ovl_features & OVL_FEAT_DECAP_FLAGS)) {
+		/* Before 6.3: the helper wants as many bytes behind the cut
+		 * as the outer IP header has (an ARP behind an IPv6 underlay
+		 * has 28): pad the frame at its end, as Ethernet pads a short
+		 * frame. (And it keeps the outer protocol: see the redirect.) */
+		__u32 min = skb->protocol == bpf_htons(ETH_P_IPV6) ? 40 : 20;
+		__u32 left = skb->len - ETH_HLEN - res->hdr_len;
+
+		if (left < min && bpf_skb_change_tail(skb, skb->len + min - left, 0))
+			return -OVL_DROP_ADJUST;
+	} else if (res->inner_proto == bpf_htons(ETH_P_IPV6))
 		flags |= BPF_F_ADJ_ROOM_DECAP_L3_IPV6;
 	else
 		/* IPv4, and also what is not IP: the flag sets the smallest
@@ -122,8 +132,12 @@ int ovl_tc_ul_in(struct __sk_buff *skb)
 	stat_add(res.stat, len);
 	if (ret == 0)
 		return TC_ACT_OK;
+	/* Into the container's namespace straight, when the frame's
+	 * protocol is what the decap left in skb->protocol: the outer one
+	 * before 6.3 (then only the veth's crossing sets it again). */
 	if ((res.ep_flags & OVL_EP_F_PEER_NETNS) &&
-	    (res.inner_proto == bpf_htons(ETH_P_IP) || res.inner_proto == bpf_htons(ETH_P_IPV6))) {
+	    (res.inner_proto == bpf_htons(ETH_P_IP) || res.inner_proto == bpf_htons(ETH_P_IPV6)) &&
+	    ((ovl_features & OVL_FEAT_DECAP_FLAGS) || res.inner_proto == skb->protocol)) {
 		test_note_redirect(res.ifindex, OVL_REDIR_PEER);
 		return bpf_redirect_peer(res.ifindex, 0);
 	}

@@ -225,8 +225,24 @@ int dp_open(struct ovld *d)
 	struct bpf_program *prog;
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
-	char path[PATH_MAX];
+	char path[PATH_MAX], msg[512];
 	int err;
+
+	err = ovl_kfeat_probe(&d->kfeat, msg, sizeof(msg));
+	if (err) {
+		pr_err("%s", msg);
+		return err;
+	}
+	for (size_t i = 0; i < ovl_kfeat_count; i++) {
+		const struct ovl_kfeat_desc *k = &ovl_kfeat_table[i];
+
+		if (k->bit && !(d->kfeat.bits & k->bit))
+			pr_info("kernel %s: %s %s (Linux %s): %s", d->kfeat.release, k->what,
+				d->kfeat.turned_off & (1ull << i) ?
+					"turned off by OVL_FEATURES_OFF" :
+					"missing",
+				k->since, k->without);
+	}
 
 	/* Whose the underlay is, before anything is made: our pins (if any)
 	 * tell which attached program is ours. */
@@ -252,6 +268,7 @@ int dp_open(struct ovld *d)
 		       OVL_ABI_VERSION);
 		return -EINVAL;
 	}
+	d->skel->rodata->ovl_features = d->kfeat.bits;
 	err = pins_prepare(d);
 	if (err)
 		return err;
