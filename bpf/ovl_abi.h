@@ -103,7 +103,7 @@ _Static_assert(sizeof(struct ovl_cfg) == 72, "ovl_config layout");
  * branches of what is off. Each has another way on kernels without it.
  */
 #define OVL_FEAT_KERN_CTX    (1u << 0) /* kfunc bpf_cast_to_kern_ctx (6.2); else probe reads */
-#define OVL_FEAT_DECAP_FLAGS (1u << 1) /* bpf_skb_adjust_room() BPF_F_ADJ_ROOM_DECAP_L3_* (6.3) */
+#define OVL_FEAT_DECAP_FLAGS (1u << 1) /* BPF_F_ADJ_ROOM_DECAP_L3_* (6.3); else change_proto */
 
 /* A remote VXLAN endpoint (VTEP): where a frame goes. */
 struct ovl_dest {

@@ -75,6 +75,8 @@ static __always_inline int tcul_classify(struct __sk_buff *skb, struct rx_res *r
 static __always_inline int tcul_rx(struct __sk_buff *skb, struct rx_res *res)
 {
 	__u64 flags;
+	__u32 to;
+	__s32 len;
 	int ret;
 
 	rx_pull(skb, RX_PULL_LEN);
@@ -84,31 +86,32 @@ static __always_inline int tcul_rx(struct __sk_buff *skb, struct rx_res *res)
 		ret = tcul_classify(skb, res);
 	if (ret != OVL_HANDLED)
 		return ret;
+	len = (__s32)res->hdr_len;
 
 	/* Remove outer IP, UDP, VXLAN and the inner Ethernet header right
 	 * behind the outer Ethernet header, which then takes the inner's
-	 * place. The MSS of a GSO packet stays what the sender chose. */
+	 * place. The MSS of a GSO packet stays what the sender chose. The
+	 * IP version the frame is then (IPv4 also for what is not IP, whose
+	 * protocol the veth sets again from the frame) sets skb->protocol and
+	 * the smallest packet the helper accepts after the cut: an IPv4
+	 * header's 20 bytes, not an outer IPv6 header's 40 (a 28-byte ARP
+	 * behind an IPv6 underlay would be refused). */
+	to = res->inner_proto == bpf_htons(ETH_P_IPV6) ? bpf_htons(ETH_P_IPV6) :
+							 bpf_htons(ETH_P_IP);
 	flags = BPF_F_ADJ_ROOM_FIXED_GSO;
-	if (!(ovl_features & OVL_FEAT_DECAP_FLAGS)) {
-		/* Before 6.3: the helper wants as many bytes behind the cut
-		 * as the outer IP header has (an ARP behind an IPv6 underlay
-		 * has 28): pad the frame at its end, as Ethernet pads a short
-		 * frame. (And it keeps the outer protocol: see the redirect.) */
-		__u32 min = skb->protocol == bpf_htons(ETH_P_IPV6) ? 40 : 20;
-		__u32 left = skb->len - ETH_HLEN - res->hdr_len;
-
-		if (left < min && bpf_skb_change_tail(skb, skb->len + min - left, 0))
+	if (ovl_features & OVL_FEAT_DECAP_FLAGS) {
+		flags |= to == bpf_htons(ETH_P_IPV6) ? BPF_F_ADJ_ROOM_DECAP_L3_IPV6 :
+						       BPF_F_ADJ_ROOM_DECAP_L3_IPV4;
+	} else if (skb->protocol != to) {
+		/* Before 6.3, no flag says it: the outer header is turned
+		 * into the other version first (the NAT64 helper pops or
+		 * pushes the 20 bytes between them at its front; all of it
+		 * goes below) */
+		if (bpf_skb_change_proto(skb, to, 0))
 			return -OVL_DROP_ADJUST;
-	} else if (res->inner_proto == bpf_htons(ETH_P_IPV6))
-		flags |= BPF_F_ADJ_ROOM_DECAP_L3_IPV6;
-	else
-		/* IPv4, and also what is not IP: the flag sets the smallest
-		 * packet the helper accepts after the cut to an IPv4 header's
-		 * 20 bytes, not the outer header's (a 28-byte ARP behind an
-		 * IPv6 underlay would be refused); the protocol it sets for a
-		 * non-IP frame is set again from the frame by the veth. */
-		flags |= BPF_F_ADJ_ROOM_DECAP_L3_IPV4;
-	if (bpf_skb_adjust_room(skb, -(__s32)res->hdr_len, BPF_ADJ_ROOM_MAC, flags))
+		len += to == bpf_htons(ETH_P_IPV6) ? 20 : -20;
+	}
+	if (bpf_skb_adjust_room(skb, -len, BPF_ADJ_ROOM_MAC, flags))
 		return -OVL_DROP_ADJUST;
 	if (bpf_skb_store_bytes(skb, 0, &res->inner_eth, sizeof(res->inner_eth), 0))
 		return -OVL_DROP_ADJUST;
@@ -132,12 +135,8 @@ int ovl_tc_ul_in(struct __sk_buff *skb)
 	stat_add(res.stat, len);
 	if (ret == 0)
 		return TC_ACT_OK;
-	/* Into the container's namespace straight, when the frame's
-	 * protocol is what the decap left in skb->protocol: the outer one
-	 * before 6.3 (then only the veth's crossing sets it again). */
 	if ((res.ep_flags & OVL_EP_F_PEER_NETNS) &&
-	    (res.inner_proto == bpf_htons(ETH_P_IP) || res.inner_proto == bpf_htons(ETH_P_IPV6)) &&
-	    ((ovl_features & OVL_FEAT_DECAP_FLAGS) || res.inner_proto == skb->protocol)) {
+	    (res.inner_proto == bpf_htons(ETH_P_IP) || res.inner_proto == bpf_htons(ETH_P_IPV6))) {
 		test_note_redirect(res.ifindex, OVL_REDIR_PEER);
 		return bpf_redirect_peer(res.ifindex, 0);
 	}

@@ -57,9 +57,8 @@ const struct ovl_kfeat_desc ovl_kfeat_table[] = {
 	  "bpf_probe_read_kernel() (IPv6 underlay only)" },
 	{ "decap_flags", "bpf_skb_adjust_room() BPF_F_ADJ_ROOM_DECAP_L3_*", "6.3",
 	  OVL_FEAT_DECAP_FLAGS,
-	  "the TC decapsulation pads a frame shorter than the outer IP header, and a "
-	  "frame of the other IP version than the underlay's enters its container through "
-	  "the veth instead of straight into its namespace" },
+	  "the TC decapsulation of a frame of the other IP version than the underlay's "
+	  "first turns the outer header into that version with bpf_skb_change_proto()" },
 };
 const size_t ovl_kfeat_count = sizeof(ovl_kfeat_table) / sizeof(ovl_kfeat_table[0]);
 
@@ -67,8 +66,9 @@ _Static_assert(sizeof(probes) / sizeof(probes[0]) ==
 		       sizeof(ovl_kfeat_table) / sizeof(ovl_kfeat_table[0]),
 	       "one probe per feature");
 
-/* bpf_skb_adjust_room() with a decapsulation flag, run once on a frame. */
-static bool probe_decap_flags(void)
+/* bpf_skb_adjust_room() with a decapsulation flag, run once on a frame:
+ * 1 when it takes the flag, 0 when not (-EINVAL), or -errno. */
+static int probe_decap_flags(void)
 {
 	const struct bpf_insn insns[] = {
 		/* r1 = ctx already; r2 = -8, r3 = BPF_ADJ_ROOM_MAC, r4 = flags */
@@ -89,41 +89,47 @@ static bool probe_decap_flags(void)
 	fd = bpf_prog_load(BPF_PROG_TYPE_SCHED_CLS, "ovl_probe", "GPL", insns,
 			   sizeof(insns) / sizeof(insns[0]), NULL);
 	if (fd < 0)
-		return false;
-	ret = bpf_prog_test_run_opts(fd, &run);
+		return -errno;
+	ret = bpf_prog_test_run_opts(fd, &run) ? -errno : 0;
 	close(fd);
-	return !ret && run.retval == 0; /* -EINVAL: an unknown flag */
+	if (ret)
+		return ret;
+	return run.retval == 0; /* (u32)-EINVAL: an unknown flag */
 }
 
-static bool probe_kfunc(void)
+static int probe_kfunc(void)
 {
 	struct btf *btf = btf__load_vmlinux_btf();
-	bool ok;
+	int ok;
 
 	if (!btf)
-		return false;
+		return 0;
 	ok = btf__find_by_name_kind(btf, "bpf_cast_to_kern_ctx", BTF_KIND_FUNC) > 0;
 	btf__free(btf);
 	return ok;
 }
 
-static bool probe_one(const struct probe *p)
+/* 1: the kernel has it, 0: not, -errno: could not tell (privileges). */
+static int probe_one(const struct probe *p)
 {
+	int ret;
+
 	switch (p->kind) {
 	case P_BTF:
 		return !access("/sys/kernel/btf/vmlinux", R_OK);
 	case P_MAP:
-		return libbpf_probe_bpf_map_type(p->type, NULL) == 1;
+		return libbpf_probe_bpf_map_type(p->type, NULL);
 	case P_HELPER:
-		return libbpf_probe_bpf_helper(p->type, p->id, NULL) == 1;
+		return libbpf_probe_bpf_helper(p->type, p->id, NULL);
 	case P_SKB_READ:
-		return probe_kfunc() || libbpf_probe_bpf_helper(p->type, p->id, NULL) == 1;
+		ret = probe_kfunc();
+		return ret ? ret : libbpf_probe_bpf_helper(p->type, p->id, NULL);
 	case P_KFUNC:
 		return probe_kfunc();
 	case P_DECAP:
 		return probe_decap_flags();
 	}
-	return false;
+	return 0;
 }
 
 /* The features OVL_FEATURES_OFF names, as bits of the table. */
@@ -170,11 +176,17 @@ int ovl_kfeat_probe(struct ovl_kfeat *f, char *err, size_t errlen)
 		return ret;
 	for (size_t i = 0; i < ovl_kfeat_count; i++) {
 		const struct ovl_kfeat_desc *k = &ovl_kfeat_table[i];
+		int has = (f->turned_off & (1ull << i)) ? 0 : probe_one(&probes[i]);
 
-		if ((f->turned_off & (1ull << i)) || !probe_one(&probes[i]))
-			f->missing |= 1ull << i;
-		else
+		if (has < 0) {
+			ovl_errf(err, errlen, "probe the kernel for %s: %s", k->what,
+				 strerror(-has));
+			return has;
+		}
+		if (has)
 			f->bits |= k->bit;
+		else
+			f->missing |= 1ull << i;
 	}
 	for (size_t i = 0; i < ovl_kfeat_count; i++) {
 		const struct ovl_kfeat_desc *k = &ovl_kfeat_table[i];

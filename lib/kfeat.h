@@ -46,7 +46,8 @@ extern const size_t ovl_kfeat_count;
  * Needs the privileges of a BPF load (CAP_BPF, CAP_NET_ADMIN). Returns 0
  * when the kernel has every required one; -ENOTSUP with a one-line
  * message in @err ("Linux R is below ovl's minimum, 6.1: it lacks ...")
- * when not; -EINVAL when OVL_FEATURES_OFF names no feature.
+ * when not; -EINVAL when OVL_FEATURES_OFF names no feature; -errno
+ * (-EPERM without the privileges) when a probe could not tell.
  */
 int ovl_kfeat_probe(struct ovl_kfeat *f, char *err, size_t errlen);
 

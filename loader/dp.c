@@ -220,12 +220,14 @@ static int may_replace(struct ovld *d, __u32 id, const char *ifname, const char 
 
 static void adopt_from_attached(struct ovld *d);
 
-int dp_open(struct ovld *d)
+/*
+ * What the kernel offers the programs (lib/kfeat.h): refuses, in one line,
+ * a kernel below the minimum; says once which newer feature is missing and
+ * what the data path does instead.
+ */
+int dp_probe_kernel(struct ovld *d)
 {
-	struct bpf_program *prog;
-	struct bpf_map_info info = {};
-	__u32 len = sizeof(info);
-	char path[PATH_MAX], msg[512];
+	char msg[512];
 	int err;
 
 	err = ovl_kfeat_probe(&d->kfeat, msg, sizeof(msg));
@@ -243,6 +245,16 @@ int dp_open(struct ovld *d)
 					"missing",
 				k->since, k->without);
 	}
+	return 0;
+}
+
+int dp_open(struct ovld *d)
+{
+	struct bpf_program *prog;
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	char path[PATH_MAX];
+	int err;
 
 	/* Whose the underlay is, before anything is made: our pins (if any)
 	 * tell which attached program is ours. */

@@ -686,6 +686,10 @@ int main(int argc, char **argv)
 		json_decref(cfg);
 		return 2;
 	}
+	if (dp_probe_kernel(d)) {
+		json_decref(cfg);
+		return 1;
+	}
 	d->underlay_ifindex = ovl_link_ifindex(d->o.underlay);
 	if (d->underlay_ifindex < 0) {
 		pr_err("underlay %s: no such interface in this network namespace", d->o.underlay);

@@ -150,6 +150,7 @@ struct ovld {
 extern struct ovld *ovld;
 
 /* ---- dp.c: BPF object, pins, attachments -------------------------------- */
+int dp_probe_kernel(struct ovld *d);
 int dp_open(struct ovld *d);
 int dp_attach_decap(struct ovld *d);
 int dp_detach_decap(struct ovld *d, int ifindex, const char *ifname);
