@@ -3,6 +3,7 @@
  * kfeat.c - probe the running kernel for what the data path uses (kfeat.h).
  */
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,16 +98,21 @@ static int probe_decap_flags(void)
 	return run.retval == 0; /* (u32)-EINVAL: an unknown flag */
 }
 
+/* The kfunc in the kernel's BTF. Parsing that BTF takes megabytes: looked
+ * up once, and the memory given back (the daemon's size should be what it
+ * holds, not what a probe once took). */
 static int probe_kfunc(void)
 {
-	struct btf *btf = btf__load_vmlinux_btf();
-	int ok;
+	static int found = -1;
+	struct btf *btf;
 
-	if (!btf)
-		return 0;
-	ok = btf__find_by_name_kind(btf, "bpf_cast_to_kern_ctx", BTF_KIND_FUNC) > 0;
+	if (found >= 0)
+		return found;
+	btf = btf__load_vmlinux_btf();
+	found = btf && btf__find_by_name_kind(btf, "bpf_cast_to_kern_ctx", BTF_KIND_FUNC) > 0;
 	btf__free(btf);
-	return ok;
+	malloc_trim(0);
+	return found;
 }
 
 /* 1: the kernel has it, 0: not, -errno: could not tell (privileges). */
