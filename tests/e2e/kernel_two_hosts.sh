@@ -100,8 +100,8 @@ wait_for 10 listening 5202 || fail "iperf3 server did not start: $(cat "$TOPO_DI
 in_ns c1 python3 "$LIB/tcpflow.py" send 10.50.0.2 5201 1 10 >"$TOPO_DIR/flow.json" 2>&1 ||
 	fail "TCP echo c1 <-> 10.50.0.2: $(cat "$TOPO_DIR/flow.json")"
 info "TCP echo (IPv4): $(cat "$TOPO_DIR/flow.json")"
-in_ns c1 timeout 60 iperf3 -c fd50::2 -p 5202 --bidir -t 1 -J >"$TOPO_DIR/iperf.json" 2>&1 ||
-	fail "iperf3 --bidir c1 <-> fd50::2 failed: $(tail -n 5 "$TOPO_DIR/iperf.json")"
+in_ns c1 timeout 60 iperf3 -c fd50::2 -p 5202 --bidir -t 1 -J >"$TOPO_DIR/iperf.json" 2>"$TOPO_DIR/iperf.err" ||
+	fail "iperf3 --bidir c1 <-> fd50::2 failed: $(cat "$TOPO_DIR/iperf.err"; grep '"error"' "$TOPO_DIR/iperf.json")"
 read -r up down < <(python3 -c 'import json, sys
 e = json.load(open(sys.argv[1]))["end"]
 print(e["sum_received"]["bytes"], e["sum_received_bidir_reverse"]["bytes"])' "$TOPO_DIR/iperf.json") ||
