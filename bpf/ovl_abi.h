@@ -97,6 +97,14 @@ _Static_assert(sizeof(struct ovl_cfg) == 72, "ovl_config layout");
 
 #define OVL_CFG_F_DROP_EVENTS (1u << 0) /* emit OVL_EVT_DROP (a monitor is listening) */
 
+/*
+ * What the kernel under the programs can do, probed by the loader before
+ * the load and set in the read-only ovl_features: the verifier removes the
+ * branches of what is off. Each has another way on kernels without it.
+ */
+#define OVL_FEAT_KERN_CTX    (1u << 0) /* kfunc bpf_cast_to_kern_ctx (6.2); else probe reads */
+#define OVL_FEAT_DECAP_FLAGS (1u << 1) /* BPF_F_ADJ_ROOM_DECAP_L3_* (6.3); else change_proto */
+
 /* A remote VXLAN endpoint (VTEP): where a frame goes. */
 struct ovl_dest {
 	__u8 addr[16]; /* underlay address, see the header comment */

@@ -530,8 +530,9 @@ static __always_inline int encap_route(struct __sk_buff *skb, const struct ovl_c
 	return -OVL_DROP_FIB;
 }
 
-/* The kernel's own sk_buff, for what __sk_buff does not show. */
-extern void *bpf_cast_to_kern_ctx(void *obj) __ksym;
+/* The kernel's own sk_buff, for what __sk_buff does not show (6.2; weak:
+ * without it, the call is left in a branch the verifier removes). */
+extern void *bpf_cast_to_kern_ctx(void *obj) __ksym __weak;
 
 /* Kernels built with SCTP mark CRC32c offload requests in csum_not_inet. */
 struct sk_buff___crc {
@@ -546,17 +547,37 @@ struct sk_buff___crc {
  */
 static __always_inline __u32 csum_pending(struct __sk_buff *skb, __u16 *field)
 {
-	struct sk_buff *k = bpf_cast_to_kern_ctx(skb);
-	struct sk_buff___crc *c = (void *)k;
-	__u32 start;
+	struct sk_buff *k;
+	struct sk_buff___crc *c;
+	__u32 start, offset;
 
-	if (BPF_CORE_READ_BITFIELD(k, ip_summed) != CHECKSUM_PARTIAL)
-		return 0;
-	if (bpf_core_field_exists(c->csum_not_inet) && BPF_CORE_READ_BITFIELD(c, csum_not_inet))
-		return 0;
-	/* csum_start counts from skb->head, our offsets from skb->data */
-	start = k->csum_start - (__u32)((unsigned long)k->data - (unsigned long)k->head);
-	if (bpf_skb_load_bytes(skb, start + k->csum_offset, field, sizeof(*field)))
+	if (ovl_features & OVL_FEAT_KERN_CTX) {
+		k = bpf_cast_to_kern_ctx(skb);
+		c = (void *)k;
+		if (BPF_CORE_READ_BITFIELD(k, ip_summed) != CHECKSUM_PARTIAL)
+			return 0;
+		if (bpf_core_field_exists(c->csum_not_inet) &&
+		    BPF_CORE_READ_BITFIELD(c, csum_not_inet))
+			return 0;
+		/* csum_start counts from skb->head, our offsets from skb->data */
+		start = k->csum_start - (__u32)((unsigned long)k->data - (unsigned long)k->head);
+		offset = k->csum_offset;
+	} else {
+		/* Before 6.2: the context is the kernel's sk_buff all the
+		 * same, read through bpf_probe_read_kernel() (CO-RE) */
+		k = (void *)skb;
+		c = (void *)skb;
+		if (BPF_CORE_READ_BITFIELD_PROBED(k, ip_summed) != CHECKSUM_PARTIAL)
+			return 0;
+		if (bpf_core_field_exists(c->csum_not_inet) &&
+		    BPF_CORE_READ_BITFIELD_PROBED(c, csum_not_inet))
+			return 0;
+		start = BPF_CORE_READ(k, csum_start) -
+			(__u32)((unsigned long)BPF_CORE_READ(k, data) -
+				(unsigned long)BPF_CORE_READ(k, head));
+		offset = BPF_CORE_READ(k, csum_offset);
+	}
+	if (bpf_skb_load_bytes(skb, start + offset, field, sizeof(*field)))
 		return 0;
 	return start;
 }
@@ -1124,7 +1145,7 @@ static __always_inline int tc_miss(struct __sk_buff *skb, struct tc_state *st)
 		__builtin_memcpy(b->evt.addr, st->miss_addr, 16);
 	}
 	cap = evt_cap_len(skb->len, OVL_EVT_PKT_MAX);
-	if (cap < 1 || cap > OVL_EVT_PKT_MAX || bpf_skb_load_bytes(skb, 0, b->pkt, cap))
+	if (!cap || bpf_skb_load_bytes(skb, 0, b->pkt, cap))
 		cap = 0;
 	if (evt_commit(b, cap))
 		return OVL_DROP_MISS_RB_FULL;

@@ -75,6 +75,8 @@ static __always_inline int tcul_classify(struct __sk_buff *skb, struct rx_res *r
 static __always_inline int tcul_rx(struct __sk_buff *skb, struct rx_res *res)
 {
 	__u64 flags;
+	__u32 to;
+	__s32 len;
 	int ret;
 
 	rx_pull(skb, RX_PULL_LEN);
@@ -84,21 +86,32 @@ static __always_inline int tcul_rx(struct __sk_buff *skb, struct rx_res *res)
 		ret = tcul_classify(skb, res);
 	if (ret != OVL_HANDLED)
 		return ret;
+	len = (__s32)res->hdr_len;
 
 	/* Remove outer IP, UDP, VXLAN and the inner Ethernet header right
 	 * behind the outer Ethernet header, which then takes the inner's
-	 * place. The MSS of a GSO packet stays what the sender chose. */
+	 * place. The MSS of a GSO packet stays what the sender chose. The
+	 * IP version the frame is then (IPv4 also for what is not IP, whose
+	 * protocol the veth sets again from the frame) sets skb->protocol and
+	 * the smallest packet the helper accepts after the cut: an IPv4
+	 * header's 20 bytes, not an outer IPv6 header's 40 (a 28-byte ARP
+	 * behind an IPv6 underlay would be refused). */
+	to = res->inner_proto == bpf_htons(ETH_P_IPV6) ? bpf_htons(ETH_P_IPV6) :
+							 bpf_htons(ETH_P_IP);
 	flags = BPF_F_ADJ_ROOM_FIXED_GSO;
-	if (res->inner_proto == bpf_htons(ETH_P_IPV6))
-		flags |= BPF_F_ADJ_ROOM_DECAP_L3_IPV6;
-	else
-		/* IPv4, and also what is not IP: the flag sets the smallest
-		 * packet the helper accepts after the cut to an IPv4 header's
-		 * 20 bytes, not the outer header's (a 28-byte ARP behind an
-		 * IPv6 underlay would be refused); the protocol it sets for a
-		 * non-IP frame is set again from the frame by the veth. */
-		flags |= BPF_F_ADJ_ROOM_DECAP_L3_IPV4;
-	if (bpf_skb_adjust_room(skb, -(__s32)res->hdr_len, BPF_ADJ_ROOM_MAC, flags))
+	if (ovl_features & OVL_FEAT_DECAP_FLAGS) {
+		flags |= to == bpf_htons(ETH_P_IPV6) ? BPF_F_ADJ_ROOM_DECAP_L3_IPV6 :
+						       BPF_F_ADJ_ROOM_DECAP_L3_IPV4;
+	} else if (skb->protocol != to) {
+		/* Before 6.3, no flag says it: the outer header is turned
+		 * into the other version first (the NAT64 helper pops or
+		 * pushes the 20 bytes between them at its front; all of it
+		 * goes below) */
+		if (bpf_skb_change_proto(skb, to, 0))
+			return -OVL_DROP_ADJUST;
+		len += to == bpf_htons(ETH_P_IPV6) ? 20 : -20;
+	}
+	if (bpf_skb_adjust_room(skb, -len, BPF_ADJ_ROOM_MAC, flags))
 		return -OVL_DROP_ADJUST;
 	if (bpf_skb_store_bytes(skb, 0, &res->inner_eth, sizeof(res->inner_eth), 0))
 		return -OVL_DROP_ADJUST;

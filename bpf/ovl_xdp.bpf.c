@@ -73,7 +73,7 @@ static __always_inline void xdp_drop_event(struct xdp_md *ctx, int reason, const
 		__builtin_memcpy(b->evt.addr, res->peer_addr, sizeof(b->evt.addr));
 	}
 	cap = evt_cap_len(pkt_len, OVL_EVT_DROP_CAP);
-	if (cap < 1 || cap > OVL_EVT_DROP_CAP || bpf_xdp_load_bytes(ctx, 0, b->pkt, cap))
+	if (!cap || bpf_xdp_load_bytes(ctx, 0, b->pkt, cap))
 		cap = 0;
 	if (evt_commit(b, cap))
 		stat_add(OVL_STAT_DROP_EVT_LOST, 0);

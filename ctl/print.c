@@ -533,6 +533,38 @@ static void print_migrated(json_t *mig, FILE *out)
 	kv(out, "migrated", buf);
 }
 
+/* "kernel     6.1.0 (minimum 6.1)", then a line for each feature off. */
+static void print_kernel(json_t *k, FILE *out)
+{
+	json_t *f;
+	size_t i;
+	char *rel, *min;
+
+	if (!json_is_object(k))
+		return;
+	rel = val_str(json_object_get(k, "release"));
+	min = val_str(json_object_get(k, "minimum"));
+	fprintf(out, "%-11s%s (minimum %s)\n", "kernel", rel ? rel : "?", min ? min : "?");
+	free(rel);
+	free(min);
+	json_array_foreach(json_object_get(k, "features"), i, f) {
+		char *name, *since, *why, *instead;
+
+		if (!json_is_false(json_object_get(f, "on")))
+			continue;
+		name = val_str(json_object_get(f, "name"));
+		since = val_str(json_object_get(f, "since"));
+		why = val_str(json_object_get(f, "off_because"));
+		instead = val_str(json_object_get(f, "instead"));
+		fprintf(out, "%-11s%s off (%s; Linux %s): %s\n", "", name ? name : "?",
+			why ? why : "?", since ? since : "?", instead ? instead : "?");
+		free(name);
+		free(since);
+		free(why);
+		free(instead);
+	}
+}
+
 int ovlctl_print_status(const struct ovlctl_inv *inv, json_t *result, FILE *out)
 {
 	static const char *const inst_keys[] = { "pid", "version", "abi" };
@@ -573,6 +605,7 @@ int ovlctl_print_status(const struct ovlctl_inv *inv, json_t *result, FILE *out)
 	kv(out, "state dir", s ? s : "?");
 	free(s);
 	print_migrated(json_object_get(result, "migrated"), out);
+	print_kernel(json_object_get(result, "kernel"), out);
 	members(json_object_get(result, "events"), ev_keys, ev_labels, ARRAY_SIZE(ev_keys), buf,
 		sizeof(buf));
 	kv(out, "events", buf);

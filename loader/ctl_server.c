@@ -378,6 +378,29 @@ static void warn_result(json_t *res, const char *msg)
 typedef int (*handler_fn)(struct ovld *d, struct client *c, json_t *req, json_t **res, char *err,
 			  size_t errlen);
 
+/* {"release", "minimum", "features": [{"name", "what", "since", "on",
+ * "off_because"?, "instead"?}]}: what the programs were loaded with. */
+static json_t *kernel_json(const struct ovld *d)
+{
+	json_t *feats = json_array();
+
+	for (size_t i = 0; i < ovl_kfeat_count; i++) {
+		const struct ovl_kfeat_desc *k = &ovl_kfeat_table[i];
+		bool off = d->kfeat.missing & (1ull << i);
+
+		json_array_append_new(feats, json_pack("{s:s, s:s, s:s, s:b, s:s?, s:s?}", "name",
+						       k->name, "what", k->what, "since", k->since,
+						       "on", !off, "off_because",
+						       !off ? NULL :
+						       d->kfeat.turned_off & (1ull << i) ?
+							      "OVL_FEATURES_OFF" :
+							      "missing",
+						       "instead", off ? k->without : NULL));
+	}
+	return json_pack("{s:s, s:s, s:o}", "release", d->kfeat.release, "minimum", OVL_KERNEL_MIN,
+			 "features", feats);
+}
+
 static int h_status(struct ovld *d, struct client *c, json_t *req, json_t **res, char *err,
 		    size_t errlen)
 {
@@ -455,6 +478,8 @@ static int h_status(struct ovld *d, struct client *c, json_t *req, json_t **res,
 		json_object_set_new(*res, "pins_abi", json_integer(d->pins_abi));
 	if (*res)
 		json_object_set_new(*res, "migrated", pins_status(d));
+	if (*res)
+		json_object_set_new(*res, "kernel", kernel_json(d));
 	return *res ? 0 : -ENOMEM;
 }
 

@@ -220,6 +220,34 @@ static int may_replace(struct ovld *d, __u32 id, const char *ifname, const char 
 
 static void adopt_from_attached(struct ovld *d);
 
+/*
+ * What the kernel offers the programs (lib/kfeat.h): refuses, in one line,
+ * a kernel below the minimum; says once which newer feature is missing and
+ * what the data path does instead.
+ */
+int dp_probe_kernel(struct ovld *d)
+{
+	char msg[512];
+	int err;
+
+	err = ovl_kfeat_probe(&d->kfeat, msg, sizeof(msg));
+	if (err) {
+		pr_err("%s", msg);
+		return err;
+	}
+	for (size_t i = 0; i < ovl_kfeat_count; i++) {
+		const struct ovl_kfeat_desc *k = &ovl_kfeat_table[i];
+
+		if (k->bit && !(d->kfeat.bits & k->bit))
+			pr_info("kernel %s: %s %s (Linux %s): %s", d->kfeat.release, k->what,
+				d->kfeat.turned_off & (1ull << i) ?
+					"turned off by OVL_FEATURES_OFF" :
+					"missing",
+				k->since, k->without);
+	}
+	return 0;
+}
+
 int dp_open(struct ovld *d)
 {
 	struct bpf_program *prog;
@@ -252,6 +280,7 @@ int dp_open(struct ovld *d)
 		       OVL_ABI_VERSION);
 		return -EINVAL;
 	}
+	d->skel->rodata->ovl_features = d->kfeat.bits;
 	err = pins_prepare(d);
 	if (err)
 		return err;

@@ -72,7 +72,11 @@ static void usage(FILE *f)
 		"                         programs and pins only), then exit\n"
 		"  -v, --verbose          more logging (twice: libbpf debug output)\n"
 		"  -h, --help             this text\n"
-		"  -V, --version          version\n",
+		"  -V, --version          version\n"
+		"\n"
+		"Needs Linux " OVL_KERNEL_MIN
+		" or newer with BTF; what it probes and does without is\n"
+		"in ovld(8), KERNELS. OVL_FEATURES_OFF=NAME,... treats kernel features as missing.\n",
 		OVL_DEFAULT_INST, OVL_VXLAN_PORT, OVL_STATE_DIR, OVL_RUN_DIR, OVL_BPFFS_DIR);
 }
 
@@ -685,6 +689,10 @@ int main(int argc, char **argv)
 		usage(stderr);
 		json_decref(cfg);
 		return 2;
+	}
+	if (dp_probe_kernel(d)) {
+		json_decref(cfg);
+		return 1;
 	}
 	d->underlay_ifindex = ovl_link_ifindex(d->o.underlay);
 	if (d->underlay_ifindex < 0) {

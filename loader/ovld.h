@@ -26,6 +26,7 @@
 #include "ovl_abi.h"
 #include "addr.h"
 #include "ctl.h"
+#include "kfeat.h"
 
 #define OVL_VERSION    "0.1.0"
 
@@ -113,6 +114,7 @@ struct ovld {
 	char pin_dir[300];
 	char sock_path[300];
 	struct ovl *skel;
+	struct ovl_kfeat kfeat; /* what the kernel offers the programs */
 	int underlay_ifindex;
 	__u32 xdp_flags; /* XDP_FLAGS_DRV_MODE or XDP_FLAGS_SKB_MODE */
 	struct ovl_ip local4, local6;
@@ -148,6 +150,7 @@ struct ovld {
 extern struct ovld *ovld;
 
 /* ---- dp.c: BPF object, pins, attachments -------------------------------- */
+int dp_probe_kernel(struct ovld *d);
 int dp_open(struct ovld *d);
 int dp_attach_decap(struct ovld *d);
 int dp_detach_decap(struct ovld *d, int ifindex, const char *ifname);

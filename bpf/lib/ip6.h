@@ -67,6 +67,8 @@ static __always_inline int ip6_chain_walk(struct __sk_buff *skb, const struct ip
 	ch->nhdrs = 0;
 	ch->frag = false;
 	ch->later_frag = false;
+	/* unrolled: Linux 6.1 refuses a loop whose back edge is a fall-through */
+#pragma unroll
 	for (int i = 0; i <= IP6_EXTHDR_MAX; i++) {
 		__u8 h[4];
 		__u32 len;

@@ -109,6 +109,8 @@ struct {
  */
 const volatile __u32 ovl_test_mode __weak = 0;
 const volatile __u32 ovl_abi_version __weak = OVL_ABI_VERSION;
+/* OVL_FEAT_*: set by the loader from what it probed in the kernel. */
+const volatile __u32 ovl_features __weak = 0;
 
 __u32 ovl_test_redir_ifindex __weak; /* target of the last redirect */
 __u32 ovl_test_redir_how __weak;     /* OVL_REDIR_* */

@@ -107,7 +107,7 @@ static __always_inline int ns_parse(struct cursor *c, const struct ipv6hdr *ip6,
 	/* Hop limit 255: the NS was not forwarded by a router. */
 	if (ip6->hop_limit != 255)
 		return -OVL_DROP_NDP_BAD;
-	plen = bpf_ntohs(ip6->payload_len);
+	plen = ntohs_len(ip6->payload_len);
 	if (plen < sizeof(struct nd_msg_hdr))
 		return -OVL_DROP_NDP_BAD;
 	nd = cur_pull_type(c, struct nd_msg_hdr);
@@ -194,7 +194,7 @@ static __always_inline int nd_protect(struct cursor *c, const struct ipv6hdr *ip
 		return 0;
 	if (check_ip && !neigh_owned_by(vni, OVL_AF_INET6, &nd->target, own_mac))
 		return -OVL_DROP_SPOOF_ND;
-	plen = bpf_ntohs(ip6->payload_len);
+	plen = ntohs_len(ip6->payload_len);
 	if (plen < sizeof(*nd) || plen > 1500)
 		return -OVL_DROP_NDP_BAD;
 	opts_end = (void *)nd + plen;

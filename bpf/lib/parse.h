@@ -61,6 +61,20 @@ struct vxlan_hdr {
 	__be32 vni;   /* VNI << 8, low byte reserved */
 };
 
+/*
+ * bpf_ntohs() of a length that goes into packet pointer math. The verifier
+ * of Linux 6.1 knows nothing of a byte swap's result, not even that it
+ * fits in 16 bits, and refuses the sum; the mask tells it (barrier_var()
+ * keeps the compiler from dropping the mask it knows to be a no-op).
+ */
+static __always_inline __u32 ntohs_len(__be16 v)
+{
+	__u32 x = bpf_ntohs(v);
+
+	barrier_var(x);
+	return x & 0xffff;
+}
+
 static __always_inline bool mac_eq(const __u8 *a, const __u8 *b)
 {
 	return ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) | (a[3] ^ b[3]) | (a[4] ^ b[4]) |

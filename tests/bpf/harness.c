@@ -16,6 +16,7 @@
 #include <bpf/libbpf.h>
 #include "ovl.skel.h"
 #include "harness.h"
+#include "kfeat.h"
 
 static const char *const if_names[H_IF_MAX] = {
 	[H_IF_UL] = "ul0",   [H_IF_EP0] = "ep0h", [H_IF_EP1] = "ep1h", [H_IF_EP2] = "ep2h",
@@ -70,7 +71,8 @@ static struct {
 	struct ring_buffer *rb;
 	uint32_t ifindex[H_IF_MAX];
 	int ncpus;
-	struct h_result *sink; /* where ringbuf records go, or NULL to drop them */
+	struct h_result *sink;	/* where ringbuf records go, or NULL to drop them */
+	struct ovl_kfeat kfeat; /* what the programs were loaded with */
 } H;
 
 const struct h_ent h_world[] = {
@@ -194,6 +196,10 @@ static int skel_setup(void)
 		return -1;
 	}
 	H.skel->rodata->ovl_test_mode = 1;
+	/* what ovld would load them with on this kernel */
+	if (ovl_kfeat_probe(&H.kfeat, H.why, sizeof(H.why)))
+		return -1;
+	H.skel->rodata->ovl_features = H.kfeat.bits;
 	err = ovl__load(H.skel);
 	if (err) {
 		snprintf(H.why, sizeof(H.why), "load BPF programs: %s", strerror(-err));

@@ -78,6 +78,29 @@ static void b_decap6(struct pkt *p)
 	pkt_finish(p);
 }
 
+/* A 2-byte datagram: 30 bytes of IPv4, shorter than the outer IPv6 header. */
+static void inner_udp_short(struct pkt *p)
+{
+	pkt_eth(p, A1_MAC, R1_MAC, ETH_P_IP);
+	pkt_ip4(p, R1_IP4, A1_IP4, IPPROTO_UDP);
+	pkt_udp(p, 40000, 5001, true);
+	pkt_pattern(p, 2, 1);
+}
+
+static void b_decap6_short(struct pkt *p)
+{
+	outer6(p, VTEP6, VXLAN_PORT, VNI_A);
+	inner_udp_short(p);
+	pkt_finish(p);
+}
+
+static void b_decap6_arp(struct pkt *p)
+{
+	outer6(p, VTEP6, VXLAN_PORT, VNI_A);
+	inner_arp(p, A1_IP4);
+	pkt_finish(p);
+}
+
 static void b_decap4_a2(struct pkt *p)
 {
 	outer4(p, VTEP4, VXLAN_PORT, VNI_A);
@@ -441,6 +464,13 @@ static void e_inner_a1(struct pkt *w, const struct pkt *in, const struct h_resul
 	pkt_finish(w);
 }
 
+static void e_inner_short(struct pkt *w, const struct pkt *in, const struct h_result *r)
+{
+	(void)in, (void)r;
+	inner_udp_short(w);
+	pkt_finish(w);
+}
+
 static void e_inner_a2(struct pkt *w, const struct pkt *in, const struct h_result *r)
 {
 	(void)in, (void)r;
@@ -533,6 +563,12 @@ static const struct h_case decap_cases[] = {
 	  DECAP_TO(H_IF_EP0),
 	  .expect = e_inner_a1,
 	  .stats = { { OVL_STAT_RX_DECAP, 1 } } },
+	{ .name = "decap v6 underlay, 30 bytes of IPv4 inside",
+	  XDP_CASE,
+	  .build = b_decap6_short,
+	  DECAP_TO(H_IF_EP0),
+	  .expect = e_inner_short,
+	  .stats = { { OVL_STAT_RX_DECAP, 1 } } },
 	{ .name = "decap to the second endpoint",
 	  XDP_CASE,
 	  .build = b_decap4_a2,
@@ -566,6 +602,12 @@ static const struct h_case decap_cases[] = {
 	{ .name = "flooded ARP request to the owner of the target",
 	  XDP_CASE,
 	  .build = b_flood_arp,
+	  DECAP_TO(H_IF_EP0),
+	  .expect = e_inner_arp_a1,
+	  .stats = { { OVL_STAT_RX_DECAP_BCAST, 1 } } },
+	{ .name = "flooded ARP request behind a v6 underlay",
+	  XDP_CASE,
+	  .build = b_decap6_arp,
 	  DECAP_TO(H_IF_EP0),
 	  .expect = e_inner_arp_a1,
 	  .stats = { { OVL_STAT_RX_DECAP_BCAST, 1 } } },
