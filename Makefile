@@ -80,7 +80,7 @@ FORMAT_FILES = $(shell git ls-files -co --exclude-standard -- \
 		'*.c' '*.h' ':!:vmlinux-btf/*' 2>/dev/null)
 TIDY_FILES   = $(filter lib/% loader/% ctl/% cni/%,$(filter %.c,$(FORMAT_FILES)))
 TIDY_CFLAGS  = $(OVL_CFLAGS) -Iloader
-SH_FILES     = $(shell git ls-files -co --exclude-standard -- '*.sh' .ci/run 2>/dev/null)
+SH_FILES     = $(shell git ls-files -co --exclude-standard -- '*.sh' .ci/run tests/kernels/init 2>/dev/null)
 
 .PHONY: lint format format-check tidy cppcheck shellcheck
 lint: format-check $(BPF_OBJS) tidy cppcheck shellcheck
@@ -111,7 +111,7 @@ shellcheck:
 	else echo "shellcheck not installed: skipped" >&2; fi
 
 # ---- tests --------------------------------------------------------------
-.PHONY: deps demo bench test test-unit test-bpf test-e2e test-interop
+.PHONY: deps demo bench test test-unit test-bpf test-e2e test-interop test-kernels
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)examples/demo.sh
@@ -128,7 +128,7 @@ bench: deps
 test: deps
 	$(Q)$(MAKE) --no-print-directory lint
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)tests/run.sh $(if $(T),-t $(T)) unit bpf e2e interop
+	$(Q)tests/run.sh $(if $(T),-t $(T)) unit bpf e2e interop kernels
 
 test-unit: all
 	$(Q)tests/run.sh $(if $(T),-t $(T)) unit
@@ -141,6 +141,11 @@ test-e2e: all
 
 test-interop: all
 	$(Q)tests/run.sh $(if $(T),-t $(T)) interop
+
+# Debian 12's own kernel (or KERNEL=a .deb or bzImage, MODULES=its modules)
+# booted in qemu (TCG): the bpf tier and the e2e tests named kernel_* in it.
+test-kernels: all
+	$(Q)tests/run.sh $(if $(T),-t $(T)) kernels
 
 # ---- install, clean, vmlinux, help --------------------------------------
 .PHONY: install clean vmlinux help
@@ -165,11 +170,13 @@ help:
 	@echo '  demo          deps, build, then the seed'"'"'s three-host demo (root)'
 	@echo '  bench         deps, build, then ovl against kernel vxlan and routing (root;'
 	@echo '                BENCH_ARGS="-r REPS -t SECONDS -q"); $(OUTPUT)/bench/results'
-	@echo '  test          deps, lint, then every test tier (unit bpf e2e interop)'
+	@echo '  test          deps, lint, then every test tier (unit bpf e2e interop kernels)'
 	@echo '  test-unit     unit tests (no privileges)'
 	@echo '  test-bpf      BPF_PROG_TEST_RUN packet tests (root)'
 	@echo '  test-e2e      end-to-end tests in network namespaces (root)'
 	@echo '  test-interop  tests against real peers: kernel vxlan, tshark, dnsmasq (root)'
+	@echo '  test-kernels  boot Debian 12'"'"'s kernel (or KERNEL=.deb|bzImage, MODULES=dir) in'
+	@echo '                qemu and run the bpf tier and the kernel_* e2e tests in it (root)'
 	@echo '  lint          clang-format check, clang-tidy, cppcheck, shellcheck, BPF -Werror'
 	@echo '  format        rewrite sources with clang-format'
 	@echo '  deps          install missing Debian packages (needs root; no-op when all present)'
@@ -177,6 +184,7 @@ help:
 	@echo '  vmlinux       regenerate vmlinux-btf/$$(ARCH)/vmlinux.h from the running kernel'
 	@echo '  clean         remove $(OUTPUT)/'
 	@echo 'Variables: OUTPUT CLANG BPFTOOL PKG_CONFIG CC PREFIX DESTDIR CNI_BIN_DIR ARCH BENCH_ARGS'
+	@echo '           KERNEL MODULES KERNEL_TIMEOUT (make test-kernels; tests/kernels/run.sh -h)'
 	@echo '           V=1 (show commands) SAN=1 (ASan+UBSan) T=name (run tests matching name)'
 
 -include $(shell find $(OUTPUT) -name '*.d' 2>/dev/null)

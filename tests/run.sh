@@ -3,11 +3,14 @@
 #
 # tests/run.sh - run test tiers and print one summary.
 #
-#   tests/run.sh [-t SUBSTRING] [-v] TIER...      TIER: unit bpf e2e interop
+#   tests/run.sh [-t SUBSTRING] [-v] TIER...   TIER: unit bpf e2e interop kernels
 #
 # C tiers are the binaries build/tests/test_TIER; shell tiers are the
-# scripts tests/TIER/*.sh (exit 0 pass, 4 skip, anything else fail). Every
-# test prints one line, PASS/FAIL/SKIP name; the run ends with
+# scripts tests/TIER/*.sh (exit 0 pass, 4 skip, anything else fail); the
+# kernels tier is tests/kernels/run.sh, which boots Debian 12's kernel in
+# qemu and runs the bpf tier and the e2e tests named kernel_* in it (its
+# lines are RELEASE/NAME). Every test prints one line, PASS/FAIL/SKIP
+# name; the run ends with
 # "N passed, N failed, N skipped". With CI=true a skip counts as a failure:
 # CI runs as root with BPF, so every tier can run there.
 set -u
@@ -25,7 +28,7 @@ while getopts "t:v" opt; do
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -gt 0 ] || set -- unit bpf e2e interop
+[ $# -gt 0 ] || set -- unit bpf e2e interop kernels
 
 passed=0 failed=0 skipped=0
 failures=()
@@ -86,10 +89,39 @@ run_sh_tier() {
 	done
 }
 
+# The kernels tier: tests/kernels/run.sh relays the guest's lines as
+# RELEASE/NAME and ends with its own summary (dropped here: its lines are
+# counted); it prints "SKIP kernels (why)" when it cannot boot.
+run_kernels_tier() {
+	local line saw_summary=0 saw_fail=0 saw_skip=0 rc=''
+	while IFS= read -r line; do
+		case $line in
+		PASS\ * | FAIL\ * | SKIP\ *)
+			echo "$line"
+			count_line "$line"
+			case $line in FAIL\ *) saw_fail=1 ;; SKIP\ *) saw_skip=1 ;; esac
+			;;
+		*\ passed,\ *\ failed,\ *\ skipped) saw_summary=1 ;;
+		failed:\ * | CI=true:\ *) ;;
+		__rc=*) rc=${line#__rc=} ;;
+		*) echo "$line" ;;
+		esac
+	done < <(OUTPUT=$out "$here/kernels/run.sh" $verbose ${filter:+-t "$filter"} 2>&1; echo "__rc=$?")
+	# its status must agree with what it printed
+	case $rc in
+	0) [ "$saw_summary" = 1 ] && return ;;
+	1) [ "$saw_summary" = 1 ] || [ "$saw_fail" = 1 ] && return ;;
+	4) [ "$saw_skip" = 1 ] && return ;;
+	esac
+	echo "FAIL kernels (tests/kernels/run.sh ended with status $rc)"
+	count_line "FAIL kernels"
+}
+
 for tier in "$@"; do
 	case $tier in
 	unit | bpf) run_c_tier "$tier" ;;
 	e2e | interop) run_sh_tier "$tier" ;;
+	kernels) run_kernels_tier ;;
 	*) echo "unknown tier: $tier" >&2; exit 2 ;;
 	esac
 done

@@ -79,11 +79,17 @@ topo_ovld() {
 	_topo_pid[$name]=$!
 	on_exit "_topo_stop ${_topo_pid[$name]}; $OVLD --instance $inst --state-dir $TOPO_DIR/state-$name --cleanup"
 	# It answers, not just its socket is there: a killed ovld leaves its
-	# socket file behind.
-	if ! wait_for 10 ovlctl_on "$name" status; then
+	# socket file behind. One that exited will not answer: no more waiting.
+	if ! wait_for 10 _topo_up "$name" "${_topo_pid[$name]}" ||
+		! kill -0 "${_topo_pid[$name]}" 2>/dev/null; then
 		cat "$TOPO_DIR/ovld-$name.log" >&2
 		fail "ovld for $name did not start"
 	fi
+}
+
+# _topo_up NAME PID: ovld answers, or PID is gone (it never will).
+_topo_up() {
+	ovlctl_on "$1" status || ! kill -0 "$2" 2>/dev/null
 }
 
 # _topo_stop PID: SIGTERM, and SIGKILL if it is not gone in 5 s (--cleanup
