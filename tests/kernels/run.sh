@@ -236,12 +236,22 @@ mkdir -p "$res"
 
 console=$cache/console-$release.log
 guestlog=$cache/guest-$release.log
+# The tree and the build folder are shared on their own as well, mounted
+# over the tmpfs the guest puts on /tmp, /run, /var/tmp and /root (CI may
+# clone the tree under /tmp). The kernel command line splits at spaces.
+case "$top$out" in *[[:space:]]*) die "the tree's path ($top, $out) has a space: the guest cannot be told it" ;; esac
+shares=(-virtfs "local,path=$top,mount_tag=top,security_model=none,readonly=on,multidevs=remap")
+case $out/ in
+"$top"/*) ;;
+*) shares+=(-virtfs "local,path=$out,mount_tag=out,security_model=none,readonly=on,multidevs=remap") ;;
+esac
 start=$SECONDS
 timeout -k 5 "$timeout_s" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 2048 \
 	-nographic -no-reboot -monitor none -serial stdio -nic none \
 	-kernel "$vmlinuz" -initrd "$run/initrd.gz" \
-	-append "console=ttyS0 panic=-1 quiet ovl.results=$res" \
+	-append "console=ttyS0 panic=-1 quiet ovl.results=$res ovl.top=$top ovl.out=$out" \
 	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
+	"${shares[@]}" \
 	-virtfs "local,path=$res,mount_tag=results,security_model=none" \
 	</dev/null >"$console" 2>&1 &
 qpid=$!
