@@ -30,16 +30,8 @@ done
 shift $((OPTIND - 1))
 [ $# -gt 0 ] || set -- unit bpf e2e interop kernels
 
-passed=0 failed=0 skipped=0
-failures=()
-
-count_line() {
-	case $1 in
-	PASS\ *) passed=$((passed + 1)) ;;
-	FAIL\ *) failed=$((failed + 1)); failures+=("${1#FAIL }") ;;
-	SKIP\ *) skipped=$((skipped + 1)) ;;
-	esac
-}
+# shellcheck source=tests/lib/tally.sh
+. "$here/lib/tally.sh"
 
 run_c_tier() {
 	local tier=$1 bin=$out/tests/test_$1 line saw_summary=0 rc=
@@ -126,13 +118,4 @@ for tier in "$@"; do
 	esac
 done
 
-echo "$passed passed, $failed failed, $skipped skipped"
-if [ "$failed" -gt 0 ]; then
-	printf 'failed: %s\n' "${failures[@]}"
-	exit 1
-fi
-if [ "$skipped" -gt 0 ] && [ "${CI:-}" = true ]; then
-	echo "CI=true: a skipped test is a failure here (root and BPF are available)"
-	exit 1
-fi
-exit 0
+tally_end "root and BPF are available"

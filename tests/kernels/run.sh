@@ -258,15 +258,9 @@ qpid=$!
 
 # Relay the guest's output while it runs: its PASS/FAIL/SKIP lines as
 # RELEASE/NAME, counted here; its tiers' own summaries are dropped.
-passed=0 failed=0 skipped=0 rc=''
-failures=()
-count_line() {
-	case $1 in
-	PASS\ *) passed=$((passed + 1)) ;;
-	FAIL\ *) failed=$((failed + 1)); failures+=("${1#FAIL }") ;;
-	SKIP\ *) skipped=$((skipped + 1)) ;;
-	esac
-}
+rc=''
+# shellcheck source=tests/lib/tally.sh
+. "$top/tests/lib/tally.sh"
 while IFS= read -r line; do
 	if [ $# -gt 0 ]; then
 		case $line in
@@ -311,13 +305,4 @@ if [ $# -gt 0 ]; then
 	exit "$rc"
 fi
 echo "== kernels: $release: guest ran $elapsed s; logs $console, $guestlog"
-echo "$passed passed, $failed failed, $skipped skipped"
-if [ "$failed" -gt 0 ]; then
-	printf 'failed: %s\n' "${failures[@]}"
-	exit 1
-fi
-if [ "$skipped" -gt 0 ] && [ "${CI:-}" = true ]; then
-	echo "CI=true: a skipped test is a failure here"
-	exit 1
-fi
-exit 0
+tally_end
