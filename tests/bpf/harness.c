@@ -71,8 +71,7 @@ static struct {
 	struct ring_buffer *rb;
 	uint32_t ifindex[H_IF_MAX];
 	int ncpus;
-	struct h_result *sink;	/* where ringbuf records go, or NULL to drop them */
-	struct ovl_kfeat kfeat; /* what the programs were loaded with */
+	struct h_result *sink; /* where ringbuf records go, or NULL to drop them */
 } H;
 
 const struct h_ent h_world[] = {
@@ -187,6 +186,7 @@ static int evt_sink(void *ctx, void *data, size_t size)
 
 static int skel_setup(void)
 {
+	struct ovl_kfeat kfeat;
 	int err;
 
 	libbpf_set_print(libbpf_print);
@@ -197,9 +197,9 @@ static int skel_setup(void)
 	}
 	H.skel->rodata->ovl_test_mode = 1;
 	/* what ovld would load them with on this kernel */
-	if (ovl_kfeat_probe(&H.kfeat, H.why, sizeof(H.why)))
+	if (ovl_kfeat_probe(&kfeat, H.why, sizeof(H.why)))
 		return -1;
-	H.skel->rodata->ovl_features = H.kfeat.bits;
+	H.skel->rodata->ovl_features = kfeat.bits;
 	err = ovl__load(H.skel);
 	if (err) {
 		snprintf(H.why, sizeof(H.why), "load BPF programs: %s", strerror(-err));
