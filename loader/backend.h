@@ -1,19 +1,29 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * backend.h - how ovld asks "where is MAC M of this network" and "who owns
- * IP A", varpd's plugin interface reduced to what the data path needs.
+ * IP A": varpd's provider interface, reduced to what the data path needs.
+ *
+ * A backend declares what it is (a name, a mode, its properties with their
+ * types and help) in lib/backends.c, where ovlctl reads it too, and
+ * implements the operations below; the optional ones may be NULL. It is called from ovld's event loop, one call at a time, and must
+ * not block.
  *
  * Lifecycle: open() validates the overlay's properties and loads what the
  * backend serves (it fails with a message for the operator and nothing is
- * created); the lookups are then called from ovld's event loop, one at a
- * time, and must not block: they answer from memory (the files backend
- * from hash tables). A reload of a reloadable backend is a second open()
- * with the same properties: ovld swaps the new instance in (and closes the
- * old) only once the data path took what it says, so a rejected source,
- * or one the maps have no room for, leaves the old in force. close()
- * frees everything. A backend is never called from two threads.
+ * created). A reload of a reloadable backend is a second open() with the
+ * same properties: ovld swaps the new instance in (and closes the old)
+ * only once the data path took what it says, so a rejected source, or one
+ * the maps have no room for, leaves the old in force. close() frees
+ * everything, the fds and timers it registered included.
  *
- * Lookups return 0, -ENOENT for "not known here", or another -errno.
+ * Lookups return 0, -ENOENT for "not known here", -EAGAIN for "I will
+ * answer through host->answer()" (the miss path keeps the frame that asked
+ * until then, or until OVL_PENDING_MS), or another -errno.
+ *
+ * The host handle given to open() is ovld's side: the event loop (a
+ * backend registers its own fds and timers there, loop.h), and upcalls for
+ * what the backend learns on its own (an entry changed or vanished, its
+ * source changed and wants a reload, a deferred answer, its health).
  */
 #ifndef OVL_BACKEND_H
 #define OVL_BACKEND_H
@@ -23,38 +33,72 @@
 #include <jansson.h>
 #include <linux/types.h>
 #include "addr.h"
+#include "backends.h"
+#include "events.h"
+
+struct ovl_loop;
+struct ovl_overlay;
+
+struct ovl_backend_host {
+	struct ovl_loop *loop;
+	const char *overlay; /* its name, for messages */
+	__u32 vni;
+	/* Where mac lives, or who owns ip, changed or vanished (OVL_CHANGE_*;
+	 * OVL_CHANGE_ALL: anything may have). ovld revalidates what it
+	 * cached from the backend. */
+	void (*changed)(struct ovl_backend_host *h, enum ovl_change_what what, const __u8 *mac,
+			const struct ovl_ip *ip);
+	/* The source changed: open it again (a reload). */
+	void (*reload)(struct ovl_backend_host *h);
+	/* The answer to a lookup that returned -EAGAIN (a->ov is ovld's). */
+	void (*answer)(struct ovl_backend_host *h, struct ovl_answer *a);
+	/* "" or NULL: fine; else what is wrong, shown in `overlay list`. */
+	void (*health)(struct ovl_backend_host *h, const char *error);
+};
 
 struct ovl_backend_ops {
-	const char *name;
-	/* Property keys this backend accepts ("files/config"), NULL-ended. */
-	const char *const *props;
-	int (*open)(json_t *props, void **priv, char *err, size_t errlen);
-	/* MAC -> underlay address and UDP port of the host it lives on. */
+	const struct ovl_backend_info *info; /* name, mode, properties (lib/backends.h) */
+	bool reloadable;		     /* `ovlctl reload` opens it again */
+	int (*open)(json_t *props, struct ovl_backend_host *host, void **priv, char *err,
+		    size_t errlen);
+	/* MAC -> underlay address and UDP port of the host it lives on. In
+	 * OVL_MODE_P2P, any MAC (the all-zero one too) gives the far end. */
 	int (*lookup_l2)(void *priv, const __u8 mac[6], struct ovl_ip *ip, __u16 *port);
 	/* Overlay IP -> the MAC that owns it (proxy ARP/NDP). */
 	int (*lookup_l3)(void *priv, const struct ovl_ip *ip, __u8 mac[6]);
+	/* Every underlay address of the network (strict source check). */
+	int (*foreach_peer)(void *priv, int (*cb)(const struct ovl_ip *ip, void *arg), void *arg);
+	void (*close)(void *priv);
+
+	/* Optional. */
 	/* MAC -> the MAC of the DHCP server its broadcasts go to. */
 	int (*lookup_dhcp)(void *priv, const __u8 mac[6], __u8 server[6]);
-	/* Is MAC a DHCP server of the network (the DHCP server of some MAC)?
-	 * 0 yes, -ENOENT no. Only such an endpoint may answer DHCP clients. */
+	/* Is MAC a DHCP server of the network? 0 yes, -ENOENT no. Only such
+	 * an endpoint may answer DHCP clients. */
 	int (*dhcp_server)(void *priv, const __u8 mac[6]);
 	/* MAC -> the overlay IPs it owns; returns how many were written. */
 	int (*lookup_addrs)(void *priv, const __u8 mac[6], struct ovl_ip *addrs, int max);
-	/* Every underlay address of the network (strict source check). */
-	int (*foreach_peer)(void *priv, int (*cb)(const struct ovl_ip *ip, void *arg), void *arg);
-	/* Its source can change (a file): `reload` opens it again. */
-	bool reloadable;
-	/* The file to watch for changes, or NULL. */
-	const char *(*watch_path)(void *priv);
+	/* What messages name as the source ("files/config /etc/ovl/a.json"). */
+	const char *(*source)(void *priv, char *buf, size_t len);
 	/* How many entries the backend holds. */
 	size_t (*entries)(void *priv);
-	void (*close)(void *priv);
 };
 
 extern const struct ovl_backend_ops ovl_backend_files;
 extern const struct ovl_backend_ops ovl_backend_direct;
 
+/* ---- backend.c: the registry and ovld's side of the interface ------------ */
+
 /* The backend called name, or NULL. */
-const struct ovl_backend_ops *ovl_backend_find(const char *name);
+const struct ovl_backend_ops *backend_find(const char *name);
+
+/* The optional operations, with their defaults when a backend has none. */
+int backend_lookup_dhcp(const struct ovl_overlay *ov, const __u8 mac[6], __u8 server[6]);
+int backend_dhcp_server(const struct ovl_overlay *ov, const __u8 mac[6]);
+int backend_lookup_addrs(const struct ovl_overlay *ov, const __u8 mac[6], struct ovl_ip *addrs,
+			 int max);
+size_t backend_entries(const struct ovl_overlay *ov);
+/* " (files/config PATH)", or "" for a backend without a source to name. */
+const char *backend_where(const struct ovl_overlay *ov, char *buf, size_t len);
 
 #endif /* OVL_BACKEND_H */

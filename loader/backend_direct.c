@@ -17,14 +17,14 @@ struct direct {
 	__u16 port;
 };
 
-static const char *const direct_props[] = { "direct/dest_ip", "direct/dest_port", NULL };
-
-static int direct_open(json_t *props, void **priv, char *err, size_t errlen)
+static int direct_open(json_t *props, struct ovl_backend_host *host, void **priv, char *err,
+		       size_t errlen)
 {
 	const char *ip = json_string_value(json_object_get(props, "direct/dest_ip"));
 	json_t *port = json_object_get(props, "direct/dest_port");
 	struct direct *d;
 
+	(void)host;
 	if (!ip) {
 		snprintf(err, errlen, "the direct backend needs direct/dest_ip");
 		return -EINVAL;
@@ -39,16 +39,9 @@ static int direct_open(json_t *props, void **priv, char *err, size_t errlen)
 	}
 	d->port = OVL_VXLAN_PORT;
 	if (port) {
-		json_int_t p = json_is_integer(port) ? json_integer_value(port) : -1;
+		long p = ovl_prop_port(port);
 
-		if (json_is_string(port)) {
-			char *end;
-
-			p = strtol(json_string_value(port), &end, 10);
-			if (*end || end == json_string_value(port))
-				p = -1;
-		}
-		if (p < 1 || p > 65535) {
+		if (p < 0) {
 			snprintf(err, errlen, "direct/dest_port: not a port number (1-65535)");
 			free(d);
 			return -EINVAL;
@@ -77,31 +70,6 @@ static int direct_lookup_l3(void *priv, const struct ovl_ip *ip, __u8 mac[6])
 	return -ENOENT;
 }
 
-static int direct_lookup_dhcp(void *priv, const __u8 mac[6], __u8 server[6])
-{
-	(void)priv;
-	(void)mac;
-	(void)server;
-	return -ENOENT;
-}
-
-/* A tunnel names no DHCP server: no endpoint of it answers DHCP clients. */
-static int direct_dhcp_server(void *priv, const __u8 mac[6])
-{
-	(void)priv;
-	(void)mac;
-	return -ENOENT;
-}
-
-static int direct_lookup_addrs(void *priv, const __u8 mac[6], struct ovl_ip *addrs, int max)
-{
-	(void)priv;
-	(void)mac;
-	(void)addrs;
-	(void)max;
-	return 0;
-}
-
 static int direct_foreach_peer(void *priv, int (*cb)(const struct ovl_ip *ip, void *arg), void *arg)
 {
 	const struct direct *d = priv;
@@ -121,26 +89,11 @@ static void direct_close(void *priv)
 }
 
 const struct ovl_backend_ops ovl_backend_direct = {
-	.name = "direct",
-	.props = direct_props,
+	.info = &ovl_info_direct,
 	.open = direct_open,
 	.lookup_l2 = direct_lookup_l2,
 	.lookup_l3 = direct_lookup_l3,
-	.lookup_dhcp = direct_lookup_dhcp,
-	.dhcp_server = direct_dhcp_server,
-	.lookup_addrs = direct_lookup_addrs,
 	.foreach_peer = direct_foreach_peer,
 	.entries = direct_entries,
 	.close = direct_close,
 };
-
-const struct ovl_backend_ops *ovl_backend_find(const char *name)
-{
-	if (!name)
-		return NULL;
-	if (!strcmp(name, "files"))
-		return &ovl_backend_files;
-	if (!strcmp(name, "direct"))
-		return &ovl_backend_direct;
-	return NULL;
-}

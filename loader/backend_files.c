@@ -12,17 +12,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/inotify.h>
 #include "ovl_abi.h"
 #include "files.h"
 #include "safeopen.h"
 #include "backend.h"
+#include "loop.h"
+#include "log.h"
 
 struct files {
 	char path[4096];
 	struct ovl_files_table *t;
+	struct ovl_backend_host *host;
+	int ino; /* inotify on the file's directory, or -1 */
+	struct ovl_source *src;
 };
-
-static const char *const files_props[] = { "files/config", NULL };
 
 /* The file names the VTEPs the data path accepts: only root may have
  * written it or put it in place (ovl_open_trusted(): OpenSSH's StrictModes
@@ -44,7 +49,53 @@ static struct ovl_files_table *load(const char *path, char *err, size_t errlen)
 	return t;
 }
 
-static int files_open(json_t *props, void **priv, char *err, size_t errlen)
+static void on_inotify(void *arg, uint32_t events)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	const char *file = strrchr(((struct files *)arg)->path, '/') + 1;
+	struct files *f = arg;
+	bool hit = false;
+	ssize_t n;
+
+	(void)events;
+	while ((n = read(f->ino, buf, sizeof(buf))) > 0) {
+		for (char *p = buf; p < buf + n;) {
+			struct inotify_event *e = (struct inotify_event *)p;
+
+			if (!(e->mask & IN_DELETE) && (!e->len || !strcmp(e->name, file)))
+				hit = true;
+			p += sizeof(*e) + e->len;
+		}
+	}
+	if (hit) /* last: a reload closes this instance */
+		f->host->reload(f->host);
+}
+
+/* Watch the directory, not the file: editors replace files by rename. */
+static void watch(struct files *f)
+{
+	char dir[sizeof(f->path)];
+	const char *slash = strrchr(f->path, '/');
+
+	f->ino = -1;
+	if (!f->host || !f->host->loop || !f->host->reload)
+		return;
+	snprintf(dir, sizeof(dir), "%.*s", slash == f->path ? 1 : (int)(slash - f->path), f->path);
+	f->ino = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	if (f->ino < 0 ||
+	    inotify_add_watch(f->ino, dir, IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE) <
+		    0 ||
+	    !(f->src = loop_add_fd(f->host->loop, f->ino, EPOLLIN, on_inotify, f))) {
+		pr_warn("watch %s for changes: %s (edits need `ovlctl reload`)", dir,
+			strerror(errno));
+		if (f->ino >= 0)
+			close(f->ino);
+		f->ino = -1;
+	}
+}
+
+static int files_open(json_t *props, struct ovl_backend_host *host, void **priv, char *err,
+		      size_t errlen)
 {
 	const char *path = json_string_value(json_object_get(props, "files/config"));
 	struct files *f;
@@ -72,6 +123,8 @@ static int files_open(json_t *props, void **priv, char *err, size_t errlen)
 		free(f);
 		return e;
 	}
+	f->host = host;
+	watch(f);
 	*priv = f;
 	return 0;
 }
@@ -140,9 +193,10 @@ static int files_foreach_peer(void *priv, int (*cb)(const struct ovl_ip *ip, voi
 	return 0;
 }
 
-static const char *files_watch_path(void *priv)
+static const char *files_source(void *priv, char *buf, size_t len)
 {
-	return ((struct files *)priv)->path;
+	snprintf(buf, len, "files/config %s", ((struct files *)priv)->path);
+	return buf;
 }
 
 static size_t files_entries(void *priv)
@@ -156,13 +210,15 @@ static void files_close(void *priv)
 
 	if (!f)
 		return;
+	loop_del_fd(f->src);
+	if (f->ino >= 0)
+		close(f->ino);
 	ovl_files_free(f->t);
 	free(f);
 }
 
 const struct ovl_backend_ops ovl_backend_files = {
-	.name = "files",
-	.props = files_props,
+	.info = &ovl_info_files,
 	.open = files_open,
 	.lookup_l2 = files_lookup_l2,
 	.lookup_l3 = files_lookup_l3,
@@ -171,7 +227,7 @@ const struct ovl_backend_ops ovl_backend_files = {
 	.lookup_addrs = files_lookup_addrs,
 	.foreach_peer = files_foreach_peer,
 	.reloadable = true,
-	.watch_path = files_watch_path,
+	.source = files_source,
 	.entries = files_entries,
 	.close = files_close,
 };

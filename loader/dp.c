@@ -614,18 +614,12 @@ int dp_write_config(struct ovld *d)
 	cfg.flags = old_flags & ~OVL_CFG_F_DROP_EVENTS;
 	cfg.abi_version = OVL_ABI_VERSION;
 	memcpy(cfg.owner, d->o.instance, strnlen(d->o.instance, sizeof(cfg.owner)));
-	if (d->monitors)
+	if (events_wanted(d, OVL_EV_MONITOR)) /* someone watches drops */
 		cfg.flags |= OVL_CFG_F_DROP_EVENTS;
 	err = bpf_map_update_elem(fd, &zero, &cfg, BPF_ANY);
 	if (err)
 		pr_err("write %s: %s", OVL_MAP_CONFIG, strerror(-err));
 	return err;
-}
-
-void dp_set_drop_events(struct ovld *d, bool on)
-{
-	(void)on;
-	dp_write_config(d);
 }
 
 /* ovld's filter on an endpoint veth's TC ingress hook. */
@@ -737,6 +731,89 @@ int dp_map_fd(struct ovld *d, const char *name)
 	struct bpf_map *m = bpf_object__find_map_by_name(d->skel->obj, name);
 
 	return m ? bpf_map__fd(m) : -ENOENT;
+}
+
+/* {"release", "minimum", "features": [{"name", "what", "since", "on",
+ * "off_because"?, "instead"?}]}: what the programs were loaded with. */
+json_t *dp_kernel_json(const struct ovld *d)
+{
+	json_t *feats = json_array();
+
+	for (size_t i = 0; i < ovl_kfeat_count; i++) {
+		const struct ovl_kfeat_desc *k = &ovl_kfeat_table[i];
+		bool off = d->kfeat.missing & (1ull << i);
+
+		json_array_append_new(feats, json_pack("{s:s, s:s, s:s, s:b, s:s?, s:s?}", "name",
+						       k->name, "what", k->what, "since", k->since,
+						       "on", !off, "off_because",
+						       !off ? NULL :
+						       d->kfeat.turned_off & (1ull << i) ?
+							      "OVL_FEATURES_OFF" :
+							      "missing",
+						       "instead", off ? k->without : NULL));
+	}
+	return json_pack("{s:s, s:s, s:o}", "release", d->kfeat.release, "minimum", OVL_KERNEL_MIN,
+			 "features", feats);
+}
+
+/* The programs as the kernel has them: [{name, id, hook, attached}], and
+ * the id of the XDP program on the underlay (0: none) in *xdp_id. */
+json_t *dp_programs_json(struct ovld *d, __u32 *xdp_id)
+{
+	json_t *progs = json_array();
+	struct bpf_program *prog;
+
+	*xdp_id = 0;
+	bpf_xdp_query_id(d->underlay_ifindex, (int)d->xdp_flags, xdp_id);
+	bpf_object__for_each_program(prog, d->skel->obj)
+	{
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+		bool is_xdp = !strcmp(bpf_program__name(prog), OVL_PROG_XDP);
+		bool is_ul = !strcmp(bpf_program__name(prog), OVL_PROG_TCUL);
+		int attached = 0;
+
+		bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len);
+		/* What the kernel has attached, not what ovld believes it did. */
+		if (is_xdp)
+			attached = *xdp_id && *xdp_id == info.id;
+		else if (is_ul)
+			attached = d->decap == OVL_DECAP_TC;
+		else
+			for (struct ovl_ep *ep = d->eps; ep; ep = ep->next)
+				attached += dp_tc_prog_id(ep->host_ifindex) == info.id;
+		json_array_append_new(progs, json_pack("{s:s, s:i, s:s, s:i}", "name",
+						       bpf_program__name(prog), "id",
+						       (json_int_t)info.id, "hook",
+						       is_xdp ? "xdp" :
+						       is_ul  ? "tc ingress (underlay)" :
+								"tc ingress (endpoints)",
+						       "attached", (json_int_t)attached));
+	}
+	return progs;
+}
+
+int dp_events_open(struct ovld *d, int (*cb)(void *ctx, void *data, size_t size), void *ctx)
+{
+	d->rb = ring_buffer__new(bpf_map__fd(d->skel->maps.ovl_events), cb, ctx, NULL);
+	if (!d->rb) {
+		int err = -errno;
+
+		pr_err("open ringbuf %s: %s", OVL_MAP_EVENTS, strerror(-err));
+		return err;
+	}
+	return ring_buffer__epoll_fd(d->rb);
+}
+
+int dp_events_consume(struct ovld *d)
+{
+	return d->rb ? ring_buffer__consume(d->rb) : 0;
+}
+
+void dp_events_close(struct ovld *d)
+{
+	ring_buffer__free(d->rb);
+	d->rb = NULL;
 }
 
 void dp_close(struct ovld *d)

@@ -8,7 +8,7 @@
  * the BPF programs, write the host configuration, attach XDP, open the
  * ringbuf and the control socket, restore the saved overlays and endpoints,
  * create the overlays of --config that are not there yet. Then everything
- * happens in one epoll loop. SIGTERM/SIGINT end ovld and leave the data path
+ * happens in the event loop (loop.h). SIGTERM/SIGINT end ovld and leave the data path
  * running; `ovld --cleanup` removes it.
  */
 #include <dirent.h>
@@ -27,268 +27,18 @@
 #include <linux/if_link.h>
 #include <sys/epoll.h>
 #include <sys/file.h>
-#include <sys/inotify.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
-#include <sys/timerfd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "ovl.skel.h"
 #include "ovld.h"
 #include "backend.h"
+#include "loop.h"
 #include "netns.h"
 #include "safeopen.h"
 #include "veth.h"
 #include "log.h"
-
-struct ovld *ovld;
-
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"Usage: ovld --underlay IFNAME [OPTIONS]\n"
-		"       ovld [--instance NAME] [--underlay IFNAME] [--state-dir DIR] --cleanup\n"
-		"\n"
-		"The ovl overlay daemon: loads the XDP/TC data path, resolves misses through\n"
-		"the overlays' backends and serves the control socket for ovlctl and the CNI\n"
-		"plugin. Runs in the foreground and logs to stderr.\n"
-		"\n"
-		"Options:\n"
-		"  -i, --instance NAME    instance name (default \"%s\"); one ovld per instance\n"
-		"  -u, --underlay IFNAME  the NIC VXLAN arrives on (XDP attaches here)\n"
-		"  -c, --config FILE      JSON configuration (underlay, listen_ip, port, overlays)\n"
-		"  -l, --listen-ip ADDR   underlay address to use (repeat for IPv4 and IPv6);\n"
-		"                         default: the first global addresses of the underlay\n"
-		"  -p, --port PORT        VXLAN UDP port to decapsulate (default %d)\n"
-		"  -d, --decap MODE       where VXLAN is decapsulated: xdp, tc or auto (default:\n"
-		"                         tc on a veth underlay, xdp on anything else)\n"
-		"      --xdp-generic      attach XDP in generic (skb) mode\n"
-		"      --state-dir DIR    persistent state (default %s/NAME)\n"
-		"      --run-dir DIR      control socket and lock (default %s)\n"
-		"      --bpffs DIR        bpffs for the pins (default %s; mounted, mode 0700,\n"
-		"                         if needed); the instance's directory in it must be\n"
-		"                         root's and writable by nobody else\n"
-		"      --cleanup          detach and remove everything of the instance (its own\n"
-		"                         programs and pins only), then exit\n"
-		"  -v, --verbose          more logging (twice: libbpf debug output)\n"
-		"  -h, --help             this text\n"
-		"  -V, --version          version\n"
-		"\n"
-		"Needs Linux " OVL_KERNEL_MIN
-		" or newer with BTF; what it probes and does without is\n"
-		"in ovld(8), KERNELS. OVL_FEATURES_OFF=NAME,... treats kernel features as missing.\n",
-		OVL_DEFAULT_INST, OVL_VXLAN_PORT, OVL_STATE_DIR, OVL_RUN_DIR, OVL_BPFFS_DIR);
-}
-
-static int set_str(char *dst, size_t len, const char *src, const char *what)
-{
-	if (strlen(src) >= len) {
-		pr_err("%s \"%s\" is too long", what, src);
-		return -1;
-	}
-	memcpy(dst, src, strlen(src) + 1);
-	return 0;
-}
-
-/* An underlay address of --listen-ip, or of --config's listen_ip, which
- * does not replace the option's. */
-static int add_listen(struct ovld_opts *o, const char *s, bool from_config)
-{
-	struct ovl_ip ip;
-
-	if (ovl_ip_parse(s, &ip)) {
-		pr_err("%s%s: \"%s\" is not an IPv4 or IPv6 address",
-		       from_config ? o->config : "--listen-ip", from_config ? ": listen_ip" : "",
-		       s);
-		return -1;
-	}
-	if (ip.family == OVL_AF_INET4 && !(from_config && o->listen4.family))
-		o->listen4 = ip;
-	else if (ip.family == OVL_AF_INET6 && !(from_config && o->listen6.family))
-		o->listen6 = ip;
-	return 0;
-}
-
-/* Every key of the object obj (at where in the config file) is one of the
- * names in expected, a comma-separated list; else say which is not. */
-static int keys_known(const struct ovld_opts *o, const char *where, json_t *obj,
-		      const char *expected)
-{
-	const char *key;
-	json_t *v;
-
-	json_object_foreach(obj, key, v) {
-		const char *p = expected;
-		size_t n = strlen(key);
-		bool found = false;
-
-		while (!found && p && *p) {
-			found = !strncmp(p, key, n) && (p[n] == ',' || !p[n]);
-			p = strchr(p, ',');
-			p = p ? p + 2 : NULL; /* ", " */
-		}
-		if (!found) {
-			pr_err("%s: %s: unknown key \"%s\" (expected %s)", o->config, where, key,
-			       expected);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-/*
- * An element of "overlays": {"name", "vni", "search", optional "encap",
- * and the properties either as "props" {"KEY": VALUE} (ovlctl's -p) or as
- * "files" {"config"} and "direct" {"dest_ip", "dest_port"}}. The values
- * are overlay_create()'s to check, when the overlay is made.
- */
-static int check_config_overlay(const struct ovld_opts *o, size_t i, json_t *ov)
-{
-	char where[32];
-
-	snprintf(where, sizeof(where), "overlays[%zu]", i);
-	if (!json_is_object(ov)) {
-		pr_err("%s: %s is not an object", o->config, where);
-		return -1;
-	}
-	if (keys_known(o, where, ov, "name, vni, encap, search, props, files, direct") ||
-	    keys_known(o, where, json_object_get(ov, "files"), "config") ||
-	    keys_known(o, where, json_object_get(ov, "direct"), "dest_ip, dest_port"))
-		return -1;
-	if (!json_is_string(json_object_get(ov, "name")) ||
-	    !json_is_integer(json_object_get(ov, "vni")) ||
-	    !json_is_string(json_object_get(ov, "search"))) {
-		pr_err("%s: %s needs \"name\" (a string), \"vni\" (a number) and \"search\" "
-		       "(a string)",
-		       o->config, where);
-		return -1;
-	}
-	if (json_object_get(ov, "props") &&
-	    (json_object_get(ov, "files") || json_object_get(ov, "direct"))) {
-		pr_err("%s: %s: \"props\" or \"files\"/\"direct\", not both", o->config, where);
-		return -1;
-	}
-	return 0;
-}
-
-/* --config: {"underlay", "listen_ip" (string or array), "port", "overlays"}.
- * Options given on the command line win over the file. */
-static json_t *load_config(struct ovld_opts *o)
-{
-	char err[OVL_ERR_MAX];
-	json_t *root, *v;
-	json_error_t jerr;
-	const char *key;
-	int fd;
-
-	/* Never json_load_file(): a FIFO would hang ovld in open(). */
-	fd = ovl_open_regular(o->config, err, sizeof(err));
-	if (fd < 0) {
-		pr_err("--config %s", err);
-		return NULL;
-	}
-	root = json_loadfd(fd, JSON_REJECT_DUPLICATES, &jerr);
-	close(fd);
-	if (!root) {
-		pr_err("%s:%d:%d: %s", o->config, jerr.line, jerr.column, jerr.text);
-		return NULL;
-	}
-	if (!json_is_object(root)) {
-		pr_err("%s: the configuration must be a JSON object", o->config);
-		goto bad;
-	}
-	json_object_foreach(root, key, v) {
-		if (!strcmp(key, "underlay")) {
-			if (!json_is_string(v))
-				goto type;
-			if (!o->underlay[0] && set_str(o->underlay, sizeof(o->underlay),
-						       json_string_value(v), "underlay"))
-				goto bad;
-		} else if (!strcmp(key, "listen_ip")) {
-			size_t i;
-			json_t *a;
-
-			if (json_is_string(v)) {
-				if (add_listen(o, json_string_value(v), true))
-					goto bad;
-			} else if (json_is_array(v)) {
-				json_array_foreach(v, i, a)
-					if (!json_is_string(a) ||
-					    add_listen(o, json_string_value(a), true))
-						goto bad;
-			} else {
-				goto type;
-			}
-		} else if (!strcmp(key, "port")) {
-			if (!json_is_integer(v) || json_integer_value(v) < 1 ||
-			    json_integer_value(v) > 65535) {
-				pr_err("%s: \"port\" must be 1-65535", o->config);
-				goto bad;
-			}
-			if (!o->port) /* not given as --port */
-				o->port = (__u16)json_integer_value(v);
-		} else if (!strcmp(key, "overlays")) {
-			size_t i;
-			json_t *ov;
-
-			if (!json_is_array(v))
-				goto type;
-			json_array_foreach(v, i, ov)
-				if (check_config_overlay(o, i, ov))
-					goto bad;
-		} else {
-			pr_err("%s: unknown key \"%s\" (expected underlay, listen_ip, port, overlays)",
-			       o->config, key);
-			goto bad;
-		}
-	}
-	return root;
-type:
-	pr_err("%s: \"%s\" has the wrong type", o->config, key);
-bad:
-	json_decref(root);
-	return NULL;
-}
-
-/* The overlays of --config that the restored state does not have yet. */
-static void config_overlays(struct ovld *d, json_t *cfg)
-{
-	json_t *ovs = json_object_get(cfg, "overlays"), *o;
-	size_t i;
-
-	json_array_foreach(ovs, i, o) {
-		const char *name = json_string_value(json_object_get(o, "name"));
-		json_t *props = json_object_get(o, "props"), *files, *direct;
-		char err[OVL_ERR_MAX];
-		bool own_props = false;
-
-		if (!name || overlay_find(d, name))
-			continue;
-		if (!props) {
-			props = json_object();
-			own_props = true;
-			files = json_object_get(o, "files");
-			direct = json_object_get(o, "direct");
-			if (json_object_get(files, "config"))
-				json_object_set(props, "files/config",
-						json_object_get(files, "config"));
-			if (json_object_get(direct, "dest_ip"))
-				json_object_set(props, "direct/dest_ip",
-						json_object_get(direct, "dest_ip"));
-			if (json_object_get(direct, "dest_port"))
-				json_object_set(props, "direct/dest_port",
-						json_object_get(direct, "dest_port"));
-		}
-		if (overlay_create(d, name, (__u32)json_integer_value(json_object_get(o, "vni")),
-				   json_string_value(json_object_get(o, "encap")) ?: "vxlan",
-				   json_string_value(json_object_get(o, "search")), props, err,
-				   sizeof(err)))
-			pr_err("%s: overlay %s: %s", d->o.config, name, err);
-		if (own_props)
-			json_decref(props);
-	}
-	state_save(d);
-}
 
 /* First global IPv4 and IPv6 address of the underlay, unless given. */
 static void pick_local_addrs(struct ovld *d)
@@ -360,44 +110,12 @@ static int lock_instance(struct ovld *d, const char *what)
 	return 0;
 }
 
-static int setup_loop(struct ovld *d)
+static void on_signal(void *arg, uint32_t events)
 {
-	struct epoll_event ev = { .events = EPOLLIN };
-	struct itimerspec its = { .it_interval = { 1, 0 }, .it_value = { 1, 0 } };
-	sigset_t mask;
-
-	d->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (d->epfd < 0)
-		return -errno;
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	sigaddset(&mask, SIGPIPE);
-	if (sigprocmask(SIG_BLOCK, &mask, NULL))
-		return -errno;
-	d->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	d->ino_fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-	d->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-	if (d->sigfd < 0 || d->ino_fd < 0 || d->timer_fd < 0)
-		return -errno;
-	timerfd_settime(d->timer_fd, 0, &its, NULL);
-	ev.data.u64 = EV_SIGNAL;
-	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, d->sigfd, &ev))
-		return -errno;
-	ev.data.u64 = EV_INOTIFY;
-	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, d->ino_fd, &ev))
-		return -errno;
-	ev.data.u64 = EV_TIMER;
-	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, d->timer_fd, &ev))
-		return -errno;
-	return 0;
-}
-
-static void on_signal(struct ovld *d)
-{
+	struct ovld *d = arg;
 	struct signalfd_siginfo si;
 
+	(void)events;
 	while (read(d->sigfd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo == SIGHUP) {
 			char err[OVL_ERR_MAX];
@@ -412,69 +130,34 @@ static void on_signal(struct ovld *d)
 	}
 }
 
-static void on_inotify(struct ovld *d)
+static void save_state(void *arg)
 {
-	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
-	ssize_t n;
-
-	while ((n = read(d->ino_fd, buf, sizeof(buf))) > 0) {
-		for (char *p = buf; p < buf + n;) {
-			struct inotify_event *e = (struct inotify_event *)p;
-
-			if (!(e->mask & IN_DELETE))
-				overlay_on_inotify(d, e->wd, e->len ? e->name : NULL);
-			p += sizeof(*e) + e->len;
-		}
-	}
+	state_flush(arg);
 }
 
-static int run(struct ovld *d)
+/* The loop, signals as a source of it, and the state saver as its first
+ * hook: the control server's flush, added later, runs after it. */
+static int setup_loop(struct ovld *d)
 {
-	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = EV_RING };
-	struct epoll_event evs[32];
+	sigset_t mask;
 
-	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(d->rb), &ev))
+	d->loop = loop_new();
+	if (!d->loop)
 		return -errno;
-	while (!d->stop) {
-		int n = epoll_wait(d->epfd, evs, 32, -1);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			pr_err("epoll_wait: %s", strerror(errno));
-			return -errno;
-		}
-		for (int i = 0; i < n; i++) {
-			__u64 tag = evs[i].data.u64;
-
-			switch (tag) {
-			case EV_SIGNAL:
-				on_signal(d);
-				break;
-			case EV_CTL:
-				ctl_accept(d);
-				break;
-			case EV_RING:
-				miss_poll(d);
-				break;
-			case EV_INOTIFY:
-				on_inotify(d);
-				break;
-			case EV_TIMER: {
-				__u64 ticks;
-
-				if (read(d->timer_fd, &ticks, sizeof(ticks)) < 0)
-					break;
-				miss_poll(d); /* nothing is left waiting in the ring */
-				break;
-			}
-			default:
-				ctl_client_io(d, evs[i].data.ptr, evs[i].events);
-				break;
-			}
-		}
-	}
-	return 0;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGPIPE);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL))
+		return -errno;
+	d->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (d->sigfd < 0)
+		return -errno;
+	d->sig_src = loop_add_fd(d->loop, d->sigfd, EPOLLIN, on_signal, d);
+	if (!d->sig_src)
+		return -errno;
+	return loop_add_hook(d->loop, save_state, d);
 }
 
 /* --cleanup: detach the programs, delete the VNICs, unpin, forget. The
@@ -548,117 +231,86 @@ static int cleanup(struct ovld *d)
 	return 0;
 }
 
+/* Start-up (see the top), the loop, and what ovld frees at exit. */
+static int serve(struct ovld *d, json_t *cfg)
+{
+	int err;
+
+	err = lock_instance(d, NULL);
+	if (err)
+		return err;
+	pick_local_addrs(d);
+	err = setup_loop(d);
+	if (err) {
+		pr_err("set up the event loop: %s", strerror(-err));
+		return err;
+	}
+	err = dp_open(d);
+	if (!err)
+		err = dp_write_config(d);
+	if (!err)
+		err = dp_attach_decap(d);
+	if (!err)
+		err = miss_init(d);
+	if (!err)
+		err = ctl_listen(d);
+	if (!err)
+		err = state_restore(d);
+	if (!err) /* every attachment is the new programs' now */
+		err = pins_commit(d);
+	if (err)
+		return err;
+	if (cfg)
+		config_overlays(d, cfg);
+	state_flush(d);
+	err = caps_drop(d);
+	if (err)
+		return err;
+	pr_info("instance %s ready: underlay %s, control socket %s", d->o.instance, d->o.underlay,
+		d->sock_path);
+	err = loop_run(d->loop, &d->stop);
+	if (err)
+		pr_err("event loop: %s", strerror(-err));
+	return err;
+}
+
+static void shutdown_all(struct ovld *d)
+{
+	ctl_close_all(d);
+	if (d->skel)
+		miss_fini(d);
+	overlay_free_all(d);
+	while (d->eps) {
+		struct ovl_ep *ep = d->eps;
+
+		d->eps = ep->next;
+		free(ep);
+	}
+	json_decref(d->unrestored);
+	events_fini(d);
+	loop_free(d->loop);
+	dp_close(d);
+}
+
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "instance", required_argument, NULL, 'i' },
-		{ "underlay", required_argument, NULL, 'u' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "listen-ip", required_argument, NULL, 'l' },
-		{ "port", required_argument, NULL, 'p' },
-		{ "decap", required_argument, NULL, 'd' },
-		{ "xdp-generic", no_argument, NULL, 'G' },
-		{ "state-dir", required_argument, NULL, 'S' },
-		{ "run-dir", required_argument, NULL, 'R' },
-		{ "bpffs", required_argument, NULL, 'B' },
-		{ "cleanup", no_argument, NULL, 'C' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ 0 },
-	};
 	static struct ovld d0;
 	struct ovld *d = &d0;
 	json_t *cfg = NULL;
 	bool do_cleanup = false;
-	int opt, err;
+	int err;
 
 	ovld = d;
 	ovl_log_set_ident("ovld");
 	snprintf(d->o.instance, sizeof(d->o.instance), "%s", OVL_DEFAULT_INST);
 	snprintf(d->o.run_dir, sizeof(d->o.run_dir), "%s", OVL_RUN_DIR);
 	snprintf(d->o.bpffs, sizeof(d->o.bpffs), "%s", OVL_BPFFS_DIR);
-	d->epfd = d->sigfd = d->ctl_fd = d->ino_fd = d->timer_fd = d->lock_fd = -1;
-	d->pin_fd = -1;
-	d->udp4_fd = d->udp6_fd = -1;
+	d->sigfd = d->ctl_fd = d->lock_fd = d->pin_fd = -1;
+	d->udp4_fd = d->udp6_fd = d->pkt_fd = -1;
 
-	while ((opt = getopt_long(argc, argv, "i:u:c:l:p:d:vhV", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'i':
-			if (!ovl_instance_valid(optarg)) {
-				pr_err("--instance: \"%s\" is not a valid name (1-%d of A-Z a-z 0-9 _ -)",
-				       optarg, OVL_INSTANCE_MAX);
-				return 2;
-			}
-			snprintf(d->o.instance, sizeof(d->o.instance), "%s", optarg);
-			break;
-		case 'u':
-			if (set_str(d->o.underlay, sizeof(d->o.underlay), optarg, "--underlay"))
-				return 2;
-			break;
-		case 'c':
-			if (set_str(d->o.config, sizeof(d->o.config), optarg, "--config"))
-				return 2;
-			break;
-		case 'l':
-			if (add_listen(&d->o, optarg, false))
-				return 2;
-			break;
-		case 'p':
-			if (ovl_port_parse(optarg, &d->o.port)) {
-				pr_err("--port: \"%s\" is not a port (1-65535)", optarg);
-				return 2;
-			}
-			break;
-		case 'd':
-			if (!strcmp(optarg, "xdp")) {
-				d->o.decap = OVL_DECAP_XDP;
-			} else if (!strcmp(optarg, "tc")) {
-				d->o.decap = OVL_DECAP_TC;
-			} else if (!strcmp(optarg, "auto")) {
-				d->o.decap = OVL_DECAP_AUTO;
-			} else {
-				pr_err("--decap: \"%s\" is not xdp, tc or auto", optarg);
-				return 2;
-			}
-			break;
-		case 'G':
-			d->o.xdp_generic = true;
-			break;
-		case 'S':
-			if (set_str(d->o.state_dir, sizeof(d->o.state_dir), optarg, "--state-dir"))
-				return 2;
-			break;
-		case 'R':
-			if (set_str(d->o.run_dir, sizeof(d->o.run_dir), optarg, "--run-dir"))
-				return 2;
-			break;
-		case 'B':
-			if (set_str(d->o.bpffs, sizeof(d->o.bpffs), optarg, "--bpffs"))
-				return 2;
-			break;
-		case 'C':
-			do_cleanup = true;
-			break;
-		case 'v':
-			d->o.verbose++;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case 'V':
-			printf("ovld %s (ABI %d)\n", OVL_VERSION, OVL_ABI_VERSION);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (optind < argc) {
-		pr_err("unexpected argument \"%s\"", argv[optind]);
-		usage(stderr);
-		return 2;
-	}
+	err = config_parse_args(&d->o, argc, argv, &do_cleanup);
+	if (err >= 0)
+		return err;
 	ovl_log_set_level(d->o.verbose >= 2 ? OVL_LOG_DEBUG + 1 :
 			  d->o.verbose	    ? OVL_LOG_DEBUG :
 					      OVL_LOG_INFO);
@@ -668,7 +320,7 @@ int main(int argc, char **argv)
 		     OVL_INSTANCE_MAX, d->o.instance) >= (int)sizeof(d->o.state_dir))
 		return 2;
 	if (d->o.config[0]) {
-		cfg = load_config(&d->o);
+		cfg = config_load(&d->o);
 		if (!cfg)
 			return 2;
 	}
@@ -676,17 +328,13 @@ int main(int argc, char **argv)
 		d->o.port = OVL_VXLAN_PORT;
 	if (do_cleanup) {
 		/* Not under a running ovld: it would lose its socket and pins. */
-		if (lock_instance(d, ": stop it before --cleanup")) {
-			json_decref(cfg);
-			return 1;
-		}
-		err = cleanup(d);
+		err = lock_instance(d, ": stop it before --cleanup") ? 1 : cleanup(d) ? 1 : 0;
 		json_decref(cfg);
-		return err ? 1 : 0;
+		return err;
 	}
 	if (!d->o.underlay[0]) {
 		pr_err("no underlay interface: give --underlay IFNAME (or \"underlay\" in --config)");
-		usage(stderr);
+		config_usage(stderr);
 		json_decref(cfg);
 		return 2;
 	}
@@ -707,62 +355,8 @@ int main(int argc, char **argv)
 		pr_warn("create %s: %s", OVL_STATE_DIR, strerror(errno));
 	d->unrestored = json_pack("{s:[], s:[]}", "overlays", "endpoints");
 
-	err = lock_instance(d, NULL);
-	if (err)
-		goto out;
-	pick_local_addrs(d);
-	err = setup_loop(d);
-	if (err) {
-		pr_err("set up the event loop: %s", strerror(-err));
-		goto out;
-	}
-	err = dp_open(d);
-	if (!err)
-		err = dp_write_config(d);
-	if (!err)
-		err = dp_attach_decap(d);
-	if (!err)
-		err = miss_init(d);
-	if (!err)
-		err = ctl_listen(d);
-	if (!err)
-		err = state_restore(d);
-	if (!err) /* every attachment is the new programs' now */
-		err = pins_commit(d);
-	if (err)
-		goto out;
-	if (cfg)
-		config_overlays(d, cfg);
-	err = caps_drop(d);
-	if (err)
-		goto out;
-	pr_info("instance %s ready: underlay %s, control socket %s", d->o.instance, d->o.underlay,
-		d->sock_path);
-	err = run(d);
-out:
+	err = serve(d, cfg);
 	json_decref(cfg);
-	ctl_close_all(d);
-	if (d->sock_path[0] && d->ctl_fd >= 0)
-		unlink(d->sock_path);
-	if (d->ctl_fd >= 0)
-		close(d->ctl_fd);
-	if (d->skel)
-		miss_fini(d);
-	while (d->overlays) {
-		struct ovl_overlay *ov = d->overlays;
-
-		d->overlays = ov->next;
-		ov->ops->close(ov->backend);
-		json_decref(ov->props);
-		free(ov);
-	}
-	while (d->eps) {
-		struct ovl_ep *ep = d->eps;
-
-		d->eps = ep->next;
-		free(ep);
-	}
-	json_decref(d->unrestored);
-	dp_close(d);
+	shutdown_all(d);
 	return err ? 1 : 0;
 }

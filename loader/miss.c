@@ -23,11 +23,18 @@
  *             owner's MAC into ovl_fdb too, so that the frame that follows
  *             the answer does not miss again.
  *
+ *   A backend that answers later (-EAGAIN, backend.h) gets the question
+ *   once; the frames that asked wait on a pending list, at most
+ *   OVL_PENDING_MS, and go on as above when the answer comes
+ *   (OVL_EV_ANSWER), or count as unresolved when it does not.
+ *
  *   Backpressure: a key the backend does not know goes into a negative
  *   cache for OVL_NEG_TTL_NS; further events for it cost no backend lookup
- *   until it expires or the backend reloads. The queue holds at most
- *   MISS_QUEUE_MAX records; beyond that records are counted and dropped
- *   (the BPF side counts its own ringbuf-full drops).
+ *   until it expires or the backend says it changed (OVL_EV_CHANGED: a
+ *   reload forgets the overlay's, a change the one key's). The queue holds
+ *   at most MISS_QUEUE_MAX records and the pending list MISS_PENDING_MAX;
+ *   beyond that records are counted and dropped (the BPF side counts its
+ *   own ringbuf-full drops).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -36,25 +43,24 @@
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
-#include <linux/if_packet.h>
-#include <net/ethernet.h>
 #include <net/if.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <bpf/libbpf.h>
-#include "ovl.skel.h"
+#include <sys/epoll.h>
 #include "ovld.h"
 #include "backend.h"
+#include "events.h"
+#include "loop.h"
 #include "frame.h"
 #include "l4csum.h"
 #include "names.h"
 #include "log.h"
 
-#define MISS_QUEUE_MAX 4096
-#define NEG_SLOTS      4096
-#define OVL_NEG_TTL_NS (2ull * 1000 * 1000 * 1000)
+#define MISS_QUEUE_MAX	 4096
+#define MISS_PENDING_MAX 1024
+#define NEG_SLOTS	 4096
+#define OVL_NEG_TTL_NS	 (2ull * 1000 * 1000 * 1000)
 
 struct queued {
+	struct queued *next; /* on_answer()'s list */
 	struct ovl_evt evt;
 	__u8 pkt[];
 };
@@ -62,12 +68,25 @@ struct queued {
 static struct queued *queue[MISS_QUEUE_MAX];
 static unsigned int queue_len;
 static unsigned long long queue_dropped;
-static int pkt_fd = -1;
+
+/* Frames waiting for a backend's deferred answer, oldest first. */
+struct pending {
+	struct pending *next;
+	struct queued *q;
+	__u32 vni;
+	__u16 type; /* OVL_EVT_MISS_L2: key is the MAC; else the IP */
+	__u8 key[16];
+	__u64 deadline; /* loop_now_ms() */
+};
+
+static struct pending *pending, **pending_tail = &pending;
+static unsigned int pending_len;
 
 /* Negative cache: direct-mapped by a 64-bit hash of (vni, type, key). */
 static struct {
 	__u64 key;
 	__u64 expires;
+	__u32 vni;
 } neg[NEG_SLOTS];
 
 /* The wall-clock time (epoch seconds) of a bpf_ktime_get_ns() stamp. */
@@ -107,26 +126,50 @@ static bool neg_hit(__u64 h)
 	return neg[slot].key == h && neg[slot].expires > now_ns();
 }
 
-static void neg_add(__u64 h)
+static void neg_add(__u64 h, __u32 vni)
 {
 	unsigned int slot = (unsigned int)(h % NEG_SLOTS);
 
 	neg[slot].key = h;
+	neg[slot].vni = vni;
 	neg[slot].expires = now_ns() + OVL_NEG_TTL_NS;
 }
 
-void miss_forget_negative(struct ovl_overlay *ov)
+static void neg_forget(__u64 h)
 {
-	(void)ov; /* the cache is small: forget all of it */
-	memset(neg, 0, sizeof(neg));
+	unsigned int slot = (unsigned int)(h % NEG_SLOTS);
+
+	if (neg[slot].key == h)
+		neg[slot].key = 0;
 }
 
-static int on_event(void *ctx, void *data, size_t size)
+/* OVL_EV_CHANGED: what the backend may now know is no longer "unknown". */
+static void on_changed(struct ovld *d, enum ovl_ev_kind kind, const void *data, void *arg)
+{
+	const struct ovl_change *c = data;
+	__u32 vni = c->ov->vni;
+
+	(void)d;
+	(void)kind;
+	(void)arg;
+	if (c->what == OVL_CHANGE_L2) {
+		neg_forget(neg_hash(vni, OVL_EVT_MISS_L2, c->mac, 6));
+	} else if (c->what == OVL_CHANGE_L3) {
+		neg_forget(neg_hash(vni, OVL_EVT_MISS_ARP, c->ip.addr, 16));
+		neg_forget(neg_hash(vni, OVL_EVT_MISS_NDP, c->ip.addr, 16));
+	} else {
+		for (unsigned int i = 0; i < NEG_SLOTS; i++)
+			if (neg[i].vni == vni)
+				neg[i].key = 0;
+	}
+}
+
+int miss_submit(struct ovld *d, const void *data, size_t size)
 {
 	const struct ovl_evt *e = data;
 	struct queued *q;
 
-	(void)ctx;
+	(void)d;
 	if (size < sizeof(*e) || e->hdr.len > size || e->cap_len > size - sizeof(*e))
 		return 0;
 	if (queue_len == MISS_QUEUE_MAX) {
@@ -138,80 +181,82 @@ static int on_event(void *ctx, void *data, size_t size)
 		queue_dropped++;
 		return 0;
 	}
-	memcpy(q, e, sizeof(*e) + e->cap_len);
+	q->next = NULL;
+	memcpy(&q->evt, e, sizeof(*e));
+	memcpy(q->pkt, (const __u8 *)data + sizeof(*e), e->cap_len);
 	queue[queue_len++] = q;
 	return 0;
 }
 
-/* Bind to a free port in OVL_SPORT_MIN..65535. */
-static int bind_vxlan_port(int fd, struct sockaddr *sa, __be16 *port, socklen_t len)
+static int on_ring(void *ctx, void *data, size_t size)
 {
-	unsigned int start = (unsigned int)getpid() * 2654435761u;
-
-	for (unsigned int i = 0; i < 64; i++) {
-		*port = htons((__u16)(OVL_SPORT_MIN + ((start + i * 257) & OVL_SPORT_MASK)));
-		if (!bind(fd, sa, len))
-			return 0;
-		if (errno != EADDRINUSE)
-			return -1;
-	}
-	return -1;
+	return miss_submit(ctx, data, size);
 }
+
+static void on_ring_ready(void *arg, uint32_t events)
+{
+	(void)events;
+	miss_poll(arg);
+}
+
+static void expire_pending(struct ovld *d);
+
+/* Every second: nothing is left waiting in the ring, nor past its time on
+ * the pending list. */
+static void on_tick(void *arg)
+{
+	struct ovld *d = arg;
+
+	miss_poll(d);
+	expire_pending(d);
+	loop_timer_arm(d->tick, 1000);
+}
+
+static void on_answer(struct ovld *d, enum ovl_ev_kind kind, const void *data, void *arg);
 
 int miss_init(struct ovld *d)
 {
-	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6 };
-	struct sockaddr_in a4 = { .sin_family = AF_INET };
+	int err, fd;
 
-	d->rb = ring_buffer__new(bpf_map__fd(d->skel->maps.ovl_events), on_event, d, NULL);
-	if (!d->rb) {
-		int err = -errno;
-
-		pr_err("open ringbuf %s: %s", OVL_MAP_EVENTS, strerror(-err));
+	fd = dp_events_open(d, on_ring, d);
+	if (fd < 0)
+		return fd;
+	err = xmit_open(d);
+	if (err)
 		return err;
-	}
-	pkt_fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
-	if (pkt_fd < 0) {
-		int err = -errno;
-
-		pr_err("open packet socket: %s", strerror(-err));
-		return err;
-	}
-	d->udp4_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	d->udp6_fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	/* The first frames leave from the underlay address, so that a peer
-	 * with a strict source check accepts them, and from a port of the
-	 * range RFC 7348 recommends for VXLAN sources, as the data path's. */
-	if (d->udp4_fd >= 0 && d->local4.family) {
-		memcpy(&a4.sin_addr, d->local4.addr, 4);
-		if (bind_vxlan_port(d->udp4_fd, (struct sockaddr *)&a4, &a4.sin_port, sizeof(a4)))
-			pr_warn("bind UDP socket to the IPv4 underlay address: %s",
-				strerror(errno));
-	}
-	if (d->udp6_fd >= 0 && d->local6.family) {
-		memcpy(&a6.sin6_addr, d->local6.addr, 16);
-		if (bind_vxlan_port(d->udp6_fd, (struct sockaddr *)&a6, &a6.sin6_port, sizeof(a6)))
-			pr_warn("bind UDP socket to the IPv6 underlay address: %s",
-				strerror(errno));
-	}
-	return 0;
+	d->ring_src = loop_add_fd(d->loop, fd, EPOLLIN, on_ring_ready, d);
+	d->tick = loop_timer_new(d->loop, on_tick, d);
+	if (!d->ring_src || !d->tick)
+		return -ENOMEM;
+	loop_timer_arm(d->tick, 1000);
+	err = events_subscribe(d, OVL_EV_ANSWER, on_answer, NULL);
+	if (!err)
+		err = events_subscribe(d, OVL_EV_CHANGED, on_changed, NULL);
+	return err;
 }
 
 void miss_fini(struct ovld *d)
 {
-	ring_buffer__free(d->rb);
-	d->rb = NULL;
+	loop_del_fd(d->ring_src);
+	loop_timer_free(d->tick);
+	d->ring_src = NULL;
+	d->tick = NULL;
+	events_unsubscribe(d, OVL_EV_ANSWER, on_answer, NULL);
+	events_unsubscribe(d, OVL_EV_CHANGED, on_changed, NULL);
+	dp_events_close(d);
 	for (unsigned int i = 0; i < queue_len; i++)
 		free(queue[i]);
 	queue_len = 0;
-	if (pkt_fd >= 0)
-		close(pkt_fd);
-	pkt_fd = -1;
-	if (d->udp4_fd >= 0)
-		close(d->udp4_fd);
-	if (d->udp6_fd >= 0)
-		close(d->udp6_fd);
-	d->udp4_fd = d->udp6_fd = -1;
+	while (pending) {
+		struct pending *p = pending;
+
+		pending = p->next;
+		free(p->q);
+		free(p);
+	}
+	pending_tail = &pending;
+	pending_len = 0;
+	xmit_close(d);
 }
 
 /* Where a frame came in, by name: the endpoint's host-side veth (and the
@@ -234,7 +279,7 @@ static void emit(struct ovld *d, const char *event, const struct ovl_evt *e, jso
 	char mac[OVL_MAC_STRLEN], ip[OVL_IP_STRLEN];
 	json_t *ev;
 
-	if (!d->monitors) {
+	if (!events_wanted(d, OVL_EV_MONITOR)) {
 		json_decref(extra);
 		return;
 	}
@@ -255,88 +300,119 @@ static void emit(struct ovld *d, const char *event, const struct ovl_evt *e, jso
 	if (extra)
 		json_object_update(ev, extra);
 	json_decref(extra);
-	ctl_broadcast_event(d, ev);
+	events_emit(d, OVL_EV_MONITOR, ev);
 	json_decref(ev);
 }
 
-static int send_vxlan(struct ovld *d, const struct ovl_ip *ip, __u16 port, __u32 vni,
-		      const __u8 *frame, size_t len)
+/* Is a frame already waiting for this key's answer? */
+static bool pending_has(__u32 vni, bool l2, const __u8 *key)
 {
-	__u8 hdr[OVL_VXLAN_HLEN];
-	struct iovec iov[2] = { { hdr, sizeof(hdr) }, { (void *)frame, len } };
-	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
-	struct sockaddr_in a4 = { .sin_family = AF_INET, .sin_port = htons(port) };
-	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
-	int fd;
-
-	ovl_vxlan_hdr(hdr, vni);
-	if (ip->family == OVL_AF_INET4) {
-		memcpy(&a4.sin_addr, ip->addr, 4);
-		msg.msg_name = &a4;
-		msg.msg_namelen = sizeof(a4);
-		fd = d->udp4_fd;
-	} else {
-		memcpy(&a6.sin6_addr, ip->addr, 16);
-		msg.msg_name = &a6;
-		msg.msg_namelen = sizeof(a6);
-		fd = d->udp6_fd;
-	}
-	if (fd < 0)
-		return -EAFNOSUPPORT;
-	return sendmsg(fd, &msg, 0) < 0 ? -errno : 0;
+	for (const struct pending *p = pending; p; p = p->next)
+		if (p->vni == vni && (p->type == OVL_EVT_MISS_L2) == l2 &&
+		    !memcmp(p->key, key, l2 ? 6 : 16))
+			return true;
+	return false;
 }
 
-static int inject(int ifindex, const __u8 *frame, size_t len)
+/* Keep q until its key's answer comes. Return: true if kept. */
+static bool pend(struct ovld *d, struct queued *q, const __u8 *key)
 {
-	struct sockaddr_ll sll = {
-		.sll_family = AF_PACKET,
-		.sll_ifindex = ifindex,
-		.sll_halen = ETH_ALEN,
-	};
+	struct pending *p;
 
-	memcpy(sll.sll_addr, frame, ETH_ALEN);
-	if (sendto(pkt_fd, frame, len, 0, (struct sockaddr *)&sll, sizeof(sll)) < 0)
-		return -errno;
+	if (pending_len >= MISS_PENDING_MAX || !(p = calloc(1, sizeof(*p)))) {
+		queue_dropped++;
+		d->evt_unresolved++;
+		return false;
+	}
+	p->q = q;
+	p->vni = q->evt.vni;
+	p->type = q->evt.hdr.type;
+	memcpy(p->key, key, p->type == OVL_EVT_MISS_L2 ? 6 : 16);
+	p->deadline = loop_now_ms() + OVL_PENDING_MS;
+	*pending_tail = p;
+	pending_tail = &p->next;
+	pending_len++;
+	return true;
+}
+
+/* Take the first pending record that matches (any when match is NULL and
+ * its deadline passed), or NULL. */
+static struct queued *pending_take(__u32 vni, bool l2, const __u8 *key, __u64 expired_by)
+{
+	for (struct pending **pp = &pending; *pp; pp = &(*pp)->next) {
+		struct pending *p = *pp;
+		struct queued *q = p->q;
+
+		if (key ? p->vni != vni || (p->type == OVL_EVT_MISS_L2) != l2 ||
+				    memcmp(p->key, key, l2 ? 6 : 16) :
+			  p->deadline > expired_by)
+			continue;
+		*pp = p->next;
+		if (!*pp)
+			pending_tail = pp;
+		pending_len--;
+		free(p);
+		return q;
+	}
+	return NULL;
+}
+
+/* What the backend said of mac (err, or where it lives), into ovl_fdb or
+ * the negative cache. Return: 0 when it lives elsewhere, or -errno. */
+static int learned_l2(struct ovld *d, struct ovl_overlay *ov, const __u8 mac[6], int err,
+		      const struct ovl_ip *ip, __u16 port)
+{
+	char m[OVL_MAC_STRLEN];
+	struct ovl_dest dst;
+
+	if (!err && ovl_ip_is_local(d, ip))
+		err = -ENOENT; /* it lives here but is no endpoint (yet) */
+	if (err) {
+		neg_add(neg_hash(ov->vni, OVL_EVT_MISS_L2, mac, 6), ov->vni);
+		return err;
+	}
+	ovl_dest_from_ip(&dst, ip, port, 0);
+	err = map_fdb_put(d, ov->vni, mac, &dst);
+	overlay_map_write(ov, OVL_MAP_FDB, OVL_MAX_FDB, err, ovl_mac_format(mac, m));
+	return 0;
+}
+
+static int fdb_read(struct ovld *d, __u32 vni, const __u8 mac[6], struct ovl_ip *ip, __u16 *port)
+{
+	struct ovl_dest dst;
+
+	if (map_fdb_get(d, vni, mac, &dst))
+		return -ENOENT;
+	memset(ip, 0, sizeof(*ip));
+	ip->family = dst.family;
+	memcpy(ip->addr, dst.addr, 16);
+	*port = ntohs(dst.port);
 	return 0;
 }
 
 /* Where does mac of ov live? From ovl_fdb if known, else the backend
- * (writing ovl_fdb). -ENOENT when nobody knows or it is local. */
+ * (writing ovl_fdb). -ENOENT when nobody knows or it is local, -EAGAIN
+ * when the backend answers later. */
 static int resolve_l2(struct ovld *d, struct ovl_overlay *ov, const __u8 mac[6], struct ovl_ip *ip,
 		      __u16 *port)
 {
-	struct ovl_dest dst;
-	__u64 h = neg_hash(ov->vni, OVL_EVT_MISS_L2, mac, 6);
 	int err;
 
-	if (!map_fdb_get(d, ov->vni, mac, &dst)) {
-		memset(ip, 0, sizeof(*ip));
-		ip->family = dst.family;
-		memcpy(ip->addr, dst.addr, 16);
-		*port = ntohs(dst.port);
+	if (!fdb_read(d, ov->vni, mac, ip, port))
 		return 0;
-	}
-	if (neg_hit(h))
+	if (neg_hit(neg_hash(ov->vni, OVL_EVT_MISS_L2, mac, 6)))
 		return -ENOENT;
+	if (pending_has(ov->vni, true, mac))
+		return -EAGAIN; /* asked already */
 	ov->lookups++;
 	err = ov->ops->lookup_l2(ov->backend, mac, ip, port);
-	if (!err && ovl_ip_is_local(d, ip))
-		err = -ENOENT; /* it lives here but is no endpoint (yet) */
-	if (err) {
-		neg_add(h);
-		return err;
-	}
-	ovl_dest_from_ip(&dst, ip, *port, 0);
-	err = map_fdb_put(d, ov->vni, mac, &dst);
-	{
-		char m[OVL_MAC_STRLEN];
-
-		overlay_map_write(ov, OVL_MAP_FDB, OVL_MAX_FDB, err, ovl_mac_format(mac, m));
-	}
-	return 0;
+	if (err == -EAGAIN) /* unless it answered meanwhile */
+		return fdb_read(d, ov->vni, mac, ip, port) ? -EAGAIN : 0;
+	return learned_l2(d, ov, mac, err, ip, *port);
 }
 
-static void handle_l2(struct ovld *d, struct ovl_overlay *ov, struct queued *q)
+/* Return: true when q waits on the pending list (not to be freed). */
+static bool handle_l2(struct ovld *d, struct ovl_overlay *ov, struct queued *q)
 {
 	const struct ovl_evt *e = &q->evt;
 	char ipbuf[OVL_IP_STRLEN];
@@ -345,23 +421,26 @@ static void handle_l2(struct ovld *d, struct ovl_overlay *ov, struct queued *q)
 	__u16 port;
 	int err;
 
-	if (resolve_l2(d, ov, e->mac, &ip, &port)) {
+	err = resolve_l2(d, ov, e->mac, &ip, &port);
+	if (err == -EAGAIN)
+		return pend(d, q, e->mac);
+	if (err) {
 		ov->unresolved++;
 		d->evt_unresolved++;
 		emit(d, "unresolved", e, json_pack("{s:s}", "what", "mac"));
-		return;
+		return false;
 	}
 	ov->resolved++;
 	if (e->cap_len < e->pkt_len || !e->cap_len) {
 		pr_debug("miss frame of %u bytes not captured whole: not delivered", e->pkt_len);
-		return;
+		return false;
 	}
 	cs = ovl_l4csum_finish(q->pkt, e->cap_len);
 	if (cs == OVL_L4CSUM_FINISHED)
 		d->evt_csum_finished++;
 	else if (cs == OVL_L4CSUM_INVALID)
 		d->evt_csum_invalid++; /* sent as it came: the receiver judges it */
-	err = send_vxlan(d, &ip, port, ov->vni, q->pkt, e->cap_len);
+	err = xmit_vxlan(d, &ip, port, ov->vni, q->pkt, e->cap_len);
 	if (err)
 		pr_warn("deliver first frame to %s: %s", ovl_ip_format(&ip, ipbuf), strerror(-err));
 	else
@@ -369,6 +448,7 @@ static void handle_l2(struct ovld *d, struct ovl_overlay *ov, struct queued *q)
 	emit(d, "resolved", e,
 	     json_pack("{s:s, s:i, s:s}", "to", ovl_ip_format(&ip, ipbuf), "port", (json_int_t)port,
 		       "csum", ovl_l4csum_name(cs)));
+	return false;
 }
 
 /*
@@ -396,42 +476,58 @@ static int eui64_owner(struct ovld *d, struct ovl_overlay *ov, const struct ovl_
 		return -ENOENT;
 	if (ep_by_mac(d, ov->vni, mac))
 		return 0;
-	return ov->ops->lookup_l2(ov->backend, mac, &uip, &port);
+	return ov->ops->lookup_l2(ov->backend, mac, &uip, &port) ? -ENOENT : 0;
 }
 
-static void handle_l3(struct ovld *d, struct ovl_overlay *ov, const struct queued *q)
+/* What the backend said of ip (err, or its owner), into ovl_neigh or the
+ * negative cache; an EUI-64 link-local address is its MAC's. Return: 0
+ * with the owner in mac, or -errno. */
+static int learned_l3(struct ovld *d, struct ovl_overlay *ov, const struct ovl_ip *ip, int err,
+		      __u8 mac[6])
+{
+	char a[OVL_IP_STRLEN];
+
+	if (err && eui64_owner(d, ov, ip, mac)) {
+		neg_add(neg_hash(ov->vni, OVL_EVT_MISS_ARP, ip->addr, 16), ov->vni);
+		neg_add(neg_hash(ov->vni, OVL_EVT_MISS_NDP, ip->addr, 16), ov->vni);
+		return err;
+	}
+	err = map_neigh_put(d, ov->vni, ip, mac, 0);
+	overlay_map_write(ov, OVL_MAP_NEIGH, OVL_MAX_NEIGH, err, ovl_ip_format(ip, a));
+	return 0;
+}
+
+/* Return: true when q waits on the pending list (not to be freed). */
+static bool handle_l3(struct ovld *d, struct ovl_overlay *ov, struct queued *q)
 {
 	const struct ovl_evt *e = &q->evt;
 	__u8 mac[6], frame[OVL_NA_FRAME_LEN];
 	struct ovl_neigh n;
 	struct ovl_ip ip = { .family = e->family };
-	__u64 h;
 	int len, err;
 
 	memcpy(ip.addr, e->addr, 16);
-	h = neg_hash(ov->vni, e->hdr.type, ip.addr, 16);
+	memset(&n, 0, sizeof(n));
 	if (!map_neigh_get(d, ov->vni, &ip, &n)) {
 		memcpy(mac, n.mac, 6);
-	} else if (neg_hit(h)) {
+	} else if (neg_hit(neg_hash(ov->vni, e->hdr.type, ip.addr, 16))) {
 		goto unresolved;
+	} else if (pending_has(ov->vni, false, ip.addr)) {
+		return pend(d, q, ip.addr);
 	} else {
 		ov->lookups++;
-		if (ov->ops->lookup_l3(ov->backend, &ip, mac) && eui64_owner(d, ov, &ip, mac)) {
-			neg_add(h);
+		err = ov->ops->lookup_l3(ov->backend, &ip, mac);
+		if (err == -EAGAIN) {
+			if (map_neigh_get(d, ov->vni, &ip, &n)) /* not answered meanwhile */
+				return pend(d, q, ip.addr);
+			memcpy(mac, n.mac, 6);
+		} else if (learned_l3(d, ov, &ip, err, mac)) {
 			goto unresolved;
-		}
-		memset(&n, 0, sizeof(n));
-		err = map_neigh_put(d, ov->vni, &ip, mac, 0);
-		{
-			char a[OVL_IP_STRLEN];
-
-			overlay_map_write(ov, OVL_MAP_NEIGH, OVL_MAX_NEIGH, err,
-					  ovl_ip_format(&ip, a));
 		}
 	}
 	ov->resolved++;
 	if (!memcmp(mac, e->mac, 6))
-		return; /* the asker's own address: stay silent (DAD) */
+		return false; /* the asker's own address: stay silent (DAD) */
 
 	if (e->hdr.type == OVL_EVT_MISS_ARP)
 		len = ovl_arp_reply(q->pkt, e->cap_len, mac, frame, sizeof(frame));
@@ -440,7 +536,7 @@ static void handle_l3(struct ovld *d, struct ovl_overlay *ov, const struct queue
 				   frame, sizeof(frame));
 	if (len < 0) {
 		pr_debug("malformed %s capture: no reply", ovl_evt_type_name(e->hdr.type));
-		return;
+		return false;
 	}
 	/* The frame that follows the answer goes to that MAC: resolve it
 	 * before answering, so that it finds ovl_fdb filled. */
@@ -450,7 +546,7 @@ static void handle_l3(struct ovld *d, struct ovl_overlay *ov, const struct queue
 
 		resolve_l2(d, ov, mac, &uip, &port);
 	}
-	err = inject((int)e->ifindex, frame, (size_t)len);
+	err = xmit_inject(d, (int)e->ifindex, frame, (size_t)len);
 	if (err)
 		pr_warn("inject reply into ifindex %u: %s", e->ifindex, strerror(-err));
 	else
@@ -460,12 +556,13 @@ static void handle_l3(struct ovld *d, struct ovl_overlay *ov, const struct queue
 
 		emit(d, "resolved", e, json_pack("{s:s}", "owner", ovl_mac_format(mac, m)));
 	}
-	return;
+	return false;
 
 unresolved:
 	ov->unresolved++;
 	d->evt_unresolved++;
 	emit(d, "unresolved", e, json_pack("{s:s}", "what", "ip"));
+	return false;
 }
 
 static void handle_drop(struct ovld *d, const struct queued *q)
@@ -489,32 +586,100 @@ static void handle_drop(struct ovld *d, const struct queued *q)
 	emit(d, "drop", e, extra);
 }
 
+/* One record; return true when it waits on the pending list. */
+static bool handle(struct ovld *d, struct queued *q)
+{
+	struct ovl_overlay *ov;
+
+	if (q->evt.hdr.type == OVL_EVT_DROP) {
+		handle_drop(d, q);
+	} else if (!(ov = overlay_by_vni(d, q->evt.vni))) {
+		d->evt_unresolved++;
+	} else if (q->evt.hdr.type == OVL_EVT_MISS_L2) {
+		emit(d, "miss_l2", &q->evt, NULL);
+		return handle_l2(d, ov, q);
+	} else if (q->evt.hdr.type == OVL_EVT_MISS_ARP || q->evt.hdr.type == OVL_EVT_MISS_NDP) {
+		emit(d, ovl_evt_type_name(q->evt.hdr.type), &q->evt, NULL);
+		return handle_l3(d, ov, q);
+	}
+	return false;
+}
+
+void miss_process(struct ovld *d)
+{
+	for (unsigned int i = 0; i < queue_len; i++) {
+		d->evt_received++;
+		if (!handle(d, queue[i]))
+			free(queue[i]);
+	}
+	queue_len = 0;
+}
+
 void miss_poll(struct ovld *d)
 {
-	int n = ring_buffer__consume(d->rb);
+	int n = dp_events_consume(d);
 
 	if (n < 0 && n != -EINTR)
 		pr_warn("read ringbuf: %s", strerror(-n));
-	for (unsigned int i = 0; i < queue_len; i++) {
-		struct queued *q = queue[i];
-		struct ovl_overlay *ov;
+	miss_process(d);
+}
 
-		d->evt_received++;
-		if (q->evt.hdr.type == OVL_EVT_DROP) {
-			handle_drop(d, q);
-		} else if (!(ov = overlay_by_vni(d, q->evt.vni))) {
-			d->evt_unresolved++;
-		} else if (q->evt.hdr.type == OVL_EVT_MISS_L2) {
-			emit(d, "miss_l2", &q->evt, NULL);
-			handle_l2(d, ov, q);
-		} else if (q->evt.hdr.type == OVL_EVT_MISS_ARP ||
-			   q->evt.hdr.type == OVL_EVT_MISS_NDP) {
-			emit(d, ovl_evt_type_name(q->evt.hdr.type), &q->evt, NULL);
-			handle_l3(d, ov, q);
-		}
+/* A backend's deferred answer: into the maps, then the frames that waited
+ * for it go on (or count as unresolved) as if it had answered at once. */
+static void on_answer(struct ovld *d, enum ovl_ev_kind kind, const void *data, void *arg)
+{
+	const struct ovl_answer *a = data;
+	struct ovl_overlay *ov = a->ov;
+	bool l2 = a->type == OVL_EVT_MISS_L2;
+	const __u8 *key = l2 ? a->mac : a->ip.addr;
+	struct queued *q, *ready = NULL;
+
+	(void)kind;
+	(void)arg;
+	if (!pending_has(ov->vni, l2, key))
+		return; /* nobody waits (any more): no entry for a question not asked */
+	if (l2) {
+		learned_l2(d, ov, a->mac, a->err, &a->ip, a->port);
+	} else {
+		__u8 mac[6];
+
+		memcpy(mac, a->mac, 6);
+		learned_l3(d, ov, &a->ip, a->err, mac);
+	}
+	/* Taken off first: one that has to wait again is not taken twice. */
+	while ((q = pending_take(ov->vni, l2, key, 0))) {
+		q->next = ready;
+		ready = q;
+	}
+	while ((q = ready)) {
+		ready = q->next;
+		if (!(l2 ? handle_l2(d, ov, q) : handle_l3(d, ov, q)))
+			free(q);
+	}
+}
+
+static void expire_pending(struct ovld *d)
+{
+	__u64 now = loop_now_ms();
+	struct queued *q;
+
+	while ((q = pending_take(0, false, NULL, now))) {
+		struct ovl_overlay *ov = overlay_by_vni(d, q->evt.vni);
+
+		if (ov)
+			ov->unresolved++;
+		d->evt_unresolved++;
+		emit(d, "unresolved", &q->evt,
+		     json_pack("{s:s, s:s}", "what",
+			       q->evt.hdr.type == OVL_EVT_MISS_L2 ? "mac" : "ip", "why",
+			       "no answer in time"));
 		free(q);
 	}
-	queue_len = 0;
+}
+
+unsigned int miss_pending(void)
+{
+	return pending_len;
 }
 
 unsigned long long miss_queue_dropped(void)

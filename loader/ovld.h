@@ -2,9 +2,22 @@
 /*
  * ovld.h - the daemon's internal model, shared by the files of loader/.
  *
- * ovld is single-threaded: one epoll loop (main.c) owns every object
- * here. Nothing is locked; nothing may block for long (backend lookups are
- * hash lookups, files are re-read on inotify events).
+ * ovld is single-threaded: one event loop (loop.h) owns every object
+ * here. Nothing is locked; nothing may block for long (backend lookups
+ * answer from memory or later, through the backend's host handle).
+ *
+ * The files of loader/ form layers; each calls only those below it, and
+ * what happens below reaches those above as events (events.h):
+ *
+ *   main.c config.c                  start-up, options, --config
+ *   ctl_server.c ctl_cmds.c ctl_list.c  the control socket and its commands
+ *   state.c reconcile.c              state.json; what the kernel has and we do not
+ *   miss.c                           the ringbuf's misses, resolved
+ *   overlay.c                        overlays and their backends (host handle)
+ *   vnic.c endpoint.c vni.c          VNICs, endpoints, an overlay's map entries
+ *   backend.c backend_*.c            the backends
+ *   model.c events.c loop.c          lookups, events, the event loop
+ *   dp.c maps.c pins.c xmit.c caps.c the kernel: programs, maps, pins, sockets
  *
  *   struct ovld          the instance: options, the loaded BPF object,
  *                        sockets, the lists below
@@ -12,8 +25,9 @@
  *   struct ovl_ep        one local endpoint: a VNIC ovld created, or a
  *                        container interface the CNI plugin registered
  *
- * Persistent state (state.c) is the list of overlays and endpoints, written
- * to <state_dir>/state.json after every change, so that a restarted ovld
+ * Persistent state (state.c) is the list of overlays and endpoints: what
+ * changes it calls state_changed(), and state.json is written once at the
+ * end of that turn of the loop, before any reply goes out, so that a restarted ovld
  * rebuilds the same attachments; the BPF maps themselves survive in the
  * kernel (pinned, and referenced by the attached programs).
  */
@@ -21,12 +35,15 @@
 #define OVLD_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <jansson.h>
 #include <linux/types.h>
 #include "ovl_abi.h"
 #include "addr.h"
 #include "ctl.h"
 #include "kfeat.h"
+#include "backend.h"
+#include "events.h"
 
 #define OVL_VERSION    "0.1.0"
 
@@ -35,9 +52,13 @@
 #define OVL_EP_ADDRS   8  /* addresses an endpoint may own */
 #define OVL_ERR_MAX    512
 
-struct ovl_backend_ops;
 struct ovl;
 struct pin_state;
+struct ovl_loop;
+struct ovl_source;
+struct ovl_timer;
+struct ovl_sub;
+struct ovld;
 
 struct ovl_overlay {
 	struct ovl_overlay *next;
@@ -47,14 +68,13 @@ struct ovl_overlay {
 	json_t *props;	 /* as given: {"files/config": ..., ...} */
 	__u16 port;	 /* vxlan/listen_port */
 	const struct ovl_backend_ops *ops;
-	void *backend;		     /* the backend's private state */
+	void *backend;		      /* the backend's private state */
+	struct ovl_backend_host host; /* what the backend may call (overlay.c) */
+	struct ovld *d;
 	char error[OVL_ERR_MAX];     /* last backend error, "" when fine */
 	char map_error[OVL_ERR_MAX]; /* a map the miss path writes is full, "" when not */
 	unsigned int maps_full;	     /* which: 1 ovl_fdb, 2 ovl_neigh */
 	unsigned long long map_full; /* entries not cached because a map was full */
-	int watch_wd;		     /* inotify watch of the backend's file, or -1 */
-	char watch_dir[256];
-	char watch_file[256];
 	unsigned long long lookups, resolved, unresolved, reloads;
 	unsigned long long list_seq; /* its place in paged listings (ctl_server.c); 0 = none yet */
 };
@@ -131,23 +151,30 @@ struct ovld {
 	struct ovl_ep *eps;
 	json_t *unrestored; /* {"overlays": [], "endpoints": []} that failed to come back */
 
-	int epfd, sigfd, ctl_fd, ino_fd, timer_fd, lock_fd;
+	struct ovl_loop *loop;
+	int sigfd, ctl_fd, lock_fd;
+	struct ovl_source *sig_src, *ctl_src, *ring_src;
+	struct ovl_timer *tick; /* miss.c: the ringbuf is read at least every second */
 	struct ring_buffer *rb;
-	int udp4_fd, udp6_fd; /* first frames after a miss go out here */
-	int monitors;	      /* connected `ovlctl monitor` clients */
-	/* While state_hold, state_save() only notes that the state changed
-	 * (state_dirty): a client's turn saves once for all its requests,
-	 * before their replies go out (ctl_server.c). */
-	int state_hold;
-	bool state_dirty;
+	int udp4_fd, udp6_fd, pkt_fd;	    /* xmit.c: first frames, injected replies */
+	struct ovl_sub *subs[OVL_EV_KINDS]; /* events.c */
+	int emitting[OVL_EV_KINDS];
+	bool state_dirty; /* state_changed(): state.json is written at the turn's end */
 	bool stop;
 
 	unsigned long long evt_received, evt_unresolved, evt_delivered, evt_injected;
 	unsigned long long evt_csum_finished, evt_csum_invalid; /* of delivered frames */
 };
 
-/* The running daemon; one per process. */
+/* The running daemon; one per process (model.c). */
 extern struct ovld *ovld;
+
+/* Something state.json holds changed: it is saved at the end of this turn
+ * of the loop (state_flush), before the replies of the turn go out. */
+static inline void state_changed(struct ovld *d)
+{
+	d->state_dirty = true;
+}
 
 /* ---- dp.c: BPF object, pins, attachments -------------------------------- */
 int dp_probe_kernel(struct ovld *d);
@@ -159,12 +186,21 @@ bool dp_tc_is_ours(struct ovld *d, int ifindex);
 /* The same, as 0 or -EBUSY with whose it is in err. */
 int dp_tc_check(struct ovld *d, int ifindex, const char *ifname, char *err, size_t errlen);
 int dp_write_config(struct ovld *d);
-void dp_set_drop_events(struct ovld *d, bool on);
 int dp_attach_tc(struct ovld *d, int ifindex, const char *ifname);
 /* The id of the program in ovld's filter on ifindex's TC ingress, 0 if none. */
 __u32 dp_tc_prog_id(int ifindex);
 int dp_prepare_veth(const char *ifname);
 void dp_close(struct ovld *d);
+/* The ringbuf of misses and drops: cb gets each record from
+ * dp_events_consume(). Return: an fd to poll for records, or -errno. */
+int dp_events_open(struct ovld *d, int (*cb)(void *ctx, void *data, size_t size), void *ctx);
+int dp_events_consume(struct ovld *d);
+/* The programs as the kernel has them: [{name, id, hook, attached}], and
+ * the underlay's XDP program id (0: none) in *xdp_id. */
+json_t *dp_programs_json(struct ovld *d, __u32 *xdp_id);
+/* {"release", "minimum", "features": [...]}: what the programs were loaded with. */
+json_t *dp_kernel_json(const struct ovld *d);
+void dp_events_close(struct ovld *d);
 int dp_map_fd(struct ovld *d, const char *name);
 
 /* ---- pins.c: the pin directory, its ABI marker, migration ---------------- */
@@ -222,30 +258,21 @@ int map_vni_stats_del(struct ovld *d, __u32 vni);
 int map_vni_stats_read(struct ovld *d, __u32 vni, struct ovl_stat out[OVL_VSTAT_MAX]);
 void ovl_dest_from_ip(struct ovl_dest *d, const struct ovl_ip *ip, __u16 port, __u32 flags);
 
-/* ---- overlay.c: overlays, backends, endpoints ---------------------------- */
+/* ---- xmit.c: frames ovld sends itself ------------------------------------ */
+int xmit_open(struct ovld *d);
+void xmit_close(struct ovld *d);
+/* VXLAN over a UDP socket from the underlay address (a miss's first frame). */
+int xmit_vxlan(struct ovld *d, const struct ovl_ip *ip, __u16 port, __u32 vni, const __u8 *frame,
+	       size_t len);
+/* A frame into an interface, as if it came from its far end (AF_PACKET). */
+int xmit_inject(struct ovld *d, int ifindex, const __u8 *frame, size_t len);
+
+/* ---- model.c: the objects, found ------------------------------------------ */
 struct ovl_overlay *overlay_find(struct ovld *d, const char *name);
 struct ovl_overlay *overlay_by_vni(struct ovld *d, __u32 vni);
-int overlay_create(struct ovld *d, const char *name, __u32 vni, const char *encap,
-		   const char *search, json_t *props, char *err, size_t errlen);
-int overlay_delete(struct ovld *d, const char *name, char *err, size_t errlen);
-int overlay_reload(struct ovld *d, struct ovl_overlay *ov, char *err, size_t errlen);
-void overlay_on_inotify(struct ovld *d, int wd, const char *name);
-/* Account a write of the miss path to map (max entries) for ov: err 0
- * clears a "full" state of that map, -E2BIG counts, logs (once) and shows
- * in overlay list and status; what names the entry for the log. */
-void overlay_map_write(struct ovl_overlay *ov, const char *map, unsigned int max, int err,
-		       const char *what);
-json_t *overlay_json(struct ovld *d, const struct ovl_overlay *ov);
-/* Silent black holes, told at the command that makes them (ctl_server.c):
- * a VNIC with a MAC the backend does not put on this host, a forwarding
- * entry toward an underlay address that is no peer of the overlay. */
-bool overlay_mac_unreachable(struct ovld *d, struct ovl_overlay *ov, const __u8 mac[6], char *buf,
-			     size_t len);
-bool overlay_is_peer(struct ovl_overlay *ov, const struct ovl_ip *ip);
-void overlay_peer_warning(struct ovl_overlay *ov, const struct ovl_ip *ip, const __u8 mac[6],
-			  char *buf, size_t len);
 bool ovl_ip_is_local(struct ovld *d, const struct ovl_ip *ip);
-
+/* The namespace (VNIC) or network (CNI) that, with the id, names ep. */
+const char *ep_scope(const struct ovl_ep *ep);
 /* The endpoint of that kind whose id is id and whose scope, the namespace
  * of a VNIC ("" for the host's) or the network of a CNI endpoint, is scope;
  * NULL if none. */
@@ -255,12 +282,45 @@ struct ovl_ep *ep_find(struct ovld *d, enum ovl_ep_kind kind, const char *scope,
 const char *ep_label(const struct ovl_ep *ep, char *buf, size_t len);
 struct ovl_ep *ep_by_ifindex(struct ovld *d, int ifindex);
 struct ovl_ep *ep_by_mac(struct ovld *d, __u32 vni, const __u8 mac[6]);
+bool name_valid(const char *name, size_t max);
+
+/* ---- vni.c: an overlay in ovl_vnis and ovl_peers ------------------------- */
+int overlay_write_vni(struct ovld *d, struct ovl_overlay *ov);
+int overlay_sync_vni(struct ovld *d, struct ovl_overlay *ov, char *err, size_t errlen);
+/* Account a write of the miss path to map (max entries) for ov: err 0
+ * clears a "full" state of that map, -E2BIG counts, logs (once) and shows
+ * in overlay list and status; what names the entry for the log. */
+void overlay_map_write(struct ovl_overlay *ov, const char *map, unsigned int max, int err,
+		       const char *what);
+/* Silent black holes, told at the command that makes them (ctl_cmds.c):
+ * a VNIC with a MAC the backend does not put on this host, a forwarding
+ * entry toward an underlay address that is no peer of the overlay. */
+bool overlay_mac_unreachable(struct ovld *d, struct ovl_overlay *ov, const __u8 mac[6], char *buf,
+			     size_t len);
+bool overlay_is_peer(struct ovl_overlay *ov, const struct ovl_ip *ip);
+void overlay_peer_warning(struct ovl_overlay *ov, const struct ovl_ip *ip, const __u8 mac[6],
+			  char *buf, size_t len);
+/* Does ov's traffic go over IPv6 (a peer is IPv6, or the host has only
+ * IPv6 on the underlay)? */
+bool overlay_v6_underlay(struct ovld *d, const struct ovl_overlay *ov);
+/* What an endpoint's MTU should be (IPv6 peers take 20 more bytes). */
+unsigned int endpoint_mtu(struct ovld *d, const struct ovl_overlay *ov);
+
+/* ---- endpoint.c: local endpoints ----------------------------------------- */
 /* May ep->host_ifname be this endpoint (a veth ovl made for it, mark.h)?
  * Return: 0, or -EPERM/-ENODEV with the reason in err. */
 int ep_check_link(struct ovld *d, struct ovl_ep *ep, bool restoring, char *err, size_t errlen);
 int ep_register(struct ovld *d, struct ovl_ep *ep, char *err, size_t errlen);
+/* -EEXIST, and why in err, when mac is an endpoint of ov already. */
+int ep_mac_in_use(struct ovld *d, const struct ovl_overlay *ov, const __u8 mac[6], char *err,
+		  size_t errlen);
 int ep_unregister(struct ovld *d, struct ovl_ep *ep);
+/* What the backend says about ep, into it and the maps (again on reload). */
+int ep_apply_backend(struct ovld *d, struct ovl_ep *ep, struct ovl_overlay *ov, char *err,
+		     size_t errlen);
 json_t *ep_json(const struct ovl_ep *ep);
+
+/* ---- vnic.c ---------------------------------------------------------------- */
 int vnic_create(struct ovld *d, const char *name, const char *overlay, const __u8 mac[6],
 		const char *netns, char *err, size_t errlen);
 /* The VNIC name in namespace netns ("" for the host's); with netns NULL,
@@ -270,25 +330,52 @@ struct ovl_ep *vnic_lookup(struct ovld *d, const char *name, const char *netns, 
 			   size_t errlen);
 int vnic_delete(struct ovld *d, const char *name, const char *netns, char *err, size_t errlen);
 
-/* ---- miss.c: ringbuf events --------------------------------------------- */
-int miss_init(struct ovld *d);
-void miss_poll(struct ovld *d);
-void miss_forget_negative(struct ovl_overlay *ov);
-void miss_fini(struct ovld *d);
-unsigned long long miss_queue_dropped(void);
+/* ---- overlay.c: overlays and their backends ------------------------------ */
+int overlay_create(struct ovld *d, const char *name, __u32 vni, const char *encap,
+		   const char *search, json_t *props, char *err, size_t errlen);
+int overlay_delete(struct ovld *d, const char *name, char *err, size_t errlen);
+int overlay_reload(struct ovld *d, struct ovl_overlay *ov, char *err, size_t errlen);
+json_t *overlay_json(struct ovld *d, const struct ovl_overlay *ov);
+/* Close every overlay's backend and free it (at exit). */
+void overlay_free_all(struct ovld *d);
 
-/* ---- ctl_server.c -------------------------------------------------------- */
+/* ---- miss.c: ringbuf events --------------------------------------------- */
+/* How long a frame waits for a backend's deferred answer (-EAGAIN). */
+#define OVL_PENDING_MS 3000
+int miss_init(struct ovld *d);
+void miss_fini(struct ovld *d);
+/* A ringbuf record (struct ovl_evt and the frame), queued; what the
+ * ringbuf callback does. Return: 0 (a bad or unqueued record is counted). */
+int miss_submit(struct ovld *d, const void *data, size_t size);
+/* Read the ringbuf and handle what is queued. */
+void miss_poll(struct ovld *d);
+/* Handle what is queued (miss_poll without the ringbuf). */
+void miss_process(struct ovld *d);
+unsigned long long miss_queue_dropped(void);
+unsigned int miss_pending(void);
+
+/* ---- ctl_server.c: the control socket ------------------------------------ */
 int ctl_listen(struct ovld *d);
-void ctl_accept(struct ovld *d);
-void ctl_client_io(struct ovld *d, void *client, __u32 events);
-void ctl_broadcast_event(struct ovld *d, json_t *ev);
+/* A client on a connected socket fd (accepted, or a test's socketpair). */
+struct ctl_client *ctl_client_new(struct ovld *d, int fd);
 void ctl_close_all(struct ovld *d);
+
+/* ---- config.c: the command line and --config ---------------------------- */
+void config_usage(FILE *f);
+/* Return: -1 to go on, or the exit status (--help, --version, bad usage). */
+int config_parse_args(struct ovld_opts *o, int argc, char **argv, bool *cleanup);
+/* --config FILE, checked; NULL (logged) when it is not right. */
+json_t *config_load(struct ovld_opts *o);
+/* The overlays of --config that the restored state does not have yet. */
+void config_overlays(struct ovld *d, json_t *cfg);
 
 /* ---- caps.c: after start-up, keep only the capabilities the loop needs --- */
 int caps_drop(struct ovld *d);
 
 /* ---- state.c ------------------------------------------------------------- */
 int state_save(struct ovld *d);
+/* Save if state_changed() since the last save (a hook of the loop). */
+void state_flush(struct ovld *d);
 int state_restore(struct ovld *d);
 
 /* ---- reconcile.c --------------------------------------------------------- */
@@ -296,13 +383,5 @@ int state_restore(struct ovld *d);
  * not: orphan VNIC veths, map entries of no endpoint. */
 void reconcile(struct ovld *d);
 unsigned int reconcile_remove_vnics(struct ovld *d);
-
-/* epoll tags: the low bits of epoll_event.data.u64 for fixed fds; clients
- * use their pointer (always 8-aligned, never equal to these). */
-#define EV_SIGNAL  1
-#define EV_CTL	   2
-#define EV_RING	   3
-#define EV_INOTIFY 4
-#define EV_TIMER   5
 
 #endif /* OVLD_H */

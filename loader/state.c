@@ -80,9 +80,7 @@ int state_save(struct ovld *d)
 	char path[PATH_MAX], tmp[PATH_MAX];
 	int fd, err = 0;
 
-	d->state_dirty = d->state_hold > 0;
-	if (d->state_dirty)
-		return 0; /* saved once the holder is done */
+	d->state_dirty = false;
 	ovs = json_array();
 	eps = json_array();
 
@@ -330,4 +328,10 @@ int state_restore(struct ovld *d)
 		reconcile(d);
 	/* Write back what actually came back. */
 	return state_save(d);
+}
+
+void state_flush(struct ovld *d)
+{
+	if (d->state_dirty)
+		state_save(d);
 }

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * backends.c - the table of backends.h.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "backends.h"
+
+const struct ovl_prop ovl_common_props[] = {
+	{ "vxlan/listen_ip", OVL_PROP_IP, false, "ADDR",
+	  "underlay address to send from and listen on (default: ovld's)" },
+	{ "vxlan/listen_port", OVL_PROP_PORT, false, "PORT",
+	  "VXLAN UDP port (default: ovld's, 4789)" },
+	{ 0 },
+};
+
+static const struct ovl_prop files_props[] = {
+	{ "files/config", OVL_PROP_PATH, true, "PATH", "the backend's hosts.json, made absolute" },
+	{ 0 },
+};
+
+static const struct ovl_prop direct_props[] = {
+	{ "direct/dest_ip", OVL_PROP_IP, true, "ADDR", "where every frame of the overlay goes" },
+	{ "direct/dest_port", OVL_PROP_PORT, false, "PORT", "its UDP port (default 4789)" },
+	{ 0 },
+};
+
+const struct ovl_backend_info ovl_info_files = {
+	"files", OVL_MODE_DYNAMIC, files_props,
+	"the seed's files backend: a hosts.json of MACs, addresses and VTEPs"
+};
+
+const struct ovl_backend_info ovl_info_direct = {
+	"direct", OVL_MODE_P2P, direct_props,
+	"a point-to-point tunnel: every frame to one underlay destination"
+};
+
+const struct ovl_backend_info *const ovl_backend_infos[] = {
+	&ovl_info_files,
+	&ovl_info_direct,
+	NULL,
+};
+
+const struct ovl_backend_info *ovl_backend_info(const char *name)
+{
+	for (const struct ovl_backend_info *const *b = ovl_backend_infos; name && *b; b++)
+		if (!strcmp((*b)->name, name))
+			return *b;
+	return NULL;
+}
+
+const char *ovl_backend_names(void)
+{
+	static char buf[256];
+
+	if (!buf[0]) {
+		size_t n = 0;
+
+		for (const struct ovl_backend_info *const *b = ovl_backend_infos; *b; b++) {
+			const char *sep = b == ovl_backend_infos ? "" : b[1] ? ", " : " or ";
+
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s", sep, (*b)->name);
+			if (n >= sizeof(buf))
+				break;
+		}
+	}
+	return buf;
+}
+
+static const struct ovl_prop *find_in(const struct ovl_prop *list, const char *key, size_t klen)
+{
+	for (const struct ovl_prop *p = list; p && p->name; p++)
+		if (strlen(p->name) == klen && !strncmp(p->name, key, klen))
+			return p;
+	return NULL;
+}
+
+const struct ovl_prop *ovl_prop_find(const struct ovl_backend_info *b, const char *key, size_t klen,
+				     bool *common)
+{
+	const struct ovl_prop *p = find_in(ovl_common_props, key, klen);
+
+	if (common)
+		*common = p != NULL;
+	return p ? p : find_in(b ? b->props : NULL, key, klen);
+}
+
+const struct ovl_backend_info *ovl_prop_owner(const char *key, size_t klen)
+{
+	for (const struct ovl_backend_info *const *b = ovl_backend_infos; *b; b++)
+		if (find_in((*b)->props, key, klen))
+			return *b;
+	return NULL;
+}
+
+void ovl_prop_keys(const struct ovl_backend_info *b, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int pass = 0; pass < 2; pass++)
+		for (const struct ovl_prop *p = pass ? ovl_common_props : b->props; p->name; p++)
+			if (n < len)
+				n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? ", " : "",
+						      p->name);
+}
+
+const char *ovl_prop_type_name(enum ovl_prop_type t)
+{
+	switch (t) {
+	case OVL_PROP_PATH:
+		return "path";
+	case OVL_PROP_IP:
+		return "ip";
+	case OVL_PROP_PORT:
+		return "port";
+	}
+	return "?";
+}
+
+const char *ovl_backend_mode_name(enum ovl_backend_mode m)
+{
+	return m == OVL_MODE_P2P ? "point-to-point" : "dynamic";
+}
+
+long ovl_prop_port(json_t *v)
+{
+	long long p = -1;
+
+	if (json_is_integer(v)) {
+		p = json_integer_value(v);
+	} else if (json_is_string(v)) {
+		const char *s = json_string_value(v);
+		char *end;
+
+		if (*s >= '0' && *s <= '9') {
+			p = strtoll(s, &end, 10);
+			if (*end)
+				p = -1;
+		}
+	}
+	return p >= 1 && p <= 65535 ? (long)p : -1;
+}
+
+int ovl_props_check(const struct ovl_backend_info *b, json_t *props, char *err, size_t errlen)
+{
+	const char *key;
+	json_t *val;
+
+	if (!json_is_object(props)) {
+		snprintf(err, errlen, "props must be an object");
+		return -EINVAL;
+	}
+	json_object_foreach(props, key, val) {
+		const struct ovl_prop *p = ovl_prop_find(b, key, strlen(key), NULL);
+
+		if (!p) {
+			snprintf(err, errlen, "unknown property \"%s\" for backend %s", key,
+				 b->name);
+			return -EINVAL;
+		}
+		if (!json_is_string(val) && !json_is_integer(val)) {
+			snprintf(err, errlen, "property \"%s\": not a string or number", key);
+			return -EINVAL;
+		}
+		if (p->type == OVL_PROP_PORT && ovl_prop_port(val) < 0) {
+			snprintf(err, errlen, "%s: not a port number (1-65535)", key);
+			return -EINVAL;
+		}
+	}
+	for (const struct ovl_prop *p = b->props; p->name; p++) {
+		if (p->required && !json_object_get(props, p->name)) {
+			snprintf(err, errlen, "the %s backend needs %s=%s", b->name, p->name,
+				 p->arg);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static json_t *props_json(const struct ovl_prop *list)
+{
+	json_t *a = json_array();
+
+	for (const struct ovl_prop *p = list; a && p->name; p++)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:b, s:s, s:s}", "name", p->name,
+						   "type", ovl_prop_type_name(p->type), "required",
+						   p->required, "arg", p->arg, "help", p->help));
+	return a;
+}
+
+json_t *ovl_backend_infos_json(void)
+{
+	json_t *a = json_array();
+
+	for (const struct ovl_backend_info *const *b = ovl_backend_infos; a && *b; b++)
+		json_array_append_new(a,
+				      json_pack("{s:s, s:s, s:s, s:o}", "name", (*b)->name, "mode",
+						ovl_backend_mode_name((*b)->mode), "help",
+						(*b)->help, "props", props_json((*b)->props)));
+	return json_pack("{s:o, s:o}", "backends", a, "common", props_json(ovl_common_props));
+}

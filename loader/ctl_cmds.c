@@ -1,0 +1,546 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * ctl_cmds.c - the control commands (lib/ctl.h): one handler each, taking
+ * the request's arguments and calling the rooms that do the work. What a
+ * command changes of state.json is saved when the turn ends (state.c).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/if_link.h>
+#include "ctl_server.h"
+#include "ctl.h"
+#include "names.h"
+#include "veth.h"
+#include "log.h"
+
+/* ---- argument helpers ----------------------------------------------------- */
+
+const char *ctl_arg_str(json_t *req, const char *key)
+{
+	return json_string_value(json_object_get(req, key));
+}
+
+int ctl_arg_overlay(struct ovld *d, json_t *req, struct ovl_overlay **ov, char *err, size_t errlen)
+{
+	const char *name = ctl_arg_str(req, "overlay");
+
+	if (!name)
+		FAIL(EINVAL, "missing \"overlay\"");
+	*ov = overlay_find(d, name);
+	if (!*ov)
+		FAIL(ENOENT, "no overlay %s", name);
+	return 0;
+}
+
+static int ctl_arg_mac(json_t *req, const char *key, __u8 mac[6], char *err, size_t errlen)
+{
+	const char *s = ctl_arg_str(req, key);
+
+	if (!s)
+		FAIL(EINVAL, "missing \"%s\"", key);
+	if (ovl_mac_parse(s, mac))
+		FAIL(EINVAL, "%s: \"%s\" is not a MAC address", key, s);
+	return 0;
+}
+
+static int ctl_arg_ip(json_t *req, const char *key, struct ovl_ip *ip, char *err, size_t errlen)
+{
+	const char *s = ctl_arg_str(req, key);
+
+	if (!s)
+		FAIL(EINVAL, "missing \"%s\"", key);
+	if (ovl_ip_parse(s, ip))
+		FAIL(EINVAL, "%s: \"%s\" is not an IPv4 or IPv6 address", key, s);
+	return 0;
+}
+
+/* A warning for the operator: logged, and carried in the result's
+ * "warnings" array (ovlctl prints it on stderr). The command succeeded. */
+static void ctl_warn(json_t *res, const char *msg)
+{
+	json_t *w = json_object_get(res, "warnings");
+
+	pr_warn("%s", msg);
+	if (!json_is_object(res))
+		return;
+	if (!w) {
+		w = json_array();
+		json_object_set_new(res, "warnings", w);
+	}
+	json_array_append_new(w, json_string(msg));
+}
+
+/* ---- handlers -------------------------------------------------------------- */
+
+static int h_status(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res, char *err,
+		    size_t errlen)
+{
+	static const char *const maps[] = { OVL_MAP_VNIS,   OVL_MAP_IFACES, OVL_MAP_ENDPOINTS,
+					    OVL_MAP_FDB,    OVL_MAP_NEIGH,  OVL_MAP_PEERS,
+					    OVL_MAP_MISS_RL };
+	char a4[OVL_IP_STRLEN] = "", a6[OVL_IP_STRLEN] = "";
+	json_t *m = json_object(), *progs, *ovs = json_array();
+	__u32 xdp_id = 0;
+
+	(void)c;
+	(void)req;
+	(void)err;
+	(void)errlen;
+	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
+		__u32 n = 0, max = 0;
+
+		if (!map_count(d, maps[i], &n, &max))
+			json_object_set_new(m, maps[i],
+					    json_pack("{s:i, s:i}", "entries", (json_int_t)n, "max",
+						      (json_int_t)max));
+	}
+	progs = dp_programs_json(d, &xdp_id);
+	for (struct ovl_overlay *ov = d->overlays; ov; ov = ov->next)
+		json_array_append_new(ovs, overlay_json(d, ov));
+	if (d->local4.family)
+		ovl_ip_format(&d->local4, a4);
+	if (d->local6.family)
+		ovl_ip_format(&d->local6, a6);
+	*res = json_pack(
+		"{s:s, s:i, s:s, s:i, s:{s:s, s:i, s:s?, s:s?, s:i, s:s, s:s?, s:i}, s:s, s:s,"
+		" s:b, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
+		"instance", d->o.instance, "pid", (json_int_t)getpid(), "version", OVL_VERSION,
+		"abi", (json_int_t)OVL_ABI_VERSION, "underlay", "ifname", d->o.underlay, "ifindex",
+		(json_int_t)d->underlay_ifindex, "local4", a4[0] ? a4 : NULL, "local6",
+		a6[0] ? a6 : NULL, "port", (json_int_t)d->o.port, "decap",
+		d->decap == OVL_DECAP_TC ? "tc" : "xdp", "xdp_mode",
+		d->decap == OVL_DECAP_TC	   ? NULL :
+		d->xdp_flags == XDP_FLAGS_SKB_MODE ? "generic" :
+						     "native",
+		"xdp_prog_id", (json_int_t)xdp_id, "pin_dir", d->pin_dir, "state_dir",
+		d->o.state_dir, "adopted", d->adopted, "programs", progs, "maps", m, "overlays",
+		ovs, "events", "received", (json_int_t)d->evt_received, "lost",
+		(json_int_t)miss_queue_dropped(), "misses_unresolved",
+		(json_int_t)d->evt_unresolved, "delivered", (json_int_t)d->evt_delivered,
+		"injected", (json_int_t)d->evt_injected, "csum_finished",
+		(json_int_t)d->evt_csum_finished, "csum_invalid", (json_int_t)d->evt_csum_invalid);
+	if (*res) /* the pins' layout, and what this start migrated (or null) */
+		json_object_set_new(*res, "pins_abi", json_integer(d->pins_abi));
+	if (*res)
+		json_object_set_new(*res, "migrated", pins_status(d));
+	if (*res)
+		json_object_set_new(*res, "kernel", dp_kernel_json(d));
+	return *res ? 0 : -ENOMEM;
+}
+
+static int h_overlay_create(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res,
+			    char *err, size_t errlen)
+{
+	json_t *vni = json_object_get(req, "vni"), *props = json_object_get(req, "props");
+	json_t *empty = NULL;
+	int ret;
+
+	(void)c;
+	if (!json_is_integer(vni) || json_integer_value(vni) < 0 ||
+	    json_integer_value(vni) > OVL_VNI_MAX)
+		FAIL(EINVAL, "\"vni\" must be an integer 0-%u", OVL_VNI_MAX);
+	if (!props)
+		props = empty = json_object();
+	ret = overlay_create(d, ctl_arg_str(req, "name"), (__u32)json_integer_value(vni),
+			     ctl_arg_str(req, "encap") ?: "vxlan", ctl_arg_str(req, "search"),
+			     props, err, errlen);
+	json_decref(empty);
+	if (ret)
+		return ret;
+	*res = overlay_json(d, overlay_find(d, ctl_arg_str(req, "name")));
+	return 0;
+}
+
+static int h_overlay_delete(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res,
+			    char *err, size_t errlen)
+{
+	const char *name = ctl_arg_str(req, "name");
+	int ret;
+
+	(void)c;
+	if (!name)
+		FAIL(EINVAL, "missing \"name\"");
+	ret = overlay_delete(d, name, err, errlen);
+	if (ret)
+		return ret;
+	*res = json_object();
+	return 0;
+}
+
+static int h_vnic_create(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res, char *err,
+			 size_t errlen)
+{
+	const char *name = ctl_arg_str(req, "name"), *ovname = ctl_arg_str(req, "overlay");
+	char why[OVL_ERR_MAX];
+	__u8 mac[6];
+	int ret;
+
+	(void)c;
+	if (!name || !ovname)
+		FAIL(EINVAL, "missing \"name\" or \"overlay\"");
+	ret = ctl_arg_mac(req, "mac", mac, err, errlen);
+	if (ret)
+		return ret;
+	ret = vnic_create(d, name, ovname, mac, ctl_arg_str(req, "netns"), err, errlen);
+	if (ret)
+		return ret;
+	*res = ep_json(ep_find(d, OVL_EP_VNIC, ctl_arg_str(req, "netns"), name));
+	if (overlay_mac_unreachable(d, overlay_find(d, ovname), mac, why, sizeof(why)))
+		ctl_warn(*res, why);
+	return 0;
+}
+
+static int h_vnic_delete(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res, char *err,
+			 size_t errlen)
+{
+	const char *name = ctl_arg_str(req, "name");
+	int ret;
+
+	(void)c;
+	if (!name)
+		FAIL(EINVAL, "missing \"name\"");
+	ret = vnic_delete(d, name, ctl_arg_str(req, "netns"), err, errlen);
+	if (ret)
+		return ret;
+	*res = json_object();
+	return 0;
+}
+
+static int h_endpoint_add(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res,
+			  char *err, size_t errlen)
+{
+	const char *id = ctl_arg_str(req, "id"), *ovname = ctl_arg_str(req, "overlay");
+	const char *host = ctl_arg_str(req, "host_ifname"), *netns = ctl_arg_str(req, "netns");
+	const char *ifname = ctl_arg_str(req, "ifname");
+	const char *network = ctl_arg_str(req, "network");
+	json_t *addrs = json_object_get(req, "addrs"), *a, *pn;
+	struct ovl_ep *ep;
+	size_t i;
+	int ret;
+
+	(void)c;
+	if (!id || !*id || strlen(id) >= sizeof(ep->id))
+		FAIL(EINVAL, "\"id\" missing or longer than %zu", sizeof(ep->id) - 1);
+	if (!ovname || !host)
+		FAIL(EINVAL, "missing \"overlay\" or \"host_ifname\"");
+	if (strlen(host) >= OVL_IFNAME_MAX || (ifname && strlen(ifname) >= OVL_IFNAME_MAX))
+		FAIL(EINVAL, "interface name too long");
+	if (addrs && !json_is_array(addrs))
+		FAIL(EINVAL, "\"addrs\" must be an array of addresses");
+	if (network && strlen(network) >= sizeof(ep->network))
+		FAIL(EINVAL, "\"network\" longer than %zu", sizeof(ep->network) - 1);
+	ep = calloc(1, sizeof(*ep));
+	if (!ep)
+		return -ENOMEM;
+	ret = ctl_arg_mac(req, "mac", ep->mac, err, errlen);
+	if (ret)
+		goto fail;
+	if ((ep->mac[0] & 1) || ovl_mac_is_zero(ep->mac)) {
+		snprintf(err, errlen, "mac must be unicast");
+		ret = -EINVAL;
+		goto fail;
+	}
+	json_array_foreach(addrs, i, a) {
+		struct ovl_ip ip;
+
+		if (!json_is_string(a) || ovl_ip_parse(json_string_value(a), &ip)) {
+			snprintf(err, errlen, "addrs[%zu] is not an IP address", i);
+			ret = -EINVAL;
+			goto fail;
+		}
+		if (ep->naddrs == OVL_EP_ADDRS - 1) {
+			snprintf(err, errlen, "at most %d addresses", OVL_EP_ADDRS - 1);
+			ret = -E2BIG;
+			goto fail;
+		}
+		ep->addrs[ep->naddrs++] = ip;
+	}
+	ep->host_ifindex = ovl_link_ifindex(host);
+	if (ep->host_ifindex < 0) {
+		snprintf(err, errlen, "no interface %s", host);
+		ret = -ENODEV;
+		goto fail;
+	}
+	snprintf(ep->id, sizeof(ep->id), "%s", id);
+	ep->kind = OVL_EP_CNI;
+	snprintf(ep->overlay, sizeof(ep->overlay), "%s", ovname);
+	snprintf(ep->host_ifname, sizeof(ep->host_ifname), "%s", host);
+	snprintf(ep->ifname, sizeof(ep->ifname), "%s", ifname ? ifname : "");
+	snprintf(ep->netns, sizeof(ep->netns), "%s", netns ? netns : "");
+	snprintf(ep->network, sizeof(ep->network), "%s", network ? network : "");
+	pn = json_object_get(req, "peer_netns");
+	ep->peer_netns = pn ? json_is_true(pn) : true;
+	ret = ep_check_link(d, ep, false, err, errlen);
+	if (!ret)
+		ret = ep_register(d, ep, err, errlen);
+	if (ret)
+		goto fail;
+	*res = ep_json(ep);
+	return 0;
+fail:
+	free(ep);
+	return ret;
+}
+
+/*
+ * A CNI endpoint is (network, id): the same container and ifname may be on
+ * two networks (or two runtimes may use one container id), and the DEL of
+ * one must never take the other. An endpoint that an older ovld saved
+ * without its network matches its id on any network; a request without a
+ * network (an older plugin) must name an id that is on one network only.
+ */
+static int h_endpoint_del(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res,
+			  char *err, size_t errlen)
+{
+	const char *id = ctl_arg_str(req, "id"), *network = ctl_arg_str(req, "network");
+	struct ovl_ep *ep = NULL;
+
+	(void)c;
+	if (!id)
+		FAIL(EINVAL, "missing \"id\"");
+	if (network) {
+		ep = ep_find(d, OVL_EP_CNI, network, id) ?: ep_find(d, OVL_EP_CNI, "", id);
+	} else {
+		for (struct ovl_ep *e = d->eps; e; e = e->next) {
+			if (e->kind != OVL_EP_CNI || strcmp(e->id, id))
+				continue;
+			if (ep)
+				FAIL(EINVAL,
+				     "endpoint %s is on networks %s and %s: the request must "
+				     "name its \"network\"",
+				     id, ep->network, e->network);
+			ep = e;
+		}
+	}
+	if (ep) {
+		ep_unregister(d, ep);
+		free(ep);
+	}
+	*res = json_pack("{s:b}", "existed", ep != NULL);
+	return 0;
+}
+
+json_t *ctl_fdb_json(struct ovl_overlay *ov, const __u8 mac[6], const struct ovl_dest *v)
+{
+	char m[OVL_MAC_STRLEN], a[OVL_IP_STRLEN];
+
+	return json_pack("{s:s, s:i, s:s, s:s, s:i, s:b}", "overlay", ov->name, "vni",
+			 (json_int_t)ov->vni, "mac", ovl_mac_format(mac, m), "ip",
+			 ovl_ip_format_raw(v->family, v->addr, a), "port",
+			 (json_int_t)ntohs(v->port), "static", !!(v->flags & OVL_DEST_F_STATIC));
+}
+
+static int h_map_add(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res, char *err,
+		     size_t errlen)
+{
+	json_t *portj = json_object_get(req, "port");
+	struct ovl_overlay *ov;
+	struct ovl_dest v;
+	struct ovl_ip ip;
+	json_int_t port = OVL_VXLAN_PORT;
+	__u8 mac[6];
+	int ret;
+
+	(void)c;
+	if ((ret = ctl_arg_overlay(d, req, &ov, err, errlen)) ||
+	    (ret = ctl_arg_mac(req, "mac", mac, err, errlen)) ||
+	    (ret = ctl_arg_ip(req, "ip", &ip, err, errlen)))
+		return ret;
+	if (portj) {
+		port = json_is_integer(portj) ? json_integer_value(portj) : -1;
+		if (port < 1 || port > 65535)
+			FAIL(EINVAL, "port must be 1-65535");
+	}
+	if (mac[0] & 1)
+		FAIL(EINVAL, "forwarding entries are for unicast MACs");
+	if (ep_by_mac(d, ov->vni, mac))
+		FAIL(EEXIST, "that MAC is a local endpoint of overlay %s", ov->name);
+	ovl_dest_from_ip(&v, &ip, (__u16)port, OVL_DEST_F_STATIC);
+	ret = map_fdb_put(d, ov->vni, mac, &v);
+	if (ret == -E2BIG)
+		FAIL(ENOSPC, "%s is full (%d entries, shared by every overlay): %s not added",
+		     OVL_MAP_FDB, OVL_MAX_FDB, ctl_arg_str(req, "mac"));
+	if (ret)
+		FAIL(-ret, "write %s: %s", OVL_MAP_FDB, strerror(-ret));
+	*res = ctl_fdb_json(ov, mac, &v);
+	if (!overlay_is_peer(ov, &ip)) {
+		char why[OVL_ERR_MAX];
+
+		overlay_peer_warning(ov, &ip, mac, why, sizeof(why));
+		ctl_warn(*res, why);
+	}
+	return 0;
+}
+
+static int h_map_del(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res, char *err,
+		     size_t errlen)
+{
+	struct ovl_overlay *ov;
+	__u8 mac[6];
+	int ret;
+
+	(void)c;
+	if ((ret = ctl_arg_overlay(d, req, &ov, err, errlen)) ||
+	    (ret = ctl_arg_mac(req, "mac", mac, err, errlen)))
+		return ret;
+	ret = map_fdb_del(d, ov->vni, mac);
+	if (ret == -ENOENT)
+		FAIL(ENOENT, "no forwarding entry for %s on overlay %s", ctl_arg_str(req, "mac"),
+		     ov->name);
+	if (ret)
+		FAIL(-ret, "delete from %s: %s", OVL_MAP_FDB, strerror(-ret));
+	*res = json_object();
+	return 0;
+}
+
+static int h_map_get(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res, char *err,
+		     size_t errlen)
+{
+	struct ovl_overlay *ov;
+	struct ovl_dest v;
+	__u8 mac[6];
+	int ret;
+
+	(void)c;
+	if ((ret = ctl_arg_overlay(d, req, &ov, err, errlen)) ||
+	    (ret = ctl_arg_mac(req, "mac", mac, err, errlen)))
+		return ret;
+	if (map_fdb_get(d, ov->vni, mac, &v))
+		FAIL(ENOENT, "no forwarding entry for %s on overlay %s", ctl_arg_str(req, "mac"),
+		     ov->name);
+	*res = ctl_fdb_json(ov, mac, &v);
+	return 0;
+}
+
+json_t *ctl_neigh_json(struct ovl_overlay *ov, const struct ovl_ip *ip, const struct ovl_neigh *n)
+{
+	char m[OVL_MAC_STRLEN], a[OVL_IP_STRLEN];
+
+	return json_pack("{s:s, s:i, s:s, s:s, s:b}", "overlay", ov->name, "vni",
+			 (json_int_t)ov->vni, "ip", ovl_ip_format(ip, a), "mac",
+			 ovl_mac_format(n->mac, m), "static", !!(n->flags & OVL_NEIGH_F_STATIC));
+}
+
+static int h_neigh_add(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res, char *err,
+		       size_t errlen)
+{
+	struct ovl_overlay *ov;
+	struct ovl_neigh n = { .flags = OVL_NEIGH_F_STATIC };
+	struct ovl_ip ip;
+	int ret;
+
+	(void)c;
+	if ((ret = ctl_arg_overlay(d, req, &ov, err, errlen)) ||
+	    (ret = ctl_arg_ip(req, "ip", &ip, err, errlen)) ||
+	    (ret = ctl_arg_mac(req, "mac", n.mac, err, errlen)))
+		return ret;
+	if (n.mac[0] & 1)
+		FAIL(EINVAL, "a neighbour entry needs a unicast MAC");
+	ret = map_neigh_put(d, ov->vni, &ip, n.mac, n.flags);
+	if (ret == -E2BIG)
+		FAIL(ENOSPC, "%s is full (%d entries, shared by every overlay): %s not added",
+		     OVL_MAP_NEIGH, OVL_MAX_NEIGH, ctl_arg_str(req, "ip"));
+	if (ret)
+		FAIL(-ret, "write %s: %s", OVL_MAP_NEIGH, strerror(-ret));
+	*res = ctl_neigh_json(ov, &ip, &n);
+	return 0;
+}
+
+static int h_neigh_del(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res, char *err,
+		       size_t errlen)
+{
+	struct ovl_overlay *ov;
+	struct ovl_ip ip;
+	int ret;
+
+	(void)c;
+	if ((ret = ctl_arg_overlay(d, req, &ov, err, errlen)) ||
+	    (ret = ctl_arg_ip(req, "ip", &ip, err, errlen)))
+		return ret;
+	for (struct ovl_ep *ep = d->eps; ep; ep = ep->next)
+		for (int i = 0; ep->vni == ov->vni && i < ep->naddrs; i++)
+			if (ovl_ip_eq(&ep->addrs[i], &ip)) {
+				char l[OVL_EP_LABEL_MAX];
+
+				FAIL(EBUSY, "%s is an address of %s", ctl_arg_str(req, "ip"),
+				     ep_label(ep, l, sizeof(l)));
+			}
+	ret = map_neigh_del(d, ov->vni, &ip);
+	if (ret == -ENOENT)
+		FAIL(ENOENT, "no neighbour entry for %s on overlay %s", ctl_arg_str(req, "ip"),
+		     ov->name);
+	if (ret)
+		FAIL(-ret, "delete from %s: %s", OVL_MAP_NEIGH, strerror(-ret));
+	*res = json_object();
+	return 0;
+}
+
+static int h_stats(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res, char *err,
+		   size_t errlen)
+{
+	struct ovl_stat st[OVL_STAT_MAX];
+	json_t *counters;
+	int ret;
+
+	(void)c;
+	(void)req;
+	ret = map_stats_read(d, st, OVL_STAT_MAX);
+	if (ret)
+		FAIL(-ret, "read %s: %s", OVL_MAP_STATS, strerror(-ret));
+	counters = json_object();
+	for (__u32 i = 0; i < OVL_STAT_MAX; i++)
+		json_object_set_new(counters, ovl_stat_name(i),
+				    json_pack("{s:I, s:I}", "packets", (json_int_t)st[i].packets,
+					      "bytes", (json_int_t)st[i].bytes));
+	*res = json_pack("{s:o}", "counters", counters);
+	return 0;
+}
+
+static int h_reload(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res, char *err,
+		    size_t errlen)
+{
+	const char *name = ctl_arg_str(req, "overlay");
+	json_t *done = json_array();
+
+	(void)c;
+	for (struct ovl_overlay *ov = d->overlays; ov; ov = ov->next) {
+		int ret;
+
+		if (name && strcmp(name, ov->name))
+			continue;
+		ret = overlay_reload(d, ov, err, errlen);
+		if (ret) {
+			json_decref(done);
+			return ret;
+		}
+		json_array_append_new(done, json_string(ov->name));
+	}
+	if (name && !json_array_size(done)) {
+		json_decref(done);
+		FAIL(ENOENT, "no overlay %s", name);
+	}
+	*res = json_pack("{s:o}", "reloaded", done);
+	return 0;
+}
+
+const struct ctl_cmd ctl_cmds[] = {
+	{ "status", h_status },
+	{ "overlay.create", h_overlay_create },
+	{ "overlay.delete", h_overlay_delete },
+	{ "vnic.create", h_vnic_create },
+	{ "vnic.delete", h_vnic_delete },
+	{ "endpoint.add", h_endpoint_add },
+	{ "endpoint.del", h_endpoint_del },
+	{ "map.add", h_map_add },
+	{ "map.del", h_map_del },
+	{ "map.get", h_map_get },
+	{ "neigh.add", h_neigh_add },
+	{ "neigh.del", h_neigh_del },
+	{ "stats", h_stats },
+	{ "reload", h_reload },
+	{ NULL, NULL },
+};

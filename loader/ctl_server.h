@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * ctl_server.h - what the control server's files share: a client
+ * (ctl_server.c: the socket, turns, buffers), the commands (ctl_cmds.c)
+ * and the lists (ctl_list.c). See ctl_server.c for the theory.
+ */
+#ifndef OVL_CTL_SERVER_H
+#define OVL_CTL_SERVER_H
+
+#include <stdbool.h>
+#include <jansson.h>
+#include "ovld.h"
+
+#define CLIENT_OUT_MAX	 (4u << 20)   /* a monitor that falls this far behind loses events */
+#define CLIENT_OUT_HIGH	 (256u << 10) /* replies waiting: no new request until they drain */
+#define CLIENT_OUT_LOW	 (64u << 10)  /* a streamed list grows below this */
+#define CLIENT_READ_MAX	 (64u << 10)  /* bytes read from one client per turn */
+#define CLIENT_TURN_REQS 8	      /* requests of one client handled per turn */
+#define LIST_CHUNK	 256	      /* entries a streamed list adds per step */
+
+struct lister;
+
+/* Where a listing is: for paged requests, rebuilt from the cursor each
+ * time; for a streamed one, kept in the client between chunks. */
+struct list_state {
+	const struct lister *l; /* in a client: NULL when no list is streaming */
+	bool vni_filter;	/* entries of one VNI only */
+	__u32 vni;
+	bool netns_filter;				 /* VNICs of one namespace only */
+	char netns[sizeof(((struct ovl_ep *)0)->netns)]; /* "" the host's */
+	bool done;
+	unsigned long long pos;	  /* the cursor: a bucket (maps), a list_seq (objects) */
+	unsigned long long items; /* entries streamed so far */
+};
+
+struct ctl_client {
+	struct ctl_client *next;
+	struct ovld *d;
+	int fd;
+	struct ovl_source *src; /* in the loop: its events say what it waits for */
+	bool monitor;
+	bool eof;  /* the client will send nothing more (half-close, or an error) */
+	bool gone; /* it cannot read any more: replies are discarded */
+	bool dead; /* close it now */
+	char *in;  /* requests: [in_off, in_len) not handled yet */
+	size_t in_off, in_len, in_cap;
+	char *out;
+	size_t out_len, out_cap;
+	unsigned long long lost;
+	struct list_state list;
+};
+
+/* Fail a handler with errno code and a message for the operator. */
+#define FAIL(code, ...)                                                                            \
+	do {                                                                                       \
+		snprintf(err, errlen, __VA_ARGS__);                                                \
+		return -(code);                                                                    \
+	} while (0)
+
+typedef int (*ctl_handler_fn)(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res,
+			      char *err, size_t errlen);
+
+struct ctl_cmd {
+	const char *cmd;
+	ctl_handler_fn fn;
+};
+
+/* ---- ctl_server.c ---------------------------------------------------------- */
+int ctl_client_append(struct ctl_client *c, const char *p, size_t n);
+/* A reply (never dropped) or a monitor event (dropped and counted when the
+ * client is too far behind); sent when the turn ends, after the state is
+ * saved. */
+int ctl_client_queue(struct ovld *d, struct ctl_client *c, json_t *msg, bool event);
+void ctl_client_flush(struct ctl_client *c);
+
+/* ---- ctl_cmds.c ------------------------------------------------------------ */
+extern const struct ctl_cmd ctl_cmds[];
+const char *ctl_arg_str(json_t *req, const char *key);
+int ctl_arg_overlay(struct ovld *d, json_t *req, struct ovl_overlay **ov, char *err, size_t errlen);
+/* An ovl_fdb / ovl_neigh entry as map get/list show it. */
+json_t *ctl_fdb_json(struct ovl_overlay *ov, const __u8 mac[6], const struct ovl_dest *v);
+json_t *ctl_neigh_json(struct ovl_overlay *ov, const struct ovl_ip *ip, const struct ovl_neigh *n);
+
+/* ---- ctl_list.c ------------------------------------------------------------ */
+/* The list command cmd (overlay.list, map.list...): 0 and *res (a page),
+ * 1 when the stream has begun, -ENOSYS when cmd is no list, or -errno. */
+int ctl_list_request(struct ovld *d, struct ctl_client *c, const char *cmd, json_t *req,
+		     json_t **res, char *next, size_t nextlen, char *err, size_t errlen);
+/* The next chunks of a streamed list, while the client keeps up. */
+void ctl_list_pump(struct ovld *d, struct ctl_client *c);
+
+#endif /* OVL_CTL_SERVER_H */

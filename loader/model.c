@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * model.c - the daemon's objects (ovld.h) and how they are found: overlays
+ * by name and VNI, endpoints by id, MAC and interface. Lookups only; what
+ * changes them is in overlay.c, endpoint.c and vnic.c.
+ */
+#include <ifaddrs.h>
+#include <stdio.h>
+#include <string.h>
+#include <netinet/in.h>
+#include "ovld.h"
+
+/* The running daemon; one per process. */
+struct ovld *ovld;
+
+bool ovl_ip_is_local(struct ovld *d, const struct ovl_ip *ip)
+{
+	struct ifaddrs *ifa, *i;
+	bool found = false;
+
+	if ((d->local4.family && ovl_ip_eq(ip, &d->local4)) ||
+	    (d->local6.family && ovl_ip_eq(ip, &d->local6)))
+		return true;
+	if (getifaddrs(&ifa))
+		return false;
+	for (i = ifa; i && !found; i = i->ifa_next) {
+		if (!i->ifa_addr)
+			continue;
+		if (i->ifa_addr->sa_family == AF_INET && ip->family == OVL_AF_INET4)
+			found = !memcmp(&((struct sockaddr_in *)i->ifa_addr)->sin_addr, ip->addr,
+					4);
+		else if (i->ifa_addr->sa_family == AF_INET6 && ip->family == OVL_AF_INET6)
+			found = !memcmp(&((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr, ip->addr,
+					16);
+	}
+	freeifaddrs(ifa);
+	return found;
+}
+
+struct ovl_overlay *overlay_find(struct ovld *d, const char *name)
+{
+	for (struct ovl_overlay *ov = d->overlays; ov; ov = ov->next)
+		if (!strcmp(ov->name, name))
+			return ov;
+	return NULL;
+}
+
+struct ovl_overlay *overlay_by_vni(struct ovld *d, __u32 vni)
+{
+	for (struct ovl_overlay *ov = d->overlays; ov; ov = ov->next)
+		if (ov->vni == vni)
+			return ov;
+	return NULL;
+}
+
+/* The namespace (VNIC) or network (CNI) that, with the id, names ep. */
+const char *ep_scope(const struct ovl_ep *ep)
+{
+	return ep->kind == OVL_EP_VNIC ? ep->netns : ep->network;
+}
+
+struct ovl_ep *ep_find(struct ovld *d, enum ovl_ep_kind kind, const char *scope, const char *id)
+{
+	for (struct ovl_ep *ep = d->eps; ep; ep = ep->next)
+		if (ep->kind == kind && !strcmp(ep->id, id) && !strcmp(ep_scope(ep), scope ?: ""))
+			return ep;
+	return NULL;
+}
+
+const char *ep_label(const struct ovl_ep *ep, char *buf, size_t len)
+{
+	if (ep->kind == OVL_EP_VNIC)
+		snprintf(buf, len, "VNIC %s%s%s", ep->id, ep->netns[0] ? " in namespace " : "",
+			 ep->netns);
+	else
+		snprintf(buf, len, "endpoint %s%s%s", ep->id, ep->network[0] ? " of network " : "",
+			 ep->network);
+	return buf;
+}
+
+struct ovl_ep *ep_by_ifindex(struct ovld *d, int ifindex)
+{
+	for (struct ovl_ep *ep = d->eps; ep; ep = ep->next)
+		if (ep->host_ifindex == ifindex)
+			return ep;
+	return NULL;
+}
+
+struct ovl_ep *ep_by_mac(struct ovld *d, __u32 vni, const __u8 mac[6])
+{
+	for (struct ovl_ep *ep = d->eps; ep; ep = ep->next)
+		if (ep->vni == vni && !memcmp(ep->mac, mac, 6))
+			return ep;
+	return NULL;
+}
+
+/* An overlay or VNIC name: 1 to max-1 of A-Z a-z 0-9 _ - . */
+bool name_valid(const char *name, size_t max)
+{
+	size_t n = name ? strlen(name) : 0;
+
+	if (!n || n >= max)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '-' || c == '.'))
+			return false;
+	}
+	return true;
+}
