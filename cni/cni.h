@@ -179,10 +179,10 @@ struct ovl_cni_env {
 #define OVL_CNI_NEED_PATH      (1u << 3)
 
 /* Present and well-formed (container id and interface name as the spec
- * restricts them). Code 4 otherwise. */
+ * restricts them: ovl_cni_container_id_valid(), ovl_ifname_valid()). Code 4
+ * otherwise. */
 int ovl_cni_env_check(const struct ovl_cni_env *env, unsigned int need, struct ovl_cni_err *e);
 bool ovl_cni_container_id_valid(const char *s);
-bool ovl_cni_ifname_valid(const char *s);
 
 /* CNI_ARGS: "K=V;K=V". Keys ovl knows: MAC (the interface's MAC), and
  * IgnoreUnknown, IP, K8S_POD_NAMESPACE, K8S_POD_NAME, K8S_POD_UID,

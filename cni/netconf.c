@@ -9,42 +9,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "ident.h"
 #include "json.h"
 #include "ovl_abi.h"
 #include "cni.h"
 
 /* ---- environment ---------------------------------------------------------------- */
 
-/* The spec: an alphanumeric first character, then alphanumerics, '_', '.', '-'. */
-static bool name_valid(const char *s)
-{
-	if (!s || !*s)
-		return false;
-	for (const char *p = s; *p; p++) {
-		char c = *p;
-		bool alnum =
-			(c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-
-		if (!alnum && (p == s || (c != '_' && c != '.' && c != '-')))
-			return false;
-	}
-	return true;
-}
-
 bool ovl_cni_container_id_valid(const char *s)
 {
-	return name_valid(s) && strlen(s) < sizeof(((struct ovl_cni_attachment *)0)->container_id);
-}
-
-/* Linux's dev_valid_name(), which the spec repeats. */
-bool ovl_cni_ifname_valid(const char *s)
-{
-	if (!s || !*s || strlen(s) >= OVL_CNI_IFNAME_MAX || !strcmp(s, ".") || !strcmp(s, ".."))
-		return false;
-	for (const char *p = s; *p; p++)
-		if (*p == '/' || *p == ':' || *p <= ' ' || *p == 0x7f)
-			return false;
-	return true;
+	return ovl_name_valid(s, sizeof(((struct ovl_cni_attachment *)0)->container_id) - 1,
+			      OVL_NAME_ALNUM_FIRST);
 }
 
 int ovl_cni_env_check(const struct ovl_cni_env *env, unsigned int need, struct ovl_cni_err *e)
@@ -65,7 +40,7 @@ int ovl_cni_env_check(const struct ovl_cni_env *env, unsigned int need, struct o
 				     "\"%s\"", env->netns);
 	if ((need & OVL_CNI_NEED_IFNAME) && !env->ifname)
 		return ovl_cni_error(e, OVL_CNI_E_ENV, "CNI_IFNAME is not set", NULL);
-	if ((need & OVL_CNI_NEED_IFNAME) && !ovl_cni_ifname_valid(env->ifname))
+	if ((need & OVL_CNI_NEED_IFNAME) && !ovl_ifname_valid(env->ifname))
 		return ovl_cni_error(e, OVL_CNI_E_ENV, "CNI_IFNAME is not a valid interface name",
 				     "\"%s\": 1 to 15 characters, not \".\" or \"..\", without "
 				     "'/', ':' or white space",
@@ -291,7 +266,7 @@ static int parse_member(struct ovl_netconf *nc, const char *key, json_t *v, json
 	if (!strcmp(key, "name")) {
 		if (copy_str(key, v, nc->name, sizeof(nc->name), e))
 			return e->code;
-		if (!name_valid(nc->name))
+		if (!ovl_name_valid(nc->name, sizeof(nc->name) - 1, OVL_NAME_ALNUM_FIRST))
 			return CONF_ERR(e,
 					"\"name\": \"%s\" must start with a letter or digit and go "
 					"on with letters, digits, '_', '.' or '-'",
@@ -336,8 +311,7 @@ static int parse_member(struct ovl_netconf *nc, const char *key, json_t *v, json
 					   "\"host-local\")");
 		if (copy_str("ipam.type", t, nc->ipam_type, sizeof(nc->ipam_type), e))
 			return e->code;
-		if (!nc->ipam_type[0] || strchr(nc->ipam_type, '/') ||
-		    !strcmp(nc->ipam_type, ".") || !strcmp(nc->ipam_type, ".."))
+		if (!ovl_file_name_valid(nc->ipam_type))
 			return CONF_ERR(e, "\"ipam.type\": \"%s\" is not a plugin name",
 					nc->ipam_type);
 	} else if (!strcmp(key, "dns")) {

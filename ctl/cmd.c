@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include "ovl_abi.h"
 #include "addr.h"
+#include "ident.h"
 #include "ovlctl.h"
 
 #define ARRAY_SIZE(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -71,31 +72,15 @@ void ovlctl_cmd_name(const struct ovlctl_cmd *cmd, char *buf, size_t len)
 
 /* ---- validators ---------------------------------------------------------- */
 
-static bool name_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == '_' || c == '.' || c == '-';
-}
-
-/* Interface and overlay names: 1..max of [A-Za-z0-9_.-], not "." or "..". */
+/* Interface and overlay names: ovl_name_valid(). */
 static int check_name(const char *what, const char *s, size_t max, char *err, size_t errlen)
 {
-	size_t n;
-
-	if (!s)
-		s = "";
-	n = strlen(s);
-	if (n == 0 || n > max || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
-		goto bad;
-	for (size_t i = 0; i < n; i++)
-		if (!name_char(s[i]))
-			goto bad;
-	return 0;
-bad:
+	if (ovl_name_valid(s, max, 0))
+		return 0;
 	return ovlctl_fail(err, errlen,
-			   "bad %s \"%s\": expected 1 to %zu characters of A-Z a-z 0-9 _ . - "
-			   "(not \".\" or \"..\")",
-			   what, s, max);
+			   "bad %s \"%s\": expected 1 to %zu characters of " OVL_NAME_CHARS
+			   " (not \".\" or \"..\")",
+			   what, s ? s : "", max);
 }
 
 static int put_overlay(json_t *req, const char *key, const char *s, char *err, size_t errlen)
@@ -198,7 +183,7 @@ static int put_vni(json_t *req, const char *s, char *err, size_t errlen)
  * vnic delete, vnic list). */
 static int put_netns_name(json_t *req, const char *ns, char *err, size_t errlen)
 {
-	if (!*ns || strchr(ns, '/') || strcmp(ns, ".") == 0 || strcmp(ns, "..") == 0)
+	if (!ovl_file_name_valid(ns))
 		return ovlctl_fail(
 			err, errlen,
 			"bad netns \"%s\": expected the name of a namespace in %s (no '/')", ns,

@@ -12,6 +12,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 #include "ctl.h"
+#include "ident.h"
 
 struct ovl_ctl {
 	int fd;
@@ -23,21 +24,7 @@ struct ovl_ctl {
 
 int ovl_instance_valid(const char *name)
 {
-	size_t n;
-
-	if (!name || !*name)
-		return 0;
-	n = strlen(name);
-	if (n > OVL_INSTANCE_MAX)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = name[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '_' || c == '-'))
-			return 0;
-	}
-	return 1;
+	return ovl_name_valid(name, OVL_INSTANCE_MAX, OVL_NAME_NO_DOT);
 }
 
 int ovl_ctl_socket_path(const char *instance, char *buf, size_t len)

@@ -27,22 +27,7 @@
 #include "veth.h"
 #include "mark.h"
 #include "log.h"
-
-static bool name_valid(const char *name, size_t max)
-{
-	size_t n = name ? strlen(name) : 0;
-
-	if (!n || n >= max)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = name[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '_' || c == '-' || c == '.'))
-			return false;
-	}
-	return true;
-}
+#include "ident.h"
 
 bool ovl_ip_is_local(struct ovld *d, const struct ovl_ip *ip)
 {
@@ -383,7 +368,7 @@ int overlay_create(struct ovld *d, const char *name, __u32 vni, const char *enca
 	struct ovl_overlay *ov;
 	int ret, made;
 
-	if (!name_valid(name, OVL_NAME_MAX)) {
+	if (!ovl_name_valid(name, OVL_NAME_MAX - 1, 0)) {
 		snprintf(err, errlen,
 			 "bad overlay name \"%s\": 1-%d characters of A-Z a-z 0-9 _ . -",
 			 name ? name : "", OVL_NAME_MAX - 1);
@@ -1195,7 +1180,7 @@ int vnic_create(struct ovld *d, const char *name, const char *overlay, const __u
 
 	if (!netns)
 		netns = "";
-	if (!name_valid(name, OVL_IFNAME_MAX)) {
+	if (!ovl_name_valid(name, OVL_IFNAME_MAX - 1, 0)) {
 		snprintf(err, errlen,
 			 "bad interface name \"%s\": 1-15 characters of A-Z a-z 0-9 _ . -",
 			 name ? name : "");
