@@ -124,14 +124,6 @@ enum ip_kind {
 	IP_HOST, /* not unspecified, multicast or broadcast: an overlay host's address */
 };
 
-static bool ip_is_multicast(const struct ovl_ip *ip)
-{
-	if (ip->family == OVL_AF_INET4)
-		return (ip->addr[0] & 0xf0) == 0xe0 || (ip->addr[0] == 255 && ip->addr[1] == 255 &&
-							ip->addr[2] == 255 && ip->addr[3] == 255);
-	return ip->addr[0] == 0xff;
-}
-
 static int put_ip(json_t *req, const char *key, const char *what, const char *s, enum ip_kind kind,
 		  char *err, size_t errlen)
 {
@@ -146,9 +138,9 @@ static int put_ip(json_t *req, const char *key, const char *what, const char *s,
 				   strchr(s, '/') ? " without a prefix length" :
 				   strchr(s, '%') ? " without a zone" :
 						    "");
-	if (kind != IP_ANY && ovl_ip_is_zero(&ip))
+	if (kind != IP_ANY && ovl_ip_is_unspecified(&ip))
 		return ovlctl_fail(err, errlen, "bad %s \"%s\": the unspecified address", what, s);
-	if (kind == IP_HOST && ip_is_multicast(&ip))
+	if (kind == IP_HOST && (ovl_ip_is_multicast(&ip) || ovl_ip_is_broadcast(&ip)))
 		return ovlctl_fail(err, errlen, "bad %s \"%s\": a multicast or broadcast address",
 				   what, s);
 	return put(req, key, json_string(ovl_ip_format(&ip, buf)), err, errlen);

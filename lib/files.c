@@ -470,37 +470,6 @@ static int dup_fail(struct ctx *c, size_t i, const json_error_t *je)
 
 /* ---- validation ---------------------------------------------------- */
 
-static bool ip4_in(const struct ovl_ip *ip, __u8 b0, __u8 mask0)
-{
-	return ip->family == OVL_AF_INET4 && (ip->addr[0] & mask0) == b0;
-}
-
-static bool ip6_is_v4mapped(const struct ovl_ip *ip)
-{
-	static const __u8 pfx[12] = { [10] = 0xff, [11] = 0xff };
-
-	return ip->family == OVL_AF_INET6 && memcmp(ip->addr, pfx, sizeof(pfx)) == 0;
-}
-
-static bool ip_is_multicast(const struct ovl_ip *ip)
-{
-	return ip4_in(ip, 0xe0, 0xf0) || (ip->family == OVL_AF_INET6 && ip->addr[0] == 0xff);
-}
-
-static bool ip_is_loopback(const struct ovl_ip *ip)
-{
-	static const __u8 lo6[16] = { [15] = 1 };
-
-	return ip4_in(ip, 127, 0xff) ||
-	       (ip->family == OVL_AF_INET6 && memcmp(ip->addr, lo6, sizeof(lo6)) == 0);
-}
-
-static bool ip4_is_broadcast(const struct ovl_ip *ip)
-{
-	return ip->family == OVL_AF_INET4 &&
-	       (ip->addr[0] & ip->addr[1] & ip->addr[2] & ip->addr[3]) == 0xff;
-}
-
 /* The entry being read. */
 struct ent {
 	struct ctx *c;
@@ -539,11 +508,11 @@ static int field_ip(struct ent *e, const char *key, json_t *v)
 		return ret;
 	if (ovl_ip_parse(s, &e->fe->ip))
 		why = "is not an IPv4 or IPv6 address";
-	else if (ovl_ip_is_zero(&e->fe->ip))
+	else if (ovl_ip_is_unspecified(&e->fe->ip))
 		why = "is the unspecified address";
-	else if (ip_is_multicast(&e->fe->ip))
+	else if (ovl_ip_is_multicast(&e->fe->ip))
 		why = "is a multicast address (the underlay is unicast)";
-	else if (ip6_is_v4mapped(&e->fe->ip))
+	else if (ovl_ip_is_v4mapped(&e->fe->ip))
 		why = "is an IPv4-mapped IPv6 address (write it as IPv4)";
 	if (why)
 		return fail(e->c, pos_sub(e->c, e->i, key), "%s: \"%s\" %s %s", e->qmac, key,
@@ -587,15 +556,15 @@ static int field_neigh(struct ent *e, const char *key, json_t *v, __u8 family)
 	else if (ip->family != family)
 		why = family == OVL_AF_INET4 ? "is not an IPv4 address (IPv6 goes in \"ndp\")" :
 					       "is not an IPv6 address (IPv4 goes in \"arp\")";
-	else if (ovl_ip_is_zero(ip))
+	else if (ovl_ip_is_unspecified(ip))
 		why = "is the unspecified address";
-	else if (ip_is_loopback(ip))
+	else if (ovl_ip_is_loopback(ip))
 		why = "is a loopback address";
-	else if (ip_is_multicast(ip))
+	else if (ovl_ip_is_multicast(ip))
 		why = "is a multicast address";
-	else if (ip4_is_broadcast(ip))
+	else if (ovl_ip_is_broadcast(ip))
 		why = "is the broadcast address";
-	else if (ip6_is_v4mapped(ip))
+	else if (ovl_ip_is_v4mapped(ip))
 		why = "is an IPv4-mapped address";
 	if (why)
 		return fail(e->c, pos_sub(e->c, e->i, key), "%s: \"%s\" %s %s", e->qmac, key,
