@@ -50,12 +50,13 @@ int ovl_cni_env_check(const struct ovl_cni_env *env, unsigned int need, struct o
 	return 0;
 }
 
+/* CNI_ARGS keys others use, accepted and ignored (MAC is ovl's own). */
+#define ARGS_KEYS                                                                                  \
+	"IgnoreUnknown, IP, K8S_POD_NAMESPACE, K8S_POD_NAME, K8S_POD_UID, "                        \
+	"K8S_POD_INFRA_CONTAINER_ID, K8S_POD_NETNS_PATH"
+
 int ovl_cni_args_parse(const char *s, struct ovl_cni_args *a, struct ovl_cni_err *e)
 {
-	static const char *const known[] = { "IgnoreUnknown",	  "IP",
-					     "K8S_POD_NAMESPACE", "K8S_POD_NAME",
-					     "K8S_POD_UID",	  "K8S_POD_INFRA_CONTAINER_ID",
-					     "K8S_POD_NETNS_PATH" };
 	char *copy, *save = NULL, *unknown = NULL;
 	bool ignore = false;
 	int ret = 0;
@@ -68,7 +69,6 @@ int ovl_cni_args_parse(const char *s, struct ovl_cni_args *a, struct ovl_cni_err
 		return ovl_cni_error(e, OVL_CNI_E_IO, "out of memory", NULL);
 	for (char *kv = strtok_r(copy, ";", &save); kv; kv = strtok_r(NULL, ";", &save)) {
 		char *eq = strchr(kv, '=');
-		bool is_known = false;
 
 		if (!eq || eq == kv) {
 			ret = ovl_cni_error(e, OVL_CNI_E_ENV, "CNI_ARGS is malformed",
@@ -88,9 +88,7 @@ int ovl_cni_args_parse(const char *s, struct ovl_cni_args *a, struct ovl_cni_err
 		}
 		if (!strcmp(kv, "IgnoreUnknown"))
 			ignore = !strcmp(eq + 1, "1") || !strcasecmp(eq + 1, "true");
-		for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-			is_known |= !strcmp(kv, known[i]);
-		if (!is_known && !unknown)
+		if (!ovl_key_listed(kv, ARGS_KEYS) && !unknown)
 			unknown = kv;
 	}
 	if (unknown && !ignore)
@@ -105,24 +103,10 @@ out:
 
 /* Keys of a plugin configuration that the spec (and its conventions)
  * defines, and ovl's own. Anything else is refused. */
-static const char *const spec_keys[] = {
-	"cniVersion",
-	"cniVersions",
-	"name",
-	"type",
-	"disableCheck",
-	"disableGC",
-	"args",
-	"ipMasq",
-	"ipam",
-	"dns",
-	"runtimeConfig",
-	"capabilities",
-	"prevResult",
-	"cni.dev/valid-attachments",
-	"cni.dev/attachments",
-};
-static const char *const ovl_keys[] = { "overlay", "vni", "instance", "mtu", "mac", "logLevel" };
+#define SPEC_KEYS                                                                                  \
+	"cniVersion, cniVersions, name, type, disableCheck, disableGC, args, ipMasq, ipam, dns, "  \
+	"runtimeConfig, capabilities, prevResult, cni.dev/valid-attachments, cni.dev/attachments"
+#define PLUGIN_KEYS "overlay, vni, instance, mtu, mac, logLevel"
 
 #define CONF_ERR(e, ...)                                                                           \
 	ovl_cni_error((e), OVL_CNI_E_CONFIG, "invalid network configuration", __VA_ARGS__)
@@ -369,17 +353,6 @@ static int parse_member(struct ovl_netconf *nc, const char *key, json_t *v, json
 	return 0;
 }
 
-static bool key_known(const char *key)
-{
-	for (size_t i = 0; i < sizeof(spec_keys) / sizeof(spec_keys[0]); i++)
-		if (!strcmp(key, spec_keys[i]))
-			return true;
-	for (size_t i = 0; i < sizeof(ovl_keys) / sizeof(ovl_keys[0]); i++)
-		if (!strcmp(key, ovl_keys[i]))
-			return true;
-	return false;
-}
-
 int ovl_netconf_parse(const char *buf, size_t len, struct ovl_netconf *nc, struct ovl_cni_err *e)
 {
 	json_t *rt_mac = NULL, *args_mac = NULL, *conf_mac = NULL, *ver, *v;
@@ -412,16 +385,15 @@ int ovl_netconf_parse(const char *buf, size_t len, struct ovl_netconf *nc, struc
 			"the configuration is \"%s\"; ovl supports 0.4.0, 1.0.0, 1.1.0",
 			nc->cni_version);
 	json_object_foreach(nc->root, key, v) {
-		if (!key_known(key)) {
+		if (!ovl_key_listed(key, SPEC_KEYS ", " PLUGIN_KEYS)) {
 			char txt[96];
 
 			value_text(v, txt, sizeof(txt));
 			return ovl_cni_error(
 				e, OVL_CNI_E_UNSUPPORTED,
 				"unsupported field in the network configuration",
-				"unknown key \"%s\" (value %s); ovl's keys are overlay, vni, "
-				"instance, mtu, mac, logLevel, besides those the CNI specification "
-				"defines",
+				"unknown key \"%s\" (value %s); ovl's keys are " PLUGIN_KEYS
+				", besides those the CNI specification defines",
 				key, txt);
 		}
 		if (parse_member(nc, key, v, &rt_mac, &args_mac, &conf_mac, e))
