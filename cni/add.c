@@ -185,11 +185,11 @@ int ovl_cni_add(const struct ovl_cni_env *env, struct ovl_netconf *nc, json_t **
 	if (ret)
 		goto undo;
 	made |= MADE_LEASE;
-	if (ipam_res->n_ips > OVL_CNI_EP_ADDRS) {
+	if (ipam_res->n_ips > OVL_CTL_EP_ADDRS) {
 		ret = ovl_cni_error(e, OVL_CNI_E_IPAM, "too many addresses",
 				    "the IPAM plugin gave %d addresses; ovld keeps at most %d per "
 				    "endpoint",
-				    ipam_res->n_ips, OVL_CNI_EP_ADDRS);
+				    ipam_res->n_ips, OVL_CTL_EP_ADDRS);
 		goto undo;
 	}
 	for (int i = 0; i < ipam_res->n_ips; i++)
@@ -204,10 +204,10 @@ int ovl_cni_add(const struct ovl_cni_env *env, struct ovl_netconf *nc, json_t **
 	addrs = json_array();
 	for (int i = 0; addrs && i < ipam_res->n_ips; i++)
 		json_array_append_new(addrs, json_string(ovl_ip_format(&ipam_res->ips[i].addr, a)));
-	req = json_pack("{s:s, s:s, s:s, s:s, s:s, s:O, s:s, s:s, s:b, s:s}", "cmd", "endpoint.add",
-			"id", id, "overlay", ov.name, "host_ifname", host, "mac",
-			ovl_mac_format(mac, m), "addrs", addrs, "ifname", env->ifname, "netns",
-			env->netns, "peer_netns", 1, "network", nc->name);
+	req = json_pack("{s:s, s:s, s:s, s:s, s:s, s:O, s:s, s:s, s:b, s:s}", "cmd",
+			OVL_CMD_ENDPOINT_ADD, "id", id, "overlay", ov.name, "host_ifname", host,
+			"mac", ovl_mac_format(mac, m), "addrs", addrs, "ifname", env->ifname,
+			"netns", env->netns, "peer_netns", 1, "network", nc->name);
 	ret = ovl_cni_ovld_call(&ovld, req, NULL, &errnum, e);
 	if (ret)
 		goto undo;
@@ -242,7 +242,7 @@ undo:
 	 * is what the runtime gets. */
 	pr_warn("ADD %s failed (%s: %s): undoing it", id, e->msg, e->details);
 	if (made & MADE_ENDPOINT) {
-		req = json_pack("{s:s, s:s, s:s}", "cmd", "endpoint.del", "id", id, "network",
+		req = json_pack("{s:s, s:s, s:s}", "cmd", OVL_CMD_ENDPOINT_DEL, "id", id, "network",
 				nc->name);
 		if (ovl_cni_ovld_call(&ovld, req, NULL, &errnum, &ue))
 			pr_err("undo: endpoint.del %s: %s: %s", id, ue.msg, ue.details);

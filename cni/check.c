@@ -90,8 +90,8 @@ static int check_endpoint(struct ovl_cni_ovld *ovld, const struct ovl_netconf *n
 	}
 	if (ret)
 		return ret;
-	ret = ovl_cni_ovld_call(ovld, json_pack("{s:s}", "cmd", "endpoint.list"), &list, &errnum,
-				e);
+	ret = ovl_cni_ovld_call(ovld, json_pack("{s:s}", "cmd", OVL_CMD_ENDPOINT_LIST), &list,
+				&errnum, e);
 	if (ret)
 		return ret;
 	json_array_foreach(list, i, x) {

@@ -65,7 +65,6 @@
 #define OVL_CNI_HOST_PREFIX "ovc" /* host-side veth names */
 #define OVL_CNI_IFNAME_MAX  16	  /* IFNAMSIZ */
 
-#define OVL_CNI_EP_ADDRS    7 /* addresses ovld's endpoint.add takes */
 #define OVL_CNI_MAX_IFACES  16
 #define OVL_CNI_MAX_IPS	    16
 #define OVL_CNI_MAX_ROUTES  64

@@ -105,8 +105,8 @@ static void remove_attachment(struct cleanup *c, const struct ovl_cni_env *env,
 		json_t *res = NULL;
 
 		if (ovl_cni_ovld_call(&c->ovld,
-				      json_pack("{s:s, s:s, s:s}", "cmd", "endpoint.del", "id", id,
-						"network", c->nc->name),
+				      json_pack("{s:s, s:s, s:s}", "cmd", OVL_CMD_ENDPOINT_DEL,
+						"id", id, "network", c->nc->name),
 				      &res, &errnum, &e))
 			keep_error(c, &e);
 		else
@@ -221,8 +221,8 @@ int ovl_cni_gc(const struct ovl_cni_env *env, struct ovl_netconf *nc, struct ovl
 	g.env = env;
 	/* 1. What ovld knows of this network. */
 	if (c.ovld_up) {
-		if (ovl_cni_ovld_call(&c.ovld, json_pack("{s:s}", "cmd", "endpoint.list"), &list,
-				      &errnum, &ue))
+		if (ovl_cni_ovld_call(&c.ovld, json_pack("{s:s}", "cmd", OVL_CMD_ENDPOINT_LIST),
+				      &list, &errnum, &ue))
 			keep_error(&c, &ue);
 	}
 	json_array_foreach(list, i, x) {

@@ -69,7 +69,8 @@ int ovl_cni_ovld_overlay(struct ovl_cni_ovld *o, const struct ovl_netconf *nc,
 	size_t i;
 
 	memset(ov, 0, sizeof(*ov));
-	ret = ovl_cni_ovld_call(o, json_pack("{s:s}", "cmd", "overlay.list"), &list, &errnum, e);
+	ret = ovl_cni_ovld_call(o, json_pack("{s:s}", "cmd", OVL_CMD_OVERLAY_LIST), &list, &errnum,
+				e);
 	if (ret)
 		return ret;
 	json_array_foreach(list, i, x) {

@@ -85,14 +85,14 @@ static int check_name(const char *what, const char *s, size_t max, char *err, si
 
 static int put_overlay(json_t *req, const char *key, const char *s, char *err, size_t errlen)
 {
-	int ret = check_name("overlay name", s, OVLCTL_OVERLAY_MAX, err, errlen);
+	int ret = check_name("overlay name", s, OVL_CTL_OVERLAY_NAME_MAX, err, errlen);
 
 	return ret ? ret : put(req, key, json_string(s), err, errlen);
 }
 
 static int put_ifname(json_t *req, const char *key, const char *s, char *err, size_t errlen)
 {
-	int ret = check_name("VNIC name", s, OVLCTL_IFNAME_MAX, err, errlen);
+	int ret = check_name("VNIC name", s, OVL_CTL_IFNAME_MAX, err, errlen);
 
 	return ret ? ret : put(req, key, json_string(s), err, errlen);
 }
@@ -529,7 +529,7 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 	{
 		.object = "overlay",
 		.verb = "create",
-		.wire = "overlay.create",
+		.wire = OVL_CMD_OVERLAY_CREATE,
 		.pos = { "NAME" },
 		.min_args = 1,
 		.max_args = 1,
@@ -545,7 +545,7 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 	{
 		.object = "overlay",
 		.verb = "delete",
-		.wire = "overlay.delete",
+		.wire = OVL_CMD_OVERLAY_DELETE,
 		.pos = { "NAME" },
 		.min_args = 1,
 		.max_args = 1,
@@ -557,7 +557,7 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 		.object = "overlay",
 		.verb = "list",
 		.alias = "show",
-		.wire = "overlay.list",
+		.wire = OVL_CMD_OVERLAY_LIST,
 		.build = build_none,
 		.print = ovlctl_print_overlays,
 		.summary = "List the overlays: VNI, backend, entries, the frames of each the data\n"
@@ -567,7 +567,7 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 	{
 		.object = "vnic",
 		.verb = "create",
-		.wire = "vnic.create",
+		.wire = OVL_CMD_VNIC_CREATE,
 		.pos = { "NAME" },
 		.min_args = 1,
 		.max_args = 1,
@@ -584,7 +584,7 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 	{
 		.object = "vnic",
 		.verb = "delete",
-		.wire = "vnic.delete",
+		.wire = OVL_CMD_VNIC_DELETE,
 		.pos = { "NAME" },
 		.min_args = 1,
 		.max_args = 1,
@@ -597,7 +597,7 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 		.object = "vnic",
 		.verb = "list",
 		.alias = "show",
-		.wire = "vnic.list",
+		.wire = OVL_CMD_VNIC_LIST,
 		.opts = vnic_list_opts,
 		.build = build_vnic_list,
 		.print = ovlctl_print_vnics,
@@ -607,7 +607,7 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 		.object = "endpoint",
 		.verb = "list",
 		.alias = "show",
-		.wire = "endpoint.list",
+		.wire = OVL_CMD_ENDPOINT_LIST,
 		.build = build_none,
 		.print = ovlctl_print_endpoints,
 		.summary = "List the local endpoints: VNICs, and the containers the CNI plugin\n"
@@ -616,7 +616,7 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 	{
 		.object = "map",
 		.verb = "add",
-		.wire = "map.add",
+		.wire = OVL_CMD_MAP_ADD,
 		.pos = { "OVERLAY", "MAC", "IP", "PORT" },
 		.min_args = 3,
 		.max_args = 4,
@@ -629,7 +629,7 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 	{
 		.object = "map",
 		.verb = "del",
-		.wire = "map.del",
+		.wire = OVL_CMD_MAP_DEL,
 		.pos = { "OVERLAY", "MAC" },
 		.min_args = 2,
 		.max_args = 2,
@@ -640,7 +640,7 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 	{
 		.object = "map",
 		.verb = "get",
-		.wire = "map.get",
+		.wire = OVL_CMD_MAP_GET,
 		.pos = { "OVERLAY", "MAC" },
 		.min_args = 2,
 		.max_args = 2,
@@ -652,7 +652,7 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 		.object = "map",
 		.verb = "list",
 		.alias = "show",
-		.wire = "map.list",
+		.wire = OVL_CMD_MAP_LIST,
 		.pos = { "OVERLAY" },
 		.max_args = 1,
 		.build = build_overlay_filter,
@@ -662,7 +662,7 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 	{
 		.object = "neigh",
 		.verb = "add",
-		.wire = "neigh.add",
+		.wire = OVL_CMD_NEIGH_ADD,
 		.pos = { "OVERLAY", "IP", "MAC" },
 		.min_args = 3,
 		.max_args = 3,
@@ -673,7 +673,7 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 	{
 		.object = "neigh",
 		.verb = "del",
-		.wire = "neigh.del",
+		.wire = OVL_CMD_NEIGH_DEL,
 		.pos = { "OVERLAY", "IP" },
 		.min_args = 2,
 		.max_args = 2,
@@ -685,7 +685,7 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 		.object = "neigh",
 		.verb = "list",
 		.alias = "show",
-		.wire = "neigh.list",
+		.wire = OVL_CMD_NEIGH_LIST,
 		.pos = { "OVERLAY" },
 		.max_args = 1,
 		.build = build_overlay_filter,
@@ -694,7 +694,7 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 	},
 	{
 		.object = "stats",
-		.wire = "stats",
+		.wire = OVL_CMD_STATS,
 		.opts = stats_opts,
 		.build = build_stats,
 		.print = ovlctl_print_stats,
@@ -704,7 +704,7 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 	},
 	{
 		.object = "monitor",
-		.wire = "monitor",
+		.wire = OVL_CMD_MONITOR,
 		.opts = monitor_opts,
 		.build = build_monitor,
 		.flags = OVLCTL_CMD_F_STREAM,
@@ -720,7 +720,7 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 	},
 	{
 		.object = "status",
-		.wire = "status",
+		.wire = OVL_CMD_STATUS,
 		.build = build_none,
 		.print = ovlctl_print_status,
 		.summary = "Show ovld's state: programs attached, underlay, backends, map fill,\n"
@@ -728,7 +728,7 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 	},
 	{
 		.object = "reload",
-		.wire = "reload",
+		.wire = OVL_CMD_RELOAD,
 		.pos = { "OVERLAY" },
 		.max_args = 1,
 		.build = build_overlay_filter,

@@ -228,9 +228,9 @@ static int call_once(struct ovl_ctl *c, json_t *req, json_t **result, json_t **n
 static bool is_list(json_t *req)
 {
 	const char *cmd = json_string_value(json_object_get(req, "cmd"));
-	size_t n = cmd ? strlen(cmd) : 0;
+	size_t n = cmd ? strlen(cmd) : 0, sn = strlen(OVL_CMD_LIST_SUFFIX);
 
-	return n > 5 && !strcmp(cmd + n - 5, ".list") && !json_object_get(req, "limit") &&
+	return n > sn && !strcmp(cmd + n - sn, OVL_CMD_LIST_SUFFIX) && !json_object_get(req, "limit") &&
 	       !json_object_get(req, "cursor");
 }
 

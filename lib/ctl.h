@@ -128,6 +128,36 @@
 #define OVL_CTL_PAGE_MAX  1000	     /* entries of one page of a list */
 #define OVL_INSTANCE_MAX  32	     /* [A-Za-z0-9_-]: the bpffs refuses names with a '.' */
 
+#define OVL_VERSION	  "0.1.0" /* of ovld, ovlctl and the CNI plugin: status's "version" */
+
+/* Limits of the protocol's arguments, in characters (ovl_name_valid()). */
+#define OVL_CTL_OVERLAY_NAME_MAX 31 /* an overlay's name (ovld keeps 32 bytes) */
+#define OVL_CTL_IFNAME_MAX	 15 /* IFNAMSIZ - 1: a VNIC's and an endpoint's interface */
+#define OVL_CTL_EP_ADDRS	 7  /* addresses of one endpoint.add */
+
+/* The commands, the requests' "cmd" (above). */
+#define OVL_CMD_STATUS	       "status"
+#define OVL_CMD_OVERLAY_CREATE "overlay.create"
+#define OVL_CMD_OVERLAY_DELETE "overlay.delete"
+#define OVL_CMD_OVERLAY_LIST   "overlay.list"
+#define OVL_CMD_VNIC_CREATE    "vnic.create"
+#define OVL_CMD_VNIC_DELETE    "vnic.delete"
+#define OVL_CMD_VNIC_LIST      "vnic.list"
+#define OVL_CMD_ENDPOINT_ADD   "endpoint.add"
+#define OVL_CMD_ENDPOINT_DEL   "endpoint.del"
+#define OVL_CMD_ENDPOINT_LIST  "endpoint.list"
+#define OVL_CMD_MAP_ADD	       "map.add"
+#define OVL_CMD_MAP_DEL	       "map.del"
+#define OVL_CMD_MAP_GET	       "map.get"
+#define OVL_CMD_MAP_LIST       "map.list"
+#define OVL_CMD_NEIGH_ADD      "neigh.add"
+#define OVL_CMD_NEIGH_DEL      "neigh.del"
+#define OVL_CMD_NEIGH_LIST     "neigh.list"
+#define OVL_CMD_STATS	       "stats"
+#define OVL_CMD_RELOAD	       "reload"
+#define OVL_CMD_MONITOR	       "monitor"
+#define OVL_CMD_LIST_SUFFIX    ".list" /* a list command, paged (above) */
+
 /**
  * ovl_instance_valid() - is name usable as an instance name (and thus as a
  * file name under OVL_RUN_DIR)?

@@ -3,9 +3,10 @@
  * ident.c - see ident.h.
  */
 #include <string.h>
+#include <net/if.h>
 #include "ident.h"
 
-#define IFNAME_MAX 15 /* IFNAMSIZ - 1 */
+#define IFNAME_MAX (IFNAMSIZ - 1)
 
 static bool is_alnum(char c)
 {

@@ -28,11 +28,9 @@
 #include "ctl.h"
 #include "kfeat.h"
 
-#define OVL_VERSION    "0.1.0"
-
-#define OVL_NAME_MAX   32 /* overlay names */
-#define OVL_IFNAME_MAX 16 /* IFNAMSIZ */
-#define OVL_EP_ADDRS   8  /* addresses an endpoint may own */
+#define OVL_NAME_MAX   32		      /* overlay names */
+#define OVL_IFNAME_MAX 16		      /* IFNAMSIZ */
+#define OVL_EP_ADDRS   (OVL_CTL_EP_ADDRS + 1) /* endpoint.add's, and the EUI-64 link-local */
 #define OVL_ERR_MAX    512
 
 struct ovl_backend_ops;
