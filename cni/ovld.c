@@ -47,9 +47,9 @@ int ovl_cni_ovld_call(struct ovl_cni_ovld *o, json_t *req, json_t **res, int *er
 		json_decref(req);
 		return 0;
 	}
-	/* lib/ctl.c says "send request"/"read response" for a broken
-	 * connection; anything else is ovld's own answer. */
-	if (!strncmp(err, "send request", 12) || !strncmp(err, "read response", 13))
+	/* A broken connection is worth a retry; anything else is ovld's own
+	 * answer (or not one it can give). */
+	if (ovl_ctl_last_error(o->ctl) == OVL_CTL_EIO)
 		ret = ovl_cni_error(e, OVL_CNI_E_TRY_AGAIN, "ovld did not answer", "%s to %s: %s",
 				    cmd ? cmd : "request", o->sock, err);
 	else {

@@ -19,7 +19,8 @@ struct ovl_ctl {
 	char *buf; /* bytes received and not yet returned */
 	size_t len;
 	size_t cap;
-	size_t scanned; /* buf[0..scanned) has no newline */
+	size_t scanned;		   /* buf[0..scanned) has no newline */
+	enum ovl_ctl_err last_err; /* of the last ovl_ctl_call() */
 };
 
 int ovl_instance_valid(const char *name)
@@ -187,24 +188,29 @@ static int call_once(struct ovl_ctl *c, json_t *req, json_t **result, json_t **n
 	if (errlen)
 		err[0] = '\0';
 	txt = json_dumps(req, JSON_COMPACT);
-	if (!txt)
+	if (!txt) {
+		c->last_err = OVL_CTL_ENOMEM;
 		return -ENOMEM;
+	}
 	n = strlen(txt);
 	txt[n] = '\n'; /* json_dumps leaves room for its NUL: reuse it */
 	ret = write_all(c->fd, txt, n + 1);
 	free(txt);
 	if (ret) {
+		c->last_err = OVL_CTL_EIO;
 		snprintf(err, errlen, "send request: %s", strerror(-ret));
 		return ret;
 	}
 	ret = ovl_ctl_recv(c, &resp, 30000);
 	if (ret) {
+		c->last_err = OVL_CTL_EIO;
 		snprintf(err, errlen, "read response: %s",
 			 ret == -ECONNRESET ? "ovld closed the connection" : strerror(-ret));
 		return ret;
 	}
 	ok = json_object_get(resp, "ok");
 	if (!json_is_boolean(ok)) {
+		c->last_err = OVL_CTL_EPROTO;
 		snprintf(err, errlen, "malformed response from ovld");
 		json_decref(resp);
 		return -EPROTO;
@@ -216,8 +222,10 @@ static int call_once(struct ovl_ctl *c, json_t *req, json_t **result, json_t **n
 		if (next)
 			*next = json_incref(json_object_get(resp, "next"));
 		json_decref(resp);
+		c->last_err = OVL_CTL_OK;
 		return 0;
 	}
+	c->last_err = OVL_CTL_EREFUSED;
 	snprintf(err, errlen, "%s",
 		 json_string_value(json_object_get(resp, "error")) ?: "request refused");
 	ret = ovl_errno_value(json_string_value(json_object_get(resp, "errno")));
@@ -230,8 +238,8 @@ static bool is_list(json_t *req)
 	const char *cmd = json_string_value(json_object_get(req, "cmd"));
 	size_t n = cmd ? strlen(cmd) : 0, sn = strlen(OVL_CMD_LIST_SUFFIX);
 
-	return n > sn && !strcmp(cmd + n - sn, OVL_CMD_LIST_SUFFIX) && !json_object_get(req, "limit") &&
-	       !json_object_get(req, "cursor");
+	return n > sn && !strcmp(cmd + n - sn, OVL_CMD_LIST_SUFFIX) &&
+	       !json_object_get(req, "limit") && !json_object_get(req, "cursor");
 }
 
 int ovl_ctl_call(struct ovl_ctl *c, json_t *req, json_t **result, char *err, size_t errlen)
@@ -251,6 +259,7 @@ int ovl_ctl_call(struct ovl_ctl *c, json_t *req, json_t **result, char *err, siz
 	if (!page_req || !all ||
 	    json_object_set_new(page_req, "limit", json_integer(OVL_CTL_PAGE_MAX))) {
 		ret = -ENOMEM;
+		c->last_err = OVL_CTL_ENOMEM;
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
@@ -272,6 +281,7 @@ int ovl_ctl_call(struct ovl_ctl *c, json_t *req, json_t **result, char *err, siz
 			snprintf(err, errlen, "malformed page of %s from ovld",
 				 json_string_value(json_object_get(req, "cmd")));
 			ret = -EPROTO;
+			c->last_err = OVL_CTL_EPROTO;
 			goto out;
 		}
 		json_array_extend(all, page);
@@ -292,6 +302,11 @@ out:
 	json_decref(all);
 	json_decref(page_req);
 	return ret;
+}
+
+enum ovl_ctl_err ovl_ctl_last_error(const struct ovl_ctl *c)
+{
+	return c ? c->last_err : OVL_CTL_ECONNECT;
 }
 
 static const struct {

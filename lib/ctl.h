@@ -169,6 +169,16 @@ int ovl_ctl_socket_path(const char *instance, char *buf, size_t len);
 
 struct ovl_ctl;
 
+/* What kind of failure a call met: callers decide by it, never by text. */
+enum ovl_ctl_err {
+	OVL_CTL_OK = 0,
+	OVL_CTL_ECONNECT, /* no connection: ovld not running, socket missing, not permitted */
+	OVL_CTL_EIO,	  /* the connection broke mid-call (send or receive) */
+	OVL_CTL_EREFUSED, /* ovld answered {"ok": false}: its "error" and "errno" */
+	OVL_CTL_EPROTO,	  /* ovld's answer has not the shape above */
+	OVL_CTL_ENOMEM,	  /* out of memory here */
+};
+
 /**
  * ovl_ctl_connect() - connect to the socket of an instance.
  * Return: a connection, or NULL with errno set (ENOENT/ECONNREFUSED: ovld
@@ -187,8 +197,16 @@ void ovl_ctl_close(struct ovl_ctl *c);
  * asked for page by page and *result is the whole list, the pages joined.
  * Return: 0 on {"ok": true}; -errno mapped from the response's "errno" on
  * {"ok": false}; -EPROTO for a malformed response; other -errno for I/O.
+ * ovl_ctl_last_error() tells which of these it was.
  */
 int ovl_ctl_call(struct ovl_ctl *c, json_t *req, json_t **result, char *err, size_t errlen);
+
+/**
+ * ovl_ctl_last_error() - the class of the last ovl_ctl_call()'s outcome on
+ * @c: OVL_CTL_OK after a success; OVL_CTL_ECONNECT for a NULL connection
+ * (ovl_ctl_connect() failed).
+ */
+enum ovl_ctl_err ovl_ctl_last_error(const struct ovl_ctl *c);
 
 /**
  * ovl_ctl_recv() - read the next line (monitor events) as JSON.
