@@ -105,7 +105,7 @@ const char *ovl_cni_version_str(enum ovl_cni_version v);
 /* {"cniVersion": ..., "supportedVersions": [...]} */
 json_t *ovl_cni_version_json(enum ovl_cni_version v);
 
-/* ---- results -------------------------------------------------------------- */
+/* ---- results ------------------------------------------------------------- */
 
 struct ovl_cni_iface {
 	char name[64];
@@ -160,7 +160,7 @@ char *ovl_cni_cidr_format(const struct ovl_ip *ip, unsigned int plen, char *buf)
 /* Parse "10.0.0.2/24" or "fd00::2/64". Return: 0 or -EINVAL. */
 int ovl_cni_cidr_parse(const char *s, struct ovl_ip *ip, unsigned int *plen);
 
-/* ---- environment ----------------------------------------------------------- */
+/* ---- environment (env.c) ------------------------------------------------- */
 
 struct ovl_cni_env {
 	const char *command; /* CNI_COMMAND */
@@ -193,7 +193,7 @@ struct ovl_cni_args {
 };
 int ovl_cni_args_parse(const char *s, struct ovl_cni_args *a, struct ovl_cni_err *e);
 
-/* ---- network configuration ------------------------------------------------- */
+/* ---- network configuration (netconf.c) ----------------------------------- */
 
 struct ovl_cni_attachment {
 	char container_id[256];
@@ -238,7 +238,7 @@ void ovl_netconf_free(struct ovl_netconf *nc);
 bool ovl_netconf_attachment_valid(const struct ovl_netconf *nc, const char *container_id,
 				  const char *ifname);
 
-/* ---- names ----------------------------------------------------------------- */
+/* ---- names of an attachment (attach.c) ----------------------------------- */
 
 /* "ovc" + 8 hex digits of a hash of instance, network, container id and
  * ifname: 11 characters, one per attachment (the same container and ifname
@@ -257,7 +257,7 @@ void ovl_cni_default_mac(const char *container_id, const char *ifname, __u8 mac[
 const char *ovl_cni_choose_mac(const struct ovl_netconf *nc, const struct ovl_cni_args *args,
 			       const char *container_id, const char *ifname, __u8 mac[6]);
 
-/* ---- the verbs (add.c, del.c, check.c, plugin.c) ----------------------------- */
+/* ---- the verbs (add.c, del.c, check.c, plugin.c) ------------------------- */
 
 /* Open CNI_NETNS into *fd: code 3 when it does not exist, 4 when it is not
  * a network namespace. */
