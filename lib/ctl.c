@@ -90,6 +90,23 @@ static int write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
+/* Wait up to timeout_ms for bytes and read them into c->buf after c->len.
+ * Return: how many, 0 to be called again (a signal), or -errno: -ETIMEDOUT,
+ * and -ECONNRESET at the end of the stream. */
+static ssize_t recv_some(struct ovl_ctl *c, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+	ssize_t r = poll(&pfd, 1, timeout_ms);
+
+	if (r == 0)
+		return -ETIMEDOUT;
+	if (r > 0)
+		r = recv(c->fd, c->buf + c->len, c->cap - c->len, 0);
+	if (r < 0)
+		return errno == EINTR ? 0 : -errno;
+	return r ? r : -ECONNRESET;
+}
+
 /* Return a malloc'ed line without its newline, or NULL with *err set. */
 static char *read_line(struct ovl_ctl *c, int timeout_ms, int *err)
 {
@@ -97,7 +114,6 @@ static char *read_line(struct ovl_ctl *c, int timeout_ms, int *err)
 		char *nl = c->len > c->scanned ?
 				   memchr(c->buf + c->scanned, '\n', c->len - c->scanned) :
 				   NULL;
-		struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
 		ssize_t r;
 
 		if (nl) {
@@ -131,26 +147,9 @@ static char *read_line(struct ovl_ctl *c, int timeout_ms, int *err)
 			c->buf = b;
 			c->cap = cap;
 		}
-		r = poll(&pfd, 1, timeout_ms);
+		r = recv_some(c, timeout_ms);
 		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			*err = -errno;
-			return NULL;
-		}
-		if (r == 0) {
-			*err = -ETIMEDOUT;
-			return NULL;
-		}
-		r = recv(c->fd, c->buf + c->len, c->cap - c->len, 0);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			*err = -errno;
-			return NULL;
-		}
-		if (r == 0) {
-			*err = -ECONNRESET;
+			*err = (int)r;
 			return NULL;
 		}
 		c->len += (size_t)r;
