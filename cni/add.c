@@ -15,7 +15,7 @@
 #include "veth.h"
 #include "ipam.h"
 #include "link.h"
-#include "ovld.h"
+#include "daemon.h"
 
 int ovl_cni_netns_open(const char *path, int *fd, struct ovl_cni_err *e)
 {
@@ -93,7 +93,7 @@ int ovl_cni_add(const struct ovl_cni_env *env, struct ovl_netconf *nc, json_t **
 	char host[OVL_CNI_IFNAME_MAX], other_host[OVL_CNI_IFNAME_MAX], alias[OVL_ALIAS_MAX],
 		id[300];
 	char m[OVL_MAC_STRLEN], a[OVL_IP_STRLEN];
-	struct ovl_cni_ovld ovld = { 0 };
+	struct ovl_cni_daemon ovld = { 0 };
 	struct ovl_cni_overlay ov;
 	struct ovl_cni_args args;
 	struct ovl_cni_result *ipam_res = NULL, *res = NULL;
@@ -129,9 +129,9 @@ int ovl_cni_add(const struct ovl_cni_env *env, struct ovl_netconf *nc, json_t **
 	mac_from = ovl_cni_choose_mac(nc, &args, env->container_id, env->ifname, mac);
 
 	/* Everything that can be known before changing anything. */
-	ret = ovl_cni_ovld_open(&ovld, nc->instance, e);
+	ret = ovl_cni_daemon_open(&ovld, nc->instance, e);
 	if (!ret)
-		ret = ovl_cni_ovld_overlay(&ovld, nc, &ov, e);
+		ret = ovl_cni_daemon_overlay(&ovld, nc, &ov, e);
 	if (!ret)
 		ret = ovl_ipam_open(&ipam, env, nc, e);
 	if (ret)
@@ -185,11 +185,11 @@ int ovl_cni_add(const struct ovl_cni_env *env, struct ovl_netconf *nc, json_t **
 	if (ret)
 		goto undo;
 	made |= MADE_LEASE;
-	if (ipam_res->n_ips > OVL_CNI_EP_ADDRS) {
+	if (ipam_res->n_ips > OVL_CTL_EP_ADDRS) {
 		ret = ovl_cni_error(e, OVL_CNI_E_IPAM, "too many addresses",
 				    "the IPAM plugin gave %d addresses; ovld keeps at most %d per "
 				    "endpoint",
-				    ipam_res->n_ips, OVL_CNI_EP_ADDRS);
+				    ipam_res->n_ips, OVL_CTL_EP_ADDRS);
 		goto undo;
 	}
 	for (int i = 0; i < ipam_res->n_ips; i++)
@@ -204,11 +204,11 @@ int ovl_cni_add(const struct ovl_cni_env *env, struct ovl_netconf *nc, json_t **
 	addrs = json_array();
 	for (int i = 0; addrs && i < ipam_res->n_ips; i++)
 		json_array_append_new(addrs, json_string(ovl_ip_format(&ipam_res->ips[i].addr, a)));
-	req = json_pack("{s:s, s:s, s:s, s:s, s:s, s:O, s:s, s:s, s:b, s:s}", "cmd", "endpoint.add",
-			"id", id, "overlay", ov.name, "host_ifname", host, "mac",
-			ovl_mac_format(mac, m), "addrs", addrs, "ifname", env->ifname, "netns",
-			env->netns, "peer_netns", 1, "network", nc->name);
-	ret = ovl_cni_ovld_call(&ovld, req, NULL, &errnum, e);
+	req = json_pack("{s:s, s:s, s:s, s:s, s:s, s:O, s:s, s:s, s:b, s:s}", "cmd",
+			OVL_CMD_ENDPOINT_ADD, "id", id, "overlay", ov.name, "host_ifname", host,
+			"mac", ovl_mac_format(mac, m), "addrs", addrs, "ifname", env->ifname,
+			"netns", env->netns, "peer_netns", 1, "network", nc->name);
+	ret = ovl_cni_daemon_call(&ovld, req, NULL, &errnum, e);
 	if (ret)
 		goto undo;
 	made |= MADE_ENDPOINT;
@@ -242,9 +242,9 @@ undo:
 	 * is what the runtime gets. */
 	pr_warn("ADD %s failed (%s: %s): undoing it", id, e->msg, e->details);
 	if (made & MADE_ENDPOINT) {
-		req = json_pack("{s:s, s:s, s:s}", "cmd", "endpoint.del", "id", id, "network",
+		req = json_pack("{s:s, s:s, s:s}", "cmd", OVL_CMD_ENDPOINT_DEL, "id", id, "network",
 				nc->name);
-		if (ovl_cni_ovld_call(&ovld, req, NULL, &errnum, &ue))
+		if (ovl_cni_daemon_call(&ovld, req, NULL, &errnum, &ue))
 			pr_err("undo: endpoint.del %s: %s: %s", id, ue.msg, ue.details);
 	}
 	if (made & MADE_LEASE) {
@@ -266,7 +266,7 @@ out:
 	free(res);
 	json_decref(addrs);
 	ovl_ipam_close(&ipam);
-	ovl_cni_ovld_close(&ovld);
+	ovl_cni_daemon_close(&ovld);
 	if (ns_fd >= 0)
 		close(ns_fd);
 	return ret;

@@ -12,7 +12,7 @@
 #include "veth.h"
 #include "ipam.h"
 #include "link.h"
-#include "ovld.h"
+#include "daemon.h"
 
 struct diffs {
 	int n;
@@ -73,7 +73,7 @@ static bool json_has_string(json_t *arr, const char *s)
 }
 
 /* ovld's view of the endpoint. */
-static int check_endpoint(struct ovl_cni_ovld *ovld, const struct ovl_netconf *nc, const char *id,
+static int check_endpoint(struct ovl_cni_daemon *ovld, const struct ovl_netconf *nc, const char *id,
 			  const char *host, const struct ovl_cni_result *prev, int idx,
 			  const __u8 mac[6], struct diffs *d, struct ovl_cni_err *e)
 {
@@ -83,15 +83,15 @@ static int check_endpoint(struct ovl_cni_ovld *ovld, const struct ovl_netconf *n
 	int errnum, ret;
 	size_t i;
 
-	ret = ovl_cni_ovld_overlay(ovld, nc, &ov, e);
+	ret = ovl_cni_daemon_overlay(ovld, nc, &ov, e);
 	if (ret == OVL_CNI_E_NO_OVERLAY) {
 		diff(d, "%s", e->details);
 		return 0;
 	}
 	if (ret)
 		return ret;
-	ret = ovl_cni_ovld_call(ovld, json_pack("{s:s}", "cmd", "endpoint.list"), &list, &errnum,
-				e);
+	ret = ovl_cni_daemon_call(ovld, json_pack("{s:s}", "cmd", OVL_CMD_ENDPOINT_LIST), &list,
+				  &errnum, e);
 	if (ret)
 		return ret;
 	json_array_foreach(list, i, x) {
@@ -141,7 +141,7 @@ int ovl_cni_check(const struct ovl_cni_env *env, struct ovl_netconf *nc, struct 
 	char g[OVL_IP_STRLEN];
 	const struct ovl_cni_result *prev = &nc->prev;
 	struct ovl_cni_live *live = NULL;
-	struct ovl_cni_ovld ovld = { 0 };
+	struct ovl_cni_daemon ovld = { 0 };
 	struct ovl_ipam ipam = { 0 };
 	struct diffs d = { 0 };
 	__u8 mac[6];
@@ -172,7 +172,7 @@ int ovl_cni_check(const struct ovl_cni_env *env, struct ovl_netconf *nc, struct 
 	if (ovl_mac_parse(prev->ifaces[idx].mac, mac))
 		return ovl_cni_error(e, OVL_CNI_E_DECODE, "bad prevResult",
 				     "interface %s has no MAC address", env->ifname);
-	ret = ovl_cni_ovld_open(&ovld, nc->instance, e);
+	ret = ovl_cni_daemon_open(&ovld, nc->instance, e);
 	if (!ret)
 		ret = ovl_ipam_open(&ipam, env, nc, e);
 	if (!ret)
@@ -201,7 +201,7 @@ int ovl_cni_check(const struct ovl_cni_env *env, struct ovl_netconf *nc, struct 
 		if (!want_mtu) {
 			struct ovl_cni_overlay ov;
 
-			if (!ovl_cni_ovld_overlay(&ovld, nc, &ov, e))
+			if (!ovl_cni_daemon_overlay(&ovld, nc, &ov, e))
 				want_mtu = ov.mtu;
 		}
 		if (want_mtu && live->mtu != want_mtu)
@@ -254,7 +254,7 @@ int ovl_cni_check(const struct ovl_cni_env *env, struct ovl_netconf *nc, struct 
 out:
 	free(live);
 	ovl_ipam_close(&ipam);
-	ovl_cni_ovld_close(&ovld);
+	ovl_cni_daemon_close(&ovld);
 	if (ns_fd >= 0)
 		close(ns_fd);
 	return ret;
@@ -282,14 +282,14 @@ static int count_link(const char *name, const char *alias, void *arg)
 
 int ovl_cni_status(const struct ovl_cni_env *env, struct ovl_netconf *nc, struct ovl_cni_err *e)
 {
-	struct ovl_cni_ovld ovld = { 0 };
+	struct ovl_cni_daemon ovld = { 0 };
 	struct ovl_cni_overlay ov;
 	struct ovl_ipam ipam = { 0 };
 	struct count_ctx cc = { .nc = nc };
 	bool skipped = false;
 	int ret;
 
-	ret = ovl_cni_ovld_open(&ovld, nc->instance, e);
+	ret = ovl_cni_daemon_open(&ovld, nc->instance, e);
 	if (ret) {
 		/* The data path goes on without ovld for what it knows, but
 		 * nothing resolves a new destination: existing containers of
@@ -301,7 +301,7 @@ int ovl_cni_status(const struct ovl_cni_env *env, struct ovl_netconf *nc, struct
 						  "ovld is not running");
 		goto out;
 	}
-	ret = ovl_cni_ovld_overlay(&ovld, nc, &ov, e);
+	ret = ovl_cni_daemon_overlay(&ovld, nc, &ov, e);
 	if (ret == OVL_CNI_E_NO_OVERLAY) {
 		ret = ovl_cni_error_recode(e, OVL_CNI_E_NOT_AVAILABLE,
 					   "the overlay is not configured");
@@ -328,6 +328,6 @@ int ovl_cni_status(const struct ovl_cni_env *env, struct ovl_netconf *nc, struct
 	}
 out:
 	ovl_ipam_close(&ipam);
-	ovl_cni_ovld_close(&ovld);
+	ovl_cni_daemon_close(&ovld);
 	return ret;
 }

@@ -65,7 +65,6 @@
 #define OVL_CNI_HOST_PREFIX "ovc" /* host-side veth names */
 #define OVL_CNI_IFNAME_MAX  16	  /* IFNAMSIZ */
 
-#define OVL_CNI_EP_ADDRS    7 /* addresses ovld's endpoint.add takes */
 #define OVL_CNI_MAX_IFACES  16
 #define OVL_CNI_MAX_IPS	    16
 #define OVL_CNI_MAX_ROUTES  64
@@ -106,7 +105,7 @@ const char *ovl_cni_version_str(enum ovl_cni_version v);
 /* {"cniVersion": ..., "supportedVersions": [...]} */
 json_t *ovl_cni_version_json(enum ovl_cni_version v);
 
-/* ---- results -------------------------------------------------------------- */
+/* ---- results ------------------------------------------------------------- */
 
 struct ovl_cni_iface {
 	char name[64];
@@ -161,7 +160,7 @@ char *ovl_cni_cidr_format(const struct ovl_ip *ip, unsigned int plen, char *buf)
 /* Parse "10.0.0.2/24" or "fd00::2/64". Return: 0 or -EINVAL. */
 int ovl_cni_cidr_parse(const char *s, struct ovl_ip *ip, unsigned int *plen);
 
-/* ---- environment ----------------------------------------------------------- */
+/* ---- environment (env.c) ------------------------------------------------- */
 
 struct ovl_cni_env {
 	const char *command; /* CNI_COMMAND */
@@ -179,10 +178,10 @@ struct ovl_cni_env {
 #define OVL_CNI_NEED_PATH      (1u << 3)
 
 /* Present and well-formed (container id and interface name as the spec
- * restricts them). Code 4 otherwise. */
+ * restricts them: ovl_cni_container_id_valid(), ovl_ifname_valid()). Code 4
+ * otherwise. */
 int ovl_cni_env_check(const struct ovl_cni_env *env, unsigned int need, struct ovl_cni_err *e);
 bool ovl_cni_container_id_valid(const char *s);
-bool ovl_cni_ifname_valid(const char *s);
 
 /* CNI_ARGS: "K=V;K=V". Keys ovl knows: MAC (the interface's MAC), and
  * IgnoreUnknown, IP, K8S_POD_NAMESPACE, K8S_POD_NAME, K8S_POD_UID,
@@ -194,7 +193,7 @@ struct ovl_cni_args {
 };
 int ovl_cni_args_parse(const char *s, struct ovl_cni_args *a, struct ovl_cni_err *e);
 
-/* ---- network configuration ------------------------------------------------- */
+/* ---- network configuration (netconf.c) ----------------------------------- */
 
 struct ovl_cni_attachment {
 	char container_id[256];
@@ -239,7 +238,7 @@ void ovl_netconf_free(struct ovl_netconf *nc);
 bool ovl_netconf_attachment_valid(const struct ovl_netconf *nc, const char *container_id,
 				  const char *ifname);
 
-/* ---- names ----------------------------------------------------------------- */
+/* ---- names of an attachment (attach.c) ----------------------------------- */
 
 /* "ovc" + 8 hex digits of a hash of instance, network, container id and
  * ifname: 11 characters, one per attachment (the same container and ifname
@@ -258,7 +257,7 @@ void ovl_cni_default_mac(const char *container_id, const char *ifname, __u8 mac[
 const char *ovl_cni_choose_mac(const struct ovl_netconf *nc, const struct ovl_cni_args *args,
 			       const char *container_id, const char *ifname, __u8 mac[6]);
 
-/* ---- the verbs (add.c, del.c, check.c, plugin.c) ----------------------------- */
+/* ---- the verbs (add.c, del.c, check.c, plugin.c) ------------------------- */
 
 /* Open CNI_NETNS into *fd: code 3 when it does not exist, 4 when it is not
  * a network namespace. */

@@ -13,11 +13,11 @@
 #include "veth.h"
 #include "ipam.h"
 #include "link.h"
-#include "ovld.h"
+#include "daemon.h"
 
 struct cleanup {
 	const struct ovl_netconf *nc;
-	struct ovl_cni_ovld ovld;
+	struct ovl_cni_daemon ovld;
 	bool ovld_up;
 	struct ovl_ipam ipam;
 	bool ipam_ok;
@@ -42,7 +42,7 @@ static void cleanup_open(struct cleanup *c, const struct ovl_cni_env *env,
 
 	memset(c, 0, sizeof(*c));
 	c->nc = nc;
-	if (!ovl_cni_ovld_open(&c->ovld, nc->instance, &e)) {
+	if (!ovl_cni_daemon_open(&c->ovld, nc->instance, &e)) {
 		c->ovld_up = true;
 	} else if (c->ovld.connect_errno == ENOENT || c->ovld.connect_errno == ECONNREFUSED) {
 		/* Not running: when it starts again it forgets endpoints whose
@@ -60,7 +60,7 @@ static void cleanup_open(struct cleanup *c, const struct ovl_cni_env *env,
 static void cleanup_close(struct cleanup *c)
 {
 	ovl_ipam_close(&c->ipam);
-	ovl_cni_ovld_close(&c->ovld);
+	ovl_cni_daemon_close(&c->ovld);
 	free(c->done);
 }
 
@@ -104,10 +104,10 @@ static void remove_attachment(struct cleanup *c, const struct ovl_cni_env *env,
 	if (c->ovld_up) {
 		json_t *res = NULL;
 
-		if (ovl_cni_ovld_call(&c->ovld,
-				      json_pack("{s:s, s:s, s:s}", "cmd", "endpoint.del", "id", id,
-						"network", c->nc->name),
-				      &res, &errnum, &e))
+		if (ovl_cni_daemon_call(&c->ovld,
+					json_pack("{s:s, s:s, s:s}", "cmd", OVL_CMD_ENDPOINT_DEL,
+						  "id", id, "network", c->nc->name),
+					&res, &errnum, &e))
 			keep_error(c, &e);
 		else
 			pr_debug("endpoint %s: %s", id,
@@ -221,8 +221,8 @@ int ovl_cni_gc(const struct ovl_cni_env *env, struct ovl_netconf *nc, struct ovl
 	g.env = env;
 	/* 1. What ovld knows of this network. */
 	if (c.ovld_up) {
-		if (ovl_cni_ovld_call(&c.ovld, json_pack("{s:s}", "cmd", "endpoint.list"), &list,
-				      &errnum, &ue))
+		if (ovl_cni_daemon_call(&c.ovld, json_pack("{s:s}", "cmd", OVL_CMD_ENDPOINT_LIST),
+					&list, &errnum, &ue))
 			keep_error(&c, &ue);
 	}
 	json_array_foreach(list, i, x) {

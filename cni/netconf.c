@@ -1,153 +1,25 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * netconf.c - the network configuration on stdin, the CNI_* variables,
- * CNI_ARGS, and the names ovl derives from an attachment (host veth, MAC,
- * ifalias). Strict: a configuration ovl does not fully understand is
- * refused with a message naming the key, rather than half applied.
+ * netconf.c - the network configuration on stdin. Strict: a configuration
+ * ovl does not fully understand is refused with a message naming the key,
+ * rather than half applied. (The CNI_* variables are env.c's, the names of
+ * an attachment attach.c's.)
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "ident.h"
 #include "json.h"
 #include "ovl_abi.h"
 #include "cni.h"
 
-/* ---- environment ---------------------------------------------------------------- */
-
-/* The spec: an alphanumeric first character, then alphanumerics, '_', '.', '-'. */
-static bool name_valid(const char *s)
-{
-	if (!s || !*s)
-		return false;
-	for (const char *p = s; *p; p++) {
-		char c = *p;
-		bool alnum =
-			(c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-
-		if (!alnum && (p == s || (c != '_' && c != '.' && c != '-')))
-			return false;
-	}
-	return true;
-}
-
-bool ovl_cni_container_id_valid(const char *s)
-{
-	return name_valid(s) && strlen(s) < sizeof(((struct ovl_cni_attachment *)0)->container_id);
-}
-
-/* Linux's dev_valid_name(), which the spec repeats. */
-bool ovl_cni_ifname_valid(const char *s)
-{
-	if (!s || !*s || strlen(s) >= OVL_CNI_IFNAME_MAX || !strcmp(s, ".") || !strcmp(s, ".."))
-		return false;
-	for (const char *p = s; *p; p++)
-		if (*p == '/' || *p == ':' || *p <= ' ' || *p == 0x7f)
-			return false;
-	return true;
-}
-
-int ovl_cni_env_check(const struct ovl_cni_env *env, unsigned int need, struct ovl_cni_err *e)
-{
-	if ((need & OVL_CNI_NEED_CONTAINER) && !env->container_id)
-		return ovl_cni_error(e, OVL_CNI_E_ENV, "CNI_CONTAINERID is not set", NULL);
-	if (env->container_id && (need & OVL_CNI_NEED_CONTAINER) &&
-	    !ovl_cni_container_id_valid(env->container_id))
-		return ovl_cni_error(e, OVL_CNI_E_ENV,
-				     "CNI_CONTAINERID is not a valid container ID",
-				     "\"%s\": it must start with a letter or digit, go on with "
-				     "letters, digits, '_', '.' or '-', and be shorter than 256",
-				     env->container_id);
-	if ((need & OVL_CNI_NEED_NETNS) && (!env->netns || !*env->netns))
-		return ovl_cni_error(e, OVL_CNI_E_ENV, "CNI_NETNS is not set", NULL);
-	if (env->netns && *env->netns && env->netns[0] != '/')
-		return ovl_cni_error(e, OVL_CNI_E_ENV, "CNI_NETNS is not an absolute path",
-				     "\"%s\"", env->netns);
-	if ((need & OVL_CNI_NEED_IFNAME) && !env->ifname)
-		return ovl_cni_error(e, OVL_CNI_E_ENV, "CNI_IFNAME is not set", NULL);
-	if ((need & OVL_CNI_NEED_IFNAME) && !ovl_cni_ifname_valid(env->ifname))
-		return ovl_cni_error(e, OVL_CNI_E_ENV, "CNI_IFNAME is not a valid interface name",
-				     "\"%s\": 1 to 15 characters, not \".\" or \"..\", without "
-				     "'/', ':' or white space",
-				     env->ifname);
-	if ((need & OVL_CNI_NEED_PATH) && (!env->path || !*env->path))
-		return ovl_cni_error(e, OVL_CNI_E_ENV, "CNI_PATH is not set", NULL);
-	return 0;
-}
-
-int ovl_cni_args_parse(const char *s, struct ovl_cni_args *a, struct ovl_cni_err *e)
-{
-	static const char *const known[] = { "IgnoreUnknown",	  "IP",
-					     "K8S_POD_NAMESPACE", "K8S_POD_NAME",
-					     "K8S_POD_UID",	  "K8S_POD_INFRA_CONTAINER_ID",
-					     "K8S_POD_NETNS_PATH" };
-	char *copy, *save = NULL, *unknown = NULL;
-	bool ignore = false;
-	int ret = 0;
-
-	memset(a, 0, sizeof(*a));
-	if (!s || !*s)
-		return 0;
-	copy = strdup(s);
-	if (!copy)
-		return ovl_cni_error(e, OVL_CNI_E_IO, "out of memory", NULL);
-	for (char *kv = strtok_r(copy, ";", &save); kv; kv = strtok_r(NULL, ";", &save)) {
-		char *eq = strchr(kv, '=');
-		bool is_known = false;
-
-		if (!eq || eq == kv) {
-			ret = ovl_cni_error(e, OVL_CNI_E_ENV, "CNI_ARGS is malformed",
-					    "\"%s\" is not KEY=VALUE (in \"%s\")", kv, s);
-			goto out;
-		}
-		*eq = '\0';
-		if (!strcmp(kv, "MAC")) {
-			if (ovl_mac_parse(eq + 1, a->mac) || ovl_mac_is_multicast(a->mac) ||
-			    ovl_mac_is_zero(a->mac)) {
-				ret = ovl_cni_error(e, OVL_CNI_E_ENV, "CNI_ARGS: bad MAC",
-						    "MAC=%s is not a unicast MAC address", eq + 1);
-				goto out;
-			}
-			a->has_mac = true;
-			continue;
-		}
-		if (!strcmp(kv, "IgnoreUnknown"))
-			ignore = !strcmp(eq + 1, "1") || !strcasecmp(eq + 1, "true");
-		for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-			is_known |= !strcmp(kv, known[i]);
-		if (!is_known && !unknown)
-			unknown = kv;
-	}
-	if (unknown && !ignore)
-		ret = ovl_cni_error(e, OVL_CNI_E_ENV, "CNI_ARGS has a key ovl does not know",
-				    "\"%s\" (set IgnoreUnknown=1 to let it pass)", unknown);
-out:
-	free(copy);
-	return ret;
-}
-
-/* ---- configuration -------------------------------------------------------------- */
-
 /* Keys of a plugin configuration that the spec (and its conventions)
  * defines, and ovl's own. Anything else is refused. */
-static const char *const spec_keys[] = {
-	"cniVersion",
-	"cniVersions",
-	"name",
-	"type",
-	"disableCheck",
-	"disableGC",
-	"args",
-	"ipMasq",
-	"ipam",
-	"dns",
-	"runtimeConfig",
-	"capabilities",
-	"prevResult",
-	"cni.dev/valid-attachments",
-	"cni.dev/attachments",
-};
-static const char *const ovl_keys[] = { "overlay", "vni", "instance", "mtu", "mac", "logLevel" };
+#define SPEC_KEYS                                                                                  \
+	"cniVersion, cniVersions, name, type, disableCheck, disableGC, args, ipMasq, ipam, dns, "  \
+	"runtimeConfig, capabilities, prevResult, cni.dev/valid-attachments, cni.dev/attachments"
+#define PLUGIN_KEYS "overlay, vni, instance, mtu, mac, logLevel"
 
 #define CONF_ERR(e, ...)                                                                           \
 	ovl_cni_error((e), OVL_CNI_E_CONFIG, "invalid network configuration", __VA_ARGS__)
@@ -291,7 +163,7 @@ static int parse_member(struct ovl_netconf *nc, const char *key, json_t *v, json
 	if (!strcmp(key, "name")) {
 		if (copy_str(key, v, nc->name, sizeof(nc->name), e))
 			return e->code;
-		if (!name_valid(nc->name))
+		if (!ovl_name_valid(nc->name, sizeof(nc->name) - 1, OVL_NAME_ALNUM_FIRST))
 			return CONF_ERR(e,
 					"\"name\": \"%s\" must start with a letter or digit and go "
 					"on with letters, digits, '_', '.' or '-'",
@@ -336,8 +208,7 @@ static int parse_member(struct ovl_netconf *nc, const char *key, json_t *v, json
 					   "\"host-local\")");
 		if (copy_str("ipam.type", t, nc->ipam_type, sizeof(nc->ipam_type), e))
 			return e->code;
-		if (!nc->ipam_type[0] || strchr(nc->ipam_type, '/') ||
-		    !strcmp(nc->ipam_type, ".") || !strcmp(nc->ipam_type, ".."))
+		if (!ovl_file_name_valid(nc->ipam_type))
 			return CONF_ERR(e, "\"ipam.type\": \"%s\" is not a plugin name",
 					nc->ipam_type);
 	} else if (!strcmp(key, "dns")) {
@@ -395,17 +266,6 @@ static int parse_member(struct ovl_netconf *nc, const char *key, json_t *v, json
 	return 0;
 }
 
-static bool key_known(const char *key)
-{
-	for (size_t i = 0; i < sizeof(spec_keys) / sizeof(spec_keys[0]); i++)
-		if (!strcmp(key, spec_keys[i]))
-			return true;
-	for (size_t i = 0; i < sizeof(ovl_keys) / sizeof(ovl_keys[0]); i++)
-		if (!strcmp(key, ovl_keys[i]))
-			return true;
-	return false;
-}
-
 int ovl_netconf_parse(const char *buf, size_t len, struct ovl_netconf *nc, struct ovl_cni_err *e)
 {
 	json_t *rt_mac = NULL, *args_mac = NULL, *conf_mac = NULL, *ver, *v;
@@ -438,16 +298,15 @@ int ovl_netconf_parse(const char *buf, size_t len, struct ovl_netconf *nc, struc
 			"the configuration is \"%s\"; ovl supports 0.4.0, 1.0.0, 1.1.0",
 			nc->cni_version);
 	json_object_foreach(nc->root, key, v) {
-		if (!key_known(key)) {
+		if (!ovl_key_listed(key, SPEC_KEYS ", " PLUGIN_KEYS)) {
 			char txt[96];
 
 			value_text(v, txt, sizeof(txt));
 			return ovl_cni_error(
 				e, OVL_CNI_E_UNSUPPORTED,
 				"unsupported field in the network configuration",
-				"unknown key \"%s\" (value %s); ovl's keys are overlay, vni, "
-				"instance, mtu, mac, logLevel, besides those the CNI specification "
-				"defines",
+				"unknown key \"%s\" (value %s); ovl's keys are " PLUGIN_KEYS
+				", besides those the CNI specification defines",
 				key, txt);
 		}
 		if (parse_member(nc, key, v, &rt_mac, &args_mac, &conf_mac, e))
@@ -502,73 +361,4 @@ bool ovl_netconf_attachment_valid(const struct ovl_netconf *nc, const char *cont
 		    !strcmp(nc->valid[i].ifname, ifname))
 			return true;
 	return false;
-}
-
-/* ---- names --------------------------------------------------------------------- */
-
-/* FNV-1a, 64 bits, over "<container id>/<ifname>". */
-static __u64 attachment_hash(const char *container_id, const char *ifname)
-{
-	__u64 h = 14695981039346656037ull;
-
-	for (const char *p = container_id; *p; p++)
-		h = (h ^ (__u8)*p) * 1099511628211ull;
-	h = (h ^ '/') * 1099511628211ull;
-	for (const char *p = ifname; *p; p++)
-		h = (h ^ (__u8)*p) * 1099511628211ull;
-	return h;
-}
-
-void ovl_cni_host_ifname(const char *instance, const char *network, const char *container_id,
-			 const char *ifname, char out[OVL_CNI_IFNAME_MAX])
-{
-	__u64 h = 14695981039346656037ull;
-	const char *const parts[] = { instance, network, container_id, ifname };
-
-	/* FNV-1a 64 of "<instance>/<network>/<container id>/<ifname>". */
-	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-		if (i)
-			h = (h ^ '/') * 1099511628211ull;
-		for (const char *p = parts[i]; *p; p++)
-			h = (h ^ (__u8)*p) * 1099511628211ull;
-	}
-	snprintf(out, OVL_CNI_IFNAME_MAX, "%s%08x", OVL_CNI_HOST_PREFIX, (__u32)(h ^ (h >> 32)));
-}
-
-void ovl_cni_host_ifname_v1(const char *container_id, const char *ifname,
-			    char out[OVL_CNI_IFNAME_MAX])
-{
-	__u64 h = attachment_hash(container_id, ifname);
-
-	snprintf(out, OVL_CNI_IFNAME_MAX, "%s%08x", OVL_CNI_HOST_PREFIX, (__u32)(h ^ (h >> 32)));
-}
-
-void ovl_cni_default_mac(const char *container_id, const char *ifname, __u8 mac[6])
-{
-	__u64 h = attachment_hash(container_id, ifname);
-
-	mac[0] = 0x02; /* locally administered, unicast */
-	for (int i = 1; i < 6; i++)
-		mac[i] = (__u8)(h >> (8 * (i - 1)));
-}
-
-const char *ovl_cni_choose_mac(const struct ovl_netconf *nc, const struct ovl_cni_args *args,
-			       const char *container_id, const char *ifname, __u8 mac[6])
-{
-	/* runtimeConfig and args.cni are per container, CNI_ARGS too; the
-	 * configuration's own "mac" is per network. */
-	if (nc->has_mac && strcmp(nc->mac_from, "mac")) {
-		memcpy(mac, nc->mac, 6);
-		return nc->mac_from;
-	}
-	if (args && args->has_mac) {
-		memcpy(mac, args->mac, 6);
-		return "CNI_ARGS MAC";
-	}
-	if (nc->has_mac) {
-		memcpy(mac, nc->mac, 6);
-		return nc->mac_from;
-	}
-	ovl_cni_default_mac(container_id, ifname, mac);
-	return "derived from the container ID and interface name";
 }

@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include "ovl_abi.h"
 #include "addr.h"
+#include "ident.h"
 #include "ovlctl.h"
 
 #define ARRAY_SIZE(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -71,43 +72,27 @@ void ovlctl_cmd_name(const struct ovlctl_cmd *cmd, char *buf, size_t len)
 
 /* ---- validators ---------------------------------------------------------- */
 
-static bool name_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == '_' || c == '.' || c == '-';
-}
-
-/* Interface and overlay names: 1..max of [A-Za-z0-9_.-], not "." or "..". */
+/* Interface and overlay names: ovl_name_valid(). */
 static int check_name(const char *what, const char *s, size_t max, char *err, size_t errlen)
 {
-	size_t n;
-
-	if (!s)
-		s = "";
-	n = strlen(s);
-	if (n == 0 || n > max || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
-		goto bad;
-	for (size_t i = 0; i < n; i++)
-		if (!name_char(s[i]))
-			goto bad;
-	return 0;
-bad:
+	if (ovl_name_valid(s, max, 0))
+		return 0;
 	return ovlctl_fail(err, errlen,
-			   "bad %s \"%s\": expected 1 to %zu characters of A-Z a-z 0-9 _ . - "
-			   "(not \".\" or \"..\")",
-			   what, s, max);
+			   "bad %s \"%s\": expected 1 to %zu characters of " OVL_NAME_CHARS
+			   " (not \".\" or \"..\")",
+			   what, s ? s : "", max);
 }
 
 static int put_overlay(json_t *req, const char *key, const char *s, char *err, size_t errlen)
 {
-	int ret = check_name("overlay name", s, OVLCTL_OVERLAY_MAX, err, errlen);
+	int ret = check_name("overlay name", s, OVL_CTL_OVERLAY_NAME_MAX, err, errlen);
 
 	return ret ? ret : put(req, key, json_string(s), err, errlen);
 }
 
 static int put_ifname(json_t *req, const char *key, const char *s, char *err, size_t errlen)
 {
-	int ret = check_name("VNIC name", s, OVLCTL_IFNAME_MAX, err, errlen);
+	int ret = check_name("VNIC name", s, OVL_CTL_IFNAME_MAX, err, errlen);
 
 	return ret ? ret : put(req, key, json_string(s), err, errlen);
 }
@@ -139,14 +124,6 @@ enum ip_kind {
 	IP_HOST, /* not unspecified, multicast or broadcast: an overlay host's address */
 };
 
-static bool ip_is_multicast(const struct ovl_ip *ip)
-{
-	if (ip->family == OVL_AF_INET4)
-		return (ip->addr[0] & 0xf0) == 0xe0 || (ip->addr[0] == 255 && ip->addr[1] == 255 &&
-							ip->addr[2] == 255 && ip->addr[3] == 255);
-	return ip->addr[0] == 0xff;
-}
-
 static int put_ip(json_t *req, const char *key, const char *what, const char *s, enum ip_kind kind,
 		  char *err, size_t errlen)
 {
@@ -161,9 +138,9 @@ static int put_ip(json_t *req, const char *key, const char *what, const char *s,
 				   strchr(s, '/') ? " without a prefix length" :
 				   strchr(s, '%') ? " without a zone" :
 						    "");
-	if (kind != IP_ANY && ovl_ip_is_zero(&ip))
+	if (kind != IP_ANY && ovl_ip_is_unspecified(&ip))
 		return ovlctl_fail(err, errlen, "bad %s \"%s\": the unspecified address", what, s);
-	if (kind == IP_HOST && ip_is_multicast(&ip))
+	if (kind == IP_HOST && (ovl_ip_is_multicast(&ip) || ovl_ip_is_broadcast(&ip)))
 		return ovlctl_fail(err, errlen, "bad %s \"%s\": a multicast or broadcast address",
 				   what, s);
 	return put(req, key, json_string(ovl_ip_format(&ip, buf)), err, errlen);
@@ -198,7 +175,7 @@ static int put_vni(json_t *req, const char *s, char *err, size_t errlen)
  * vnic delete, vnic list). */
 static int put_netns_name(json_t *req, const char *ns, char *err, size_t errlen)
 {
-	if (!*ns || strchr(ns, '/') || strcmp(ns, ".") == 0 || strcmp(ns, "..") == 0)
+	if (!ovl_file_name_valid(ns))
 		return ovlctl_fail(
 			err, errlen,
 			"bad netns \"%s\": expected the name of a namespace in %s (no '/')", ns,
@@ -552,7 +529,7 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 	{
 		.object = "overlay",
 		.verb = "create",
-		.wire = "overlay.create",
+		.wire = OVL_CMD_OVERLAY_CREATE,
 		.pos = { "NAME" },
 		.min_args = 1,
 		.max_args = 1,
@@ -568,7 +545,7 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 	{
 		.object = "overlay",
 		.verb = "delete",
-		.wire = "overlay.delete",
+		.wire = OVL_CMD_OVERLAY_DELETE,
 		.pos = { "NAME" },
 		.min_args = 1,
 		.max_args = 1,
@@ -580,7 +557,7 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 		.object = "overlay",
 		.verb = "list",
 		.alias = "show",
-		.wire = "overlay.list",
+		.wire = OVL_CMD_OVERLAY_LIST,
 		.build = build_none,
 		.print = ovlctl_print_overlays,
 		.summary = "List the overlays: VNI, backend, entries, the frames of each the data\n"
@@ -590,7 +567,7 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 	{
 		.object = "vnic",
 		.verb = "create",
-		.wire = "vnic.create",
+		.wire = OVL_CMD_VNIC_CREATE,
 		.pos = { "NAME" },
 		.min_args = 1,
 		.max_args = 1,
@@ -607,7 +584,7 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 	{
 		.object = "vnic",
 		.verb = "delete",
-		.wire = "vnic.delete",
+		.wire = OVL_CMD_VNIC_DELETE,
 		.pos = { "NAME" },
 		.min_args = 1,
 		.max_args = 1,
@@ -620,7 +597,7 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 		.object = "vnic",
 		.verb = "list",
 		.alias = "show",
-		.wire = "vnic.list",
+		.wire = OVL_CMD_VNIC_LIST,
 		.opts = vnic_list_opts,
 		.build = build_vnic_list,
 		.print = ovlctl_print_vnics,
@@ -630,7 +607,7 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 		.object = "endpoint",
 		.verb = "list",
 		.alias = "show",
-		.wire = "endpoint.list",
+		.wire = OVL_CMD_ENDPOINT_LIST,
 		.build = build_none,
 		.print = ovlctl_print_endpoints,
 		.summary = "List the local endpoints: VNICs, and the containers the CNI plugin\n"
@@ -639,7 +616,7 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 	{
 		.object = "map",
 		.verb = "add",
-		.wire = "map.add",
+		.wire = OVL_CMD_MAP_ADD,
 		.pos = { "OVERLAY", "MAC", "IP", "PORT" },
 		.min_args = 3,
 		.max_args = 4,
@@ -652,7 +629,7 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 	{
 		.object = "map",
 		.verb = "del",
-		.wire = "map.del",
+		.wire = OVL_CMD_MAP_DEL,
 		.pos = { "OVERLAY", "MAC" },
 		.min_args = 2,
 		.max_args = 2,
@@ -663,7 +640,7 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 	{
 		.object = "map",
 		.verb = "get",
-		.wire = "map.get",
+		.wire = OVL_CMD_MAP_GET,
 		.pos = { "OVERLAY", "MAC" },
 		.min_args = 2,
 		.max_args = 2,
@@ -675,7 +652,7 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 		.object = "map",
 		.verb = "list",
 		.alias = "show",
-		.wire = "map.list",
+		.wire = OVL_CMD_MAP_LIST,
 		.pos = { "OVERLAY" },
 		.max_args = 1,
 		.build = build_overlay_filter,
@@ -685,7 +662,7 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 	{
 		.object = "neigh",
 		.verb = "add",
-		.wire = "neigh.add",
+		.wire = OVL_CMD_NEIGH_ADD,
 		.pos = { "OVERLAY", "IP", "MAC" },
 		.min_args = 3,
 		.max_args = 3,
@@ -696,7 +673,7 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 	{
 		.object = "neigh",
 		.verb = "del",
-		.wire = "neigh.del",
+		.wire = OVL_CMD_NEIGH_DEL,
 		.pos = { "OVERLAY", "IP" },
 		.min_args = 2,
 		.max_args = 2,
@@ -708,7 +685,7 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 		.object = "neigh",
 		.verb = "list",
 		.alias = "show",
-		.wire = "neigh.list",
+		.wire = OVL_CMD_NEIGH_LIST,
 		.pos = { "OVERLAY" },
 		.max_args = 1,
 		.build = build_overlay_filter,
@@ -717,7 +694,7 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 	},
 	{
 		.object = "stats",
-		.wire = "stats",
+		.wire = OVL_CMD_STATS,
 		.opts = stats_opts,
 		.build = build_stats,
 		.print = ovlctl_print_stats,
@@ -727,7 +704,7 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 	},
 	{
 		.object = "monitor",
-		.wire = "monitor",
+		.wire = OVL_CMD_MONITOR,
 		.opts = monitor_opts,
 		.build = build_monitor,
 		.flags = OVLCTL_CMD_F_STREAM,
@@ -743,7 +720,7 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 	},
 	{
 		.object = "status",
-		.wire = "status",
+		.wire = OVL_CMD_STATUS,
 		.build = build_none,
 		.print = ovlctl_print_status,
 		.summary = "Show ovld's state: programs attached, underlay, backends, map fill,\n"
@@ -751,7 +728,7 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 	},
 	{
 		.object = "reload",
-		.wire = "reload",
+		.wire = OVL_CMD_RELOAD,
 		.pos = { "OVERLAY" },
 		.max_args = 1,
 		.build = build_overlay_filter,

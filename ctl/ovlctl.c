@@ -190,8 +190,7 @@ static int run(const struct ovlctl_inv *inv, FILE *out, FILE *errf)
 	struct ovl_ctl *c;
 	int ret, status = OVLCTL_EXIT_FAIL;
 
-	snprintf(what, sizeof(what), "%s%s%s", cmd->object, cmd->verb ? " " : "",
-		 cmd->verb ? cmd->verb : "");
+	ovlctl_cmd_name(cmd, what, sizeof(what));
 	c = connect_ovld(inv, out, errf);
 	if (!c) {
 		flush_out(out, errf);

@@ -23,18 +23,12 @@
 #include <jansson.h>
 #include "ctl.h"
 
-#ifndef OVL_VERSION
-#define OVL_VERSION "0.1.0"
-#endif
+#define OVLCTL_EXIT_OK	  0 /* success */
+#define OVLCTL_EXIT_FAIL  1 /* runtime error: ovld refused, is not running, I/O */
+#define OVLCTL_EXIT_USAGE 2 /* unknown object or verb, missing, extra or bad argument */
 
-#define OVLCTL_EXIT_OK	   0 /* success */
-#define OVLCTL_EXIT_FAIL   1 /* runtime error: ovld refused, is not running, I/O */
-#define OVLCTL_EXIT_USAGE  2 /* unknown object or verb, missing, extra or bad argument */
-
-#define OVLCTL_MAX_POS	   4  /* positional arguments of one command */
-#define OVLCTL_MAX_OPTS	   32 /* options given on one command line */
-#define OVLCTL_IFNAME_MAX  15 /* IFNAMSIZ - 1: VNIC names are interface names */
-#define OVLCTL_OVERLAY_MAX 31 /* overlay names (ovld keeps 32 bytes) */
+#define OVLCTL_MAX_POS	  4  /* positional arguments of one command */
+#define OVLCTL_MAX_OPTS	  32 /* options given on one command line */
 
 /* A long-only option has a value above any character. */
 enum {

@@ -104,11 +104,40 @@ bool ovl_ip_eq(const struct ovl_ip *a, const struct ovl_ip *b)
 	return a->family == b->family && memcmp(a->addr, b->addr, sizeof(a->addr)) == 0;
 }
 
-bool ovl_ip_is_zero(const struct ovl_ip *ip)
+bool ovl_ip_is_unspecified(const struct ovl_ip *ip)
 {
 	static const __u8 zero[16];
 
 	return memcmp(ip->addr, zero, sizeof(zero)) == 0;
+}
+
+bool ovl_ip_is_multicast(const struct ovl_ip *ip)
+{
+	if (ip->family == OVL_AF_INET4)
+		return (ip->addr[0] & 0xf0) == 0xe0;
+	return ip->family == OVL_AF_INET6 && ip->addr[0] == 0xff;
+}
+
+bool ovl_ip_is_broadcast(const struct ovl_ip *ip)
+{
+	return ip->family == OVL_AF_INET4 &&
+	       (ip->addr[0] & ip->addr[1] & ip->addr[2] & ip->addr[3]) == 0xff;
+}
+
+bool ovl_ip_is_loopback(const struct ovl_ip *ip)
+{
+	static const __u8 lo6[16] = { [15] = 1 };
+
+	if (ip->family == OVL_AF_INET4)
+		return ip->addr[0] == 127;
+	return ip->family == OVL_AF_INET6 && memcmp(ip->addr, lo6, sizeof(lo6)) == 0;
+}
+
+bool ovl_ip_is_v4mapped(const struct ovl_ip *ip)
+{
+	static const __u8 pfx[12] = { [10] = 0xff, [11] = 0xff };
+
+	return ip->family == OVL_AF_INET6 && memcmp(ip->addr, pfx, sizeof(pfx)) == 0;
 }
 
 int ovl_u64_parse(const char *s, unsigned long long min, unsigned long long max,

@@ -41,7 +41,21 @@ char *ovl_ip_format(const struct ovl_ip *ip, char *buf);
 /* Same, from a (family, 16-byte addr) pair as the maps hold it. */
 char *ovl_ip_format_raw(__u8 family, const __u8 addr[16], char *buf);
 bool ovl_ip_eq(const struct ovl_ip *a, const struct ovl_ip *b);
-bool ovl_ip_is_zero(const struct ovl_ip *ip);
+
+/*
+ * Classifiers. Each says what the address is, not what a caller allows:
+ * a caller that refuses "multicast or broadcast" calls both.
+ */
+/* 0.0.0.0 or :: (all sixteen bytes zero, whatever the family). */
+bool ovl_ip_is_unspecified(const struct ovl_ip *ip);
+/* 224.0.0.0/4 or ff00::/8. */
+bool ovl_ip_is_multicast(const struct ovl_ip *ip);
+/* 255.255.255.255, the limited broadcast (RFC 919); never IPv6. */
+bool ovl_ip_is_broadcast(const struct ovl_ip *ip);
+/* 127.0.0.0/8 or ::1. */
+bool ovl_ip_is_loopback(const struct ovl_ip *ip);
+/* ::ffff:0:0/96, an IPv4-mapped IPv6 address (RFC 4291 section 2.5.5.2). */
+bool ovl_ip_is_v4mapped(const struct ovl_ip *ip);
 
 /* A growing array of addresses; zero it to start, free(v) when done. */
 struct ovl_ip_vec {

@@ -12,32 +12,20 @@
 #include <sys/un.h>
 #include <unistd.h>
 #include "ctl.h"
+#include "ident.h"
 
 struct ovl_ctl {
 	int fd;
 	char *buf; /* bytes received and not yet returned */
 	size_t len;
 	size_t cap;
-	size_t scanned; /* buf[0..scanned) has no newline */
+	size_t scanned;		   /* buf[0..scanned) has no newline */
+	enum ovl_ctl_err last_err; /* of the last ovl_ctl_call() */
 };
 
 int ovl_instance_valid(const char *name)
 {
-	size_t n;
-
-	if (!name || !*name)
-		return 0;
-	n = strlen(name);
-	if (n > OVL_INSTANCE_MAX)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = name[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '_' || c == '-'))
-			return 0;
-	}
-	return 1;
+	return ovl_name_valid(name, OVL_INSTANCE_MAX, OVL_NAME_NO_DOT);
 }
 
 int ovl_ctl_socket_path(const char *instance, char *buf, size_t len)
@@ -102,6 +90,23 @@ static int write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
+/* Wait up to timeout_ms for bytes and read them into c->buf after c->len.
+ * Return: how many, 0 to be called again (a signal), or -errno: -ETIMEDOUT,
+ * and -ECONNRESET at the end of the stream. */
+static ssize_t recv_some(struct ovl_ctl *c, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+	ssize_t r = poll(&pfd, 1, timeout_ms);
+
+	if (r == 0)
+		return -ETIMEDOUT;
+	if (r > 0)
+		r = recv(c->fd, c->buf + c->len, c->cap - c->len, 0);
+	if (r < 0)
+		return errno == EINTR ? 0 : -errno;
+	return r ? r : -ECONNRESET;
+}
+
 /* Return a malloc'ed line without its newline, or NULL with *err set. */
 static char *read_line(struct ovl_ctl *c, int timeout_ms, int *err)
 {
@@ -109,7 +114,6 @@ static char *read_line(struct ovl_ctl *c, int timeout_ms, int *err)
 		char *nl = c->len > c->scanned ?
 				   memchr(c->buf + c->scanned, '\n', c->len - c->scanned) :
 				   NULL;
-		struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
 		ssize_t r;
 
 		if (nl) {
@@ -143,26 +147,9 @@ static char *read_line(struct ovl_ctl *c, int timeout_ms, int *err)
 			c->buf = b;
 			c->cap = cap;
 		}
-		r = poll(&pfd, 1, timeout_ms);
+		r = recv_some(c, timeout_ms);
 		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			*err = -errno;
-			return NULL;
-		}
-		if (r == 0) {
-			*err = -ETIMEDOUT;
-			return NULL;
-		}
-		r = recv(c->fd, c->buf + c->len, c->cap - c->len, 0);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			*err = -errno;
-			return NULL;
-		}
-		if (r == 0) {
-			*err = -ECONNRESET;
+			*err = (int)r;
 			return NULL;
 		}
 		c->len += (size_t)r;
@@ -200,24 +187,29 @@ static int call_once(struct ovl_ctl *c, json_t *req, json_t **result, json_t **n
 	if (errlen)
 		err[0] = '\0';
 	txt = json_dumps(req, JSON_COMPACT);
-	if (!txt)
+	if (!txt) {
+		c->last_err = OVL_CTL_ENOMEM;
 		return -ENOMEM;
+	}
 	n = strlen(txt);
 	txt[n] = '\n'; /* json_dumps leaves room for its NUL: reuse it */
 	ret = write_all(c->fd, txt, n + 1);
 	free(txt);
 	if (ret) {
+		c->last_err = OVL_CTL_EIO;
 		snprintf(err, errlen, "send request: %s", strerror(-ret));
 		return ret;
 	}
 	ret = ovl_ctl_recv(c, &resp, 30000);
 	if (ret) {
+		c->last_err = OVL_CTL_EIO;
 		snprintf(err, errlen, "read response: %s",
 			 ret == -ECONNRESET ? "ovld closed the connection" : strerror(-ret));
 		return ret;
 	}
 	ok = json_object_get(resp, "ok");
 	if (!json_is_boolean(ok)) {
+		c->last_err = OVL_CTL_EPROTO;
 		snprintf(err, errlen, "malformed response from ovld");
 		json_decref(resp);
 		return -EPROTO;
@@ -229,8 +221,10 @@ static int call_once(struct ovl_ctl *c, json_t *req, json_t **result, json_t **n
 		if (next)
 			*next = json_incref(json_object_get(resp, "next"));
 		json_decref(resp);
+		c->last_err = OVL_CTL_OK;
 		return 0;
 	}
+	c->last_err = OVL_CTL_EREFUSED;
 	snprintf(err, errlen, "%s",
 		 json_string_value(json_object_get(resp, "error")) ?: "request refused");
 	ret = ovl_errno_value(json_string_value(json_object_get(resp, "errno")));
@@ -241,10 +235,10 @@ static int call_once(struct ovl_ctl *c, json_t *req, json_t **result, json_t **n
 static bool is_list(json_t *req)
 {
 	const char *cmd = json_string_value(json_object_get(req, "cmd"));
-	size_t n = cmd ? strlen(cmd) : 0;
+	size_t n = cmd ? strlen(cmd) : 0, sn = strlen(OVL_CMD_LIST_SUFFIX);
 
-	return n > 5 && !strcmp(cmd + n - 5, ".list") && !json_object_get(req, "limit") &&
-	       !json_object_get(req, "cursor");
+	return n > sn && !strcmp(cmd + n - sn, OVL_CMD_LIST_SUFFIX) &&
+	       !json_object_get(req, "limit") && !json_object_get(req, "cursor");
 }
 
 int ovl_ctl_call(struct ovl_ctl *c, json_t *req, json_t **result, char *err, size_t errlen)
@@ -264,6 +258,7 @@ int ovl_ctl_call(struct ovl_ctl *c, json_t *req, json_t **result, char *err, siz
 	if (!page_req || !all ||
 	    json_object_set_new(page_req, "limit", json_integer(OVL_CTL_PAGE_MAX))) {
 		ret = -ENOMEM;
+		c->last_err = OVL_CTL_ENOMEM;
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
@@ -285,6 +280,7 @@ int ovl_ctl_call(struct ovl_ctl *c, json_t *req, json_t **result, char *err, siz
 			snprintf(err, errlen, "malformed page of %s from ovld",
 				 json_string_value(json_object_get(req, "cmd")));
 			ret = -EPROTO;
+			c->last_err = OVL_CTL_EPROTO;
 			goto out;
 		}
 		json_array_extend(all, page);
@@ -305,6 +301,11 @@ out:
 	json_decref(all);
 	json_decref(page_req);
 	return ret;
+}
+
+enum ovl_ctl_err ovl_ctl_last_error(const struct ovl_ctl *c)
+{
+	return c ? c->last_err : OVL_CTL_ECONNECT;
 }
 
 static const struct {

@@ -128,6 +128,36 @@
 #define OVL_CTL_PAGE_MAX  1000	     /* entries of one page of a list */
 #define OVL_INSTANCE_MAX  32	     /* [A-Za-z0-9_-]: the bpffs refuses names with a '.' */
 
+#define OVL_VERSION	  "0.1.0" /* of ovld, ovlctl and the CNI plugin: status's "version" */
+
+/* Limits of the protocol's arguments, in characters (ovl_name_valid()). */
+#define OVL_CTL_OVERLAY_NAME_MAX 31 /* an overlay's name (ovld keeps 32 bytes) */
+#define OVL_CTL_IFNAME_MAX	 15 /* IFNAMSIZ - 1: a VNIC's and an endpoint's interface */
+#define OVL_CTL_EP_ADDRS	 7  /* addresses of one endpoint.add */
+
+/* The commands, the requests' "cmd" (above). */
+#define OVL_CMD_STATUS	       "status"
+#define OVL_CMD_OVERLAY_CREATE "overlay.create"
+#define OVL_CMD_OVERLAY_DELETE "overlay.delete"
+#define OVL_CMD_OVERLAY_LIST   "overlay.list"
+#define OVL_CMD_VNIC_CREATE    "vnic.create"
+#define OVL_CMD_VNIC_DELETE    "vnic.delete"
+#define OVL_CMD_VNIC_LIST      "vnic.list"
+#define OVL_CMD_ENDPOINT_ADD   "endpoint.add"
+#define OVL_CMD_ENDPOINT_DEL   "endpoint.del"
+#define OVL_CMD_ENDPOINT_LIST  "endpoint.list"
+#define OVL_CMD_MAP_ADD	       "map.add"
+#define OVL_CMD_MAP_DEL	       "map.del"
+#define OVL_CMD_MAP_GET	       "map.get"
+#define OVL_CMD_MAP_LIST       "map.list"
+#define OVL_CMD_NEIGH_ADD      "neigh.add"
+#define OVL_CMD_NEIGH_DEL      "neigh.del"
+#define OVL_CMD_NEIGH_LIST     "neigh.list"
+#define OVL_CMD_STATS	       "stats"
+#define OVL_CMD_RELOAD	       "reload"
+#define OVL_CMD_MONITOR	       "monitor"
+#define OVL_CMD_LIST_SUFFIX    ".list" /* a list command, paged (above) */
+
 /**
  * ovl_instance_valid() - is name usable as an instance name (and thus as a
  * file name under OVL_RUN_DIR)?
@@ -138,6 +168,16 @@ int ovl_instance_valid(const char *name);
 int ovl_ctl_socket_path(const char *instance, char *buf, size_t len);
 
 struct ovl_ctl;
+
+/* What kind of failure a call met: callers decide by it, never by text. */
+enum ovl_ctl_err {
+	OVL_CTL_OK = 0,
+	OVL_CTL_ECONNECT, /* no connection: ovld not running, socket missing, not permitted */
+	OVL_CTL_EIO,	  /* the connection broke mid-call (send or receive) */
+	OVL_CTL_EREFUSED, /* ovld answered {"ok": false}: its "error" and "errno" */
+	OVL_CTL_EPROTO,	  /* ovld's answer has not the shape above */
+	OVL_CTL_ENOMEM,	  /* out of memory here */
+};
 
 /**
  * ovl_ctl_connect() - connect to the socket of an instance.
@@ -157,8 +197,16 @@ void ovl_ctl_close(struct ovl_ctl *c);
  * asked for page by page and *result is the whole list, the pages joined.
  * Return: 0 on {"ok": true}; -errno mapped from the response's "errno" on
  * {"ok": false}; -EPROTO for a malformed response; other -errno for I/O.
+ * ovl_ctl_last_error() tells which of these it was.
  */
 int ovl_ctl_call(struct ovl_ctl *c, json_t *req, json_t **result, char *err, size_t errlen);
+
+/**
+ * ovl_ctl_last_error() - the class of the last ovl_ctl_call()'s outcome on
+ * @c: OVL_CTL_OK after a success; OVL_CTL_ECONNECT for a NULL connection
+ * (ovl_ctl_connect() failed).
+ */
+enum ovl_ctl_err ovl_ctl_last_error(const struct ovl_ctl *c);
 
 /**
  * ovl_ctl_recv() - read the next line (monitor events) as JSON.

@@ -23,8 +23,8 @@
  * offsets of every entry's key and value; when an error is reported, the
  * offset is turned into a line:column by counting from the start, and the
  * keys inside an entry are found by a small lexer (strings, escapes,
- * nesting depth) run over that entry's text. Both run only on the error
- * path, and both are linear.
+ * nesting depth) run over that entry's text (both in lib/jsonpos.c). Both
+ * run only on the error path, and both are linear.
  *
  * Top-level keys are MACs; the same MAC twice, in the same or another
  * spelling, is found through the MAC hash, so JSON_REJECT_DUPLICATES is
@@ -41,6 +41,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include "json.h"
+#include "jsonpos.h"
 #include "ovl_abi.h"
 #include "addr.h"
 #include "files.h"
@@ -49,7 +50,6 @@
 
 #define FILES_MAX_BYTES (1ul << 30) /* jansson's positions are ints */
 #define FIELDS		"ip, port, arp, ndp, dhcp-proxy"
-#define QLEN		96 /* a quoted key or value in a message */
 
 struct ovl_files_table {
 	struct ovl_files_entry *entries; /* in file order */
@@ -68,352 +68,34 @@ struct span {
 	size_t end;	/* just past the value */
 };
 
-struct pos {
-	unsigned int line; /* 1-based; 0 when unknown */
-	unsigned int col;  /* 1-based, in characters (a UTF-8 sequence counts once), as jansson */
-};
-
 struct ctx {
-	const char *buf;
-	size_t len;
-	const char *name;
-	char *err;
-	size_t errlen;
+	struct ovl_jtext j; /* the text, its name, the error buffer */
 	struct span *spans; /* one per entry read so far */
 	size_t spans_cap;
-	size_t pos_off; /* pos_at() resumes from here... */
-	struct pos pos; /* ...which is at this position */
 };
 
-/* ---- positions ----------------------------------------------------- */
+/* ---- positions and messages ---------------------------------------- */
 
-static bool is_ws(char c)
+static struct ovl_jpos pos_top(struct ctx *c, size_t i)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r'; /* RFC 8259 section 2 */
-}
-
-static size_t skip_ws(const struct ctx *c, size_t off)
-{
-	while (off < c->len && is_ws(c->buf[off]))
-		off++;
-	return off;
-}
-
-static void pos_advance(struct pos *p, unsigned char ch)
-{
-	if (ch == '\n') {
-		p->line++;
-		p->col = 1;
-	} else if ((ch & 0xc0) != 0x80) { /* not a UTF-8 continuation byte */
-		p->col++;
-	}
-}
-
-/* The line:column of buf[off], counted from the start (or from the last
- * answer, when off is further on). */
-static struct pos pos_at(struct ctx *c, size_t off)
-{
-	if (off < c->pos_off || !c->pos.line) {
-		c->pos_off = 0;
-		c->pos = (struct pos){ 1, 1 };
-	}
-	for (; c->pos_off < off && c->pos_off < c->len; c->pos_off++)
-		pos_advance(&c->pos, (unsigned char)c->buf[c->pos_off]);
-	return c->pos;
-}
-
-/* "1:2" into buf, or "?" when unknown. */
-static const char *pos_str(struct pos p, char *buf, size_t n)
-{
-	if (p.line)
-		snprintf(buf, n, "%u:%u", p.line, p.col);
-	else
-		snprintf(buf, n, "?");
-	return buf;
-}
-
-/* A key of an object, found by the lexer. */
-struct key_pos {
-	struct pos pos; /* of the opening quote */
-	size_t off;	/* raw text between the quotes: buf[off, off + len) */
-	size_t len;
-};
-
-struct keys {
-	struct key_pos *v;
-	size_t n, cap;
-};
-
-static int keys_push(struct keys *k, const struct key_pos *kp)
-{
-	if (k->n == k->cap) {
-		size_t ncap = k->cap ? k->cap * 2 : 16;
-		struct key_pos *nv;
-
-		if (ncap > SIZE_MAX / sizeof(*nv))
-			return -ENOMEM;
-		nv = realloc(k->v, ncap * sizeof(*nv));
-		if (!nv)
-			return -ENOMEM;
-		k->v = nv;
-		k->cap = ncap;
-	}
-	k->v[k->n++] = *kp;
-	return 0;
-}
-
-/*
- * One pass over buf[from, to), an object (or the start of one): record its
- * own keys, the ones at nesting depth 1, with their positions. The text is
- * JSON that jansson accepted, or a prefix of such text; the scan stays
- * within [from, to) whatever the input.
- */
-static int keys_scan(struct ctx *c, size_t from, size_t to, struct keys *out)
-{
-	struct pos p = pos_at(c, from);
-	bool want_key = false;
-	size_t depth = 0, i = from;
-
-	memset(out, 0, sizeof(*out));
-	while (i < to) {
-		unsigned char ch = (unsigned char)c->buf[i];
-
-		if (ch == '"') {
-			struct key_pos k = { .pos = p, .off = i + 1 };
-
-			pos_advance(&p, ch);
-			for (i++; i < to && c->buf[i] != '"'; i++) {
-				if (c->buf[i] == '\\' && i + 1 < to)
-					pos_advance(&p, (unsigned char)c->buf[i++]);
-				pos_advance(&p, (unsigned char)c->buf[i]);
-			}
-			k.len = i - k.off;
-			if (i < to)
-				pos_advance(&p, (unsigned char)c->buf[i++]);
-			if (want_key && depth == 1 && keys_push(out, &k))
-				return -ENOMEM;
-			want_key = false;
-			continue;
-		}
-		switch (ch) {
-		case '{':
-		case '[':
-			depth++;
-			want_key = ch == '{';
-			break;
-		case '}':
-		case ']':
-			if (depth)
-				depth--;
-			want_key = false;
-			break;
-		case ',':
-			/* depth 1 is the object itself; deeper keys are not ours */
-			want_key = depth == 1;
-			break;
-		case ':':
-			want_key = false;
-			break;
-		default:
-			break;
-		}
-		pos_advance(&p, ch);
-		i++;
-	}
-	return 0;
-}
-
-/* Decode the raw text of a JSON string (no quotes) into a new NUL-terminated
- * UTF-8 string. Decoding never makes a string longer. */
-static char *json_unescape(const char *s, size_t len)
-{
-	char *out = malloc(len + 1), *o = out;
-
-	if (!out)
-		return NULL;
-	for (size_t i = 0; i < len; i++) {
-		unsigned long cp;
-
-		if (s[i] != '\\') {
-			*o++ = s[i];
-			continue;
-		}
-		if (++i >= len)
-			break;
-		switch (s[i]) {
-		case 'b':
-			*o++ = '\b';
-			continue;
-		case 'f':
-			*o++ = '\f';
-			continue;
-		case 'n':
-			*o++ = '\n';
-			continue;
-		case 'r':
-			*o++ = '\r';
-			continue;
-		case 't':
-			*o++ = '\t';
-			continue;
-		case 'u':
-			break;
-		default: /* " \ / */
-			*o++ = s[i];
-			continue;
-		}
-		if (len - i < 5)
-			break;
-		cp = strtoul((char[5]){ s[i + 1], s[i + 2], s[i + 3], s[i + 4], 0 }, NULL, 16);
-		i += 4;
-		/* a surrogate pair: \uD8xx\uDCxx (RFC 8259 section 7) */
-		if (cp >= 0xd800 && cp < 0xdc00 && len - i >= 7 && s[i + 1] == '\\' &&
-		    s[i + 2] == 'u') {
-			unsigned long lo = strtoul(
-				(char[5]){ s[i + 3], s[i + 4], s[i + 5], s[i + 6], 0 }, NULL, 16);
-
-			if (lo >= 0xdc00 && lo < 0xe000) {
-				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-				i += 6;
-			}
-		}
-		if (cp < 0x80) {
-			*o++ = (char)cp;
-		} else if (cp < 0x800) {
-			*o++ = (char)(0xc0 | cp >> 6);
-			*o++ = (char)(0x80 | (cp & 0x3f));
-		} else if (cp < 0x10000) {
-			*o++ = (char)(0xe0 | cp >> 12);
-			*o++ = (char)(0x80 | (cp >> 6 & 0x3f));
-			*o++ = (char)(0x80 | (cp & 0x3f));
-		} else {
-			*o++ = (char)(0xf0 | cp >> 18);
-			*o++ = (char)(0x80 | (cp >> 12 & 0x3f));
-			*o++ = (char)(0x80 | (cp >> 6 & 0x3f));
-			*o++ = (char)(0x80 | (cp & 0x3f));
-		}
-	}
-	*o = '\0';
-	return out;
-}
-
-/* Whether the raw key text spells key once decoded. */
-static bool key_eq(const struct ctx *c, const struct key_pos *k, const char *key)
-{
-	const char *raw = c->buf + k->off;
-	bool eq;
-	char *s;
-
-	if (!memchr(raw, '\\', k->len))
-		return strlen(key) == k->len && memcmp(raw, key, k->len) == 0;
-	s = json_unescape(raw, k->len);
-	eq = s && strcmp(s, key) == 0;
-	free(s);
-	return eq;
-}
-
-static struct pos pos_top(struct ctx *c, size_t i)
-{
-	return pos_at(c, c->spans[i].key);
+	return ovl_jtext_pos(&c->j, c->spans[i].key);
 }
 
 /* The position of the key sub in entry i, or unknown. */
-static struct pos pos_sub(struct ctx *c, size_t i, const char *sub)
+static struct ovl_jpos pos_sub(struct ctx *c, size_t i, const char *sub)
 {
-	struct pos p = { 0, 0 };
-	struct keys k;
-
-	if (!keys_scan(c, c->spans[i].val, c->spans[i].end, &k)) {
-		for (size_t j = 0; j < k.n && !p.line; j++) {
-			if (key_eq(c, &k.v[j], sub))
-				p = k.v[j].pos;
-		}
-	}
-	free(k.v);
-	return p;
+	return ovl_jtext_key_pos(&c->j, c->spans[i].val, c->spans[i].end, sub);
 }
 
 /* ---- messages ------------------------------------------------------ */
-
-__attribute__((format(printf, 3, 4))) static int fail(struct ctx *c, struct pos p, const char *fmt,
-						      ...)
-{
-	va_list ap;
-	int n;
-
-	if (!c->err || !c->errlen)
-		return -EINVAL;
-	if (p.line)
-		n = snprintf(c->err, c->errlen, "%s:%u:%u: ", c->name, p.line, p.col);
-	else
-		n = snprintf(c->err, c->errlen, "%s: ", c->name);
-	if (n < 0 || (size_t)n >= c->errlen)
-		return -EINVAL;
-	va_start(ap, fmt);
-	vsnprintf(c->err + n, c->errlen - (size_t)n, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
-static int fail_nomem(struct ctx *c)
-{
-	fail(c, (struct pos){ 0, 0 }, "out of memory");
-	return -ENOMEM;
-}
-
-/* s in double quotes for a message: control characters, quotes and
- * backslashes escaped, cut with "..." when long. */
-static const char *quote(const char *s, char *buf)
-{
-	size_t o = 0;
-
-	buf[o++] = '"';
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (o > QLEN - 12) { /* room for an escape, "...", the quote and NUL */
-			memcpy(buf + o, "...", 3);
-			o += 3;
-			break;
-		}
-		if (ch == '"' || ch == '\\') {
-			buf[o++] = '\\';
-			buf[o++] = (char)ch;
-		} else if (ch < 0x20 || ch == 0x7f) {
-			o += (size_t)snprintf(buf + o, QLEN - o, "\\u%04x", ch);
-		} else {
-			buf[o++] = (char)ch;
-		}
-	}
-	buf[o++] = '"';
-	buf[o] = '\0';
-	return buf;
-}
-
 /* The key of entry i, quoted, from the text. */
 static const char *quote_key(const struct ctx *c, size_t i, char *buf)
 {
-	char *s = json_unescape(c->buf + c->spans[i].key + 1, c->spans[i].key_len);
+	char *s = ovl_json_unescape(c->j.buf + c->spans[i].key + 1, c->spans[i].key_len);
 
-	quote(s ? s : "?", buf);
+	ovl_json_quote(s ? s : "?", buf);
 	free(s);
 	return buf;
-}
-
-/* A jansson error about the text that starts at buf[off], where its line 1
- * column 1 is. */
-static int jansson_fail(struct ctx *c, const json_error_t *je, size_t off)
-{
-	struct pos base = pos_at(c, off), p = { 0, 0 };
-
-	if (json_error_code(je) == json_error_out_of_memory)
-		return fail_nomem(c);
-	if (je->line == 1)
-		p = (struct pos){ base.line, base.col - 1 + (unsigned int)je->column };
-	else if (je->line > 1)
-		p = (struct pos){ base.line + (unsigned int)je->line - 1,
-				  (unsigned int)je->column };
-	return fail(c, p, "%s", je->text);
 }
 
 /*
@@ -423,17 +105,17 @@ static int jansson_fail(struct ctx *c, const json_error_t *je, size_t off)
 static int syntax_fail(struct ctx *c, size_t at)
 {
 	json_error_t je;
-	json_t *root = json_loadb(c->buf, c->len, JSON_REJECT_DUPLICATES, &je);
+	json_t *root = json_loadb(c->j.buf, c->j.len, JSON_REJECT_DUPLICATES, &je);
 	int ret;
 
 	if (!root)
-		return jansson_fail(c, &je, 0);
+		return ovl_jtext_jansson_fail(&c->j, &je, 0);
 	if (!json_is_object(root))
-		ret = fail(c, pos_at(c, skip_ws(c, 0)),
-			   "top level is %s, expected an object keyed by MAC address",
-			   ovl_json_type_name(root));
+		ret = ovl_jtext_fail(&c->j, ovl_jtext_pos(&c->j, ovl_jtext_skip_ws(&c->j, 0)),
+				     "top level is %s, expected an object keyed by MAC address",
+				     ovl_json_type_name(root));
 	else /* not expected: jansson accepts what we did not */
-		ret = fail(c, pos_at(c, at), "syntax error");
+		ret = ovl_jtext_fail(&c->j, ovl_jtext_pos(&c->j, at), "syntax error");
 	json_decref(root);
 	return ret;
 }
@@ -443,63 +125,32 @@ static int syntax_fail(struct ctx *c, size_t at)
 static int dup_fail(struct ctx *c, size_t i, const json_error_t *je)
 {
 	size_t end = c->spans[i].val + (size_t)je->position;
-	char qm[QLEN], qk[QLEN], ps[32];
-	const struct key_pos *dup;
-	struct keys k = { 0 };
+	char qm[OVL_JSON_QLEN], qk[OVL_JSON_QLEN], ps[32];
+	const struct ovl_jkey *dup;
+	struct ovl_jkeys k = { 0 };
 	char *key = NULL;
 	int ret = 1;
 
-	if (je->position < 1 || end > c->len || keys_scan(c, c->spans[i].val, end, &k))
+	if (je->position < 1 || end > c->j.len || ovl_jtext_keys(&c->j, c->spans[i].val, end, &k))
 		k.n = 0; /* no position index: jansson's message as it is */
 	/* jansson stops right after the closing quote of the second key */
 	dup = k.n ? &k.v[k.n - 1] : NULL;
 	if (dup && dup->off + dup->len + 1 == end)
-		key = json_unescape(c->buf + dup->off, dup->len);
+		key = ovl_json_unescape(c->j.buf + dup->off, dup->len);
 	for (size_t j = 0; key && j + 1 < k.n && ret > 0; j++) {
-		if (key_eq(c, &k.v[j], key))
-			ret = fail(c, dup->pos, "%s: duplicate key %s (first at %s)",
-				   quote_key(c, i, qm), quote(key, qk),
-				   pos_str(k.v[j].pos, ps, sizeof(ps)));
+		if (ovl_jtext_key_eq(&c->j, &k.v[j], key))
+			ret = ovl_jtext_fail(&c->j, dup->pos, "%s: duplicate key %s (first at %s)",
+					     quote_key(c, i, qm), ovl_json_quote(key, qk),
+					     ovl_jpos_str(k.v[j].pos, ps, sizeof(ps)));
 	}
 	if (ret > 0) /* a duplicate deeper down */
-		ret = jansson_fail(c, je, c->spans[i].val);
+		ret = ovl_jtext_jansson_fail(&c->j, je, c->spans[i].val);
 	free(key);
 	free(k.v);
 	return ret;
 }
 
 /* ---- validation ---------------------------------------------------- */
-
-static bool ip4_in(const struct ovl_ip *ip, __u8 b0, __u8 mask0)
-{
-	return ip->family == OVL_AF_INET4 && (ip->addr[0] & mask0) == b0;
-}
-
-static bool ip6_is_v4mapped(const struct ovl_ip *ip)
-{
-	static const __u8 pfx[12] = { [10] = 0xff, [11] = 0xff };
-
-	return ip->family == OVL_AF_INET6 && memcmp(ip->addr, pfx, sizeof(pfx)) == 0;
-}
-
-static bool ip_is_multicast(const struct ovl_ip *ip)
-{
-	return ip4_in(ip, 0xe0, 0xf0) || (ip->family == OVL_AF_INET6 && ip->addr[0] == 0xff);
-}
-
-static bool ip_is_loopback(const struct ovl_ip *ip)
-{
-	static const __u8 lo6[16] = { [15] = 1 };
-
-	return ip4_in(ip, 127, 0xff) ||
-	       (ip->family == OVL_AF_INET6 && memcmp(ip->addr, lo6, sizeof(lo6)) == 0);
-}
-
-static bool ip4_is_broadcast(const struct ovl_ip *ip)
-{
-	return ip->family == OVL_AF_INET4 &&
-	       (ip->addr[0] & ip->addr[1] & ip->addr[2] & ip->addr[3]) == 0xff;
-}
 
 /* The entry being read. */
 struct ent {
@@ -508,7 +159,7 @@ struct ent {
 	size_t i;
 	__u32 idx; /* i, as the hashes store it */
 	struct ovl_files_entry *fe;
-	char qmac[QLEN]; /* its key, quoted */
+	char qmac[OVL_JSON_QLEN]; /* its key, quoted */
 	bool has_ip, has_port;
 };
 
@@ -518,20 +169,21 @@ static int field_str(struct ent *e, const char *key, json_t *v, bool optional, c
 {
 	*s = "";
 	if (!json_is_string(v))
-		return fail(e->c, pos_sub(e->c, e->i, key), "%s: \"%s\" is %s, expected a string",
-			    e->qmac, key, ovl_json_type_name(v));
+		return ovl_jtext_fail(&e->c->j, pos_sub(e->c, e->i, key),
+				      "%s: \"%s\" is %s, expected a string", e->qmac, key,
+				      ovl_json_type_name(v));
 	*s = json_string_value(v);
 	if (**s)
 		return 1;
 	if (optional)
 		return 0;
-	return fail(e->c, pos_sub(e->c, e->i, key), "%s: \"%s\" is empty (it is required)", e->qmac,
-		    key);
+	return ovl_jtext_fail(&e->c->j, pos_sub(e->c, e->i, key),
+			      "%s: \"%s\" is empty (it is required)", e->qmac, key);
 }
 
 static int field_ip(struct ent *e, const char *key, json_t *v)
 {
-	char qv[QLEN];
+	char qv[OVL_JSON_QLEN];
 	const char *s, *why = NULL;
 	int ret = field_str(e, key, v, false, &s);
 
@@ -539,15 +191,15 @@ static int field_ip(struct ent *e, const char *key, json_t *v)
 		return ret;
 	if (ovl_ip_parse(s, &e->fe->ip))
 		why = "is not an IPv4 or IPv6 address";
-	else if (ovl_ip_is_zero(&e->fe->ip))
+	else if (ovl_ip_is_unspecified(&e->fe->ip))
 		why = "is the unspecified address";
-	else if (ip_is_multicast(&e->fe->ip))
+	else if (ovl_ip_is_multicast(&e->fe->ip))
 		why = "is a multicast address (the underlay is unicast)";
-	else if (ip6_is_v4mapped(&e->fe->ip))
+	else if (ovl_ip_is_v4mapped(&e->fe->ip))
 		why = "is an IPv4-mapped IPv6 address (write it as IPv4)";
 	if (why)
-		return fail(e->c, pos_sub(e->c, e->i, key), "%s: \"%s\" %s %s", e->qmac, key,
-			    quote(s, qv), why);
+		return ovl_jtext_fail(&e->c->j, pos_sub(e->c, e->i, key), "%s: \"%s\" %s %s",
+				      e->qmac, key, ovl_json_quote(s, qv), why);
 	e->has_ip = true;
 	return 0;
 }
@@ -557,14 +209,15 @@ static int field_port(struct ent *e, const char *key, json_t *v)
 	json_int_t port;
 
 	if (!json_is_integer(v))
-		return fail(e->c, pos_sub(e->c, e->i, key),
-			    "%s: \"%s\" is %s, expected an integer 1..65535", e->qmac, key,
-			    ovl_json_type_name(v));
+		return ovl_jtext_fail(&e->c->j, pos_sub(e->c, e->i, key),
+				      "%s: \"%s\" is %s, expected an integer 1..65535", e->qmac,
+				      key, ovl_json_type_name(v));
 	port = json_integer_value(v);
 	if (port < 1 || port > 65535)
-		return fail(e->c, pos_sub(e->c, e->i, key),
-			    "%s: \"%s\" %" JSON_INTEGER_FORMAT " is out of range 1..65535", e->qmac,
-			    key, port);
+		return ovl_jtext_fail(&e->c->j, pos_sub(e->c, e->i, key),
+				      "%s: \"%s\" %" JSON_INTEGER_FORMAT
+				      " is out of range 1..65535",
+				      e->qmac, key, port);
 	e->fe->port = (__u16)port;
 	e->has_port = true;
 	return 0;
@@ -575,7 +228,7 @@ static int field_port(struct ent *e, const char *key, json_t *v)
 static int field_neigh(struct ent *e, const char *key, json_t *v, __u8 family)
 {
 	struct ovl_ip *ip = family == OVL_AF_INET4 ? &e->fe->arp : &e->fe->ndp;
-	char qv[QLEN], qo[QLEN], ps[32], buf[OVL_IP_STRLEN];
+	char qv[OVL_JSON_QLEN], qo[OVL_JSON_QLEN], ps[32], buf[OVL_IP_STRLEN];
 	const char *s, *why = NULL;
 	const __u32 *other;
 	int ret = field_str(e, key, v, true, &s);
@@ -587,28 +240,29 @@ static int field_neigh(struct ent *e, const char *key, json_t *v, __u8 family)
 	else if (ip->family != family)
 		why = family == OVL_AF_INET4 ? "is not an IPv4 address (IPv6 goes in \"ndp\")" :
 					       "is not an IPv6 address (IPv4 goes in \"arp\")";
-	else if (ovl_ip_is_zero(ip))
+	else if (ovl_ip_is_unspecified(ip))
 		why = "is the unspecified address";
-	else if (ip_is_loopback(ip))
+	else if (ovl_ip_is_loopback(ip))
 		why = "is a loopback address";
-	else if (ip_is_multicast(ip))
+	else if (ovl_ip_is_multicast(ip))
 		why = "is a multicast address";
-	else if (ip4_is_broadcast(ip))
+	else if (ovl_ip_is_broadcast(ip))
 		why = "is the broadcast address";
-	else if (ip6_is_v4mapped(ip))
+	else if (ovl_ip_is_v4mapped(ip))
 		why = "is an IPv4-mapped address";
 	if (why)
-		return fail(e->c, pos_sub(e->c, e->i, key), "%s: \"%s\" %s %s", e->qmac, key,
-			    quote(s, qv), why);
+		return ovl_jtext_fail(&e->c->j, pos_sub(e->c, e->i, key), "%s: \"%s\" %s %s",
+				      e->qmac, key, ovl_json_quote(s, qv), why);
 	other = ovl_hash_find(&e->t->by_ip, ip);
 	if (other)
-		return fail(e->c, pos_sub(e->c, e->i, key),
-			    "%s: \"%s\" %s is also claimed by %s at %s (ambiguous %s answers)",
-			    e->qmac, key, ovl_ip_format(ip, buf), quote_key(e->c, *other, qo),
-			    pos_str(pos_sub(e->c, *other, key), ps, sizeof(ps)),
-			    family == OVL_AF_INET4 ? "ARP" : "NDP");
+		return ovl_jtext_fail(
+			&e->c->j, pos_sub(e->c, e->i, key),
+			"%s: \"%s\" %s is also claimed by %s at %s (ambiguous %s answers)", e->qmac,
+			key, ovl_ip_format(ip, buf), quote_key(e->c, *other, qo),
+			ovl_jpos_str(pos_sub(e->c, *other, key), ps, sizeof(ps)),
+			family == OVL_AF_INET4 ? "ARP" : "NDP");
 	if (ovl_hash_insert(&e->t->by_ip, ip, &e->idx))
-		return fail_nomem(e->c);
+		return ovl_jtext_nomem(&e->c->j);
 	if (family == OVL_AF_INET4)
 		e->fe->has_arp = true;
 	else
@@ -618,7 +272,7 @@ static int field_neigh(struct ent *e, const char *key, json_t *v, __u8 family)
 
 static int field_dhcp_proxy(struct ent *e, const char *key, json_t *v)
 {
-	char qv[QLEN];
+	char qv[OVL_JSON_QLEN];
 	const char *s, *why = NULL;
 	int ret = field_str(e, key, v, true, &s);
 
@@ -631,8 +285,8 @@ static int field_dhcp_proxy(struct ent *e, const char *key, json_t *v)
 	else if (ovl_mac_is_multicast(e->fe->dhcp_proxy))
 		why = "is a multicast MAC";
 	if (why)
-		return fail(e->c, pos_sub(e->c, e->i, key), "%s: \"%s\" %s %s", e->qmac, key,
-			    quote(s, qv), why);
+		return ovl_jtext_fail(&e->c->j, pos_sub(e->c, e->i, key), "%s: \"%s\" %s %s",
+				      e->qmac, key, ovl_json_quote(s, qv), why);
 	e->fe->has_dhcp_proxy = true;
 	return 0;
 }
@@ -641,30 +295,34 @@ static int field_dhcp_proxy(struct ent *e, const char *key, json_t *v)
 static int entry_key(struct ent *e, const char *key)
 {
 	struct ctx *c = e->c;
-	char qo[QLEN], ps[32];
+	char qo[OVL_JSON_QLEN], ps[32];
 	const __u32 *other;
 
-	quote(key, e->qmac);
+	ovl_json_quote(key, e->qmac);
 	if (ovl_mac_parse(key, e->fe->mac))
-		return fail(c, pos_top(c, e->i),
-			    "%s: key is not a MAC address (expected the form de:ad:be:ef:00:01)",
-			    e->qmac);
+		return ovl_jtext_fail(
+			&c->j, pos_top(c, e->i),
+			"%s: key is not a MAC address (expected the form de:ad:be:ef:00:01)",
+			e->qmac);
 	if (ovl_mac_is_zero(e->fe->mac))
-		return fail(c, pos_top(c, e->i), "%s: the all-zero MAC cannot be a VNIC", e->qmac);
+		return ovl_jtext_fail(&c->j, pos_top(c, e->i),
+				      "%s: the all-zero MAC cannot be a VNIC", e->qmac);
 	if (ovl_mac_is_multicast(e->fe->mac))
-		return fail(c, pos_top(c, e->i), "%s: a multicast MAC cannot be a VNIC", e->qmac);
+		return ovl_jtext_fail(&c->j, pos_top(c, e->i),
+				      "%s: a multicast MAC cannot be a VNIC", e->qmac);
 	other = ovl_hash_find(&e->t->by_mac, e->fe->mac);
 	if (other) {
-		struct pos here = pos_top(c, e->i);
+		struct ovl_jpos here = pos_top(c, e->i);
 
-		pos_str(pos_top(c, *other), ps, sizeof(ps));
+		ovl_jpos_str(pos_top(c, *other), ps, sizeof(ps));
 		quote_key(c, *other, qo);
 		if (strcmp(qo, e->qmac) == 0)
-			return fail(c, here, "duplicate MAC %s (first at %s)", e->qmac, ps);
-		return fail(c, here, "%s: same MAC as %s at %s", e->qmac, qo, ps);
+			return ovl_jtext_fail(&c->j, here, "duplicate MAC %s (first at %s)",
+					      e->qmac, ps);
+		return ovl_jtext_fail(&c->j, here, "%s: same MAC as %s at %s", e->qmac, qo, ps);
 	}
 	if (ovl_hash_insert(&e->t->by_mac, e->fe->mac, &e->idx))
-		return fail_nomem(c);
+		return ovl_jtext_nomem(&c->j);
 	return 0;
 }
 
@@ -672,14 +330,15 @@ static int entry_key(struct ent *e, const char *key)
 static int entry_value(struct ent *e, json_t *obj)
 {
 	struct ctx *c = e->c;
-	char qo[QLEN];
+	char qo[OVL_JSON_QLEN];
 	const char *key;
 	json_t *v;
 	int ret;
 
 	if (!json_is_object(obj))
-		return fail(c, pos_top(c, e->i), "%s: entry is %s, expected an object", e->qmac,
-			    ovl_json_type_name(obj));
+		return ovl_jtext_fail(&c->j, pos_top(c, e->i),
+				      "%s: entry is %s, expected an object", e->qmac,
+				      ovl_json_type_name(obj));
 	json_object_foreach(obj, key, v) { /* in file order: jansson keeps it */
 		if (strcmp(key, "ip") == 0)
 			ret = field_ip(e, key, v);
@@ -692,18 +351,18 @@ static int entry_value(struct ent *e, json_t *obj)
 		else if (strcmp(key, "dhcp-proxy") == 0)
 			ret = field_dhcp_proxy(e, key, v);
 		else
-			ret = fail(c, pos_sub(c, e->i, key),
-				   "%s: unknown key %s (expected " FIELDS ")", e->qmac,
-				   quote(key, qo));
+			ret = ovl_jtext_fail(&c->j, pos_sub(c, e->i, key),
+					     "%s: unknown key %s (expected " FIELDS ")", e->qmac,
+					     ovl_json_quote(key, qo));
 		if (ret)
 			return ret;
 	}
 	if (!e->has_ip)
-		return fail(c, pos_top(c, e->i), "%s: missing \"ip\" (the underlay address)",
-			    e->qmac);
+		return ovl_jtext_fail(&c->j, pos_top(c, e->i),
+				      "%s: missing \"ip\" (the underlay address)", e->qmac);
 	if (!e->has_port)
-		return fail(c, pos_top(c, e->i), "%s: missing \"port\" (the VXLAN UDP port)",
-			    e->qmac);
+		return ovl_jtext_fail(&c->j, pos_top(c, e->i),
+				      "%s: missing \"port\" (the VXLAN UDP port)", e->qmac);
 	return 0;
 }
 
@@ -712,7 +371,7 @@ static int entry_value(struct ent *e, json_t *obj)
  * set of the network's DHCP servers. */
 static int check_dhcp_proxies(struct ctx *c, struct ovl_files_table *t)
 {
-	char qm[QLEN], buf[OVL_MAC_STRLEN];
+	char qm[OVL_JSON_QLEN], buf[OVL_MAC_STRLEN];
 	int ret;
 
 	if (!c->spans) /* {}: no entries */
@@ -725,16 +384,17 @@ static int check_dhcp_proxies(struct ctx *c, struct ovl_files_table *t)
 			continue;
 		j = ovl_hash_find(&t->by_mac, fe->dhcp_proxy);
 		if (!j)
-			return fail(c, pos_sub(c, i, "dhcp-proxy"),
-				    "%s: \"dhcp-proxy\" %s is not a MAC of this file",
-				    quote_key(c, i, qm), ovl_mac_format(fe->dhcp_proxy, buf));
+			return ovl_jtext_fail(&c->j, pos_sub(c, i, "dhcp-proxy"),
+					      "%s: \"dhcp-proxy\" %s is not a MAC of this file",
+					      quote_key(c, i, qm),
+					      ovl_mac_format(fe->dhcp_proxy, buf));
 		if (*j == i)
-			return fail(c, pos_sub(c, i, "dhcp-proxy"),
-				    "%s: \"dhcp-proxy\" is the entry's own MAC",
-				    quote_key(c, i, qm));
+			return ovl_jtext_fail(&c->j, pos_sub(c, i, "dhcp-proxy"),
+					      "%s: \"dhcp-proxy\" is the entry's own MAC",
+					      quote_key(c, i, qm));
 		ret = ovl_hash_insert(&t->servers, fe->dhcp_proxy, NULL);
 		if (ret && ret != -EEXIST)
-			return fail_nomem(c);
+			return ovl_jtext_nomem(&c->j);
 	}
 	return 0;
 }
@@ -776,12 +436,12 @@ static void estimate(const struct ctx *c, size_t *entries, size_t *addrs)
 	size_t braces = 0;
 
 	*addrs = 0;
-	for (size_t i = 0; i < c->len; i++) {
-		if (c->buf[i] == '{')
+	for (size_t i = 0; i < c->j.len; i++) {
+		if (c->j.buf[i] == '{')
 			braces++;
-		else if (c->buf[i] == '"' && c->len - i >= 5 && c->buf[i + 4] == '"' &&
-			 (memcmp(c->buf + i + 1, "arp", 3) == 0 ||
-			  memcmp(c->buf + i + 1, "ndp", 3) == 0))
+		else if (c->j.buf[i] == '"' && c->j.len - i >= 5 && c->j.buf[i + 4] == '"' &&
+			 (memcmp(c->j.buf + i + 1, "arp", 3) == 0 ||
+			  memcmp(c->j.buf + i + 1, "ndp", 3) == 0))
 			(*addrs)++;
 	}
 	*entries = braces ? braces - 1 : 0;
@@ -799,37 +459,37 @@ static int parse_entry(struct ctx *c, struct ovl_files_table *t, size_t *off)
 
 	if (reserve(c, t, t->count < t->cap ? t->cap : t->count * 2 + 16) || !t->entries ||
 	    !c->spans)
-		return fail_nomem(c);
+		return ovl_jtext_nomem(&c->j);
 	e.fe = &t->entries[e.i];
 	memset(e.fe, 0, sizeof(*e.fe));
 	sp = &c->spans[e.i];
 	sp->key = *off;
 	/* the key, as a JSON string: jansson checks escapes and UTF-8 */
-	key = json_loadb(c->buf + *off, c->len - *off, JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK,
+	key = json_loadb(c->j.buf + *off, c->j.len - *off, JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK,
 			 &je);
 	if (!key || !json_is_string(key)) {
 		ret = syntax_fail(c, *off);
 		goto out;
 	}
 	sp->key_len = (size_t)je.position - 2;
-	*off = skip_ws(c, *off + (size_t)je.position);
-	if (*off >= c->len || c->buf[*off] != ':') {
+	*off = ovl_jtext_skip_ws(&c->j, *off + (size_t)je.position);
+	if (*off >= c->j.len || c->j.buf[*off] != ':') {
 		ret = syntax_fail(c, *off);
 		goto out;
 	}
-	sp->val = skip_ws(c, *off + 1);
+	sp->val = ovl_jtext_skip_ws(&c->j, *off + 1);
 	sp->end = sp->val;
 	ret = entry_key(&e, json_string_value(key));
 	if (ret)
 		goto out;
 
-	val = json_loadb(c->buf + sp->val, c->len - sp->val,
+	val = json_loadb(c->j.buf + sp->val, c->j.len - sp->val,
 			 JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES, &je);
 	if (!val) {
 		if (json_error_code(&je) == json_error_duplicate_key)
 			ret = dup_fail(c, e.i, &je);
 		else if (json_error_code(&je) == json_error_out_of_memory)
-			ret = fail_nomem(c);
+			ret = ovl_jtext_nomem(&c->j);
 		else
 			ret = syntax_fail(c, sp->val);
 		goto out;
@@ -847,40 +507,40 @@ out:
 
 static int parse_top(struct ctx *c, struct ovl_files_table *t)
 {
-	size_t off = skip_ws(c, 0), n, na;
+	size_t off = ovl_jtext_skip_ws(&c->j, 0), n, na;
 	int ret;
 
-	if (off == c->len)
-		return fail(c, (struct pos){ 1, 1 },
-			    "empty file (expected a JSON object keyed by MAC address)");
-	if (c->buf[off] != '{')
+	if (off == c->j.len)
+		return ovl_jtext_fail(&c->j, (struct ovl_jpos){ 1, 1 },
+				      "empty file (expected a JSON object keyed by MAC address)");
+	if (c->j.buf[off] != '{')
 		return syntax_fail(c, off);
 	/* sized once: growing by doubling costs a quarter of the time, most of
 	 * it page faults on the new arrays */
 	estimate(c, &n, &na);
 	if (reserve(c, t, n) || ovl_hash_reserve(&t->by_mac, n) || ovl_hash_reserve(&t->by_ip, na))
-		return fail_nomem(c);
-	off = skip_ws(c, off + 1);
-	if (off < c->len && c->buf[off] == '}')
+		return ovl_jtext_nomem(&c->j);
+	off = ovl_jtext_skip_ws(&c->j, off + 1);
+	if (off < c->j.len && c->j.buf[off] == '}')
 		goto end;
 	for (;;) {
-		if (off >= c->len || c->buf[off] != '"')
+		if (off >= c->j.len || c->j.buf[off] != '"')
 			return syntax_fail(c, off);
 		ret = parse_entry(c, t, &off);
 		if (ret)
 			return ret;
-		off = skip_ws(c, off);
-		if (off < c->len && c->buf[off] == ',') {
-			off = skip_ws(c, off + 1);
+		off = ovl_jtext_skip_ws(&c->j, off);
+		if (off < c->j.len && c->j.buf[off] == ',') {
+			off = ovl_jtext_skip_ws(&c->j, off + 1);
 			continue;
 		}
-		if (off < c->len && c->buf[off] == '}')
+		if (off < c->j.len && c->j.buf[off] == '}')
 			break;
 		return syntax_fail(c, off);
 	}
 end:
-	off = skip_ws(c, off + 1);
-	if (off != c->len)
+	off = ovl_jtext_skip_ws(&c->j, off + 1);
+	if (off != c->j.len)
 		return syntax_fail(c, off);
 	return check_dhcp_proxies(c, t);
 }
@@ -888,11 +548,11 @@ end:
 struct ovl_files_table *ovl_files_parse(const char *buf, size_t len, const char *name, char *err,
 					size_t errlen)
 {
-	struct ctx c = { .buf = buf ? buf : "",
-			 .len = buf ? len : 0,
-			 .name = name ? name : "-",
-			 .err = err,
-			 .errlen = errlen };
+	struct ctx c = { .j = { .buf = buf ? buf : "",
+				.len = buf ? len : 0,
+				.name = name ? name : "-",
+				.err = err,
+				.errlen = errlen } };
 	struct ovl_files_table *t;
 	int ret;
 
@@ -900,7 +560,7 @@ struct ovl_files_table *ovl_files_parse(const char *buf, size_t len, const char 
 		err[0] = '\0';
 	t = calloc(1, sizeof(*t));
 	if (!t) {
-		ret = fail_nomem(&c);
+		ret = ovl_jtext_nomem(&c.j);
 		goto out;
 	}
 	ret = ovl_hash_init(&t->by_mac, 6, sizeof(__u32));

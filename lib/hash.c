@@ -57,13 +57,18 @@ int ovl_hash_init(struct ovl_hash *h, size_t key_size, size_t val_size)
 	return 0;
 }
 
+static void free_arrays(struct ovl_hash *h)
+{
+	free(h->tags);
+	free(h->keys);
+	free(h->vals);
+}
+
 void ovl_hash_free(struct ovl_hash *h)
 {
 	if (!h)
 		return;
-	free(h->tags);
-	free(h->keys);
-	free(h->vals);
+	free_arrays(h);
 	h->tags = NULL;
 	h->keys = NULL;
 	h->vals = NULL;
@@ -119,9 +124,7 @@ static int resize(struct ovl_hash *h, size_t cap)
 		if (h->val_size)
 			memcpy(vals + j * h->val_size, val_at(h, i), h->val_size);
 	}
-	free(h->tags);
-	free(h->keys);
-	free(h->vals);
+	free_arrays(h);
 	h->tags = tags;
 	h->keys = keys;
 	h->vals = vals;

@@ -2,6 +2,7 @@
 /*
  * json.c - see json.h.
  */
+#include <string.h>
 #include "json.h"
 
 const char *ovl_json_type_name(const json_t *j)
@@ -23,4 +24,30 @@ const char *ovl_json_type_name(const json_t *j)
 	default:
 		return "null";
 	}
+}
+
+bool ovl_key_listed(const char *key, const char *list)
+{
+	size_t n = strlen(key);
+
+	for (const char *p = list; p && *p;) {
+		if (!strncmp(p, key, n) && (p[n] == ',' || !p[n]))
+			return true;
+		p = strchr(p, ',');
+		if (p)
+			p += strspn(p, ", ");
+	}
+	return false;
+}
+
+const char *ovl_json_unknown_key(json_t *obj, const char *list)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(obj, key, v) {
+		if (!ovl_key_listed(key, list))
+			return key;
+	}
+	return NULL;
 }

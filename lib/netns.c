@@ -14,6 +14,7 @@
 #include <sys/vfs.h>
 #include <linux/magic.h>
 #include <linux/nsfs.h>
+#include "ident.h"
 #include "log.h"
 #include "netns.h"
 #include "safeopen.h"
@@ -56,8 +57,7 @@ int ovl_netns_open_err(const char *name_or_path, char *err, size_t errlen)
 	if (name_or_path[0] == '/') {
 		snprintf(path, sizeof(path), "%s", name_or_path);
 	} else {
-		if (strchr(name_or_path, '/') || !strcmp(name_or_path, ".") ||
-		    !strcmp(name_or_path, "..")) {
+		if (!ovl_file_name_valid(name_or_path)) {
 			ovl_errf(err, errlen,
 				 "\"%s\" is neither a namespace name nor an absolute path",
 				 name_or_path);

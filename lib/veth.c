@@ -58,15 +58,16 @@ static struct nl_sock *route_sock(void)
 	return sk;
 }
 
-static int ethtool_set(const char *name, __u32 cmd, bool on)
+/* One ethtool request (data starts with its cmd) on name in the caller's
+ * netns. Return: 0 or -errno. */
+static int ethtool_ioctl(const char *name, void *data)
 {
-	struct ethtool_value ev = { .cmd = cmd, .data = on };
 	struct ifreq ifr;
 	int fd, err = 0;
 
 	memset(&ifr, 0, sizeof(ifr));
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-	ifr.ifr_data = (void *)&ev;
+	ifr.ifr_data = data;
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
@@ -76,26 +77,18 @@ static int ethtool_set(const char *name, __u32 cmd, bool on)
 	return err;
 }
 
-static int ethtool_gro(const char *name, bool on)
+static int ethtool_set(const char *name, __u32 cmd, bool on)
 {
-	return ethtool_set(name, ETHTOOL_SGRO, on);
+	struct ethtool_value ev = { .cmd = cmd, .data = on };
+
+	return ethtool_ioctl(name, &ev);
 }
 
 int ovl_link_driver(const char *name, char *buf, size_t len)
 {
 	struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
-	struct ifreq ifr;
-	int fd, err = 0;
+	int err = ethtool_ioctl(name, &info);
 
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-	ifr.ifr_data = (void *)&info;
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (ioctl(fd, SIOCETHTOOL, &ifr))
-		err = -errno;
-	close(fd);
 	if (!err)
 		snprintf(buf, len, "%.*s", (int)sizeof(info.driver), info.driver);
 	return err;
@@ -107,15 +100,6 @@ int ovl_link_set_tso(const char *name, bool on)
 
 	if (err)
 		pr_err("set TSO %s on %s: %s", on ? "on" : "off", name, strerror(-err));
-	return err;
-}
-
-int ovl_link_set_gro(const char *name, bool on)
-{
-	int err = ethtool_gro(name, on);
-
-	if (err)
-		pr_err("set GRO %s on %s: %s", on ? "on" : "off", name, strerror(-err));
 	return err;
 }
 
@@ -230,7 +214,7 @@ static int link_up_gro(void *arg)
 	nl_socket_free(sk);
 	if (err)
 		return err;
-	err = ethtool_gro(r->name, true);
+	err = ethtool_set(r->name, ETHTOOL_SGRO, true);
 	if (err)
 		pr_err("set GRO on %s: %s", r->name, strerror(-err));
 	return err;

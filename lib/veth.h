@@ -48,9 +48,6 @@ int ovl_link_mtu(const char *name);
 /* MAC of name in the caller's netns: 0 or -errno. */
 int ovl_link_mac(const char *name, __u8 mac[6]);
 
-/* Set GRO on or off on name in the caller's netns. */
-int ovl_link_set_gro(const char *name, bool on);
-
 /* The driver of name (ethtool's "driver", e.g. "veth") into buf. */
 int ovl_link_driver(const char *name, char *buf, size_t len);
 

@@ -93,20 +93,3 @@ struct ovl_ep *ep_by_mac(struct ovld *d, __u32 vni, const __u8 mac[6])
 			return ep;
 	return NULL;
 }
-
-/* An overlay or VNIC name: 1 to max-1 of A-Z a-z 0-9 _ - . */
-bool name_valid(const char *name, size_t max)
-{
-	size_t n = name ? strlen(name) : 0;
-
-	if (!n || n >= max)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = name[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '_' || c == '-' || c == '.'))
-			return false;
-	}
-	return true;
-}

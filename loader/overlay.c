@@ -21,6 +21,7 @@
 #include "backend.h"
 #include "events.h"
 #include "log.h"
+#include "ident.h"
 
 /* vxlan/listen_ip and vxlan/listen_port: one underlay address and port per
  * instance, so an overlay may only confirm them (or set an unset family). */
@@ -91,7 +92,7 @@ int overlay_create(struct ovld *d, const char *name, __u32 vni, const char *enca
 	struct ovl_overlay *ov;
 	int ret, made;
 
-	if (!name_valid(name, OVL_NAME_MAX)) {
+	if (!ovl_name_valid(name, OVL_NAME_MAX - 1, 0)) {
 		snprintf(err, errlen,
 			 "bad overlay name \"%s\": 1-%d characters of A-Z a-z 0-9 _ . -",
 			 name ? name : "", OVL_NAME_MAX - 1);

@@ -45,11 +45,9 @@
 #include "backend.h"
 #include "events.h"
 
-#define OVL_VERSION    "0.1.0"
-
-#define OVL_NAME_MAX   32 /* overlay names */
-#define OVL_IFNAME_MAX 16 /* IFNAMSIZ */
-#define OVL_EP_ADDRS   8  /* addresses an endpoint may own */
+#define OVL_NAME_MAX   32		      /* overlay names */
+#define OVL_IFNAME_MAX 16		      /* IFNAMSIZ */
+#define OVL_EP_ADDRS   (OVL_CTL_EP_ADDRS + 1) /* endpoint.add's, and the EUI-64 link-local */
 #define OVL_ERR_MAX    512
 
 struct ovl;
@@ -282,7 +280,6 @@ struct ovl_ep *ep_find(struct ovld *d, enum ovl_ep_kind kind, const char *scope,
 const char *ep_label(const struct ovl_ep *ep, char *buf, size_t len);
 struct ovl_ep *ep_by_ifindex(struct ovld *d, int ifindex);
 struct ovl_ep *ep_by_mac(struct ovld *d, __u32 vni, const __u8 mac[6]);
-bool name_valid(const char *name, size_t max);
 
 /* ---- vni.c: an overlay in ovl_vnis and ovl_peers ------------------------- */
 int overlay_write_vni(struct ovld *d, struct ovl_overlay *ov);

@@ -17,6 +17,7 @@
 #include "veth.h"
 #include "mark.h"
 #include "log.h"
+#include "ident.h"
 
 /*
  * Host-side veth name: "ovl" and a hash (FNV-1a 32) of instance, namespace
@@ -65,7 +66,7 @@ int vnic_create(struct ovld *d, const char *name, const char *overlay, const __u
 
 	if (!netns)
 		netns = "";
-	if (!name_valid(name, OVL_IFNAME_MAX)) {
+	if (!ovl_name_valid(name, OVL_IFNAME_MAX - 1, 0)) {
 		snprintf(err, errlen,
 			 "bad interface name \"%s\": 1-15 characters of A-Z a-z 0-9 _ . -",
 			 name ? name : "");

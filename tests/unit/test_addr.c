@@ -158,16 +158,16 @@ void test_addr_ip_compare(void)
 	    !ASSERT_OK(ovl_ip_parse("2001:DB8:0::1", &b), "b"))
 		return;
 	ASSERT_TRUE(ovl_ip_eq(&a, &b), "two spellings, one address");
-	ASSERT_FALSE(ovl_ip_is_zero(&a), "not zero");
+	ASSERT_FALSE(ovl_ip_is_unspecified(&a), "not zero");
 	if (ASSERT_OK(ovl_ip_parse("0.0.0.1", &b), "0.0.0.1")) {
 		ASSERT_FALSE(ovl_ip_eq(&a, &b), "v6 != v4");
-		ASSERT_FALSE(ovl_ip_is_zero(&b), "0.0.0.1 is not zero");
+		ASSERT_FALSE(ovl_ip_is_unspecified(&b), "0.0.0.1 is not zero");
 	}
 	/* the same 16 bytes in two families are different addresses */
 	if (ASSERT_OK(ovl_ip_parse("::", &a), "::") &&
 	    ASSERT_OK(ovl_ip_parse("0.0.0.0", &b), "0")) {
-		ASSERT_TRUE(ovl_ip_is_zero(&a), ":: is zero");
-		ASSERT_TRUE(ovl_ip_is_zero(&b), "0.0.0.0 is zero");
+		ASSERT_TRUE(ovl_ip_is_unspecified(&a), ":: is zero");
+		ASSERT_TRUE(ovl_ip_is_unspecified(&b), "0.0.0.0 is zero");
 		ASSERT_FALSE(ovl_ip_eq(&a, &b), ":: != 0.0.0.0");
 	}
 }
@@ -255,4 +255,35 @@ void test_addr_ip_vec(void)
 	ASSERT_TRUE(ovl_ip_eq(&vec.v[200], &v6), "the IPv6 address");
 out:
 	free(vec.v);
+}
+
+void test_addr_ip_classify(void)
+{
+	static const struct {
+		const char *s;
+		bool unspec, mcast, bcast, lo, mapped;
+	} cases[] = {
+		{ "0.0.0.0", true, false, false, false, false },
+		{ "::", true, false, false, false, false },
+		{ "224.0.0.1", false, true, false, false, false },
+		{ "239.255.255.255", false, true, false, false, false },
+		{ "ff02::1", false, true, false, false, false },
+		{ "255.255.255.255", false, false, true, false, false },
+		{ "127.0.0.2", false, false, false, true, false },
+		{ "::1", false, false, false, true, false },
+		{ "::ffff:10.0.0.1", false, false, false, false, true },
+		{ "10.0.0.1", false, false, false, false, false },
+		{ "fe80::1", false, false, false, false, false },
+	};
+	struct ovl_ip ip;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (!ASSERT_OK(ovl_ip_parse(cases[i].s, &ip), cases[i].s))
+			continue;
+		ASSERT_EQ(ovl_ip_is_unspecified(&ip), cases[i].unspec, cases[i].s);
+		ASSERT_EQ(ovl_ip_is_multicast(&ip), cases[i].mcast, cases[i].s);
+		ASSERT_EQ(ovl_ip_is_broadcast(&ip), cases[i].bcast, cases[i].s);
+		ASSERT_EQ(ovl_ip_is_loopback(&ip), cases[i].lo, cases[i].s);
+		ASSERT_EQ(ovl_ip_is_v4mapped(&ip), cases[i].mapped, cases[i].s);
+	}
 }

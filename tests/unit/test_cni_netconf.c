@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include "test.h"
 #include "cni.h"
+#include "ident.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -342,7 +343,7 @@ void test_cni_netconf_env(void)
 
 	ASSERT_OK(ovl_cni_env_check(&env, all, &e), "complete");
 	for (size_t i = 0; i < ARRAY_SIZE(ifnames); i++)
-		ASSERT_EQ(ovl_cni_ifname_valid(ifnames[i].s), ifnames[i].ok, ifnames[i].s);
+		ASSERT_EQ(ovl_ifname_valid(ifnames[i].s), ifnames[i].ok, ifnames[i].s);
 	for (size_t i = 0; i < ARRAY_SIZE(cids); i++)
 		ASSERT_EQ(ovl_cni_container_id_valid(cids[i].s), cids[i].ok, cids[i].s);
 	env.netns = "run/netns/x";

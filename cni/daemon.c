@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * ovld.c - see ovld.h.
+ * daemon.c - see daemon.h.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include "ovld.h"
+#include "daemon.h"
 
-int ovl_cni_ovld_open(struct ovl_cni_ovld *o, const char *instance, struct ovl_cni_err *e)
+int ovl_cni_daemon_open(struct ovl_cni_daemon *o, const char *instance, struct ovl_cni_err *e)
 {
 	memset(o, 0, sizeof(*o));
 	if (ovl_ctl_socket_path(instance, o->sock, sizeof(o->sock)))
@@ -24,14 +24,14 @@ int ovl_cni_ovld_open(struct ovl_cni_ovld *o, const char *instance, struct ovl_c
 	return 0;
 }
 
-void ovl_cni_ovld_close(struct ovl_cni_ovld *o)
+void ovl_cni_daemon_close(struct ovl_cni_daemon *o)
 {
 	ovl_ctl_close(o->ctl);
 	o->ctl = NULL;
 }
 
-int ovl_cni_ovld_call(struct ovl_cni_ovld *o, json_t *req, json_t **res, int *errnum,
-		      struct ovl_cni_err *e)
+int ovl_cni_daemon_call(struct ovl_cni_daemon *o, json_t *req, json_t **res, int *errnum,
+			struct ovl_cni_err *e)
 {
 	char err[512];
 	const char *cmd = json_string_value(json_object_get(req, "cmd"));
@@ -47,9 +47,9 @@ int ovl_cni_ovld_call(struct ovl_cni_ovld *o, json_t *req, json_t **res, int *er
 		json_decref(req);
 		return 0;
 	}
-	/* lib/ctl.c says "send request"/"read response" for a broken
-	 * connection; anything else is ovld's own answer. */
-	if (!strncmp(err, "send request", 12) || !strncmp(err, "read response", 13))
+	/* A broken connection is worth a retry; anything else is ovld's own
+	 * answer (or not one it can give). */
+	if (ovl_ctl_last_error(o->ctl) == OVL_CTL_EIO)
 		ret = ovl_cni_error(e, OVL_CNI_E_TRY_AGAIN, "ovld did not answer", "%s to %s: %s",
 				    cmd ? cmd : "request", o->sock, err);
 	else {
@@ -61,15 +61,16 @@ int ovl_cni_ovld_call(struct ovl_cni_ovld *o, json_t *req, json_t **res, int *er
 	return ret;
 }
 
-int ovl_cni_ovld_overlay(struct ovl_cni_ovld *o, const struct ovl_netconf *nc,
-			 struct ovl_cni_overlay *ov, struct ovl_cni_err *e)
+int ovl_cni_daemon_overlay(struct ovl_cni_daemon *o, const struct ovl_netconf *nc,
+			   struct ovl_cni_overlay *ov, struct ovl_cni_err *e)
 {
 	json_t *list = NULL, *x, *found = NULL;
 	int errnum, ret;
 	size_t i;
 
 	memset(ov, 0, sizeof(*ov));
-	ret = ovl_cni_ovld_call(o, json_pack("{s:s}", "cmd", "overlay.list"), &list, &errnum, e);
+	ret = ovl_cni_daemon_call(o, json_pack("{s:s}", "cmd", OVL_CMD_OVERLAY_LIST), &list,
+				  &errnum, e);
 	if (ret)
 		return ret;
 	json_array_foreach(list, i, x) {
