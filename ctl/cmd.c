@@ -19,6 +19,7 @@
 #include "addr.h"
 #include "ident.h"
 #include "ovlctl.h"
+#include "backends.h"
 
 #define ARRAY_SIZE(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
@@ -203,41 +204,8 @@ static int put_netns(json_t *req, const char *ns, char *err, size_t errlen)
 
 /* ---- overlay properties (dladm's -p KEY=VALUE) ---------------------------- */
 
-enum prop_type { PROP_IP, PROP_PORT, PROP_PATH };
-
-static const struct prop {
-	const char *key;
-	const char *search; /* the -s it belongs to; NULL: any (encapsulation properties) */
-	enum prop_type type;
-	bool required; /* with its -s */
-	const char *arg;
-	const char *help;
-} props[] = {
-	{ "vxlan/listen_ip", NULL, PROP_IP, false, "ADDR",
-	  "underlay address to send from and listen on (default: ovld's)" },
-	{ "vxlan/listen_port", NULL, PROP_PORT, false, "PORT",
-	  "VXLAN UDP port (default: ovld's, 4789)" },
-	{ "files/config", "files", PROP_PATH, true, "PATH",
-	  "the backend's hosts.json, made absolute" },
-	{ "direct/dest_ip", "direct", PROP_IP, true, "ADDR",
-	  "where every frame of the overlay goes" },
-	{ "direct/dest_port", "direct", PROP_PORT, false, "PORT", "its UDP port (default 4789)" },
-};
-
-static const char *const searches[] = { "files", "direct" };
-
-static bool prop_applies(const struct prop *p, const char *search)
-{
-	return !p->search || strcmp(p->search, search) == 0;
-}
-
-static void prop_keys(const char *search, char *buf, size_t len)
-{
-	buf[0] = '\0';
-	for (int i = 0; i < ARRAY_SIZE(props); i++)
-		if (prop_applies(&props[i], search))
-			ovlctl_strcatf(buf, len, "%s%s", buf[0] ? ", " : "", props[i].key);
-}
+/* What each backend takes is declared once, in lib/backends.c: ovld checks
+ * against the same list (and serves it: backend.list). */
 
 static int put_path(json_t *obj, const char *key, const char *v, char *err, size_t errlen)
 {
@@ -261,8 +229,9 @@ static int put_path(json_t *obj, const char *key, const char *v, char *err, size
 
 static int put_prop(json_t *obj, const char *search, const char *kv, char *err, size_t errlen)
 {
+	const struct ovl_backend_info *b = ovl_backend_info(search), *owner;
 	const char *eq = strchr(kv, '='), *v;
-	const struct prop *p = NULL;
+	const struct ovl_prop *p;
 	char keys[256];
 	size_t klen;
 
@@ -270,26 +239,25 @@ static int put_prop(json_t *obj, const char *search, const char *kv, char *err, 
 		return ovlctl_fail(err, errlen, "bad property \"%s\": expected KEY=VALUE", kv);
 	klen = (size_t)(eq - kv);
 	v = eq + 1;
-	for (int i = 0; i < ARRAY_SIZE(props); i++)
-		if (strlen(props[i].key) == klen && strncmp(props[i].key, kv, klen) == 0)
-			p = &props[i];
-	prop_keys(search, keys, sizeof(keys));
+	p = ovl_prop_find(b, kv, klen, NULL);
+	owner = p ? NULL : ovl_prop_owner(kv, klen);
+	if (owner)
+		return ovlctl_fail(err, errlen, "property \"%.*s\" needs -s %s, not -s %s",
+				   (int)klen, kv, owner->name, search);
+	ovl_prop_keys(b, keys, sizeof(keys));
 	if (!p)
 		return ovlctl_fail(err, errlen,
 				   "unknown property \"%.*s\": with -s %s, expected one of %s",
 				   (int)klen, kv, search, keys);
-	if (!prop_applies(p, search))
-		return ovlctl_fail(err, errlen, "property \"%s\" needs -s %s, not -s %s", p->key,
-				   p->search, search);
-	if (json_object_get(obj, p->key))
-		return ovlctl_fail(err, errlen, "property \"%s\" given twice", p->key);
+	if (json_object_get(obj, p->name))
+		return ovlctl_fail(err, errlen, "property \"%s\" given twice", p->name);
 	switch (p->type) {
-	case PROP_IP:
-		return put_ip(obj, p->key, p->key, v, IP_DEST, err, errlen);
-	case PROP_PORT:
-		return put_port(obj, p->key, p->key, v, err, errlen);
-	case PROP_PATH:
-		return put_path(obj, p->key, v, err, errlen);
+	case OVL_PROP_IP:
+		return put_ip(obj, p->name, p->name, v, IP_DEST, err, errlen);
+	case OVL_PROP_PORT:
+		return put_port(obj, p->name, p->name, v, err, errlen);
+	case OVL_PROP_PATH:
+		return put_path(obj, p->name, v, err, errlen);
 	}
 	return -EINVAL;
 }
@@ -308,8 +276,8 @@ static int build_none(struct ovlctl_inv *inv, char *err, size_t errlen)
 static int build_overlay_create(struct ovlctl_inv *inv, char *err, size_t errlen)
 {
 	const char *encap = ovlctl_optval(inv, 'e'), *search = ovlctl_optval(inv, 's');
+	const struct ovl_backend_info *b;
 	json_t *req = inv->req, *pr;
-	bool known = false;
 	int ret;
 
 	ret = put_overlay(req, "name", inv->pos[0], err, errlen);
@@ -322,11 +290,16 @@ static int build_overlay_create(struct ovlctl_inv *inv, char *err, size_t errlen
 	if (strcmp(encap, "vxlan") != 0)
 		return ovlctl_fail(err, errlen,
 				   "bad encapsulation \"%s\": only \"vxlan\" is supported", encap);
-	for (int i = 0; i < ARRAY_SIZE(searches); i++)
-		known |= strcmp(search, searches[i]) == 0;
-	if (!known)
-		return ovlctl_fail(err, errlen,
-				   "bad search \"%s\": expected \"files\" or \"direct\"", search);
+	b = ovl_backend_info(search);
+	if (!b) {
+		char names[256] = "";
+
+		for (const struct ovl_backend_info *const *i = ovl_backend_infos; *i; i++)
+			ovlctl_strcatf(names, sizeof(names), "%s\"%s\"",
+				       i == ovl_backend_infos ? "" : i[1] ? ", " : " or ",
+				       (*i)->name);
+		return ovlctl_fail(err, errlen, "bad search \"%s\": expected %s", search, names);
+	}
 	ret = put(req, "encap", json_string(encap), err, errlen);
 	if (!ret)
 		ret = put(req, "search", json_string(search), err, errlen);
@@ -342,11 +315,10 @@ static int build_overlay_create(struct ovlctl_inv *inv, char *err, size_t errlen
 		if (ret)
 			return ret;
 	}
-	for (int i = 0; i < ARRAY_SIZE(props); i++)
-		if (props[i].required && prop_applies(&props[i], search) &&
-		    !json_object_get(pr, props[i].key))
-			return ovlctl_fail(err, errlen, "-s %s needs -p %s=%s", search,
-					   props[i].key, props[i].arg);
+	for (const struct ovl_prop *p = b->props; p->name; p++)
+		if (p->required && !json_object_get(pr, p->name))
+			return ovlctl_fail(err, errlen, "-s %s needs -p %s=%s", search, p->name,
+					   p->arg);
 	return 0;
 }
 
@@ -508,16 +480,17 @@ static void overlay_create_help(FILE *out)
 	char left[64], with[64];
 
 	fputs("Properties, -p KEY=VALUE (dladm create-overlay's):\n", out);
-	for (int i = 0; i < ARRAY_SIZE(props); i++) {
-		const struct prop *p = &props[i];
-
-		snprintf(left, sizeof(left), "%s=%s", p->key, p->arg);
-		if (p->search)
-			snprintf(with, sizeof(with), "with -s %s%s: ", p->search,
+	for (const struct ovl_prop *p = ovl_common_props; p->name; p++) {
+		snprintf(left, sizeof(left), "%s=%s", p->name, p->arg);
+		fprintf(out, "  %-24s %s\n", left, p->help);
+	}
+	for (const struct ovl_backend_info *const *b = ovl_backend_infos; *b; b++) {
+		for (const struct ovl_prop *p = (*b)->props; p->name; p++) {
+			snprintf(left, sizeof(left), "%s=%s", p->name, p->arg);
+			snprintf(with, sizeof(with), "with -s %s%s: ", (*b)->name,
 				 p->required ? ", required" : "");
-		else
-			with[0] = '\0';
-		fprintf(out, "  %-24s %s%s\n", left, with, p->help);
+			fprintf(out, "  %-24s %s%s\n", left, with, p->help);
+		}
 	}
 }
 
@@ -563,6 +536,16 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 		.summary = "List the overlays: VNI, backend, entries, the frames of each the data\n"
 			   "path dropped (DROPS) and of those the VXLAN from underlay hosts that\n"
 			   "are no peer of it (PEER_UNKNOWN), properties, backend error.",
+	},
+	{
+		.object = "backend",
+		.verb = "list",
+		.alias = "show",
+		.wire = OVL_CMD_BACKEND_LIST,
+		.build = build_none,
+		.print = ovlctl_print_backends,
+		.summary = "List the backends ovld runs (-s of overlay create), their mode and\n"
+			   "the properties each takes (-p), as ovld checks them.",
 	},
 	{
 		.object = "vnic",

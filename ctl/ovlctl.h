@@ -167,6 +167,7 @@ void ovlctl_cmd_usage(const struct ovlctl_cmd *cmd, char *buf, size_t len);
 
 /* print.c */
 int ovlctl_print_none(const struct ovlctl_inv *inv, json_t *result, FILE *out);
+int ovlctl_print_backends(const struct ovlctl_inv *inv, json_t *result, FILE *out);
 int ovlctl_print_overlays(const struct ovlctl_inv *inv, json_t *result, FILE *out);
 int ovlctl_print_vnics(const struct ovlctl_inv *inv, json_t *result, FILE *out);
 int ovlctl_print_endpoints(const struct ovlctl_inv *inv, json_t *result, FILE *out);

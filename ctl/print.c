@@ -718,3 +718,43 @@ int ovlctl_print_event(json_t *ev, FILE *out)
 	fputc('\n', out);
 	return 0;
 }
+
+/* backend list: one row per backend and its properties, then the common ones. */
+int ovlctl_print_backends(const struct ovlctl_inv *inv, json_t *result, FILE *out)
+{
+	struct table t = { .ncols = 4, .hdr = { "BACKEND", "MODE", "PROPERTY", "HELP" } };
+	json_t *bs = json_object_get(result, "backends"), *common = json_object_get(result, "common");
+	json_t *b, *p;
+	size_t i, j;
+	int ret = 0;
+
+	(void)inv;
+	if (!json_is_array(bs) || !json_is_array(common))
+		return -EPROTO;
+	for (i = 0; i <= json_array_size(bs) && !ret; i++) {
+		b = i < json_array_size(bs) ? json_array_get(bs, i) : NULL;
+		json_array_foreach(b ? json_object_get(b, "props") : common, j, p) {
+			char **row = table_row(&t), prop[128];
+
+			if (!row) {
+				ret = -ENOMEM;
+				break;
+			}
+			snprintf(prop, sizeof(prop), "%s=%s%s",
+				 json_string_value(json_object_get(p, "name")) ?: "?",
+				 json_string_value(json_object_get(p, "arg")) ?: "?",
+				 json_is_true(json_object_get(p, "required")) ? " (required)" : "");
+			row[0] = strdup(!j ? b ? json_string_value(json_object_get(b, "name")) ?: "?" :
+						 "(every)" :
+					     "");
+			row[1] = strdup(!j && b ? json_string_value(json_object_get(b, "mode")) ?: "" :
+						  "");
+			row[2] = strdup(prop);
+			row[3] = strdup(json_string_value(json_object_get(p, "help")) ?: "");
+		}
+	}
+	if (!ret)
+		table_print(&t, "", out);
+	table_free(&t);
+	return ret;
+}

@@ -101,7 +101,7 @@ void ovl_prop_keys(const struct ovl_backend_info *b, char *buf, size_t len)
 
 	buf[0] = '\0';
 	for (int pass = 0; pass < 2; pass++)
-		for (const struct ovl_prop *p = pass ? ovl_common_props : b->props; p->name; p++)
+		for (const struct ovl_prop *p = pass ? b->props : ovl_common_props; p->name; p++)
 			if (n < len)
 				n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? ", " : "",
 						      p->name);

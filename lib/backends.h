@@ -57,7 +57,7 @@ const struct ovl_prop *ovl_prop_find(const struct ovl_backend_info *b, const cha
 				     bool *common);
 /* Another backend's property of that name, or NULL (for "needs -s X"). */
 const struct ovl_backend_info *ovl_prop_owner(const char *key, size_t klen);
-/* "files/config, vxlan/listen_ip, vxlan/listen_port": what b takes. */
+/* "vxlan/listen_ip, vxlan/listen_port, files/config": what b takes. */
 void ovl_prop_keys(const struct ovl_backend_info *b, char *buf, size_t len);
 const char *ovl_prop_type_name(enum ovl_prop_type t);
 const char *ovl_backend_mode_name(enum ovl_backend_mode m);

@@ -156,6 +156,7 @@
 #define OVL_CMD_STATS	       "stats"
 #define OVL_CMD_RELOAD	       "reload"
 #define OVL_CMD_MONITOR	       "monitor"
+#define OVL_CMD_BACKEND_LIST   "backend.list"
 #define OVL_CMD_LIST_SUFFIX    ".list" /* a list command, paged (above) */
 
 /**

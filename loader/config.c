@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include "ovld.h"
 #include "backend.h"
+#include "json.h"
 #include "safeopen.h"
 #include "log.h"
 
@@ -82,30 +83,15 @@ static int add_listen(struct ovld_opts *o, const char *s, bool from_config)
 }
 
 /* Every key of the object obj (at where in the config file) is one of the
- * names in expected, a comma-separated list; else say which is not. */
+ * names in expected ("a, b, c"); else say which is not. */
 static int keys_known(const struct ovld_opts *o, const char *where, json_t *obj,
 		      const char *expected)
 {
-	const char *key;
-	json_t *v;
+	const char *key = ovl_json_unknown_key(obj, expected);
 
-	json_object_foreach(obj, key, v) {
-		const char *p = expected;
-		size_t n = strlen(key);
-		bool found = false;
-
-		while (!found && p && *p) {
-			found = !strncmp(p, key, n) && (p[n] == ',' || !p[n]);
-			p = strchr(p, ',');
-			p = p ? p + 2 : NULL; /* ", " */
-		}
-		if (!found) {
-			pr_err("%s: %s: unknown key \"%s\" (expected %s)", o->config, where, key,
-			       expected);
-			return -1;
-		}
-	}
-	return 0;
+	if (key)
+		pr_err("%s: %s: unknown key \"%s\" (expected %s)", o->config, where, key, expected);
+	return key ? -1 : 0;
 }
 
 /*

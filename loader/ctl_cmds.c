@@ -527,20 +527,42 @@ static int h_reload(struct ovld *d, struct ctl_client *c, json_t *req, json_t **
 	return 0;
 }
 
+/* What each backend is and takes (lib/backends.c), and whether this ovld
+ * runs it: the list ovlctl and --config check properties against. */
+static int h_backend_list(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res,
+			  char *err, size_t errlen)
+{
+	json_t *b;
+	size_t i;
+
+	(void)d;
+	(void)c;
+	(void)req;
+	(void)err;
+	(void)errlen;
+	*res = ovl_backend_infos_json();
+	json_array_foreach(json_object_get(*res, "backends"), i, b)
+		json_object_set_new(b, "available",
+				    json_boolean(backend_find(json_string_value(
+							 json_object_get(b, "name"))) != NULL));
+	return *res ? 0 : -ENOMEM;
+}
+
 const struct ctl_cmd ctl_cmds[] = {
-	{ "status", h_status },
-	{ "overlay.create", h_overlay_create },
-	{ "overlay.delete", h_overlay_delete },
-	{ "vnic.create", h_vnic_create },
-	{ "vnic.delete", h_vnic_delete },
-	{ "endpoint.add", h_endpoint_add },
-	{ "endpoint.del", h_endpoint_del },
-	{ "map.add", h_map_add },
-	{ "map.del", h_map_del },
-	{ "map.get", h_map_get },
-	{ "neigh.add", h_neigh_add },
-	{ "neigh.del", h_neigh_del },
-	{ "stats", h_stats },
-	{ "reload", h_reload },
+	{ OVL_CMD_STATUS, h_status },
+	{ OVL_CMD_OVERLAY_CREATE, h_overlay_create },
+	{ OVL_CMD_OVERLAY_DELETE, h_overlay_delete },
+	{ OVL_CMD_VNIC_CREATE, h_vnic_create },
+	{ OVL_CMD_VNIC_DELETE, h_vnic_delete },
+	{ OVL_CMD_ENDPOINT_ADD, h_endpoint_add },
+	{ OVL_CMD_ENDPOINT_DEL, h_endpoint_del },
+	{ OVL_CMD_MAP_ADD, h_map_add },
+	{ OVL_CMD_MAP_DEL, h_map_del },
+	{ OVL_CMD_MAP_GET, h_map_get },
+	{ OVL_CMD_NEIGH_ADD, h_neigh_add },
+	{ OVL_CMD_NEIGH_DEL, h_neigh_del },
+	{ OVL_CMD_STATS, h_stats },
+	{ OVL_CMD_RELOAD, h_reload },
+	{ OVL_CMD_BACKEND_LIST, h_backend_list },
 	{ NULL, NULL },
 };

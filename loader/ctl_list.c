@@ -181,11 +181,11 @@ static int list_neigh_next(struct ovld *d, const struct lister *l, struct list_s
 }
 
 static const struct lister listers[] = {
-	{ .cmd = "overlay.list", .next = list_overlays_next },
-	{ .cmd = "vnic.list", .vnics_only = true, .netns_arg = true, .next = list_eps_next },
-	{ .cmd = "endpoint.list", .next = list_eps_next },
-	{ .cmd = "map.list", .overlay_arg = true, .map = true, .next = list_fdb_next },
-	{ .cmd = "neigh.list", .overlay_arg = true, .map = true, .next = list_neigh_next },
+	{ .cmd = OVL_CMD_OVERLAY_LIST, .next = list_overlays_next },
+	{ .cmd = OVL_CMD_VNIC_LIST, .vnics_only = true, .netns_arg = true, .next = list_eps_next },
+	{ .cmd = OVL_CMD_ENDPOINT_LIST, .next = list_eps_next },
+	{ .cmd = OVL_CMD_MAP_LIST, .overlay_arg = true, .map = true, .next = list_fdb_next },
+	{ .cmd = OVL_CMD_NEIGH_LIST, .overlay_arg = true, .map = true, .next = list_neigh_next },
 };
 
 /* A streamed list's reply line: this, the entries, "]}\n". */

@@ -302,7 +302,7 @@ static int h_monitor(struct ovld *d, struct ctl_client *c, json_t *req, json_t *
 
 /* Commands of the connection itself; the others are in ctl_cmds.c. */
 static const struct ctl_cmd transport_cmds[] = {
-	{ "monitor", h_monitor },
+	{ OVL_CMD_MONITOR, h_monitor },
 	{ NULL, NULL },
 };
 
