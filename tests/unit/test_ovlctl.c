@@ -612,7 +612,7 @@ void test_ovlctl_json_errors(void)
 			  "'usage': 'ovlctl map del OVERLAY MAC'}");
 	expect_json_error("bogus -j", OVLCTL_EXIT_USAGE,
 			  "{'error': 'unknown object \\'bogus\\'', 'usage': 'ovlctl [OPTIONS] "
-			  "{overlay|vnic|endpoint|map|neigh|stats|monitor|status|reload} ... (see "
+			  "{overlay|backend|vnic|endpoint|map|neigh|stats|monitor|status|reload} ... (see "
 			  "ovlctl --help)'}");
 	/* a runtime error: ovld is not there */
 	expect_json_error("--socket /nonexistent/ovld.sock -j status", OVLCTL_EXIT_FAIL,
