@@ -296,7 +296,9 @@ static int build_overlay_create(struct ovlctl_inv *inv, char *err, size_t errlen
 
 		for (const struct ovl_backend_info *const *i = ovl_backend_infos; *i; i++)
 			ovlctl_strcatf(names, sizeof(names), "%s\"%s\"",
-				       i == ovl_backend_infos ? "" : i[1] ? ", " : " or ",
+				       i == ovl_backend_infos ? "" :
+				       i[1]		      ? ", " :
+								" or ",
 				       (*i)->name);
 		return ovlctl_fail(err, errlen, "bad search \"%s\": expected %s", search, names);
 	}

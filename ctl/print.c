@@ -723,7 +723,8 @@ int ovlctl_print_event(json_t *ev, FILE *out)
 int ovlctl_print_backends(const struct ovlctl_inv *inv, json_t *result, FILE *out)
 {
 	struct table t = { .ncols = 4, .hdr = { "BACKEND", "MODE", "PROPERTY", "HELP" } };
-	json_t *bs = json_object_get(result, "backends"), *common = json_object_get(result, "common");
+	json_t *bs = json_object_get(result, "backends"),
+	       *common = json_object_get(result, "common");
 	json_t *b, *p;
 	size_t i, j;
 	int ret = 0;
@@ -744,11 +745,12 @@ int ovlctl_print_backends(const struct ovlctl_inv *inv, json_t *result, FILE *ou
 				 json_string_value(json_object_get(p, "name")) ?: "?",
 				 json_string_value(json_object_get(p, "arg")) ?: "?",
 				 json_is_true(json_object_get(p, "required")) ? " (required)" : "");
-			row[0] = strdup(!j ? b ? json_string_value(json_object_get(b, "name")) ?: "?" :
-						 "(every)" :
+			row[0] = strdup(!j ? b ?
+					     json_string_value(json_object_get(b, "name")) ?: "?" :
+					     "(every)" :
 					     "");
-			row[1] = strdup(!j && b ? json_string_value(json_object_get(b, "mode")) ?: "" :
-						  "");
+			row[1] = strdup(
+				!j && b ? json_string_value(json_object_get(b, "mode")) ?: "" : "");
 			row[2] = strdup(prop);
 			row[3] = strdup(json_string_value(json_object_get(p, "help")) ?: "");
 		}

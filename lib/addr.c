@@ -195,3 +195,35 @@ int ovl_ip_vec_add(struct ovl_ip_vec *vec, __u8 family, const __u8 *addr)
 	vec->n++;
 	return 0;
 }
+
+void ovl_ip_eui64_ll(const __u8 mac[6], struct ovl_ip *ip)
+{
+	memset(ip, 0, sizeof(*ip));
+	ip->family = OVL_AF_INET6;
+	ip->addr[0] = 0xfe;
+	ip->addr[1] = 0x80;
+	ip->addr[8] = mac[0] ^ 0x02;
+	ip->addr[9] = mac[1];
+	ip->addr[10] = mac[2];
+	ip->addr[11] = 0xff;
+	ip->addr[12] = 0xfe;
+	ip->addr[13] = mac[3];
+	ip->addr[14] = mac[4];
+	ip->addr[15] = mac[5];
+}
+
+int ovl_ip_eui64_mac(const struct ovl_ip *ip, __u8 mac[6])
+{
+	static const __u8 ll[8] = { 0xfe, 0x80 };
+
+	if (ip->family != OVL_AF_INET6 || memcmp(ip->addr, ll, 8) || ip->addr[11] != 0xff ||
+	    ip->addr[12] != 0xfe || ((ip->addr[8] ^ 0x02) & 1))
+		return -ENOENT;
+	mac[0] = ip->addr[8] ^ 0x02;
+	mac[1] = ip->addr[9];
+	mac[2] = ip->addr[10];
+	mac[3] = ip->addr[13];
+	mac[4] = ip->addr[14];
+	mac[5] = ip->addr[15];
+	return 0;
+}

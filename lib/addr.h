@@ -70,6 +70,15 @@ struct ovl_ip_vec {
  */
 int ovl_ip_vec_add(struct ovl_ip_vec *vec, __u8 family, const __u8 *addr);
 
+/*
+ * Modified EUI-64 (RFC 4291 appendix A, the kernel's default): the
+ * link-local address fe80::XXXX:XXff:feXX:XXXX of a MAC, and back.
+ */
+void ovl_ip_eui64_ll(const __u8 mac[6], struct ovl_ip *ip);
+/* The unicast MAC an EUI-64 link-local address was made from. Return: 0,
+ * or -ENOENT when ip is no such address. */
+int ovl_ip_eui64_mac(const struct ovl_ip *ip, __u8 mac[6]);
+
 /**
  * ovl_vni_parse() - parse a VNI, 0 to 16777215 (24 bits, RFC 7348).
  * Return: 0, -EINVAL (not a number) or -ERANGE.

@@ -19,24 +19,6 @@
 #include "mark.h"
 #include "log.h"
 
-/* fe80::/64 with the modified EUI-64 of mac (RFC 4291 appendix A): the
- * link-local address the kernel gives a new interface by default. */
-static void eui64_link_local(const __u8 mac[6], struct ovl_ip *ip)
-{
-	memset(ip, 0, sizeof(*ip));
-	ip->family = OVL_AF_INET6;
-	ip->addr[0] = 0xfe;
-	ip->addr[1] = 0x80;
-	ip->addr[8] = mac[0] ^ 0x02;
-	ip->addr[9] = mac[1];
-	ip->addr[10] = mac[2];
-	ip->addr[11] = 0xff;
-	ip->addr[12] = 0xfe;
-	ip->addr[13] = mac[3];
-	ip->addr[14] = mac[4];
-	ip->addr[15] = mac[5];
-}
-
 static bool ep_has_addr(const struct ovl_ep *ep, const struct ovl_ip *ip)
 {
 	for (int i = 0; i < ep->naddrs; i++)
@@ -61,7 +43,7 @@ static bool ep_knows_addrs(const struct ovl_ep *ep)
 {
 	struct ovl_ip ll;
 
-	eui64_link_local(ep->mac, &ll);
+	ovl_ip_eui64_ll(ep->mac, &ll);
 	for (int i = 0; i < ep->naddrs; i++)
 		if (!ovl_ip_eq(&ep->addrs[i], &ll))
 			return true;
@@ -288,7 +270,7 @@ int ep_register(struct ovld *d, struct ovl_ep *ep, char *err, size_t errlen)
 	ret = ep_mac_in_use(d, ov, ep->mac, err, errlen);
 	if (ret)
 		return ret;
-	eui64_link_local(ep->mac, &ll);
+	ovl_ip_eui64_ll(ep->mac, &ll);
 	ep_add_addr(ep, &ll);
 	for (int i = 0; i < ep->naddrs; i++) {
 		char a[OVL_IP_STRLEN], m[OVL_MAC_STRLEN];

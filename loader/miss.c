@@ -459,20 +459,10 @@ static bool handle_l2(struct ovld *d, struct ovl_overlay *ov, struct queued *q)
  */
 static int eui64_owner(struct ovld *d, struct ovl_overlay *ov, const struct ovl_ip *ip, __u8 mac[6])
 {
-	static const __u8 ll[8] = { 0xfe, 0x80 };
 	struct ovl_ip uip;
 	__u16 port;
 
-	if (ip->family != OVL_AF_INET6 || memcmp(ip->addr, ll, 8) || ip->addr[11] != 0xff ||
-	    ip->addr[12] != 0xfe)
-		return -ENOENT;
-	mac[0] = ip->addr[8] ^ 0x02;
-	mac[1] = ip->addr[9];
-	mac[2] = ip->addr[10];
-	mac[3] = ip->addr[13];
-	mac[4] = ip->addr[14];
-	mac[5] = ip->addr[15];
-	if (mac[0] & 1)
+	if (ovl_ip_eui64_mac(ip, mac))
 		return -ENOENT;
 	if (ep_by_mac(d, ov->vni, mac))
 		return 0;

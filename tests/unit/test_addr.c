@@ -287,3 +287,21 @@ void test_addr_ip_classify(void)
 		ASSERT_EQ(ovl_ip_is_v4mapped(&ip), cases[i].mapped, cases[i].s);
 	}
 }
+
+void test_addr_eui64(void)
+{
+	const __u8 mac[6] = { 0xde, 0xad, 0xbe, 0xef, 0x00, 0x01 };
+	struct ovl_ip ip, want;
+	__u8 back[6];
+
+	ovl_ip_eui64_ll(mac, &ip);
+	ASSERT_OK(ovl_ip_parse("fe80::dcad:beff:feef:1", &want), "parse");
+	ASSERT_TRUE(ovl_ip_eq(&ip, &want), "fe80::dcad:beff:feef:1");
+	ASSERT_OK(ovl_ip_eui64_mac(&ip, back), "back");
+	ASSERT_MEMEQ(back, 6, mac, 6, "the MAC again");
+	ASSERT_OK(ovl_ip_parse("fe80::1", &ip), "parse");
+	ASSERT_EQ(ovl_ip_eui64_mac(&ip, back), -ENOENT, "not EUI-64");
+	/* from a multicast MAC (group bit): no unicast owner */
+	ASSERT_OK(ovl_ip_parse("fe80::300:ff:fe00:1", &ip), "parse");
+	ASSERT_EQ(ovl_ip_eui64_mac(&ip, back), -ENOENT, "group MAC");
+}

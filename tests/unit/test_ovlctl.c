@@ -610,10 +610,11 @@ void test_ovlctl_json_errors(void)
 	expect_json_error("map del overlay0 --json", OVLCTL_EXIT_USAGE,
 			  "{'error': 'map del: missing MAC', 'command': 'map del', "
 			  "'usage': 'ovlctl map del OVERLAY MAC'}");
-	expect_json_error("bogus -j", OVLCTL_EXIT_USAGE,
-			  "{'error': 'unknown object \\'bogus\\'', 'usage': 'ovlctl [OPTIONS] "
-			  "{overlay|backend|vnic|endpoint|map|neigh|stats|monitor|status|reload} ... (see "
-			  "ovlctl --help)'}");
+	expect_json_error(
+		"bogus -j", OVLCTL_EXIT_USAGE,
+		"{'error': 'unknown object \\'bogus\\'', 'usage': 'ovlctl [OPTIONS] "
+		"{overlay|backend|vnic|endpoint|map|neigh|stats|monitor|status|reload} ... (see "
+		"ovlctl --help)'}");
 	/* a runtime error: ovld is not there */
 	expect_json_error("--socket /nonexistent/ovld.sock -j status", OVLCTL_EXIT_FAIL,
 			  "{'error': 'cannot reach ovld at /nonexistent/ovld.sock: No such file or "
