@@ -188,65 +188,26 @@ static const struct lister listers[] = {
 	{ .cmd = OVL_CMD_NEIGH_LIST, .overlay_arg = true, .map = true, .next = list_neigh_next },
 };
 
-/* A streamed list's reply line: this, the entries, "]}\n". */
-static const char stream_head[] = "{\"ok\":true,\"result\":[";
-
-/* Entries of the streamed list, after those already sent. */
-static int stream_append(struct ctl_client *c, json_t *arr)
+int ctl_list_next(struct ovld *d, struct list_state *st, unsigned int max, json_t *arr)
 {
-	json_t *x;
-	size_t i;
-
-	json_array_foreach(arr, i, x) {
-		char *t = json_dumps(x, JSON_COMPACT);
-		int err;
-
-		if (!t)
-			return -ENOMEM;
-		err = c->list.items++ ? ctl_client_append(c, ",", 1) : 0;
-		if (!err)
-			err = ctl_client_append(c, t, strlen(t));
-		free(t);
-		if (err)
-			return err;
-	}
-	if (c->list.done) {
-		c->list.l = NULL;
-		return ctl_client_append(c, "]}\n", 3);
-	}
-	return 0;
+	return st->l->next(d, st->l, st, max, arr);
 }
 
-/* The next chunks of a streamed list, while the client keeps up. */
-void ctl_list_pump(struct ovld *d, struct ctl_client *c)
+const char *ctl_list_name(const struct list_state *st)
 {
-	for (int i = 0; i < 2 && c->list.l && c->out_len < CLIENT_OUT_LOW; i++) {
-		const struct lister *l = c->list.l;
-		json_t *arr = json_array();
-		int err = arr ? l->next(d, l, &c->list, LIST_CHUNK, arr) : -ENOMEM;
-
-		if (!err)
-			err = stream_append(c, arr);
-		json_decref(arr);
-		if (err) {
-			/* The reply has begun: ending the connection is the
-			 * only way left to say it is not complete. */
-			pr_warn("%s: %s: closing the client's connection", l->cmd, strerror(-err));
-			c->dead = true;
-			return;
-		}
-	}
-	ctl_client_flush(c);
+	return st->l->cmd;
 }
 
 /*
  * A list request. With "limit" or "cursor": one page, and *next set unless
- * it is the last. Without: the whole list, streamed (ctl_list_pump()); its
- * first chunk is made here, so that a failure is still an error reply.
- * Return: 0 and *res (a page), 1 when the stream has begun, or -errno.
+ * it is the last. Without: the whole list, to be streamed (ctl_server.c):
+ * its first chunk is made here, so that a failure is still an error reply.
+ * Return: 0 and *res (a page), 1 and *res (the first chunk) with *stream
+ * where the rest starts, -ENOSYS when cmd is no list, or -errno.
  */
-int ctl_list_request(struct ovld *d, struct ctl_client *c, const char *cmd, json_t *req,
-		     json_t **res, char *next, size_t nextlen, char *err, size_t errlen)
+int ctl_list_request(struct ovld *d, const char *cmd, json_t *req, json_t **res,
+		     struct list_state *stream, char *next, size_t nextlen, char *err,
+		     size_t errlen)
 {
 	json_t *lim = json_object_get(req, "limit"), *cur = json_object_get(req, "cursor");
 	const struct lister *l = NULL;
@@ -310,12 +271,7 @@ int ctl_list_request(struct ovld *d, struct ctl_client *c, const char *cmd, json
 		*res = arr;
 		return 0;
 	}
-	c->list = st;
-	ret = ctl_client_append(c, stream_head, strlen(stream_head));
-	if (!ret)
-		ret = stream_append(c, arr);
-	json_decref(arr);
-	if (ret)
-		c->dead = true;
+	*stream = st;
+	*res = arr;
 	return 1;
 }

@@ -280,6 +280,57 @@ void ctl_close_all(struct ovld *d)
 	d->ctl_fd = -1;
 }
 
+/* A streamed list's reply line: this, the entries, "]}\n". */
+static const char stream_head[] = "{\"ok\":true,\"result\":[";
+
+/* Entries of the streamed list, after those already sent. */
+static int stream_append(struct ctl_client *c, json_t *arr)
+{
+	json_t *x;
+	size_t i;
+
+	json_array_foreach(arr, i, x) {
+		char *t = json_dumps(x, JSON_COMPACT);
+		int err;
+
+		if (!t)
+			return -ENOMEM;
+		err = c->list.items++ ? ctl_client_append(c, ",", 1) : 0;
+		if (!err)
+			err = ctl_client_append(c, t, strlen(t));
+		free(t);
+		if (err)
+			return err;
+	}
+	if (c->list.done) {
+		c->list.l = NULL;
+		return ctl_client_append(c, "]}\n", 3);
+	}
+	return 0;
+}
+
+/* The next chunks of a streamed list, while the client keeps up. */
+static void list_pump(struct ovld *d, struct ctl_client *c)
+{
+	for (int i = 0; i < 2 && c->list.l && c->out_len < CLIENT_OUT_LOW; i++) {
+		json_t *arr = json_array();
+		int err = arr ? ctl_list_next(d, &c->list, LIST_CHUNK, arr) : -ENOMEM;
+
+		if (!err)
+			err = stream_append(c, arr);
+		json_decref(arr);
+		if (err) {
+			/* The reply has begun: ending the connection is the
+			 * only way left to say it is not complete. */
+			pr_warn("%s: %s: closing the client's connection", ctl_list_name(&c->list),
+				strerror(-err));
+			c->dead = true;
+			return;
+		}
+	}
+	ctl_client_flush(c);
+}
+
 static int h_monitor(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res, char *err,
 		     size_t errlen)
 {
@@ -336,8 +387,14 @@ static void handle_line(struct ovld *d, struct ctl_client *c, const char *line)
 	snprintf(err, sizeof(err), "unknown command \"%s\"", cmd ? cmd : "");
 	if (!cmd)
 		goto reply;
-	ret = ctl_list_request(d, c, cmd, req, &res, next, sizeof(next), err, sizeof(err));
-	if (ret == 1) { /* streaming */
+	ret = ctl_list_request(d, cmd, req, &res, &c->list, next, sizeof(next), err, sizeof(err));
+	if (ret == 1) { /* streamed: the head and the first chunk now, the rest as it drains */
+		ret = ctl_client_append(c, stream_head, strlen(stream_head));
+		if (!ret)
+			ret = stream_append(c, res);
+		if (ret)
+			c->dead = true;
+		json_decref(res);
 		json_decref(req);
 		return;
 	}
@@ -472,7 +529,7 @@ static void on_client_io(void *arg, uint32_t events)
 		client_gone(c); /* it can read no more; what it sent still counts */
 	if (events & EPOLLOUT)
 		ctl_client_flush(c);
-	ctl_list_pump(c->d, c);
+	list_pump(c->d, c);
 	client_serve_turn(c->d, c);
 }
 

@@ -82,11 +82,14 @@ json_t *ctl_fdb_json(struct ovl_overlay *ov, const __u8 mac[6], const struct ovl
 json_t *ctl_neigh_json(struct ovl_overlay *ov, const struct ovl_ip *ip, const struct ovl_neigh *n);
 
 /* ---- ctl_list.c ------------------------------------------------------------ */
-/* The list command cmd (overlay.list, map.list...): 0 and *res (a page),
- * 1 when the stream has begun, -ENOSYS when cmd is no list, or -errno. */
-int ctl_list_request(struct ovld *d, struct ctl_client *c, const char *cmd, json_t *req,
-		     json_t **res, char *next, size_t nextlen, char *err, size_t errlen);
-/* The next chunks of a streamed list, while the client keeps up. */
-void ctl_list_pump(struct ovld *d, struct ctl_client *c);
+/* The list command cmd (overlay.list, map.list...): 0 and *res (a page,
+ * *next the cursor of the one after), 1 and *res (the first chunk) with
+ * *stream where the rest starts, -ENOSYS when cmd is no list, or -errno. */
+int ctl_list_request(struct ovld *d, const char *cmd, json_t *req, json_t **res,
+		     struct list_state *stream, char *next, size_t nextlen, char *err,
+		     size_t errlen);
+/* Up to about max more entries of a streamed list into arr. */
+int ctl_list_next(struct ovld *d, struct list_state *st, unsigned int max, json_t *arr);
+const char *ctl_list_name(const struct list_state *st);
 
 #endif /* OVL_CTL_SERVER_H */

@@ -62,12 +62,12 @@ int ep_apply_backend(struct ovld *d, struct ovl_ep *ep, struct ovl_overlay *ov, 
 	__u8 server[6];
 	int n, ret;
 
-	ep->dhcp_proxy = !ov->ops->lookup_dhcp(ov->backend, ep->mac, server);
+	ep->dhcp_proxy = !backend_lookup_dhcp(ov, ep->mac, server);
 	if (ep->dhcp_proxy)
 		memcpy(ep->dhcp_mac, server, 6);
-	ep->dhcp_server = !ov->ops->dhcp_server(ov->backend, ep->mac);
+	ep->dhcp_server = !backend_dhcp_server(ov, ep->mac);
 	if (ep->kind == OVL_EP_VNIC) {
-		n = ov->ops->lookup_addrs(ov->backend, ep->mac, addrs, 4);
+		n = backend_lookup_addrs(ov, ep->mac, addrs, 4);
 		for (int i = 0; i < n; i++)
 			ep_add_addr(ep, &addrs[i]);
 	}

@@ -29,9 +29,8 @@
  *   (OVL_EV_ANSWER), or count as unresolved when it does not.
  *
  *   Backpressure: a key the backend does not know goes into a negative
- *   cache for OVL_NEG_TTL_NS; further events for it cost no backend lookup
- *   until it expires or the backend says it changed (OVL_EV_CHANGED: a
- *   reload forgets the overlay's, a change the one key's). The queue holds
+ *   cache (learn.c); further events for it cost no backend lookup until it
+ *   expires or the backend says it changed. The queue holds
  *   at most MISS_QUEUE_MAX records and the pending list MISS_PENDING_MAX;
  *   beyond that records are counted and dropped (the BPF side counts its
  *   own ringbuf-full drops).
@@ -56,11 +55,8 @@
 
 #define MISS_QUEUE_MAX	 4096
 #define MISS_PENDING_MAX 1024
-#define NEG_SLOTS	 4096
-#define OVL_NEG_TTL_NS	 (2ull * 1000 * 1000 * 1000)
 
 struct queued {
-	struct queued *next; /* on_answer()'s list */
 	struct ovl_evt evt;
 	__u8 pkt[];
 };
@@ -82,13 +78,6 @@ struct pending {
 static struct pending *pending, **pending_tail = &pending;
 static unsigned int pending_len;
 
-/* Negative cache: direct-mapped by a 64-bit hash of (vni, type, key). */
-static struct {
-	__u64 key;
-	__u64 expires;
-	__u32 vni;
-} neg[NEG_SLOTS];
-
 /* The wall-clock time (epoch seconds) of a bpf_ktime_get_ns() stamp. */
 static double wall_time(__u64 ktime)
 {
@@ -98,70 +87,6 @@ static double wall_time(__u64 ktime)
 	clock_gettime(CLOCK_REALTIME, &real);
 	return (double)real.tv_sec + (double)real.tv_nsec / 1e9 -
 	       ((double)mono.tv_sec + (double)mono.tv_nsec / 1e9 - (double)ktime / 1e9);
-}
-
-static __u64 now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
-}
-
-static __u64 neg_hash(__u32 vni, __u16 type, const __u8 *key, size_t len)
-{
-	__u64 h = 0xcbf29ce484222325ull;
-
-	h = (h ^ vni) * 0x100000001b3ull;
-	h = (h ^ type) * 0x100000001b3ull;
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ key[i]) * 0x100000001b3ull;
-	return h | 1; /* never 0: 0 marks an empty slot */
-}
-
-static bool neg_hit(__u64 h)
-{
-	unsigned int slot = (unsigned int)(h % NEG_SLOTS);
-
-	return neg[slot].key == h && neg[slot].expires > now_ns();
-}
-
-static void neg_add(__u64 h, __u32 vni)
-{
-	unsigned int slot = (unsigned int)(h % NEG_SLOTS);
-
-	neg[slot].key = h;
-	neg[slot].vni = vni;
-	neg[slot].expires = now_ns() + OVL_NEG_TTL_NS;
-}
-
-static void neg_forget(__u64 h)
-{
-	unsigned int slot = (unsigned int)(h % NEG_SLOTS);
-
-	if (neg[slot].key == h)
-		neg[slot].key = 0;
-}
-
-/* OVL_EV_CHANGED: what the backend may now know is no longer "unknown". */
-static void on_changed(struct ovld *d, enum ovl_ev_kind kind, const void *data, void *arg)
-{
-	const struct ovl_change *c = data;
-	__u32 vni = c->ov->vni;
-
-	(void)d;
-	(void)kind;
-	(void)arg;
-	if (c->what == OVL_CHANGE_L2) {
-		neg_forget(neg_hash(vni, OVL_EVT_MISS_L2, c->mac, 6));
-	} else if (c->what == OVL_CHANGE_L3) {
-		neg_forget(neg_hash(vni, OVL_EVT_MISS_ARP, c->ip.addr, 16));
-		neg_forget(neg_hash(vni, OVL_EVT_MISS_NDP, c->ip.addr, 16));
-	} else {
-		for (unsigned int i = 0; i < NEG_SLOTS; i++)
-			if (neg[i].vni == vni)
-				neg[i].key = 0;
-	}
 }
 
 int miss_submit(struct ovld *d, const void *data, size_t size)
@@ -181,7 +106,6 @@ int miss_submit(struct ovld *d, const void *data, size_t size)
 		queue_dropped++;
 		return 0;
 	}
-	q->next = NULL;
 	memcpy(&q->evt, e, sizeof(*e));
 	memcpy(q->pkt, (const __u8 *)data + sizeof(*e), e->cap_len);
 	queue[queue_len++] = q;
@@ -230,9 +154,7 @@ int miss_init(struct ovld *d)
 		return -ENOMEM;
 	loop_timer_arm(d->tick, 1000);
 	err = events_subscribe(d, OVL_EV_ANSWER, on_answer, NULL);
-	if (!err)
-		err = events_subscribe(d, OVL_EV_CHANGED, on_changed, NULL);
-	return err;
+	return err ? err : learn_init(d);
 }
 
 void miss_fini(struct ovld *d)
@@ -242,7 +164,7 @@ void miss_fini(struct ovld *d)
 	d->ring_src = NULL;
 	d->tick = NULL;
 	events_unsubscribe(d, OVL_EV_ANSWER, on_answer, NULL);
-	events_unsubscribe(d, OVL_EV_CHANGED, on_changed, NULL);
+	learn_fini(d);
 	dp_events_close(d);
 	for (unsigned int i = 0; i < queue_len; i++)
 		free(queue[i]);
@@ -314,20 +236,24 @@ static bool pending_has(__u32 vni, bool l2, const __u8 *key)
 	return false;
 }
 
-/* Keep q until its key's answer comes. Return: true if kept. */
-static bool pend(struct ovld *d, struct queued *q, const __u8 *key)
+/* Keep q until the answer for key comes; with q NULL, only the question
+ * (asked for no frame: the answer is still learned). Return: true if q is
+ * kept. */
+static bool pend(struct ovld *d, __u32 vni, __u16 type, const __u8 *key, struct queued *q)
 {
 	struct pending *p;
 
 	if (pending_len >= MISS_PENDING_MAX || !(p = calloc(1, sizeof(*p)))) {
-		queue_dropped++;
-		d->evt_unresolved++;
+		if (q) {
+			queue_dropped++;
+			d->evt_unresolved++;
+		}
 		return false;
 	}
 	p->q = q;
-	p->vni = q->evt.vni;
-	p->type = q->evt.hdr.type;
-	memcpy(p->key, key, p->type == OVL_EVT_MISS_L2 ? 6 : 16);
+	p->vni = vni;
+	p->type = type;
+	memcpy(p->key, key, type == OVL_EVT_MISS_L2 ? 6 : 16);
 	p->deadline = loop_now_ms() + OVL_PENDING_MS;
 	*pending_tail = p;
 	pending_tail = &p->next;
@@ -335,59 +261,30 @@ static bool pend(struct ovld *d, struct queued *q, const __u8 *key)
 	return true;
 }
 
-/* Take the first pending record that matches (any when match is NULL and
- * its deadline passed), or NULL. */
-static struct queued *pending_take(__u32 vni, bool l2, const __u8 *key, __u64 expired_by)
+static bool pend_frame(struct ovld *d, struct queued *q, const __u8 *key)
+{
+	return pend(d, q->evt.vni, q->evt.hdr.type, key, q);
+}
+
+/* Unlink the first pending record for key (with key NULL: the first whose
+ * deadline is by expired_by), or NULL. */
+static struct pending *pending_take(__u32 vni, bool l2, const __u8 *key, __u64 expired_by)
 {
 	for (struct pending **pp = &pending; *pp; pp = &(*pp)->next) {
 		struct pending *p = *pp;
-		struct queued *q = p->q;
 
 		if (key ? p->vni != vni || (p->type == OVL_EVT_MISS_L2) != l2 ||
-				    memcmp(p->key, key, l2 ? 6 : 16) :
+				  memcmp(p->key, key, l2 ? 6 : 16) :
 			  p->deadline > expired_by)
 			continue;
 		*pp = p->next;
 		if (!*pp)
 			pending_tail = pp;
 		pending_len--;
-		free(p);
-		return q;
+		p->next = NULL;
+		return p;
 	}
 	return NULL;
-}
-
-/* What the backend said of mac (err, or where it lives), into ovl_fdb or
- * the negative cache. Return: 0 when it lives elsewhere, or -errno. */
-static int learned_l2(struct ovld *d, struct ovl_overlay *ov, const __u8 mac[6], int err,
-		      const struct ovl_ip *ip, __u16 port)
-{
-	char m[OVL_MAC_STRLEN];
-	struct ovl_dest dst;
-
-	if (!err && ovl_ip_is_local(d, ip))
-		err = -ENOENT; /* it lives here but is no endpoint (yet) */
-	if (err) {
-		neg_add(neg_hash(ov->vni, OVL_EVT_MISS_L2, mac, 6), ov->vni);
-		return err;
-	}
-	ovl_dest_from_ip(&dst, ip, port, 0);
-	err = map_fdb_put(d, ov->vni, mac, &dst);
-	overlay_map_write(ov, OVL_MAP_FDB, OVL_MAX_FDB, err, ovl_mac_format(mac, m));
-	return 0;
-}
-
-static int fdb_read(struct ovld *d, __u32 vni, const __u8 mac[6], struct ovl_ip *ip, __u16 *port)
-{
-	struct ovl_dest dst;
-
-	if (map_fdb_get(d, vni, mac, &dst))
-		return -ENOENT;
-	memset(ip, 0, sizeof(*ip));
-	ip->family = dst.family;
-	memcpy(ip->addr, dst.addr, 16);
-	*port = ntohs(dst.port);
-	return 0;
 }
 
 /* Where does mac of ov live? From ovl_fdb if known, else the backend
@@ -398,17 +295,17 @@ static int resolve_l2(struct ovld *d, struct ovl_overlay *ov, const __u8 mac[6],
 {
 	int err;
 
-	if (!fdb_read(d, ov->vni, mac, ip, port))
+	if (!learn_fdb_get(d, ov->vni, mac, ip, port))
 		return 0;
-	if (neg_hit(neg_hash(ov->vni, OVL_EVT_MISS_L2, mac, 6)))
+	if (learn_unknown(ov->vni, OVL_EVT_MISS_L2, mac))
 		return -ENOENT;
 	if (pending_has(ov->vni, true, mac))
 		return -EAGAIN; /* asked already */
 	ov->lookups++;
 	err = ov->ops->lookup_l2(ov->backend, mac, ip, port);
 	if (err == -EAGAIN) /* unless it answered meanwhile */
-		return fdb_read(d, ov->vni, mac, ip, port) ? -EAGAIN : 0;
-	return learned_l2(d, ov, mac, err, ip, *port);
+		return learn_fdb_get(d, ov->vni, mac, ip, port) ? -EAGAIN : 0;
+	return learn_l2(d, ov, mac, err, ip, *port);
 }
 
 /* Return: true when q waits on the pending list (not to be freed). */
@@ -423,7 +320,7 @@ static bool handle_l2(struct ovld *d, struct ovl_overlay *ov, struct queued *q)
 
 	err = resolve_l2(d, ov, e->mac, &ip, &port);
 	if (err == -EAGAIN)
-		return pend(d, q, e->mac);
+		return pend_frame(d, q, e->mac);
 	if (err) {
 		ov->unresolved++;
 		d->evt_unresolved++;
@@ -451,42 +348,6 @@ static bool handle_l2(struct ovld *d, struct ovl_overlay *ov, struct queued *q)
 	return false;
 }
 
-/*
- * A link-local address made by modified EUI-64 (RFC 4291 appendix A, the
- * kernel's default) names its MAC: fe80::XXXX:XXff:feXX:XXXX. Such an
- * address is owned by that MAC when the network knows the MAC, even if the
- * backend lists no address for it.
- */
-static int eui64_owner(struct ovld *d, struct ovl_overlay *ov, const struct ovl_ip *ip, __u8 mac[6])
-{
-	struct ovl_ip uip;
-	__u16 port;
-
-	if (ovl_ip_eui64_mac(ip, mac))
-		return -ENOENT;
-	if (ep_by_mac(d, ov->vni, mac))
-		return 0;
-	return ov->ops->lookup_l2(ov->backend, mac, &uip, &port) ? -ENOENT : 0;
-}
-
-/* What the backend said of ip (err, or its owner), into ovl_neigh or the
- * negative cache; an EUI-64 link-local address is its MAC's. Return: 0
- * with the owner in mac, or -errno. */
-static int learned_l3(struct ovld *d, struct ovl_overlay *ov, const struct ovl_ip *ip, int err,
-		      __u8 mac[6])
-{
-	char a[OVL_IP_STRLEN];
-
-	if (err && eui64_owner(d, ov, ip, mac)) {
-		neg_add(neg_hash(ov->vni, OVL_EVT_MISS_ARP, ip->addr, 16), ov->vni);
-		neg_add(neg_hash(ov->vni, OVL_EVT_MISS_NDP, ip->addr, 16), ov->vni);
-		return err;
-	}
-	err = map_neigh_put(d, ov->vni, ip, mac, 0);
-	overlay_map_write(ov, OVL_MAP_NEIGH, OVL_MAX_NEIGH, err, ovl_ip_format(ip, a));
-	return 0;
-}
-
 /* Return: true when q waits on the pending list (not to be freed). */
 static bool handle_l3(struct ovld *d, struct ovl_overlay *ov, struct queued *q)
 {
@@ -500,18 +361,18 @@ static bool handle_l3(struct ovld *d, struct ovl_overlay *ov, struct queued *q)
 	memset(&n, 0, sizeof(n));
 	if (!map_neigh_get(d, ov->vni, &ip, &n)) {
 		memcpy(mac, n.mac, 6);
-	} else if (neg_hit(neg_hash(ov->vni, e->hdr.type, ip.addr, 16))) {
+	} else if (learn_unknown(ov->vni, e->hdr.type, ip.addr)) {
 		goto unresolved;
 	} else if (pending_has(ov->vni, false, ip.addr)) {
-		return pend(d, q, ip.addr);
+		return pend_frame(d, q, ip.addr);
 	} else {
 		ov->lookups++;
 		err = ov->ops->lookup_l3(ov->backend, &ip, mac);
 		if (err == -EAGAIN) {
 			if (map_neigh_get(d, ov->vni, &ip, &n)) /* not answered meanwhile */
-				return pend(d, q, ip.addr);
+				return pend_frame(d, q, ip.addr);
 			memcpy(mac, n.mac, 6);
-		} else if (learned_l3(d, ov, &ip, err, mac)) {
+		} else if (learn_l3(d, ov, &ip, err, mac)) {
 			goto unresolved;
 		}
 	}
@@ -534,7 +395,10 @@ static bool handle_l3(struct ovld *d, struct ovl_overlay *ov, struct queued *q)
 		struct ovl_ip uip;
 		__u16 port;
 
-		resolve_l2(d, ov, mac, &uip, &port);
+		/* asked, with no frame to wait: its answer is still learned */
+		if (resolve_l2(d, ov, mac, &uip, &port) == -EAGAIN &&
+		    !pending_has(ov->vni, true, mac))
+			pend(d, ov->vni, OVL_EVT_MISS_L2, mac, NULL);
 	}
 	err = xmit_inject(d, (int)e->ifindex, frame, (size_t)len);
 	if (err)
@@ -622,47 +486,52 @@ static void on_answer(struct ovld *d, enum ovl_ev_kind kind, const void *data, v
 	struct ovl_overlay *ov = a->ov;
 	bool l2 = a->type == OVL_EVT_MISS_L2;
 	const __u8 *key = l2 ? a->mac : a->ip.addr;
-	struct queued *q, *ready = NULL;
+	struct pending *p, *ready = NULL, **tail = &ready;
 
 	(void)kind;
 	(void)arg;
 	if (!pending_has(ov->vni, l2, key))
-		return; /* nobody waits (any more): no entry for a question not asked */
+		return; /* nobody asked (any more): no entry for a question not asked */
 	if (l2) {
-		learned_l2(d, ov, a->mac, a->err, &a->ip, a->port);
+		learn_l2(d, ov, a->mac, a->err, &a->ip, a->port);
 	} else {
 		__u8 mac[6];
 
 		memcpy(mac, a->mac, 6);
-		learned_l3(d, ov, &a->ip, a->err, mac);
+		learn_l3(d, ov, &a->ip, a->err, mac);
 	}
-	/* Taken off first: one that has to wait again is not taken twice. */
-	while ((q = pending_take(ov->vni, l2, key, 0))) {
-		q->next = ready;
-		ready = q;
+	/* Taken off first, in the order they came: one that has to wait
+	 * again is not taken twice. */
+	while ((p = pending_take(ov->vni, l2, key, 0))) {
+		*tail = p;
+		tail = &p->next;
 	}
-	while ((q = ready)) {
-		ready = q->next;
-		if (!(l2 ? handle_l2(d, ov, q) : handle_l3(d, ov, q)))
-			free(q);
+	while ((p = ready)) {
+		ready = p->next;
+		if (p->q && !(l2 ? handle_l2(d, ov, p->q) : handle_l3(d, ov, p->q)))
+			free(p->q);
+		free(p);
 	}
 }
 
 static void expire_pending(struct ovld *d)
 {
 	__u64 now = loop_now_ms();
-	struct queued *q;
+	struct pending *p;
 
-	while ((q = pending_take(0, false, NULL, now))) {
-		struct ovl_overlay *ov = overlay_by_vni(d, q->evt.vni);
+	while ((p = pending_take(0, false, NULL, now))) {
+		struct queued *q = p->q;
+		struct ovl_overlay *ov = overlay_by_vni(d, p->vni);
 
+		free(p);
+		if (!q)
+			continue; /* a question without a frame */
 		if (ov)
 			ov->unresolved++;
 		d->evt_unresolved++;
 		emit(d, "unresolved", &q->evt,
-		     json_pack("{s:s, s:s}", "what",
-			       q->evt.hdr.type == OVL_EVT_MISS_L2 ? "mac" : "ip", "why",
-			       "no answer in time"));
+		     json_pack("{s:s, s:s}", "what", q->evt.hdr.type == OVL_EVT_MISS_L2 ? "mac" : "ip",
+			       "why", "no answer in time"));
 		free(q);
 	}
 }

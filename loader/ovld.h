@@ -336,6 +336,23 @@ json_t *overlay_json(struct ovld *d, const struct ovl_overlay *ov);
 /* Close every overlay's backend and free it (at exit). */
 void overlay_free_all(struct ovld *d);
 
+/* ---- learn.c: what a backend said, into the maps -------------------------- */
+int learn_init(struct ovld *d);
+void learn_fini(struct ovld *d);
+/* Did the backend say lately it does not know key (a MAC for
+ * OVL_EVT_MISS_L2, else a 16-byte address) of vni? */
+bool learn_unknown(__u32 vni, __u16 type, const __u8 *key);
+/* Its answer for mac (err, or where it lives) into ovl_fdb, or the negative
+ * cache. Return: 0 when it lives on another host, or -errno. */
+int learn_l2(struct ovld *d, struct ovl_overlay *ov, const __u8 mac[6], int err,
+	     const struct ovl_ip *ip, __u16 port);
+/* Its answer for ip (err, or the owner in mac) into ovl_neigh, or the
+ * negative cache; an EUI-64 link-local address is its MAC's when the
+ * network knows the MAC. Return: 0 with the owner in mac, or -errno. */
+int learn_l3(struct ovld *d, struct ovl_overlay *ov, const struct ovl_ip *ip, int err, __u8 mac[6]);
+/* The ovl_fdb entry of mac, as an address and port. */
+int learn_fdb_get(struct ovld *d, __u32 vni, const __u8 mac[6], struct ovl_ip *ip, __u16 *port);
+
 /* ---- miss.c: ringbuf events --------------------------------------------- */
 /* How long a frame waits for a backend's deferred answer (-EAGAIN). */
 #define OVL_PENDING_MS 3000

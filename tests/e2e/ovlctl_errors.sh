@@ -343,7 +343,10 @@ python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$T/out
 	fail "monitor -j lines are not JSON"
 has out '"event":"miss_arp"' "monitor -j"
 
-# SIGINT ends it cleanly, exit 0
+# SIGINT ends it cleanly, exit 0. The file is emptied first: the events of
+# the run before must not count as this one's (its SIGINT would come before
+# ovlctl takes the signal, and a background job starts with SIGINT ignored).
+: >"$T/out"
 "$OVLCTL" --socket "$S" monitor >"$T/out" 2>"$T/err" &
 mon=$!
 on_exit "kill $mon"
