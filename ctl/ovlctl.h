@@ -7,7 +7,8 @@
  *   build.c   validation of every argument; the request each command sends
  *   parse.c   argv to struct ovlctl_inv (getopt_long over the table)
  *   help.c    usage and help texts, generated from the table
- *   print.c   human output of results (tables, lines) and monitor events
+ *   print.c   human output of results: the tables, and the lists
+ *   print_status.c  human output of status, stats and monitor events
  *   ovlctl.c  ovlctl_main(): parse, connect, call, print; the monitor loop
  *   main.c    main(), nothing else
  *
@@ -181,9 +182,11 @@ int ovlctl_print_vnics(const struct ovlctl_inv *inv, json_t *result, FILE *out);
 int ovlctl_print_endpoints(const struct ovlctl_inv *inv, json_t *result, FILE *out);
 int ovlctl_print_fdb(const struct ovlctl_inv *inv, json_t *result, FILE *out);
 int ovlctl_print_neighs(const struct ovlctl_inv *inv, json_t *result, FILE *out);
+int ovlctl_print_reload(const struct ovlctl_inv *inv, json_t *result, FILE *out);
+
+/* print_status.c */
 int ovlctl_print_stats(const struct ovlctl_inv *inv, json_t *result, FILE *out);
 int ovlctl_print_status(const struct ovlctl_inv *inv, json_t *result, FILE *out);
-int ovlctl_print_reload(const struct ovlctl_inv *inv, json_t *result, FILE *out);
 /* One monitor event as a line: "TIME EVENT vni=.. mac=.. ip=.. ifindex=.. reason=..". */
 int ovlctl_print_event(json_t *ev, FILE *out);
 
