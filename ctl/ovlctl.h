@@ -3,11 +3,12 @@
  * ovlctl.h - the parts of ovlctl, split so that the unit tests can call the
  * parser, the request builder and the printers without a socket:
  *
- *   cmd.c     the command table; validation of every argument; the request
- *             each command sends
+ *   cmd.c     the command table
+ *   build.c   validation of every argument; the request each command sends
  *   parse.c   argv to struct ovlctl_inv (getopt_long over the table)
  *   help.c    usage and help texts, generated from the table
- *   print.c   human output of results (tables, lines) and monitor events
+ *   print.c   human output of results: the tables, and the lists
+ *   print_status.c  human output of status, stats and monitor events
  *   ovlctl.c  ovlctl_main(): parse, connect, call, print; the monitor loop
  *   main.c    main(), nothing else
  *
@@ -145,16 +146,24 @@ bool ovlctl_has_opt(const struct ovlctl_inv *inv, int val);
 int ovlctl_build_request(int argc, char **argv, json_t **req, char *err, size_t errlen);
 
 /* cmd.c */
-/* snprintf into err. Return: -EINVAL (a usage error). */
-int ovlctl_fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 /* "map add", or "stats" for an object that is its own command. */
 void ovlctl_cmd_name(const struct ovlctl_cmd *cmd, char *buf, size_t len);
 /* "-v", or "--netns" for a long-only option. */
 void ovlctl_opt_label(const struct ovlctl_optspec *o, char *buf, size_t len);
+
+/* build.c */
+/* snprintf into err. Return: -EINVAL (a usage error). */
+int ovlctl_fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* snprintf at the end of the string in buf; truncates silently. */
 void ovlctl_strcatf(char *buf, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The builders of the table's rows (ovlctl_cmd.build), one function type. */
+typedef int ovlctl_build_fn(struct ovlctl_inv *inv, char *err, size_t errlen);
+ovlctl_build_fn ovlctl_build_none, ovlctl_build_overlay_create, ovlctl_build_overlay_name,
+	ovlctl_build_overlay_filter, ovlctl_build_vnic_create, ovlctl_build_vnic_delete,
+	ovlctl_build_vnic_list, ovlctl_build_map_add, ovlctl_build_map_key, ovlctl_build_neigh_add,
+	ovlctl_build_neigh_del, ovlctl_build_stats, ovlctl_build_monitor;
 
 /* help.c */
 /* The one-line usage that follows a usage error: of the command, else of the
@@ -173,9 +182,11 @@ int ovlctl_print_vnics(const struct ovlctl_inv *inv, json_t *result, FILE *out);
 int ovlctl_print_endpoints(const struct ovlctl_inv *inv, json_t *result, FILE *out);
 int ovlctl_print_fdb(const struct ovlctl_inv *inv, json_t *result, FILE *out);
 int ovlctl_print_neighs(const struct ovlctl_inv *inv, json_t *result, FILE *out);
+int ovlctl_print_reload(const struct ovlctl_inv *inv, json_t *result, FILE *out);
+
+/* print_status.c */
 int ovlctl_print_stats(const struct ovlctl_inv *inv, json_t *result, FILE *out);
 int ovlctl_print_status(const struct ovlctl_inv *inv, json_t *result, FILE *out);
-int ovlctl_print_reload(const struct ovlctl_inv *inv, json_t *result, FILE *out);
 /* One monitor event as a line: "TIME EVENT vni=.. mac=.. ip=.. ifindex=.. reason=..". */
 int ovlctl_print_event(json_t *ev, FILE *out);
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * files.c - see files.h.
+ * files.c - the hosts.json parser: text to a table, every entry validated;
+ * see files.h. Reading a file is files_load.c; the lookups, files_index.c.
  *
  * Theory of operation.
  *
@@ -31,34 +32,21 @@
  * only needed inside entries.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/stat.h>
 #include "json.h"
 #include "jsonpos.h"
 #include "ovl_abi.h"
 #include "addr.h"
 #include "files.h"
-#include "safeopen.h"
 #include "hash.h"
+#include "files_index.h"
 
-#define FILES_MAX_BYTES (1ul << 30) /* jansson's positions are ints */
-#define FIELDS		"ip, port, arp, ndp, dhcp-proxy"
-
-struct ovl_files_table {
-	struct ovl_files_entry *entries; /* in file order */
-	size_t count;
-	size_t cap;
-	struct ovl_hash by_mac;	 /* mac[6] -> __u32 index into entries */
-	struct ovl_hash by_ip;	 /* struct ovl_ip (arp and ndp) -> __u32 index */
-	struct ovl_hash servers; /* mac[6] set: the MACs some entry's dhcp-proxy names */
-};
+#define FIELDS "ip, port, arp, ndp, dhcp-proxy"
 
 /* Where an entry is in the text, as byte offsets. */
 struct span {
@@ -578,142 +566,4 @@ out:
 		return NULL;
 	}
 	return t;
-}
-
-struct ovl_files_table *ovl_files_load(const char *path, char *err, size_t errlen)
-{
-	struct ovl_files_table *t;
-	int fd = ovl_open_regular(path, err, errlen);
-
-	if (fd < 0) {
-		errno = -fd;
-		return NULL;
-	}
-	t = ovl_files_load_fd(fd, path, err, errlen);
-	if (!t) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
-		return NULL;
-	}
-	close(fd);
-	return t;
-}
-
-struct ovl_files_table *ovl_files_load_fd(int fd, const char *path, char *err, size_t errlen)
-{
-	struct ovl_files_table *t = NULL;
-	size_t len = 0, cap = 1 << 16;
-	char *buf = NULL;
-	struct stat st;
-	int ret = 0;
-
-	if (err && errlen)
-		err[0] = '\0';
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0 &&
-	    (unsigned long long)st.st_size < FILES_MAX_BYTES)
-		cap = (size_t)st.st_size + 1; /* one read, and a second that sees EOF */
-	buf = malloc(cap);
-	if (!buf)
-		goto nomem;
-	for (;;) {
-		ssize_t n;
-
-		if (len == cap) {
-			char *nb;
-
-			cap *= 2;
-			if (cap > FILES_MAX_BYTES) {
-				ret = -EFBIG;
-				if (err && errlen)
-					snprintf(err, errlen, "%s: larger than %lu bytes", path,
-						 FILES_MAX_BYTES);
-				goto out;
-			}
-			nb = realloc(buf, cap);
-			if (!nb)
-				goto nomem;
-			buf = nb;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			ret = -errno;
-			if (err && errlen)
-				snprintf(err, errlen, "%s: cannot read: %s", path, strerror(-ret));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	t = ovl_files_parse(buf, len, path, err, errlen);
-	if (!t)
-		ret = -errno;
-	goto out;
-nomem:
-	ret = -ENOMEM;
-	if (err && errlen)
-		snprintf(err, errlen, "%s: out of memory", path);
-out:
-	free(buf);
-	if (ret) {
-		errno = -ret;
-		return NULL;
-	}
-	return t;
-}
-
-const struct ovl_files_entry *ovl_files_find_mac(const struct ovl_files_table *t, const __u8 mac[6])
-{
-	const __u32 *i = ovl_hash_find(&t->by_mac, mac);
-
-	return i ? &t->entries[*i] : NULL;
-}
-
-const struct ovl_files_entry *ovl_files_find_ip(const struct ovl_files_table *t,
-						const struct ovl_ip *ip)
-{
-	struct ovl_ip key;
-	const __u32 *i;
-
-	/* the stored keys are zero beyond the address, whatever the caller's are */
-	memset(&key, 0, sizeof(key));
-	key.family = ip->family;
-	if (ip->family == OVL_AF_INET4)
-		memcpy(key.addr, ip->addr, 4);
-	else if (ip->family == OVL_AF_INET6)
-		memcpy(key.addr, ip->addr, 16);
-	else
-		return NULL;
-	i = ovl_hash_find(&t->by_ip, &key);
-	return i ? &t->entries[*i] : NULL;
-}
-
-bool ovl_files_is_dhcp_server(const struct ovl_files_table *t, const __u8 mac[6])
-{
-	return ovl_hash_find(&t->servers, mac) != NULL;
-}
-
-size_t ovl_files_count(const struct ovl_files_table *t)
-{
-	return t->count;
-}
-
-const struct ovl_files_entry *ovl_files_entry(const struct ovl_files_table *t, size_t i)
-{
-	return i < t->count ? &t->entries[i] : NULL;
-}
-
-void ovl_files_free(struct ovl_files_table *t)
-{
-	if (!t)
-		return;
-	ovl_hash_free(&t->by_mac);
-	ovl_hash_free(&t->by_ip);
-	ovl_hash_free(&t->servers);
-	free(t->entries);
-	free(t);
 }
