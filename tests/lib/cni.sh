@@ -28,6 +28,8 @@
 #   cni_two_hosts                  topo.sh's switch, hosts h1 and h2 (underlay
 #                                  10.1.0.1, .2), an ovld on each with overlay0
 #                                  (VNI 23, files backend $TOPO_DIR/hosts.json)
+#   cni_setup                      the start of a test of the plugin on two
+#                                  hosts: ns_init, cni_init, cni_two_hosts
 #   conf_for HOST VERSION [NAME [EXTRA]]  a configuration for HOST (1 or 2):
 #                                  network NAME (ovlnet), that host's ovld,
 #                                  host-local in $CNI_T/ipam-hHOST handing out
@@ -188,6 +190,12 @@ cni_two_hosts() {
 		ovlctl_on "h$h" overlay create overlay0 -v 23 -e vxlan -s files \
 			-p "vxlan/listen_ip=10.1.0.$h" -p "files/config=$TOPO_DIR/hosts.json" >/dev/null
 	done
+}
+
+cni_setup() {
+	ns_init
+	cni_init
+	cni_two_hosts
 }
 
 ipam_for() {
