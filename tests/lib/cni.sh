@@ -221,19 +221,14 @@ print(":".join("%02x" % x for x in [2] + [(h >> (8 * i)) & 0xff for i in range(5
 }
 
 hosts_json() {
-	local n=0 h sep=""
-	{
-		echo "{"
-		while [ $# -ge 4 ]; do
-			printf '%s  "%s": {"ip": "%s", "port": 4789, "arp": "%s", "ndp": "%s"}' \
-				"$sep" "$1" "$2" "$3" "$4"
-			sep=$',\n'
-			n=$((n + 1))
-			shift 4
-		done
-		printf '\n}\n'
-	} >"$TOPO_DIR/hosts.json.new"
-	mv "$TOPO_DIR/hosts.json.new" "$TOPO_DIR/hosts.json"
+	local n=0 h
+	local -a entries=()
+	while [ $# -ge 4 ]; do
+		entries+=("$1 $2 arp=$3 ndp=$4")
+		n=$((n + 1))
+		shift 4
+	done
+	topo_hosts_json "$TOPO_DIR/hosts.json" "${entries[@]}"
 	for h in h1 h2; do
 		wait_for 5 sh -c "$OVLCTL --instance $(inst_of $h) -j overlay list | grep -q '\"entries\": $n'" ||
 			fail "$h did not load the new hosts.json"
