@@ -254,6 +254,33 @@ topo_vni_host() {
 	topo_vnic "h$i" "c$i" overlay0 "02:00:00:00:$vni:0$i" "10.$vni.0.$i/24"
 }
 
+# need_udhcpc: UDHCPC, a DHCP client's command (udhcpc, or busybox's); skip
+# (a missing capability) without one.
+# shellcheck disable=SC2034 # UDHCPC is the caller's
+need_udhcpc() {
+	if command -v udhcpc >/dev/null; then
+		UDHCPC=(udhcpc)
+	elif command -v busybox >/dev/null; then
+		UDHCPC=(busybox udhcpc)
+	else
+		skip "no udhcpc"
+	fi
+}
+
+# topo_dnsmasq NAME [ARGS...]: a DHCP server on eth0 of container NAME,
+# leasing 10.23.0.100-200 for an hour (more dnsmasq ARGS), leases in
+# $TOPO_DIR/leases, its log in $TOPO_DIR/dnsmasq.log; returns once it runs.
+topo_dnsmasq() {
+	local name=$1
+	shift
+	in_ns "$name" dnsmasq --keep-in-foreground --conf-file=/dev/null --port=0 --user=root --group=root \
+		--interface=eth0 --bind-interfaces --dhcp-range=10.23.0.100,10.23.0.200,255.255.255.0,1h \
+		--dhcp-leasefile="$TOPO_DIR/leases" --pid-file="$TOPO_DIR/dnsmasq.pid" \
+		--log-dhcp --log-facility="$TOPO_DIR/dnsmasq.log" "$@" &
+	on_exit "kill $! 2>/dev/null"
+	wait_for 5 test -s "$TOPO_DIR/dnsmasq.pid" || fail "dnsmasq did not start"
+}
+
 # need_tools TOOL...: skip (a missing capability) unless every TOOL is installed.
 need_tools() {
 	local t
