@@ -39,30 +39,18 @@ topo_switch
 for i in 1 2 3; do
 	topo_host "h$i" "$i"
 done
-cat >"$TOPO_DIR/hosts.json" <<EOF
-{
-	"$M1": { "ip": "10.1.0.1", "port": 4789, "arp": "10.50.0.1" },
-	"$M2": { "ip": "10.1.0.2", "port": 4789, "arp": "10.50.0.2" }
-}
-EOF
-cat >"$TOPO_DIR/hosts-h3.json" <<EOF
-{
-	"$M1": { "ip": "10.1.0.1", "port": 4789, "arp": "10.50.0.1" },
-	"$M3": { "ip": "10.1.0.3", "port": 4789, "arp": "10.50.0.3" }
-}
-EOF
+topo_hosts_json "$TOPO_DIR/hosts.json" "$M1 10.1.0.1 arp=10.50.0.1" "$M2 10.1.0.2 arp=10.50.0.2"
+topo_hosts_json "$TOPO_DIR/hosts-h3.json" "$M1 10.1.0.1 arp=10.50.0.1" "$M3 10.1.0.3 arp=10.50.0.3"
 topo_ovld h1
 topo_ovld h3
-ovlctl_on h1 overlay create ov50 -v 50 -e vxlan -s files -p "files/config=$TOPO_DIR/hosts.json"
-ovlctl_on h1 overlay create ov51 -v 51 -e vxlan -s files -p "files/config=$TOPO_DIR/hosts.json"
-ovlctl_on h3 overlay create ov50 -v 50 -e vxlan -s files -p "files/config=$TOPO_DIR/hosts-h3.json"
+topo_files_overlay h1 ov50 50 "$TOPO_DIR/hosts.json"
+topo_files_overlay h1 ov51 51 "$TOPO_DIR/hosts.json"
+topo_files_overlay h3 ov50 50 "$TOPO_DIR/hosts-h3.json"
 for c in 1 3; do
 	ns_add "c$c"
 	# no IPv6: its router solicitations and MLD would be drops of ov50 too
 	in_ns "c$c" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-	ovlctl_on "h$c" vnic create eth0 -l ov50 -m "02:00:00:50:00:0$c" --netns "$(ns_name "c$c")"
-	in_ns "c$c" ip link set eth0 up
-	in_ns "c$c" ip addr add "10.50.0.$c/24" dev eth0
+	topo_vnic "h$c" "c$c" ov50 "02:00:00:50:00:0$c" "10.50.0.$c/24"
 done
 
 # ctl HOST ARGS...: ovlctl; $rc, $TOPO_DIR/out and $TOPO_DIR/err hold the outcome

@@ -26,10 +26,7 @@
 . "$OVL_TOP/tests/lib/netns.sh"
 . "$OVL_TOP/tests/lib/topo.sh"
 . "$OVL_TOP/tests/lib/cni.sh"
-ns_init
-cni_init
-
-cni_two_hosts
+cni_setup
 
 # ---- VERSION ------------------------------------------------------------------
 info "VERSION"

@@ -13,9 +13,7 @@
 . "$OVL_TOP/tests/lib/netns.sh"
 . "$OVL_TOP/tests/lib/topo.sh"
 . "$OVL_TOP/tests/lib/cni.sh"
-ns_init
-cni_init
-cni_two_hosts
+cni_setup
 ns_add c
 N=${CNI_CYCLES:-200}
 CONF=$(conf_for 1 1.1.0)

@@ -21,9 +21,7 @@
 . "$OVL_TOP/tests/lib/netns.sh"
 . "$OVL_TOP/tests/lib/topo.sh"
 . "$OVL_TOP/tests/lib/cni.sh"
-ns_init
-cni_init
-cni_two_hosts
+cni_setup
 ns_add c
 IPAM_DIR=$CNI_T/ipam-h1
 

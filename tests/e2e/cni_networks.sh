@@ -33,10 +33,7 @@
 . "$OVL_TOP/tests/lib/netns.sh"
 . "$OVL_TOP/tests/lib/topo.sh"
 . "$OVL_TOP/tests/lib/cni.sh"
-ns_init
-cni_init
-
-cni_two_hosts
+cni_setup
 for c in a1 b1 a2 b2; do
 	ns_add "$c"
 done

@@ -17,9 +17,7 @@
 . "$OVL_TOP/tests/lib/netns.sh"
 . "$OVL_TOP/tests/lib/topo.sh"
 . "$OVL_TOP/tests/lib/cni.sh"
-ns_init
-cni_init
-cni_two_hosts
+cni_setup
 
 V4='[i["address"].split("/")[0] for i in j["ips"] if "." in i["address"]][0]'
 V6='[i["address"].split("/")[0] for i in j["ips"] if ":" in i["address"]][0]'

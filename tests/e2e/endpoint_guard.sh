@@ -24,10 +24,7 @@
 . "$OVL_TOP/tests/lib/netns.sh"
 . "$OVL_TOP/tests/lib/topo.sh"
 . "$OVL_TOP/tests/lib/cni.sh"
-ns_init
-cni_init
-
-cni_two_hosts
+cni_setup
 h1=$(ns_name h1)
 instA=$(inst_of h1)
 instB=$instA-b

@@ -41,17 +41,11 @@ hosts_json 2 >"$H"
 for i in 1 2 3; do
 	topo_host "h$i" "$i"
 	topo_ovld "h$i"
-	ovlctl_on "h$i" overlay create overlay0 -v 23 -e vxlan -s files -p "files/config=$H"
+	topo_files_overlay "h$i" overlay0 23 "$H"
 	ns_add "c$i"
 done
-# vnic_up HOST CONTAINER MAC ADDR: a VNIC eth0 for CONTAINER, addressed and up.
-vnic_up() {
-	ovlctl_on "$1" vnic create eth0 -l overlay0 -m "$3" --netns "$(ns_name "$2")"
-	in_ns "$2" ip addr add "$4/24" dev eth0
-	in_ns "$2" ip link set eth0 up
-}
-vnic_up h1 c1 "$M1" 10.23.0.1
-vnic_up h2 c2 "$M2" 10.23.0.2
+topo_vnic h1 c1 overlay0 "$M1" 10.23.0.1/24
+topo_vnic h2 c2 overlay0 "$M2" 10.23.0.2/24
 
 # underlay_of HOST MAC: the underlay address HOST's ovld has for MAC.
 underlay_of() {
@@ -80,14 +74,14 @@ info "(a) M2 at h2, then moved to h3 (hosts.json replaced by rename)"
 in_ns c1 ping -c 1 -W 2 10.23.0.2 >/dev/null || fail "c1 -> 10.23.0.2 at h2 lost"
 [ "$(underlay_of h1 "$M2")" = 10.1.0.2 ] || fail "h1 did not learn $M2 at 10.1.0.2"
 ovlctl_on h2 vnic delete eth0
-vnic_up h3 c3 "$M2" 10.23.0.2
+topo_vnic h3 c3 overlay0 "$M2" 10.23.0.2/24
 hosts_json 3 >"$H.tmp"
 mv "$H.tmp" "$H"
 follows 3 "rename"
 
 info "(a) back to h2 (hosts.json rewritten in place)"
 ovlctl_on h3 vnic delete eth0
-vnic_up h2 c2 "$M2" 10.23.0.2
+topo_vnic h2 c2 overlay0 "$M2" 10.23.0.2/24
 hosts_json 2 >"$H"
 follows 2 "in place"
 

@@ -110,10 +110,7 @@ info "root's own file in the sticky directory works"
 hosts_json 2 >"$H"
 ovlctl_on h1 overlay create overlay0 -v 23 -e vxlan -s files -p "files/config=$H"
 for i in 1 2; do
-	ns_add "c$i"
-	ovlctl_on "h$i" vnic create eth0 -l overlay0 -m "$(eval echo "\$M$i")" --netns "$(ns_name "c$i")"
-	in_ns "c$i" ip addr add "10.23.0.$i/24" dev eth0
-	in_ns "c$i" ip link set eth0 up
+	topo_vnic "h$i" "c$i" overlay0 "$(eval echo "\$M$i")" "10.23.0.$i/24"
 done
 in_ns c1 ping -c 1 -W 2 10.23.0.2 >/dev/null || fail "c1 -> c2 lost"
 [ "$(underlay_of h1 "$M2")" = 10.1.0.2 ] || fail "h1 did not learn $M2 at 10.1.0.2"

@@ -28,18 +28,9 @@ need_tools python3
 
 topo_switch
 H=$TOPO_DIR/hosts.json
-cat >"$H" <<'EOF'
-{ "02:00:00:00:26:01": {"ip": "10.1.0.1", "port": 4789, "arp": "10.26.0.1"},
-  "02:00:00:00:26:02": {"ip": "10.1.0.2", "port": 4789, "arp": "10.26.0.2"} }
-EOF
-for i in 1 2; do
-	topo_host "h$i" "$i"
-	topo_ovld "h$i"
-	ovlctl_on "h$i" overlay create overlay0 -v 26 -e vxlan -s files -p "files/config=$H" >/dev/null
-	ns_add "c$i"
-	ovlctl_on "h$i" vnic create eth0 -l overlay0 -m "02:00:00:00:26:0$i" --netns "$(ns_name "c$i")" >/dev/null
-	in_ns "c$i" ip addr add "10.26.0.$i/24" dev eth0
-done
+topo_vni_json "$H" 26 1 2
+topo_vni_host 1 26 "$H"
+topo_vni_host 2 26 "$H"
 A=$(inst_of h1)
 B=$A-b
 BSTATE=$TOPO_DIR/state-b

@@ -36,23 +36,13 @@ info "kernel $(uname -r)"
 topo_switch
 topo_host h1 1
 topo_host h2 2
-cat >"$TOPO_DIR/hosts.json" <<EOF
-{
-	"$M1": { "ip": "10.1.0.1", "port": 4789, "arp": "10.50.0.1", "ndp": "fd50::1" },
-	"$M2": { "ip": "10.1.0.2", "port": 4789, "arp": "10.50.0.2", "ndp": "fd50::2" }
-}
-EOF
+topo_hosts_json "$TOPO_DIR/hosts.json" "$M1 10.1.0.1 arp=10.50.0.1 ndp=fd50::1" \
+	"$M2 10.1.0.2 arp=10.50.0.2 ndp=fd50::2"
 decap=([1]=xdp [2]=tc)
 for i in 1 2; do
 	topo_ovld "h$i" --decap "${decap[$i]}"
-	ovlctl_on "h$i" overlay create ov50 -v 50 -e vxlan -s files \
-		-p "files/config=$TOPO_DIR/hosts.json" >/dev/null
-	ns_add "c$i"
-	ovlctl_on "h$i" vnic create eth0 -l ov50 -m "02:00:00:50:00:0$i" \
-		--netns "$(ns_name "c$i")" >/dev/null
-	in_ns "c$i" ip addr add "10.50.0.$i/24" dev eth0
-	in_ns "c$i" ip addr add "fd50::$i/64" dev eth0 nodad
-	in_ns "c$i" ip link set eth0 up
+	topo_files_overlay "h$i" ov50 50 "$TOPO_DIR/hosts.json"
+	topo_vnic "h$i" "c$i" ov50 "02:00:00:50:00:0$i" "10.50.0.$i/24" "fd50::$i/64"
 done
 ovlctl_on h1 -j status | grep -q '"decap": "xdp"' || fail "h1 does not decapsulate in XDP"
 ovlctl_on h2 -j status | grep -q '"decap": "tc"' || fail "h2 does not decapsulate in TC"

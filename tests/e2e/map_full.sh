@@ -37,16 +37,11 @@ A=$TOPO_DIR/hosts-a.json
 # hosts_a [N]: overlay0's hosts.json, with N more hosts first (new peers).
 hosts_a() {
 	local n=${1:-0} i
-	{
-		echo "{"
-		for ((i = 1; i <= n; i++)); do
-			printf '  "02:00:00:00:43:%02x": {"ip": "10.1.0.%d", "port": 4789},\n' "$i" $((10 + i))
-		done
-		printf '  "%s": {"ip": "10.1.0.1", "port": 4789, "arp": "10.42.0.1"},\n' "$M1"
-		printf '  "%s": {"ip": "10.1.0.2", "port": 4789, "arp": "10.42.0.2"}\n' "$M2"
-		echo "}"
-	} >"$A.new"
-	mv "$A.new" "$A"
+	local -a more=()
+	for ((i = 1; i <= n; i++)); do
+		more+=("$(printf '02:00:00:00:43:%02x' "$i") 10.1.0.$((10 + i))")
+	done
+	topo_hosts_json "$A" "${more[@]}" "$M1 10.1.0.1 arp=10.42.0.1" "$M2 10.1.0.2 arp=10.42.0.2"
 }
 hosts_a
 python3 -c '
@@ -56,15 +51,8 @@ for i in range(n):
     print("  \"02:f0:00:00:%02x:%02x\": {\"ip\": \"10.200.%d.%d\", \"port\": 4789}%s"
           % (i >> 8, i & 255, i >> 8, i & 255, "," if i < n - 1 else ""))
 print("}")' >"$TOPO_DIR/hosts-fill.json"
-for i in 1 2; do
-	topo_host "h$i" "$i"
-	topo_ovld "h$i"
-	ovlctl_on "h$i" overlay create overlay0 -v 42 -e vxlan -s files -p "files/config=$A" >/dev/null
-	ns_add "c$i"
-	ovlctl_on "h$i" vnic create eth0 -l overlay0 -m "02:00:00:00:42:0$i" --netns "$(ns_name "c$i")" >/dev/null
-	in_ns "c$i" ip addr add "10.42.0.$i/24" dev eth0
-	in_ns "c$i" ip link set eth0 up
-done
+topo_vni_host 1 42 "$A"
+topo_vni_host 2 42 "$A"
 ovlctl_on h1 overlay create fill -v 99 -e vxlan -s files -p "files/config=$TOPO_DIR/hosts-fill.json" >/dev/null
 in_ns c2 ping -c 1 -W 2 10.42.0.1 >/dev/null || fail "c2 -> c1 lost before anything"
 

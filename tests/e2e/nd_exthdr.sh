@@ -36,13 +36,8 @@ MV=02:00:00:41:00:03
 topo_switch
 topo_host h1 1
 topo_host h2 2
-cat >"$TOPO_DIR/hosts.json" <<EOF
-{
-	"$MA": { "ip": "10.1.0.1", "port": 4789, "ndp": "fd41::1" },
-	"$MX": { "ip": "10.1.0.1", "port": 4789, "ndp": "fd41::2" },
-	"$MV": { "ip": "10.1.0.2", "port": 4789, "ndp": "fd41::3" }
-}
-EOF
+topo_hosts_json "$TOPO_DIR/hosts.json" "$MA 10.1.0.1 ndp=fd41::1" "$MX 10.1.0.1 ndp=fd41::2" \
+	"$MV 10.1.0.2 ndp=fd41::3"
 # Each container's interface is eth0 (VNIC names are unique per ovld
 # instance: they are created as vNAME and renamed inside).
 vnic() { # vnic HOST NAME MAC ADDR
@@ -54,8 +49,7 @@ vnic() { # vnic HOST NAME MAC ADDR
 }
 for h in h1 h2; do
 	topo_ovld "$h"
-	ovlctl_on "$h" overlay create ov41 -v 41 -e vxlan -s files \
-		-p "files/config=$TOPO_DIR/hosts.json"
+	topo_files_overlay "$h" ov41 41 "$TOPO_DIR/hosts.json"
 done
 ns_add v
 in_ns v sysctl -qw net.ipv6.conf.all.forwarding=0

@@ -41,8 +41,7 @@ topo_host h2 2
 H=$TOPO_DIR/hosts.json
 F=$TOPO_DIR/a.fifo
 mkfifo "$F"
-printf '{\n\t"%s": { "ip": "10.1.0.1", "port": 4789, "arp": "10.23.0.1" },\n' "$M1" >"$H"
-printf '\t"%s": { "ip": "10.1.0.2", "port": 4789, "arp": "10.23.0.2" }\n}\n' "$M2" >>"$H"
+topo_hosts_json "$H" "$M1 10.1.0.1 arp=10.23.0.1" "$M2 10.1.0.2 arp=10.23.0.2"
 cp "$H" "$TOPO_DIR/good.json"
 
 # alive HOST WHAT: HOST's ovld answers at once.
@@ -72,11 +71,8 @@ refused 2 "<3>ovld: error: --config $F: a FIFO, not a regular file" \
 
 for i in 1 2; do
 	topo_ovld "h$i"
-	ovlctl_on "h$i" overlay create overlay0 -v 23 -e vxlan -s files -p "files/config=$H"
-	ns_add "c$i"
-	ovlctl_on "h$i" vnic create eth0 -l overlay0 -m "$(eval echo "\$M$i")" --netns "$(ns_name "c$i")"
-	in_ns "c$i" ip addr add "10.23.0.$i/24" dev eth0
-	in_ns "c$i" ip link set eth0 up
+	topo_files_overlay "h$i" overlay0 23 "$H"
+	topo_vnic "h$i" "c$i" overlay0 "$(eval echo "\$M$i")" "10.23.0.$i/24"
 done
 in_ns c1 ping -c 1 -W 2 10.23.0.2 >/dev/null || fail "c1 -> c2 lost"
 

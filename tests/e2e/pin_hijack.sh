@@ -35,22 +35,9 @@ mount -t bpf bpf "$T"
 on_exit "umount '$T'; rmdir '$T'"
 [ "$(stat -c %a "$T")" = 1777 ] || fail "a bpffs mounted without mode= is not 1777 here: $(stat -c %a "$T")"
 H=$TOPO_DIR/hosts.json
-cat >"$H" <<'EOF'
-{ "02:00:00:00:27:01": {"ip": "10.1.0.1", "port": 4789, "arp": "10.27.0.1"},
-  "02:00:00:00:27:02": {"ip": "10.1.0.2", "port": 4789, "arp": "10.27.0.2"} }
-EOF
-for i in 1 2; do
-	topo_host "h$i" "$i"
-	if [ "$i" = 1 ]; then
-		topo_ovld h1 --bpffs "$T"
-	else
-		topo_ovld h2
-	fi
-	ovlctl_on "h$i" overlay create overlay0 -v 27 -e vxlan -s files -p "files/config=$H" >/dev/null
-	ns_add "c$i"
-	ovlctl_on "h$i" vnic create eth0 -l overlay0 -m "02:00:00:00:27:0$i" --netns "$(ns_name "c$i")" >/dev/null
-	in_ns "c$i" ip addr add "10.27.0.$i/24" dev eth0
-done
+topo_vni_json "$H" 27 1 2
+topo_vni_host 1 27 "$H" --bpffs "$T"
+topo_vni_host 2 27 "$H"
 topo_host h3 3
 A=$(inst_of h1)
 B=$(inst_of h3)

@@ -39,24 +39,17 @@ M1=02:00:00:00:41:01
 M2=02:00:00:00:41:02
 topo_switch
 H=$TOPO_DIR/hosts.json
-cat >"$H" <<EOF
-{
-	"$M1": { "ip": "10.1.0.1", "port": 4789, "arp": "10.41.0.1" },
-	"$M2": { "ip": "10.1.0.2", "port": 4789, "arp": "10.41.0.2" }
-}
-EOF
+topo_vni_json "$H" 41 1 2
 for i in 1 2; do
 	topo_host "h$i" "$i"
 	topo_ovld "h$i"
-	ovlctl_on "h$i" overlay create overlay0 -v 41 -e vxlan -s files -p "files/config=$H" >/dev/null
+	topo_files_overlay "h$i" overlay0 41 "$H"
 	ns_add "c$i"
 done
 inst=$(inst_of h1)
 pins=/run/ovl/bpf/$inst
 state=$TOPO_DIR/state-h1/state.json
-ovlctl_on h2 vnic create eth0 -l overlay0 -m "$M2" --netns "$(ns_name c2)" >/dev/null
-in_ns c2 ip addr add 10.41.0.2/24 dev eth0
-in_ns c2 ip link set eth0 up
+topo_vnic h2 c2 overlay0 "$M2" 10.41.0.2/24
 
 # vnic_c1: the VNIC of c1 on h1, addressed and up.
 vnic_c1() {

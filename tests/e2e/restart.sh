@@ -31,22 +31,9 @@ need_tools python3
 
 topo_switch
 H=$TOPO_DIR/hosts.json
-{
-	echo "{"
-	for i in 1 2 3; do
-		printf '  "02:00:00:00:23:0%d": {"ip": "10.1.0.%d", "port": 4789, "arp": "10.23.0.%d"}%s\n' \
-			"$i" "$i" "$i" "$([ "$i" = 3 ] || echo ,)"
-	done
-	echo "}"
-} >"$H"
+topo_vni_json "$H" 23 1 2 3
 for i in 1 2 3; do
-	topo_host "h$i" "$i"
-	topo_ovld "h$i"
-	ovlctl_on "h$i" overlay create overlay0 -v 23 -e vxlan -s files -p "files/config=$H"
-	ns_add "c$i"
-	ovlctl_on "h$i" vnic create eth0 -l overlay0 -m "02:00:00:00:23:0$i" --netns "$(ns_name "c$i")"
-	in_ns "c$i" ip addr add "10.23.0.$i/24" dev eth0
-	in_ns "c$i" ip link set eth0 up
+	topo_vni_host "$i" 23 "$H"
 done
 inst=$(inst_of h1)
 

@@ -16,24 +16,11 @@ need_tools python3
 
 topo_switch
 H=$TOPO_DIR/hosts.json
-cat >"$H" <<'EOF2'
-{ "02:00:00:00:24:01": {"ip": "10.1.0.1", "port": 4789, "arp": "10.24.0.1"},
-  "02:00:00:00:24:02": {"ip": "10.1.0.2", "port": 4789, "arp": "10.24.0.2"} }
-EOF2
+topo_vni_json "$H" 24 1 2
 nopins=$TOPO_DIR/not-a-bpffs
 mkdir -p "$nopins"
-for i in 1 2; do
-	topo_host "h$i" "$i"
-	if [ "$i" = 1 ]; then
-		topo_ovld h1 --bpffs "$nopins"
-	else
-		topo_ovld h2
-	fi
-	ovlctl_on "h$i" overlay create overlay0 -v 24 -e vxlan -s files -p "files/config=$H" >/dev/null
-	ns_add "c$i"
-	ovlctl_on "h$i" vnic create eth0 -l overlay0 -m "02:00:00:00:24:0$i" --netns "$(ns_name "c$i")" >/dev/null
-	in_ns "c$i" ip addr add "10.24.0.$i/24" dev eth0
-done
+topo_vni_host 1 24 "$H" --bpffs "$nopins"
+topo_vni_host 2 24 "$H"
 mountpoint -q "$nopins" && fail "the bpffs of ovld under ip netns exec leaked into this namespace"
 
 in_ns c1 ping -c 3 -i 0.2 -W 2 10.24.0.2 >/dev/null || fail "c1 -> c2 lost"

@@ -25,27 +25,16 @@ run_family() {
 	for i in 1 2 3; do
 		topo_host "h$i" "$i"
 	done
-	{
-		echo "{"
-		for i in 1 2 3; do
-			if [ "$fam" = 4 ]; then ul=10.1.0.$i; else ul=fd00:1::$i; fi
-			printf '  "02:00:00:00:23:0%d": {"ip": "%s", "port": 4789, "arp": "10.23.0.%d", "ndp": "fd23::%d"}%s\n' \
-				"$i" "$ul" "$i" "$i" "$([ "$i" = 3 ] || echo ,)"
-		done
-		echo "}"
-	} >"$TOPO_DIR/hosts.json"
+	ul=(10.1.0.{1,2,3})
+	[ "$fam" = 4 ] || ul=(fd00:1::{1,2,3})
+	topo_hosts_json "$TOPO_DIR/hosts.json" "02:00:00:00:23:01 ${ul[0]} arp=10.23.0.1 ndp=fd23::1" \
+		"02:00:00:00:23:02 ${ul[1]} arp=10.23.0.2 ndp=fd23::2" "02:00:00:00:23:03 ${ul[2]} arp=10.23.0.3 ndp=fd23::3"
 	for i in 1 2 3; do
-		if [ "$fam" = 4 ]; then ul=10.1.0.$i; else ul=fd00:1::$i; fi
 		topo_ovld "h$i" --decap "$decap"
 		ovlctl_on "h$i" -j status | grep -q "\"decap\": \"$decap\"" ||
 			fail "h$i does not decapsulate in $decap"
-		ovlctl_on "h$i" overlay create overlay0 -v 23 -e vxlan -s files \
-			-p "vxlan/listen_ip=$ul" -p "files/config=$TOPO_DIR/hosts.json" >/dev/null
-		ns_add "c$i"
-		ovlctl_on "h$i" vnic create eth0 -l overlay0 -m "02:00:00:00:23:0$i" \
-			--netns "$(ns_name "c$i")" >/dev/null
-		in_ns "c$i" ip addr add "10.23.0.$i/24" dev eth0
-		in_ns "c$i" ip addr add "fd23::$i/64" dev eth0 nodad
+		topo_files_overlay "h$i" overlay0 23 "$TOPO_DIR/hosts.json" -p "vxlan/listen_ip=${ul[i - 1]}"
+		topo_vnic "h$i" "c$i" overlay0 "02:00:00:00:23:0$i" "10.23.0.$i/24" "fd23::$i/64"
 	done
 	# Capture the overlay on the underlay: ovl answers ARP and NDP itself,
 	# so no encapsulated ARP or neighbour solicitation may cross it.

@@ -45,21 +45,13 @@ make -C "$old" -j2 OUTPUT=build build/ovld build/ovlctl >"$TOPO_DIR/abi1-build.l
 "$old/build/ovld" --version | grep -q "(ABI 1)" || fail "$old/build/ovld is not of ABI 1"
 
 H=$TOPO_DIR/hosts.json
-cat >"$H" <<'EOF'
-{ "02:00:00:00:25:01": {"ip": "10.1.0.1", "port": 4789, "arp": "10.25.0.1"},
-  "02:00:00:00:25:02": {"ip": "10.1.0.2", "port": 4789, "arp": "10.25.0.2"} }
-EOF
+topo_vni_json "$H" 25 1 2
 OVLD=$old/build/ovld
 OVLCTL=$old/build/ovlctl
 declare -A args=([h1]="" [h2]="--decap xdp")
+# shellcheck disable=SC2086 # the options are words
 for i in 1 2; do
-	topo_host "h$i" "$i"
-	# shellcheck disable=SC2086 # the options are words
-	topo_ovld "h$i" ${args[h$i]}
-	ovlctl_on "h$i" overlay create overlay0 -v 25 -e vxlan -s files -p "files/config=$H" >/dev/null
-	ns_add "c$i"
-	ovlctl_on "h$i" vnic create eth0 -l overlay0 -m "02:00:00:00:25:0$i" --netns "$(ns_name "c$i")" >/dev/null
-	in_ns "c$i" ip addr add "10.25.0.$i/24" dev eth0
+	topo_vni_host "$i" 25 "$H" ${args[h$i]}
 done
 inst=$(inst_of h1)
 pins=/run/ovl/bpf/$inst

@@ -29,20 +29,11 @@ M2=02:00:00:40:00:02
 topo_switch
 topo_host h1 1
 topo_host h2 2
-cat >"$TOPO_DIR/hosts.json" <<EOF
-{
-	"$M1": { "ip": "10.1.0.1", "port": 4789, "arp": "10.40.0.1" },
-	"$M2": { "ip": "10.1.0.2", "port": 4789, "arp": "10.40.0.2" }
-}
-EOF
+topo_hosts_json "$TOPO_DIR/hosts.json" "$M1 10.1.0.1 arp=10.40.0.1" "$M2 10.1.0.2 arp=10.40.0.2"
 for i in 1 2; do
 	topo_ovld "h$i"
-	ovlctl_on "h$i" overlay create ov40 -v 40 -e vxlan -s files \
-		-p "files/config=$TOPO_DIR/hosts.json"
-	ns_add "c$i"
-	ovlctl_on "h$i" vnic create eth0 -l ov40 -m "02:00:00:40:00:0$i" --netns "$(ns_name "c$i")" >/dev/null
-	in_ns "c$i" ip link set eth0 up
-	in_ns "c$i" ip addr add "10.40.0.$i/24" dev eth0
+	topo_files_overlay "h$i" ov40 40 "$TOPO_DIR/hosts.json"
+	topo_vnic "h$i" "c$i" ov40 "02:00:00:40:00:0$i" "10.40.0.$i/24"
 done
 # c1 reaches c2, and h1 has c2's forwarding entry from here on: the frames
 # below take the data path, not the first-frame path through ovld.

@@ -30,20 +30,11 @@ need_tools python3
 
 topo_switch
 H=$TOPO_DIR/hosts.json
-{
-	echo "{"
-	for i in 1 2 3 4; do
-		h=1
-		[ "$i" = 3 ] && h=2
-		printf '  "02:00:00:00:40:0%d": {"ip": "10.1.0.%d", "port": 4789, "arp": "10.40.0.%d"}%s\n' \
-			"$i" "$h" "$i" "$([ "$i" = 4 ] || echo ,)"
-	done
-	echo "}"
-} >"$H"
+topo_vni_json "$H" 40 1 2@1 3@2 4@1
 for i in 1 2; do
 	topo_host "h$i" "$i"
 	topo_ovld "h$i"
-	ovlctl_on "h$i" overlay create overlay0 -v 40 -e vxlan -s files -p "files/config=$H" >/dev/null
+	topo_files_overlay "h$i" overlay0 40 "$H"
 done
 for c in 1 2 3 4; do
 	ns_add "c$c"
@@ -51,10 +42,7 @@ done
 
 # vnic HOST C: eth0 of container C, addressed and up.
 vnic() {
-	ovlctl_on "$1" vnic create eth0 -l overlay0 -m "02:00:00:00:40:0$2" --netns "$(ns_name "c$2")" >/dev/null ||
-		fail "vnic create eth0 --netns c$2 on $1 refused"
-	in_ns "c$2" ip addr add "10.40.0.$2/24" dev eth0
-	in_ns "c$2" ip link set eth0 up
+	topo_vnic "$1" "c$2" overlay0 "02:00:00:00:40:0$2" "10.40.0.$2/24"
 }
 
 info "1. eth0 in c1 and eth0 in c2, both on overlay0 of h1"

@@ -15,50 +15,27 @@
 . "$OVL_TOP/tests/lib/topo.sh"
 ns_init
 command -v dnsmasq >/dev/null || skip "dnsmasq not installed"
-if command -v udhcpc >/dev/null; then
-	UDHCPC=(udhcpc)
-elif command -v busybox >/dev/null; then
-	UDHCPC=(busybox udhcpc)
-else
-	skip "no udhcpc"
-fi
+need_udhcpc
 
 topo_switch
 topo_host h1 1
 topo_host h2 2
-cat >"$TOPO_DIR/hosts.json" <<'EOF2'
-{
-  "02:00:00:00:67:01": { "ip": "10.1.0.1", "port": 4789, "arp": "10.23.0.1" },
-  "02:00:00:00:67:02": { "ip": "10.1.0.2", "port": 4789, "arp": "10.23.0.2",
-                         "dhcp-proxy": "02:00:00:00:67:01" }
-}
-EOF2
+topo_hosts_json "$TOPO_DIR/hosts.json" "02:00:00:00:67:01 10.1.0.1 arp=10.23.0.1" \
+	"02:00:00:00:67:02 10.1.0.2 arp=10.23.0.2 dhcp-proxy=02:00:00:00:67:01"
 for h in h1 h2; do
 	topo_ovld "$h"
-	ovlctl_on "$h" overlay create overlay0 -v 67 -e vxlan -s files \
-		-p "files/config=$TOPO_DIR/hosts.json" >/dev/null
+	topo_files_overlay "$h" overlay0 67 "$TOPO_DIR/hosts.json"
 done
-ns_add cs
-ns_add cc
-ovlctl_on h1 vnic create eth0 -l overlay0 -m 02:00:00:00:67:01 --netns "$(ns_name cs)" >/dev/null
-ovlctl_on h2 vnic create eth0 -l overlay0 -m 02:00:00:00:67:02 --netns "$(ns_name cc)" >/dev/null
-in_ns cs ip addr add 10.23.0.1/24 dev eth0
+topo_vnic h1 cs overlay0 02:00:00:00:67:01 10.23.0.1/24
+topo_vnic h2 cc overlay0 02:00:00:00:67:02
 ovlctl_on h2 -j vnic list | grep -q '"dhcp_proxy": "02:00:00:00:67:01"' ||
 	fail "ovld did not take the dhcp-proxy of hosts.json"
 
 # No DHCP client may touch the host's resolv.conf (ip netns exec binds
 # /etc/netns/NS/* over /etc): give both namespaces their own.
-for n in cs cc; do
-	mkdir -p "/etc/netns/$(ns_name $n)"
-	: >"/etc/netns/$(ns_name $n)/resolv.conf"
-done
+ns_resolv cs cc
 
-in_ns cs dnsmasq --keep-in-foreground --conf-file=/dev/null --port=0 --user=root --group=root \
-	--interface=eth0 --bind-interfaces --dhcp-range=10.23.0.100,10.23.0.200,255.255.255.0,1h \
-	--dhcp-host=02:00:00:00:67:02,10.23.0.2 --dhcp-leasefile="$TOPO_DIR/leases" \
-	--pid-file="$TOPO_DIR/dnsmasq.pid" --log-dhcp --log-facility="$TOPO_DIR/dnsmasq.log" &
-on_exit "kill $! 2>/dev/null"
-wait_for 5 test -s "$TOPO_DIR/dnsmasq.pid" || fail "dnsmasq did not start"
+topo_dnsmasq cs --dhcp-host=02:00:00:00:67:02,10.23.0.2
 
 # The client's script sets the address and nothing else.
 cat >"$TOPO_DIR/udhcpc.sh" <<'EOF2'

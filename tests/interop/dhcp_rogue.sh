@@ -31,13 +31,7 @@
 . "$OVL_TOP/tests/lib/topo.sh"
 ns_init
 need_tools dnsmasq python3 tcpdump tshark
-if command -v udhcpc >/dev/null; then
-	UDHCPC=(udhcpc)
-elif command -v busybox >/dev/null; then
-	UDHCPC=(busybox udhcpc)
-else
-	skip "no udhcpc"
-fi
+need_udhcpc
 
 MS=02:00:00:00:68:01
 MC=02:00:00:00:68:02
@@ -45,24 +39,17 @@ MR=02:00:00:00:68:09
 topo_switch
 topo_host h1 1
 topo_host h2 2
-cat >"$TOPO_DIR/hosts.json" <<EOF
-{
-  "$MS": { "ip": "10.1.0.1", "port": 4789, "arp": "10.23.0.1" },
-  "$MC": { "ip": "10.1.0.2", "port": 4789, "arp": "10.23.0.2", "dhcp-proxy": "$MS" },
-  "$MR": { "ip": "10.1.0.1", "port": 4789, "arp": "10.23.0.9" }
-}
-EOF
+topo_hosts_json "$TOPO_DIR/hosts.json" "$MS 10.1.0.1 arp=10.23.0.1" \
+	"$MC 10.1.0.2 arp=10.23.0.2 dhcp-proxy=$MS" "$MR 10.1.0.1 arp=10.23.0.9"
 for h in h1 h2; do
 	topo_ovld "$h"
-	ovlctl_on "$h" overlay create overlay0 -v 68 -e vxlan -s files \
-		-p "files/config=$TOPO_DIR/hosts.json" >/dev/null
+	topo_files_overlay "$h" overlay0 68 "$TOPO_DIR/hosts.json"
 done
 for n in cs cc rs; do
 	ns_add $n
-	# no DHCP client may touch the host's resolv.conf (DESIGN.md)
-	mkdir -p "/etc/netns/$(ns_name $n)"
-	: >"/etc/netns/$(ns_name $n)/resolv.conf"
 done
+# no DHCP client may touch the host's resolv.conf (DESIGN.md)
+ns_resolv cs cc rs
 ovlctl_on h1 vnic create cs0 -l overlay0 -m "$MS" --netns "$(ns_name cs)" >/dev/null
 ovlctl_on h1 vnic create rs0 -l overlay0 -m "$MR" --netns "$(ns_name rs)" >/dev/null
 ovlctl_on h2 vnic create cc0 -l overlay0 -m "$MC" --netns "$(ns_name cc)" >/dev/null
@@ -82,12 +69,7 @@ print([e.get("dhcp_server") for e in json.load(sys.stdin) if e["id"] == sys.argv
 [ "$(server_of h1 rs0)" = False ] || fail "rs0 is marked a DHCP server"
 [ "$(server_of h2 cc0)" = False ] || fail "cc0 is marked a DHCP server"
 
-in_ns cs dnsmasq --keep-in-foreground --conf-file=/dev/null --port=0 --user=root --group=root \
-	--interface=eth0 --bind-interfaces --dhcp-range=10.23.0.100,10.23.0.200,255.255.255.0,1h \
-	--dhcp-host="$MC,10.23.0.2" --dhcp-leasefile="$TOPO_DIR/leases" --dhcp-reply-delay=1 \
-	--pid-file="$TOPO_DIR/dnsmasq.pid" --log-dhcp --log-facility="$TOPO_DIR/dnsmasq.log" &
-on_exit "kill $! 2>/dev/null"
-wait_for 5 test -s "$TOPO_DIR/dnsmasq.pid" || fail "dnsmasq did not start"
+topo_dnsmasq cs --dhcp-host="$MC,10.23.0.2" --dhcp-reply-delay=1
 
 # The client's script records what it was given and sets the address.
 cat >"$TOPO_DIR/udhcpc.sh" <<EOF

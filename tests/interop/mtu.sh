@@ -26,21 +26,14 @@ run_family() {
 	else
 		u1=fd00:1::1 u2=fd00:1::2 mtu=1430
 	fi
-	cat >"$TOPO_DIR/hosts.json" <<-EOF2
-		{ "02:00:00:00:15:01": {"ip": "$u1", "port": 4789, "arp": "10.15.0.1", "ndp": "fd15::1"},
-		  "02:00:00:00:15:02": {"ip": "$u2", "port": 4789, "arp": "10.15.0.2", "ndp": "fd15::2"} }
-	EOF2
+	topo_hosts_json "$TOPO_DIR/hosts.json" "02:00:00:00:15:01 $u1 arp=10.15.0.1 ndp=fd15::1" \
+		"02:00:00:00:15:02 $u2 arp=10.15.0.2 ndp=fd15::2"
 	for i in 1 2; do
 		topo_ovld "h$i"
-		ovlctl_on "h$i" overlay create overlay0 -v 15 -e vxlan -s files \
-			-p "files/config=$TOPO_DIR/hosts.json" >/dev/null
-		ns_add "c$i"
-		ovlctl_on "h$i" vnic create eth0 -l overlay0 -m "02:00:00:00:15:0$i" \
-			--netns "$(ns_name "c$i")" >/dev/null
+		topo_files_overlay "h$i" overlay0 15 "$TOPO_DIR/hosts.json"
+		topo_vnic "h$i" "c$i" overlay0 "02:00:00:00:15:0$i" "10.15.0.$i/24" "fd15::$i/64"
 		[ "$(in_ns "c$i" cat /sys/class/net/eth0/mtu)" = "$mtu" ] ||
 			fail "IPv$fam: c$i got MTU $(in_ns "c$i" cat /sys/class/net/eth0/mtu), want $mtu"
-		in_ns "c$i" ip addr add "10.15.0.$i/24" dev eth0
-		in_ns "c$i" ip addr add "fd15::$i/64" dev eth0 nodad
 		# Now break it: both ends of the veth at 1500.
 		host=$(ovlctl_on "h$i" -j vnic list | python3 -c \
 			'import json,sys; print(json.load(sys.stdin)[0]["host_ifname"])')

@@ -18,21 +18,12 @@ done
 topo_switch
 topo_host h1 1
 topo_host h2 2
-cat >"$TOPO_DIR/hosts.json" <<'EOF2'
-{
-  "02:00:00:00:66:01": { "ip": "10.1.0.1", "port": 4789, "arp": "10.66.0.1", "ndp": "fd66::1" },
-  "02:00:00:00:66:02": { "ip": "10.1.0.2", "port": 4789, "arp": "10.66.0.2", "ndp": "fd66::2" }
-}
-EOF2
+topo_hosts_json "$TOPO_DIR/hosts.json" "02:00:00:00:66:01 10.1.0.1 arp=10.66.0.1 ndp=fd66::1" \
+	"02:00:00:00:66:02 10.1.0.2 arp=10.66.0.2 ndp=fd66::2"
 for i in 1 2; do
 	topo_ovld "h$i"
-	ovlctl_on "h$i" overlay create overlay0 -v 66 -e vxlan -s files \
-		-p "files/config=$TOPO_DIR/hosts.json" >/dev/null
-	ns_add "c$i"
-	ovlctl_on "h$i" vnic create eth0 -l overlay0 -m "02:00:00:00:66:0$i" \
-		--netns "$(ns_name "c$i")" >/dev/null
-	in_ns "c$i" ip addr add "10.66.0.$i/24" dev eth0
-	in_ns "c$i" ip addr add "fd66::$i/64" dev eth0 nodad
+	topo_files_overlay "h$i" overlay0 66 "$TOPO_DIR/hosts.json"
+	topo_vnic "h$i" "c$i" overlay0 "02:00:00:00:66:0$i" "10.66.0.$i/24" "fd66::$i/64"
 done
 for i in 1 2; do
 	wait_for 5 sh -c "! ip netns exec $(ns_name "c$i") ip -6 addr show dev eth0 | grep -q tentative" ||

@@ -15,19 +15,12 @@ ns_init
 topo_switch
 topo_host h1 1
 topo_host h2 2
-cat >"$TOPO_DIR/hosts.json" <<'EOF2'
-{ "02:00:00:00:64:01": {"ip": "10.1.0.1", "port": 4789, "arp": "10.64.0.1", "ndp": "fd64::1"},
-  "02:00:00:00:64:02": {"ip": "10.1.0.2", "port": 4789, "arp": "10.64.0.2", "ndp": "fd64::2"} }
-EOF2
+topo_hosts_json "$TOPO_DIR/hosts.json" "02:00:00:00:64:01 10.1.0.1 arp=10.64.0.1 ndp=fd64::1" \
+	"02:00:00:00:64:02 10.1.0.2 arp=10.64.0.2 ndp=fd64::2"
 for i in 1 2; do
 	topo_ovld "h$i"
-	ovlctl_on "h$i" overlay create overlay0 -v 64 -e vxlan -s files \
-		-p "files/config=$TOPO_DIR/hosts.json" >/dev/null
-	ns_add "c$i"
-	ovlctl_on "h$i" vnic create eth0 -l overlay0 -m "02:00:00:00:64:0$i" \
-		--netns "$(ns_name "c$i")" >/dev/null
-	in_ns "c$i" ip addr add "10.64.0.$i/24" dev eth0
-	in_ns "c$i" ip addr add "fd64::$i/64" dev eth0 nodad
+	topo_files_overlay "h$i" overlay0 64 "$TOPO_DIR/hosts.json"
+	topo_vnic "h$i" "c$i" overlay0 "02:00:00:00:64:0$i" "10.64.0.$i/24" "fd64::$i/64"
 done
 
 # transfer NAME: TCP both ways, IPv4 and IPv6 inside; prints Gbit/s.

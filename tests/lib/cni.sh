@@ -28,6 +28,8 @@
 #   cni_two_hosts                  topo.sh's switch, hosts h1 and h2 (underlay
 #                                  10.1.0.1, .2), an ovld on each with overlay0
 #                                  (VNI 23, files backend $TOPO_DIR/hosts.json)
+#   cni_setup                      the start of a test of the plugin on two
+#                                  hosts: ns_init, cni_init, cni_two_hosts
 #   conf_for HOST VERSION [NAME [EXTRA]]  a configuration for HOST (1 or 2):
 #                                  network NAME (ovlnet), that host's ovld,
 #                                  host-local in $CNI_T/ipam-hHOST handing out
@@ -190,6 +192,12 @@ cni_two_hosts() {
 	done
 }
 
+cni_setup() {
+	ns_init
+	cni_init
+	cni_two_hosts
+}
+
 ipam_for() {
 	local h=$1 lo=10 hi=99 v6=a
 	[ "$h" = 1 ] || { lo=100 hi=199 v6=b; }
@@ -213,19 +221,14 @@ print(":".join("%02x" % x for x in [2] + [(h >> (8 * i)) & 0xff for i in range(5
 }
 
 hosts_json() {
-	local n=0 h sep=""
-	{
-		echo "{"
-		while [ $# -ge 4 ]; do
-			printf '%s  "%s": {"ip": "%s", "port": 4789, "arp": "%s", "ndp": "%s"}' \
-				"$sep" "$1" "$2" "$3" "$4"
-			sep=$',\n'
-			n=$((n + 1))
-			shift 4
-		done
-		printf '\n}\n'
-	} >"$TOPO_DIR/hosts.json.new"
-	mv "$TOPO_DIR/hosts.json.new" "$TOPO_DIR/hosts.json"
+	local n=0 h
+	local -a entries=()
+	while [ $# -ge 4 ]; do
+		entries+=("$1 $2 arp=$3 ndp=$4")
+		n=$((n + 1))
+		shift 4
+	done
+	topo_hosts_json "$TOPO_DIR/hosts.json" "${entries[@]}"
 	for h in h1 h2; do
 		wait_for 5 sh -c "$OVLCTL --instance $(inst_of $h) -j overlay list | grep -q '\"entries\": $n'" ||
 			fail "$h did not load the new hosts.json"

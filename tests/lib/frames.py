@@ -33,22 +33,7 @@ import argparse
 import socket
 import struct
 
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
-
-
-def mac(text):
-    b = bytes(int(x, 16) for x in text.split(":"))
-    if len(b) != 6:
-        raise SystemExit("bad MAC " + text)
-    return b
-
+from pktutil import csum, mac
 
 EXT = {"dest": 60, "hbh": 0, "rt": 43, "frag": 44}
 

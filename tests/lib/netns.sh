@@ -10,6 +10,8 @@
 #   ns_name h1             # prints that name
 #   ns_link h1 eth0 h2 eth0  # a veth pair between two namespaces
 #   on_exit "kill $pid"   # more cleanup, run in reverse order
+#   ns_resolv h1 ...       # an empty resolv.conf of their own (no DHCP client
+#                          # in them may touch the host's)
 #   skip "reason"          # exit 4: a missing capability, not a failure
 #   fail "reason"          # exit 1
 #
@@ -90,6 +92,16 @@ ns_link() {
 	ip link set "${tmp}b" netns "$ns2"
 	ip -n "$ns1" link set "${tmp}a" name "$2" up
 	ip -n "$ns2" link set "${tmp}b" name "$4" up
+}
+
+# ns_resolv NAME...: /etc/netns/NS/resolv.conf, empty, for each namespace
+# (`ip netns exec` binds it over /etc/resolv.conf; cleanup removes it).
+ns_resolv() {
+	local n
+	for n in "$@"; do
+		mkdir -p "/etc/netns/$(ns_name "$n")"
+		: >"/etc/netns/$(ns_name "$n")/resolv.conf"
+	done
 }
 
 # wait_for TIMEOUT_S CMD...: retry CMD every 0.1 s until it succeeds.

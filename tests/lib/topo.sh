@@ -27,6 +27,29 @@
 #                                  $TOPO_DIR/ID.pcap; returns once it listens
 #   cap_stop ID                  stop it (the file is complete afterwards)
 #   cap_count ID [DISPLAYFILTER] frames of the capture (matching a tshark filter)
+#
+# Overlays of the files backend and their containers:
+#
+#   topo_hosts_json FILE ENTRY...  write FILE (by rename) for the files backend;
+#                                an ENTRY is "MAC UNDERLAY [KEY=VALUE...]",
+#                                port 4789, as "$M1 10.1.0.1 arp=10.23.0.1"
+#   topo_files_overlay NAME OVERLAY VNI FILE [ARGS...]
+#                                overlay create OVERLAY (VXLAN VNI, files backend
+#                                reading FILE, more ovlctl ARGS) on host NAME
+#   topo_vnic NAME NS OVERLAY MAC [ADDR/LEN...]
+#                                a VNIC eth0 of OVERLAY on host NAME in namespace
+#                                NS (ns_add'ed unless it exists), with the
+#                                addresses (IPv6 ones without DAD), up
+#
+# and the usual numbering of a test's network, for VNI V and container I:
+# MAC 02:00:00:00:V:0I, address 10.V.0.I/24, on host hI (underlay 10.1.0.I):
+#
+#   topo_vni_json FILE V I[@H]...  FILE lists containers I (on host hH if
+#                                given, else hI) with their ARP addresses
+#   topo_vni_host I V FILE [OVLD_ARGS...]
+#                                host hI (topo_host), its ovld (topo_ovld with
+#                                OVLD_ARGS), overlay0 of V from FILE, and
+#                                container cI with its VNIC
 
 OVLCTL=$OVL_BUILD/ovlctl
 OVLD=$OVL_BUILD/ovld
@@ -166,6 +189,96 @@ cap_count() {
 	else
 		tshark -r "$TOPO_DIR/$1.pcap" 2>/dev/null | wc -l
 	fi
+}
+
+topo_hosts_json() {
+	local file=$1 e kv sep=""
+	local -a w
+	shift
+	{
+		echo "{"
+		for e in "$@"; do
+			read -r -a w <<<"$e"
+			printf '%s  "%s": {"ip": "%s", "port": 4789' "$sep" "${w[0]}" "${w[1]}"
+			for kv in "${w[@]:2}"; do
+				printf ', "%s": "%s"' "${kv%%=*}" "${kv#*=}"
+			done
+			printf '}'
+			sep=$',\n'
+		done
+		printf '\n}\n'
+	} >"$file.new"
+	mv "$file.new" "$file"
+}
+
+topo_files_overlay() {
+	local name=$1 ov=$2 vni=$3 file=$4
+	shift 4
+	ovlctl_on "$name" overlay create "$ov" -v "$vni" -e vxlan -s files -p "files/config=$file" "$@" >/dev/null ||
+		fail "overlay create $ov on $name refused"
+}
+
+topo_vnic() {
+	local name=$1 ns=$2 ov=$3 mac=$4 a
+	shift 4
+	[ -e "/run/netns/$(ns_name "$ns")" ] || ns_add "$ns"
+	ovlctl_on "$name" vnic create eth0 -l "$ov" -m "$mac" --netns "$(ns_name "$ns")" >/dev/null ||
+		fail "vnic create eth0 --netns $ns on $name refused"
+	for a in "$@"; do
+		case $a in
+		*:*) in_ns "$ns" ip addr add "$a" dev eth0 nodad ;;
+		*) in_ns "$ns" ip addr add "$a" dev eth0 ;;
+		esac
+	done
+	in_ns "$ns" ip link set eth0 up
+}
+
+topo_vni_json() {
+	local file=$1 vni=$2 c h
+	local -a entries=()
+	shift 2
+	for c in "$@"; do
+		h=${c#*@}
+		c=${c%@*}
+		entries+=("02:00:00:00:$vni:0$c 10.1.0.$h arp=10.$vni.0.$c")
+	done
+	topo_hosts_json "$file" "${entries[@]}"
+}
+
+topo_vni_host() {
+	local i=$1 vni=$2 file=$3
+	shift 3
+	topo_host "h$i" "$i"
+	topo_ovld "h$i" "$@"
+	topo_files_overlay "h$i" overlay0 "$vni" "$file"
+	topo_vnic "h$i" "c$i" overlay0 "02:00:00:00:$vni:0$i" "10.$vni.0.$i/24"
+}
+
+# need_udhcpc: UDHCPC, a DHCP client's command (udhcpc, or busybox's); skip
+# (a missing capability) without one.
+# shellcheck disable=SC2034 # UDHCPC is the caller's
+need_udhcpc() {
+	if command -v udhcpc >/dev/null; then
+		UDHCPC=(udhcpc)
+	elif command -v busybox >/dev/null; then
+		UDHCPC=(busybox udhcpc)
+	else
+		skip "no udhcpc"
+	fi
+}
+
+# topo_dnsmasq NAME [ARGS...]: a DHCP server on eth0 of container NAME,
+# leasing 10.23.0.100-200 for an hour (more dnsmasq ARGS), leases in
+# $TOPO_DIR/leases, its log in $TOPO_DIR/dnsmasq.log; returns once it runs.
+topo_dnsmasq() {
+	local name=$1
+	shift
+	in_ns "$name" dnsmasq --keep-in-foreground --conf-file=/dev/null --port=0 --user=root --group=root \
+		--interface=eth0 --bind-interfaces --dhcp-range=10.23.0.100,10.23.0.200,255.255.255.0,1h \
+		--dhcp-leasefile="$TOPO_DIR/leases" --pid-file="$TOPO_DIR/dnsmasq.pid" \
+		--log-dhcp --log-facility="$TOPO_DIR/dnsmasq.log" "$@" &
+	on_exit "kill $! 2>/dev/null"
+	wait_for 5 test -s "$TOPO_DIR/dnsmasq.pid" || fail "dnsmasq did not start"
 }
 
 # need_tools TOOL...: skip (a missing capability) unless every TOOL is installed.

@@ -16,21 +16,7 @@ import socket
 import struct
 import sys
 
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
-
-
-def mac(text):
-    b = bytes(int(x, 16) for x in text.split(":"))
-    if len(b) != 6:
-        raise ValueError("bad MAC " + text)
-    return b
+from pktutil import csum, mac
 
 
 def inner_frame(args, seq):
