@@ -9,17 +9,40 @@
 #include "ovld.h"
 #include "backend.h"
 
+#define BACKEND_EXTRA 4 /* slots for backend_register() */
+
 static const struct ovl_backend_ops *const registry[] = {
 	&ovl_backend_files,
 	&ovl_backend_direct,
 };
+
+static const struct ovl_backend_ops *extra[BACKEND_EXTRA];
 
 const struct ovl_backend_ops *backend_find(const char *name)
 {
 	for (size_t i = 0; name && i < sizeof(registry) / sizeof(registry[0]); i++)
 		if (!strcmp(registry[i]->info->name, name))
 			return registry[i];
+	for (size_t i = 0; name && i < BACKEND_EXTRA && extra[i]; i++)
+		if (!strcmp(extra[i]->info->name, name))
+			return extra[i];
 	return NULL;
+}
+
+int backend_register(const struct ovl_backend_ops *ops)
+{
+	if (!ops || !ops->info || !ops->info->name || !ops->open || !ops->lookup_l2 ||
+	    !ops->lookup_l3 || !ops->foreach_peer || !ops->close)
+		return -EINVAL;
+	if (backend_find(ops->info->name))
+		return -EEXIST;
+	for (size_t i = 0; i < BACKEND_EXTRA; i++) {
+		if (!extra[i]) {
+			extra[i] = ops;
+			return 0;
+		}
+	}
+	return -ENOSPC;
 }
 
 int backend_lookup_dhcp(const struct ovl_overlay *ov, const __u8 mac[6], __u8 server[6])

@@ -91,6 +91,14 @@ extern const struct ovl_backend_ops ovl_backend_direct;
 
 /* The backend called name, or NULL. */
 const struct ovl_backend_ops *backend_find(const char *name);
+/**
+ * backend_register() - run one more backend (a test's, a plugin's) beside
+ * the built-in ones. It is found by its info->name, which lib/backends.c
+ * does not know: ovlctl's help and backend.list do not show it.
+ * Return: 0, -EINVAL (a required operation missing), -EEXIST (the name is
+ * taken) or -ENOSPC (no slot left).
+ */
+int backend_register(const struct ovl_backend_ops *ops);
 
 /* The optional operations, with their defaults when a backend has none. */
 int backend_lookup_dhcp(const struct ovl_overlay *ov, const __u8 mac[6], __u8 server[6]);

@@ -31,12 +31,13 @@ struct files {
 
 /* The file names the VTEPs the data path accepts: only root may have
  * written it or put it in place (ovl_open_trusted(): OpenSSH's StrictModes
- * rule, and never a FIFO or other non-regular file). Return: the table, or
- * NULL with errno set and err saying why. */
+ * rule, and never a FIFO or other non-regular file). The user ovld runs as
+ * is trusted too: root for ovld, the test's own user in the unit tier.
+ * Return: the table, or NULL with errno set and err saying why. */
 static struct ovl_files_table *load(const char *path, char *err, size_t errlen)
 {
 	struct ovl_files_table *t;
-	int fd = ovl_open_trusted(path, 0, err, errlen), e;
+	int fd = ovl_open_trusted(path, geteuid(), err, errlen), e;
 
 	if (fd < 0) {
 		errno = -fd;

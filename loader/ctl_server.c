@@ -48,6 +48,23 @@ static void on_accept(void *arg, uint32_t events);
 static void on_client_io(void *arg, uint32_t events);
 static void on_turn_end(void *arg);
 
+/* The loop whose turns end with on_turn_end() (a hook added once, after
+ * the state saver: ctl_listen() at start, or the first client of a test's
+ * socketpair). */
+static struct ovl_loop *hooked;
+
+static int ctl_hook(struct ovld *d)
+{
+	int err;
+
+	if (hooked == d->loop)
+		return 0;
+	err = loop_add_hook(d->loop, on_turn_end, d);
+	if (!err)
+		hooked = d->loop;
+	return err;
+}
+
 int ctl_listen(struct ovld *d)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -80,7 +97,7 @@ int ctl_listen(struct ovld *d)
 	if (!err && !(d->ctl_src = loop_add_fd(d->loop, fd, EPOLLIN, on_accept, d)))
 		err = -errno;
 	if (!err)
-		err = loop_add_hook(d->loop, on_turn_end, d);
+		err = ctl_hook(d);
 	if (err) {
 		pr_err("control socket %s: %s", d->sock_path, strerror(-err));
 		loop_del_fd(d->ctl_src);
@@ -120,8 +137,14 @@ static void client_free(struct ovld *d, struct ctl_client *c)
 
 struct ctl_client *ctl_client_new(struct ovld *d, int fd)
 {
-	struct ctl_client *c = calloc(1, sizeof(*c));
+	struct ctl_client *c;
+	int err = ctl_hook(d);
 
+	if (err) {
+		errno = -err;
+		return NULL;
+	}
+	c = calloc(1, sizeof(*c));
 	if (!c)
 		return NULL;
 	c->d = d;
@@ -278,6 +301,7 @@ void ctl_close_all(struct ovld *d)
 	if (d->ctl_fd >= 0)
 		close(d->ctl_fd);
 	d->ctl_fd = -1;
+	hooked = NULL; /* the loop goes next (a hook cannot be removed) */
 }
 
 /* A streamed list's reply line: this, the entries, "]}\n". */

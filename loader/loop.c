@@ -44,12 +44,19 @@ struct ovl_loop {
 	bool reap; /* something died this turn */
 };
 
+static uint64_t clock_skew; /* loop_clock_advance() */
+
 uint64_t loop_now_ms(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u + clock_skew;
+}
+
+void loop_clock_advance(uint64_t ms)
+{
+	clock_skew += ms;
 }
 
 struct ovl_loop *loop_new(void)

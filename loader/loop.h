@@ -63,5 +63,8 @@ int loop_run(struct ovl_loop *l, const bool *stop);
 
 /* Milliseconds of CLOCK_MONOTONIC. */
 uint64_t loop_now_ms(void);
+/* Tests: as if ms more had passed, for loop_now_ms() and so for every
+ * timer and deadline taken from it (ovld never calls it). */
+void loop_clock_advance(uint64_t ms);
 
 #endif /* OVL_LOOP_H */
