@@ -17,6 +17,11 @@ void ovl_log_set_level(enum ovl_log_level level)
 	log_level = level;
 }
 
+enum ovl_log_level ovl_log_get_level(void)
+{
+	return log_level;
+}
+
 void ovl_log_set_ident(const char *name)
 {
 	log_ident = name;

@@ -18,6 +18,8 @@ enum ovl_log_level {
 
 /* Messages above this level are not printed (default OVL_LOG_INFO). */
 void ovl_log_set_level(enum ovl_log_level level);
+/* The level set (the loader tests put it back after quieting ovld). */
+enum ovl_log_level ovl_log_get_level(void);
 /* Prefix every line with "name: " (the program's name), or NULL for none. */
 void ovl_log_set_ident(const char *name);
 /* Route libbpf's messages through ovl_log, one level lower than libbpf

@@ -30,15 +30,6 @@ static void addr_key(struct ovl_addr_key *k, __u32 vni, const struct ovl_ip *ip)
 	memcpy(k->addr, ip->addr, ip->family == OVL_AF_INET4 ? 4 : 16);
 }
 
-void ovl_dest_from_ip(struct ovl_dest *d, const struct ovl_ip *ip, __u16 port, __u32 flags)
-{
-	memset(d, 0, sizeof(*d));
-	d->family = ip->family;
-	memcpy(d->addr, ip->addr, ip->family == OVL_AF_INET4 ? 4 : 16);
-	d->port = htons(port);
-	d->flags = flags;
-}
-
 static int ret_errno(int err)
 {
 	return err ? -errno : 0;
@@ -344,34 +335,15 @@ int map_peers_list(struct ovld *d, __u32 vni, struct ovl_ip_vec *out)
 	return err;
 }
 
-const char *map_strerror(int err)
-{
-	/* What the kernel says when a hash map has no free element left
-	 * (htab_map_update_elem()); strerror()'s "Argument list too long"
-	 * would only mislead. */
-	return err == -E2BIG ? "the map is full" : strerror(-err);
-}
-
 int map_ep_put(struct ovld *d, const struct ovl_ep *ep)
 {
-	struct ovl_endpoint e = { .ifindex = (__u32)ep->host_ifindex };
+	__u32 ifindex = (__u32)ep->host_ifindex;
+	struct ovl_endpoint e;
 	struct ovl_iface ifc;
 	struct ovl_mac_key k;
-	__u32 ifindex = (__u32)ep->host_ifindex;
 	int err;
 
-	memset(&ifc, 0, sizeof(ifc));
-	ifc.vni = ep->vni;
-	ifc.flags = ep->ip_nospoof ? OVL_IF_F_IP_NOSPOOF : 0;
-	memcpy(ifc.mac, ep->mac, 6);
-	if (ep->dhcp_proxy) {
-		ifc.flags |= OVL_IF_F_DHCP_PROXY;
-		memcpy(ifc.dhcp_mac, ep->dhcp_mac, 6);
-	}
-	if (ep->dhcp_server)
-		ifc.flags |= OVL_IF_F_DHCP_SERVER;
-	if (ep->peer_netns)
-		e.flags |= OVL_EP_F_PEER_NETNS;
+	ep_map_values(ep, &ifc, &e);
 	/* Link protection first: a frame from the veth must never meet an
 	 * endpoint entry without its iface entry. */
 	err = ret_errno(bpf_map_update_elem(MAPFD(d, ovl_ifaces), &ifindex, &ifc, BPF_ANY));

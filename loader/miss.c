@@ -538,7 +538,11 @@ static void expire_pending(struct ovld *d)
 
 unsigned int miss_pending(void)
 {
-	return pending_len;
+	unsigned int n = 0;
+
+	for (const struct pending *p = pending; p; p = p->next)
+		n += p->q != NULL;
+	return n;
 }
 
 unsigned long long miss_queue_dropped(void)

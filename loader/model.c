@@ -4,7 +4,9 @@
  * by name and VNI, endpoints by id, MAC and interface. Lookups only; what
  * changes them is in overlay.c, endpoint.c and vnic.c.
  */
+#include <errno.h>
 #include <ifaddrs.h>
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 #include <netinet/in.h>
@@ -92,4 +94,39 @@ struct ovl_ep *ep_by_mac(struct ovld *d, __u32 vni, const __u8 mac[6])
 		if (ep->vni == vni && !memcmp(ep->mac, mac, 6))
 			return ep;
 	return NULL;
+}
+
+void ovl_dest_from_ip(struct ovl_dest *d, const struct ovl_ip *ip, __u16 port, __u32 flags)
+{
+	memset(d, 0, sizeof(*d));
+	d->family = ip->family;
+	memcpy(d->addr, ip->addr, ip->family == OVL_AF_INET4 ? 4 : 16);
+	d->port = htons(port);
+	d->flags = flags;
+}
+
+const char *map_strerror(int err)
+{
+	/* What the kernel says when a hash map has no free element left
+	 * (htab_map_update_elem()); strerror()'s "Argument list too long"
+	 * would only mislead. */
+	return err == -E2BIG ? "the map is full" : strerror(-err);
+}
+
+void ep_map_values(const struct ovl_ep *ep, struct ovl_iface *ifc, struct ovl_endpoint *e)
+{
+	memset(ifc, 0, sizeof(*ifc));
+	memset(e, 0, sizeof(*e));
+	e->ifindex = (__u32)ep->host_ifindex;
+	ifc->vni = ep->vni;
+	ifc->flags = ep->ip_nospoof ? OVL_IF_F_IP_NOSPOOF : 0;
+	memcpy(ifc->mac, ep->mac, 6);
+	if (ep->dhcp_proxy) {
+		ifc->flags |= OVL_IF_F_DHCP_PROXY;
+		memcpy(ifc->dhcp_mac, ep->dhcp_mac, 6);
+	}
+	if (ep->dhcp_server)
+		ifc->flags |= OVL_IF_F_DHCP_SERVER;
+	if (ep->peer_netns)
+		e->flags |= OVL_EP_F_PEER_NETNS;
 }

@@ -9,7 +9,8 @@ BINS += $(OUTPUT)/ovld
 # rest of ovld against tests/unit/fake_dp.c instead, which defines what
 # these export. A function added here and called by the rest must be added
 # to the fake too, or test_unit does not link.
-OVLD_DP_OBJS := $(patsubst %,$(OUTPUT)/loader/%.o,dp maps pins xmit caps reconcile main)
+OVLD_DP_OBJS := $(patsubst %,$(OUTPUT)/loader/%.o,dp attach owner maps pins pins_migrate xmit caps \
+		reconcile main)
 OVLD_CORE_OBJS := $(filter-out $(OVLD_DP_OBJS),$(OVLD_OBJS))
 
 $(OUTPUT)/loader/%.o: loader/%.c $(BPF_SKEL)

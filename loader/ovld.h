@@ -227,8 +227,6 @@ int map_peer_del(struct ovld *d, __u32 vni, const struct ovl_ip *ip);
 /* The peers of vni in ovl_peers (malloc'ed into *out, *n of them). */
 /* The peers of vni appended to out (zeroed first). Return: 0 or -errno (out empty). */
 int map_peers_list(struct ovld *d, __u32 vni, struct ovl_ip_vec *out);
-/* strerror() of a map write, "the map is full" for -E2BIG. */
-const char *map_strerror(int err);
 int map_ep_put(struct ovld *d, const struct ovl_ep *ep);
 int map_ep_del(struct ovld *d, const struct ovl_ep *ep);
 /* Call fn for every entry of a map whose key starts with vni (all when
@@ -254,7 +252,6 @@ int map_stats_read(struct ovld *d, struct ovl_stat *out, __u32 n);
 int map_vni_stats_create(struct ovld *d, __u32 vni);
 int map_vni_stats_del(struct ovld *d, __u32 vni);
 int map_vni_stats_read(struct ovld *d, __u32 vni, struct ovl_stat out[OVL_VSTAT_MAX]);
-void ovl_dest_from_ip(struct ovl_dest *d, const struct ovl_ip *ip, __u16 port, __u32 flags);
 
 /* ---- xmit.c: frames ovld sends itself ------------------------------------ */
 int xmit_open(struct ovld *d);
@@ -280,6 +277,12 @@ struct ovl_ep *ep_find(struct ovld *d, enum ovl_ep_kind kind, const char *scope,
 const char *ep_label(const struct ovl_ep *ep, char *buf, size_t len);
 struct ovl_ep *ep_by_ifindex(struct ovld *d, int ifindex);
 struct ovl_ep *ep_by_mac(struct ovld *d, __u32 vni, const __u8 mac[6]);
+/* ep as the data path has it: its ovl_ifaces and ovl_endpoints values. */
+void ep_map_values(const struct ovl_ep *ep, struct ovl_iface *ifc, struct ovl_endpoint *e);
+/* An ovl_dest toward ip:port. */
+void ovl_dest_from_ip(struct ovl_dest *d, const struct ovl_ip *ip, __u16 port, __u32 flags);
+/* strerror() of a map write, "the map is full" for -E2BIG. */
+const char *map_strerror(int err);
 
 /* ---- vni.c: an overlay in ovl_vnis and ovl_peers ------------------------- */
 int overlay_write_vni(struct ovld *d, struct ovl_overlay *ov);
@@ -366,6 +369,7 @@ void miss_poll(struct ovld *d);
 /* Handle what is queued (miss_poll without the ringbuf). */
 void miss_process(struct ovld *d);
 unsigned long long miss_queue_dropped(void);
+/* How many frames wait for a backend's deferred answer. */
 unsigned int miss_pending(void);
 
 /* ---- ctl_server.c: the control socket ------------------------------------ */

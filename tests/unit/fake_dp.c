@@ -19,9 +19,8 @@
  *             them fails with -E2BIG as a kernel hash map does
  *             (fake_dp_set_max() lowers a limit to provoke it). The
  *             walks and pages visit slots in order; a slot index is the
- *             page cursor. map_ep_put() builds the ovl_iface and
- *             ovl_endpoint values as maps.c does, and ovl_dest_from_ip()
- *             and map_strerror() are maps.c's: keep them in step.
+ *             page cursor. The values are the real ones (model.c's
+ *             ep_map_values(), ovl_dest_from_ip()).
  *   dp_*      the TC check, attach and veth preparation succeed and are
  *             counted; the ringbuf is an eventfd and a list of records
  *             (fake_dp_ring_push()).
@@ -425,20 +424,6 @@ bool fake_dp_peer(__u32 vni, const struct ovl_ip *ip)
 			return ___e;                                                               \
 	} while (0)
 
-void ovl_dest_from_ip(struct ovl_dest *d, const struct ovl_ip *ip, __u16 port, __u32 flags)
-{
-	memset(d, 0, sizeof(*d));
-	d->family = ip->family;
-	memcpy(d->addr, ip->addr, ip->family == OVL_AF_INET4 ? 4 : 16);
-	d->port = htons(port);
-	d->flags = flags;
-}
-
-const char *map_strerror(int err)
-{
-	return err == -E2BIG ? "the map is full" : strerror(-err);
-}
-
 int map_vni_put(struct ovld *d, __u32 vni, const struct ovl_vni *v)
 {
 	(void)d;
@@ -582,26 +567,15 @@ int map_peers_list(struct ovld *d, __u32 vni, struct ovl_ip_vec *out)
 
 int map_ep_put(struct ovld *d, const struct ovl_ep *ep)
 {
-	struct ovl_endpoint e = { .ifindex = (__u32)ep->host_ifindex };
+	__u32 ifindex = (__u32)ep->host_ifindex;
+	struct ovl_endpoint e;
 	struct ovl_iface ifc;
 	struct ovl_mac_key k;
-	__u32 ifindex = (__u32)ep->host_ifindex;
 	int err;
 
 	(void)d;
 	FAIL_OR(__func__);
-	memset(&ifc, 0, sizeof(ifc));
-	ifc.vni = ep->vni;
-	ifc.flags = ep->ip_nospoof ? OVL_IF_F_IP_NOSPOOF : 0;
-	memcpy(ifc.mac, ep->mac, 6);
-	if (ep->dhcp_proxy) {
-		ifc.flags |= OVL_IF_F_DHCP_PROXY;
-		memcpy(ifc.dhcp_mac, ep->dhcp_mac, 6);
-	}
-	if (ep->dhcp_server)
-		ifc.flags |= OVL_IF_F_DHCP_SERVER;
-	if (ep->peer_netns)
-		e.flags |= OVL_EP_F_PEER_NETNS;
+	ep_map_values(ep, &ifc, &e);
 	err = t_update(table(OVL_MAP_IFACES), &ifindex, &ifc, false);
 	if (err)
 		return err;

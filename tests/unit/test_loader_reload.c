@@ -24,7 +24,7 @@
 #define HOSTS_V2                                                                                   \
 	"{ \"" B "\": { \"ip\": \"192.0.2.22\", \"port\": 8472, \"arp\": \"10.23.1.2\" } }\n"
 
-static void learn_l2(struct fx *fx, __u32 vni, const char *mac_s)
+static void fx_learn_l2(struct fx *fx, __u32 vni, const char *mac_s)
 {
 	struct pkt p;
 	__u8 mac[6];
@@ -38,7 +38,7 @@ static void learn_l2(struct fx *fx, __u32 vni, const char *mac_s)
 	fx_miss(fx, OVL_EVT_MISS_L2, vni, 7, mac, NULL, p.data, p.len);
 }
 
-static void learn_l3(struct fx *fx, __u32 vni, const char *ip_s)
+static void fx_learn_l3(struct fx *fx, __u32 vni, const char *ip_s)
 {
 	struct ovl_ip ip;
 	struct pkt p;
@@ -95,9 +95,9 @@ void test_loader_reload_revalidates(void)
 	    !ASSERT_OK(fx_files_overlay(&fx, "r1", 301, "hosts.json", HOSTS_V1), "r1"))
 		goto out;
 	ov = overlay_find(&fx.d, "r1");
-	learn_l2(&fx, 301, A);
-	learn_l2(&fx, 301, B);
-	learn_l3(&fx, 301, "10.23.1.1");
+	fx_learn_l2(&fx, 301, A);
+	fx_learn_l2(&fx, 301, B);
+	fx_learn_l3(&fx, 301, "10.23.1.1");
 	/* S by hand, elsewhere than the file says (map add, neigh add). */
 	fx_mac(S, smac);
 	fx_ip("192.0.2.99", &sip);
@@ -142,7 +142,7 @@ void test_loader_reload_rejected(void)
 	    !ASSERT_OK(fx_files_overlay(&fx, "r2", 302, "hosts.json", HOSTS_V1), "r2"))
 		goto out;
 	ov = overlay_find(&fx.d, "r2");
-	learn_l2(&fx, 302, A);
+	fx_learn_l2(&fx, 302, A);
 	if (!fx_write(&fx, "hosts.json", "{ \"" A "\": ", NULL, 0))
 		goto out;
 	ASSERT_ERR(overlay_reload(&fx.d, ov, err, sizeof(err)), "reload");
@@ -166,8 +166,8 @@ void test_loader_reload_inotify(void)
 	    !ASSERT_OK(fx_files_overlay(&fx, "r3", 303, "hosts.json", HOSTS_V1), "r3"))
 		goto out;
 	ov = overlay_find(&fx.d, "r3");
-	learn_l2(&fx, 303, A);
-	learn_l2(&fx, 303, B);
+	fx_learn_l2(&fx, 303, A);
+	fx_learn_l2(&fx, 303, B);
 	/* Another file of the directory is no reason to reload. */
 	if (!fx_write(&fx, "other.json", "{}", NULL, 0))
 		goto out;
