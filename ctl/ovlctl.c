@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * ovlctl.c - run one command line: parse it (cmd.c), connect to ovld's
+ * ovlctl.c - run one command line: parse it (parse.c), connect to ovld's
  * control socket, send the request, print the result (print.c, or the
  * JSON with -j), and for `monitor` print event lines until SIGINT/SIGTERM,
  * COUNT events, or ovld closing the connection.

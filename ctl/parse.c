@@ -12,7 +12,7 @@
  * rest, with GNU permutation, so that `ovlctl map list -j` and dladm's
  * `overlay create -v 23 ... overlay0` order both work; `--` ends options.
  * The counts of positional arguments and the required options come from
- * the command's row in the table; the row's builder (cmd.c) checks values.
+ * the command's row in the table; the row's builder (build.c) checks values.
  */
 #include <errno.h>
 #include <getopt.h>

@@ -94,7 +94,7 @@ static void on_changed(struct ovld *d, enum ovl_ev_kind kind, const void *data, 
 /* What the backend said of mac (err, or where it lives), into ovl_fdb or
  * the negative cache. Return: 0 when it lives elsewhere, or -errno. */
 int learn_l2(struct ovld *d, struct ovl_overlay *ov, const __u8 mac[6], int err,
-		      const struct ovl_ip *ip, __u16 port)
+	     const struct ovl_ip *ip, __u16 port)
 {
 	char m[OVL_MAC_STRLEN];
 	struct ovl_dest dst;
@@ -145,8 +145,7 @@ static int eui64_owner(struct ovld *d, struct ovl_overlay *ov, const struct ovl_
 /* What the backend said of ip (err, or its owner), into ovl_neigh or the
  * negative cache; an EUI-64 link-local address is its MAC's. Return: 0
  * with the owner in mac, or -errno. */
-int learn_l3(struct ovld *d, struct ovl_overlay *ov, const struct ovl_ip *ip, int err,
-		      __u8 mac[6])
+int learn_l3(struct ovld *d, struct ovl_overlay *ov, const struct ovl_ip *ip, int err, __u8 mac[6])
 {
 	char a[OVL_IP_STRLEN];
 

@@ -274,7 +274,7 @@ static struct pending *pending_take(__u32 vni, bool l2, const __u8 *key, __u64 e
 		struct pending *p = *pp;
 
 		if (key ? p->vni != vni || (p->type == OVL_EVT_MISS_L2) != l2 ||
-				  memcmp(p->key, key, l2 ? 6 : 16) :
+				    memcmp(p->key, key, l2 ? 6 : 16) :
 			  p->deadline > expired_by)
 			continue;
 		*pp = p->next;
@@ -530,8 +530,9 @@ static void expire_pending(struct ovld *d)
 			ov->unresolved++;
 		d->evt_unresolved++;
 		emit(d, "unresolved", &q->evt,
-		     json_pack("{s:s, s:s}", "what", q->evt.hdr.type == OVL_EVT_MISS_L2 ? "mac" : "ip",
-			       "why", "no answer in time"));
+		     json_pack("{s:s, s:s}", "what",
+			       q->evt.hdr.type == OVL_EVT_MISS_L2 ? "mac" : "ip", "why",
+			       "no answer in time"));
 		free(q);
 	}
 }

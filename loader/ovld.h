@@ -9,15 +9,16 @@
  * The files of loader/ form layers; each calls only those below it, and
  * what happens below reaches those above as events (events.h):
  *
- *   main.c config.c                  start-up, options, --config
- *   ctl_server.c ctl_cmds.c ctl_list.c  the control socket and its commands
- *   state.c reconcile.c              state.json; what the kernel has and we do not
- *   miss.c                           the ringbuf's misses, resolved
- *   overlay.c                        overlays and their backends (host handle)
- *   vnic.c endpoint.c vni.c          VNICs, endpoints, an overlay's map entries
- *   backend.c backend_*.c            the backends
- *   model.c events.c loop.c          lookups, events, the event loop
- *   dp.c maps.c pins.c xmit.c caps.c the kernel: programs, maps, pins, sockets
+ *   main.c config.c                      start-up, options, --config
+ *   ctl_server.c ctl_cmds.c ctl_list.c   the control socket and its commands
+ *   state.c reconcile.c                  state.json; what the kernel has and we do not
+ *   miss.c learn.c                       misses resolved; what backends said, cached
+ *   overlay.c                            overlays and their backends (host handle)
+ *   vnic.c endpoint.c vni.c              VNICs, endpoints, an overlay's map entries
+ *   backend.c backend_*.c                the backends
+ *   dp.c attach.c owner.c maps.c pins.c  the kernel: programs, hooks, maps, pins,
+ *   pins_migrate.c xmit.c caps.c         sockets, capabilities
+ *   model.c events.c loop.c              the objects found, events, the event loop
  *
  *   struct ovld          the instance: options, the loaded BPF object,
  *                        sockets, the lists below
@@ -141,7 +142,7 @@ struct ovld {
 	__u32 pins_abi;		/* the highest ABI marker pinned, 0 if none */
 	bool pins_any;		/* anything else pinned */
 	__u32 migrated_from;	/* the ABI of the pins migrated at start, or 0 */
-	struct pin_state *pins; /* pins.c: what was migrated */
+	struct pin_state *pins; /* pins_migrate.c: what was migrated */
 	__u32 cfg_ids[2];	/* ids of the ovl_config maps that are this instance's:
 				  * the pinned one, the loaded one (0: none) */
 
@@ -201,7 +202,7 @@ json_t *dp_kernel_json(const struct ovld *d);
 void dp_events_close(struct ovld *d);
 int dp_map_fd(struct ovld *d, const char *name);
 
-/* ---- pins.c: the pin directory, its ABI marker, migration ---------------- */
+/* ---- pins.c, pins_migrate.c: the pin directory, its ABI marker, migration */
 /* Judge (and with create, make) the instance's pin directory: the fd of it,
  * -ENOENT when there is none, -EPERM (logged) when it is not trustworthy. */
 int pins_open(struct ovld *d, bool create);

@@ -305,9 +305,9 @@ int pins_marker_write(struct ovld *d)
 	return 0;
 }
 
-void pins_close(struct ovld *d)
+/* Close the pin directory (what migration kept is pins_migrate_free()'s). */
+void pins_close_dir(struct ovld *d)
 {
-	pins_migrate_free(d);
 	if (d->pin_fd >= 0)
 		close(d->pin_fd);
 	d->pin_fd = -1;

@@ -15,7 +15,8 @@
  * markers. Return: 0 or -errno (logged). */
 int pins_marker_write(struct ovld *d);
 
-/* Let the migrated maps' old versions go and free d->pins; NULL is fine. */
-void pins_migrate_free(struct ovld *d);
+/* Close the pin directory's fd (pins_close() also lets the migrated maps'
+ * old versions go). */
+void pins_close_dir(struct ovld *d);
 
 #endif /* OVLD_PINS_H */

@@ -375,7 +375,7 @@ json_t *pins_status(const struct ovld *d)
 }
 
 /* Close the old maps and free what was migrated (d->pins). */
-void pins_migrate_free(struct ovld *d)
+static void pins_migrate_free(struct ovld *d)
 {
 	struct pin_state *ps = d->pins;
 
@@ -384,4 +384,10 @@ void pins_migrate_free(struct ovld *d)
 		json_decref(ps->created);
 	free(ps);
 	d->pins = NULL;
+}
+
+void pins_close(struct ovld *d)
+{
+	pins_migrate_free(d);
+	pins_close_dir(d);
 }
