@@ -583,19 +583,6 @@ static __always_inline __u32 csum_pending(struct __sk_buff *skb, __u16 *field)
 }
 
 /*
- * IPv6 UDP checksum over the packet from the outer UDP header to the end
- * (RFC 8200 section 8.1: mandatory, a Linux vxlan peer drops zero). The
- * bytes are copied into the per-CPU scratch buffer and summed in 512-byte
- * steps (bpf_csum_diff's limit).
- *
- * An inner checksum still pending (CHECKSUM_PARTIAL) is filled in after
- * us, by the NIC or the stack, and changes bytes the outer checksum
- * covers. Its field holds the sum of the inner pseudo-header then, and
- * once filled in the inner segment sums to the complement of that value:
- * so sum the bytes up to the inner segment only and add that complement
- * (the kernel's local checksum offload, lco_csum()).
- */
-/*
  * One's complement sum (unfolded, as a bpf_csum_diff() result) of len bytes
  * of the packet from off, seeded with seed: the bytes are copied into the
  * per-CPU scratch buffer and summed in 512-byte steps (bpf_csum_diff's
@@ -638,6 +625,19 @@ static __always_inline __s64 pkt_csum(struct __sk_buff *skb, __u32 off, __u32 le
 	return sum;
 }
 
+/*
+ * IPv6 UDP checksum over the packet from the outer UDP header to the end
+ * (RFC 8200 section 8.1: mandatory, a Linux vxlan peer drops zero), summed
+ * by pkt_csum(). Returns the checksum to write, or 0 when the packet cannot
+ * be summed here (longer than the scratch buffer holds, say).
+ *
+ * An inner checksum still pending (CHECKSUM_PARTIAL) is filled in after
+ * us, by the NIC or the stack, and changes bytes the outer checksum
+ * covers. Its field holds the sum of the inner pseudo-header then, and
+ * once filled in the inner segment sums to the complement of that value:
+ * so sum the bytes up to the inner segment only and add that complement
+ * (the kernel's local checksum offload, lco_csum()).
+ */
 static __always_inline __u16 encap6_udp_csum(struct __sk_buff *skb, const struct in6_addr *src,
 					     const struct in6_addr *dst, __u32 udp_off,
 					     __u32 udp_len)
