@@ -55,10 +55,6 @@ static __always_inline bool in6_is_ll_multicast(const struct in6_addr *dst)
 }
 
 /*
- * Validate a neighbour solicitation whose ICMPv6 header starts at c->pos
- * (RFC 4861 section 7.1.1) and fill ni. Returns 0 or -OVL_DROP_NDP_BAD.
- */
-/*
  * Walk the options of an NS or NA from c->pos to opts_end: each has a
  * non-zero length (RFC 4861 section 7.1.1/7.1.2). Returns 1 with *mac set
  * when a link-layer address option of lla_type is there, 0 when not (or
@@ -97,6 +93,10 @@ static __always_inline int nd_opts_lla(struct cursor *c, void *opts_end, __u8 ll
 	return found;
 }
 
+/*
+ * Validate a neighbour solicitation whose ICMPv6 header starts at c->pos
+ * (RFC 4861 section 7.1.1) and fill ni. Returns 0 or -OVL_DROP_NDP_BAD.
+ */
 static __always_inline int ns_parse(struct cursor *c, const struct ipv6hdr *ip6, struct ns_info *ni)
 {
 	struct nd_msg_hdr *nd;
