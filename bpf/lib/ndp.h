@@ -55,15 +55,25 @@ static __always_inline bool in6_is_ll_multicast(const struct in6_addr *dst)
 }
 
 /*
- * Walk the options of an NS or NA from c->pos to opts_end: each has a
- * non-zero length (RFC 4861 section 7.1.1/7.1.2). Returns 1 with *mac set
- * when a link-layer address option of lla_type is there, 0 when not (or
- * past NDP_MAX_OPTS options), -OVL_DROP_NDP_BAD when the options are
- * malformed.
+ * Walk the options of the NS or NA nd, whose message is plen bytes long
+ * (the IPv6 payload length: it is sent bare), from c->pos to its end: the
+ * message lies in the packet, is no longer than 1500 bytes, and each option
+ * has a non-zero length (RFC 4861 section 7.1.1/7.1.2). Returns 1 with
+ * *mac set when a link-layer address option of lla_type is there, 0 when
+ * not (or past NDP_MAX_OPTS options), -OVL_DROP_NDP_BAD when the message
+ * or its options are malformed.
  */
-static __always_inline int nd_opts_lla(struct cursor *c, void *opts_end, __u8 lla_type, __u8 *mac)
+static __always_inline int nd_opts_lla(struct cursor *c, const struct nd_msg_hdr *nd, __u32 plen,
+				       __u8 lla_type, __u8 *mac)
 {
+	void *opts_end;
 	int found = 0;
+
+	if (plen > 1500)
+		return -OVL_DROP_NDP_BAD;
+	opts_end = (void *)nd + plen;
+	if (opts_end > c->end)
+		return -OVL_DROP_NDP_BAD;
 
 #pragma unroll
 	for (int i = 0; i < NDP_MAX_OPTS; i++) {
@@ -100,7 +110,6 @@ static __always_inline int nd_opts_lla(struct cursor *c, void *opts_end, __u8 ll
 static __always_inline int ns_parse(struct cursor *c, const struct ipv6hdr *ip6, struct ns_info *ni)
 {
 	struct nd_msg_hdr *nd;
-	void *opts_end;
 	__u32 plen;
 	int ret;
 
@@ -119,15 +128,9 @@ static __always_inline int ns_parse(struct cursor *c, const struct ipv6hdr *ip6,
 	if (in6_bad_target(&ni->target))
 		return -OVL_DROP_NDP_BAD;
 
-	/* Options: each has a non-zero length (section 7.1.1); we need to know
-	 * whether a source link-layer address option is there, and what it
-	 * says (link protection). */
-	if (plen > 1500)
-		return -OVL_DROP_NDP_BAD;
-	opts_end = (void *)nd + plen;
-	if (opts_end > c->end)
-		return -OVL_DROP_NDP_BAD;
-	ret = nd_opts_lla(c, opts_end, ND_OPT_SOURCE_LL_ADDR, ni->slla);
+	/* Options: we need to know whether a source link-layer address
+	 * option is there, and what it says (link protection). */
+	ret = nd_opts_lla(c, nd, plen, ND_OPT_SOURCE_LL_ADDR, ni->slla);
 	if (ret < 0)
 		return ret;
 	ni->has_slla = ret;
@@ -180,7 +183,6 @@ static __always_inline int nd_protect(struct cursor *c, const struct ipv6hdr *ip
 				      const __u8 *own_mac, bool check_ip)
 {
 	struct nd_msg_hdr *nd;
-	void *opts_end;
 	__u8 tlla[6];
 	__u32 plen;
 	int ret;
@@ -195,12 +197,9 @@ static __always_inline int nd_protect(struct cursor *c, const struct ipv6hdr *ip
 	if (check_ip && !neigh_owned_by(vni, OVL_AF_INET6, &nd->target, own_mac))
 		return -OVL_DROP_SPOOF_ND;
 	plen = ntohs_len(ip6->payload_len);
-	if (plen < sizeof(*nd) || plen > 1500)
+	if (plen < sizeof(*nd))
 		return -OVL_DROP_NDP_BAD;
-	opts_end = (void *)nd + plen;
-	if (opts_end > c->end)
-		return -OVL_DROP_NDP_BAD;
-	ret = nd_opts_lla(c, opts_end, ND_OPT_TARGET_LL_ADDR, tlla);
+	ret = nd_opts_lla(c, nd, plen, ND_OPT_TARGET_LL_ADDR, tlla);
 	if (ret < 0)
 		return ret;
 	if (ret && !mac_eq(tlla, own_mac))
