@@ -54,6 +54,7 @@
 #include "lib/ndp.h"
 #include "lib/ip6.h"
 #include "lib/encap.h"
+#include "lib/icmp.h"
 
 struct tc_state {
 	const struct ovl_iface *ifc;
@@ -390,166 +391,13 @@ static __always_inline int tc_ip6(struct __sk_buff *skb, struct tc_state *st)
 
 /* ---- 4. forwarding ------------------------------------------------------ */
 
-/* ---- too big: ICMP "fragmentation needed" / ICMPv6 "packet too big" ----- */
-
-/* Headers of the answer, with two bytes in front to align them (see the
- * encap frames). */
-struct icmp4_frame {
-	__u16 align;
-	struct ethhdr eth;
-	struct iphdr ip;
-	__u8 type;
-	__u8 code;
-	__sum16 cksum;
-	__be16 unused;
-	__be16 mtu;
-};
-
-struct icmp6_frame {
-	__u16 align;
-	struct ethhdr eth;
-	struct ipv6hdr ip6;
-	__u8 type;
-	__u8 code;
-	__sum16 cksum;
-	__be32 mtu;
-};
-
-#define ICMP4_QUOTE_MAX 548  /* 576 - 20 - 8: RFC 1812 section 4.3.2.3 */
-#define ICMP6_QUOTE_MAX 1232 /* 1280 - 40 - 8: RFC 4443 section 3.2 */
-#define ICMP6_MIN_MTU	1280
-
-_Static_assert(sizeof(struct icmp4_frame) - ENCAP_OFF == ETH_HLEN + 28, "icmp4 frame");
-_Static_assert(sizeof(struct icmp6_frame) - ENCAP_OFF == ETH_HLEN + 48, "icmp6 frame");
-
-/*
- * The frame cannot be encapsulated within the underlay's MTU: answer the
- * sender the way a router on the path would, with the largest inner packet
- * that fits (RFC 1191 / RFC 8201), so that path MTU discovery works. The
- * answer comes from the destination's address (the overlay has no router
- * address) and goes straight back into the container; the frame is turned
- * into it in place: trimmed to the quote, room made in front for the new
- * headers. Nothing answers a packet without DF or an ICMP error (RFC 1122
- * section 3.2.2).
- */
-static __always_inline int icmp4_too_big(struct __sk_buff *skb, struct tc_state *st, __u32 mtu)
-{
-	void *data = (void *)(long)skb->data;
-	void *data_end = (void *)(long)skb->data_end;
-	struct cursor c = { .pos = data, .end = data_end };
-	struct icmp4_frame f;
-	struct ethhdr *eth;
-	struct iphdr *ip;
-	__u32 quote;
-	__s64 sum;
-
-	eth = cur_pull_type(&c, struct ethhdr);
-	ip = cur_pull_type(&c, struct iphdr);
-	if (!eth || !ip || !(ip->frag_off & bpf_htons(IP_DF)))
-		return -OVL_DROP_MTU;
-	if (ip->protocol == IPPROTO_ICMP) {
-		__u32 hlen = ip->ihl * 4;
-		__u8 *type;
-
-		if (hlen < sizeof(*ip))
-			return -OVL_DROP_MTU;
-		type = data + ETH_HLEN + hlen;
-
-		if ((void *)(type + 1) > data_end || *type == 3 || *type == 4 || *type == 5 ||
-		    *type == 11 || *type == 12)
-			return -OVL_DROP_MTU;
-	}
-	__builtin_memset(&f, 0, sizeof(f));
-	mac_copy(f.eth.h_dest, eth->h_source);
-	mac_copy(f.eth.h_source, eth->h_dest);
-	f.eth.h_proto = bpf_htons(ETH_P_IP);
-	f.ip.version = 4;
-	f.ip.ihl = 5;
-	f.ip.ttl = 64;
-	f.ip.protocol = IPPROTO_ICMP;
-	f.ip.saddr = ip->daddr;
-	f.ip.daddr = ip->saddr;
-	f.type = 3; /* destination unreachable */
-	f.code = 4; /* fragmentation needed and DF set */
-	f.mtu = bpf_htons(mtu);
-
-	quote = skb->len - ETH_HLEN;
-	if (quote > ICMP4_QUOTE_MAX)
-		quote = ICMP4_QUOTE_MAX;
-	f.ip.tot_len = bpf_htons(sizeof(f.ip) + 8 + quote);
-	f.ip.check = ip4_hdr_csum(&f.ip);
-	if (bpf_skb_change_tail(skb, ETH_HLEN + quote, 0) ||
-	    bpf_skb_adjust_room(skb, sizeof(f.ip) + 8, BPF_ADJ_ROOM_MAC, 0) ||
-	    bpf_skb_store_bytes(skb, 0, (void *)&f + ENCAP_OFF, sizeof(f) - ENCAP_OFF, 0))
-		return -OVL_DROP_ADJUST;
-	sum = pkt_csum(skb, ETH_HLEN + sizeof(f.ip), 8 + quote, 0);
-	if (sum < 0)
-		return -OVL_DROP_ADJUST;
-	f.cksum = csum_fold((__u32)sum);
-	if (bpf_skb_store_bytes(skb, ETH_HLEN + sizeof(f.ip) + 2, &f.cksum, 2, 0))
-		return -OVL_DROP_ADJUST;
-	return redirect_self(st, OVL_STAT_ICMP_TOO_BIG);
-}
-
-static __always_inline int icmp6_too_big(struct __sk_buff *skb, struct tc_state *st, __u32 mtu)
-{
-	void *data = (void *)(long)skb->data;
-	void *data_end = (void *)(long)skb->data_end;
-	struct cursor c = { .pos = data, .end = data_end };
-	struct icmp6_frame f;
-	struct ethhdr *eth;
-	struct ipv6hdr *ip6;
-	__u32 quote;
-	__s64 sum;
-
-	eth = cur_pull_type(&c, struct ethhdr);
-	ip6 = cur_pull_type(&c, struct ipv6hdr);
-	if (!eth || !ip6)
-		return -OVL_DROP_MTU;
-	if (ip6->nexthdr == IPPROTO_ICMPV6) {
-		__u8 *type = c.pos;
-
-		if ((void *)(type + 1) > data_end || *type < 128) /* an error */
-			return -OVL_DROP_MTU;
-	}
-	__builtin_memset(&f, 0, sizeof(f));
-	mac_copy(f.eth.h_dest, eth->h_source);
-	mac_copy(f.eth.h_source, eth->h_dest);
-	f.eth.h_proto = bpf_htons(ETH_P_IPV6);
-	f.ip6.version = 6;
-	f.ip6.nexthdr = IPPROTO_ICMPV6;
-	f.ip6.hop_limit = 64;
-	f.ip6.saddr = ip6->daddr;
-	f.ip6.daddr = ip6->saddr;
-	f.type = 2; /* packet too big */
-	f.mtu = bpf_htonl(mtu < ICMP6_MIN_MTU ? ICMP6_MIN_MTU : mtu);
-
-	quote = skb->len - ETH_HLEN;
-	if (quote > ICMP6_QUOTE_MAX)
-		quote = ICMP6_QUOTE_MAX;
-	f.ip6.payload_len = bpf_htons(8 + quote);
-	if (bpf_skb_change_tail(skb, ETH_HLEN + quote, 0) ||
-	    bpf_skb_adjust_room(skb, sizeof(f.ip6) + 8, BPF_ADJ_ROOM_MAC, 0) ||
-	    bpf_skb_store_bytes(skb, 0, (void *)&f + ENCAP_OFF, sizeof(f) - ENCAP_OFF, 0))
-		return -OVL_DROP_ADJUST;
-	sum = pkt_csum(
-		skb, ETH_HLEN + sizeof(f.ip6), 8 + quote,
-		csum_fold32(ip6_pseudo_sum(&f.ip6.saddr, &f.ip6.daddr, 8 + quote, IPPROTO_ICMPV6)));
-	if (sum < 0)
-		return -OVL_DROP_ADJUST;
-	f.cksum = csum_fold((__u32)sum);
-	if (bpf_skb_store_bytes(skb, ETH_HLEN + sizeof(f.ip6) + 2, &f.cksum, 2, 0))
-		return -OVL_DROP_ADJUST;
-	return redirect_self(st, OVL_STAT_ICMP_TOO_BIG);
-}
-
+/* The frame is too big for the tunnel: answer the sender as a router on
+ * the path would (icmp.h), straight back into the container. */
 static __always_inline int tc_too_big(struct __sk_buff *skb, struct tc_state *st, __u32 mtu)
 {
-	if (skb->protocol == bpf_htons(ETH_P_IP))
-		return icmp4_too_big(skb, st, mtu);
-	if (skb->protocol == bpf_htons(ETH_P_IPV6))
-		return icmp6_too_big(skb, st, mtu);
-	return -OVL_DROP_MTU;
+	int ret = icmp_too_big(skb, mtu);
+
+	return ret ?: redirect_self(st, OVL_STAT_ICMP_TOO_BIG);
 }
 
 /*
