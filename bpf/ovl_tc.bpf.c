@@ -53,6 +53,7 @@
 #include "lib/arp.h"
 #include "lib/ndp.h"
 #include "lib/ip6.h"
+#include "lib/dhcp.h"
 #include "lib/encap.h"
 #include "lib/icmp.h"
 
@@ -139,28 +140,14 @@ static __always_inline int tc_arp(struct __sk_buff *skb, struct tc_state *st)
 
 /* ---- 1./3. IPv4 -------------------------------------------------------- */
 
-/* The fixed part of a BOOTP/DHCP message up to the client's hardware
- * address (RFC 2131 section 2). */
-struct bootp_head {
-	__u8 op;
-	__u8 htype;
-	__u8 hlen;
-	__u8 hops;
-	__be32 xid;
-	__be16 secs;
-	__be16 flags;
-	__be32 ciaddr, yiaddr, siaddr, giaddr;
-	__u8 chaddr[6];
-};
-
 static __always_inline int tc_ip4(struct __sk_buff *skb, struct tc_state *st)
 {
 	void *data = (void *)(long)skb->data;
 	void *data_end = (void *)(long)skb->data_end;
 	const struct ovl_iface *ifc = st->ifc;
 	struct cursor c = { .pos = data, .end = data_end };
-	bool dhcp_client = false, dhcp_server = false, to_client = false, whole;
-	struct udphdr *udp = NULL;
+	struct dhcp4_kind dhcp = {};
+	const __u8 *chaddr;
 	struct ethhdr *eth;
 	struct iphdr *ip;
 
@@ -168,22 +155,11 @@ static __always_inline int tc_ip4(struct __sk_buff *skb, struct tc_state *st)
 	ip = cur_pull_type(&c, struct iphdr);
 	if (!eth || !ip)
 		return -OVL_DROP_TRUNCATED;
-
-	/* The UDP header behind the options, if any (ihl is 4 bits: at most
-	 * 40 bytes of them), in the first fragment. */
-	if (ip->protocol == IPPROTO_UDP && ip->ihl >= 5 && !(ip->frag_off & bpf_htons(IP_OFFSET))) {
-		c.pos = (void *)ip + ip->ihl * 4;
-		udp = cur_pull_type(&c, struct udphdr);
-		whole = !(ip->frag_off & bpf_htons(IP_MF));
-		dhcp_client = udp && whole && udp->source == bpf_htons(DHCP_CLIENT_PORT) &&
-			      udp->dest == bpf_htons(DHCP_SERVER_PORT);
-		to_client = udp && udp->dest == bpf_htons(DHCP_CLIENT_PORT);
-		dhcp_server = to_client && whole && udp->source == bpf_htons(DHCP_SERVER_PORT);
-	}
+	dhcp4_classify(&c, ip, &dhcp);
 
 	if (ifc->flags & OVL_IF_F_IP_NOSPOOF) {
 		if (ip->saddr == 0) {
-			if (!dhcp_client)
+			if (!dhcp.client)
 				return -OVL_DROP_SPOOF_IP;
 		} else if (!neigh_owned_by(ifc->vni, OVL_AF_INET4, &ip->saddr, ifc->mac)) {
 			return -OVL_DROP_SPOOF_IP;
@@ -194,13 +170,13 @@ static __always_inline int tc_ip4(struct __sk_buff *skb, struct tc_state *st)
 	 * server. Clients listen on port 68 and take a reply from any source
 	 * port (busybox udhcpc and ISC dhclient filter on the destination
 	 * port only), so every datagram to 68 counts. */
-	if (to_client && !(ifc->flags & OVL_IF_F_DHCP_SERVER))
+	if (dhcp.to_client && !(ifc->flags & OVL_IF_F_DHCP_SERVER))
 		return -OVL_DROP_DHCP_SERVER;
 	if (!mac_is_multicast(eth->h_dest))
 		return 0;
 
 	/* The seed's dhcp-proxy: a DHCP broadcast goes to one known server. */
-	if (dhcp_client && (ifc->flags & OVL_IF_F_DHCP_PROXY)) {
+	if (dhcp.client && (ifc->flags & OVL_IF_F_DHCP_PROXY)) {
 		mac_copy(eth->h_dest, ifc->dhcp_mac);
 		stat_add(OVL_STAT_DHCP_PROXY, skb->len);
 		return 0;
@@ -208,12 +184,10 @@ static __always_inline int tc_ip4(struct __sk_buff *skb, struct tc_state *st)
 	/* And the server's answer, when it broadcasts it (a client that asks
 	 * for broadcast replies, RFC 2131 section 4.1), goes to the client
 	 * whose hardware address it names: there is no broadcast domain. */
-	if (dhcp_server) {
-		struct bootp_head *bp = cur_pull_type(&c, struct bootp_head);
-
-		if (bp && bp->op == 2 && bp->htype == ARPHRD_ETHER && bp->hlen == ETH_ALEN &&
-		    !mac_is_multicast(bp->chaddr) && !mac_is_zero(bp->chaddr)) {
-			mac_copy(eth->h_dest, bp->chaddr);
+	if (dhcp.server) {
+		chaddr = dhcp4_reply_chaddr(&c);
+		if (chaddr) {
+			mac_copy(eth->h_dest, chaddr);
 			stat_add(OVL_STAT_DHCP_REPLY, skb->len);
 		}
 	}
