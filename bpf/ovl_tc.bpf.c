@@ -196,60 +196,6 @@ static __always_inline int tc_ip4(struct __sk_buff *skb, struct tc_state *st)
 
 /* ---- 1./2. IPv6 and neighbour discovery -------------------------------- */
 
-static __always_inline int ndp_answer(struct __sk_buff *skb, struct tc_state *st,
-				      const struct ns_info *ni, const struct ovl_neigh *n,
-				      const __u8 *req_mac)
-{
-	struct in6_addr dst = ni->src;
-	__u8 eth_dst[6];
-	__be32 flags = NA_FLAG_OVERRIDE;
-	struct na_icmp na;
-	struct ethhdr *eth;
-	struct ipv6hdr *ip6;
-	void *data, *data_end;
-
-	if (n->flags & OVL_NEIGH_F_ROUTER)
-		flags |= NA_FLAG_ROUTER;
-	if (in6_is_zero(&ni->src)) {
-		/* DAD: tell all nodes, not solicited (RFC 4861 section 7.2.4). */
-		__builtin_memset(&dst, 0, sizeof(dst));
-		dst.in6_u.u6_addr8[0] = 0xff;
-		dst.in6_u.u6_addr8[1] = 0x02;
-		dst.in6_u.u6_addr8[15] = 0x01;
-		eth_dst[0] = 0x33;
-		eth_dst[1] = 0x33;
-		eth_dst[2] = 0;
-		eth_dst[3] = 0;
-		eth_dst[4] = 0;
-		eth_dst[5] = 1;
-	} else {
-		flags |= NA_FLAG_SOLICITED;
-		mac_copy(eth_dst, req_mac);
-	}
-	na_icmp_build(&na, ni, &dst, n->mac, flags);
-
-	if (skb->len != NA_FRAME_LEN && bpf_skb_change_tail(skb, NA_FRAME_LEN, 0))
-		return -OVL_DROP_ADJUST;
-	/* verifier: pointers invalidated by bpf_skb_change_tail() */
-	data = (void *)(long)skb->data;
-	data_end = (void *)(long)skb->data_end;
-	if (data + NA_FRAME_LEN > data_end)
-		return -OVL_DROP_ADJUST;
-	eth = data;
-	ip6 = data + ETH_HLEN;
-	mac_copy(eth->h_dest, eth_dst);
-	mac_copy(eth->h_source, n->mac);
-	eth->h_proto = bpf_htons(ETH_P_IPV6);
-	*(__be32 *)ip6 = bpf_htonl(0x60000000);
-	ip6->payload_len = bpf_htons(sizeof(na));
-	ip6->nexthdr = IPPROTO_ICMPV6;
-	ip6->hop_limit = 255;
-	__builtin_memcpy(&ip6->saddr, &ni->target, 16);
-	__builtin_memcpy(&ip6->daddr, &dst, 16);
-	__builtin_memcpy(data + ETH_HLEN + sizeof(*ip6), &na, sizeof(na));
-	return redirect_self(st, OVL_STAT_NDP_REPLY);
-}
-
 /*
  * What an extension header must not hide, and what only the network's DHCP
  * server may send. ch describes the packet's header chain, which ends in
@@ -349,7 +295,8 @@ static __always_inline int tc_ip6(struct __sk_buff *skb, struct tc_state *st)
 		/* DAD or NUD for the endpoint's own address: nobody answers. */
 		if (mac_eq(n->mac, ifc->mac))
 			return -OVL_DROP_DAD;
-		return ndp_answer(skb, st, &ni, n, req_mac);
+		ret = na_reply_write(skb, &ni, n, req_mac);
+		return ret ?: redirect_self(st, OVL_STAT_NDP_REPLY);
 	}
 	if (vni_direct(ifc->vni))
 		return 0; /* a tunnel has no proxy data: the far end answers, DAD too */

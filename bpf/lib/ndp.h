@@ -173,6 +173,66 @@ static __always_inline void na_icmp_build(struct na_icmp *na, const struct ns_in
 }
 
 /*
+ * Turn the frame into the advertisement that answers the solicitation ni
+ * for n's address (RFC 4861 section 7.2.4): to the asker (req_mac, ni's
+ * source), solicited, or, for DAD, to all nodes; with the override flag,
+ * and the router flag for a router's address. Returns 0 or
+ * -OVL_DROP_ADJUST.
+ */
+static __always_inline int na_reply_write(struct __sk_buff *skb, const struct ns_info *ni,
+					  const struct ovl_neigh *n, const __u8 *req_mac)
+{
+	struct in6_addr dst = ni->src;
+	__u8 eth_dst[6];
+	__be32 flags = NA_FLAG_OVERRIDE;
+	struct na_icmp na;
+	struct ethhdr *eth;
+	struct ipv6hdr *ip6;
+	void *data, *data_end;
+
+	if (n->flags & OVL_NEIGH_F_ROUTER)
+		flags |= NA_FLAG_ROUTER;
+	if (in6_is_zero(&ni->src)) {
+		/* DAD: tell all nodes, not solicited (RFC 4861 section 7.2.4). */
+		__builtin_memset(&dst, 0, sizeof(dst));
+		dst.in6_u.u6_addr8[0] = 0xff;
+		dst.in6_u.u6_addr8[1] = 0x02;
+		dst.in6_u.u6_addr8[15] = 0x01;
+		eth_dst[0] = 0x33;
+		eth_dst[1] = 0x33;
+		eth_dst[2] = 0;
+		eth_dst[3] = 0;
+		eth_dst[4] = 0;
+		eth_dst[5] = 1;
+	} else {
+		flags |= NA_FLAG_SOLICITED;
+		mac_copy(eth_dst, req_mac);
+	}
+	na_icmp_build(&na, ni, &dst, n->mac, flags);
+
+	if (skb->len != NA_FRAME_LEN && bpf_skb_change_tail(skb, NA_FRAME_LEN, 0))
+		return -OVL_DROP_ADJUST;
+	/* verifier: pointers invalidated by bpf_skb_change_tail() */
+	data = (void *)(long)skb->data;
+	data_end = (void *)(long)skb->data_end;
+	if (data + NA_FRAME_LEN > data_end)
+		return -OVL_DROP_ADJUST;
+	eth = data;
+	ip6 = data + ETH_HLEN;
+	mac_copy(eth->h_dest, eth_dst);
+	mac_copy(eth->h_source, n->mac);
+	eth->h_proto = bpf_htons(ETH_P_IPV6);
+	*(__be32 *)ip6 = bpf_htonl(0x60000000);
+	ip6->payload_len = bpf_htons(sizeof(na));
+	ip6->nexthdr = IPPROTO_ICMPV6;
+	ip6->hop_limit = 255;
+	__builtin_memcpy(&ip6->saddr, &ni->target, 16);
+	__builtin_memcpy(&ip6->daddr, &dst, 16);
+	__builtin_memcpy(data + ETH_HLEN + sizeof(*ip6), &na, sizeof(na));
+	return 0;
+}
+
+/*
  * Link protection for the neighbour discovery an endpoint sends itself: an
  * advertisement may only be for an address of its own and name its own MAC
  * (or the neighbour caches of others could be poisoned, as a forged ARP
