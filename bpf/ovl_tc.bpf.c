@@ -39,6 +39,11 @@
  *
  *   Helpers return 0 to continue, OVL_HANDLED when a verdict is set in
  *   struct tc_state, or -OVL_DROP_*; only ovl_tc_ep_in() counts drops.
+ *
+ *   This file is the order of those steps and what each one decides; how
+ *   a frame is taken apart or rewritten is in lib/: arp.h and ndp.h (the
+ *   answers), dhcp.h, ip6.h (the extension-header chain), encap.h (VXLAN,
+ *   route, source port), icmp.h (too big for the tunnel) and csum.h.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
