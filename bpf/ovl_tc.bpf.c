@@ -39,6 +39,11 @@
  *
  *   Helpers return 0 to continue, OVL_HANDLED when a verdict is set in
  *   struct tc_state, or -OVL_DROP_*; only ovl_tc_ep_in() counts drops.
+ *
+ *   This file is the order of those steps and what each one decides; how
+ *   a frame is taken apart or rewritten is in lib/: arp.h and ndp.h (the
+ *   answers), dhcp.h, ip6.h (the extension-header chain), encap.h (VXLAN,
+ *   route, source port), icmp.h (too big for the tunnel) and csum.h.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -53,11 +58,9 @@
 #include "lib/arp.h"
 #include "lib/ndp.h"
 #include "lib/ip6.h"
-
-#define AF_INET			     2
-#define AF_INET6		     10
-
-#define BPF_F_ADJ_ROOM_ENCAP_L2(len) (((__u64)(len)&0xff) << BPF_ADJ_ROOM_ENCAP_L2_SHIFT)
+#include "lib/dhcp.h"
+#include "lib/encap.h"
+#include "lib/icmp.h"
 
 struct tc_state {
 	const struct ovl_iface *ifc;
@@ -69,38 +72,6 @@ struct tc_state {
 	__u8 miss_addr[16];
 	__u8 miss_mac[6];
 };
-
-/*
- * The headers written in front of the inner frame: outer Ethernet, IP, UDP,
- * VXLAN and the copy of the inner Ethernet header that
- * bpf_skb_adjust_room() makes room for. Two bytes of padding in front keep
- * every header naturally aligned on the stack (as NET_IP_ALIGN does); the
- * packet gets the bytes from .eth on.
- */
-struct encap4_frame {
-	__u16 align;
-	struct ethhdr eth;
-	struct iphdr ip;
-	struct udphdr udp;
-	struct vxlan_hdr vx;
-	struct ethhdr inner;
-};
-
-struct encap6_frame {
-	__u16 align;
-	struct ethhdr eth;
-	struct ipv6hdr ip6;
-	struct udphdr udp;
-	struct vxlan_hdr vx;
-	struct ethhdr inner;
-};
-
-#define ENCAP_OFF __builtin_offsetof(struct encap4_frame, eth)
-_Static_assert(__builtin_offsetof(struct encap4_frame, inner) - ENCAP_OFF == OVL_ENCAP4_LEN,
-	       "encap4");
-_Static_assert(__builtin_offsetof(struct encap6_frame, inner) - ENCAP_OFF == OVL_ENCAP6_LEN,
-	       "encap6");
-_Static_assert(__builtin_offsetof(struct encap6_frame, eth) == ENCAP_OFF, "encap6 eth");
 
 /* The one destination of a point-to-point VNI (OVL_VNI_F_DIRECT), or NULL.
  * Looked up only where a frame would otherwise be a miss or a broadcast
@@ -174,28 +145,14 @@ static __always_inline int tc_arp(struct __sk_buff *skb, struct tc_state *st)
 
 /* ---- 1./3. IPv4 -------------------------------------------------------- */
 
-/* The fixed part of a BOOTP/DHCP message up to the client's hardware
- * address (RFC 2131 section 2). */
-struct bootp_head {
-	__u8 op;
-	__u8 htype;
-	__u8 hlen;
-	__u8 hops;
-	__be32 xid;
-	__be16 secs;
-	__be16 flags;
-	__be32 ciaddr, yiaddr, siaddr, giaddr;
-	__u8 chaddr[6];
-};
-
 static __always_inline int tc_ip4(struct __sk_buff *skb, struct tc_state *st)
 {
 	void *data = (void *)(long)skb->data;
 	void *data_end = (void *)(long)skb->data_end;
 	const struct ovl_iface *ifc = st->ifc;
 	struct cursor c = { .pos = data, .end = data_end };
-	bool dhcp_client = false, dhcp_server = false, to_client = false, whole;
-	struct udphdr *udp = NULL;
+	struct dhcp4_kind dhcp = {};
+	const __u8 *chaddr;
 	struct ethhdr *eth;
 	struct iphdr *ip;
 
@@ -203,22 +160,11 @@ static __always_inline int tc_ip4(struct __sk_buff *skb, struct tc_state *st)
 	ip = cur_pull_type(&c, struct iphdr);
 	if (!eth || !ip)
 		return -OVL_DROP_TRUNCATED;
-
-	/* The UDP header behind the options, if any (ihl is 4 bits: at most
-	 * 40 bytes of them), in the first fragment. */
-	if (ip->protocol == IPPROTO_UDP && ip->ihl >= 5 && !(ip->frag_off & bpf_htons(IP_OFFSET))) {
-		c.pos = (void *)ip + ip->ihl * 4;
-		udp = cur_pull_type(&c, struct udphdr);
-		whole = !(ip->frag_off & bpf_htons(IP_MF));
-		dhcp_client = udp && whole && udp->source == bpf_htons(DHCP_CLIENT_PORT) &&
-			      udp->dest == bpf_htons(DHCP_SERVER_PORT);
-		to_client = udp && udp->dest == bpf_htons(DHCP_CLIENT_PORT);
-		dhcp_server = to_client && whole && udp->source == bpf_htons(DHCP_SERVER_PORT);
-	}
+	dhcp4_classify(&c, ip, &dhcp);
 
 	if (ifc->flags & OVL_IF_F_IP_NOSPOOF) {
 		if (ip->saddr == 0) {
-			if (!dhcp_client)
+			if (!dhcp.client)
 				return -OVL_DROP_SPOOF_IP;
 		} else if (!neigh_owned_by(ifc->vni, OVL_AF_INET4, &ip->saddr, ifc->mac)) {
 			return -OVL_DROP_SPOOF_IP;
@@ -229,13 +175,13 @@ static __always_inline int tc_ip4(struct __sk_buff *skb, struct tc_state *st)
 	 * server. Clients listen on port 68 and take a reply from any source
 	 * port (busybox udhcpc and ISC dhclient filter on the destination
 	 * port only), so every datagram to 68 counts. */
-	if (to_client && !(ifc->flags & OVL_IF_F_DHCP_SERVER))
+	if (dhcp.to_client && !(ifc->flags & OVL_IF_F_DHCP_SERVER))
 		return -OVL_DROP_DHCP_SERVER;
 	if (!mac_is_multicast(eth->h_dest))
 		return 0;
 
 	/* The seed's dhcp-proxy: a DHCP broadcast goes to one known server. */
-	if (dhcp_client && (ifc->flags & OVL_IF_F_DHCP_PROXY)) {
+	if (dhcp.client && (ifc->flags & OVL_IF_F_DHCP_PROXY)) {
 		mac_copy(eth->h_dest, ifc->dhcp_mac);
 		stat_add(OVL_STAT_DHCP_PROXY, skb->len);
 		return 0;
@@ -243,12 +189,10 @@ static __always_inline int tc_ip4(struct __sk_buff *skb, struct tc_state *st)
 	/* And the server's answer, when it broadcasts it (a client that asks
 	 * for broadcast replies, RFC 2131 section 4.1), goes to the client
 	 * whose hardware address it names: there is no broadcast domain. */
-	if (dhcp_server) {
-		struct bootp_head *bp = cur_pull_type(&c, struct bootp_head);
-
-		if (bp && bp->op == 2 && bp->htype == ARPHRD_ETHER && bp->hlen == ETH_ALEN &&
-		    !mac_is_multicast(bp->chaddr) && !mac_is_zero(bp->chaddr)) {
-			mac_copy(eth->h_dest, bp->chaddr);
+	if (dhcp.server) {
+		chaddr = dhcp4_reply_chaddr(&c);
+		if (chaddr) {
+			mac_copy(eth->h_dest, chaddr);
 			stat_add(OVL_STAT_DHCP_REPLY, skb->len);
 		}
 	}
@@ -256,60 +200,6 @@ static __always_inline int tc_ip4(struct __sk_buff *skb, struct tc_state *st)
 }
 
 /* ---- 1./2. IPv6 and neighbour discovery -------------------------------- */
-
-static __always_inline int ndp_answer(struct __sk_buff *skb, struct tc_state *st,
-				      const struct ns_info *ni, const struct ovl_neigh *n,
-				      const __u8 *req_mac)
-{
-	struct in6_addr dst = ni->src;
-	__u8 eth_dst[6];
-	__be32 flags = NA_FLAG_OVERRIDE;
-	struct na_icmp na;
-	struct ethhdr *eth;
-	struct ipv6hdr *ip6;
-	void *data, *data_end;
-
-	if (n->flags & OVL_NEIGH_F_ROUTER)
-		flags |= NA_FLAG_ROUTER;
-	if (in6_is_zero(&ni->src)) {
-		/* DAD: tell all nodes, not solicited (RFC 4861 section 7.2.4). */
-		__builtin_memset(&dst, 0, sizeof(dst));
-		dst.in6_u.u6_addr8[0] = 0xff;
-		dst.in6_u.u6_addr8[1] = 0x02;
-		dst.in6_u.u6_addr8[15] = 0x01;
-		eth_dst[0] = 0x33;
-		eth_dst[1] = 0x33;
-		eth_dst[2] = 0;
-		eth_dst[3] = 0;
-		eth_dst[4] = 0;
-		eth_dst[5] = 1;
-	} else {
-		flags |= NA_FLAG_SOLICITED;
-		mac_copy(eth_dst, req_mac);
-	}
-	na_icmp_build(&na, ni, &dst, n->mac, flags);
-
-	if (skb->len != NA_FRAME_LEN && bpf_skb_change_tail(skb, NA_FRAME_LEN, 0))
-		return -OVL_DROP_ADJUST;
-	/* verifier: pointers invalidated by bpf_skb_change_tail() */
-	data = (void *)(long)skb->data;
-	data_end = (void *)(long)skb->data_end;
-	if (data + NA_FRAME_LEN > data_end)
-		return -OVL_DROP_ADJUST;
-	eth = data;
-	ip6 = data + ETH_HLEN;
-	mac_copy(eth->h_dest, eth_dst);
-	mac_copy(eth->h_source, n->mac);
-	eth->h_proto = bpf_htons(ETH_P_IPV6);
-	*(__be32 *)ip6 = bpf_htonl(0x60000000);
-	ip6->payload_len = bpf_htons(sizeof(na));
-	ip6->nexthdr = IPPROTO_ICMPV6;
-	ip6->hop_limit = 255;
-	__builtin_memcpy(&ip6->saddr, &ni->target, 16);
-	__builtin_memcpy(&ip6->daddr, &dst, 16);
-	__builtin_memcpy(data + ETH_HLEN + sizeof(*ip6), &na, sizeof(na));
-	return redirect_self(st, OVL_STAT_NDP_REPLY);
-}
 
 /*
  * What an extension header must not hide, and what only the network's DHCP
@@ -410,7 +300,8 @@ static __always_inline int tc_ip6(struct __sk_buff *skb, struct tc_state *st)
 		/* DAD or NUD for the endpoint's own address: nobody answers. */
 		if (mac_eq(n->mac, ifc->mac))
 			return -OVL_DROP_DAD;
-		return ndp_answer(skb, st, &ni, n, req_mac);
+		ret = na_reply_write(skb, &ni, n, req_mac);
+		return ret ?: redirect_self(st, OVL_STAT_NDP_REPLY);
 	}
 	if (vni_direct(ifc->vni))
 		return 0; /* a tunnel has no proxy data: the far end answers, DAD too */
@@ -426,464 +317,18 @@ static __always_inline int tc_ip6(struct __sk_buff *skb, struct tc_state *st)
 
 /* ---- 4. forwarding ------------------------------------------------------ */
 
-static __always_inline __u32 flow_mix(__u32 h, __u32 v)
-{
-	h ^= v;
-	h *= 0x9e3779b1; /* the golden ratio: spreads every input bit */
-	return h ^ (h >> 15);
-}
-
-/*
- * The outer UDP source port: entropy for ECMP and RSS on the underlay, the
- * same for every packet of an inner flow (RFC 7348 section 5). The
- * kernel's flow hash when the packet has one (every TCP segment a local
- * socket sends); otherwise a hash of the inner addresses, protocol and
- * ports made here. bpf_get_hash_recalc() would run the kernel's flow
- * dissector on every such packet instead, several times the cost of the
- * rest of this function (ovl-floor's flow_hash in make bench).
- */
-static __always_inline __be16 flow_sport(struct __sk_buff *skb)
-{
-	void *data = (void *)(long)skb->data;
-	void *data_end = (void *)(long)skb->data_end;
-	struct cursor c = { .pos = data, .end = data_end };
-	__u32 h = skb->hash, *ports = NULL;
-	struct ethhdr *eth;
-	__u8 proto = 0;
-
-	if (h)
-		goto out;
-	eth = cur_pull_type(&c, struct ethhdr);
-	if (!eth)
-		goto out;
-	h = flow_mix(0, eth->h_proto);
-	if (eth->h_proto == bpf_htons(ETH_P_IP)) {
-		struct iphdr *ip = cur_pull_type(&c, struct iphdr);
-
-		if (!ip)
-			goto out;
-		h = flow_mix(flow_mix(h, ip->saddr), ip->daddr);
-		proto = ip->protocol;
-		if (ip->ihl == 5 && !(ip->frag_off & bpf_htons(IP_MF | IP_OFFSET)))
-			ports = cur_pull(&c, sizeof(*ports));
-	} else if (eth->h_proto == bpf_htons(ETH_P_IPV6)) {
-		struct ipv6hdr *ip6 = cur_pull_type(&c, struct ipv6hdr);
-
-		if (!ip6)
-			goto out;
-		for (int i = 0; i < 4; i++)
-			h = flow_mix(flow_mix(h, ip6->saddr.in6_u.u6_addr32[i]),
-				     ip6->daddr.in6_u.u6_addr32[i]);
-		proto = ip6->nexthdr;
-		ports = cur_pull(&c, sizeof(*ports));
-	} else {
-		/* ARP and the like: the two MACs */
-		h = flow_mix(flow_mix(h, *(__u32 *)eth->h_source), *(__u32 *)eth->h_dest);
-	}
-	if (ports && (proto == IPPROTO_TCP || proto == IPPROTO_UDP))
-		h = flow_mix(h, *ports);
-	h = flow_mix(h, proto);
-out:
-	h ^= h >> 16;
-	return bpf_htons(OVL_SPORT_MIN | (h & OVL_SPORT_MASK));
-}
-
-/*
- * FIB lookup toward the VTEP, as if the frame were routed from the endpoint's
- * veth (ingress mode: the kernel requires forwarding to be enabled on the
- * device the lookup starts from, and ovld enables it on the endpoint veths
- * only, never on the underlay). On success the egress ifindex and the outer
- * Ethernet addresses are in fib. outer_ip_len is the outer packet from its
- * IP header on, which the helper compares with the route's MTU; 0 leaves the
- * check to the helper's own test of the skb (what a GSO packet needs).
- * Returns 0, 1 (the next hop has no neighbour entry yet:
- * bpf_redirect_neigh() must resolve it) or -OVL_DROP_*.
- */
-static __always_inline int encap_route(struct __sk_buff *skb, const struct ovl_cfg *cfg,
-				       const struct ovl_dest *d, struct bpf_fib_lookup *fib,
-				       __u32 outer_ip_len)
-{
-	int rc;
-
-	fib->ifindex = skb->ifindex;
-	fib->l4_protocol = IPPROTO_UDP;
-	fib->dport = d->port;
-	fib->tot_len = outer_ip_len; /* 0: no MTU check by length */
-	if (d->family == OVL_AF_INET4) {
-		fib->family = AF_INET;
-		fib->ipv4_src = cfg->local4;
-		__builtin_memcpy(&fib->ipv4_dst, d->addr, 4);
-	} else {
-		fib->family = AF_INET6;
-		__builtin_memcpy(fib->ipv6_src, cfg->local6, 16);
-		__builtin_memcpy(fib->ipv6_dst, d->addr, 16);
-	}
-	rc = bpf_fib_lookup(skb, fib, sizeof(*fib), 0);
-	if (rc == BPF_FIB_LKUP_RET_SUCCESS)
-		return 0;
-	if (rc == BPF_FIB_LKUP_RET_NO_NEIGH)
-		return 1;
-	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)
-		return -OVL_DROP_MTU;
-	if (rc == BPF_FIB_LKUP_RET_FWD_DISABLED)
-		return -OVL_DROP_FWD_DISABLED;
-	return -OVL_DROP_FIB;
-}
-
-/* The kernel's own sk_buff, for what __sk_buff does not show (6.2; weak:
- * without it, the call is left in a branch the verifier removes). */
-extern void *bpf_cast_to_kern_ctx(void *obj) __ksym __weak;
-
-/* Kernels built with SCTP mark CRC32c offload requests in csum_not_inet. */
-struct sk_buff___crc {
-	__u8 csum_not_inet : 1;
-} __attribute__((preserve_access_index));
-
-/*
- * Where the stack still has to fill in an Internet checksum of the inner
- * packet (CHECKSUM_PARTIAL: a container's TCP/UDP over a veth with
- * checksum offload, the default), as an offset from the frame start, with
- * its checksum field's current value in *field; 0 when nothing is pending.
- */
-static __always_inline __u32 csum_pending(struct __sk_buff *skb, __u16 *field)
-{
-	struct sk_buff *k;
-	struct sk_buff___crc *c;
-	__u32 start, offset;
-
-	if (ovl_features & OVL_FEAT_KERN_CTX) {
-		k = bpf_cast_to_kern_ctx(skb);
-		c = (void *)k;
-		if (BPF_CORE_READ_BITFIELD(k, ip_summed) != CHECKSUM_PARTIAL)
-			return 0;
-		if (bpf_core_field_exists(c->csum_not_inet) &&
-		    BPF_CORE_READ_BITFIELD(c, csum_not_inet))
-			return 0;
-		/* csum_start counts from skb->head, our offsets from skb->data */
-		start = k->csum_start - (__u32)((unsigned long)k->data - (unsigned long)k->head);
-		offset = k->csum_offset;
-	} else {
-		/* Before 6.2: the context is the kernel's sk_buff all the
-		 * same, read through bpf_probe_read_kernel() (CO-RE) */
-		k = (void *)skb;
-		c = (void *)skb;
-		if (BPF_CORE_READ_BITFIELD_PROBED(k, ip_summed) != CHECKSUM_PARTIAL)
-			return 0;
-		if (bpf_core_field_exists(c->csum_not_inet) &&
-		    BPF_CORE_READ_BITFIELD_PROBED(c, csum_not_inet))
-			return 0;
-		start = BPF_CORE_READ(k, csum_start) -
-			(__u32)((unsigned long)BPF_CORE_READ(k, data) -
-				(unsigned long)BPF_CORE_READ(k, head));
-		offset = BPF_CORE_READ(k, csum_offset);
-	}
-	if (bpf_skb_load_bytes(skb, start + offset, field, sizeof(*field)))
-		return 0;
-	return start;
-}
-
-/*
- * IPv6 UDP checksum over the packet from the outer UDP header to the end
- * (RFC 8200 section 8.1: mandatory, a Linux vxlan peer drops zero). The
- * bytes are copied into the per-CPU scratch buffer and summed in 512-byte
- * steps (bpf_csum_diff's limit).
- *
- * An inner checksum still pending (CHECKSUM_PARTIAL) is filled in after
- * us, by the NIC or the stack, and changes bytes the outer checksum
- * covers. Its field holds the sum of the inner pseudo-header then, and
- * once filled in the inner segment sums to the complement of that value:
- * so sum the bytes up to the inner segment only and add that complement
- * (the kernel's local checksum offload, lco_csum()).
- */
-/*
- * One's complement sum (unfolded, as a bpf_csum_diff() result) of len bytes
- * of the packet from off, seeded with seed: the bytes are copied into the
- * per-CPU scratch buffer and summed in 512-byte steps (bpf_csum_diff's
- * limit). Returns a negative value when it cannot.
- */
-static __always_inline __s64 pkt_csum(struct __sk_buff *skb, __u32 off, __u32 len, __u32 seed)
-{
-	struct ovl_evt_buf *b;
-	__u32 zero = 0;
-	__s64 sum = seed;
-
-	b = bpf_map_lookup_elem(&ovl_evt_buf, &zero);
-	if (!b)
-		return -1;
-	/* verifier: bound the very register that goes to the helper */
-	barrier_var(len);
-	if (len < 1 || len > OVL_EVT_PKT_MAX - 4)
-		return -1;
-	if (bpf_skb_load_bytes(skb, off, b->pkt, len))
-		return -1;
-	/* Pad to a multiple of 4 with zeros: they do not change the sum.
-	 * len <= OVL_EVT_PKT_MAX - 4 keeps the three bytes in the buffer
-	 * (OVL_EVT_PKT_MAX is no power of two: masking with it would write
-	 * into the copied data instead). */
-	b->pkt[len] = 0;
-	b->pkt[len + 1] = 0;
-	b->pkt[len + 2] = 0;
-	for (__u32 o = 0; o < OVL_EVT_PKT_MAX; o += 512) {
-		__u32 n;
-
-		if (o >= len)
-			break;
-		n = (len - o + 3) & ~3u;
-		if (n > 512)
-			n = 512;
-		sum = bpf_csum_diff(NULL, 0, (__be32 *)(b->pkt + o), n, (__u32)sum);
-		if (sum < 0)
-			return -1;
-	}
-	return sum;
-}
-
-static __always_inline __u16 encap6_udp_csum(struct __sk_buff *skb, const struct in6_addr *src,
-					     const struct in6_addr *dst, __u32 udp_off,
-					     __u32 udp_len)
-{
-	__u32 sum_len = udp_len, pending;
-	__u16 field = 0;
-	__u64 rest = 0;
-	__s64 sum;
-
-	pending = csum_pending(skb, &field);
-	if (pending > udp_off && pending < udp_off + udp_len) {
-		sum_len = pending - udp_off;
-		rest = (__u16)~field;
-	}
-	if (sum_len < 16)
-		return 0;
-	sum = pkt_csum(skb, udp_off, sum_len,
-		       csum_fold32(ip6_pseudo_sum(src, dst, udp_len, IPPROTO_UDP) + rest));
-	if (sum < 0)
-		return 0;
-	return csum_fold((__u32)sum) ?: 0xffff; /* RFC 768: 0 is sent as all ones */
-}
-
-/* ---- too big: ICMP "fragmentation needed" / ICMPv6 "packet too big" ----- */
-
-/* Headers of the answer, with two bytes in front to align them (see the
- * encap frames). */
-struct icmp4_frame {
-	__u16 align;
-	struct ethhdr eth;
-	struct iphdr ip;
-	__u8 type;
-	__u8 code;
-	__sum16 cksum;
-	__be16 unused;
-	__be16 mtu;
-};
-
-struct icmp6_frame {
-	__u16 align;
-	struct ethhdr eth;
-	struct ipv6hdr ip6;
-	__u8 type;
-	__u8 code;
-	__sum16 cksum;
-	__be32 mtu;
-};
-
-#define ICMP4_QUOTE_MAX 548  /* 576 - 20 - 8: RFC 1812 section 4.3.2.3 */
-#define ICMP6_QUOTE_MAX 1232 /* 1280 - 40 - 8: RFC 4443 section 3.2 */
-#define ICMP6_MIN_MTU	1280
-
-_Static_assert(sizeof(struct icmp4_frame) - ENCAP_OFF == ETH_HLEN + 28, "icmp4 frame");
-_Static_assert(sizeof(struct icmp6_frame) - ENCAP_OFF == ETH_HLEN + 48, "icmp6 frame");
-
-/*
- * The frame cannot be encapsulated within the underlay's MTU: answer the
- * sender the way a router on the path would, with the largest inner packet
- * that fits (RFC 1191 / RFC 8201), so that path MTU discovery works. The
- * answer comes from the destination's address (the overlay has no router
- * address) and goes straight back into the container; the frame is turned
- * into it in place: trimmed to the quote, room made in front for the new
- * headers. Nothing answers a packet without DF or an ICMP error (RFC 1122
- * section 3.2.2).
- */
-static __always_inline int icmp4_too_big(struct __sk_buff *skb, struct tc_state *st, __u32 mtu)
-{
-	void *data = (void *)(long)skb->data;
-	void *data_end = (void *)(long)skb->data_end;
-	struct cursor c = { .pos = data, .end = data_end };
-	struct icmp4_frame f;
-	struct ethhdr *eth;
-	struct iphdr *ip;
-	__u32 quote;
-	__s64 sum;
-
-	eth = cur_pull_type(&c, struct ethhdr);
-	ip = cur_pull_type(&c, struct iphdr);
-	if (!eth || !ip || !(ip->frag_off & bpf_htons(IP_DF)))
-		return -OVL_DROP_MTU;
-	if (ip->protocol == IPPROTO_ICMP) {
-		__u32 hlen = ip->ihl * 4;
-		__u8 *type;
-
-		if (hlen < sizeof(*ip))
-			return -OVL_DROP_MTU;
-		type = data + ETH_HLEN + hlen;
-
-		if ((void *)(type + 1) > data_end || *type == 3 || *type == 4 || *type == 5 ||
-		    *type == 11 || *type == 12)
-			return -OVL_DROP_MTU;
-	}
-	__builtin_memset(&f, 0, sizeof(f));
-	mac_copy(f.eth.h_dest, eth->h_source);
-	mac_copy(f.eth.h_source, eth->h_dest);
-	f.eth.h_proto = bpf_htons(ETH_P_IP);
-	f.ip.version = 4;
-	f.ip.ihl = 5;
-	f.ip.ttl = 64;
-	f.ip.protocol = IPPROTO_ICMP;
-	f.ip.saddr = ip->daddr;
-	f.ip.daddr = ip->saddr;
-	f.type = 3; /* destination unreachable */
-	f.code = 4; /* fragmentation needed and DF set */
-	f.mtu = bpf_htons(mtu);
-
-	quote = skb->len - ETH_HLEN;
-	if (quote > ICMP4_QUOTE_MAX)
-		quote = ICMP4_QUOTE_MAX;
-	f.ip.tot_len = bpf_htons(sizeof(f.ip) + 8 + quote);
-	f.ip.check = ip4_hdr_csum(&f.ip);
-	if (bpf_skb_change_tail(skb, ETH_HLEN + quote, 0) ||
-	    bpf_skb_adjust_room(skb, sizeof(f.ip) + 8, BPF_ADJ_ROOM_MAC, 0) ||
-	    bpf_skb_store_bytes(skb, 0, (void *)&f + ENCAP_OFF, sizeof(f) - ENCAP_OFF, 0))
-		return -OVL_DROP_ADJUST;
-	sum = pkt_csum(skb, ETH_HLEN + sizeof(f.ip), 8 + quote, 0);
-	if (sum < 0)
-		return -OVL_DROP_ADJUST;
-	f.cksum = csum_fold((__u32)sum);
-	if (bpf_skb_store_bytes(skb, ETH_HLEN + sizeof(f.ip) + 2, &f.cksum, 2, 0))
-		return -OVL_DROP_ADJUST;
-	return redirect_self(st, OVL_STAT_ICMP_TOO_BIG);
-}
-
-static __always_inline int icmp6_too_big(struct __sk_buff *skb, struct tc_state *st, __u32 mtu)
-{
-	void *data = (void *)(long)skb->data;
-	void *data_end = (void *)(long)skb->data_end;
-	struct cursor c = { .pos = data, .end = data_end };
-	struct icmp6_frame f;
-	struct ethhdr *eth;
-	struct ipv6hdr *ip6;
-	__u32 quote;
-	__s64 sum;
-
-	eth = cur_pull_type(&c, struct ethhdr);
-	ip6 = cur_pull_type(&c, struct ipv6hdr);
-	if (!eth || !ip6)
-		return -OVL_DROP_MTU;
-	if (ip6->nexthdr == IPPROTO_ICMPV6) {
-		__u8 *type = c.pos;
-
-		if ((void *)(type + 1) > data_end || *type < 128) /* an error */
-			return -OVL_DROP_MTU;
-	}
-	__builtin_memset(&f, 0, sizeof(f));
-	mac_copy(f.eth.h_dest, eth->h_source);
-	mac_copy(f.eth.h_source, eth->h_dest);
-	f.eth.h_proto = bpf_htons(ETH_P_IPV6);
-	f.ip6.version = 6;
-	f.ip6.nexthdr = IPPROTO_ICMPV6;
-	f.ip6.hop_limit = 64;
-	f.ip6.saddr = ip6->daddr;
-	f.ip6.daddr = ip6->saddr;
-	f.type = 2; /* packet too big */
-	f.mtu = bpf_htonl(mtu < ICMP6_MIN_MTU ? ICMP6_MIN_MTU : mtu);
-
-	quote = skb->len - ETH_HLEN;
-	if (quote > ICMP6_QUOTE_MAX)
-		quote = ICMP6_QUOTE_MAX;
-	f.ip6.payload_len = bpf_htons(8 + quote);
-	if (bpf_skb_change_tail(skb, ETH_HLEN + quote, 0) ||
-	    bpf_skb_adjust_room(skb, sizeof(f.ip6) + 8, BPF_ADJ_ROOM_MAC, 0) ||
-	    bpf_skb_store_bytes(skb, 0, (void *)&f + ENCAP_OFF, sizeof(f) - ENCAP_OFF, 0))
-		return -OVL_DROP_ADJUST;
-	sum = pkt_csum(
-		skb, ETH_HLEN + sizeof(f.ip6), 8 + quote,
-		csum_fold32(ip6_pseudo_sum(&f.ip6.saddr, &f.ip6.daddr, 8 + quote, IPPROTO_ICMPV6)));
-	if (sum < 0)
-		return -OVL_DROP_ADJUST;
-	f.cksum = csum_fold((__u32)sum);
-	if (bpf_skb_store_bytes(skb, ETH_HLEN + sizeof(f.ip6) + 2, &f.cksum, 2, 0))
-		return -OVL_DROP_ADJUST;
-	return redirect_self(st, OVL_STAT_ICMP_TOO_BIG);
-}
-
+/* The frame is too big for the tunnel: answer the sender as a router on
+ * the path would (icmp.h), straight back into the container. */
 static __always_inline int tc_too_big(struct __sk_buff *skb, struct tc_state *st, __u32 mtu)
 {
-	if (skb->protocol == bpf_htons(ETH_P_IP))
-		return icmp4_too_big(skb, st, mtu);
-	if (skb->protocol == bpf_htons(ETH_P_IPV6))
-		return icmp6_too_big(skb, st, mtu);
-	return -OVL_DROP_MTU;
+	int ret = icmp_too_big(skb, mtu);
+
+	return ret ?: redirect_self(st, OVL_STAT_ICMP_TOO_BIG);
 }
 
 /*
- * Length of a GSO packet's segments from the IP header on (headers plus
- * gso_size), or 0 when it cannot tell.
- */
-static __always_inline __u32 gso_seg_len(struct __sk_buff *skb)
-{
-	void *data = (void *)(long)skb->data;
-	void *data_end = (void *)(long)skb->data_end;
-	struct cursor c = { .pos = data + ETH_HLEN, .end = data_end };
-	__u32 l3, l4 = 0;
-	__u8 proto;
-
-	if (skb->protocol == bpf_htons(ETH_P_IP)) {
-		struct iphdr *ip = cur_pull_type(&c, struct iphdr);
-
-		if (!ip)
-			return 0;
-		l3 = ip->ihl * 4;
-		proto = ip->protocol;
-		c.pos = data + ETH_HLEN + l3;
-	} else if (skb->protocol == bpf_htons(ETH_P_IPV6)) {
-		struct ipv6hdr *ip6 = cur_pull_type(&c, struct ipv6hdr);
-
-		if (!ip6)
-			return 0;
-		l3 = sizeof(*ip6);
-		proto = ip6->nexthdr;
-	} else {
-		return 0;
-	}
-	if (proto == IPPROTO_TCP) {
-		struct tcphdr *th = cur_pull_type(&c, struct tcphdr);
-
-		if (!th)
-			return 0;
-		l4 = th->doff * 4;
-	} else if (proto == IPPROTO_UDP) {
-		l4 = sizeof(struct udphdr);
-	} else {
-		return 0;
-	}
-	return l3 + l4 + skb->gso_size;
-}
-
-static __always_inline void vxlan_fill(struct udphdr *udp, struct vxlan_hdr *vx, __be16 sport,
-				       __be16 dport, __u32 udp_len, __u32 vni)
-{
-	udp->source = sport;
-	udp->dest = dport;
-	udp->len = bpf_htons(udp_len);
-	udp->check = 0; /* IPv4: zero is allowed (RFC 7348 section 5); IPv6: filled later */
-	vx->flags = bpf_htonl(VXLAN_HF_VNI);
-	vx->vni = bpf_htonl(vni << 8);
-}
-
-/*
- * Encapsulate the frame toward d and redirect it to the underlay. IP frames
- * grow with bpf_skb_adjust_room() and the ENCAP flags, so that GSO/TSO and
- * checksum offload of the inner packet survive; ARP, which that helper
- * refuses, is pushed in front with bpf_skb_change_head(). The route and the
- * MTU are checked before the frame is touched.
+ * Encapsulate the frame toward d and redirect it to the underlay (encap.h).
+ * The route and the MTU are checked before the frame is touched.
  */
 static __always_inline int tc_encap(struct __sk_buff *skb, struct tc_state *st,
 				    const struct ovl_cfg *cfg, const struct ovl_dest *d, __u32 vni)
@@ -898,7 +343,7 @@ static __always_inline int tc_encap(struct __sk_buff *skb, struct tc_state *st,
 	struct ethhdr inner_eth;
 	__u32 room, udp_len, ip_len;
 	__be16 sport;
-	int ret;
+	int ret, err;
 
 	if (v4 ? !cfg->local4 : in6_is_zero((const struct in6_addr *)cfg->local6))
 		return -OVL_DROP_NO_LOCAL_ADDR;
@@ -927,91 +372,20 @@ static __always_inline int tc_encap(struct __sk_buff *skb, struct tc_state *st,
 	 * rather than count it as sent. */
 	if (ret == 1 && !is_ip)
 		return -OVL_DROP_FIB;
+
 	sport = flow_sport(skb);
-	{
-		void *data = (void *)(long)skb->data;
-		void *data_end = (void *)(long)skb->data_end;
-
-		if (data + sizeof(inner_eth) > data_end)
-			return -OVL_DROP_TRUNCATED;
-		__builtin_memcpy(&inner_eth, data, sizeof(inner_eth));
-	}
-
-	if (is_ip) {
-		__u64 flags = BPF_F_ADJ_ROOM_FIXED_GSO | BPF_F_ADJ_ROOM_ENCAP_L4_UDP |
-			      BPF_F_ADJ_ROOM_ENCAP_L2_ETH | BPF_F_ADJ_ROOM_ENCAP_L2(ETH_HLEN) |
-			      (v4 ? BPF_F_ADJ_ROOM_ENCAP_L3_IPV4 : BPF_F_ADJ_ROOM_ENCAP_L3_IPV6);
-
-		if (bpf_skb_adjust_room(skb, room, BPF_ADJ_ROOM_MAC, flags))
-			return -OVL_DROP_ADJUST;
-	} else if (bpf_skb_change_head(skb, room, 0)) {
-		return -OVL_DROP_ADJUST;
-	}
-
+	err = encap_grow(skb, v4, is_ip, room, &inner_eth);
+	if (err)
+		return err;
 	if (v4) {
-		struct encap4_frame f;
-		struct iphdr ip = {
-			.version = 4,
-			.ihl = 5,
-			.tot_len = bpf_htons(udp_len + sizeof(struct iphdr)),
-			/* DF: path MTU discovery instead of fragments */
-			.frag_off = bpf_htons(IP_DF),
-			.ttl = 64,
-			.protocol = IPPROTO_UDP,
-			.saddr = cfg->local4,
-		};
-
-		__builtin_memcpy(&ip.daddr, d->addr, 4);
-		ip.check = ip4_hdr_csum(&ip);
-		mac_copy(f.eth.h_dest, fib.dmac);
-		mac_copy(f.eth.h_source, fib.smac);
-		f.eth.h_proto = bpf_htons(ETH_P_IP);
-		f.ip = ip;
-		vxlan_fill(&f.udp, &f.vx, sport, d->port, udp_len, vni);
-		f.inner = inner_eth;
-		if (bpf_skb_store_bytes(skb, 0, (void *)&f + ENCAP_OFF,
-					is_ip ? OVL_ENCAP4_LEN + ETH_HLEN : OVL_ENCAP4_LEN, 0))
-			return -OVL_DROP_ADJUST;
+		err = encap4_write(skb, cfg, d, &fib, &inner_eth, sport, udp_len, vni, is_ip);
 		st->stat = OVL_STAT_TX_ENCAP4;
 	} else {
-		struct encap6_frame f;
-		struct in6_addr src, dst;
-		__u16 csum = 0;
-
-		__builtin_memcpy(&src, cfg->local6, 16);
-		__builtin_memcpy(&dst, d->addr, 16);
-		mac_copy(f.eth.h_dest, fib.dmac);
-		mac_copy(f.eth.h_source, fib.smac);
-		f.eth.h_proto = bpf_htons(ETH_P_IPV6);
-		__builtin_memset(&f.ip6, 0, sizeof(f.ip6));
-		f.ip6.version = 6;
-		f.ip6.payload_len = bpf_htons(udp_len);
-		f.ip6.nexthdr = IPPROTO_UDP;
-		f.ip6.hop_limit = 64;
-		f.ip6.saddr = src;
-		f.ip6.daddr = dst;
-		vxlan_fill(&f.udp, &f.vx, sport, d->port, udp_len, vni);
-		f.inner = inner_eth;
-		if (bpf_skb_store_bytes(skb, 0, (void *)&f + ENCAP_OFF,
-					is_ip ? OVL_ENCAP6_LEN + ETH_HLEN : OVL_ENCAP6_LEN, 0))
-			return -OVL_DROP_ADJUST;
-		/* A GSO packet is summed per segment by nobody: the kernel has no
-		 * way to be told from BPF, so those go out with zero (RFC 6935
-		 * allows it for tunnels; ovl accepts it) and are counted. */
-		if (!gso)
-			csum = encap6_udp_csum(skb, &src, &dst, ETH_HLEN + sizeof(struct ipv6hdr),
-					       udp_len);
-		if (csum) {
-			if (bpf_skb_store_bytes(skb,
-						ETH_HLEN + sizeof(struct ipv6hdr) +
-							offsetof(struct udphdr, check),
-						&csum, sizeof(csum), 0))
-				return -OVL_DROP_ADJUST;
-		} else {
-			stat_add(OVL_STAT_ENCAP6_NOCSUM, inner_len);
-		}
+		err = encap6_write(skb, cfg, d, &fib, &inner_eth, sport, udp_len, vni, is_ip, gso);
 		st->stat = OVL_STAT_TX_ENCAP6;
 	}
+	if (err)
+		return err;
 	if (gso)
 		stat_add(OVL_STAT_ENCAP_GSO, inner_len);
 

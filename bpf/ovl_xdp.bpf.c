@@ -58,25 +58,16 @@ static __always_inline int xdp_rx(struct xdp_md *ctx, struct rx_res *res)
 static __always_inline void xdp_drop_event(struct xdp_md *ctx, int reason, const struct rx_res *res,
 					   __u32 pkt_len)
 {
-	const struct ovl_cfg *cfg = config_get();
-	struct ovl_evt_buf *b;
+	struct ovl_evt_buf *b = drop_evt_start(reason, res->vni, ctx->ingress_ifindex, pkt_len,
+					       res->peer_family, res->peer_addr);
 	__u32 cap;
 
-	if (!cfg || !(cfg->flags & OVL_CFG_F_DROP_EVENTS))
-		return;
-	b = evt_start(OVL_EVT_DROP, res->vni, ctx->ingress_ifindex, pkt_len);
 	if (!b)
 		return;
-	b->evt.reason = reason;
-	if (res->peer_family) {
-		b->evt.family = res->peer_family;
-		__builtin_memcpy(b->evt.addr, res->peer_addr, sizeof(b->evt.addr));
-	}
 	cap = evt_cap_len(pkt_len, OVL_EVT_DROP_CAP);
 	if (!cap || bpf_xdp_load_bytes(ctx, 0, b->pkt, cap))
 		cap = 0;
-	if (evt_commit(b, cap))
-		stat_add(OVL_STAT_DROP_EVT_LOST, 0);
+	drop_evt_commit(b, cap);
 }
 
 SEC("xdp")

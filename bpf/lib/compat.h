@@ -15,6 +15,9 @@
 #define ETH_P_8021Q		      0x8100
 #define ETH_P_8021AD		      0x88A8
 
+#define AF_INET			      2 /* bpf_fib_lookup() families */
+#define AF_INET6		      10
+
 #define ARPHRD_ETHER		      1
 #define ARPOP_REQUEST		      1
 #define ARPOP_REPLY		      2
@@ -45,6 +48,8 @@
 #define CHECKSUM_PARTIAL	      3 /* skb->ip_summed */
 
 #define VXLAN_HF_VNI		      0x08000000u /* the I flag, RFC 7348 section 5 */
+
+#define BPF_F_ADJ_ROOM_ENCAP_L2(len)  (((__u64)(len)&0xff) << BPF_ADJ_ROOM_ENCAP_L2_SHIFT)
 
 #ifndef __always_inline
 #define __always_inline inline __attribute__((always_inline))

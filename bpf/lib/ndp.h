@@ -55,19 +55,25 @@ static __always_inline bool in6_is_ll_multicast(const struct in6_addr *dst)
 }
 
 /*
- * Validate a neighbour solicitation whose ICMPv6 header starts at c->pos
- * (RFC 4861 section 7.1.1) and fill ni. Returns 0 or -OVL_DROP_NDP_BAD.
+ * Walk the options of the NS or NA nd, whose message is plen bytes long
+ * (the IPv6 payload length: it is sent bare), from c->pos to its end: the
+ * message lies in the packet, is no longer than 1500 bytes, and each option
+ * has a non-zero length (RFC 4861 section 7.1.1/7.1.2). Returns 1 with
+ * *mac set when a link-layer address option of lla_type is there, 0 when
+ * not (or past NDP_MAX_OPTS options), -OVL_DROP_NDP_BAD when the message
+ * or its options are malformed.
  */
-/*
- * Walk the options of an NS or NA from c->pos to opts_end: each has a
- * non-zero length (RFC 4861 section 7.1.1/7.1.2). Returns 1 with *mac set
- * when a link-layer address option of lla_type is there, 0 when not (or
- * past NDP_MAX_OPTS options), -OVL_DROP_NDP_BAD when the options are
- * malformed.
- */
-static __always_inline int nd_opts_lla(struct cursor *c, void *opts_end, __u8 lla_type, __u8 *mac)
+static __always_inline int nd_opts_lla(struct cursor *c, const struct nd_msg_hdr *nd, __u32 plen,
+				       __u8 lla_type, __u8 *mac)
 {
+	void *opts_end;
 	int found = 0;
+
+	if (plen > 1500)
+		return -OVL_DROP_NDP_BAD;
+	opts_end = (void *)nd + plen;
+	if (opts_end > c->end)
+		return -OVL_DROP_NDP_BAD;
 
 #pragma unroll
 	for (int i = 0; i < NDP_MAX_OPTS; i++) {
@@ -97,10 +103,13 @@ static __always_inline int nd_opts_lla(struct cursor *c, void *opts_end, __u8 ll
 	return found;
 }
 
+/*
+ * Validate a neighbour solicitation whose ICMPv6 header starts at c->pos
+ * (RFC 4861 section 7.1.1) and fill ni. Returns 0 or -OVL_DROP_NDP_BAD.
+ */
 static __always_inline int ns_parse(struct cursor *c, const struct ipv6hdr *ip6, struct ns_info *ni)
 {
 	struct nd_msg_hdr *nd;
-	void *opts_end;
 	__u32 plen;
 	int ret;
 
@@ -119,15 +128,9 @@ static __always_inline int ns_parse(struct cursor *c, const struct ipv6hdr *ip6,
 	if (in6_bad_target(&ni->target))
 		return -OVL_DROP_NDP_BAD;
 
-	/* Options: each has a non-zero length (section 7.1.1); we need to know
-	 * whether a source link-layer address option is there, and what it
-	 * says (link protection). */
-	if (plen > 1500)
-		return -OVL_DROP_NDP_BAD;
-	opts_end = (void *)nd + plen;
-	if (opts_end > c->end)
-		return -OVL_DROP_NDP_BAD;
-	ret = nd_opts_lla(c, opts_end, ND_OPT_SOURCE_LL_ADDR, ni->slla);
+	/* Options: we need to know whether a source link-layer address
+	 * option is there, and what it says (link protection). */
+	ret = nd_opts_lla(c, nd, plen, ND_OPT_SOURCE_LL_ADDR, ni->slla);
 	if (ret < 0)
 		return ret;
 	ni->has_slla = ret;
@@ -170,6 +173,66 @@ static __always_inline void na_icmp_build(struct na_icmp *na, const struct ns_in
 }
 
 /*
+ * Turn the frame into the advertisement that answers the solicitation ni
+ * for n's address (RFC 4861 section 7.2.4): to the asker (req_mac, ni's
+ * source), solicited, or, for DAD, to all nodes; with the override flag,
+ * and the router flag for a router's address. Returns 0 or
+ * -OVL_DROP_ADJUST.
+ */
+static __always_inline int na_reply_write(struct __sk_buff *skb, const struct ns_info *ni,
+					  const struct ovl_neigh *n, const __u8 *req_mac)
+{
+	struct in6_addr dst = ni->src;
+	__u8 eth_dst[6];
+	__be32 flags = NA_FLAG_OVERRIDE;
+	struct na_icmp na;
+	struct ethhdr *eth;
+	struct ipv6hdr *ip6;
+	void *data, *data_end;
+
+	if (n->flags & OVL_NEIGH_F_ROUTER)
+		flags |= NA_FLAG_ROUTER;
+	if (in6_is_zero(&ni->src)) {
+		/* DAD: tell all nodes, not solicited (RFC 4861 section 7.2.4). */
+		__builtin_memset(&dst, 0, sizeof(dst));
+		dst.in6_u.u6_addr8[0] = 0xff;
+		dst.in6_u.u6_addr8[1] = 0x02;
+		dst.in6_u.u6_addr8[15] = 0x01;
+		eth_dst[0] = 0x33;
+		eth_dst[1] = 0x33;
+		eth_dst[2] = 0;
+		eth_dst[3] = 0;
+		eth_dst[4] = 0;
+		eth_dst[5] = 1;
+	} else {
+		flags |= NA_FLAG_SOLICITED;
+		mac_copy(eth_dst, req_mac);
+	}
+	na_icmp_build(&na, ni, &dst, n->mac, flags);
+
+	if (skb->len != NA_FRAME_LEN && bpf_skb_change_tail(skb, NA_FRAME_LEN, 0))
+		return -OVL_DROP_ADJUST;
+	/* verifier: pointers invalidated by bpf_skb_change_tail() */
+	data = (void *)(long)skb->data;
+	data_end = (void *)(long)skb->data_end;
+	if (data + NA_FRAME_LEN > data_end)
+		return -OVL_DROP_ADJUST;
+	eth = data;
+	ip6 = data + ETH_HLEN;
+	mac_copy(eth->h_dest, eth_dst);
+	mac_copy(eth->h_source, n->mac);
+	eth->h_proto = bpf_htons(ETH_P_IPV6);
+	*(__be32 *)ip6 = bpf_htonl(0x60000000);
+	ip6->payload_len = bpf_htons(sizeof(na));
+	ip6->nexthdr = IPPROTO_ICMPV6;
+	ip6->hop_limit = 255;
+	__builtin_memcpy(&ip6->saddr, &ni->target, 16);
+	__builtin_memcpy(&ip6->daddr, &dst, 16);
+	__builtin_memcpy(data + ETH_HLEN + sizeof(*ip6), &na, sizeof(na));
+	return 0;
+}
+
+/*
  * Link protection for the neighbour discovery an endpoint sends itself: an
  * advertisement may only be for an address of its own and name its own MAC
  * (or the neighbour caches of others could be poisoned, as a forged ARP
@@ -180,7 +243,6 @@ static __always_inline int nd_protect(struct cursor *c, const struct ipv6hdr *ip
 				      const __u8 *own_mac, bool check_ip)
 {
 	struct nd_msg_hdr *nd;
-	void *opts_end;
 	__u8 tlla[6];
 	__u32 plen;
 	int ret;
@@ -195,12 +257,9 @@ static __always_inline int nd_protect(struct cursor *c, const struct ipv6hdr *ip
 	if (check_ip && !neigh_owned_by(vni, OVL_AF_INET6, &nd->target, own_mac))
 		return -OVL_DROP_SPOOF_ND;
 	plen = ntohs_len(ip6->payload_len);
-	if (plen < sizeof(*nd) || plen > 1500)
+	if (plen < sizeof(*nd))
 		return -OVL_DROP_NDP_BAD;
-	opts_end = (void *)nd + plen;
-	if (opts_end > c->end)
-		return -OVL_DROP_NDP_BAD;
-	ret = nd_opts_lla(c, opts_end, ND_OPT_TARGET_LL_ADDR, tlla);
+	ret = nd_opts_lla(c, nd, plen, ND_OPT_TARGET_LL_ADDR, tlla);
 	if (ret < 0)
 		return ret;
 	if (ret && !mac_eq(tlla, own_mac))

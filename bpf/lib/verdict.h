@@ -135,32 +135,50 @@ static __always_inline const struct ovl_neigh *neigh_lookup(__u32 vni, __u8 fami
 	return bpf_map_lookup_elem(&ovl_neigh, &key);
 }
 
-/* A drop event for a frame at TC (only while a monitor listens), with the
- * frame's first OVL_EVT_DROP_CAP bytes; family and addr (OVL_AF_*, or 0
- * and NULL) name an address the drop is about: the refused outer source
- * of a peer_unknown drop. */
-static __always_inline void skb_drop_event(struct __sk_buff *skb, int reason, __u32 vni,
-					   __u32 ifindex, __u8 family, const __u8 *addr)
+/* The per-CPU scratch drop event of a frame of pkt_len bytes, ready for
+ * its packet bytes, or NULL when no monitor listens (OVL_CFG_F_DROP_EVENTS);
+ * family and addr (OVL_AF_*, or 0 and NULL) name an address the drop is
+ * about: the refused outer source of a peer_unknown drop. */
+static __always_inline struct ovl_evt_buf *
+drop_evt_start(int reason, __u32 vni, __u32 ifindex, __u32 pkt_len, __u8 family, const __u8 *addr)
 {
 	const struct ovl_cfg *cfg = config_get();
 	struct ovl_evt_buf *b;
-	__u32 cap;
 
 	if (!cfg || !(cfg->flags & OVL_CFG_F_DROP_EVENTS))
-		return;
-	b = evt_start(OVL_EVT_DROP, vni, ifindex, skb->len);
+		return NULL;
+	b = evt_start(OVL_EVT_DROP, vni, ifindex, pkt_len);
 	if (!b)
-		return;
+		return NULL;
 	b->evt.reason = reason;
 	if (family && addr) {
 		b->evt.family = family;
 		__builtin_memcpy(b->evt.addr, addr, sizeof(b->evt.addr));
 	}
+	return b;
+}
+
+/* Send a drop event with cap bytes of its frame; a full ringbuf is counted. */
+static __always_inline void drop_evt_commit(struct ovl_evt_buf *b, __u32 cap)
+{
+	if (evt_commit(b, cap))
+		stat_add(OVL_STAT_DROP_EVT_LOST, 0);
+}
+
+/* A drop event for a frame at TC (only while a monitor listens), with the
+ * frame's first OVL_EVT_DROP_CAP bytes; see drop_evt_start(). */
+static __always_inline void skb_drop_event(struct __sk_buff *skb, int reason, __u32 vni,
+					   __u32 ifindex, __u8 family, const __u8 *addr)
+{
+	struct ovl_evt_buf *b = drop_evt_start(reason, vni, ifindex, skb->len, family, addr);
+	__u32 cap;
+
+	if (!b)
+		return;
 	cap = evt_cap_len(skb->len, OVL_EVT_DROP_CAP);
 	if (!cap || bpf_skb_load_bytes(skb, 0, b->pkt, cap))
 		cap = 0;
-	if (evt_commit(b, cap))
-		stat_add(OVL_STAT_DROP_EVT_LOST, 0);
+	drop_evt_commit(b, cap);
 }
 
 static __always_inline void test_note_redirect(__u32 ifindex, __u32 how)

@@ -3,12 +3,14 @@
  * test_tc.c - ovl_tc_ep_in, TC ingress on an endpoint's host-side veth,
  * frame by frame through BPF_PROG_TEST_RUN: link protection, ARP and NDP
  * answers, DHCP proxy, local switching, VXLAN encapsulation, misses and
- * drop events. harness.h describes the network and h_world; most frames
+ * drop events, and the ARP and NDP answers against the ones ovld writes
+ * itself. harness.h describes the network and h_world; most frames
  * come from A1 on ep0h (VNI_A, IP-nospoof, 10.23.0.1, fd23::1, fe80::a1).
  */
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <time.h>
+#include "frame.h"
 #include "harness.h"
 
 #define IP_DF_BIT 0x4000
@@ -2296,4 +2298,96 @@ void test_tc_drop_events(void)
 {
 	if (h_ready())
 		h_run_cases(event_cases, ARRAY_SIZE(event_cases));
+}
+
+/* ---- the two responders agree ------------------------------------------------------------ */
+
+/*
+ * An ARP request or neighbour solicitation is answered by the program when
+ * ovl_neigh knows the address, and by ovld (lib/frame.c, on a miss) when it
+ * does not yet: the container must not be able to tell which one answered.
+ * Every request below goes through both, for the same owner, and the
+ * answers must be the same bytes. The one difference allowed: an ARP reply
+ * made in place keeps the request's length, so a request padded to the
+ * Ethernet minimum keeps its padding behind the 42 bytes of the reply,
+ * where ovld's reply ends (the padding is no part of the ARP packet).
+ */
+struct golden_case {
+	const char *name;
+	void (*build)(struct pkt *in);
+	const struct h_ent *extra;
+	const char *owner_mac; /* what ovl_neigh (or the backend) says */
+	const char *target;    /* NDP: the address asked for; NULL for ARP */
+	bool router;	       /* NDP: OVL_NEIGH_F_ROUTER (r1_router) */
+};
+
+static const struct golden_case golden_cases[] = {
+	{ "ARP request for a remote address", b_arp_r1, NULL, R1_MAC },
+	{ "ARP request padded to 60 bytes", b_arp_r1_padded, NULL, R1_MAC },
+	{ "ARP request for a local endpoint", b_arp_a2, NULL, A2_MAC },
+	{ "ARP probe (sender 0.0.0.0)", b_arp_probe_a2, NULL, A2_MAC },
+	{ "NS for a remote address", b_ns_r1, NULL, R1_MAC, R1_IP6 },
+	{ "NS for a router's address", b_ns_r1, r1_router, R1_MAC, R1_IP6, true },
+	{ "NS for a local endpoint", b_ns_a2, NULL, A2_MAC, A2_IP6 },
+	{ "unicast NS without SLLA", b_ns_r1_unicast, NULL, R1_MAC, R1_IP6 },
+	{ "NS from a link-local source", b_ns_r1_from_ll, NULL, R1_MAC, R1_IP6 },
+	{ "NS to all nodes", b_ns_r1_all_nodes, NULL, R1_MAC, R1_IP6 },
+	{ "NS with SLLA and a nonce option", b_ns_r1_nonce, NULL, R1_MAC, R1_IP6 },
+	{ "DAD", b_ns_dad_r1, NULL, R1_MAC, R1_IP6 },
+	{ "DAD with a nonce option", b_ns_dad_nonce, NULL, R1_MAC, R1_IP6 },
+};
+
+static void golden_run(const struct golden_case *g)
+{
+	static struct pkt in;
+	static struct h_result r;
+	uint8_t mac[6], target[16], want[OVL_NA_FRAME_LEN];
+	size_t cmp_len;
+	char what[160];
+	int n;
+
+	pkt_init(&in);
+	g->build(&in);
+	pkt_mac(g->owner_mac, mac);
+	if (g->target) {
+		pkt_in6(g->target, target);
+		n = ovl_na_reply(in.data, in.len, target, mac, g->router, want, sizeof(want));
+	} else {
+		n = ovl_arp_reply(in.data, in.len, mac, want, sizeof(want));
+	}
+	snprintf(what, sizeof(what), "%s: lib/frame.c answers", g->name);
+	if (!ASSERT_GE(n, 1, what))
+		return;
+
+	snprintf(what, sizeof(what), "%s: load", g->name);
+	if (!ASSERT_OK(h_reset(), what) || !ASSERT_OK(h_load(h_world), what) ||
+	    !ASSERT_OK(h_load(g->extra), what))
+		return;
+	snprintf(what, sizeof(what), "%s: run", g->name);
+	if (!ASSERT_OK(h_run(H_TC, H_IF_EP0, &in, NULL, &r), what))
+		return;
+	snprintf(what, sizeof(what), "%s: the program answers", g->name);
+	if (!ASSERT_EQ(r.retval, TC_ACT_REDIRECT, what) ||
+	    !ASSERT_EQ(r.redir_ifindex, h_ifindex(H_IF_EP0), what))
+		return;
+
+	/* the allowed difference (see above): padding kept behind an ARP reply */
+	cmp_len = r.out_len;
+	if (!g->target && in.len > (size_t)n) {
+		snprintf(what, sizeof(what), "%s: the reply keeps the request's length", g->name);
+		ASSERT_EQ(r.out_len, in.len, what);
+		snprintf(what, sizeof(what), "%s: the padding is the request's", g->name);
+		ASSERT_MEMEQ(r.out + n, r.out_len - n, in.data + n, in.len - n, what);
+		cmp_len = (size_t)n;
+	}
+	snprintf(what, sizeof(what), "%s: program (got) and lib/frame.c (want) agree", g->name);
+	ASSERT_MEMEQ(r.out, cmp_len, want, (size_t)n, what);
+}
+
+void test_tc_responders_agree(void)
+{
+	if (!h_ready())
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(golden_cases); i++)
+		golden_run(&golden_cases[i]);
 }
