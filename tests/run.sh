@@ -20,15 +20,30 @@ top=$(dirname "$here")
 out=${OUTPUT:-$top/build}
 filter=
 verbose=
-while getopts "t:v" opt; do
-	case $opt in
-	t) filter=$OPTARG ;;
-	v) verbose=-v ;;
-	*) echo "usage: $0 [-t SUBSTRING] [-v] TIER..." >&2; exit 2 ;;
+tiers=()
+usage() {
+	echo "usage: $0 [-t SUBSTRING] [-v] TIER..." >&2
+	exit 2
+}
+# Options before or after the tiers: `run.sh e2e -t cni` is `run.sh -t cni e2e`.
+while [ $# -gt 0 ]; do
+	case $1 in
+	-t) [ $# -ge 2 ] || usage; filter=$2; shift ;;
+	-t*) filter=${1#-t} ;;
+	-v) verbose=-v ;;
+	--) shift; tiers+=("$@"); break ;;
+	-*) usage ;;
+	*) tiers+=("$1") ;;
+	esac
+	shift
+done
+for t in "${tiers[@]}"; do
+	case $t in
+	unit | bpf | e2e | interop | kernels) ;;
+	*) echo "$0: unknown tier \"$t\" (unit, bpf, e2e, interop, kernels)" >&2; exit 2 ;;
 	esac
 done
-shift $((OPTIND - 1))
-[ $# -gt 0 ] || set -- unit bpf e2e interop kernels
+if [ ${#tiers[@]} -gt 0 ]; then set -- "${tiers[@]}"; else set -- unit bpf e2e interop kernels; fi
 
 # shellcheck source=tests/lib/tally.sh
 . "$here/lib/tally.sh"
