@@ -274,24 +274,6 @@ static int serve(struct ovld *d, json_t *cfg)
 	return err;
 }
 
-static void shutdown_all(struct ovld *d)
-{
-	ctl_close_all(d);
-	if (d->skel)
-		miss_fini(d);
-	overlay_free_all(d);
-	while (d->eps) {
-		struct ovl_ep *ep = d->eps;
-
-		d->eps = ep->next;
-		free(ep);
-	}
-	json_decref(d->unrestored);
-	events_fini(d);
-	loop_free(d->loop);
-	dp_close(d);
-}
-
 int main(int argc, char **argv)
 {
 	static struct ovld d0;
@@ -357,6 +339,7 @@ int main(int argc, char **argv)
 
 	err = serve(d, cfg);
 	json_decref(cfg);
-	shutdown_all(d);
+	ovld_release(d);
+	dp_close(d);
 	return err ? 1 : 0;
 }

@@ -158,53 +158,6 @@ out:
 	return err;
 }
 
-struct fdb_walk {
-	struct ovld *d;
-	int (*fn)(struct ovld *, const struct ovl_mac_key *, struct ovl_dest *, void *);
-	void *arg;
-};
-
-static int fdb_walk_one(void *key, void *val, void *arg)
-{
-	struct fdb_walk *w = arg;
-
-	return w->fn(w->d, key, val, w->arg);
-}
-
-int map_fdb_foreach(struct ovld *d, bool vni_filter, __u32 vni,
-		    int (*fn)(struct ovld *, const struct ovl_mac_key *, struct ovl_dest *, void *),
-		    void *arg)
-{
-	struct fdb_walk w = { d, fn, arg };
-
-	return foreach_vni(MAPFD(d, ovl_fdb), sizeof(struct ovl_mac_key), sizeof(struct ovl_dest),
-			   vni_filter, vni, fdb_walk_one, &w);
-}
-
-struct neigh_walk {
-	struct ovld *d;
-	int (*fn)(struct ovld *, const struct ovl_addr_key *, struct ovl_neigh *, void *);
-	void *arg;
-};
-
-static int neigh_walk_one(void *key, void *val, void *arg)
-{
-	struct neigh_walk *w = arg;
-
-	return w->fn(w->d, key, val, w->arg);
-}
-
-int map_neigh_foreach(struct ovld *d, bool vni_filter, __u32 vni,
-		      int (*fn)(struct ovld *, const struct ovl_addr_key *, struct ovl_neigh *,
-				void *),
-		      void *arg)
-{
-	struct neigh_walk w = { d, fn, arg };
-
-	return foreach_vni(MAPFD(d, ovl_neigh), sizeof(struct ovl_addr_key),
-			   sizeof(struct ovl_neigh), vni_filter, vni, neigh_walk_one, &w);
-}
-
 /*
  * One page of a hash map, for listings that span several requests: the
  * entries of the hash buckets from *pos on, as many whole buckets as fit
@@ -271,68 +224,12 @@ static int page_batch(int fd, size_t ksz, size_t vsz, __u32 *pos, unsigned int m
 	return err;
 }
 
-int map_fdb_page(struct ovld *d, __u32 *pos, unsigned int max, bool *done,
-		 int (*fn)(struct ovld *, const struct ovl_mac_key *, struct ovl_dest *, void *),
-		 void *arg)
-{
-	struct fdb_walk w = { d, fn, arg };
-
-	return page_batch(MAPFD(d, ovl_fdb), sizeof(struct ovl_mac_key), sizeof(struct ovl_dest),
-			  pos, max, done, fdb_walk_one, &w);
-}
-
-int map_neigh_page(struct ovld *d, __u32 *pos, unsigned int max, bool *done,
-		   int (*fn)(struct ovld *, const struct ovl_addr_key *, struct ovl_neigh *,
-			     void *),
-		   void *arg)
-{
-	struct neigh_walk w = { d, fn, arg };
-
-	return page_batch(MAPFD(d, ovl_neigh), sizeof(struct ovl_addr_key),
-			  sizeof(struct ovl_neigh), pos, max, done, neigh_walk_one, &w);
-}
-
-static int peer_del_one(void *key, void *val, void *arg)
-{
-	(void)val;
-	bpf_map_delete_elem(*(int *)arg, key);
-	return 0;
-}
-
-int map_peers_flush(struct ovld *d, __u32 vni)
-{
-	int fd = MAPFD(d, ovl_peers);
-
-	return foreach_vni(fd, sizeof(struct ovl_addr_key), sizeof(__u32), true, vni, peer_del_one,
-			   &fd);
-}
-
 int map_peer_del(struct ovld *d, __u32 vni, const struct ovl_ip *ip)
 {
 	struct ovl_addr_key k;
 
 	addr_key(&k, vni, ip);
 	return ret_errno(bpf_map_delete_elem(MAPFD(d, ovl_peers), &k));
-}
-
-static int peer_list_one(void *key, void *val, void *arg)
-{
-	const struct ovl_addr_key *k = key;
-
-	(void)val;
-	return ovl_ip_vec_add(arg, k->family, k->addr);
-}
-
-int map_peers_list(struct ovld *d, __u32 vni, struct ovl_ip_vec *out)
-{
-	int err = foreach_vni(MAPFD(d, ovl_peers), sizeof(struct ovl_addr_key), sizeof(__u32), true,
-			      vni, peer_list_one, out);
-
-	if (err) {
-		free(out->v);
-		memset(out, 0, sizeof(*out));
-	}
-	return err;
 }
 
 int map_ep_put(struct ovld *d, const struct ovl_ep *ep)
@@ -464,4 +361,43 @@ int map_stats_read(struct ovld *d, struct ovl_stat *out, __u32 n)
 	}
 	free(percpu);
 	return 0;
+}
+
+/* The fd and sizes of the map a walk or page asks for. */
+static int walk_map(struct ovld *d, const char *map, size_t *ksz, size_t *vsz)
+{
+	if (!strcmp(map, OVL_MAP_FDB)) {
+		*ksz = sizeof(struct ovl_mac_key);
+		*vsz = sizeof(struct ovl_dest);
+		return MAPFD(d, ovl_fdb);
+	}
+	if (!strcmp(map, OVL_MAP_NEIGH)) {
+		*ksz = sizeof(struct ovl_addr_key);
+		*vsz = sizeof(struct ovl_neigh);
+		return MAPFD(d, ovl_neigh);
+	}
+	if (!strcmp(map, OVL_MAP_PEERS)) {
+		*ksz = sizeof(struct ovl_addr_key);
+		*vsz = sizeof(__u32);
+		return MAPFD(d, ovl_peers);
+	}
+	return -EINVAL;
+}
+
+int map_walk(struct ovld *d, const char *map, bool vni_filter, __u32 vni, map_entry_fn fn,
+	     void *arg)
+{
+	size_t ksz, vsz;
+	int fd = walk_map(d, map, &ksz, &vsz);
+
+	return fd < 0 ? fd : foreach_vni(fd, ksz, vsz, vni_filter, vni, fn, arg);
+}
+
+int map_page(struct ovld *d, const char *map, __u32 *pos, unsigned int max, bool *done,
+	     map_entry_fn fn, void *arg)
+{
+	size_t ksz, vsz;
+	int fd = walk_map(d, map, &ksz, &vsz);
+
+	return fd < 0 ? fd : page_batch(fd, ksz, vsz, pos, max, done, fn, arg);
 }

@@ -230,6 +230,14 @@ int map_peer_del(struct ovld *d, __u32 vni, const struct ovl_ip *ip);
 int map_peers_list(struct ovld *d, __u32 vni, struct ovl_ip_vec *out);
 int map_ep_put(struct ovld *d, const struct ovl_ep *ep);
 int map_ep_del(struct ovld *d, const struct ovl_ep *ep);
+/* The raw walks the typed ones below are made of (walk.c), of ovl_fdb or
+ * ovl_neigh (map): every entry whose key starts with vni (all when
+ * vni_filter is false), or one page of entries (see maps.c). */
+typedef int (*map_entry_fn)(void *key, void *val, void *arg);
+int map_walk(struct ovld *d, const char *map, bool vni_filter, __u32 vni, map_entry_fn fn,
+	     void *arg);
+int map_page(struct ovld *d, const char *map, __u32 *pos, unsigned int max, bool *done,
+	     map_entry_fn fn, void *arg);
 /* Call fn for every entry of a map whose key starts with vni (all when
  * vni_filter is false); fn may delete the entry it is given. */
 int map_fdb_foreach(struct ovld *d, bool vni_filter, __u32 vni,
@@ -387,6 +395,10 @@ int config_parse_args(struct ovld_opts *o, int argc, char **argv, bool *cleanup)
 json_t *config_load(struct ovld_opts *o);
 /* The overlays of --config that the restored state does not have yet. */
 void config_overlays(struct ovld *d, json_t *cfg);
+
+/* ---- release.c ------------------------------------------------------------- */
+/* Free what ovld holds, all but the data path (dp_close()). */
+void ovld_release(struct ovld *d);
 
 /* ---- caps.c: after start-up, keep only the capabilities the loop needs --- */
 int caps_drop(struct ovld *d);

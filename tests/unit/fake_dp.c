@@ -527,44 +527,6 @@ int map_peer_del(struct ovld *d, __u32 vni, const struct ovl_ip *ip)
 	return t_delete(table(OVL_MAP_PEERS), &k);
 }
 
-static int peer_del_one(void *key, void *val, void *arg)
-{
-	(void)val;
-	(void)arg;
-	t_delete(table(OVL_MAP_PEERS), key);
-	return 0;
-}
-
-int map_peers_flush(struct ovld *d, __u32 vni)
-{
-	(void)d;
-	FAIL_OR(__func__);
-	return t_foreach(table(OVL_MAP_PEERS), true, vni, peer_del_one, NULL);
-}
-
-static int peer_list_one(void *key, void *val, void *arg)
-{
-	const struct ovl_addr_key *k = key;
-
-	(void)val;
-	return ovl_ip_vec_add(arg, k->family, k->addr);
-}
-
-int map_peers_list(struct ovld *d, __u32 vni, struct ovl_ip_vec *out)
-{
-	int err;
-
-	(void)d;
-	err = call(__func__);
-	if (!err)
-		err = t_foreach(table(OVL_MAP_PEERS), true, vni, peer_list_one, out);
-	if (err) {
-		free(out->v);
-		memset(out, 0, sizeof(*out));
-	}
-	return err;
-}
-
 int map_ep_put(struct ovld *d, const struct ovl_ep *ep)
 {
 	__u32 ifindex = (__u32)ep->host_ifindex;
@@ -596,74 +558,6 @@ int map_ep_del(struct ovld *d, const struct ovl_ep *ep)
 		t_delete(table(OVL_MAP_ENDPOINTS), &k);
 	t_delete(table(OVL_MAP_IFACES), &ifindex);
 	return 0;
-}
-
-struct fdb_walk {
-	struct ovld *d;
-	int (*fn)(struct ovld *, const struct ovl_mac_key *, struct ovl_dest *, void *);
-	void *arg;
-};
-
-static int fdb_walk_one(void *key, void *val, void *arg)
-{
-	struct fdb_walk *w = arg;
-
-	return w->fn(w->d, key, val, w->arg);
-}
-
-struct neigh_walk {
-	struct ovld *d;
-	int (*fn)(struct ovld *, const struct ovl_addr_key *, struct ovl_neigh *, void *);
-	void *arg;
-};
-
-static int neigh_walk_one(void *key, void *val, void *arg)
-{
-	struct neigh_walk *w = arg;
-
-	return w->fn(w->d, key, val, w->arg);
-}
-
-int map_fdb_foreach(struct ovld *d, bool vni_filter, __u32 vni,
-		    int (*fn)(struct ovld *, const struct ovl_mac_key *, struct ovl_dest *, void *),
-		    void *arg)
-{
-	struct fdb_walk w = { d, fn, arg };
-
-	FAIL_OR(__func__);
-	return t_foreach(table(OVL_MAP_FDB), vni_filter, vni, fdb_walk_one, &w);
-}
-
-int map_neigh_foreach(struct ovld *d, bool vni_filter, __u32 vni,
-		      int (*fn)(struct ovld *, const struct ovl_addr_key *, struct ovl_neigh *,
-				void *),
-		      void *arg)
-{
-	struct neigh_walk w = { d, fn, arg };
-
-	FAIL_OR(__func__);
-	return t_foreach(table(OVL_MAP_NEIGH), vni_filter, vni, neigh_walk_one, &w);
-}
-
-int map_fdb_page(struct ovld *d, __u32 *pos, unsigned int max, bool *done,
-		 int (*fn)(struct ovld *, const struct ovl_mac_key *, struct ovl_dest *, void *),
-		 void *arg)
-{
-	struct fdb_walk w = { d, fn, arg };
-
-	FAIL_OR(__func__);
-	return t_page(table(OVL_MAP_FDB), pos, max, done, fdb_walk_one, &w);
-}
-
-int map_neigh_page(struct ovld *d, __u32 *pos, unsigned int max, bool *done,
-		   int (*fn)(struct ovld *, const struct ovl_addr_key *, struct ovl_neigh *,
-			     void *),
-		   void *arg)
-{
-	struct neigh_walk w = { d, fn, arg };
-
-	FAIL_OR(__func__);
-	return t_page(table(OVL_MAP_NEIGH), pos, max, done, neigh_walk_one, &w);
 }
 
 int map_count(struct ovld *d, const char *name, __u32 *entries, __u32 *max)
@@ -870,4 +764,20 @@ int xmit_inject(struct ovld *d, int ifindex, const __u8 *frame, size_t len)
 
 	(void)d;
 	return err ? err : record_frame(FAKE_XMIT_INJECT, NULL, 0, 0, ifindex, frame, len);
+}
+
+int map_walk(struct ovld *d, const char *map, bool vni_filter, __u32 vni, map_entry_fn fn,
+	     void *arg)
+{
+	(void)d;
+	FAIL_OR(__func__);
+	return t_foreach(table(map), vni_filter, vni, fn, arg);
+}
+
+int map_page(struct ovld *d, const char *map, __u32 *pos, unsigned int max, bool *done,
+	     map_entry_fn fn, void *arg)
+{
+	(void)d;
+	FAIL_OR(__func__);
+	return t_page(table(map), pos, max, done, fn, arg);
 }

@@ -68,20 +68,7 @@ void fx_down(struct fx *fx)
 {
 	struct ovld *d = &fx->d;
 
-	ctl_close_all(d);
-	if (d->loop)
-		miss_fini(d);
-	overlay_free_all(d);
-	while (d->eps) {
-		struct ovl_ep *ep = d->eps;
-
-		d->eps = ep->next;
-		free(ep);
-	}
-	json_decref(d->unrestored);
-	events_fini(d);
-	loop_free(d->loop);
-	d->loop = NULL;
+	ovld_release(d);
 	ovld = NULL;
 	if (fx->dir[0])
 		nftw(fx->dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
