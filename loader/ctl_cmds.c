@@ -252,8 +252,8 @@ static int h_endpoint_add(struct ovld *d, struct ctl_client *c, json_t *req, jso
 			ret = -EINVAL;
 			goto fail;
 		}
-		if (ep->naddrs == OVL_EP_ADDRS - 1) {
-			snprintf(err, errlen, "at most %d addresses", OVL_EP_ADDRS - 1);
+		if (ep->naddrs == OVL_CTL_EP_ADDRS) {
+			snprintf(err, errlen, "at most %d addresses", OVL_CTL_EP_ADDRS);
 			ret = -E2BIG;
 			goto fail;
 		}

@@ -146,6 +146,15 @@ void test_loader_ctl_errors(void)
 		{ "{\"cmd\":\"map.add\",\"overlay\":\"good\",\"mac\":\"02:00:00:00:00:01\","
 		  "\"ip\":\"192.0.2.9\",\"port\":0}",
 		  "EINVAL", "port must be 1-65535" },
+		{ "{\"cmd\":\"endpoint.add\",\"id\":\"c/eth0\",\"overlay\":\"good\","
+		  "\"host_ifname\":\"ovlx\",\"mac\":\"02:00:00:00:00:07\",\"addrs\":["
+		  "\"10.0.0.1\",\"10.0.0.2\",\"10.0.0.3\",\"10.0.0.4\",\"10.0.0.5\","
+		  "\"10.0.0.6\",\"10.0.0.7\",\"10.0.0.8\"]}",
+		  "E2BIG", "at most 7 addresses" },
+		{ "{\"cmd\":\"endpoint.add\",\"id\":\"c/eth0\",\"overlay\":\"good\","
+		  "\"host_ifname\":\"ovlx\",\"mac\":\"02:00:00:00:00:07\",\"addrs\":"
+		  "[\"10.0.0.300\"]}",
+		  "EINVAL", "addrs[0] is not an IP address" },
 		{ "{\"cmd\":\"no.such.command\"}", "ENOSYS",
 		  "unknown command \"no.such.command\"" },
 		{ "{\"vni\":1}", "ENOSYS", "unknown command \"\"" },
