@@ -376,6 +376,18 @@ static int h_map_add(struct ovld *d, struct ctl_client *c, json_t *req, json_t *
 	return 0;
 }
 
+/* The reply of map.del and neigh.del to what the delete returned. */
+static int deleted(int ret, const char *what, const char *key, const struct ovl_overlay *ov,
+		   const char *map, json_t **res, char *err, size_t errlen)
+{
+	if (ret == -ENOENT)
+		FAIL(ENOENT, "no %s entry for %s on overlay %s", what, key, ov->name);
+	if (ret)
+		FAIL(-ret, "delete from %s: %s", map, strerror(-ret));
+	*res = json_object();
+	return 0;
+}
+
 static int h_map_del(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res, char *err,
 		     size_t errlen)
 {
@@ -387,14 +399,8 @@ static int h_map_del(struct ovld *d, struct ctl_client *c, json_t *req, json_t *
 	if ((ret = ctl_arg_overlay(d, req, &ov, err, errlen)) ||
 	    (ret = ctl_arg_mac(req, "mac", mac, err, errlen)))
 		return ret;
-	ret = map_fdb_del(d, ov->vni, mac);
-	if (ret == -ENOENT)
-		FAIL(ENOENT, "no forwarding entry for %s on overlay %s", ctl_arg_str(req, "mac"),
-		     ov->name);
-	if (ret)
-		FAIL(-ret, "delete from %s: %s", OVL_MAP_FDB, strerror(-ret));
-	*res = json_object();
-	return 0;
+	return deleted(map_fdb_del(d, ov->vni, mac), "forwarding", ctl_arg_str(req, "mac"), ov,
+		       OVL_MAP_FDB, res, err, errlen);
 }
 
 static int h_map_get(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res, char *err,
@@ -469,14 +475,8 @@ static int h_neigh_del(struct ovld *d, struct ctl_client *c, json_t *req, json_t
 				FAIL(EBUSY, "%s is an address of %s", ctl_arg_str(req, "ip"),
 				     ep_label(ep, l, sizeof(l)));
 			}
-	ret = map_neigh_del(d, ov->vni, &ip);
-	if (ret == -ENOENT)
-		FAIL(ENOENT, "no neighbour entry for %s on overlay %s", ctl_arg_str(req, "ip"),
-		     ov->name);
-	if (ret)
-		FAIL(-ret, "delete from %s: %s", OVL_MAP_NEIGH, strerror(-ret));
-	*res = json_object();
-	return 0;
+	return deleted(map_neigh_del(d, ov->vni, &ip), "neighbour", ctl_arg_str(req, "ip"), ov,
+		       OVL_MAP_NEIGH, res, err, errlen);
 }
 
 static int h_stats(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res, char *err,

@@ -15,21 +15,6 @@
 
 #define MAPFD(d, m) bpf_map__fd((d)->skel->maps.m)
 
-static void mac_key(struct ovl_mac_key *k, __u32 vni, const __u8 mac[6])
-{
-	memset(k, 0, sizeof(*k));
-	k->vni = vni;
-	memcpy(k->mac, mac, 6);
-}
-
-static void addr_key(struct ovl_addr_key *k, __u32 vni, const struct ovl_ip *ip)
-{
-	memset(k, 0, sizeof(*k));
-	k->vni = vni;
-	k->family = ip->family;
-	memcpy(k->addr, ip->addr, ip->family == OVL_AF_INET4 ? 4 : 16);
-}
-
 static int ret_errno(int err)
 {
 	return err ? -errno : 0;
@@ -51,7 +36,7 @@ int map_fdb_put(struct ovld *d, __u32 vni, const __u8 mac[6], const struct ovl_d
 {
 	struct ovl_mac_key k;
 
-	mac_key(&k, vni, mac);
+	map_mac_key(&k, vni, mac);
 	return ret_errno(bpf_map_update_elem(MAPFD(d, ovl_fdb), &k, dst, BPF_ANY));
 }
 
@@ -59,7 +44,7 @@ int map_fdb_get(struct ovld *d, __u32 vni, const __u8 mac[6], struct ovl_dest *d
 {
 	struct ovl_mac_key k;
 
-	mac_key(&k, vni, mac);
+	map_mac_key(&k, vni, mac);
 	return ret_errno(bpf_map_lookup_elem(MAPFD(d, ovl_fdb), &k, dst));
 }
 
@@ -67,7 +52,7 @@ int map_fdb_del(struct ovld *d, __u32 vni, const __u8 mac[6])
 {
 	struct ovl_mac_key k;
 
-	mac_key(&k, vni, mac);
+	map_mac_key(&k, vni, mac);
 	return ret_errno(bpf_map_delete_elem(MAPFD(d, ovl_fdb), &k));
 }
 
@@ -77,7 +62,7 @@ int map_neigh_put(struct ovld *d, __u32 vni, const struct ovl_ip *ip, const __u8
 	struct ovl_addr_key k;
 	struct ovl_neigh n;
 
-	addr_key(&k, vni, ip);
+	map_addr_key(&k, vni, ip);
 	memset(&n, 0, sizeof(n));
 	memcpy(n.mac, mac, 6);
 	n.flags = flags;
@@ -88,7 +73,7 @@ int map_neigh_get(struct ovld *d, __u32 vni, const struct ovl_ip *ip, struct ovl
 {
 	struct ovl_addr_key k;
 
-	addr_key(&k, vni, ip);
+	map_addr_key(&k, vni, ip);
 	return ret_errno(bpf_map_lookup_elem(MAPFD(d, ovl_neigh), &k, n));
 }
 
@@ -96,7 +81,7 @@ int map_neigh_del(struct ovld *d, __u32 vni, const struct ovl_ip *ip)
 {
 	struct ovl_addr_key k;
 
-	addr_key(&k, vni, ip);
+	map_addr_key(&k, vni, ip);
 	return ret_errno(bpf_map_delete_elem(MAPFD(d, ovl_neigh), &k));
 }
 
@@ -105,7 +90,7 @@ int map_peer_put(struct ovld *d, __u32 vni, const struct ovl_ip *ip)
 	struct ovl_addr_key k;
 	__u32 flags = OVL_PEER_F_STATIC;
 
-	addr_key(&k, vni, ip);
+	map_addr_key(&k, vni, ip);
 	return ret_errno(bpf_map_update_elem(MAPFD(d, ovl_peers), &k, &flags, BPF_ANY));
 }
 
@@ -228,7 +213,7 @@ int map_peer_del(struct ovld *d, __u32 vni, const struct ovl_ip *ip)
 {
 	struct ovl_addr_key k;
 
-	addr_key(&k, vni, ip);
+	map_addr_key(&k, vni, ip);
 	return ret_errno(bpf_map_delete_elem(MAPFD(d, ovl_peers), &k));
 }
 
@@ -246,7 +231,7 @@ int map_ep_put(struct ovld *d, const struct ovl_ep *ep)
 	err = ret_errno(bpf_map_update_elem(MAPFD(d, ovl_ifaces), &ifindex, &ifc, BPF_ANY));
 	if (err)
 		return err;
-	mac_key(&k, ep->vni, ep->mac);
+	map_mac_key(&k, ep->vni, ep->mac);
 	return ret_errno(bpf_map_update_elem(MAPFD(d, ovl_endpoints), &k, &e, BPF_ANY));
 }
 
@@ -256,7 +241,7 @@ int map_ep_del(struct ovld *d, const struct ovl_ep *ep)
 	struct ovl_endpoint e;
 	struct ovl_mac_key k;
 
-	mac_key(&k, ep->vni, ep->mac);
+	map_mac_key(&k, ep->vni, ep->mac);
 	/* Only remove the endpoint entry if it still points at this veth. */
 	if (!bpf_map_lookup_elem(MAPFD(d, ovl_endpoints), &k, &e) && e.ifindex == ifindex)
 		bpf_map_delete_elem(MAPFD(d, ovl_endpoints), &k);

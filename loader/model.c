@@ -96,6 +96,21 @@ struct ovl_ep *ep_by_mac(struct ovld *d, __u32 vni, const __u8 mac[6])
 	return NULL;
 }
 
+void map_mac_key(struct ovl_mac_key *k, __u32 vni, const __u8 mac[6])
+{
+	memset(k, 0, sizeof(*k));
+	k->vni = vni;
+	memcpy(k->mac, mac, 6);
+}
+
+void map_addr_key(struct ovl_addr_key *k, __u32 vni, const struct ovl_ip *ip)
+{
+	memset(k, 0, sizeof(*k));
+	k->vni = vni;
+	k->family = ip->family;
+	memcpy(k->addr, ip->addr, ip->family == OVL_AF_INET4 ? 4 : 16);
+}
+
 void ovl_dest_from_ip(struct ovl_dest *d, const struct ovl_ip *ip, __u16 port, __u32 flags)
 {
 	memset(d, 0, sizeof(*d));

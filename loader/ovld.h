@@ -288,6 +288,10 @@ struct ovl_ep *ep_by_ifindex(struct ovld *d, int ifindex);
 struct ovl_ep *ep_by_mac(struct ovld *d, __u32 vni, const __u8 mac[6]);
 /* ep as the data path has it: its ovl_ifaces and ovl_endpoints values. */
 void ep_map_values(const struct ovl_ep *ep, struct ovl_iface *ifc, struct ovl_endpoint *e);
+/* The keys of ovl_fdb/ovl_endpoints and ovl_neigh/ovl_peers, zeroed first:
+ * the kernel hashes the padding too. */
+void map_mac_key(struct ovl_mac_key *k, __u32 vni, const __u8 mac[6]);
+void map_addr_key(struct ovl_addr_key *k, __u32 vni, const struct ovl_ip *ip);
 /* An ovl_dest toward ip:port. */
 void ovl_dest_from_ip(struct ovl_dest *d, const struct ovl_ip *ip, __u16 port, __u32 flags);
 /* strerror() of a map write, "the map is full" for -E2BIG. */

@@ -371,23 +371,6 @@ int fake_dp_ring_push(const void *rec, size_t len)
 	return 0;
 }
 
-/* ---- keys, as maps.c makes them --------------------------------------------- */
-
-static void mac_key(struct ovl_mac_key *k, __u32 vni, const __u8 mac[6])
-{
-	memset(k, 0, sizeof(*k));
-	k->vni = vni;
-	memcpy(k->mac, mac, 6);
-}
-
-static void addr_key(struct ovl_addr_key *k, __u32 vni, const struct ovl_ip *ip)
-{
-	memset(k, 0, sizeof(*k));
-	k->vni = vni;
-	k->family = ip->family;
-	memcpy(k->addr, ip->addr, ip->family == OVL_AF_INET4 ? 4 : 16);
-}
-
 bool fake_dp_iface(__u32 ifindex, struct ovl_iface *out)
 {
 	return !t_lookup(table(OVL_MAP_IFACES), &ifindex, out);
@@ -397,7 +380,7 @@ bool fake_dp_endpoint(__u32 vni, const __u8 mac[6], struct ovl_endpoint *out)
 {
 	struct ovl_mac_key k;
 
-	mac_key(&k, vni, mac);
+	map_mac_key(&k, vni, mac);
 	return !t_lookup(table(OVL_MAP_ENDPOINTS), &k, out);
 }
 
@@ -411,7 +394,7 @@ bool fake_dp_peer(__u32 vni, const struct ovl_ip *ip)
 	struct ovl_addr_key k;
 	__u32 flags;
 
-	addr_key(&k, vni, ip);
+	map_addr_key(&k, vni, ip);
 	return !t_lookup(table(OVL_MAP_PEERS), &k, &flags);
 }
 
@@ -447,7 +430,7 @@ int map_fdb_put(struct ovld *d, __u32 vni, const __u8 mac[6], const struct ovl_d
 
 	(void)d;
 	FAIL_OR(__func__);
-	mac_key(&k, vni, mac);
+	map_mac_key(&k, vni, mac);
 	return t_update(table(OVL_MAP_FDB), &k, dst, false);
 }
 
@@ -457,7 +440,7 @@ int map_fdb_get(struct ovld *d, __u32 vni, const __u8 mac[6], struct ovl_dest *d
 
 	(void)d;
 	FAIL_OR(__func__);
-	mac_key(&k, vni, mac);
+	map_mac_key(&k, vni, mac);
 	return t_lookup(table(OVL_MAP_FDB), &k, dst);
 }
 
@@ -467,7 +450,7 @@ int map_fdb_del(struct ovld *d, __u32 vni, const __u8 mac[6])
 
 	(void)d;
 	FAIL_OR(__func__);
-	mac_key(&k, vni, mac);
+	map_mac_key(&k, vni, mac);
 	return t_delete(table(OVL_MAP_FDB), &k);
 }
 
@@ -479,7 +462,7 @@ int map_neigh_put(struct ovld *d, __u32 vni, const struct ovl_ip *ip, const __u8
 
 	(void)d;
 	FAIL_OR(__func__);
-	addr_key(&k, vni, ip);
+	map_addr_key(&k, vni, ip);
 	memset(&n, 0, sizeof(n));
 	memcpy(n.mac, mac, 6);
 	n.flags = flags;
@@ -492,7 +475,7 @@ int map_neigh_get(struct ovld *d, __u32 vni, const struct ovl_ip *ip, struct ovl
 
 	(void)d;
 	FAIL_OR(__func__);
-	addr_key(&k, vni, ip);
+	map_addr_key(&k, vni, ip);
 	return t_lookup(table(OVL_MAP_NEIGH), &k, n);
 }
 
@@ -502,7 +485,7 @@ int map_neigh_del(struct ovld *d, __u32 vni, const struct ovl_ip *ip)
 
 	(void)d;
 	FAIL_OR(__func__);
-	addr_key(&k, vni, ip);
+	map_addr_key(&k, vni, ip);
 	return t_delete(table(OVL_MAP_NEIGH), &k);
 }
 
@@ -513,7 +496,7 @@ int map_peer_put(struct ovld *d, __u32 vni, const struct ovl_ip *ip)
 
 	(void)d;
 	FAIL_OR(__func__);
-	addr_key(&k, vni, ip);
+	map_addr_key(&k, vni, ip);
 	return t_update(table(OVL_MAP_PEERS), &k, &flags, false);
 }
 
@@ -523,7 +506,7 @@ int map_peer_del(struct ovld *d, __u32 vni, const struct ovl_ip *ip)
 
 	(void)d;
 	FAIL_OR(__func__);
-	addr_key(&k, vni, ip);
+	map_addr_key(&k, vni, ip);
 	return t_delete(table(OVL_MAP_PEERS), &k);
 }
 
@@ -541,7 +524,7 @@ int map_ep_put(struct ovld *d, const struct ovl_ep *ep)
 	err = t_update(table(OVL_MAP_IFACES), &ifindex, &ifc, false);
 	if (err)
 		return err;
-	mac_key(&k, ep->vni, ep->mac);
+	map_mac_key(&k, ep->vni, ep->mac);
 	return t_update(table(OVL_MAP_ENDPOINTS), &k, &e, false);
 }
 
@@ -553,7 +536,7 @@ int map_ep_del(struct ovld *d, const struct ovl_ep *ep)
 
 	(void)d;
 	FAIL_OR(__func__);
-	mac_key(&k, ep->vni, ep->mac);
+	map_mac_key(&k, ep->vni, ep->mac);
 	if (!t_lookup(table(OVL_MAP_ENDPOINTS), &k, &e) && e.ifindex == ifindex)
 		t_delete(table(OVL_MAP_ENDPOINTS), &k);
 	t_delete(table(OVL_MAP_IFACES), &ifindex);
