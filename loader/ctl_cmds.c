@@ -334,6 +334,17 @@ json_t *ctl_fdb_json(struct ovl_overlay *ov, const __u8 mac[6], const struct ovl
 			 (json_int_t)ntohs(v->port), "static", !!(v->flags & OVL_DEST_F_STATIC));
 }
 
+/* The error of map.add and neigh.add for what the write of key returned. */
+static int written(int ret, const char *map, int max, const char *key, char *err, size_t errlen)
+{
+	if (ret == -E2BIG)
+		FAIL(ENOSPC, "%s is full (%d entries, shared by every overlay): %s not added", map,
+		     max, key);
+	if (ret)
+		FAIL(-ret, "write %s: %s", map, strerror(-ret));
+	return 0;
+}
+
 static int h_map_add(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res, char *err,
 		     size_t errlen)
 {
@@ -360,12 +371,10 @@ static int h_map_add(struct ovld *d, struct ctl_client *c, json_t *req, json_t *
 	if (ep_by_mac(d, ov->vni, mac))
 		FAIL(EEXIST, "that MAC is a local endpoint of overlay %s", ov->name);
 	ovl_dest_from_ip(&v, &ip, (__u16)port, OVL_DEST_F_STATIC);
-	ret = map_fdb_put(d, ov->vni, mac, &v);
-	if (ret == -E2BIG)
-		FAIL(ENOSPC, "%s is full (%d entries, shared by every overlay): %s not added",
-		     OVL_MAP_FDB, OVL_MAX_FDB, ctl_arg_str(req, "mac"));
+	ret = written(map_fdb_put(d, ov->vni, mac, &v), OVL_MAP_FDB, OVL_MAX_FDB,
+		      ctl_arg_str(req, "mac"), err, errlen);
 	if (ret)
-		FAIL(-ret, "write %s: %s", OVL_MAP_FDB, strerror(-ret));
+		return ret;
 	*res = ctl_fdb_json(ov, mac, &v);
 	if (!overlay_is_peer(ov, &ip)) {
 		char why[OVL_ERR_MAX];
@@ -446,12 +455,10 @@ static int h_neigh_add(struct ovld *d, struct ctl_client *c, json_t *req, json_t
 		return ret;
 	if (n.mac[0] & 1)
 		FAIL(EINVAL, "a neighbour entry needs a unicast MAC");
-	ret = map_neigh_put(d, ov->vni, &ip, n.mac, n.flags);
-	if (ret == -E2BIG)
-		FAIL(ENOSPC, "%s is full (%d entries, shared by every overlay): %s not added",
-		     OVL_MAP_NEIGH, OVL_MAX_NEIGH, ctl_arg_str(req, "ip"));
+	ret = written(map_neigh_put(d, ov->vni, &ip, n.mac, n.flags), OVL_MAP_NEIGH, OVL_MAX_NEIGH,
+		      ctl_arg_str(req, "ip"), err, errlen);
 	if (ret)
-		FAIL(-ret, "write %s: %s", OVL_MAP_NEIGH, strerror(-ret));
+		return ret;
 	*res = ctl_neigh_json(ov, &ip, &n);
 	return 0;
 }
