@@ -250,6 +250,17 @@ static int put_prop(json_t *obj, const char *search, const char *kv, char *err, 
 		return put_port(obj, p->name, p->name, v, err, errlen);
 	case OVL_PROP_PATH:
 		return put_path(obj, p->name, v, err, errlen);
+	case OVL_PROP_URLS:
+	case OVL_PROP_KEY:
+	case OVL_PROP_SECS: {
+		json_t *sv = json_string(v);
+		int ret = sv ? ovl_prop_value_check(p->name, p->type, sv, err, errlen) : -ENOMEM;
+
+		if (!ret)
+			ret = json_object_set(obj, p->name, sv);
+		json_decref(sv);
+		return ret;
+	}
 	}
 	return -EINVAL;
 }

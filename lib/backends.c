@@ -27,6 +27,20 @@ static const struct ovl_prop direct_props[] = {
 	{ 0 },
 };
 
+static const struct ovl_prop etcd_props[] = {
+	{ "etcd/endpoints", OVL_PROP_URLS, true, "URL[,URL...]",
+	  "the etcd cluster's client URLs (http:// or https://), tried in turn" },
+	{ "etcd/prefix", OVL_PROP_KEY, false, "PREFIX", "where ovl's keys live (default /ovl)" },
+	{ "etcd/lease-ttl", OVL_PROP_SECS, false, "SECONDS",
+	  "how long this host's entries outlive it (default 60)" },
+	{ "etcd/cacert", OVL_PROP_PATH, false, "PATH", "CA certificate (PEM) of etcd's members" },
+	{ "etcd/cert", OVL_PROP_PATH, false, "PATH", "client certificate (PEM), with etcd/key" },
+	{ "etcd/key", OVL_PROP_PATH, false, "PATH", "its private key (PEM)" },
+	{ "etcd/user", OVL_PROP_KEY, false, "USER", "etcd user (authentication on)" },
+	{ "etcd/password-file", OVL_PROP_PATH, false, "PATH", "a file holding its password" },
+	{ 0 },
+};
+
 const struct ovl_backend_info ovl_info_files = {
 	"files", OVL_MODE_DYNAMIC, files_props,
 	"the seed's files backend: a hosts.json of MACs, addresses and VTEPs"
@@ -37,9 +51,15 @@ const struct ovl_backend_info ovl_info_direct = {
 	"a point-to-point tunnel: every frame to one underlay destination"
 };
 
+const struct ovl_backend_info ovl_info_etcd = {
+	"etcd", OVL_MODE_DYNAMIC, etcd_props,
+	"etcd v3: every host publishes its endpoints and watches the others' (ovl-etcd(5))"
+};
+
 const struct ovl_backend_info *const ovl_backend_infos[] = {
 	&ovl_info_files,
 	&ovl_info_direct,
+	&ovl_info_etcd,
 	NULL,
 };
 
@@ -116,6 +136,12 @@ const char *ovl_prop_type_name(enum ovl_prop_type t)
 		return "ip";
 	case OVL_PROP_PORT:
 		return "port";
+	case OVL_PROP_URLS:
+		return "urls";
+	case OVL_PROP_KEY:
+		return "key";
+	case OVL_PROP_SECS:
+		return "seconds";
 	}
 	return "?";
 }
@@ -144,6 +170,101 @@ long ovl_prop_port(json_t *v)
 	return p >= 1 && p <= 65535 ? (long)p : -1;
 }
 
+long ovl_prop_secs(json_t *v)
+{
+	long long p = -1;
+
+	if (json_is_integer(v)) {
+		p = json_integer_value(v);
+	} else if (json_is_string(v)) {
+		const char *s = json_string_value(v);
+		char *end;
+
+		if (*s >= '0' && *s <= '9') {
+			p = strtoll(s, &end, 10);
+			if (*end)
+				p = -1;
+		}
+	}
+	return p >= 1 && p <= 86400 ? (long)p : -1;
+}
+
+static bool url_ok(const char *u, size_t len)
+{
+	size_t skip = 0;
+
+	if (len > 7 && !strncmp(u, "http://", 7))
+		skip = 7;
+	else if (len > 8 && !strncmp(u, "https://", 8))
+		skip = 8;
+	if (!skip || len - skip > 255)
+		return false;
+	for (size_t i = skip; i < len; i++)
+		if (u[i] <= ' ' || u[i] > '~')
+			return false;
+	return true;
+}
+
+int ovl_prop_value_check(const char *key, enum ovl_prop_type t, json_t *v, char *err,
+			 size_t errlen)
+{
+	const char *s = json_string_value(v);
+
+	switch (t) {
+	case OVL_PROP_PORT:
+		if (ovl_prop_port(v) < 0) {
+			snprintf(err, errlen, "%s: not a port number (1-65535)", key);
+			return -EINVAL;
+		}
+		return 0;
+	case OVL_PROP_SECS:
+		if (ovl_prop_secs(v) < 0) {
+			snprintf(err, errlen, "%s: not a whole number of seconds (1-86400)", key);
+			return -EINVAL;
+		}
+		return 0;
+	case OVL_PROP_URLS:
+		if (!s || !*s) {
+			snprintf(err, errlen, "%s: expected URL[,URL...]", key);
+			return -EINVAL;
+		}
+		for (const char *p = s;;) {
+			const char *c = strchr(p, ',');
+			size_t n = c ? (size_t)(c - p) : strlen(p);
+
+			if (!url_ok(p, n)) {
+				snprintf(err, errlen,
+					 "%s: \"%.*s\" is not an http:// or https:// URL", key,
+					 (int)(n > 200 ? 200 : n), p);
+				return -EINVAL;
+			}
+			if (!c)
+				return 0;
+			p = c + 1;
+		}
+	case OVL_PROP_KEY:
+		if (!s || !*s || strlen(s) > 128) {
+			snprintf(err, errlen, "%s: expected 1-128 characters", key);
+			return -EINVAL;
+		}
+		for (const char *p = s; *p; p++)
+			if (*p <= ' ' || *p > '~') {
+				snprintf(err, errlen, "%s: only printable ASCII, no spaces", key);
+				return -EINVAL;
+			}
+		if (!strcmp(key, "etcd/prefix") && (s[0] != '/' || s[strlen(s) - 1] == '/')) {
+			snprintf(err, errlen, "%s: \"%s\" must start with / and not end with one",
+				 key, s);
+			return -EINVAL;
+		}
+		return 0;
+	case OVL_PROP_PATH:
+	case OVL_PROP_IP:
+		return 0;
+	}
+	return 0;
+}
+
 int ovl_props_check(const struct ovl_backend_info *b, json_t *props, char *err, size_t errlen)
 {
 	const char *key;
@@ -165,10 +286,8 @@ int ovl_props_check(const struct ovl_backend_info *b, json_t *props, char *err, 
 			snprintf(err, errlen, "property \"%s\": not a string or number", key);
 			return -EINVAL;
 		}
-		if (p->type == OVL_PROP_PORT && ovl_prop_port(val) < 0) {
-			snprintf(err, errlen, "%s: not a port number (1-65535)", key);
+		if (ovl_prop_value_check(key, p->type, val, err, errlen))
 			return -EINVAL;
-		}
 	}
 	for (const struct ovl_prop *p = b->props; p->name; p++) {
 		if (p->required && !json_object_get(props, p->name)) {

@@ -24,6 +24,9 @@ enum ovl_prop_type {
 	OVL_PROP_PATH, /* a file name, absolute when ovld gets it */
 	OVL_PROP_IP,   /* an IPv4 or IPv6 unicast address */
 	OVL_PROP_PORT, /* 1-65535 */
+	OVL_PROP_URLS, /* http:// or https:// URLs, separated by commas */
+	OVL_PROP_KEY,  /* a key prefix: "/" and printable ASCII, no trailing "/" */
+	OVL_PROP_SECS, /* a whole number of seconds, 1-86400 */
 };
 
 struct ovl_prop {
@@ -43,7 +46,7 @@ struct ovl_backend_info {
 
 /* Properties every overlay takes, whatever its backend (vxlan/...). */
 extern const struct ovl_prop ovl_common_props[];
-extern const struct ovl_backend_info ovl_info_files, ovl_info_direct;
+extern const struct ovl_backend_info ovl_info_files, ovl_info_direct, ovl_info_etcd;
 /* Every backend, NULL-ended. */
 extern const struct ovl_backend_info *const ovl_backend_infos[];
 
@@ -64,6 +67,12 @@ const char *ovl_backend_mode_name(enum ovl_backend_mode m);
 /* The value of a PORT property, a number or a string of digits; -1 if it
  * is neither or out of 1-65535. */
 long ovl_prop_port(json_t *v);
+/* The value of a SECS property; -1 if it is not a whole number 1-86400. */
+long ovl_prop_secs(json_t *v);
+/* Is v a valid value of a property of type t? 0, or -EINVAL with why in
+ * err (the property named by key). */
+int ovl_prop_value_check(const char *key, enum ovl_prop_type t, json_t *v, char *err,
+			 size_t errlen);
 /* Check an overlay's properties (an object) against b: known names, string
  * or number values, PORT values in range, the required ones present.
  * Return: 0, or -EINVAL with the reason in err. */

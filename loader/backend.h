@@ -54,6 +54,18 @@ struct ovl_backend_host {
 	void (*answer)(struct ovl_backend_host *h, struct ovl_answer *a);
 	/* "" or NULL: fine; else what is wrong, shown in `overlay list`. */
 	void (*health)(struct ovl_backend_host *h, const char *error);
+	/* This host as the other hosts reach it: its underlay address (IPv4
+	 * if it has one) and VXLAN port. -EADDRNOTAVAIL when it has none. */
+	int (*local)(struct ovl_backend_host *h, struct ovl_ip *ip, __u16 *port);
+	/* The local endpoints of the overlay, for a backend that publishes
+	 * them (again after its store lost them): cb for each, with its MAC
+	 * and the addresses it owns (no EUI-64 link-local). */
+	void (*foreach_local)(struct ovl_backend_host *h,
+			      void (*cb)(void *arg, const __u8 mac[6], const struct ovl_ip *addrs,
+					 int n),
+			      void *arg);
+	const char *instance;  /* ovld's instance name */
+	const char *state_dir; /* where what must outlive a restart goes */
 };
 
 struct ovl_backend_ops {
@@ -82,10 +94,23 @@ struct ovl_backend_ops {
 	const char *(*source)(void *priv, char *buf, size_t len);
 	/* How many entries the backend holds. */
 	size_t (*entries)(void *priv);
+	/* A local endpoint came (MAC, the addresses it owns, no EUI-64
+	 * link-local): make it known to the other hosts. Return 0 (published,
+	 * or will be once the store answers), or -EEXIST (the MAC) or
+	 * -EADDRINUSE (an address) with the host that has it in err: refused,
+	 * nothing changed. */
+	int (*publish)(void *priv, const __u8 mac[6], const struct ovl_ip *addrs, int n, char *err,
+		       size_t errlen);
+	/* A local endpoint went. */
+	void (*withdraw)(void *priv, const __u8 mac[6]);
+	/* What `overlay list` and `status` show of the backend's state
+	 * (connection, lease, revision...), or NULL. */
+	json_t *(*status)(void *priv);
 };
 
 extern const struct ovl_backend_ops ovl_backend_files;
 extern const struct ovl_backend_ops ovl_backend_direct;
+extern const struct ovl_backend_ops ovl_backend_etcd;
 
 /* ---- backend.c: the registry and ovld's side of the interface ------------ */
 
