@@ -27,8 +27,8 @@ void ovlctl_cmd_name(const struct ovlctl_cmd *cmd, char *buf, size_t len)
 static const struct ovlctl_optspec overlay_create_opts[] = {
 	{ 'v', REQ, "vni", NULL, "VNI", "virtual network identifier, 0 to 16777215 (RFC 7348)" },
 	{ 'e', REQ, "encap", NULL, "vxlan", "encapsulation: vxlan is the only one" },
-	{ 's', REQ, "search", NULL, "files|direct",
-	  "how destinations are found: a hosts.json, or one fixed VTEP" },
+	{ 's', REQ, "search", NULL, "files|direct|etcd",
+	  "how destinations are found: a hosts.json, one fixed VTEP, or etcd" },
 	{ 'p', REQ | OVLCTL_OPT_F_REPEAT, "prop", NULL, "KEY=VALUE",
 	  "a property (below), once per -p; give it again for more" },
 	{ 0 },
@@ -105,7 +105,9 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 		.help_extra = overlay_create_help,
 		.details = "Example:\n"
 			   "  ovlctl overlay create overlay0 -v 23 -e vxlan -s files \\\n"
-			   "         -p files/config=/var/tmp/hosts.json\n",
+			   "         -p files/config=/var/tmp/hosts.json\n"
+			   "  ovlctl overlay create tenant-a -v 23 -e vxlan -s etcd \\\n"
+			   "         -p etcd/endpoints=http://10.0.0.5:2379\n",
 	},
 	{
 		.object = "overlay",

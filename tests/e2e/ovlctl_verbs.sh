@@ -121,8 +121,8 @@ refused 1 "overlay create: vni 23 is already overlay ov0" \
 	overlay create ov9 -v 23 -e vxlan -s files -p "files/config=$H"
 refused 1 "overlay create: $T/none.json: cannot open: No such file or directory" \
 	overlay create ov9 -v 26 -e vxlan -s files -p "files/config=$T/none.json"
-refused 2 'overlay create: bad search "etcd": expected "files" or "direct"' \
-	overlay create ov9 -v 26 -e vxlan -s etcd -p "files/config=$H"
+refused 2 'overlay create: bad search "svp": expected "files", "direct" or "etcd"' \
+	overlay create ov9 -v 26 -e vxlan -s svp -p "files/config=$H"
 refused 2 'overlay create: unknown property "files/nope"' \
 	overlay create ov9 -v 26 -e vxlan -s files -p files/nope=1
 refused 2 'overlay create: property "direct/dest_ip" needs -s direct, not -s files' \
