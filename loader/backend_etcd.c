@@ -890,7 +890,8 @@ static struct session *sess_get(json_t *props, struct ovl_backend_host *h, char 
 		free(s);
 		return NULL;
 	}
-	snprintf(s->error, sizeof(s->error), "etcd: connecting to %s", eps);
+	/* no error until a member fails to answer: `overlay list` shows
+	 * "connected": false meanwhile */
 	s->next = sessions;
 	sessions = s;
 	lease_start(s);
