@@ -26,7 +26,7 @@
  * etcd away: the maps keep everything (nothing here flushes them); lookups
  * of what the cache has are answered; what changed locally is published
  * once a member answers again (retried with a backoff of at most
- * OVL_ETCD_BACKOFF_MAX ms, one request at a time).
+ * OVL_ETCD_BACKOFF_MAX ms, a few requests at a time).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -53,7 +53,9 @@
 #define OVL_ETCD_ADDRS	     (OVL_CTL_EP_ADDRS + 1)
 #define OVL_ETCD_TTL	     60
 #define OVL_ETCD_PREFIX	     "/ovl"
-#define OVL_ETCD_CHANGES_ONE 64 /* more changes than this in one go: revalidate all */
+#define OVL_ETCD_CHANGES_ONE 64
+#define OVL_ETCD_INFLIGHT                                                                          \
+	8 /* publishes of one overlay under way at once */ /* more changes than this in one go: revalidate all */
 
 struct session;
 
@@ -871,6 +873,8 @@ static struct session *sess_get(json_t *props, struct ovl_backend_host *h, char 
 	cfg.key = key;
 	cfg.user = user;
 	cfg.password = pw;
+	/* a read for a miss must answer before the frame's OVL_PENDING_MS */
+	cfg.timeout_ms = 2000;
 	io.arg = s;
 	io.fd = io_fd;
 	io.timer = io_timer;
@@ -964,6 +968,8 @@ static void be_retry_later(struct be *b)
 	loop_timer_arm(b->retry, backoff_next(&b->backoff));
 }
 
+static void reads_settle(struct be *b, enum kkind kind, const __u8 *mac, const struct ovl_ip *ip);
+
 /* Tell ovld what changed: one entry, or (many of them) everything. */
 static void tell(struct be *b, enum kkind kind, const __u8 mac[6], const struct ovl_ip *ip)
 {
@@ -975,6 +981,8 @@ static void tell(struct be *b, enum kkind kind, const __u8 mac[6], const struct 
 	else if (kind == K_IP)
 		b->host->changed(b->host, OVL_CHANGE_L3, NULL, ip);
 	b->telling = false;
+	if (kind == K_MAC || kind == K_IP)
+		reads_settle(b, kind, mac, ip);
 }
 
 static void publish_next(struct be *b);
@@ -1493,24 +1501,28 @@ static void on_publish(void *arg, const struct etcd_reply *r)
 	publish_next(b);
 }
 
-/* Publish what is due, one transaction at a time per overlay. */
+/* Publish what is due, at most OVL_ETCD_INFLIGHT transactions at a time
+ * per overlay (the endpoints' keys do not overlap: they do not race). */
 static void publish_next(struct be *b)
 {
+	unsigned int inflight = 0;
+
 	if (!b->synced || b->s->ls != LS_OK || !b->have_me)
 		return;
 	for (struct local *l = b->locals; l; l = l->next)
-		if (l->st == L_INFLIGHT)
-			return;
-	for (struct local *l = b->locals; l; l = l->next) {
+		inflight += l->st == L_INFLIGHT;
+	for (struct local *l = b->locals; l && inflight < OVL_ETCD_INFLIGHT; l = l->next) {
 		if (l->st != L_PENDING)
 			continue;
 		if (local_current(b, l)) {
 			l->st = L_DONE;
 			continue;
 		}
-		if (publish_one(b, l))
+		if (publish_one(b, l)) {
 			be_retry_later(b);
-		return;
+			return;
+		}
+		inflight++;
 	}
 }
 
@@ -1691,54 +1703,82 @@ static void etcd_close(void *priv)
 	free(b);
 }
 
-static void on_read(void *arg, const struct etcd_reply *r)
+/* The answer to a direct read, from the cache (which the read, or the
+ * watch before it, filled); rd is freed. */
+static void read_answer(struct be *b, struct rd *rd)
 {
-	struct rd *rd = arg;
-	struct be *b = rd->be;
 	struct ovl_answer a = { 0 };
-	struct rd **pp;
 
-	for (pp = &b->reads; *pp && *pp != rd; pp = &(*pp)->next)
-		;
-	if (*pp)
-		*pp = rd->next;
-	sess_note(b->s, r);
 	a.type = rd->l2			       ? OVL_EVT_MISS_L2 :
 		 rd->ip.family == OVL_AF_INET4 ? OVL_EVT_MISS_ARP :
 						 OVL_EVT_MISS_NDP;
 	memcpy(a.mac, rd->mac, 6);
 	a.ip = rd->ip;
 	a.err = -ENOENT;
+	if (rd->l2) {
+		struct mkey k;
+		struct mval *v;
+
+		mkey_of(&k, rd->mac);
+		v = ovl_hash_find(&b->c.macs, &k);
+		if (v) {
+			a.err = 0;
+			a.ip = v->host.ul;
+			a.port = v->host.port;
+		}
+	} else {
+		struct ival *v = ovl_hash_find(&b->c.ips, &rd->ip);
+
+		if (v) {
+			a.err = 0;
+			memcpy(a.mac, v->mac, 6);
+		}
+	}
+	free(rd);
+	b->host->answer(b->host, &a);
+}
+
+static void read_unlink(struct be *b, struct rd *rd)
+{
+	struct rd **pp;
+
+	for (pp = &b->reads; *pp && *pp != rd; pp = &(*pp)->next)
+		;
+	if (*pp)
+		*pp = rd->next;
+}
+
+static void on_read(void *arg, const struct etcd_reply *r)
+{
+	struct rd *rd = arg;
+	struct be *b = rd->be;
+
+	read_unlink(b, rd);
+	sess_note(b->s, r);
 	if (!r->err && r->n_kvs) {
 		enum kkind kind;
 		__u8 mac[6];
 		struct ovl_ip ip;
 
 		/* the watch may bring it too; the cache takes the newer */
-		if (cache_put(b, &b->c, &r->kvs[0], &kind, mac, &ip) >= 0) {
-			if (rd->l2) {
-				struct mkey k;
-				struct mval *v;
-
-				mkey_of(&k, rd->mac);
-				v = ovl_hash_find(&b->c.macs, &k);
-				if (v) {
-					a.err = 0;
-					a.ip = v->host.ul;
-					a.port = v->host.port;
-				}
-			} else {
-				struct ival *v = ovl_hash_find(&b->c.ips, &rd->ip);
-
-				if (v) {
-					a.err = 0;
-					memcpy(a.mac, v->mac, 6);
-				}
-			}
-		}
+		cache_put(b, &b->c, &r->kvs[0], &kind, mac, &ip);
 	}
-	free(rd);
-	b->host->answer(b->host, &a);
+	read_answer(b, rd);
+}
+
+/* The watch brought what a direct read is still asking for (a member in
+ * an election can hold a read for seconds): answered now. */
+static void reads_settle(struct be *b, enum kkind kind, const __u8 *mac, const struct ovl_ip *ip)
+{
+	for (struct rd *rd = b->reads; rd; rd = rd->next) {
+		if (kind == K_MAC ? !rd->l2 || memcmp(rd->mac, mac, 6) :
+				    rd->l2 || !ovl_ip_eq(&rd->ip, ip))
+			continue;
+		read_unlink(b, rd);
+		etcd_cancel(rd->req);
+		read_answer(b, rd);
+		return;
+	}
 }
 
 /* Ask etcd directly for what the cache does not have (yet). */
