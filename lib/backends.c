@@ -205,8 +205,7 @@ static bool url_ok(const char *u, size_t len)
 	return true;
 }
 
-int ovl_prop_value_check(const char *key, enum ovl_prop_type t, json_t *v, char *err,
-			 size_t errlen)
+int ovl_prop_value_check(const char *key, enum ovl_prop_type t, json_t *v, char *err, size_t errlen)
 {
 	const char *s = json_string_value(v);
 
