@@ -87,7 +87,7 @@ struct buf {
 
 struct etcd_req {
 	struct etcd *c;
-	struct etcd_req *next, **pprev; /* c->reqs */
+	struct etcd_req *next; /* c->reqs: every request is on it */
 	enum op op;
 	enum state st;
 	char *body;
@@ -95,13 +95,13 @@ struct etcd_req {
 	struct curl_slist *hdrs;
 	struct buf in;
 	char errbuf[CURL_ERROR_SIZE];
-	size_t member;	 /* index into c->ep */
-	size_t tried;	 /* members tried in this round */
+	size_t member;	    /* index into c->ep */
+	size_t tried;	    /* members tried in this round */
 	unsigned token_gen; /* the token it was sent with */
-	bool reauthed;	 /* re-authenticated once already */
-	bool in_cb;	 /* its callback is running */
-	bool cancelled;	 /* cancelled from inside its callback */
-	int fail_err;	 /* ST_FAILING */
+	bool reauthed;	    /* re-authenticated once already */
+	bool in_cb;	    /* its callback is running */
+	bool cancelled;	    /* cancelled from inside its callback */
+	int fail_err;	    /* ST_FAILING */
 	char msg[MSG_LEN];
 	etcd_cb cb;
 	void *arg;
@@ -118,6 +118,9 @@ struct etcd_watch {
 	bool fresh;	   /* data not yet dispatched */
 	bool answered;	   /* a result came: no more retries */
 };
+
+/* req_free() frees a watch through its request */
+_Static_assert(offsetof(struct etcd_watch, r) == 0, "etcd_watch starts with its request");
 
 struct etcd {
 	CURLM *multi;
@@ -357,15 +360,17 @@ static int curl_socket_cb(CURL *easy, curl_socket_t s, int what, void *arg, void
 
 /* ---- requests: start, retry, fail ---------------------------------------- */
 
+/* A walk: a client has a few requests and watches, not thousands. */
 static void req_unlink(struct etcd_req *r)
 {
-	if (r->pprev) {
-		*r->pprev = r->next;
-		if (r->next)
-			r->next->pprev = r->pprev;
-		r->pprev = NULL;
-		r->next = NULL;
-	}
+	struct etcd_req **pp;
+
+	for (pp = &r->c->reqs; *pp; pp = &(*pp)->next)
+		if (*pp == r) {
+			*pp = r->next;
+			break;
+		}
+	r->next = NULL;
 }
 
 static void req_stop(struct etcd_req *r)
@@ -387,7 +392,7 @@ static void req_free(struct etcd_req *r)
 	req_unlink(r);
 	buf_free(&r->in);
 	free(r->body);
-	free(r->w ? (void *)r->w : (void *)r);
+	free(r); /* a watch's too: its request comes first */
 }
 
 /* Fail r on the next etcd_on_timeout(): never from the call that made it. */
@@ -515,10 +520,7 @@ static struct etcd_req *req_new(struct etcd *c, enum op op, json_t *body, size_t
 	r->op = op;
 	r->member = c->good;
 	r->next = c->reqs;
-	if (c->reqs)
-		c->reqs->pprev = &r->next;
 	c->reqs = r;
-	r->pprev = &c->reqs;
 	return r;
 err:
 	free(r);
@@ -663,8 +665,8 @@ static void etcd_error(struct verdict *v, const char *url, const char *text, int
 		}
 	if (!v->err) {
 		switch (code) {
-		case 3: /* InvalidArgument */
-		case 9: /* FailedPrecondition */
+		case 3:	 /* InvalidArgument */
+		case 9:	 /* FailedPrecondition */
 		case 11: /* OutOfRange */
 			v->err = -EINVAL;
 			break;
@@ -934,8 +936,8 @@ static void req_done(struct etcd_req *r, CURLcode cc)
 	if (!json_is_object(body) || status != 200 || !json_object_get(body, "header")) {
 		v.err = -EPROTO;
 		v.retry = status >= 500;
-		snprintf(v.msg, sizeof(v.msg), "%s: not an answer of etcd's (HTTP %ld): %.100s", url,
-			 status, r->in.p ? r->in.p : "");
+		snprintf(v.msg, sizeof(v.msg), "%s: not an answer of etcd's (HTTP %ld): %.100s",
+			 url, status, r->in.p ? r->in.p : "");
 		goto failed;
 	}
 	c->good = r->member;
@@ -1064,8 +1066,8 @@ static void watch_canceled(struct etcd_watch *w, const json_t *res, int64_t rev)
 
 	if (compact > 0) {
 		snprintf(v.msg, sizeof(v.msg),
-			 "%s: watch from revision %" PRId64 ": compacted up to %" PRId64, url,
-			 rev, compact);
+			 "%s: watch from revision %" PRId64 ": compacted up to %" PRId64, url, rev,
+			 compact);
 		watch_fail(w, -ESTALE, v.msg, compact);
 		return;
 	}
@@ -1189,8 +1191,8 @@ static void watch_done(struct etcd_watch *w, CURLcode cc)
 	if (cc != CURLE_OK) {
 		transfer_error(&v, r, cc);
 	} else {
-		json_t *j = json_loadb(r->in.p ? r->in.p + w->parsed : "", r->in.len - w->parsed,
-				       0, NULL);
+		json_t *j = json_loadb(r->in.p ? r->in.p + w->parsed : "", r->in.len - w->parsed, 0,
+				       NULL);
 
 		if (!(j && answer_error(&v, url, j))) {
 			v.err = -ECONNRESET;
@@ -1218,8 +1220,10 @@ static struct etcd_req *find(struct etcd *c, bool (*want)(const struct etcd_req 
 {
 	struct etcd_req *r;
 
+	/* req_free() takes a request off this list before freeing it; the
+	 * analyzer loses that in req_unlink()'s walk. */
 	for (r = c->reqs; r; r = r->next)
-		if (want(r, now))
+		if (want(r, now)) // NOLINT(clang-analyzer-unix.Malloc)
 			return r;
 	return NULL;
 }
@@ -1293,10 +1297,13 @@ static void process(struct etcd *c)
 
 static void destroy(struct etcd *c)
 {
+	struct etcd_req *r;
 	size_t i;
 
-	while (c->reqs)
-		req_free(c->reqs);
+	while ((r = c->reqs)) {
+		c->reqs = r->next; /* req_free() would find it gone */
+		req_free(r);
+	}
 	curl_multi_cleanup(c->multi);
 	c->io.timer(c->io.arg, -1);
 	for (i = 0; i < c->n_ep; i++)

@@ -75,7 +75,11 @@ struct etcd_reply {
 	int err;	    /* 0, or -errno: -ECONNREFUSED (no member answered),
 			   * -ETIMEDOUT, -EACCES (TLS or auth refused), -EPERM
 			   * (not allowed), -ENOENT (lease not found),
-			   * -EPROTO (an answer that is not etcd's) */
+			   * -EPROTO (an answer that is not etcd's); also
+			   * -EHOSTUNREACH (no member had a leader or was
+			   * reachable), -ESTALE (range at a compacted
+			   * revision), -EINVAL (etcd refused the request:
+			   * a future revision...) */
 	const char *msg;    /* what went wrong, for an operator; "" when err 0 */
 	const char *member; /* the endpoint that answered (or failed last) */
 	int64_t revision;   /* the header's revision */
@@ -97,12 +101,17 @@ typedef void (*etcd_cb)(void *arg, const struct etcd_reply *r);
 
 struct etcd *etcd_new(const struct etcd_cfg *cfg, const struct etcd_io *io, char *err,
 		      size_t errlen);
-/* Frees the client and everything outstanding: no callback runs after it. */
+/* Frees the client and everything outstanding: no callback runs after it.
+ * From inside a callback it takes effect when etcd_on_fd()/
+ * etcd_on_timeout() returns (io's fd and timer may still be called until
+ * then, to drop the sockets and disarm the timer). */
 void etcd_free(struct etcd *c);
 void etcd_on_fd(struct etcd *c, int fd, int revents);
 void etcd_on_timeout(struct etcd *c);
 
-/* Forget a request: its callback will not run. */
+/* Forget a request: its callback will not run. Safe from any callback,
+ * its own included (a no-op there); not after its callback returned (the
+ * request is freed then). */
 void etcd_cancel(struct etcd_req *r);
 
 /* The end of the range of every key starting with prefix (prefix with its

@@ -84,8 +84,8 @@ static int io_fd(void *arg, int fd, int what)
 		nfds++;
 	}
 	fds[i].fd = fd;
-	fds[i].events = (short)(((what & ETCD_IO_IN) ? POLLIN : 0) |
-				((what & ETCD_IO_OUT) ? POLLOUT : 0));
+	fds[i].events =
+		(short)(((what & ETCD_IO_IN) ? POLLIN : 0) | ((what & ETCD_IO_OUT) ? POLLOUT : 0));
 	fds[i].revents = 0;
 	return 0;
 }
@@ -183,12 +183,12 @@ static void res_cb(void *arg, const struct etcd_reply *r)
 }
 
 /* Start with call (which must not call back at once), wait for the reply. */
-#define SYNC(s, call)                                                                             \
+#define SYNC(s, call)                                                                              \
 	do {                                                                                       \
 		memset(&(s), 0, sizeof(s));                                                        \
 		if (!(call)) {                                                                     \
 			(s).err = -errno;                                                          \
-			snprintf((s).msg, sizeof((s).msg), "could not start: %s",                 \
+			snprintf((s).msg, sizeof((s).msg), "could not start: %s",                  \
 				 strerror(errno));                                                 \
 			break;                                                                     \
 		}                                                                                  \
@@ -305,8 +305,8 @@ static void case_kv(const char *const *eps, size_t n, const struct etcd_cfg *cfg
 
 	/* paging: limit 2, then from the last key + "\0" at the same revision */
 	SYNC(r, etcd_range(cl, S("/t/kv/"), end, elen, 2, 0, res_cb, &r));
-	check(r.err == 0 && r.n_kvs == 2 && r.more && r.count == 3, "page 1",
-	      "%d %s n %zu more %d", r.err, r.msg, r.n_kvs, r.more);
+	check(r.err == 0 && r.n_kvs == 2 && r.more && r.count == 3, "page 1", "%d %s n %zu more %d",
+	      r.err, r.msg, r.n_kvs, r.more);
 	{
 		char next[64];
 		size_t nl = strlen(r.key[1]) + 1;
@@ -325,8 +325,8 @@ static void case_kv(const char *const *eps, size_t n, const struct etcd_cfg *cfg
 	check(r.err == 0 && r.deleted == 1, "delete one", "%d %s deleted %" PRId64, r.err, r.msg,
 	      r.deleted);
 	SYNC(r, etcd_delete(cl, S("/t/kv/"), end, elen, res_cb, &r));
-	check(r.err == 0 && r.deleted == 2, "delete prefix", "%d %s deleted %" PRId64, r.err,
-	      r.msg, r.deleted);
+	check(r.err == 0 && r.deleted == 2, "delete prefix", "%d %s deleted %" PRId64, r.err, r.msg,
+	      r.deleted);
 	SYNC(r, etcd_range(cl, S("/t/kv/"), end, elen, 0, 0, res_cb, &r));
 	check(r.err == 0 && r.n_kvs == 0 && r.count == 0, "range empty", "%d %s n %zu", r.err,
 	      r.msg, r.n_kvs);
@@ -378,8 +378,8 @@ static void case_lease(const char *const *eps, size_t n)
 	check(r.err == 0 && r.n_kvs == 1 && r.lease[0] == id, "range has lease", "%d %s n %zu",
 	      r.err, r.msg, r.n_kvs);
 	SYNC(r, etcd_lease_keepalive(cl, id, res_cb, &r));
-	check(r.err == 0 && r.lease_id == id && r.ttl == 30, "keepalive",
-	      "%d %s ttl %" PRId64, r.err, r.msg, r.ttl);
+	check(r.err == 0 && r.lease_id == id && r.ttl == 30, "keepalive", "%d %s ttl %" PRId64,
+	      r.err, r.msg, r.ttl);
 	SYNC(r, etcd_lease_timetolive(cl, id, res_cb, &r));
 	check(r.err == 0 && r.lease_id == id && r.ttl > 0 && r.ttl <= 30, "timetolive",
 	      "%d %s ttl %" PRId64, r.err, r.msg, r.ttl);
@@ -464,8 +464,7 @@ static void case_watch_progress(const char *const *eps, size_t n)
 	      "created %d, %d progress, errs %d %s", w.created, w.progress, w.errs, w.msg);
 	check(w2.created == 1 && w2.errs == 1 && w2.err == -ECONNRESET &&
 		      strstr(w2.msg, "nothing from the watch") && w2.replies == 2,
-	      "idle", "created %d, %d replies, err %d %s", w2.created, w2.replies, w2.err,
-	      w2.msg);
+	      "idle", "created %d, %d replies, err %d %s", w2.created, w2.replies, w2.err, w2.msg);
 	etcd_watch_cancel(h2); /* over: frees */
 	etcd_watch_cancel(h);
 	client_free();
@@ -498,8 +497,8 @@ static void case_failover(const char *closed, const char *good)
 
 	client(eps, 2, NULL);
 	SYNC(r, etcd_put(cl, S("/t/f/a"), S("1"), 0, res_cb, &r));
-	check(r.err == 0 && !strcmp(r.member, good), "next member", "%d %s member %s", r.err,
-	      r.msg, r.member);
+	check(r.err == 0 && !strcmp(r.member, good), "next member", "%d %s member %s", r.err, r.msg,
+	      r.member);
 	SYNC(r, etcd_range(cl, S("/t/f/a"), NULL, 0, 0, 0, res_cb, &r));
 	check(r.err == 0 && r.n_kvs == 1 && !strcmp(r.member, good), "remembered",
 	      "%d %s member %s", r.err, r.msg, r.member);
@@ -586,8 +585,8 @@ static void case_noleader(const char *good)
 	client_free();
 	client(eps, 2, NULL);
 	SYNC(r, etcd_range(cl, S("/t/n"), NULL, 0, 0, 0, res_cb, &r));
-	check(r.err == 0 && !strcmp(r.member, good), "next member", "%d %s member %s", r.err,
-	      r.msg, r.member);
+	check(r.err == 0 && !strcmp(r.member, good), "next member", "%d %s member %s", r.err, r.msg,
+	      r.member);
 	client_free();
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
@@ -653,8 +652,8 @@ static void case_cancel(const char *const *eps, size_t n)
 	run(&p.a.done, 5000);
 	SYNC(r, etcd_put(cl, S("/t/c"), S("1"), 0, res_cb, &r));
 	run(NULL, 300);
-	check(p.a.calls == 1 && wnever.replies == 1 && wnever.n_ev == 0,
-	      "from another callback", "%d calls, %d watch replies", p.a.calls, wnever.replies);
+	check(p.a.calls == 1 && wnever.replies == 1 && wnever.n_ev == 0, "from another callback",
+	      "%d calls, %d watch replies", p.a.calls, wnever.replies);
 	memset(&wnever, 0, sizeof(wnever));
 	memset(&p, 0, sizeof(p));
 
@@ -758,8 +757,7 @@ static void case_helpers(void)
 	static const unsigned char ff[] = { 'a', 0xff, 0xff };
 	long n;
 
-	check(etcd_b64_encode("ab", 2, buf) == 4 && !strcmp(buf, "YWI="), "b64 encode", "%s",
-	      buf);
+	check(etcd_b64_encode("ab", 2, buf) == 4 && !strcmp(buf, "YWI="), "b64 encode", "%s", buf);
 	n = etcd_b64_decode("YWI=", 4, out);
 	check(n == 2 && !memcmp(out, "ab", 2), "b64 decode", "%ld", n);
 	check(etcd_b64_decode("YW=I", 4, NULL) == -1 && etcd_b64_decode("YWI", 3, NULL) == -1,
