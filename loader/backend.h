@@ -71,7 +71,9 @@ struct ovl_backend_ops {
 	int (*lookup_l2)(void *priv, const __u8 mac[6], struct ovl_ip *ip, __u16 *port);
 	/* Overlay IP -> the MAC that owns it (proxy ARP/NDP). */
 	int (*lookup_l3)(void *priv, const struct ovl_ip *ip, __u8 mac[6]);
-	/* Every underlay address of the network (strict source check). */
+	/* Every underlay address of the network (strict source check).
+	 * -EAGAIN: not known yet; ovl_peers keeps what it has until the
+	 * backend says the peers changed (OVL_CHANGE_PEERS). */
 	int (*foreach_peer)(void *priv, int (*cb)(const struct ovl_ip *ip, void *arg), void *arg);
 	void (*close)(void *priv);
 

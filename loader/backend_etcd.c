@@ -326,6 +326,8 @@ static enum kkind key_kind(const struct be *b, const char *key, size_t klen, con
 		enum kkind k;
 	} kinds[] = { { "host/", K_HOST }, { "mac/", K_MAC }, { "ip/", K_IP } };
 
+	*rest = "";
+	*rlen = 0;
 	if (klen <= b->kplen || memcmp(key, b->kp, b->kplen))
 		return K_OTHER;
 	key += b->kplen;
@@ -425,14 +427,19 @@ static int cache_put(const struct be *b, struct cache *c, const struct etcd_kv *
 		mkey_of(&k, mac);
 		if (json_array_size(ips) > OVL_ETCD_ADDRS)
 			goto out;
-		mv.ips =
-			json_array_size(ips) ? calloc(json_array_size(ips), sizeof(*mv.ips)) : NULL;
-		json_array_foreach(ips, i, e) {
-			struct ovl_ip a;
+		if (json_array_size(ips)) {
+			mv.ips = calloc(json_array_size(ips), sizeof(*mv.ips));
+			if (!mv.ips) {
+				ret = -ENOMEM;
+				goto out;
+			}
+			json_array_foreach(ips, i, e) {
+				struct ovl_ip a;
 
-			if (!json_is_string(e) || ovl_ip_parse(json_string_value(e), &a))
-				continue;
-			ikey_of(&mv.ips[mv.nips++], &a);
+				if (!json_is_string(e) || ovl_ip_parse(json_string_value(e), &a))
+					continue;
+				ikey_of(&mv.ips[mv.nips++], &a);
+			}
 		}
 		old = ovl_hash_find(&c->macs, &k);
 		if (old && old->rev > mv.rev) {
@@ -1021,6 +1028,7 @@ static void list_done(struct be *b)
 {
 	size_t n = cache_diff(&b->c, &b->nc) + cache_diff(&b->nc, &b->c);
 	struct cache old = b->c;
+	bool first = !b->relists;
 
 	b->c = b->nc;
 	memset(&b->nc, 0, sizeof(b->nc));
@@ -1068,6 +1076,9 @@ static void list_done(struct be *b)
 				tell(b, K_HOST, NULL, NULL);
 		}
 	}
+	/* the peers the map kept until now (foreach_peer said -EAGAIN) */
+	if (first && n <= OVL_ETCD_CHANGES_ONE)
+		tell(b, K_HOST, NULL, NULL);
 	cache_free(&old);
 	watch_start(b);
 }
@@ -1770,6 +1781,8 @@ static void on_read(void *arg, const struct etcd_reply *r)
  * an election can hold a read for seconds): answered now. */
 static void reads_settle(struct be *b, enum kkind kind, const __u8 *mac, const struct ovl_ip *ip)
 {
+	if (kind == K_MAC ? !mac : !ip)
+		return;
 	for (struct rd *rd = b->reads; rd; rd = rd->next) {
 		if (kind == K_MAC ? !rd->l2 || memcmp(rd->mac, mac, 6) :
 				    rd->l2 || !ovl_ip_eq(&rd->ip, ip))
@@ -1827,7 +1840,11 @@ static int etcd_lookup_l2(void *priv, const __u8 mac[6], struct ovl_ip *ip, __u1
 		*port = v->host.port;
 		return 0;
 	}
-	return read_direct(b, true, mac, NULL);
+	{
+		const struct ovl_ip none = { 0 };
+
+		return read_direct(b, true, mac, &none);
+	}
 }
 
 static int etcd_lookup_l3(void *priv, const struct ovl_ip *ip, __u8 mac[6])
@@ -1842,7 +1859,11 @@ static int etcd_lookup_l3(void *priv, const struct ovl_ip *ip, __u8 mac[6])
 		memcpy(mac, v->mac, 6);
 		return 0;
 	}
-	return read_direct(b, false, NULL, &k);
+	{
+		const __u8 none[6] = { 0 };
+
+		return read_direct(b, false, none, &k);
+	}
 }
 
 static int etcd_foreach_peer(void *priv, int (*cb)(const struct ovl_ip *ip, void *arg), void *arg)
@@ -1853,6 +1874,8 @@ static int etcd_foreach_peer(void *priv, int (*cb)(const struct ovl_ip *ip, void
 	void *v;
 	int ret;
 
+	if (!b->synced)
+		return -EAGAIN; /* the pinned peers stay until the listing */
 	while (ovl_hash_next(&b->c.hosts, &it, &k, &v)) {
 		ret = cb(&((struct hkey *)k)->ul, arg);
 		if (ret)

@@ -83,6 +83,15 @@ int overlay_sync_vni(struct ovld *d, struct ovl_overlay *ov, char *err, size_t e
 	int ret;
 
 	ret = ov->ops->foreach_peer(ov->backend, ipset_add, &want);
+	if (ret == -EAGAIN) {
+		/* not known yet (etcd before its first listing): the peers the
+		 * map has stay, so that a restarted ovld drops no VXLAN */
+		free(want.v);
+		ret = overlay_write_vni(d, ov);
+		if (ret)
+			snprintf(err, errlen, "write %s: %s", OVL_MAP_VNIS, map_strerror(ret));
+		return ret;
+	}
 	if (!ret)
 		ret = map_peers_list(d, ov->vni, &have);
 	if (!ret)

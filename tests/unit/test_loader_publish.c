@@ -99,8 +99,8 @@ static int pub_publish(void *priv, const __u8 mac[6], const struct ovl_ip *addrs
 {
 	(void)priv;
 	if (pub.refuse) {
-		snprintf(err, errlen, "MAC %s is published by host 192.0.2.9:4789 on VNI %d", EP_MAC,
-			 VNI);
+		snprintf(err, errlen, "MAC %s is published by host 192.0.2.9:4789 on VNI %d",
+			 EP_MAC, VNI);
 		return pub.refuse;
 	}
 	pub.published++;
