@@ -59,12 +59,28 @@
 #   etcd_json KEY PYEXPR         PYEXPR over KEY's value (as j)
 #   etcd_wait_key SECONDS KEY    until etcd has it (fail after)
 #   etcd_wait_nokey SECONDS KEY  until etcd does not (fail after)
-#   map_has HOST MAC             HOST's ovl_fdb has MAC (ovlctl map list)
+#   etcd_lease KEY               the lease KEY is on (decimal; 0: none)
+#   map_has HOST MAC, map_lacks HOST MAC   HOST's ovl_fdb has MAC (not):
+#                                ovlctl map list (that ovlctl answers either way)
 #   map_underlay HOST MAC        where it points: "IP:PORT"
-#   neigh_has HOST ADDR          HOST's ovl_neigh has ADDR
+#   neigh_has HOST ADDR, neigh_lacks HOST ADDR   the same of ovl_neigh
 #   ov_json HOST OV PYEXPR       PYEXPR over overlay OV of `overlay list -j`
-#                                (as o)
+#                                (as o; its "backend" as b, {} without one)
+#   ov_connected HOST [OV]       overlay0 (OV) of HOST: no error, connected
+#   ov_disconnected HOST [OV]    connected false
+#
+# The usual numbering (topo.sh's): VNI 23, container I has MAC
+# 02:00:00:00:23:0I and 10.23.0.I/24, fd23::I/64.
+#
+#   etcd_vni_host I [OVLD_ARGS]  host hI (10.1.0.I), its ovld, overlay0 of VNI 23
+#   etcd_vni_vnic I [H]          container cI with its VNIC on host hH (hI)
+#   mac_of I, hostid H           02:00:00:00:23:0I, "10.1.0.H:4789"
+#   fast_neigh NS                NS asks ARP/NDP again every 100 ms (not 1 s):
+#                                what a test times is ovl, not the guest's timer
+#
 #   now_ms                       milliseconds, for what a test times
+#   time_until SECONDS CMD...    run CMD every 20 ms until it succeeds, print
+#                                the milliseconds that took; fails after SECONDS
 #   ping_until SECONDS NS ADDR   ping (one echo, 200 ms to answer) until one
 #                                is answered; fails after SECONDS
 #   flood_start ID NS ADDR COUNT  COUNT echo requests 10 ms apart, in the
@@ -367,6 +383,38 @@ etcd_wait_nokey() {
 	wait_for "$1" etcd_hasnt "$2" || fail "etcd still has $2 after $1 s"
 }
 
+etcd_lease() {
+	ectl get "$1" -w json | python3 -c '
+import json, sys
+kvs = json.load(sys.stdin).get("kvs", [])
+print(kvs[0].get("lease", 0) if kvs else "")'
+}
+
+# _ovl_list HOST WHAT PYEXPR: exit 0 iff `ovlctl -j WHAT list` of HOST parses
+# and PYEXPR (over its entries, l) holds.
+_ovl_list() {
+	ovlctl_on "$1" -j "$2" list | python3 -c "
+import json, sys
+l = json.load(sys.stdin)
+sys.exit(0 if $3 else 1)" "${@:4}"
+}
+
+map_has() {
+	_ovl_list "$1" map 'any(e["mac"] == sys.argv[1] for e in l)' "$2"
+}
+
+map_lacks() {
+	_ovl_list "$1" map 'all(e["mac"] != sys.argv[1] for e in l)' "$2"
+}
+
+neigh_has() {
+	_ovl_list "$1" neigh 'any(e["ip"] == sys.argv[1] for e in l)' "$2"
+}
+
+neigh_lacks() {
+	_ovl_list "$1" neigh 'all(e["ip"] != sys.argv[1] for e in l)' "$2"
+}
+
 map_underlay() {
 	ovlctl_on "$1" -j map list | python3 -c '
 import json, sys
@@ -378,35 +426,76 @@ else:
     sys.exit(1)' "$2"
 }
 
-map_has() {
-	map_underlay "$1" "$2" >/dev/null
-}
-
-neigh_has() {
-	ovlctl_on "$1" -j neigh list | python3 -c '
-import json, sys
-sys.exit(0 if any(e["ip"] == sys.argv[1] for e in json.load(sys.stdin)) else 1)' "$2"
-}
-
 ov_json() {
 	ovlctl_on "$1" -j overlay list | python3 -c "
-import json, sys
+import json, re, sys
 o = [o for o in json.load(sys.stdin) if o['name'] == sys.argv[1]][0]
+b = o.get('backend') or {}
 print($3)" "$2"
+}
+
+ov_connected() {
+	[ "$(ov_json "$1" "${2:-overlay0}" 'not o.get("error") and b.get("connected") is True')" = True ]
+}
+
+ov_disconnected() {
+	[ "$(ov_json "$1" "${2:-overlay0}" 'b.get("connected") is False')" = True ]
+}
+
+etcd_vni_host() {
+	local i=$1
+	shift
+	topo_host "h$i" "$i"
+	topo_ovld "h$i" "$@"
+	etcd_overlay "h$i" overlay0 23
+}
+
+etcd_vni_vnic() {
+	etcd_vnic "h${2:-$1}" "c$1" overlay0 "$(mac_of "$1")" "10.23.0.$1/24" "fd23::$1/64"
+}
+
+mac_of() {
+	echo "02:00:00:00:23:0$1"
+}
+
+hostid() {
+	echo "10.1.0.$1:4789"
+}
+
+fast_neigh() {
+	local ns
+	ns=$(ns_name "$1")
+	ip netns exec "$ns" sysctl -qw net.ipv4.neigh.eth0.retrans_time_ms=100 \
+		net.ipv6.neigh.eth0.retrans_time_ms=100
 }
 
 now_ms() {
 	date +%s%3N
 }
 
-ping_until() {
-	local t=$1 ns=$2 addr=$3 end
-	end=$(($(now_ms) + t * 1000))
-	while [ "$(now_ms)" -lt "$end" ]; do
-		in_ns "$ns" ping -c 1 -W 0.2 "$addr" >/dev/null 2>&1 && return 0
+time_until() {
+	local t=$1 t0 dt
+	shift
+	t0=$(now_ms)
+	while :; do
+		if "$@" >/dev/null 2>&1; then
+			echo $(($(now_ms) - t0))
+			return 0
+		fi
+		dt=$(($(now_ms) - t0))
+		[ "$dt" -lt $((t * 1000)) ] || return 1
 		sleep 0.02
 	done
-	return 1
+}
+
+ping_until() {
+	local t=$1
+	shift
+	time_until "$t" _ping1 "$@" >/dev/null
+}
+
+_ping1() {
+	in_ns "$1" ping -c 1 -W 0.2 "$2"
 }
 
 declare -A _flood_pid
