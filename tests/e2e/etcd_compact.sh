@@ -50,7 +50,7 @@ table inet ovlt_cut {
 }
 EOF
 on_exit "ip netns exec $(ns_name h2) nft delete table inet ovlt_cut"
-in_ns h2 ss -K dst 10.1.0.100 >/dev/null
+in_ns h2 ss -K -t dst 10.1.0.100 >/dev/null
 [ -z "$(in_ns h2 ss -Htn state established dst 10.1.0.100)" ] ||
 	fail "h2 still has connections to etcd: $(in_ns h2 ss -tn dst 10.1.0.100)"
 wait_for 5 ov_disconnected h2 || fail "h2 does not notice it lost etcd: $(ovlctl_on h2 -j overlay list)"
