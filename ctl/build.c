@@ -139,6 +139,66 @@ static int put_ip(json_t *req, const char *key, const char *what, const char *s,
 	return put(req, key, json_string(ovl_ip_format(&ip, buf)), err, errlen);
 }
 
+/*
+ * The addresses a VNIC owns (--ip ADDR, repeatable) as "addrs": [...]:
+ * each a single address an endpoint can own, none twice, at most
+ * OVL_CTL_EP_ADDRS. A prefix length is refused, not ignored: the VNIC owns
+ * the address alone, never the subnet it names.
+ */
+static int put_owned_ips(struct ovlctl_inv *inv, char *err, size_t errlen)
+{
+	json_t *arr = NULL;
+	int n = 0, ret = 0;
+
+	for (int i = 0; i < inv->nopt && !ret; i++) {
+		char buf[OVL_IP_STRLEN];
+		const char *s = inv->opt[i].arg, *why;
+		struct ovl_ip ip;
+		json_t *v;
+		size_t k;
+
+		if (inv->opt[i].val != OVLCTL_OPT_IP)
+			continue;
+		if (++n > OVL_CTL_EP_ADDRS) {
+			ret = ovlctl_fail(err, errlen,
+					  "too many --ip: a VNIC owns at most %d addresses",
+					  OVL_CTL_EP_ADDRS);
+			break;
+		}
+		if (ovl_ip_parse(s, &ip)) {
+			ret = ovlctl_fail(err, errlen,
+					  "bad --ip \"%s\": expected an IPv4 or IPv6 address%s", s,
+					  strchr(s, '/') ?
+						  " without a prefix length (the VNIC owns "
+						  "the address, not a subnet)" :
+					  strchr(s, '%') ? " without a zone" :
+							   "");
+			break;
+		}
+		why = ovl_ip_not_owned_why(&ip);
+		if (why) {
+			ret = ovlctl_fail(err, errlen,
+					  "bad --ip \"%s\": %s, which a VNIC cannot own", s, why);
+			break;
+		}
+		if (!arr && !(arr = json_array())) {
+			ret = nomem(err, errlen);
+			break;
+		}
+		ovl_ip_format(&ip, buf);
+		json_array_foreach(arr, k, v)
+			if (!strcmp(json_string_value(v), buf))
+				ret = ovlctl_fail(err, errlen, "--ip %s given twice", buf);
+		if (!ret && json_array_append_new(arr, json_string(buf)))
+			ret = nomem(err, errlen);
+	}
+	if (ret || !arr) {
+		json_decref(arr);
+		return ret;
+	}
+	return put(inv->req, "addrs", arr, err, errlen);
+}
+
 static int put_port(json_t *req, const char *key, const char *what, const char *s, char *err,
 		    size_t errlen)
 {
@@ -350,6 +410,8 @@ int ovlctl_build_vnic_create(struct ovlctl_inv *inv, char *err, size_t errlen)
 		ret = put_mac(inv->req, "mac", ovlctl_optval(inv, 'm'), true, err, errlen);
 	if (!ret && ns)
 		ret = put_netns(inv->req, ns, err, errlen);
+	if (!ret)
+		ret = put_owned_ips(inv, err, errlen);
 	return ret;
 }
 

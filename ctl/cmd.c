@@ -20,13 +20,15 @@ void ovlctl_cmd_name(const struct ovlctl_cmd *cmd, char *buf, size_t len)
 
 /* ---- the table ------------------------------------------------------------ */
 
-#define REQ OVLCTL_OPT_F_REQUIRED
+#define REQ	    OVLCTL_OPT_F_REQUIRED
+#define OVL_STR_(x) #x
+#define OVL_STR(x)  OVL_STR_(x)
 
 static const struct ovlctl_optspec overlay_create_opts[] = {
 	{ 'v', REQ, "vni", NULL, "VNI", "virtual network identifier, 0 to 16777215 (RFC 7348)" },
 	{ 'e', REQ, "encap", NULL, "vxlan", "encapsulation: vxlan is the only one" },
-	{ 's', REQ, "search", NULL, "files|direct",
-	  "how destinations are found: a hosts.json, or one fixed VTEP" },
+	{ 's', REQ, "search", NULL, "files|direct|etcd",
+	  "how destinations are found: a hosts.json, one fixed VTEP, or etcd" },
 	{ 'p', REQ | OVLCTL_OPT_F_REPEAT, "prop", NULL, "KEY=VALUE",
 	  "a property (below), once per -p; give it again for more" },
 	{ 0 },
@@ -37,6 +39,9 @@ static const struct ovlctl_optspec vnic_create_opts[] = {
 	{ 'm', REQ, "mac", NULL, "MAC", "the VNIC's unicast MAC address" },
 	{ OVLCTL_OPT_NETNS, 0, "netns", NULL, "NS",
 	  "put the far end in namespace NS (ip netns add), not the host" },
+	{ OVLCTL_OPT_IP, OVLCTL_OPT_F_REPEAT, "ip", NULL, "ADDR",
+	  "an IPv4 or IPv6 address the VNIC owns; give it again\nfor more (at most " OVL_STR(
+		  OVL_CTL_EP_ADDRS) ")" },
 	{ 0 },
 };
 
@@ -100,7 +105,9 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 		.help_extra = overlay_create_help,
 		.details = "Example:\n"
 			   "  ovlctl overlay create overlay0 -v 23 -e vxlan -s files \\\n"
-			   "         -p files/config=/var/tmp/hosts.json\n",
+			   "         -p files/config=/var/tmp/hosts.json\n"
+			   "  ovlctl overlay create tenant-a -v 23 -e vxlan -s etcd \\\n"
+			   "         -p etcd/endpoints=http://10.0.0.5:2379\n",
 	},
 	{
 		.object = "overlay",
@@ -149,7 +156,19 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 			   "A VNIC is its namespace and name, as `ip -n NS link` has it: eth0 in\n"
 			   "two namespaces is two VNICs. A MAC the backend does not put on this\n"
 			   "host gets a warning.",
-		.details = "Example:\n  ovlctl vnic create foo0 -l overlay0 -m de:ad:be:ef:00:00\n",
+		.details =
+			"The addresses of --ip are the VNIC's own (Crossbow's allowed-ips): it\n"
+			"may send from those alone (and its MAC's IPv6 link-local address),\n"
+			"and ARP and NDP for them are answered with its MAC. Each is one\n"
+			"address, without a prefix length (configure the prefix inside NS);\n"
+			"one that another endpoint of the overlay owns is refused. Without\n"
+			"--ip (and no arp/ndp of the MAC in the backend) only the MAC is\n"
+			"enforced. ovlctl does not configure the addresses on NAME.\n"
+			"\n"
+			"Example:\n"
+			"  ovlctl vnic create foo0 -l overlay0 -m de:ad:be:ef:00:00\n"
+			"  ovlctl vnic create eth0 -l overlay0 -m de:ad:be:ef:00:01 --netns c1 \\\n"
+			"         --ip 10.23.0.1 --ip fd00:23::1\n",
 	},
 	{
 		.object = "vnic",

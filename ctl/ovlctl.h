@@ -37,6 +37,7 @@ enum {
 	OVLCTL_OPT_SOCKET,
 	OVLCTL_OPT_VERSION,
 	OVLCTL_OPT_NETNS,
+	OVLCTL_OPT_IP,
 };
 
 /* One option of a command, as its usage and --help show it. */

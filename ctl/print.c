@@ -180,11 +180,12 @@ static const struct list_spec overlay_list = {
 };
 
 static const struct list_spec vnic_list = {
-	7,
+	8,
 	{ { "NAME", "name" },
 	  { "OVERLAY", "overlay" },
 	  { "VNI", "vni" },
 	  { "MAC", "mac" },
+	  { "ADDRS", "addrs" },
 	  { "NETNS", "netns" },
 	  { "HOST_IF", "host_ifname" },
 	  { "IFINDEX", "host_ifindex" } },

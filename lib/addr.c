@@ -133,6 +133,19 @@ bool ovl_ip_is_loopback(const struct ovl_ip *ip)
 	return ip->family == OVL_AF_INET6 && memcmp(ip->addr, lo6, sizeof(lo6)) == 0;
 }
 
+const char *ovl_ip_not_owned_why(const struct ovl_ip *ip)
+{
+	if (ovl_ip_is_unspecified(ip))
+		return "the unspecified address";
+	if (ovl_ip_is_multicast(ip))
+		return "a multicast address";
+	if (ovl_ip_is_broadcast(ip))
+		return "the broadcast address";
+	if (ovl_ip_is_loopback(ip))
+		return "a loopback address";
+	return NULL;
+}
+
 bool ovl_ip_is_v4mapped(const struct ovl_ip *ip)
 {
 	static const __u8 pfx[12] = { [10] = 0xff, [11] = 0xff };

@@ -57,6 +57,13 @@ bool ovl_ip_is_loopback(const struct ovl_ip *ip);
 /* ::ffff:0:0/96, an IPv4-mapped IPv6 address (RFC 4291 section 2.5.5.2). */
 bool ovl_ip_is_v4mapped(const struct ovl_ip *ip);
 
+/*
+ * Why ip cannot be an address an endpoint owns (`vnic create --ip`,
+ * endpoint.add): "the unspecified address", "a multicast address", "the
+ * broadcast address" or "a loopback address"; NULL when it can.
+ */
+const char *ovl_ip_not_owned_why(const struct ovl_ip *ip);
+
 /* A growing array of addresses; zero it to start, free(v) when done. */
 struct ovl_ip_vec {
 	struct ovl_ip *v;

@@ -29,7 +29,7 @@ static const struct ovl_prop direct_props[] = {
 
 static const struct ovl_prop etcd_props[] = {
 	{ "etcd/endpoints", OVL_PROP_URLS, true, "URL[,URL...]",
-	  "the etcd cluster's client URLs (http:// or https://), tried in turn" },
+	  "the cluster's client URLs, http:// or https://, tried in turn" },
 	{ "etcd/prefix", OVL_PROP_KEY, false, "PREFIX", "where ovl's keys live (default /ovl)" },
 	{ "etcd/lease-ttl", OVL_PROP_SECS, false, "SECONDS",
 	  "how long this host's entries outlive it (default 60)" },
@@ -205,8 +205,7 @@ static bool url_ok(const char *u, size_t len)
 	return true;
 }
 
-int ovl_prop_value_check(const char *key, enum ovl_prop_type t, json_t *v, char *err,
-			 size_t errlen)
+int ovl_prop_value_check(const char *key, enum ovl_prop_type t, json_t *v, char *err, size_t errlen)
 {
 	const char *s = json_string_value(v);
 

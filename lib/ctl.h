@@ -65,11 +65,18 @@
  *                   cache; drops and peer_unknown are packets of the
  *                   network the data path dropped, and of those refused
  *                   from an underlay host that is no peer (ovl_vni_stats)
- *   vnic.create     (name, overlay, mac, [netns]); vnic object {name,
- *                   overlay, vni, mac, netns, host_ifname, host_ifindex,
- *                   [warnings]}: warnings when the backend does not put
- *                   the MAC on this host; a VNIC is (netns, name): "" is
- *                   the host's namespace
+ *   vnic.create     (name, overlay, mac, [netns], [addrs [IP...]]); vnic
+ *                   object {name, overlay, vni, mac, addrs, netns,
+ *                   host_ifname, host_ifindex, [warnings]}: warnings when
+ *                   the backend does not put the MAC on this host; a VNIC
+ *                   is (netns, name): "" is the host's namespace; addrs
+ *                   are the addresses it owns (ovlctl's --ip), at most
+ *                   OVL_CTL_EP_ADDRS, single addresses (no /LEN), none
+ *                   unspecified, multicast, broadcast or loopback, none
+ *                   another endpoint's (EADDRINUSE): it may send from
+ *                   those alone, ARP/NDP for them is answered with its MAC;
+ *                   the result's addrs add its EUI-64 link-local address
+ *                   and the backend's arp/ndp of the MAC
  *   vnic.delete     (name, [netns]); {} (without netns: the host's VNIC
  *                   name, else the only VNIC called name)
  *   vnic.list       ([netns], [limit], [cursor]); [vnic objects] (of that
@@ -133,7 +140,7 @@
 /* Limits of the protocol's arguments, in characters (ovl_name_valid()). */
 #define OVL_CTL_OVERLAY_NAME_MAX 31 /* an overlay's name (ovld keeps 32 bytes) */
 #define OVL_CTL_IFNAME_MAX	 15 /* IFNAMSIZ - 1: a VNIC's and an endpoint's interface */
-#define OVL_CTL_EP_ADDRS	 7  /* addresses of one endpoint.add */
+#define OVL_CTL_EP_ADDRS	 7  /* addresses of one endpoint.add or vnic.create */
 
 /* The commands, the requests' "cmd" (above). */
 #define OVL_CMD_STATUS	       "status"

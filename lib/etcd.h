@@ -72,13 +72,13 @@ struct etcd_kv {
 
 /* What a request got. Valid only during the callback. */
 struct etcd_reply {
-	int err;	  /* 0, or -errno: -ECONNREFUSED (no member answered),
+	int err;	    /* 0, or -errno: -ECONNREFUSED (no member answered),
 			   * -ETIMEDOUT, -EACCES (TLS or auth refused), -EPERM
 			   * (not allowed), -ENOENT (lease not found),
 			   * -EPROTO (an answer that is not etcd's) */
-	const char *msg;  /* what went wrong, for an operator; "" when err 0 */
+	const char *msg;    /* what went wrong, for an operator; "" when err 0 */
 	const char *member; /* the endpoint that answered (or failed last) */
-	int64_t revision; /* the header's revision */
+	int64_t revision;   /* the header's revision */
 	/* range: the kvs, and whether there are more beyond limit */
 	const struct etcd_kv *kvs;
 	size_t n_kvs;
@@ -147,7 +147,7 @@ struct etcd_op {
 	size_t klen;
 	const char *value; /* PUT */
 	size_t vlen;
-	int64_t lease;	     /* PUT */
+	int64_t lease;	       /* PUT */
 	const char *range_end; /* DELETE, RANGE; NULL: key alone */
 	size_t relen;
 };
@@ -175,15 +175,15 @@ struct etcd_event {
 
 /* What a watch reports. Valid only during the callback. */
 struct etcd_watch_reply {
-	int err;	     /* 0; -ECONNRESET: the stream broke (the watch is
+	int err; /* 0; -ECONNRESET: the stream broke (the watch is
 			      * over: start another from revision + 1);
 			      * -ESTALE: start_rev was compacted (relist, then
 			      * watch again); -ECANCELED: etcd cancelled it */
 	const char *msg;
-	int64_t revision;    /* the header's: every event up to it was told */
+	int64_t revision;	  /* the header's: every event up to it was told */
 	int64_t compact_revision; /* with -ESTALE */
-	bool created;	     /* the first reply of the watch */
-	bool progress;	     /* a progress notification (no events) */
+	bool created;		  /* the first reply of the watch */
+	bool progress;		  /* a progress notification (no events) */
 	const struct etcd_event *events;
 	size_t n_events;
 };

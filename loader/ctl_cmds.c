@@ -171,21 +171,49 @@ static int h_overlay_delete(struct ovld *d, struct ctl_client *c, json_t *req, j
 	return 0;
 }
 
+/* "addrs": [IP...] of vnic.create, at most OVL_CTL_EP_ADDRS, into out. */
+static int ctl_arg_addrs(json_t *req, struct ovl_ip out[OVL_CTL_EP_ADDRS], int *n, char *err,
+			 size_t errlen)
+{
+	json_t *addrs = json_object_get(req, "addrs"), *a;
+	size_t i;
+
+	*n = 0;
+	if (addrs && !json_is_array(addrs))
+		FAIL(EINVAL, "\"addrs\" must be an array of addresses");
+	if (json_array_size(addrs) > OVL_CTL_EP_ADDRS)
+		FAIL(E2BIG, "%zu addresses: a VNIC owns at most %d", json_array_size(addrs),
+		     OVL_CTL_EP_ADDRS);
+	json_array_foreach(addrs, i, a) {
+		if (!json_is_string(a))
+			FAIL(EINVAL, "addrs[%zu] is not a string", i);
+		if (ovl_ip_parse(json_string_value(a), &out[i]))
+			FAIL(EINVAL, "addrs[%zu]: \"%s\" is not an IPv4 or IPv6 address%s", i,
+			     json_string_value(a),
+			     strchr(json_string_value(a), '/') ? " (no prefix length)" : "");
+		(*n)++;
+	}
+	return 0;
+}
+
 static int h_vnic_create(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res, char *err,
 			 size_t errlen)
 {
 	const char *name = ctl_arg_str(req, "name"), *ovname = ctl_arg_str(req, "overlay");
+	struct ovl_ip addrs[OVL_CTL_EP_ADDRS];
 	char why[OVL_ERR_MAX];
 	__u8 mac[6];
-	int ret;
+	int ret, n;
 
 	(void)c;
 	if (!name || !ovname)
 		FAIL(EINVAL, "missing \"name\" or \"overlay\"");
 	ret = ctl_arg_mac(req, "mac", mac, err, errlen);
+	if (!ret)
+		ret = ctl_arg_addrs(req, addrs, &n, err, errlen);
 	if (ret)
 		return ret;
-	ret = vnic_create(d, name, ovname, mac, ctl_arg_str(req, "netns"), err, errlen);
+	ret = vnic_create(d, name, ovname, mac, ctl_arg_str(req, "netns"), addrs, n, err, errlen);
 	if (ret)
 		return ret;
 	*res = ep_json(ep_find(d, OVL_EP_VNIC, ctl_arg_str(req, "netns"), name));

@@ -156,6 +156,32 @@ int ep_mac_in_use(struct ovld *d, const struct ovl_overlay *ov, const __u8 mac[6
 }
 
 /*
+ * An address a static ovl_neigh entry gives to another MAC is taken: by a
+ * local endpoint (a VNIC's --ip, a CNI endpoint's IPAM address, a VNIC's
+ * hosts.json arp/ndp), or by `ovlctl neigh add`. The message names which.
+ */
+int ep_addrs_in_use(struct ovld *d, const struct ovl_overlay *ov, const __u8 mac[6],
+		    const struct ovl_ip *addrs, int n, char *err, size_t errlen)
+{
+	char a[OVL_IP_STRLEN], m[OVL_MAC_STRLEN], l[OVL_EP_LABEL_MAX];
+	struct ovl_neigh nb;
+	struct ovl_ep *owner;
+
+	for (int i = 0; i < n; i++) {
+		if (map_neigh_get(d, ov->vni, &addrs[i], &nb) || !(nb.flags & OVL_NEIGH_F_STATIC) ||
+		    !memcmp(nb.mac, mac, 6))
+			continue;
+		owner = ep_by_mac(d, ov->vni, nb.mac);
+		snprintf(err, errlen, "address %s on overlay %s belongs to MAC %s (%s)",
+			 ovl_ip_format(&addrs[i], a), ov->name, ovl_mac_format(nb.mac, m),
+			 owner ? ep_label(owner, l, sizeof(l)) :
+				 "a static entry: ovlctl neigh del frees it");
+		return -EADDRINUSE;
+	}
+	return 0;
+}
+
+/*
  * Is ep->host_ifname a veth that ovl made for this endpoint of this
  * instance? Only such a veth may become an endpoint: TC on any other
  * interface (the underlay, lo, someone else's veth) would hold the host's
@@ -254,7 +280,6 @@ int ep_register(struct ovld *d, struct ovl_ep *ep, char *err, size_t errlen)
 {
 	struct ovl_overlay *ov = overlay_find(d, ep->overlay);
 	char l[OVL_EP_LABEL_MAX];
-	struct ovl_neigh n;
 	struct ovl_ip ll;
 	int ret;
 
@@ -272,17 +297,9 @@ int ep_register(struct ovld *d, struct ovl_ep *ep, char *err, size_t errlen)
 		return ret;
 	ovl_ip_eui64_ll(ep->mac, &ll);
 	ep_add_addr(ep, &ll);
-	for (int i = 0; i < ep->naddrs; i++) {
-		char a[OVL_IP_STRLEN], m[OVL_MAC_STRLEN];
-
-		if (!map_neigh_get(d, ep->vni, &ep->addrs[i], &n) &&
-		    (n.flags & OVL_NEIGH_F_STATIC) && memcmp(n.mac, ep->mac, 6)) {
-			snprintf(err, errlen, "address %s on overlay %s belongs to MAC %s",
-				 ovl_ip_format(&ep->addrs[i], a), ov->name,
-				 ovl_mac_format(n.mac, m));
-			return -EADDRINUSE;
-		}
-	}
+	ret = ep_addrs_in_use(d, ov, ep->mac, ep->addrs, ep->naddrs, err, errlen);
+	if (ret)
+		return ret;
 	ret = dp_tc_check(d, ep->host_ifindex, ep->host_ifname, err, errlen);
 	if (ret)
 		return ret;

@@ -327,6 +327,10 @@ int ep_register(struct ovld *d, struct ovl_ep *ep, char *err, size_t errlen);
 /* -EEXIST, and why in err, when mac is an endpoint of ov already. */
 int ep_mac_in_use(struct ovld *d, const struct ovl_overlay *ov, const __u8 mac[6], char *err,
 		  size_t errlen);
+/* -EADDRINUSE, and whose it is in err, when one of addrs (n of them) is
+ * another MAC's on ov by a static ovl_neigh entry. */
+int ep_addrs_in_use(struct ovld *d, const struct ovl_overlay *ov, const __u8 mac[6],
+		    const struct ovl_ip *addrs, int n, char *err, size_t errlen);
 int ep_unregister(struct ovld *d, struct ovl_ep *ep);
 /* What the backend says about ep, into it and the maps (again on reload). */
 int ep_apply_backend(struct ovld *d, struct ovl_ep *ep, struct ovl_overlay *ov, char *err,
@@ -334,8 +338,14 @@ int ep_apply_backend(struct ovld *d, struct ovl_ep *ep, struct ovl_overlay *ov, 
 json_t *ep_json(const struct ovl_ep *ep);
 
 /* ---- vnic.c ---------------------------------------------------------------- */
+/* VNIC name on overlay with mac, its far end in namespace netns (NULL or
+ * "" for the host's), owning the addresses addrs (n of them, at most
+ * OVL_CTL_EP_ADDRS; may be NULL when n is 0): link protection lets it send
+ * from those alone, and ARP/NDP for them is answered with mac. Return: 0,
+ * or -errno with the reason in err (-EINVAL a bad address, -E2BIG too
+ * many, -EADDRINUSE one is another endpoint's). */
 int vnic_create(struct ovld *d, const char *name, const char *overlay, const __u8 mac[6],
-		const char *netns, char *err, size_t errlen);
+		const char *netns, const struct ovl_ip *addrs, int n, char *err, size_t errlen);
 /* The VNIC name in namespace netns ("" for the host's); with netns NULL,
  * the host's VNIC of that name, else the only one of that name. NULL with
  * the reason in err (errno EEXIST: several, ENOENT: none). */

@@ -2,7 +2,9 @@
 /*
  * vnic.c - VNICs: `ovlctl vnic create` makes a veth pair (the far end in
  * the host or in a named network namespace, with the VNIC's name and MAC)
- * and registers its host side as an endpoint; delete undoes both.
+ * and registers its host side as an endpoint, with the addresses it owns
+ * (--ip: link protection and proxy ARP/NDP, as a CNI endpoint's IPAM
+ * addresses); delete undoes both.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -54,8 +56,44 @@ static const char *where(const char *netns, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * The addresses a VNIC is created with (`--ip`): each one an endpoint can
+ * own, at most OVL_CTL_EP_ADDRS, none another endpoint's; a repeated one
+ * counts once. Into ep (its naddrs 0). Checked before the veth is made.
+ */
+static int vnic_addrs(struct ovld *d, struct ovl_overlay *ov, struct ovl_ep *ep,
+		      const struct ovl_ip *addrs, int n, char *err, size_t errlen)
+{
+	char a[OVL_IP_STRLEN];
+	const char *why;
+	bool dup;
+
+	if (n > OVL_CTL_EP_ADDRS) {
+		snprintf(err, errlen, "%d addresses: a VNIC owns at most %d", n, OVL_CTL_EP_ADDRS);
+		return -E2BIG;
+	}
+	for (int i = 0; i < n; i++) {
+		if (addrs[i].family != OVL_AF_INET4 && addrs[i].family != OVL_AF_INET6) {
+			snprintf(err, errlen, "address %d is not an IPv4 or IPv6 address", i);
+			return -EINVAL;
+		}
+		why = ovl_ip_not_owned_why(&addrs[i]);
+		if (why) {
+			snprintf(err, errlen, "address %s is %s: a VNIC cannot own it",
+				 ovl_ip_format(&addrs[i], a), why);
+			return -EINVAL;
+		}
+		dup = false;
+		for (int j = 0; j < ep->naddrs; j++)
+			dup |= ovl_ip_eq(&ep->addrs[j], &addrs[i]);
+		if (!dup)
+			ep->addrs[ep->naddrs++] = addrs[i];
+	}
+	return ep_addrs_in_use(d, ov, ep->mac, ep->addrs, ep->naddrs, err, errlen);
+}
+
 int vnic_create(struct ovld *d, const char *name, const char *overlay, const __u8 mac[6],
-		const char *netns, char *err, size_t errlen)
+		const char *netns, const struct ovl_ip *addrs, int n, char *err, size_t errlen)
 {
 	struct ovl_overlay *ov = overlay_find(d, overlay);
 	struct ovl_veth_req req = { .name = name, .mac = mac, .netns_fd = -1 };
@@ -95,13 +133,23 @@ int vnic_create(struct ovld *d, const char *name, const char *overlay, const __u
 	ret = ep_mac_in_use(d, ov, mac, err, errlen);
 	if (ret)
 		return ret;
+	ep = calloc(1, sizeof(*ep));
+	if (!ep)
+		return -ENOMEM;
+	memcpy(ep->mac, mac, 6);
+	ret = vnic_addrs(d, ov, ep, addrs, n, err, errlen);
+	if (ret)
+		goto out;
 	if (*netns) {
 		req.netns_fd = ovl_netns_open_err(netns, err, errlen);
-		if (req.netns_fd < 0)
-			return req.netns_fd;
+		if (req.netns_fd < 0) {
+			ret = req.netns_fd;
+			goto out;
+		}
 	} else if (ovl_link_ifindex(name) > 0) {
 		snprintf(err, errlen, "interface %s exists in the host's namespace", name);
-		return -EEXIST;
+		ret = -EEXIST;
+		goto out;
 	}
 	vnic_host_name(d, name, netns, host, sizeof(host));
 	if (!ovl_link_info(host, &li)) {
@@ -121,38 +169,30 @@ int vnic_create(struct ovld *d, const char *name, const char *overlay, const __u
 	req.marked_only = true; /* a crash never leaves an unmarked one (veth.h) */
 	req.mtu = endpoint_mtu(d, ov);
 
-	ep = calloc(1, sizeof(*ep));
-	if (!ep) {
-		ret = -ENOMEM;
-		goto out;
-	}
 	ret = ovl_veth_create(&req, &ifindex);
 	if (ret == -EEXIST) {
 		snprintf(err, errlen, "interface %s exists in %s", name,
 			 where(netns, w, sizeof(w)));
-		free(ep);
 		goto out;
 	}
 	if (ret) {
 		snprintf(err, errlen, "create veth %s/%s: %s", name, host, strerror(-ret));
-		free(ep);
 		goto out;
 	}
 	snprintf(ep->id, sizeof(ep->id), "%s", name);
 	ep->kind = OVL_EP_VNIC;
 	snprintf(ep->overlay, sizeof(ep->overlay), "%s", ov->name);
-	memcpy(ep->mac, mac, 6);
 	snprintf(ep->host_ifname, sizeof(ep->host_ifname), "%s", host);
 	ep->host_ifindex = ifindex;
 	snprintf(ep->ifname, sizeof(ep->ifname), "%s", name);
 	snprintf(ep->netns, sizeof(ep->netns), "%s", netns);
 	ep->peer_netns = *netns;
 	ret = ep_register(d, ep, err, errlen);
-	if (ret) {
+	if (ret)
 		ovl_link_delete(host);
-		free(ep);
-	}
 out:
+	if (ret)
+		free(ep);
 	if (req.netns_fd >= 0)
 		close(req.netns_fd);
 	return ret;

@@ -121,8 +121,8 @@ refused 1 "overlay create: vni 23 is already overlay ov0" \
 	overlay create ov9 -v 23 -e vxlan -s files -p "files/config=$H"
 refused 1 "overlay create: $T/none.json: cannot open: No such file or directory" \
 	overlay create ov9 -v 26 -e vxlan -s files -p "files/config=$T/none.json"
-refused 2 'overlay create: bad search "etcd": expected "files" or "direct"' \
-	overlay create ov9 -v 26 -e vxlan -s etcd -p "files/config=$H"
+refused 2 'overlay create: bad search "svp": expected "files", "direct" or "etcd"' \
+	overlay create ov9 -v 26 -e vxlan -s svp -p "files/config=$H"
 refused 2 'overlay create: unknown property "files/nope"' \
 	overlay create ov9 -v 26 -e vxlan -s files -p files/nope=1
 refused 2 'overlay create: property "direct/dest_ip" needs -s direct, not -s files' \
@@ -160,9 +160,9 @@ refused 1 "vnic create: interface u0 exists" vnic create u0 -l ov0 -m 02:00:00:0
 refused 2 'vnic create: bad MAC "03:00:00:00:00:01": a multicast MAC' vnic create hv1 -l ov0 -m 03:00:00:00:00:01
 refused 2 'vnic create: missing -m' vnic create hv1 -l ov0
 ok vnic list
-head -n 1 "$T/out" | grep -q '^NAME *OVERLAY *VNI *MAC *NETNS *HOST_IF *IFINDEX$' || fail "vnic list header: $(cat "$T/out")"
-grep -q "^hv0 *ov0 *23 *02:00:00:00:23:07 *- *ovl[0-9a-f]\{8\} *[0-9]" "$T/out" || fail "vnic list: hv0: $(cat "$T/out")"
-grep -q "^eth0 *ov0 *23 *02:00:00:00:23:01 *$(ns_name c1) *ovl[0-9a-f]\{8\} *[0-9]" "$T/out" ||
+head -n 1 "$T/out" | grep -q '^NAME *OVERLAY *VNI *MAC *ADDRS *NETNS *HOST_IF *IFINDEX$' || fail "vnic list header: $(cat "$T/out")"
+grep -q "^hv0 *ov0 *23 *02:00:00:00:23:07 *fe80::ff:fe00:2307 *- *ovl[0-9a-f]\{8\} *[0-9]" "$T/out" || fail "vnic list: hv0: $(cat "$T/out")"
+grep -q "^eth0 *ov0 *23 *02:00:00:00:23:01 *fe80::ff:fe00:2301,10.23.0.1 *$(ns_name c1) *ovl[0-9a-f]\{8\} *[0-9]" "$T/out" ||
 	fail "vnic list: eth0: $(cat "$T/out")"
 ok -j vnic list
 json 'sorted(v["name"] for v in j) == ["eth0", "hv0"]'

@@ -285,7 +285,13 @@ void test_addr_ip_classify(void)
 		ASSERT_EQ(ovl_ip_is_broadcast(&ip), cases[i].bcast, cases[i].s);
 		ASSERT_EQ(ovl_ip_is_loopback(&ip), cases[i].lo, cases[i].s);
 		ASSERT_EQ(ovl_ip_is_v4mapped(&ip), cases[i].mapped, cases[i].s);
+		/* what an endpoint may not own: all but the last three */
+		ASSERT_EQ(ovl_ip_not_owned_why(&ip) != NULL,
+			  cases[i].unspec || cases[i].mcast || cases[i].bcast || cases[i].lo,
+			  cases[i].s);
 	}
+	ASSERT_OK(ovl_ip_parse("ff02::1", &ip), "parse");
+	ASSERT_STREQ(ovl_ip_not_owned_why(&ip), "a multicast address", "why");
 }
 
 void test_addr_eui64(void)

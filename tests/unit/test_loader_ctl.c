@@ -155,6 +155,28 @@ void test_loader_ctl_errors(void)
 		  "\"host_ifname\":\"ovlx\",\"mac\":\"02:00:00:00:00:07\",\"addrs\":"
 		  "[\"10.0.0.300\"]}",
 		  "EINVAL", "addrs[0] is not an IP address" },
+		{ "{\"cmd\":\"vnic.create\",\"name\":\"v0\",\"overlay\":\"good\","
+		  "\"mac\":\"02:00:00:00:00:08\",\"addrs\":[\"10.0.0.1\",\"10.0.0.2\","
+		  "\"10.0.0.3\",\"10.0.0.4\",\"10.0.0.5\",\"10.0.0.6\",\"10.0.0.7\",\"10.0.0.8\"]}",
+		  "E2BIG", "8 addresses: a VNIC owns at most 7" },
+		{ "{\"cmd\":\"vnic.create\",\"name\":\"v0\",\"overlay\":\"good\","
+		  "\"mac\":\"02:00:00:00:00:08\",\"addrs\":[\"10.0.0.1\",\"300.1.1.1\"]}",
+		  "EINVAL", "addrs[1]: \"300.1.1.1\" is not an IPv4 or IPv6 address" },
+		{ "{\"cmd\":\"vnic.create\",\"name\":\"v0\",\"overlay\":\"good\","
+		  "\"mac\":\"02:00:00:00:00:08\",\"addrs\":[\"10.0.0.1/24\"]}",
+		  "EINVAL", "addrs[0]: \"10.0.0.1/24\" is not an IPv4 or IPv6 address (no prefix" },
+		{ "{\"cmd\":\"vnic.create\",\"name\":\"v0\",\"overlay\":\"good\","
+		  "\"mac\":\"02:00:00:00:00:08\",\"addrs\":[7]}",
+		  "EINVAL", "addrs[0] is not a string" },
+		{ "{\"cmd\":\"vnic.create\",\"name\":\"v0\",\"overlay\":\"good\","
+		  "\"mac\":\"02:00:00:00:00:08\",\"addrs\":\"10.0.0.1\"}",
+		  "EINVAL", "\"addrs\" must be an array of addresses" },
+		{ "{\"cmd\":\"vnic.create\",\"name\":\"v0\",\"overlay\":\"good\","
+		  "\"mac\":\"02:00:00:00:00:08\",\"addrs\":[\"ff02::1\"]}",
+		  "EINVAL", "address ff02::1 is a multicast address: a VNIC cannot own it" },
+		{ "{\"cmd\":\"vnic.create\",\"name\":\"v0\",\"overlay\":\"good\","
+		  "\"mac\":\"02:00:00:00:00:08\",\"addrs\":[\"0.0.0.0\"]}",
+		  "EINVAL", "address 0.0.0.0 is the unspecified address" },
 		{ "{\"cmd\":\"no.such.command\"}", "ENOSYS",
 		  "unknown command \"no.such.command\"" },
 		{ "{\"vni\":1}", "ENOSYS", "unknown command \"\"" },
@@ -184,6 +206,7 @@ void test_loader_ctl_errors(void)
 	ASSERT_NULL(overlay_find(&fx.d, "c1"), "no overlay made");
 	ASSERT_EQ(fake_dp_entries(OVL_MAP_VNIS), 1, "one ovl_vnis entry");
 	ASSERT_EQ(fake_dp_entries(OVL_MAP_FDB), 0, "no fdb entry");
+	ASSERT_NULL(fx.d.eps, "no VNIC made");
 out:
 	if (c.fd >= 0)
 		close(c.fd);

@@ -3,10 +3,14 @@
  * test_loader_endpoint.c - registering a CNI endpoint (loader/endpoint.c)
  * over the fake data path: its ovl_ifaces, ovl_endpoints and static
  * ovl_neigh entries, the refusals (a MAC or an address that is another
- * endpoint's), unregistering, and state.json.
+ * endpoint's), unregistering, and state.json; VNICs and the addresses
+ * they own (vnic create --ip).
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include "loader_fixture.h"
 #include "test.h"
 
@@ -163,4 +167,155 @@ void test_loader_endpoint_attach_fails(void)
 out:
 	free(ep);
 	fx_down(&fx);
+}
+
+/* ---- VNICs and the addresses they own (vnic create --ip) ------------------ */
+
+#define VNIC_MAC "02:00:00:00:00:14"
+#define VNIC_IP4 "10.23.4.20"
+#define VNIC_IP6 "fd00:23::14"
+#define VNIC_LL	 "fe80::ff:fe00:14" /* EUI-64 of VNIC_MAC */
+
+/* Refused before any veth is made: no privileges needed. */
+void test_loader_endpoint_vnic_addrs_refused(void)
+{
+	struct ovl_ip addrs[OVL_CTL_EP_ADDRS + 1], taken;
+	char err[OVL_ERR_MAX] = "";
+	struct ovl_ep *owner = NULL;
+	__u8 mac[6];
+	struct fx fx;
+
+	if (!fx_up(&fx) || !ASSERT_OK(fx_files_overlay(&fx, "e1", 401, "hosts.json", HOSTS), "e1"))
+		goto out;
+	fx_mac(VNIC_MAC, mac);
+	for (int i = 0; i <= OVL_CTL_EP_ADDRS; i++) {
+		char s[32];
+
+		snprintf(s, sizeof(s), "10.23.4.%d", 100 + i);
+		fx_ip(s, &addrs[i]);
+	}
+	ASSERT_EQ(vnic_create(&fx.d, "v0", "e1", mac, NULL, addrs, OVL_CTL_EP_ADDRS + 1, err,
+			      sizeof(err)),
+		  -E2BIG, "one address too many");
+	ASSERT_STRSTR(err, "8 addresses: a VNIC owns at most 7", "message");
+
+	fx_ip("224.0.0.5", &addrs[1]);
+	ASSERT_EQ(vnic_create(&fx.d, "v0", "e1", mac, NULL, addrs, 2, err, sizeof(err)), -EINVAL,
+		  "multicast");
+	ASSERT_STRSTR(err, "address 224.0.0.5 is a multicast address", "message");
+	fx_ip("255.255.255.255", &addrs[1]);
+	ASSERT_EQ(vnic_create(&fx.d, "v0", "e1", mac, NULL, addrs, 2, err, sizeof(err)), -EINVAL,
+		  "broadcast");
+	ASSERT_STRSTR(err, "address 255.255.255.255 is the broadcast address", "message");
+	fx_ip("::", &addrs[1]);
+	ASSERT_EQ(vnic_create(&fx.d, "v0", "e1", mac, NULL, addrs, 2, err, sizeof(err)), -EINVAL,
+		  "unspecified");
+	ASSERT_STRSTR(err, "address :: is the unspecified address", "message");
+
+	/* Another endpoint's address: refused, naming the owner. */
+	owner = cni_ep("c1/eth0", EP_MAC, EP_IP, 1001);
+	if (!ASSERT_OK(ep_register(&fx.d, owner, err, sizeof(err)), err)) {
+		free(owner);
+		owner = NULL;
+		goto out;
+	}
+	fx_ip(EP_IP, &taken);
+	ASSERT_EQ(vnic_create(&fx.d, "v0", "e1", mac, NULL, &taken, 1, err, sizeof(err)),
+		  -EADDRINUSE, "another endpoint's address");
+	ASSERT_STRSTR(err,
+		      "address " EP_IP " on overlay e1 belongs to MAC " EP_MAC
+		      " (endpoint c1/eth0 of network net-a)",
+		      "message names the owner");
+	/* and a static entry of neigh add */
+	fx_ip("10.23.4.99", &taken);
+	ASSERT_OK(map_neigh_put(&fx.d, 401, &taken, (const __u8 *)"\x02\0\0\0\0\x63",
+				OVL_NEIGH_F_STATIC),
+		  "neigh add");
+	ASSERT_EQ(vnic_create(&fx.d, "v0", "e1", mac, NULL, &taken, 1, err, sizeof(err)),
+		  -EADDRINUSE, "a static entry's address");
+	ASSERT_STRSTR(err, "belongs to MAC 02:00:00:00:00:63 (a static entry", "message");
+	ASSERT_EQ(fake_dp_calls("dp_attach_tc"), 1, "only the owner attached");
+	ASSERT_TRUE(fx.d.eps == owner && !owner->next, "no VNIC listed");
+out:
+	if (owner) {
+		ep_unregister(&fx.d, owner);
+		free(owner);
+	}
+	fx_down(&fx);
+}
+
+/*
+ * A VNIC made with addresses (a real veth: root, in a network namespace of
+ * its own): they are in ep->addrs with its link-local one, have static
+ * ovl_neigh entries (proxy ARP/NDP), turn link protection by address on,
+ * are in vnic.create's result and state.json, and go with the VNIC.
+ */
+void test_loader_endpoint_vnic_addrs(void)
+{
+	struct ovl_ip addrs[3];
+	char err[OVL_ERR_MAX] = "";
+	json_t *root = NULL, *o, *a;
+	struct ovl_ep *ep;
+	struct ovl_iface ifc;
+	int home, ifindex = 0;
+	struct fx fx;
+	__u8 mac[6];
+
+	if (geteuid() != 0) {
+		test_skip("a veth needs root");
+		return;
+	}
+	home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (!ASSERT_GE(home, 0, "our network namespace"))
+		return;
+	if (unshare(CLONE_NEWNET)) {
+		test_skip("unshare(CLONE_NEWNET): %s", strerror(errno));
+		close(home);
+		return;
+	}
+	if (!fx_up(&fx) || !ASSERT_OK(fx_files_overlay(&fx, "e1", 401, "hosts.json", HOSTS), "e1"))
+		goto out;
+	fx_mac(VNIC_MAC, mac);
+	fx_ip(VNIC_IP4, &addrs[0]);
+	fx_ip(VNIC_IP6, &addrs[1]);
+	fx_ip(VNIC_IP4, &addrs[2]); /* twice counts once */
+	if (!ASSERT_OK(vnic_create(&fx.d, "v0", "e1", mac, NULL, addrs, 3, err, sizeof(err)), err))
+		goto out;
+	ep = ep_find(&fx.d, OVL_EP_VNIC, "", "v0");
+	if (!ASSERT_OK_PTR(ep, "listed"))
+		goto out;
+	ifindex = ep->host_ifindex;
+	ASSERT_EQ(ep->naddrs, 3, "its two addresses and its link-local one");
+	neigh_is(&fx, VNIC_IP4, mac);
+	neigh_is(&fx, VNIC_IP6, mac);
+	neigh_is(&fx, VNIC_LL, mac);
+	ASSERT_TRUE(ep->ip_nospoof, "ip_nospoof");
+	if (ASSERT_TRUE(fake_dp_iface((__u32)ifindex, &ifc), "ovl_ifaces entry"))
+		ASSERT_EQ(ifc.flags & OVL_IF_F_IP_NOSPOOF, OVL_IF_F_IP_NOSPOOF,
+			  "source addresses enforced");
+
+	/* the same MAC's addresses are no clash; another VNIC may not have them */
+	fx_mac("02:00:00:00:00:15", mac);
+	ASSERT_EQ(vnic_create(&fx.d, "v1", "e1", mac, NULL, &addrs[1], 1, err, sizeof(err)),
+		  -EADDRINUSE, "v0's address for v1");
+	ASSERT_STRSTR(err, "belongs to MAC " VNIC_MAC " (VNIC v0)", "message names v0");
+
+	state_flush(&fx.d);
+	root = fx_load_json(&fx, "state/state.json");
+	o = json_array_get(json_object_get(root, "endpoints"), 0);
+	a = json_object_get(o, "addrs");
+	ASSERT_STREQ(json_string_value(json_object_get(o, "name")), "v0", "state.json VNIC");
+	if (ASSERT_EQ(json_array_size(a), 3, "state.json addrs")) {
+		ASSERT_STREQ(json_string_value(json_array_get(a, 0)), VNIC_IP4, "first");
+		ASSERT_STREQ(json_string_value(json_array_get(a, 1)), VNIC_IP6, "second");
+	}
+
+	ASSERT_OK(vnic_delete(&fx.d, "v0", NULL, err, sizeof(err)), err);
+	ASSERT_EQ(fake_dp_entries(OVL_MAP_NEIGH), 0, "its ovl_neigh entries went with it");
+	ASSERT_FALSE(fake_dp_iface((__u32)ifindex, &ifc), "its ovl_ifaces entry too");
+out:
+	json_decref(root);
+	fx_down(&fx);
+	ASSERT_OK(setns(home, CLONE_NEWNET) ? -errno : 0, "back home");
+	close(home);
 }
