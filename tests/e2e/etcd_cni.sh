@@ -52,7 +52,8 @@ info "c1 $mac1 $ip1 $ip61; c2 $mac2 $ip2 $ip62"
 for k in "1 $mac1 $ip1 $ip61" "2 $mac2 $ip2 $ip62"; do
 	read -r h mac a4 a6 <<<"$k"
 	etcd_wait_key 5 "$(key_mac 23 "$mac")"
-	m=$(etcd_json "$(key_mac 23 "$mac")" '"%s %s" % (j["host"], ",".join(sorted(j["ips"])))')
+	m=$(etcd_json "$(key_mac 23 "$mac")" '"%s %s" % (j["host"], ",".join(sorted(j["ips"])))') ||
+		fail "the key of $mac"
 	[ "$m" = "$(hostid "$h") $a4,$a6" ] || fail "the key of $mac says $m"
 	for a in "$a4" "$a6"; do
 		etcd_wait_key 5 "$(key_ip 23 "$a")"
@@ -84,7 +85,7 @@ no_leftovers h2 "DEL c2"
 etcd_has "$(key_mac 23 "$mac1")" || fail "c1's key went with c2"
 
 info "4. no hosts.json"
-f=$(find "$TOPO_DIR" "$CNI_T" -name 'hosts*.json')
+f=$(find "$TOPO_DIR" "$CNI_T" -name 'hosts*.json') || fail "find"
 [ -z "$f" ] || fail "hosts.json written: $f"
 for h in h1 h2; do
 	[ "$(ovlctl_on "$h" -j overlay list | python3 -c 'import json,sys; print(sorted({o["search"] for o in json.load(sys.stdin)}))')" = "['etcd']" ] ||

@@ -75,7 +75,7 @@ dt=$(time_until 15 gone) ||
 	fail "c5 still in h2's maps 15 s after the cut was restored: $(ovlctl_on h2 map list) $(ovlctl_on h2 -j overlay list)"
 info "c5 left h2's maps $dt ms after the cut was restored"
 wait_for 5 ov_connected h2 || fail "h2 not connected again: $(ovlctl_on h2 -j overlay list)"
-r=$(ov_json h2 overlay0 'b.get("revision")')
+r=$(ov_json h2 overlay0 'b.get("revision")') || fail "overlay list of h2"
 info "h2 after: $(ov_json h2 overlay0 'json.dumps(b)')"
 [ "$r" -ge "$rev" ] 2>/dev/null || fail "h2 is at revision $r, before the compaction at $rev"
 etcd_wait_key 10 "$(key_mac 23 "$(mac_of 2)")"

@@ -39,16 +39,18 @@ for i in 1 2 3 4; do
 	etcd_wait_key 5 "$(key_ip 23 "10.23.0.$i")"
 	etcd_wait_key 5 "$(key_ip 23 "fd23::$i")"
 	etcd_wait_key 5 "$(key_host 23 "$(hostid "$i")")"
-	h=$(etcd_json "$(key_host 23 "$(hostid "$i")")" 'j["underlay"] + ":" + str(j["port"])')
+	h=$(etcd_json "$(key_host 23 "$(hostid "$i")")" 'j["underlay"] + ":" + str(j["port"])') ||
+		fail "host key of h$i"
 	[ "$h" = "$(hostid "$i")" ] || fail "host key of h$i says $h"
 	m=$(etcd_json "$(key_mac 23 "$(mac_of "$i")")" \
-		'"%s %s:%d %s" % (j["host"], j["underlay"], j["port"], ",".join(sorted(j["ips"])))')
+		'"%s %s:%d %s" % (j["host"], j["underlay"], j["port"], ",".join(sorted(j["ips"])))') ||
+		fail "mac key of c$i"
 	[ "$m" = "$(hostid "$i") $(hostid "$i") 10.23.0.$i,fd23::$i" ] || fail "mac key of c$i says $m"
 	for a in "10.23.0.$i" "fd23::$i"; do
-		m=$(etcd_json "$(key_ip 23 "$a")" 'j["mac"] + " " + j["host"]')
+		m=$(etcd_json "$(key_ip 23 "$a")" 'j["mac"] + " " + j["host"]') || fail "ip key of $a"
 		[ "$m" = "$(mac_of "$i") $(hostid "$i")" ] || fail "ip key of $a says $m"
 	done
-	l=$(etcd_lease "$(key_host 23 "$(hostid "$i")")")
+	l=$(etcd_lease "$(key_host 23 "$(hostid "$i")")") || fail "no lease of h$i's host key"
 	[ -n "$l" ] && [ "$l" != 0 ] || fail "h$i's host key is on no lease"
 	for k in "$(key_mac 23 "$(mac_of "$i")")" "$(key_ip 23 "10.23.0.$i")" "$(key_ip 23 "fd23::$i")"; do
 		[ "$(etcd_lease "$k")" = "$l" ] || fail "$k is not on h$i's lease $l"
@@ -58,7 +60,7 @@ for i in 1 2 3 4; do
 	wait_for 5 ov_connected "h$i" || fail "h$i: $(ovlctl_on "h$i" -j overlay list)"
 done
 info "h1: $(ov_json h1 overlay0 'json.dumps(b)')"
-n=$(ectl get --prefix "$ETCD_PREFIX/v1/vni/23/" --keys-only | grep -c .)
+n=$(ectl get --prefix "$ETCD_PREFIX/v1/vni/23/" --keys-only | grep -c .) || true
 [ "$n" = 16 ] || fail "$n keys under $ETCD_PREFIX/v1/vni/23/, not 16: $(ectl get --prefix "$ETCD_PREFIX" --keys-only | grep .)"
 
 info "2. first pings, every pair"

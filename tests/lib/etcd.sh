@@ -367,7 +367,14 @@ etcd_has() {
 }
 
 etcd_json() {
-	ectl get "$1" --print-value-only | python3 -c "import json,sys; j=json.load(sys.stdin); print($2)"
+	ectl get "$1" --print-value-only | python3 -c "
+import json, sys
+v = sys.stdin.read()
+try:
+    j = json.loads(v)
+    print($2)
+except Exception as e:
+    sys.exit('%s: %r in %r' % (sys.argv[1], e, v))" "$1"
 }
 
 etcd_wait_key() {
