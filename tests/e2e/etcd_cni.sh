@@ -61,8 +61,7 @@ for k in "1 $mac1 $ip1 $ip61" "2 $mac2 $ip2 $ip62"; do
 			fail "the key of $a does not name $mac on h$h"
 	done
 done
-S2=$(conf_for 2 1.1.0 status)
-cni h2 STATUS "$S2"
+cni h2 STATUS "$C2"
 cni_expect_ok empty "" "STATUS on an overlay connected to etcd"
 
 info "2. first pings"
