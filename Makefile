@@ -29,7 +29,7 @@ endif
 .DELETE_ON_ERROR:
 .SECONDARY:
 
-PKGS       := libbpf jansson libnl-3.0 libnl-route-3.0
+PKGS       := libbpf jansson libnl-3.0 libnl-route-3.0 libcurl
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
@@ -64,6 +64,7 @@ include bpf/module.mk
 include lib/module.mk
 include tests/module.mk
 include tests/bench/module.mk
+include tests/etcd/module.mk
 -include loader/module.mk
 -include ctl/module.mk
 -include cni/module.mk

@@ -14,6 +14,7 @@
 static const struct ovl_backend_ops *const registry[] = {
 	&ovl_backend_files,
 	&ovl_backend_direct,
+	&ovl_backend_etcd,
 };
 
 static const struct ovl_backend_ops *extra[BACKEND_EXTRA];

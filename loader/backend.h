@@ -57,13 +57,6 @@ struct ovl_backend_host {
 	/* This host as the other hosts reach it: its underlay address (IPv4
 	 * if it has one) and VXLAN port. -EADDRNOTAVAIL when it has none. */
 	int (*local)(struct ovl_backend_host *h, struct ovl_ip *ip, __u16 *port);
-	/* The local endpoints of the overlay, for a backend that publishes
-	 * them (again after its store lost them): cb for each, with its MAC
-	 * and the addresses it owns (no EUI-64 link-local). */
-	void (*foreach_local)(struct ovl_backend_host *h,
-			      void (*cb)(void *arg, const __u8 mac[6], const struct ovl_ip *addrs,
-					 int n),
-			      void *arg);
 	const char *instance;  /* ovld's instance name */
 	const char *state_dir; /* where what must outlive a restart goes */
 };

@@ -276,6 +276,32 @@ int ep_check_link(struct ovld *d, struct ovl_ep *ep, bool restoring, char *err, 
 	return 0;
 }
 
+/*
+ * A backend that tells other hosts about local endpoints (etcd) is told
+ * of ep: its MAC and the addresses it owns, not the EUI-64 link-local
+ * (every host derives that from the MAC). It refuses a MAC or address
+ * another host has, naming that host.
+ */
+static int ep_publish(struct ovl_overlay *ov, const struct ovl_ep *ep, char *err, size_t errlen)
+{
+	struct ovl_ip addrs[OVL_EP_ADDRS], ll;
+	int n = 0;
+
+	if (!ov->ops->publish)
+		return 0;
+	ovl_ip_eui64_ll(ep->mac, &ll);
+	for (int i = 0; i < ep->naddrs; i++)
+		if (!ovl_ip_eq(&ep->addrs[i], &ll))
+			addrs[n++] = ep->addrs[i];
+	return ov->ops->publish(ov->backend, ep->mac, addrs, n, err, errlen);
+}
+
+static void ep_withdraw(struct ovl_overlay *ov, const struct ovl_ep *ep)
+{
+	if (ov->ops->withdraw)
+		ov->ops->withdraw(ov->backend, ep->mac);
+}
+
 int ep_register(struct ovld *d, struct ovl_ep *ep, char *err, size_t errlen)
 {
 	struct ovl_overlay *ov = overlay_find(d, ep->overlay);
@@ -303,16 +329,21 @@ int ep_register(struct ovld *d, struct ovl_ep *ep, char *err, size_t errlen)
 	ret = dp_tc_check(d, ep->host_ifindex, ep->host_ifname, err, errlen);
 	if (ret)
 		return ret;
+	ret = ep_publish(ov, ep, err, errlen);
+	if (ret)
+		return ret;
 	ret = dp_prepare_veth(ep->host_ifname);
 	if (!ret)
 		ret = dp_attach_tc(d, ep->host_ifindex, ep->host_ifname);
 	if (ret) {
 		snprintf(err, errlen, "set up %s: %s", ep->host_ifname, strerror(-ret));
+		ep_withdraw(ov, ep);
 		return ret;
 	}
 	ret = ep_apply_backend(d, ep, ov, err, errlen);
 	if (ret) {
 		ep_maps_del(d, ep);
+		ep_withdraw(ov, ep);
 		return ret;
 	}
 	ep_fit_offloads(d, ep, ov);
@@ -338,8 +369,10 @@ int ep_unregister(struct ovld *d, struct ovl_ep *ep)
 	if (*pp)
 		*pp = ep->next;
 	ov = overlay_find(d, ep->overlay);
-	if (ov)
+	if (ov) {
+		ep_withdraw(ov, ep);
 		overlay_write_vni(d, ov);
+	}
 	state_changed(d);
 	pr_info("%s removed", ep_label(ep, l, sizeof(l)));
 	return 0;

@@ -45,9 +45,10 @@ struct ovl_answer {
 };
 
 enum ovl_change_what {
-	OVL_CHANGE_ALL, /* anything may have changed (a reload) */
-	OVL_CHANGE_L2,	/* where mac lives */
-	OVL_CHANGE_L3,	/* who owns ip */
+	OVL_CHANGE_ALL,	  /* anything may have changed (a reload) */
+	OVL_CHANGE_L2,	  /* where mac lives */
+	OVL_CHANGE_L3,	  /* who owns ip */
+	OVL_CHANGE_PEERS, /* the underlay hosts of the network */
 };
 
 struct ovl_change {

@@ -84,7 +84,7 @@ static void on_changed(struct ovld *d, enum ovl_ev_kind kind, const void *data, 
 	} else if (c->what == OVL_CHANGE_L3) {
 		neg_forget(neg_hash(vni, OVL_EVT_MISS_ARP, c->ip.addr, 16));
 		neg_forget(neg_hash(vni, OVL_EVT_MISS_NDP, c->ip.addr, 16));
-	} else {
+	} else if (c->what == OVL_CHANGE_ALL) {
 		for (unsigned int i = 0; i < NEG_SLOTS; i++)
 			if (neg[i].vni == vni)
 				neg[i].key = 0;

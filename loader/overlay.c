@@ -293,14 +293,34 @@ static void revalidate(struct ovld *d, struct ovl_overlay *ov, const struct ovl_
 
 	r->ov = ov;
 	r->only = only;
-	if (!only || only->what == OVL_CHANGE_L2)
+	if (!only) {
 		map_fdb_foreach(d, true, ov->vni, revalidate_fdb, r);
-	if (!only || only->what == OVL_CHANGE_L3)
 		map_neigh_foreach(d, true, ov->vni, revalidate_neigh, r);
+	} else if (only->what == OVL_CHANGE_L2) {
+		/* one key: looked up, not walked for (a watch tells one at a time) */
+		struct ovl_mac_key k;
+		struct ovl_dest v;
+
+		map_mac_key(&k, ov->vni, only->mac);
+		if (!map_fdb_get(d, ov->vni, only->mac, &v))
+			revalidate_fdb(d, &k, &v, r);
+	} else if (only->what == OVL_CHANGE_L3) {
+		struct ovl_addr_key k;
+		struct ovl_neigh n;
+
+		map_addr_key(&k, ov->vni, &only->ip);
+		if (!map_neigh_get(d, ov->vni, &only->ip, &n))
+			revalidate_neigh(d, &k, &n, r);
+	}
 	for (struct ovl_ep *ep = d->eps; ep; ep = ep->next) {
 		char l[OVL_EP_LABEL_MAX];
 
-		if (ep->vni == ov->vni && ep_apply_backend(d, ep, ov, err, sizeof(err)))
+		if (ep->vni != ov->vni)
+			continue;
+		/* what the backend says of a local endpoint: only when it may have changed */
+		if (only && (only->what != OVL_CHANGE_L2 || memcmp(only->mac, ep->mac, 6)))
+			continue;
+		if (ep_apply_backend(d, ep, ov, err, sizeof(err)))
 			pr_err("overlay %s: %s: %s", ov->name, ep_label(ep, l, sizeof(l)), err);
 	}
 	events_emit(d, OVL_EV_CHANGED, only ? only : &all);
@@ -356,6 +376,8 @@ static struct ovl_overlay *host_overlay(struct ovl_backend_host *h)
 	return (struct ovl_overlay *)((char *)h - offsetof(struct ovl_overlay, host));
 }
 
+static void host_health(struct ovl_backend_host *h, const char *error);
+
 static void host_changed(struct ovl_backend_host *h, enum ovl_change_what what, const __u8 *mac,
 			 const struct ovl_ip *ip)
 {
@@ -367,6 +389,18 @@ static void host_changed(struct ovl_backend_host *h, enum ovl_change_what what, 
 		memcpy(c.mac, mac, 6);
 	if (ip)
 		c.ip = *ip;
+	if (what == OVL_CHANGE_PEERS || what == OVL_CHANGE_ALL) {
+		char err[OVL_ERR_MAX];
+
+		/* the room is checked first: a network that outgrew ovl_peers
+		 * keeps its previous peers, and says so */
+		if (overlay_sync_vni(ov->d, ov, err, sizeof(err)))
+			host_health(h, err);
+		if (what == OVL_CHANGE_PEERS) {
+			events_emit(ov->d, OVL_EV_CHANGED, &c);
+			return;
+		}
+	}
 	revalidate(ov->d, ov, what == OVL_CHANGE_ALL ? NULL : &c, &r);
 	if (r.changed || r.removed)
 		pr_debug("overlay %s: backend change: %u cached entries changed, %u removed",
@@ -410,6 +444,21 @@ static void host_health(struct ovl_backend_host *h, const char *error)
 	snprintf(ov->error, sizeof(ov->error), "%s", error);
 }
 
+static int host_local(struct ovl_backend_host *h, struct ovl_ip *ip, __u16 *port)
+{
+	struct ovl_overlay *ov = host_overlay(h);
+	struct ovld *d = ov->d;
+
+	if (d->local4.family)
+		*ip = d->local4;
+	else if (d->local6.family)
+		*ip = d->local6;
+	else
+		return -EADDRNOTAVAIL;
+	*port = ov->port;
+	return 0;
+}
+
 static void host_init(struct ovld *d, struct ovl_overlay *ov)
 {
 	ov->d = d;
@@ -420,6 +469,9 @@ static void host_init(struct ovld *d, struct ovl_overlay *ov)
 	ov->host.reload = host_reload;
 	ov->host.answer = host_answer;
 	ov->host.health = host_health;
+	ov->host.local = host_local;
+	ov->host.instance = d->o.instance;
+	ov->host.state_dir = d->o.state_dir;
 }
 
 json_t *overlay_json(struct ovld *d, const struct ovl_overlay *ov)
@@ -457,6 +509,13 @@ json_t *overlay_json(struct ovld *d, const struct ovl_overlay *ov)
 				  (json_int_t)vs[OVL_VSTAT_DROP].bytes, "peer_unknown", "packets",
 				  (json_int_t)vs[OVL_VSTAT_PEER_UNKNOWN].packets, "bytes",
 				  (json_int_t)vs[OVL_VSTAT_PEER_UNKNOWN].bytes));
+	}
+	/* What the backend says of itself (etcd: connection, lease, revision). */
+	if (o && ov->ops->status) {
+		json_t *st = ov->ops->status(ov->backend);
+
+		if (st)
+			json_object_set_new(o, "backend", st);
 	}
 	/* Entries the miss path could not cache: a map was full. */
 	if (o)

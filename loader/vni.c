@@ -219,6 +219,8 @@ bool overlay_mac_unreachable(struct ovld *d, struct ovl_overlay *ov, const __u8 
 
 	if (ov->ops->info->mode == OVL_MODE_P2P)
 		return false; /* a tunnel: every MAC is behind its far end */
+	if (ov->ops->publish)
+		return false; /* the backend tells the other hosts itself */
 	backend_where(ov, where, sizeof(where));
 	if (ov->ops->lookup_l2(ov->backend, mac, &ip, &port)) {
 		snprintf(buf, len,

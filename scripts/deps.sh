@@ -12,6 +12,9 @@ PKGS=(
 	# build
 	make gcc clang llvm pkg-config libbpf-dev bpftool libelf-dev zlib1g-dev
 	libjansson-dev libnl-3-dev libnl-route-3-dev
+	# lib/etcd.c speaks to etcd's gateway with libcurl; its test runs real
+	# etcd members (TLS certificates made with openssl)
+	libcurl4-openssl-dev etcd-server etcd-client openssl
 	# lint
 	clang-format clang-tidy cppcheck shellcheck
 	# tests: namespaces, traffic, captures, real peers
