@@ -85,7 +85,9 @@
 #                                is answered; fails after SECONDS
 #   flood_start ID NS ADDR COUNT  COUNT echo requests 10 ms apart, in the
 #                                background ($TOPO_DIR/ID.ping)
-#   flood_end ID                 wait for it; fail unless every one was answered
+#   flood_end ID [HOST...]       wait for it; fail unless every one was answered
+#                                (saying which counters of each HOST's data path
+#                                moved during the flood, and its ovld's last lines)
 
 ETCD_PREFIX=${ETCD_PREFIX:-/ovl}
 ETCD_TTL=${ETCD_TTL:-5}
@@ -508,16 +510,38 @@ _ping1() {
 declare -A _flood_pid
 
 flood_start() {
-	local id=$1 ns=$2 addr=$3 n=$4
+	local id=$1 ns=$2 addr=$3 n=$4 h
+	# shellcheck disable=SC2154 # topo.sh's hosts
+	for h in "${!_topo_pid[@]}"; do
+		ovlctl_on "$h" -j stats >"$TOPO_DIR/$id.$h.stats" 2>/dev/null || true
+	done
 	ip netns exec "$(ns_name "$ns")" ping -q -i 0.01 -c "$n" -W 1 "$addr" >"$TOPO_DIR/$id.ping" 2>&1 &
 	_flood_pid[$id]=$!
 	on_exit "kill ${_flood_pid[$id]}"
 }
 
 flood_end() {
-	local id=$1
+	local id=$1 h
 	wait "${_flood_pid[$id]}" || true
-	grep -q ' 0% packet loss' "$TOPO_DIR/$id.ping" ||
+	if ! grep -q ' 0% packet loss' "$TOPO_DIR/$id.ping"; then
+		for h in "${!_topo_pid[@]}"; do
+			echo "$h: counters that moved: $(_stats_moved "$h" "$TOPO_DIR/$id.$h.stats")" >&2
+			echo "$h: $(tail -n 8 "$TOPO_DIR/ovld-$h.log")" >&2
+		done
 		fail "flood $id lost packets: $(cat "$TOPO_DIR/$id.ping")"
+	fi
 	info "flood $id: $(grep 'packets transmitted' "$TOPO_DIR/$id.ping")"
+}
+
+# _stats_moved HOST FILE: the counters of HOST that differ from FILE's.
+_stats_moved() {
+	ovlctl_on "$1" -j stats | python3 -c '
+import json, sys
+now = json.load(sys.stdin)["counters"]
+try:
+    old = json.load(open(sys.argv[1]))["counters"]
+except Exception:
+    old = {}
+print(" ".join("%s+%d" % (k, v["packets"] - old.get(k, {}).get("packets", 0))
+               for k, v in now.items() if v["packets"] != old.get(k, {}).get("packets", 0)))' "$2"
 }
