@@ -12,12 +12,21 @@
 #                 (default build/bench/results)
 #     -q          quick: one round, 1 s runs, small samples (a smoke run)
 #     -p PARTS    only these parts, comma-separated, of: tcp rr ping pps bpf
-#                 miss cp cni nogso (default: all); miss: the first TCP
+#                 miss cp cni nogso etcd (default: all); miss: the first TCP
 #                 connect and UDP datagram to a destination ovl does not
 #                 know (cold, or its entry just deleted), timed until a
 #                 socket in the far container has it (p50/p99, and how
 #                 many needed a retransmission), and the miss events ovld
 #                 absorbs
+#                 absorbs; etcd: the etcd backend's control plane with 10
+#                 and 50 simulated hosts (an ovld each) and 10,000 endpoints
+#                 published through the backend by ovl-etcd-load: publish
+#                 -> forwarding-ready on every other host (p50/p99/max),
+#                 etcd writes/s, watch events/s, ovld CPU and memory per
+#                 1,000 cached entries, convergence after a 30 s etcd
+#                 outage and after an ovld restart (which must republish
+#                 nothing); about 6 minutes (-q: 10 hosts, 2,000
+#                 endpoints, a 5 s outage)
 #     -w          wait before tearing down (to look around: Enter ends it)
 #     -h          this text
 #
@@ -39,15 +48,16 @@ OVL_BUILD=${OVL_BUILD:-$OVL_TOP/build}
 . "$OVL_TOP/tests/lib/netns.sh"
 . "$OVL_TOP/tests/lib/topo.sh"
 . "$OVL_TOP/tests/lib/cni.sh"
+. "$OVL_TOP/tests/bench/etcd.sh"
 
 REPS=3
 SECS=3
 QUICK=0
 OUT=$OVL_BUILD/bench/results
-PARTS=tcp,rr,ping,pps,bpf,miss,cp,cni,nogso
+PARTS=tcp,rr,ping,pps,bpf,miss,cp,cni,nogso,etcd
 WAIT=0
 usage() {
-	sed -n '8,23s/^# \{0,1\}//p' "$0"
+	sed -n '8,32s/^# \{0,1\}//p' "$0"
 }
 while getopts "r:t:o:qp:wh" opt; do
 	case $opt in
@@ -68,8 +78,8 @@ done
 [[ $SECS =~ ^[1-9][0-9]*$ ]] || { echo "bench: -t wants whole seconds, not '$SECS'" >&2; exit 2; }
 for part in ${PARTS//,/ }; do
 	case $part in
-	tcp | rr | ping | pps | bpf | miss | cp | cni | nogso) ;;
-	*) echo "bench: -p: no part '$part' (tcp rr ping pps bpf miss cp cni nogso)" >&2; exit 2 ;;
+	tcp | rr | ping | pps | bpf | miss | cp | cni | nogso | etcd) ;;
+	*) echo "bench: -p: no part '$part' (tcp rr ping pps bpf miss cp cni nogso etcd)" >&2; exit 2 ;;
 	esac
 done
 
@@ -78,8 +88,15 @@ want() {
 	[[ ",$PARTS," == *",$1,"* ]]
 }
 
+# paths: whether a part other than etcd (which makes hosts of its own) is
+# to be measured: those need the three paths.
+paths() {
+	[ -n "$(echo ",$PARTS," | sed 's/,etcd,/,/g; s/,//g')" ]
+}
+
 ns_init
-need_tools iperf3 sockperf ping ethtool python3 bpftool
+need_tools python3
+paths && need_tools iperf3 sockperf ping ethtool bpftool
 for t in ovl-pktgen ovl-misslat ovl-floor; do
 	[ -x "$OVL_BUILD/bench/$t" ] || fail "no $OVL_BUILD/bench/$t: run make first"
 done
@@ -541,11 +558,12 @@ cni_times() {
 
 # ---- the run ------------------------------------------------------------
 
-topo_switch # the bpffs under /run and TOPO_DIR (the switch itself is unused)
-echo "bench: setting up the three paths"
-setup_routed
-setup_kernel
-setup_ovl
+topo_switch # the bpffs under /run and TOPO_DIR (the switch: the etcd part's)
+paths || PATHS=()
+[ ${#PATHS[@]} = 0 ] || echo "bench: setting up the three paths"
+paths && setup_routed
+paths && setup_kernel
+paths && setup_ovl
 for p in "${PATHS[@]}"; do
 	# the first ping also fills ARP caches and ovl's maps
 	in_ns "$p-c1" ping -c 3 -i 0.2 -W 2 "${IP_C2[$p]}" >/dev/null ||
@@ -553,10 +571,9 @@ for p in "${PATHS[@]}"; do
 	in_ns "$p-c2" taskset -c "$CPU_A" sockperf server --tcp -i "${IP_C2[$p]}" -p 11111 >/dev/null 2>&1 &
 	on_exit "kill $!"
 done
-sleep 0.5
-
-echo "bench: $REPS rounds, offloads on ($(date +%T))"
-for ((r = 1; r <= REPS; r++)); do
+paths && sleep 0.5
+paths && echo "bench: $REPS rounds, offloads on ($(date +%T))"
+for ((r = 1; r <= (${#PATHS[@]} ? REPS : 0); r++)); do
 	echo "round $r"
 	for p in "${PATHS[@]}"; do want tcp && tcp "$p" 1 tcp1_gbps; done
 	for p in "${PATHS[@]}"; do want tcp && tcp "$p" 4 tcp4_gbps; done
@@ -581,6 +598,10 @@ if want cp; then
 	control_plane
 fi
 want cni && cni_times
+
+if want etcd; then
+	etcd_part
+fi
 
 if want nogso; then
 	echo "bench: $REPS rounds, GSO, TSO and GRO off everywhere ($(date +%T))"

@@ -7,12 +7,15 @@
 #   ovl-misslat  the first TCP connect or UDP datagram after a miss, timed
 #                until a socket in the far container has it
 #   ovl-floor    what a hash lookup, the clock, the skb helpers cost here
+#   ovl-etcd-load  endpoints of simulated hosts published into etcd through
+#                the etcd backend itself (loader/backend_etcd.o)
 
 BENCH_OUT := $(OUTPUT)/bench
 PKTGEN_BPF_OBJ := $(BENCH_OUT)/pktgen.bpf.o
 PKTGEN_SKEL := $(BENCH_OUT)/pktgen.skel.h
 FLOOR_SKEL := $(BENCH_OUT)/floor.skel.h
-BENCH_BINS := $(BENCH_OUT)/ovl-pktgen $(BENCH_OUT)/ovl-misslat $(BENCH_OUT)/ovl-floor
+BENCH_BINS := $(BENCH_OUT)/ovl-pktgen $(BENCH_OUT)/ovl-misslat $(BENCH_OUT)/ovl-floor \
+	      $(BENCH_OUT)/ovl-etcd-load
 BINS += $(BENCH_BINS)
 
 $(BENCH_OUT):
@@ -42,5 +45,13 @@ $(BENCH_OUT)/ovl-misslat: $(BENCH_OUT)/misslat.o $(BENCH_OUT)/bench_lib.o $(LIBO
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(OVL_LDLIBS) -o $@
 
 $(BENCH_OUT)/ovl-floor: $(BENCH_OUT)/floor.o $(BENCH_OUT)/bench_lib.o $(LIBOVL)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(OVL_LDLIBS) -o $@
+
+# ovl-etcd-load: ovld's etcd backend itself, driven by a minimal host.
+$(BENCH_OUT)/etcd_load.o: OVL_CFLAGS += -Iloader
+
+$(BENCH_OUT)/ovl-etcd-load: $(BENCH_OUT)/etcd_load.o $(BENCH_OUT)/bench_lib.o \
+		$(OUTPUT)/loader/backend_etcd.o $(OUTPUT)/loader/loop.o $(LIBOVL)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(OVL_LDLIBS) -o $@

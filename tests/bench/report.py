@@ -89,6 +89,33 @@ METRICS = {
     "cni_del_p50_ms": ("CNI DEL, p50", "ms", False, []),
     "cni_del_p99_ms": ("CNI DEL, p99", "ms", False, []),
 }
+# the etcd part, per number of simulated hosts (bench.sh -p etcd)
+for _n in (10, 50):
+    for _m, (_what, _unit, _high, _targets) in {
+        "fwd_p50_ms": ("publish->fwd-ready p50", "ms", False, []),
+        "fwd_p99_ms": ("publish->fwd-ready p99", "ms", False,
+                       [(None, "<=", 1000)] if _n >= 50 else []),
+        "fwd_max_ms": ("publish->fwd-ready max", "ms", False, []),
+        "publish_s": ("load published in", "s", False, []),
+        "writes_per_s": ("etcd writes", "/s", True, []),
+        "watch_events_per_s": ("watch events, all ovlds", "/s", True, []),
+        "ovld_rss_kb_per_1k": ("ovld RSS per 1k entries", "KiB", False, []),
+        "ovld_bytes_per_entry": ("ovld bytes per entry", "bytes", False, [(None, "<=", 300)]),
+        "ovld_bytes_per_entry_max": ("ovld bytes per entry, max", "bytes", False, []),
+        "ovld_cpu_ms_per_1k": ("ovld CPU per 1k entries", "ms", False, []),
+        "ovld_rss_mb_after": ("ovld RSS, all cached", "MiB", False, []),
+        "ovlds_cpu_pct": ("CPU, all ovlds, in load", "%", False, []),
+        "etcd_cpu_pct": ("CPU, etcd, in load", "%", False, []),
+        "load_cpu_pct": ("CPU, ovl-etcd-load", "%", False, []),
+        "outage_ready_ms": ("outage: all ready", "ms", False, []),
+        "outage_published_ms": ("outage: new VNIC published", "ms", False, []),
+        "outage_converged_ms": ("outage: VNIC everywhere", "ms", False, []),
+        "restart_synced_ms": ("restart: synced", "ms", False, []),
+        "restart_republished": ("restart: publishes", "count", False, [(None, "<=", 0)]),
+        "restart_revision_moved": ("restart: revisions moved", "count", False,
+                                   [(None, "<=", 0)]),
+    }.items():
+        METRICS["etcd%d_%s" % (_n, _m)] = ("etcd N=%d %s" % (_n, _what), _unit, _high, _targets)
 PATHS = ("routed", "kernel", "ovl")
 
 
