@@ -111,6 +111,7 @@ struct local {
 	int nips;
 	enum lstate st;
 	int tries;
+	long long sent_us; /* OVL_ETCD_TRACE: when its publish was sent */
 	struct etcd_req *req;
 	struct be *be;
 	char why[256]; /* L_CONFLICT: who has what */
@@ -221,16 +222,23 @@ static FILE *trace_file(void)
 	return f;
 }
 
-static void trace(char what, int64_t rev, size_t events, const char *hostid)
+static long long trace_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* us: when it happened (0: now); a publish is stamped when it was sent. */
+static void trace(char what, long long us, int64_t rev, size_t events, const char *hostid)
 {
 	FILE *f = trace_file();
-	struct timespec ts;
 
 	if (!f)
 		return;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	fprintf(f, "%c %lld %" PRId64 " %zu %s\n", what,
-		(long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000, rev, events, hostid);
+	fprintf(f, "%c %lld %" PRId64 " %zu %s\n", what, us ? us : trace_now(), rev, events,
+		hostid);
 }
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -1210,9 +1218,18 @@ static void on_watch(void *arg, const struct etcd_watch_reply *r)
 		/* one of ours overwritten or removed by someone else */
 		if (kind == K_MAC && (l = local_find(b, mac)) && l->st == L_DONE)
 			l->st = L_PENDING;
+		/* this host's key gone while it has endpoints (a withdrawal of
+		 * the last one raced a new one): one publish puts it back */
+		if (kind == K_HOST && e->type == ETCD_EV_DELETE && b->have_me &&
+		    !ovl_hash_find(&b->c.hosts, &b->me))
+			for (l = b->locals; l; l = l->next)
+				if (l->st == L_DONE) {
+					l->st = L_PENDING;
+					break;
+				}
 	}
 	if (r->n_events)
-		trace('W', r->events[r->n_events - 1].kv.mod_revision, r->n_events, b->hostid);
+		trace('W', 0, r->events[r->n_events - 1].kv.mod_revision, r->n_events, b->hostid);
 	if (r->revision > b->rev)
 		b->rev = r->revision;
 	if (changes || r->n_events)
@@ -1340,7 +1357,7 @@ static void on_publish(void *arg, const struct etcd_reply *r);
 /*
  * Publish l: the MAC's and addresses' keys created where nobody has them
  * and overwritten where they are this host's as the cache last saw them
- * (mod_revision); the host's key always. When the compares fail, the
+ * (mod_revision); the host's key when etcd lacks it. When the compares fail, the
  * failure branch reads the keys back, and on_publish() says who has them.
  */
 static int publish_one(struct be *b, struct local *l)
@@ -1348,19 +1365,26 @@ static int publish_one(struct be *b, struct local *l)
 	struct etcd_cmp cmp[OVL_ETCD_ADDRS + 1];
 	struct etcd_op ok[OVL_ETCD_ADDRS + 2], nok[OVL_ETCD_ADDRS + 1];
 	struct pubkeys p;
-	size_t nc = 0, nn = 0;
+	size_t nc = 0, nn = 0, no = 0;
+	struct hval *hv = ovl_hash_find(&b->c.hosts, &b->me);
+	/* the host's key only when etcd does not have it under this lease:
+	 * a write less, and an event less for every watcher */
+	bool host_key = !hv || hv->lease != b->s->lease;
 	int ret = pubkeys_make(b, l, &p);
 
 	if (ret)
 		return ret;
 	for (int i = 0; i < p.n; i++) {
-		memset(&ok[i], 0, sizeof(ok[i]));
-		ok[i].type = ETCD_OP_PUT;
-		ok[i].key = p.key[i];
-		ok[i].klen = strlen(p.key[i]);
-		ok[i].value = p.val[i];
-		ok[i].vlen = strlen(p.val[i]);
-		ok[i].lease = b->s->lease;
+		if (i == 1 && !host_key)
+			continue;
+		memset(&ok[no], 0, sizeof(ok[no]));
+		ok[no].type = ETCD_OP_PUT;
+		ok[no].key = p.key[i];
+		ok[no].klen = strlen(p.key[i]);
+		ok[no].value = p.val[i];
+		ok[no].vlen = strlen(p.val[i]);
+		ok[no].lease = b->s->lease;
+		no++;
 		if (i == 1)
 			continue; /* the host's key is this host's alone */
 		memset(&cmp[nc], 0, sizeof(cmp[nc]));
@@ -1388,11 +1412,13 @@ static int publish_one(struct be *b, struct local *l)
 		nok[nn].klen = strlen(p.key[i]);
 		nn++;
 	}
-	l->req = etcd_txn(b->s->c, cmp, nc, ok, (size_t)p.n, nok, nn, on_publish, l);
+	l->req = etcd_txn(b->s->c, cmp, nc, ok, no, nok, nn, on_publish, l);
 	pubkeys_free(&p);
 	if (!l->req)
 		return -ENOMEM;
 	l->st = L_INFLIGHT;
+	if (trace_file())
+		l->sent_us = trace_now();
 	b->publishes++;
 	return 0;
 }
@@ -1481,7 +1507,7 @@ static void on_publish(void *arg, const struct etcd_reply *r)
 		return;
 	}
 	if (r->succeeded) {
-		trace('P', r->revision, 1, b->hostid);
+		trace('P', l->sent_us, r->revision, 1, b->hostid);
 		l->st = L_DONE;
 		l->tries = 0;
 		b->error[0] = '\0';
@@ -1937,7 +1963,7 @@ static int etcd_publish(void *priv, const __u8 mac[6], const struct ovl_ip *addr
 	}
 	if (!b->have_me) {
 		snprintf(err, errlen,
-			 "this host has no underlay address to publish (ovld --listen or "
+			 "this host has no underlay address to publish (ovld --listen-ip or "
 			 "vxlan/listen_ip)");
 		return -EADDRNOTAVAIL;
 	}
@@ -1950,8 +1976,12 @@ static int etcd_publish(void *priv, const __u8 mac[6], const struct ovl_ip *addr
 		}
 		memcpy(l->mac, mac, 6);
 		l->be = b;
-		l->next = b->locals;
-		b->locals = l;
+		/* at the tail: published in the order they came */
+		struct local **pp = &b->locals;
+
+		while (*pp)
+			pp = &(*pp)->next;
+		*pp = l;
 	} else if (l->req) {
 		etcd_cancel(l->req);
 		l->req = NULL;
@@ -2013,6 +2043,9 @@ static void etcd_withdraw(void *priv, const __u8 mac[6])
 			memset(&cmp[n], 0, sizeof(cmp[n]));
 			cmp[n].number = hv->rev;
 			n++;
+			/* forgotten now: a publish before the watch says so
+			 * writes it again */
+			ovl_hash_delete(&b->c.hosts, &b->me);
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
