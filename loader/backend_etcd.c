@@ -791,11 +791,13 @@ static void split_endpoints(char *list, const char **out, size_t *n, size_t max)
 		out[(*n)++] = t;
 }
 
+/* The password: the first line of the file, without its end. Symbolic
+ * links are followed (Kubernetes mounts secrets so). */
 static char *read_secret(const char *path, char *err, size_t errlen)
 {
-	char buf[512];
+	char buf[1024], *eol;
 	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
 		snprintf(err, errlen, "etcd/password-file %s: %s", path, strerror(errno));
@@ -807,9 +809,16 @@ static char *read_secret(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "etcd/password-file %s: %s", path, strerror(errno));
 		return NULL;
 	}
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-		n--;
 	buf[n] = '\0';
+	eol = strpbrk(buf, "\r\n");
+	if (eol)
+		*eol = '\0';
+	else if (n == (ssize_t)sizeof(buf) - 1)
+		buf[0] = '\0'; /* no line end in 1023 bytes: no password file */
+	if (!buf[0]) {
+		snprintf(err, errlen, "etcd/password-file %s: no password on its first line", path);
+		return NULL;
+	}
 	return strdup(buf);
 }
 
