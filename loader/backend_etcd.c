@@ -1106,8 +1106,10 @@ static void on_list(void *arg, const struct etcd_reply *r)
 
 	b->list_req = NULL;
 	if (sess_note(b->s, r) || r->err) {
-		if (r->err && !sess_note(b->s, r))
+		if (r->err && !sess_note(b->s, r)) {
 			snprintf(b->error, sizeof(b->error), "etcd: list: %s", r->msg);
+			be_health(b);
+		}
 		cache_free(&b->nc);
 		be_retry_later(b);
 		return;

@@ -25,6 +25,9 @@
 #                                members started afterwards serve https and
 #                                want a client certificate (--client-cert-auth)
 #   etcd_single                  member e0 (10.1.0.100); returns when it answers
+#   etcd_single6                 member e0 on IPv6 alone: [fd00:1::100] (its
+#                                IPv4 address removed; the switch gets
+#                                fd00:1::254); returns when it answers
 #   etcd_cluster                 members e1 e2 e3 (10.1.0.101-103); returns
 #                                when all three answer
 #   ETCD_ENDPOINTS               the members' client URLs, comma-separated
@@ -38,7 +41,8 @@
 #   etcd_leader                  the name of the cluster's leader (status of
 #                                the members that answer)
 #   ectl ARGS...                 etcdctl against every member (with the client
-#                                certificate under TLS)
+#                                certificate under TLS, and as ETCD_CTL_USER,
+#                                "USER:PASSWORD", if set: etcd's auth)
 #   etcd_revision                the store's current revision
 #   etcd_compact                 compact (physically) at the current revision;
 #                                prints it
@@ -93,6 +97,7 @@ ETCD_PREFIX=${ETCD_PREFIX:-/ovl}
 ETCD_TTL=${ETCD_TTL:-5}
 ETCD_TLS=
 ETCD_ENDPOINTS=
+ETCD_CTL_USER=
 declare -A _etcd_pid _etcd_ip
 _etcd_cluster=
 
@@ -106,6 +111,7 @@ etcd_init() {
 	ETCD_DIR=$TOPO_DIR/etcd
 	ETCD_TLS=
 	ETCD_ENDPOINTS=
+	ETCD_CTL_USER=
 	_etcd_ip=()
 	_etcd_pid=()
 	mkdir -p "$ETCD_DIR"
@@ -157,10 +163,16 @@ etcd_url() {
 	echo "$(_etcd_scheme)://${_etcd_ip[$1]}:2379"
 }
 
-# _etcd_add NAME IDX: its namespace on the switch, 10.1.0.IDX.
+# _etcd_add NAME IDX [6]: its namespace on the switch, 10.1.0.IDX (with 6:
+# [fd00:1::IDX], and no IPv4 address).
 _etcd_add() {
 	topo_host "$1" "$2"
-	_etcd_ip[$1]=10.1.0.$2
+	if [ "${3:-}" = 6 ]; then
+		ip -n "$(ns_name "$1")" addr del "10.1.0.$2/24" dev u0
+		_etcd_ip[$1]="[fd00:1::$2]"
+	else
+		_etcd_ip[$1]=10.1.0.$2
+	fi
 	ETCD_ENDPOINTS+="${ETCD_ENDPOINTS:+,}$(etcd_url "$1")"
 }
 
@@ -189,6 +201,14 @@ etcd_single() {
 	etcd_wait e0
 }
 
+etcd_single6() {
+	ip -n "$(ns_name sw)" addr add fd00:1::254/64 dev br0 nodad
+	_etcd_add e0 100 6
+	_etcd_cluster="e0=http://[fd00:1::100]:2380"
+	_etcd_run e0
+	etcd_wait e0
+}
+
 etcd_cluster() {
 	local i
 	for i in 1 2 3; do
@@ -206,13 +226,14 @@ etcd_cluster() {
 # _etcdctl ENDPOINTS ARGS...: etcdctl from the switch.
 _etcdctl() {
 	local ep=$1
-	local -a tls=()
+	local -a more=()
 	shift
 	if [ -n "$ETCD_TLS" ]; then
-		tls=(--cacert "$ETCD_TLS/ca.pem" --cert "$ETCD_TLS/client.pem" --key "$ETCD_TLS/client-key.pem")
+		more=(--cacert "$ETCD_TLS/ca.pem" --cert "$ETCD_TLS/client.pem" --key "$ETCD_TLS/client-key.pem")
 	fi
+	[ -z "$ETCD_CTL_USER" ] || more+=(--user "$ETCD_CTL_USER")
 	ip netns exec "$(ns_name sw)" etcdctl --endpoints "$ep" --dial-timeout 1s \
-		--command-timeout 3s "${tls[@]}" "$@"
+		--command-timeout 3s "${more[@]}" "$@"
 }
 
 ectl() {
