@@ -444,18 +444,28 @@ static void host_health(struct ovl_backend_host *h, const char *error)
 	snprintf(ov->error, sizeof(ov->error), "%s", error);
 }
 
+/*
+ * The address other hosts reach this one at, for this overlay: its
+ * vxlan/listen_ip; else the one address ovld was told (--listen-ip of
+ * one family); else the underlay's IPv4 address, or its IPv6 one.
+ */
 static int host_local(struct ovl_backend_host *h, struct ovl_ip *ip, __u16 *port)
 {
 	struct ovl_overlay *ov = host_overlay(h);
+	const char *li = json_string_value(json_object_get(ov->props, "vxlan/listen_ip"));
 	struct ovld *d = ov->d;
 
-	if (d->local4.family)
+	*port = ov->port;
+	if (li && !ovl_ip_parse(li, ip))
+		return 0;
+	if (d->o.listen6.family && !d->o.listen4.family)
+		*ip = d->local6;
+	else if (d->local4.family)
 		*ip = d->local4;
 	else if (d->local6.family)
 		*ip = d->local6;
 	else
 		return -EADDRNOTAVAIL;
-	*port = ov->port;
 	return 0;
 }
 

@@ -21,7 +21,10 @@
 #    MAC at [fd00:1::J]:4789, its overlay's backend counts 2 hosts, no
 #    VXLAN of the peer was dropped as from an unknown peer (peer_unknown),
 #    and `map add` of a MAC at fd00:1::J gives no "not a peer" warning
-#    (it does at fd00:1::9, an address no host has).
+#    (it does at fd00:1::9, an address no host has);
+# 5. a dual-stack host (h3 keeps 10.1.0.3) whose overlay says
+#    vxlan/listen_ip=fd00:1::3 publishes "[fd00:1::3]:4789", not its IPv4
+#    address, and its c3 reaches c1 on the first try.
 . "$OVL_TOP/tests/lib/netns.sh"
 . "$OVL_TOP/tests/lib/topo.sh"
 . "$OVL_TOP/tests/lib/etcd.sh"
@@ -108,4 +111,18 @@ for i in 1 2; do
 	esac
 	ovlctl_on "h$i" map del overlay0 02:00:00:00:23:09 >/dev/null || fail "h$i: map del"
 done
+
+info "5. a dual-stack host told its IPv6 address"
+topo_host h3 3
+topo_ovld h3
+etcd_overlay h3 overlay0 23 -p vxlan/listen_ip=fd00:1::3
+etcd_vni_vnic 3
+wait_for 5 ov_connected h3 || fail "h3: $(ovlctl_on h3 -j overlay list)"
+[ "$(ov_json h3 overlay0 'b.get("host_id")')" = "$(hostid6 3)" ] ||
+	fail "h3: host_id $(ov_json h3 overlay0 'b.get("host_id")'), not $(hostid6 3)"
+etcd_wait_key 5 "$(key_mac 23 "$(mac_of 3)")"
+m=$(etcd_json "$(key_mac 23 "$(mac_of 3)")" 'j["host"] + " " + j["underlay"]') || fail "mac key of c3"
+[ "$m" = "$(hostid6 3) fd00:1::3" ] || fail "mac key of c3 says $m"
+in_ns c3 ping -c 1 -W 1 10.23.0.1 >/dev/null || fail "first ping c3 -> 10.23.0.1 lost"
+in_ns c1 ping -c 1 -W 1 fd23::3 >/dev/null || fail "first ping c1 -> fd23::3 lost"
 exit 0
