@@ -151,7 +151,9 @@ const char *ovl_backend_mode_name(enum ovl_backend_mode m)
 	return m == OVL_MODE_P2P ? "point-to-point" : "dynamic";
 }
 
-long ovl_prop_port(json_t *v)
+/* A whole number in lo-hi, given as a number or a string of digits; -1
+ * if it is neither or out of range. */
+static long prop_number(json_t *v, long long lo, long long hi)
 {
 	long long p = -1;
 
@@ -167,26 +169,17 @@ long ovl_prop_port(json_t *v)
 				p = -1;
 		}
 	}
-	return p >= 1 && p <= 65535 ? (long)p : -1;
+	return p >= lo && p <= hi ? (long)p : -1;
+}
+
+long ovl_prop_port(json_t *v)
+{
+	return prop_number(v, 1, 65535);
 }
 
 long ovl_prop_secs(json_t *v)
 {
-	long long p = -1;
-
-	if (json_is_integer(v)) {
-		p = json_integer_value(v);
-	} else if (json_is_string(v)) {
-		const char *s = json_string_value(v);
-		char *end;
-
-		if (*s >= '0' && *s <= '9') {
-			p = strtoll(s, &end, 10);
-			if (*end)
-				p = -1;
-		}
-	}
-	return p >= 1 && p <= 86400 ? (long)p : -1;
+	return prop_number(v, 1, 86400);
 }
 
 static bool url_ok(const char *u, size_t len)

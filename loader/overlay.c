@@ -33,20 +33,11 @@ static int check_listen(struct ovld *d, json_t *props, char *err, size_t errlen)
 	struct ovl_ip ip;
 
 	if (portj) {
-		long long p = -1;
-		char *end;
-
-		if (json_is_integer(portj)) {
-			p = json_integer_value(portj);
-		} else if (json_is_string(portj)) {
-			p = strtoll(json_string_value(portj), &end, 10);
-			if (*end || end == json_string_value(portj))
-				p = -1;
-		}
+		long p = ovl_prop_port(portj);
 
 		if (p != d->o.port) {
 			snprintf(err, errlen,
-				 "vxlan/listen_port %lld: this instance listens on port %u "
+				 "vxlan/listen_port %ld: this instance listens on port %u "
 				 "(ovld --port)",
 				 p, d->o.port);
 			return -EINVAL;
