@@ -32,9 +32,7 @@ for i in 1 2; do
 done
 etcd_vni_vnic 5 1
 M5=$(mac_of 5)
-for i in 1 2 5; do
-	etcd_wait_key 5 "$(key_mac 23 "$(mac_of "$i")")"
-done
+etcd_published 1 2 5
 for a in 10.23.0.1 10.23.0.5; do
 	in_ns c2 ping -c 1 -W 1 "$a" >/dev/null || fail "c2 -> $a lost"
 done

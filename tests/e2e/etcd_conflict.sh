@@ -28,9 +28,7 @@ etcd_vni_vnic 1
 etcd_vni_vnic 3
 M1=$(mac_of 1)
 M2=$(mac_of 2)
-for i in 1 3; do
-	etcd_wait_key 5 "$(key_mac 23 "$(mac_of "$i")")"
-done
+etcd_published 1 3
 in_ns c3 ping -c 1 -W 1 10.23.0.1 >/dev/null || fail "c3 -> c1 lost"
 ns_add x2
 

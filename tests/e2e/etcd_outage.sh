@@ -33,15 +33,8 @@ for i in 1 2 3; do
 	etcd_vni_host "$i"
 	etcd_vni_vnic "$i"
 done
-for i in 1 2 3; do
-	etcd_wait_key 5 "$(key_mac 23 "$(mac_of "$i")")"
-done
-for i in 1 2 3; do
-	for j in 1 2 3; do
-		[ "$i" = "$j" ] || in_ns "c$i" ping -c 1 -W 1 "10.23.0.$j" >/dev/null ||
-			fail "c$i -> 10.23.0.$j lost"
-	done
-done
+etcd_published 1 2 3
+etcd_ping_pairs 1 2 3
 
 info "1. etcd stopped during floods"
 flood_start f12 c1 10.23.0.2 300
@@ -84,9 +77,7 @@ for i in 1 2; do
 	etcd_vni_host "$i"
 	etcd_vni_vnic "$i"
 done
-for i in 1 2; do
-	etcd_wait_key 5 "$(key_mac 23 "$(mac_of "$i")")"
-done
+etcd_published 1 2
 in_ns c1 ping -c 1 -W 1 10.23.0.2 >/dev/null || fail "c1 -> c2 lost"
 in_ns c2 ping -c 1 -W 1 10.23.0.1 >/dev/null || fail "c2 -> c1 lost"
 leader=$(etcd_leader) || fail "the cluster has no leader"

@@ -28,15 +28,8 @@ for i in 1 2 3; do
 	etcd_vni_host "$i"
 	etcd_vni_vnic "$i"
 done
-for i in 1 2 3; do
-	etcd_wait_key 5 "$(key_mac 23 "$(mac_of "$i")")"
-done
-for i in 1 2 3; do
-	for j in 1 2 3; do
-		[ "$i" = "$j" ] || in_ns "c$i" ping -c 1 -W 1 "10.23.0.$j" >/dev/null ||
-			fail "c$i -> 10.23.0.$j lost"
-	done
-done
+etcd_published 1 2 3
+etcd_ping_pairs 1 2 3
 M2=$(mac_of 2)
 M3=$(mac_of 3)
 for h in h1 h3; do

@@ -484,6 +484,26 @@ etcd_vni_vnic() {
 	etcd_vnic "h${2:-$1}" "c$1" overlay0 "$(mac_of "$1")" "10.23.0.$1/24" "fd23::$1/64"
 }
 
+# etcd_published I...: etcd has the MAC key of each cI of VNI 23 (5 s at most).
+etcd_published() {
+	local i
+	for i in "$@"; do
+		etcd_wait_key 5 "$(key_mac 23 "$(mac_of "$i")")"
+	done
+}
+
+# etcd_ping_pairs I...: every cI reaches every other one's 10.23.0.J on
+# the first ping.
+etcd_ping_pairs() {
+	local i j
+	for i in "$@"; do
+		for j in "$@"; do
+			[ "$i" = "$j" ] || in_ns "c$i" ping -c 1 -W 1 "10.23.0.$j" >/dev/null ||
+				fail "c$i -> 10.23.0.$j lost"
+		done
+	done
+}
+
 mac_of() {
 	echo "02:00:00:00:23:0$1"
 }
