@@ -184,7 +184,7 @@ struct session {
 	enum lease_state ls;
 	struct etcd_req *lease_req;
 	unsigned int backoff;
-	bool connected, ever_connected;
+	bool connected;
 	char error[300];
 	char member[256];
 	char lease_file[300];
@@ -588,7 +588,6 @@ static void io_timer(void *arg, long ms)
 
 static void be_health(struct be *b);
 static void be_lease_ready(struct be *b, bool fresh);
-static void be_start(struct be *b);
 
 static void sess_health(struct session *s)
 {
@@ -616,7 +615,6 @@ static bool sess_note(struct session *s, const struct etcd_reply *r)
 		}
 	} else if (!r->err && !s->connected) {
 		s->connected = true;
-		s->ever_connected = true;
 		s->error[0] = '\0';
 		s->backoff = 0;
 		sess_health(s);
@@ -1015,27 +1013,41 @@ static void reconcile(struct be *b);
 /* A page of the listing into the fresh cache; the next page, or the swap. */
 static void list_page(struct be *b);
 
-static size_t cache_diff(struct cache *a, struct cache *z)
+/* What x has that y has not, or has otherwise: counted and, with
+ * tell_each, each MAC and address told to ovld; *hosts set when a host
+ * of x is not in y. */
+static size_t cache_diff(struct be *b, struct cache *x, struct cache *y, bool tell_each,
+			 bool *hosts)
 {
 	size_t it = 0, n = 0;
 	const void *k;
 	void *v;
 
-	/* what a has and z has not, or has otherwise */
-	while (ovl_hash_next(&a->macs, &it, &k, &v)) {
-		struct mval *o = v, *w = ovl_hash_find(&z->macs, k);
+	while (ovl_hash_next(&x->macs, &it, &k, &v)) {
+		struct mval *w = ovl_hash_find(&y->macs, k);
 
-		n += !w || !hkey_eq(&o->host, &w->host);
+		if (w && hkey_eq(&w->host, &((struct mval *)v)->host))
+			continue;
+		n++;
+		if (tell_each)
+			tell(b, K_MAC, k, NULL);
 	}
 	it = 0;
-	while (ovl_hash_next(&a->ips, &it, &k, &v)) {
-		struct ival *o = v, *w = ovl_hash_find(&z->ips, k);
+	while (ovl_hash_next(&x->ips, &it, &k, &v)) {
+		struct ival *w = ovl_hash_find(&y->ips, k);
 
-		n += !w || memcmp(o->mac, w->mac, 6);
+		if (w && !memcmp(w->mac, ((struct ival *)v)->mac, 6))
+			continue;
+		n++;
+		if (tell_each)
+			tell(b, K_IP, NULL, k);
 	}
 	it = 0;
-	while (ovl_hash_next(&a->hosts, &it, &k, &v))
-		n += !ovl_hash_find(&z->hosts, k);
+	while (ovl_hash_next(&x->hosts, &it, &k, &v))
+		if (!ovl_hash_find(&y->hosts, k)) {
+			n++;
+			*hosts = true;
+		}
 	return n;
 }
 
@@ -1043,9 +1055,10 @@ static void watch_start(struct be *b);
 
 static void list_done(struct be *b)
 {
-	size_t n = cache_diff(&b->c, &b->nc) + cache_diff(&b->nc, &b->c);
+	bool first = !b->relists, hosts = false;
+	size_t n = cache_diff(b, &b->c, &b->nc, false, &hosts) +
+		   cache_diff(b, &b->nc, &b->c, false, &hosts);
 	struct cache old = b->c;
-	bool first = !b->relists;
 
 	b->c = b->nc;
 	memset(&b->nc, 0, sizeof(b->nc));
@@ -1056,46 +1069,22 @@ static void list_done(struct be *b)
 		 "addresses, %zu differences",
 		 b->host->overlay, b->rev, ovl_hash_count(&b->c.hosts), ovl_hash_count(&b->c.macs),
 		 ovl_hash_count(&b->c.ips), n);
-	if (n) {
-		/* each changed entry, or everything at once when many did */
-		if (n > OVL_ETCD_CHANGES_ONE) {
-			b->telling = true;
-			b->host->changed(b->host, OVL_CHANGE_ALL, NULL, NULL);
-			b->telling = false;
-		} else {
-			size_t it = 0;
-			const void *k;
-			void *v;
-			bool hosts = false;
-
-			for (int pass = 0; pass < 2; pass++) {
-				struct cache *x = pass ? &old : &b->c, *y = pass ? &b->c : &old;
-
-				it = 0;
-				while (ovl_hash_next(&x->macs, &it, &k, &v)) {
-					struct mval *w = ovl_hash_find(&y->macs, k);
-
-					if (!w || !hkey_eq(&w->host, &((struct mval *)v)->host))
-						tell(b, K_MAC, k, NULL);
-				}
-				it = 0;
-				while (ovl_hash_next(&x->ips, &it, &k, &v)) {
-					struct ival *w = ovl_hash_find(&y->ips, k);
-
-					if (!w || memcmp(w->mac, ((struct ival *)v)->mac, 6))
-						tell(b, K_IP, NULL, k);
-				}
-				it = 0;
-				while (ovl_hash_next(&x->hosts, &it, &k, &v))
-					hosts |= !ovl_hash_find(&y->hosts, k);
-			}
-			if (hosts)
-				tell(b, K_HOST, NULL, NULL);
+	if (n > OVL_ETCD_CHANGES_ONE) {
+		/* many: everything revalidated at once */
+		b->telling = true;
+		b->host->changed(b->host, OVL_CHANGE_ALL, NULL, NULL);
+		b->telling = false;
+	} else {
+		/* each entry that changed; the peers when the hosts did, or on
+		 * the first listing (the map kept them: foreach_peer said
+		 * -EAGAIN until now) */
+		if (n) {
+			cache_diff(b, &b->c, &old, true, &hosts);
+			cache_diff(b, &old, &b->c, true, &hosts);
 		}
+		if (hosts || first)
+			tell(b, K_HOST, NULL, NULL);
 	}
-	/* the peers the map kept until now (foreach_peer said -EAGAIN) */
-	if (first && n <= OVL_ETCD_CHANGES_ONE)
-		tell(b, K_HOST, NULL, NULL);
 	cache_free(&old);
 	watch_start(b);
 }
@@ -1103,10 +1092,12 @@ static void list_done(struct be *b)
 static void on_list(void *arg, const struct etcd_reply *r)
 {
 	struct be *b = arg;
+	bool down;
 
 	b->list_req = NULL;
-	if (sess_note(b->s, r) || r->err) {
-		if (r->err && !sess_note(b->s, r)) {
+	down = sess_note(b->s, r);
+	if (down || r->err) {
+		if (!down) {
 			snprintf(b->error, sizeof(b->error), "etcd: list: %s", r->msg);
 			be_health(b);
 		}
@@ -1271,11 +1262,6 @@ static void be_retry(void *arg)
 	else if (!b->w)
 		watch_start(b);
 	publish_next(b);
-}
-
-static void be_start(struct be *b)
-{
-	list_start(b);
 }
 
 /* ---- publishing --------------------------------------------------------- */
@@ -1574,6 +1560,43 @@ static void publish_next(struct be *b)
 	}
 }
 
+/* Keys to delete in one transaction, each only if its mod_revision is
+ * still the one the cache saw (another host's write is never undone). */
+#define OVL_ETCD_DELETES 64
+
+struct deletes {
+	size_t n;
+	char keys[OVL_ETCD_DELETES][300];
+	struct etcd_cmp cmp[OVL_ETCD_DELETES];
+	struct etcd_op del[OVL_ETCD_DELETES];
+};
+
+/* Add the key PREFIX/.../kind/name at revision rev. Return: false when full. */
+static bool deletes_add(struct deletes *d, struct be *b, const char *kind, const char *name,
+			int64_t rev)
+{
+	size_t i = d->n;
+
+	if (i == OVL_ETCD_DELETES)
+		return false;
+	key_of(b, d->keys[i], sizeof(d->keys[i]), kind, name);
+	memset(&d->cmp[i], 0, sizeof(d->cmp[i]));
+	memset(&d->del[i], 0, sizeof(d->del[i]));
+	d->cmp[i].key = d->del[i].key = d->keys[i];
+	d->cmp[i].klen = d->del[i].klen = strlen(d->keys[i]);
+	d->cmp[i].target = ETCD_CMP_MOD;
+	d->cmp[i].result = ETCD_EQUAL;
+	d->cmp[i].number = rev;
+	d->del[i].type = ETCD_OP_DELETE;
+	d->n++;
+	return true;
+}
+
+static struct etcd_req *deletes_send(struct deletes *d, struct be *b, etcd_cb cb, void *arg)
+{
+	return etcd_txn(b->s->c, d->cmp, d->n, d->del, d->n, NULL, 0, cb, arg);
+}
+
 static void on_sweep(void *arg, const struct etcd_reply *r)
 {
 	struct be *b = arg;
@@ -1591,69 +1614,44 @@ static void on_sweep(void *arg, const struct etcd_reply *r)
  */
 static void reconcile(struct be *b)
 {
-	struct etcd_cmp cmp[64];
-	struct etcd_op del[64];
-	char keys[64][300], m[OVL_MAC_STRLEN], a[OVL_IP_STRLEN];
-	size_t n = 0, it = 0;
+	struct deletes *d;
+	char m[OVL_MAC_STRLEN], a[OVL_IP_STRLEN];
+	size_t it = 0;
 	const void *k;
 	void *v;
+	bool room = true;
 
 	if (b->s->ls != LS_OK || !b->have_me)
 		return;
 	for (struct local *l = b->locals; l; l = l->next)
 		if (l->st == L_DONE && !local_current(b, l))
 			l->st = L_PENDING;
-	while (!b->sweep_req && n < 64 && ovl_hash_next(&b->c.macs, &it, &k, &v)) {
+	d = b->sweep_req ? NULL : calloc(1, sizeof(*d));
+	while (d && room && ovl_hash_next(&b->c.macs, &it, &k, &v)) {
 		struct mval *mv = v;
 
-		if (!hkey_eq(&mv->host, &b->me) || local_find(b, k))
-			continue;
-		key_of(b, keys[n], sizeof(keys[n]), "mac", ovl_mac_format(k, m));
-		memset(&cmp[n], 0, sizeof(cmp[n]));
-		memset(&del[n], 0, sizeof(del[n]));
-		cmp[n].key = del[n].key = keys[n];
-		cmp[n].klen = del[n].klen = strlen(keys[n]);
-		cmp[n].target = ETCD_CMP_MOD;
-		cmp[n].number = mv->rev;
-		del[n].type = ETCD_OP_DELETE;
-		n++;
+		if (hkey_eq(&mv->host, &b->me) && !local_find(b, k))
+			room = deletes_add(d, b, "mac", ovl_mac_format(k, m), mv->rev);
 	}
 	it = 0;
-	while (!b->sweep_req && n < 64 && ovl_hash_next(&b->c.ips, &it, &k, &v)) {
+	while (d && room && ovl_hash_next(&b->c.ips, &it, &k, &v)) {
 		struct ival *iv = v;
 
-		if (!hkey_eq(&iv->host, &b->me) || local_find(b, iv->mac))
-			continue;
-		key_of(b, keys[n], sizeof(keys[n]), "ip", ovl_ip_format(k, a));
-		memset(&cmp[n], 0, sizeof(cmp[n]));
-		memset(&del[n], 0, sizeof(del[n]));
-		cmp[n].key = del[n].key = keys[n];
-		cmp[n].klen = del[n].klen = strlen(keys[n]);
-		cmp[n].target = ETCD_CMP_MOD;
-		cmp[n].number = iv->rev;
-		del[n].type = ETCD_OP_DELETE;
-		n++;
+		if (hkey_eq(&iv->host, &b->me) && !local_find(b, iv->mac))
+			room = deletes_add(d, b, "ip", ovl_ip_format(k, a), iv->rev);
 	}
-	if (!b->locals && n < 64) {
+	if (d && room && !b->locals) {
 		struct hval *hv = ovl_hash_find(&b->c.hosts, &b->me);
 
-		if (hv) {
-			key_of(b, keys[n], sizeof(keys[n]), "host", b->hostid);
-			memset(&cmp[n], 0, sizeof(cmp[n]));
-			memset(&del[n], 0, sizeof(del[n]));
-			cmp[n].key = del[n].key = keys[n];
-			cmp[n].klen = del[n].klen = strlen(keys[n]);
-			cmp[n].target = ETCD_CMP_MOD;
-			cmp[n].number = hv->rev;
-			del[n].type = ETCD_OP_DELETE;
-			n++;
-		}
+		if (hv)
+			deletes_add(d, b, "host", b->hostid, hv->rev);
 	}
-	if (n && !b->sweep_req) {
+	if (d && d->n) {
 		pr_info("overlay %s: %zu stale keys of this host in etcd: deleting them",
-			b->host->overlay, n);
-		b->sweep_req = etcd_txn(b->s->c, cmp, n, del, n, NULL, 0, on_sweep, b);
+			b->host->overlay, d->n);
+		b->sweep_req = deletes_send(d, b, on_sweep, b);
 	}
+	free(d);
 	publish_next(b);
 }
 
@@ -1709,7 +1707,7 @@ static int etcd_open(json_t *props, struct ovl_backend_host *host, void **priv, 
 	b->next = b->s->bes;
 	b->s->bes = b;
 	be_health(b);
-	be_start(b);
+	list_start(b);
 	*priv = b;
 	return 0;
 }
@@ -2012,10 +2010,8 @@ static void etcd_withdraw(void *priv, const __u8 mac[6])
 	struct local *l, **pp;
 	struct mkey k;
 	struct mval *mv;
-	struct etcd_cmp cmp[OVL_ETCD_ADDRS + 2];
-	struct etcd_op del[OVL_ETCD_ADDRS + 2];
-	char keys[OVL_ETCD_ADDRS + 2][300], m[OVL_MAC_STRLEN], a[OVL_IP_STRLEN];
-	size_t n = 0;
+	struct deletes *d;
+	char m[OVL_MAC_STRLEN], a[OVL_IP_STRLEN];
 
 	for (pp = &b->locals; *pp && memcmp((*pp)->mac, mac, 6); pp = &(*pp)->next)
 		;
@@ -2031,47 +2027,31 @@ static void etcd_withdraw(void *priv, const __u8 mac[6])
 	mv = ovl_hash_find(&b->c.macs, &k);
 	if (!mv || !hkey_eq(&mv->host, &b->me) || !b->s->connected)
 		return; /* the sweep after the next listing takes it */
-	key_of(b, keys[n], sizeof(keys[n]), "mac", ovl_mac_format(mac, m));
-	memset(&cmp[n], 0, sizeof(cmp[n]));
-	cmp[n].number = mv->rev;
-	n++;
-	for (int i = 0; i < mv->nips && n < OVL_ETCD_ADDRS + 1; i++) {
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return; /* so does it here */
+	deletes_add(d, b, "mac", ovl_mac_format(mac, m), mv->rev);
+	for (int i = 0; i < mv->nips; i++) {
 		struct ival *iv = ovl_hash_find(&b->c.ips, &mv->ips[i]);
 
-		if (!iv || !hkey_eq(&iv->host, &b->me) || memcmp(iv->mac, mac, 6))
-			continue;
-		key_of(b, keys[n], sizeof(keys[n]), "ip", ovl_ip_format(&mv->ips[i], a));
-		memset(&cmp[n], 0, sizeof(cmp[n]));
-		cmp[n].number = iv->rev;
-		n++;
+		if (iv && hkey_eq(&iv->host, &b->me) && !memcmp(iv->mac, mac, 6))
+			deletes_add(d, b, "ip", ovl_ip_format(&mv->ips[i], a), iv->rev);
 	}
 	if (!b->locals) {
 		/* the last endpoint of the VNI here: this host is no peer of it */
 		struct hval *hv = ovl_hash_find(&b->c.hosts, &b->me);
 
 		if (hv) {
-			key_of(b, keys[n], sizeof(keys[n]), "host", b->hostid);
-			memset(&cmp[n], 0, sizeof(cmp[n]));
-			cmp[n].number = hv->rev;
-			n++;
+			deletes_add(d, b, "host", b->hostid, hv->rev);
 			/* forgotten now: a publish before the watch says so
 			 * writes it again */
 			ovl_hash_delete(&b->c.hosts, &b->me);
 		}
 	}
-	for (size_t i = 0; i < n; i++) {
-		cmp[i].key = keys[i];
-		cmp[i].klen = strlen(keys[i]);
-		cmp[i].target = ETCD_CMP_MOD;
-		cmp[i].result = ETCD_EQUAL;
-		memset(&del[i], 0, sizeof(del[i]));
-		del[i].type = ETCD_OP_DELETE;
-		del[i].key = keys[i];
-		del[i].klen = cmp[i].klen;
-	}
 	b->s->lingering++;
-	if (!etcd_txn(b->s->c, cmp, n, del, n, NULL, 0, linger_done, b->s))
+	if (!deletes_send(d, b, linger_done, b->s))
 		b->s->lingering--;
+	free(d);
 }
 
 static json_t *etcd_status(void *priv)
