@@ -49,6 +49,7 @@
 #define OVL_MAP_MISS_RL	    "ovl_miss_rl"
 #define OVL_MAP_EVT_SCRATCH "ovl_evt_buf"
 #define OVL_MAP_VNI_STATS   "ovl_vni_stats"
+#define OVL_MAP_RFLOWS	    "ovl_rflows"
 
 /* The version marker pinned beside the maps: an empty pin name that carries
  * the layout version, "ovl_abi_v2". Pins without one are of version 1. */
@@ -62,6 +63,7 @@
 #define OVL_MAX_NEIGH	  262144
 #define OVL_MAX_PEERS	  16384
 #define OVL_MAX_MISS_RL	  16384
+#define OVL_MAX_RFLOWS	  65536
 #define OVL_STAT_SLOTS	  128	     /* ovl_stats entries: room for counters to come */
 #define OVL_EVENTS_BYTES  (4u << 20) /* ringbuf size, power of two */
 
@@ -146,6 +148,9 @@ _Static_assert(sizeof(struct ovl_iface) == 20, "ovl_iface layout");
 #define OVL_IF_F_DHCP_SERVER                                                                       \
 	(1u << 2) /* the network's DHCP server (some MAC's dhcp-proxy): may send
 		   * DHCP server replies; no other endpoint may */
+#define OVL_IF_F_ROUTER                                                                            \
+	(1u << 3) /* the overlay's router (its MAC is OVL_ROUTER_MAC): may send router
+		   * advertisements and redirects; forwards others' addresses */
 
 /* Key of ovl_endpoints and ovl_fdb: a MAC on a network. */
 struct ovl_mac_key {
@@ -163,8 +168,49 @@ struct ovl_endpoint {
 _Static_assert(sizeof(struct ovl_endpoint) == 8, "ovl_endpoint layout");
 
 #define OVL_EP_F_PEER_NETNS (1u << 0) /* veth peer in another netns: bpf_redirect_peer works */
+#define OVL_EP_F_SHAPED                                                                            \
+	(1u << 1) /* a bandwidth cap (qdisc) on the host-side veth: frames for it must
+		   * go out through that qdisc (bpf_redirect to egress), never by
+		   * XDP_REDIRECT or bpf_redirect_peer, which skip it */
+
+/*
+ * The router of an overlay (ovld's router zone, one per overlay per host) is
+ * an ordinary local endpoint whose MAC is the same on every host: an anycast
+ * gateway, 02:6f:76 ("ov") followed by the VNI's 24 bits. A frame to it is
+ * switched to the local router and never encapsulated, except a reply that
+ * belongs to a flow another host's router started (ovl_rflows).
+ */
+#define OVL_ROUTER_MAC_B0 0x02
+#define OVL_ROUTER_MAC_B1 0x6f
+#define OVL_ROUTER_MAC_B2 0x76
 
 /* ovl_fdb: hash, {vni, mac} -> struct ovl_dest (remote MACs only). */
+
+/*
+ * ovl_rflows: LRU hash, a flow that the router of another host started
+ * toward a local endpoint (a published port or the host itself reaching a
+ * container behind a remote host's router) -> where that router is. The
+ * decap path notes it when a frame from the router MAC reaches a local
+ * endpoint; the endpoint's replies to the router MAC that match it are
+ * encapsulated back to that host instead of going to the local router, whose
+ * connection tracking has never seen the flow. Seen from the local endpoint:
+ * laddr/lport its own address and port, raddr/rport the peer's (for ICMP
+ * echo both ports are the identifier). proto is the IP protocol (TCP, UDP,
+ * ICMP, ICMPv6).
+ */
+struct ovl_rflow_key {
+	__u32 vni;	/* host order */
+	__u8 family;	/* OVL_AF_INET4 or OVL_AF_INET6 */
+	__u8 proto;	/* IPPROTO_* */
+	__be16 lport;	/* the local endpoint's port */
+	__be16 rport;	/* the peer's port */
+	__u16 pad;	/* must be zero */
+	__u8 laddr[16]; /* the local endpoint's address */
+	__u8 raddr[16]; /* the peer's address */
+};
+_Static_assert(sizeof(struct ovl_rflow_key) == 44, "ovl_rflow_key layout");
+/* value: struct ovl_dest, the underlay address and VXLAN port of the host
+ * whose router sent the flow's first frame */
 
 /* Key of ovl_neigh and ovl_peers: an address on a network. */
 struct ovl_addr_key {
