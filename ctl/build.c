@@ -301,6 +301,21 @@ static int put_prop(json_t *obj, const char *search, const char *kv, char *err, 
 		return ovlctl_fail(err, errlen,
 				   "unknown property \"%.*s\": with -s %s, expected one of %s",
 				   (int)klen, kv, search, keys);
+	if (json_object_get(obj, p->name) && p->type == OVL_PROP_CIDRS) {
+		/* -p router/gateway=V4 -p router/gateway=V6: joined */
+		char both[256];
+		json_t *sv;
+		int ret;
+
+		snprintf(both, sizeof(both), "%s,%s", json_string_value(json_object_get(obj, p->name)),
+			 v);
+		sv = json_string(both);
+		ret = sv ? ovl_prop_value_check(p->name, p->type, sv, err, errlen) : -ENOMEM;
+		if (!ret)
+			ret = json_object_set(obj, p->name, sv);
+		json_decref(sv);
+		return ret;
+	}
 	if (json_object_get(obj, p->name))
 		return ovlctl_fail(err, errlen, "property \"%s\" given twice", p->name);
 	switch (p->type) {
@@ -312,7 +327,9 @@ static int put_prop(json_t *obj, const char *search, const char *kv, char *err, 
 		return put_path(obj, p->name, v, err, errlen);
 	case OVL_PROP_URLS:
 	case OVL_PROP_KEY:
-	case OVL_PROP_SECS: {
+	case OVL_PROP_SECS:
+	case OVL_PROP_BOOL:
+	case OVL_PROP_CIDRS: {
 		json_t *sv = json_string(v);
 		int ret = sv ? ovl_prop_value_check(p->name, p->type, sv, err, errlen) : -ENOMEM;
 

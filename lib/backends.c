@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include "addr.h"
+#include "ovl_abi.h"
 #include "backends.h"
 
 const struct ovl_prop ovl_common_props[] = {
@@ -13,6 +16,13 @@ const struct ovl_prop ovl_common_props[] = {
 	  "underlay address to send from and listen on (default: ovld's)" },
 	{ "vxlan/listen_port", OVL_PROP_PORT, false, "PORT",
 	  "VXLAN UDP port (default: ovld's, 4789)" },
+	{ "router/gateway", OVL_PROP_CIDRS, false, "ADDR/PLEN",
+	  "the overlay's router on this host: its gateway address and subnet (IPv4, IPv6, or both "
+	  "joined by a comma; -p given twice)" },
+	{ "router/masquerade", OVL_PROP_BOOL, false, "on|off",
+	  "traffic from the overlay to anything outside it leaves with the host's address" },
+	{ "router/host", OVL_PROP_BOOL, false, "on|off",
+	  "the host reaches the overlay's containers (local and remote) through the router" },
 	{ 0 },
 };
 
@@ -142,6 +152,10 @@ const char *ovl_prop_type_name(enum ovl_prop_type t)
 		return "key";
 	case OVL_PROP_SECS:
 		return "seconds";
+	case OVL_PROP_BOOL:
+		return "bool";
+	case OVL_PROP_CIDRS:
+		return "cidrs";
 	}
 	return "?";
 }
@@ -175,6 +189,53 @@ static long prop_number(json_t *v, long long lo, long long hi)
 long ovl_prop_port(json_t *v)
 {
 	return prop_number(v, 1, 65535);
+}
+
+int ovl_prop_bool(json_t *v)
+{
+	const char *s = json_string_value(v);
+
+	if (!v)
+		return 0;
+	if (json_is_boolean(v))
+		return json_is_true(v);
+	if (!s)
+		return -1;
+	if (!strcmp(s, "on") || !strcmp(s, "true") || !strcmp(s, "yes") || !strcmp(s, "1"))
+		return 1;
+	if (!strcmp(s, "off") || !strcmp(s, "false") || !strcmp(s, "no") || !strcmp(s, "0"))
+		return 0;
+	return -1;
+}
+
+/* One ADDR/PLEN of a router/gateway: a unicast address, a prefix that
+ * leaves room for it (not /32 or /128) and is not shorter than /8 (/16
+ * for IPv6's). */
+static int cidr_check(const char *key, const char *p, size_t n, int *fam, char *err, size_t errlen)
+{
+	char buf[INET6_ADDRSTRLEN + 8], *slash, *end;
+	struct ovl_ip ip;
+	long plen;
+	int max;
+
+	if (n >= sizeof(buf) || !(memcpy(buf, p, n), buf[n] = '\0', slash = strchr(buf, '/'))) {
+		snprintf(err, errlen, "%s: \"%.*s\" is not ADDR/PLEN", key, (int)(n > 60 ? 60 : n), p);
+		return -EINVAL;
+	}
+	*slash = '\0';
+	if (ovl_ip_parse(buf, &ip) || ovl_ip_not_owned_why(&ip) || ovl_ip_is_v4mapped(&ip)) {
+		snprintf(err, errlen, "%s: \"%s\" is not a unicast IPv4 or IPv6 address", key, buf);
+		return -EINVAL;
+	}
+	max = ip.family == OVL_AF_INET4 ? 32 : 128;
+	plen = strtol(slash + 1, &end, 10);
+	if (!slash[1] || *end || plen < (max == 32 ? 8 : 16) || plen > max - 2) {
+		snprintf(err, errlen, "%s: \"/%s\" is not a prefix length of %s/%d to /%d", key,
+			 slash + 1, buf, max == 32 ? 8 : 16, max - 2);
+		return -EINVAL;
+	}
+	*fam = ip.family;
+	return 0;
 }
 
 long ovl_prop_secs(json_t *v)
@@ -250,6 +311,38 @@ int ovl_prop_value_check(const char *key, enum ovl_prop_type t, json_t *v, char 
 			return -EINVAL;
 		}
 		return 0;
+	case OVL_PROP_BOOL:
+		if (ovl_prop_bool(v) < 0) {
+			snprintf(err, errlen, "%s: expected on or off", key);
+			return -EINVAL;
+		}
+		return 0;
+	case OVL_PROP_CIDRS: {
+		int seen = 0;
+
+		if (!s || !*s) {
+			snprintf(err, errlen, "%s: expected ADDR/PLEN[,ADDR/PLEN]", key);
+			return -EINVAL;
+		}
+		for (const char *p = s;;) {
+			const char *c = strchr(p, ',');
+			size_t n = c ? (size_t)(c - p) : strlen(p);
+			int fam, ret = cidr_check(key, p, n, &fam, err, errlen);
+
+			if (ret)
+				return ret;
+			fam = fam == OVL_AF_INET4 ? 1 : 2;
+			if (seen & fam) {
+				snprintf(err, errlen, "%s: two IPv%d gateways (one of each family)",
+					 key, fam == 1 ? 4 : 6);
+				return -EINVAL;
+			}
+			seen |= fam;
+			if (!c)
+				return 0;
+			p = c + 1;
+		}
+	}
 	case OVL_PROP_PATH:
 	case OVL_PROP_IP:
 		return 0;

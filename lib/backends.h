@@ -26,7 +26,9 @@ enum ovl_prop_type {
 	OVL_PROP_PORT, /* 1-65535 */
 	OVL_PROP_URLS, /* http:// or https:// URLs, separated by commas */
 	OVL_PROP_KEY,  /* a key prefix: "/" and printable ASCII, no trailing "/" */
-	OVL_PROP_SECS, /* a whole number of seconds, 1-86400 */
+	OVL_PROP_SECS,	/* a whole number of seconds, 1-86400 */
+	OVL_PROP_BOOL,	/* "on" or "off" (also true/false, JSON booleans) */
+	OVL_PROP_CIDRS, /* ADDR/PLEN[,ADDR/PLEN]: at most one IPv4 and one IPv6 */
 };
 
 struct ovl_prop {
@@ -43,6 +45,9 @@ struct ovl_backend_info {
 	const struct ovl_prop *props;
 	const char *help;
 };
+
+/* An OVL_PROP_BOOL's value: 1 on, 0 off, -1 neither (absent: 0). */
+int ovl_prop_bool(json_t *v);
 
 /* Properties every overlay takes, whatever its backend (vxlan/...). */
 extern const struct ovl_prop ovl_common_props[];

@@ -106,6 +106,26 @@
  *   neigh.add       (overlay, ip, mac); the entry
  *   neigh.del       (overlay, ip); {}
  *   neigh.list      ([overlay], [limit], [cursor]); [entries {overlay, vni, ip, mac, static}]
+ *   router.list     ([overlay]); [router objects {overlay, vni, netns (the
+ *                   router zone's namespace), mac (anycast), gateways
+ *                   ["ADDR/PLEN"...], masquerade bool, host bool,
+ *                   transit {host "169.254.X.1/30", router "169.254.X.2/30",
+ *                   host6, router6}, forwards N, error ("" when fine),
+ *                   counters {to_host, from_host, masqueraded: {packets,
+ *                   bytes}}}] of the overlays with a router
+ *   forward.add     (overlay, proto "tcp"|"udp", port N (the host's),
+ *                   to ADDR (a container's overlay address, in a gateway's
+ *                   subnet), to_port N, [host_ip ADDR] (only on that host
+ *                   address; default every address of the host of to's
+ *                   family), [owner STR] (the CNI plugin's
+ *                   "cni:NETWORK/CONTAINERID/IFNAME": forward.del by owner
+ *                   removes them all)); the forward object {overlay, vni,
+ *                   proto, port, host_ip (or null), to, to_port, owner (or
+ *                   null)}; EADDRINUSE when (proto, host_ip, port) is
+ *                   forwarded already (any overlay), naming where to
+ *   forward.del     (overlay, proto, port, [host_ip]) or (owner); {"deleted":
+ *                   N} (by owner: never an error when none)
+ *   forward.list    ([overlay]); [forward objects]
  *   stats           (); {counters: {NAME: {packets, bytes}}} with every
  *                   counter of ovl_abi.h by its ovl_stat_name()
  *   reload          ([overlay]); {reloaded: [names]} (re-read backend files)
@@ -164,6 +184,10 @@
 #define OVL_CMD_RELOAD	       "reload"
 #define OVL_CMD_MONITOR	       "monitor"
 #define OVL_CMD_BACKEND_LIST   "backend.list"
+#define OVL_CMD_ROUTER_LIST    "router.list"
+#define OVL_CMD_FORWARD_ADD    "forward.add"
+#define OVL_CMD_FORWARD_DEL    "forward.del"
+#define OVL_CMD_FORWARD_LIST   "forward.list"
 #define OVL_CMD_LIST_SUFFIX    ".list" /* a list command, paged (above) */
 
 /**
