@@ -113,6 +113,10 @@
  *                   host6, router6}, forwards N, error ("" when fine),
  *                   counters {to_host, from_host, masqueraded: {packets,
  *                   bytes}}}] of the overlays with a router
+ *   router.set      (overlay, [gateway "ADDR/PLEN[,ADDR/PLEN]"], [masquerade
+ *                   bool], [host bool]); the router object (changes the
+ *                   overlay's router/* properties, kept across restarts;
+ *                   the CNI plugin's "ipMasq": true sets masquerade)
  *   forward.add     (overlay, proto "tcp"|"udp", port N (the host's),
  *                   to ADDR (a container's overlay address, in a gateway's
  *                   subnet), to_port N, [host_ip ADDR] (only on that host
@@ -185,6 +189,7 @@
 #define OVL_CMD_MONITOR	       "monitor"
 #define OVL_CMD_BACKEND_LIST   "backend.list"
 #define OVL_CMD_ROUTER_LIST    "router.list"
+#define OVL_CMD_ROUTER_SET     "router.set"
 #define OVL_CMD_FORWARD_ADD    "forward.add"
 #define OVL_CMD_FORWARD_DEL    "forward.del"
 #define OVL_CMD_FORWARD_LIST   "forward.list"
