@@ -115,7 +115,7 @@
  *                   bytes}}}] of the overlays with a router
  *   router.set      (overlay, [gateway "ADDR/PLEN[,ADDR/PLEN]"], [masquerade
  *                   bool], [host bool]); the router object (changes the
- *                   overlay's router/* properties, kept across restarts;
+ *                   overlay's router properties, kept across restarts;
  *                   the CNI plugin's "ipMasq": true sets masquerade)
  *   forward.add     (overlay, proto "tcp"|"udp", port N (the host's),
  *                   to ADDR (a container's overlay address, in a gateway's
