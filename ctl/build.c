@@ -254,6 +254,17 @@ static int put_netns(json_t *req, const char *ns, char *err, size_t errlen)
 	return put(req, "netns", json_string(ns), err, errlen);
 }
 
+int ovlctl_put_overlay(json_t *req, const char *key, const char *s, char *err, size_t errlen)
+{
+	return put_overlay(req, key, s, err, errlen);
+}
+
+int ovlctl_put_port(json_t *req, const char *key, const char *what, const char *s, char *err,
+		    size_t errlen)
+{
+	return put_port(req, key, what, s, err, errlen);
+}
+
 /* ---- overlay properties (dladm's -p KEY=VALUE) ---------------------------- */
 
 /* What each backend takes is declared once, in lib/backends.c: ovld checks
@@ -307,8 +318,8 @@ static int put_prop(json_t *obj, const char *search, const char *kv, char *err, 
 		json_t *sv;
 		int ret;
 
-		snprintf(both, sizeof(both), "%s,%s", json_string_value(json_object_get(obj, p->name)),
-			 v);
+		snprintf(both, sizeof(both), "%s,%s",
+			 json_string_value(json_object_get(obj, p->name)), v);
 		sv = json_string(both);
 		ret = sv ? ovl_prop_value_check(p->name, p->type, sv, err, errlen) : -ENOMEM;
 		if (!ret)

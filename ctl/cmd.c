@@ -56,6 +56,18 @@ static const struct ovlctl_optspec vnic_list_opts[] = {
 	{ 0 },
 };
 
+static const struct ovlctl_optspec forward_add_opts[] = {
+	{ OVLCTL_OPT_HOST_IP, 0, "host-ip", NULL, "IP",
+	  "only on this address of the host, of ADDR's family\n(default: every address of the host "
+	  "of that family)" },
+	{ 0 },
+};
+
+static const struct ovlctl_optspec forward_del_opts[] = {
+	{ OVLCTL_OPT_HOST_IP, 0, "host-ip", NULL, "IP", "the forward of that host address" },
+	{ 0 },
+};
+
 static const struct ovlctl_optspec stats_opts[] = {
 	{ 'a', 0, "all", NULL, NULL, "also list the counters at zero" },
 	{ 0 },
@@ -280,6 +292,88 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 		.build = ovlctl_build_overlay_filter,
 		.print = ovlctl_print_neighs,
 		.summary = "List the proxy ARP/NDP entries, of every overlay or of OVERLAY.",
+	},
+	{
+		.object = "router",
+		.verb = "list",
+		.alias = "show",
+		.wire = OVL_CMD_ROUTER_LIST,
+		.pos = { "OVERLAY" },
+		.max_args = 1,
+		.build = ovlctl_build_overlay_filter,
+		.print = ovlctl_print_routers,
+		.summary =
+			"List the routers of the overlays that have one (of OVERLAY): gateways,\n"
+			"masquerade, host access, forwards, the router zone's namespace.",
+	},
+	{
+		.object = "router",
+		.verb = "set",
+		.wire = OVL_CMD_ROUTER_SET,
+		.pos = { "OVERLAY", "SETTING" },
+		.min_args = 2,
+		.max_args = 2,
+		.flags = OVLCTL_CMD_F_REST,
+		.build = ovlctl_build_router_set,
+		.print = ovlctl_print_none,
+		.summary = "Change the router of OVERLAY (its router/* properties, kept across\n"
+			   "restarts).",
+		.details = "Settings:\n"
+			   "  gateway=ADDR/PLEN   the router's address and subnet; give it twice\n"
+			   "                      for IPv4 and IPv6 (-p router/gateway)\n"
+			   "  masquerade=on|off   traffic leaving the overlay goes out with the\n"
+			   "                      host's address (-p router/masquerade)\n"
+			   "  host=on|off         the host reaches the overlay's containers\n"
+			   "                      through the router (-p router/host)\n"
+			   "An overlay gets its router at creation: ovlctl overlay create ...\n"
+			   "-p router/gateway=ADDR/PLEN.\n"
+			   "\n"
+			   "Example:\n"
+			   "  ovlctl router set overlay0 masquerade=on\n"
+			   "  ovlctl router set overlay0 gateway=10.23.0.1/24 gateway=fd23::1/64\n",
+	},
+	{
+		.object = "forward",
+		.verb = "add",
+		.wire = OVL_CMD_FORWARD_ADD,
+		.pos = { "OVERLAY", "tcp|udp", "HOSTPORT", "ADDR:PORT" },
+		.min_args = 4,
+		.max_args = 4,
+		.opts = forward_add_opts,
+		.build = ovlctl_build_forward_add,
+		.print = ovlctl_print_none,
+		.summary = "Publish port HOSTPORT of the host: connections to it go to ADDR:PORT,\n"
+			   "a container of OVERLAY (inside the router's subnet), through the\n"
+			   "overlay's router. An IPv6 ADDR goes in brackets: [fd23::5]:80.",
+		.details =
+			"Example:\n"
+			"  ovlctl forward add overlay0 tcp 8080 10.23.0.5:80\n"
+			"  ovlctl forward add overlay0 udp 5353 [fd23::5]:53 --host-ip fd00::2\n",
+	},
+	{
+		.object = "forward",
+		.verb = "del",
+		.wire = OVL_CMD_FORWARD_DEL,
+		.pos = { "OVERLAY", "tcp|udp", "HOSTPORT" },
+		.min_args = 3,
+		.max_args = 3,
+		.opts = forward_del_opts,
+		.build = ovlctl_build_forward_del,
+		.print = ovlctl_print_none,
+		.summary = "Delete the forward of HOSTPORT (on host address IP) of OVERLAY.",
+	},
+	{
+		.object = "forward",
+		.verb = "list",
+		.alias = "show",
+		.wire = OVL_CMD_FORWARD_LIST,
+		.pos = { "OVERLAY" },
+		.max_args = 1,
+		.build = ovlctl_build_overlay_filter,
+		.print = ovlctl_print_forwards,
+		.summary = "List the forwards (published ports), of every overlay or of OVERLAY:\n"
+			   "HOST_IP - is every address of the host; OWNER is the CNI attachment\n"
+			   "that made it, - for ovlctl's.",
 	},
 	{
 		.object = "stats",

@@ -16,6 +16,8 @@ void ovlctl_cmd_usage(const struct ovlctl_cmd *cmd, char *buf, size_t len)
 	snprintf(buf, len, "ovlctl %s", name);
 	for (int i = 0; i < cmd->max_args; i++)
 		ovlctl_strcatf(buf, len, i < cmd->min_args ? " %s" : " [%s]", cmd->pos[i]);
+	if ((cmd->flags & OVLCTL_CMD_F_REST) && cmd->max_args)
+		ovlctl_strcatf(buf, len, " [%s ...]", cmd->pos[cmd->max_args - 1]);
 	for (const struct ovlctl_optspec *o = cmd->opts; o && o->val; o++) {
 		bool req = o->flags & OVLCTL_OPT_F_REQUIRED;
 

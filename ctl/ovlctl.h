@@ -28,7 +28,7 @@
 #define OVLCTL_EXIT_FAIL  1 /* runtime error: ovld refused, is not running, I/O */
 #define OVLCTL_EXIT_USAGE 2 /* unknown object or verb, missing, extra or bad argument */
 
-#define OVLCTL_MAX_POS	  4  /* positional arguments of one command */
+#define OVLCTL_MAX_POS	  8  /* positional arguments of one command */
 #define OVLCTL_MAX_OPTS	  32 /* options given on one command line */
 
 /* A long-only option has a value above any character. */
@@ -38,6 +38,7 @@ enum {
 	OVLCTL_OPT_VERSION,
 	OVLCTL_OPT_NETNS,
 	OVLCTL_OPT_IP,
+	OVLCTL_OPT_HOST_IP,
 };
 
 /* One option of a command, as its usage and --help show it. */
@@ -77,6 +78,9 @@ struct ovlctl_cmd {
 };
 
 #define OVLCTL_CMD_F_STREAM (1u << 0) /* event lines follow the response (monitor) */
+/* The last of pos repeats: up to OVLCTL_MAX_POS arguments in all (router set's
+ * SETTINGs); its usage reads "NAME [NAME ...]". */
+#define OVLCTL_CMD_F_REST (1u << 1)
 
 extern const struct ovlctl_cmd ovlctl_cmds[];
 extern const int ovlctl_ncmds;
@@ -165,6 +169,13 @@ ovlctl_build_fn ovlctl_build_none, ovlctl_build_overlay_create, ovlctl_build_ove
 	ovlctl_build_overlay_filter, ovlctl_build_vnic_create, ovlctl_build_vnic_delete,
 	ovlctl_build_vnic_list, ovlctl_build_map_add, ovlctl_build_map_key, ovlctl_build_neigh_add,
 	ovlctl_build_neigh_del, ovlctl_build_stats, ovlctl_build_monitor;
+/* router.c: forward add|del, router set */
+ovlctl_build_fn ovlctl_build_forward_add, ovlctl_build_forward_del, ovlctl_build_router_set;
+/* The checks build.c makes, for the builders of router.c: each puts the
+ * canonical value at key, or returns -EINVAL with "bad WHAT ..." in err. */
+int ovlctl_put_overlay(json_t *req, const char *key, const char *s, char *err, size_t errlen);
+int ovlctl_put_port(json_t *req, const char *key, const char *what, const char *s, char *err,
+		    size_t errlen);
 
 /* help.c */
 /* The one-line usage that follows a usage error: of the command, else of the
@@ -184,6 +195,9 @@ int ovlctl_print_endpoints(const struct ovlctl_inv *inv, json_t *result, FILE *o
 int ovlctl_print_fdb(const struct ovlctl_inv *inv, json_t *result, FILE *out);
 int ovlctl_print_neighs(const struct ovlctl_inv *inv, json_t *result, FILE *out);
 int ovlctl_print_reload(const struct ovlctl_inv *inv, json_t *result, FILE *out);
+/* router.c */
+int ovlctl_print_forwards(const struct ovlctl_inv *inv, json_t *result, FILE *out);
+int ovlctl_print_routers(const struct ovlctl_inv *inv, json_t *result, FILE *out);
 
 /* print_status.c */
 int ovlctl_print_stats(const struct ovlctl_inv *inv, json_t *result, FILE *out);

@@ -219,7 +219,8 @@ static int parse_cmd_args(struct ovlctl_inv *inv, int argc, char **argv, char *e
 	if (inv->help)
 		return 0;
 	for (int i = optind; i < argc; i++) {
-		if (inv->npos >= cmd->max_args)
+		if (inv->npos >=
+		    ((cmd->flags & OVLCTL_CMD_F_REST) ? OVLCTL_MAX_POS : cmd->max_args))
 			return ovlctl_fail(err, errlen, "unexpected argument \"%s\"", argv[i]);
 		inv->pos[inv->npos++] = argv[i];
 	}

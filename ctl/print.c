@@ -156,6 +156,7 @@ void ovlctl_table_free(struct ovlctl_table *t)
 struct col {
 	const char *hdr;
 	const char *key;
+	const char *sub; /* a member of key's object, or NULL for key itself */
 };
 
 struct list_spec {
@@ -166,8 +167,9 @@ struct list_spec {
 
 /* DROPS and PEER_UNKNOWN: frames of the network the data path dropped, and
  * of those the VXLAN from underlay hosts that are no peer of it. */
+/* ROUTER: the gateways of its router (property router/gateway), or "-". */
 static const struct list_spec overlay_list = {
-	8,
+	9,
 	{ { "NAME", "name" },
 	  { "VNI", "vni" },
 	  { "ENCAP", "encap" },
@@ -175,6 +177,7 @@ static const struct list_spec overlay_list = {
 	  { "ENTRIES", "entries" },
 	  { "DROPS", "drops" },
 	  { "PEER_UNKNOWN", "peer_unknown" },
+	  { "ROUTER", "props", "router/gateway" },
 	  { "PROPS", "props" } },
 	"error",
 };
@@ -259,7 +262,11 @@ static int print_list(const struct list_spec *spec, json_t *result, const char *
 			goto out;
 		}
 		for (int c = 0; c < spec->ncols; c++) {
-			row[c] = ovlctl_val_str(json_object_get(e, spec->cols[c].key));
+			json_t *v = json_object_get(e, spec->cols[c].key);
+
+			if (spec->cols[c].sub)
+				v = json_object_get(v, spec->cols[c].sub);
+			row[c] = ovlctl_val_str(v);
 			if (!row[c]) {
 				ret = -ENOMEM;
 				goto out;

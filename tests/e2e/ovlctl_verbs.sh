@@ -129,10 +129,10 @@ refused 2 'overlay create: property "direct/dest_ip" needs -s direct, not -s fil
 	overlay create ov9 -v 26 -e vxlan -s files -p "files/config=$H" -p direct/dest_ip=10.1.0.2
 refused 2 'overlay create: -s direct needs -p direct/dest_ip=ADDR' overlay create ov9 -v 26 -e vxlan -s direct
 ok overlay list
-head -n 1 "$T/out" | grep -q '^NAME *VNI *ENCAP *SEARCH *ENTRIES *DROPS *PEER_UNKNOWN *PROPS$' ||
+head -n 1 "$T/out" | grep -q '^NAME *VNI *ENCAP *SEARCH *ENTRIES *DROPS *PEER_UNKNOWN *ROUTER *PROPS$' ||
 	fail "overlay list header: $(cat "$T/out")"
-row ov0 23 vxlan files 2 0 0 "files/config=$H"
-row ov1 24 vxlan files 2 0 0 "files/config=$H"
+row ov0 23 vxlan files 2 0 0 - "files/config=$H"
+row ov1 24 vxlan files 2 0 0 - "files/config=$H"
 ok -j overlay list
 json 'sorted((o["name"], o["vni"]) for o in j) == [("ov0", 23), ("ov1", 24)]'
 quiet overlay delete ov1

@@ -200,6 +200,34 @@ static const struct {
 	{ "status", "{'cmd':'status'}" },
 	{ "reload", "{'cmd':'reload'}" },
 	{ "reload overlay0", "{'cmd':'reload','overlay':'overlay0'}" },
+	/* the router zone */
+	{ "forward add overlay0 tcp 8080 10.23.0.5:80",
+	  "{'cmd':'forward.add','overlay':'overlay0','proto':'tcp','port':8080,'to':'10.23.0.5',"
+	  "'to_port':80}" },
+	{ "forward add overlay0 UDP 5353 [FD23:0::5]:53 --host-ip FD00::2",
+	  "{'cmd':'forward.add','overlay':'overlay0','proto':'udp','port':5353,'to':'fd23::5',"
+	  "'to_port':53,'host_ip':'fd00::2'}" },
+	{ "forward add --host-ip 192.168.1.2 overlay0 tcp 65535 10.23.0.5:1",
+	  "{'cmd':'forward.add','overlay':'overlay0','proto':'tcp','port':65535,'to':'10.23.0.5',"
+	  "'to_port':1,'host_ip':'192.168.1.2'}" },
+	{ "forward del overlay0 tcp 8080",
+	  "{'cmd':'forward.del','overlay':'overlay0','proto':'tcp','port':8080}" },
+	{ "forward del overlay0 udp 53 --host-ip fd00:0::2",
+	  "{'cmd':'forward.del','overlay':'overlay0','proto':'udp','port':53,'host_ip':'fd00::2'}" },
+	{ "forward list", "{'cmd':'forward.list'}" },
+	{ "forward show overlay0", "{'cmd':'forward.list','overlay':'overlay0'}" },
+	{ "router list", "{'cmd':'router.list'}" },
+	{ "router show overlay0", "{'cmd':'router.list','overlay':'overlay0'}" },
+	{ "router set overlay0 masquerade=on",
+	  "{'cmd':'router.set','overlay':'overlay0','masquerade':true}" },
+	{ "router set overlay0 gateway=10.23.0.1/24 gateway=fd23::1/64 masquerade=off host=on",
+	  "{'cmd':'router.set','overlay':'overlay0','gateway':'10.23.0.1/24,fd23::1/64',"
+	  "'masquerade':false,'host':true}" },
+	{ "overlay create r -v 5 -e vxlan -s files -p files/config=/x -p router/gateway=10.5.0.1/16 "
+	  "-p router/gateway=fd05::1/64 -p router/masquerade=on",
+	  "{'cmd':'overlay.create','name':'r','vni':5,'encap':'vxlan','search':'files',"
+	  "'props':{'files/config':'/x','router/gateway':'10.5.0.1/16,fd05::1/64',"
+	  "'router/masquerade':'on'}}" },
 	/* global options before OBJECT and after VERB */
 	{ "-j --instance h1 map list overlay0", "{'cmd':'map.list','overlay':'overlay0'}" },
 	{ "map list overlay0 --json --socket /tmp/x.sock",
@@ -430,6 +458,77 @@ static const struct {
 	{ "status now", "status: unexpected argument \"now\"" },
 	{ "reload a b", "unexpected argument \"b\"" },
 	{ "reload bad/x", "bad overlay name \"bad/x\"" },
+	{ "forward add overlay0 sctp 8080 10.23.0.5:80",
+	  "ovlctl: forward add: bad protocol \"sctp\": expected tcp or udp" },
+	{ "forward add overlay0 tcp 0 10.23.0.5:80",
+	  "forward add: bad HOSTPORT \"0\": expected a number from 1 to 65535" },
+	{ "forward add overlay0 tcp 70000 10.23.0.5:80", "bad HOSTPORT \"70000\"" },
+	{ "forward add overlay0 tcp http 10.23.0.5:80", "bad HOSTPORT \"http\"" },
+	{ "forward add overlay0 tcp 8080 10.23.0.5:0",
+	  "bad port \"0\": expected a number from 1 to 65535 (in ADDR:PORT \"10.23.0.5:0\")" },
+	{ "forward add overlay0 tcp 8080 10.23.0.5:70000", "bad port \"70000\"" },
+	{ "forward add overlay0 tcp 8080 10.23.0.5:", "bad port \"\"" },
+	{ "forward add overlay0 tcp 8080 10.23.0.5",
+	  "bad ADDR:PORT \"10.23.0.5\": expected a container's address and port, as "
+	  "10.23.0.5:80 or [fd23::5]:80" },
+	{ "forward add overlay0 tcp 8080 fd23::5:80",
+	  "bad ADDR:PORT \"fd23::5:80\": an IPv6 address goes in brackets, as [ADDR]:PORT" },
+	{ "forward add overlay0 tcp 8080 [fd23::5]80",
+	  "bad ADDR:PORT \"[fd23::5]80\": expected [IPv6 address]:PORT" },
+	{ "forward add overlay0 tcp 8080 [10.23.0.5]:80",
+	  "bad ADDR:PORT \"[10.23.0.5]:80\": \"10.23.0.5\" is not an IPv6 address (only IPv6 "
+	  "goes in brackets)" },
+	{ "forward add overlay0 tcp 8080 10.23.0.300:80",
+	  "bad ADDR:PORT \"10.23.0.300:80\": \"10.23.0.300\" is not an IPv4 address" },
+	{ "forward add overlay0 tcp 8080 :80", "bad ADDR:PORT \":80\"" },
+	{ "forward add overlay0 tcp 8080 224.0.0.1:80",
+	  "bad ADDR:PORT \"224.0.0.1:80\": a multicast address, which a container cannot own" },
+	{ "forward add overlay0 tcp 8080 0.0.0.0:80", "the unspecified address" },
+	{ "forward add overlay0 tcp 8080 [::1]:80", "a loopback address" },
+	{ "forward add overlay0 tcp 8080 10.23.0.5:80 --host-ip fd00::2",
+	  "bad --host-ip \"fd00::2\": an IPv6 address, and ADDR 10.23.0.5 is IPv4" },
+	{ "forward add overlay0 tcp 8080 [fd23::5]:80 --host-ip 10.0.0.2",
+	  "bad --host-ip \"10.0.0.2\": an IPv4 address, and ADDR fd23::5 is IPv6" },
+	{ "forward add overlay0 tcp 8080 10.23.0.5:80 --host-ip 10.0.0.2/24",
+	  "bad --host-ip \"10.0.0.2/24\": expected an IPv4 or IPv6 address without a prefix "
+	  "length" },
+	{ "forward add overlay0 tcp 8080 10.23.0.5:80 --host-ip 0.0.0.0",
+	  "bad --host-ip \"0.0.0.0\": the unspecified address" },
+	{ "forward add overlay0 tcp 8080 10.23.0.5:80 --host-ip 255.255.255.255",
+	  "bad --host-ip \"255.255.255.255\": a multicast or broadcast address" },
+	{ "forward add overlay0 tcp 8080 10.23.0.5:80 --host-ip 10.0.0.2 --host-ip 10.0.0.3",
+	  "option \"--host-ip\" given twice" },
+	{ "forward add overlay0 tcp 8080", "forward add: missing ADDR:PORT" },
+	{ "forward add bad/o tcp 8080 10.23.0.5:80", "bad overlay name \"bad/o\"" },
+	{ "forward add overlay0 tcp 8080 10.23.0.5:80 x", "unexpected argument \"x\"" },
+	{ "forward del overlay0 tcp", "forward del: missing HOSTPORT" },
+	{ "forward del overlay0 icmp 1", "forward del: bad protocol \"icmp\"" },
+	{ "forward del overlay0 tcp 65536", "bad HOSTPORT \"65536\"" },
+	{ "forward del overlay0 tcp 80 --host-ip x", "bad --host-ip \"x\"" },
+	{ "forward del overlay0 tcp 80 10.23.0.5:80", "unexpected argument \"10.23.0.5:80\"" },
+	{ "forward list a b", "forward list: unexpected argument \"b\"" },
+	{ "router list a b", "router list: unexpected argument \"b\"" },
+	{ "router set overlay0", "router set: missing SETTING" },
+	{ "router set overlay0 masq=on",
+	  "router set: unknown setting \"masq\": expected gateway=ADDR/PLEN, masquerade=on|off "
+	  "or host=on|off" },
+	{ "router set overlay0 on", "router set: unexpected argument \"on\": expected gateway=" },
+	{ "router set overlay0 masquerade=maybe",
+	  "router set: bad masquerade \"maybe\": expected on or off" },
+	{ "router set overlay0 host=", "bad host \"\": expected on or off" },
+	{ "router set overlay0 host=on host=off", "router set: host given twice" },
+	{ "router set overlay0 gateway=", "bad gateway \"\": expected ADDR/PLEN" },
+	{ "router set overlay0 gateway=10.23.0.1", "gateway: \"10.23.0.1\" is not ADDR/PLEN" },
+	{ "router set overlay0 gateway=10.23.0.1/32", "gateway: \"/32\" is not a prefix length" },
+	{ "router set overlay0 gateway=10.23.0.1/24 gateway=10.24.0.1/24",
+	  "gateway: two IPv4 gateways" },
+	{ "router set overlay0 gateway=224.0.0.1/24", "is not a unicast IPv4 or IPv6 address" },
+	{ "router set bad/o masquerade=on", "bad overlay name \"bad/o\"" },
+	{ "router set overlay0 gateway=10.23.0.1/24 gateway=fd23::1/64 masquerade=on host=on "
+	  "host=off extra=1 more=2 x",
+	  "router set: unexpected argument \"x\"" },
+	{ "overlay create o -v 1 -e vxlan -s files -p files/config=/x -p router/masquerade=yes2",
+	  "router/masquerade: expected on or off" },
 	{ "", "ovlctl: missing OBJECT" },
 	{ "frob", "unknown object \"frob\"" },
 	{ "map", "map: missing VERB" },
@@ -549,6 +648,10 @@ static const char *sample(const char *name)
 		{ "KEY=VALUE", "files/config=/x" },
 		{ "NS", "testns" },
 		{ "COUNT", "3" },
+		{ "SETTING", "masquerade=on" },
+		{ "tcp|udp", "tcp" },
+		{ "HOSTPORT", "8080" },
+		{ "ADDR:PORT", "10.23.0.5:80" },
 	};
 
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
@@ -659,7 +762,8 @@ void test_ovlctl_json_errors(void)
 	expect_json_error(
 		"bogus -j", OVLCTL_EXIT_USAGE,
 		"{'error': 'unknown object \\'bogus\\'', 'usage': 'ovlctl [OPTIONS] "
-		"{overlay|backend|vnic|endpoint|map|neigh|stats|monitor|status|reload} ... (see "
+		"{overlay|backend|vnic|endpoint|map|neigh|router|forward|stats|monitor|status|reload} "
+		"... (see "
 		"ovlctl --help)'}");
 	/* a runtime error: ovld is not there */
 	expect_json_error("--socket /nonexistent/ovld.sock -j status", OVLCTL_EXIT_FAIL,
@@ -740,6 +844,50 @@ void test_ovlctl_print_tables(void)
 		     "o        1    02:00:00:00:00:01  10.0.0.1  -     -\n",
 		     "one entry, missing fields as -");
 	free(out);
+	out = printed(ovlctl_print_forwards, NULL,
+		      "[{'overlay':'overlay0','vni':23,'proto':'tcp','port':8080,'host_ip':null,"
+		      "'to':'10.23.0.5','to_port':80,'owner':'cni:net/c1/eth0'},{'overlay':'o6',"
+		      "'vni':6,'proto':'udp','port':53,'host_ip':'fd00::2','to':'fd06::5',"
+		      "'to_port':5353,'owner':null}]",
+		      &ret);
+	ASSERT_OK(ret, "print_forwards");
+	ASSERT_STREQ(out,
+		     "OVERLAY   PROTO  HOST_IP  HOSTPORT  TO              OWNER\n"
+		     "overlay0  tcp    -        8080      10.23.0.5:80    cni:net/c1/eth0\n"
+		     "o6        udp    fd00::2  53        [fd06::5]:5353  -\n",
+		     "forward table: IPv6 in brackets, no host_ip or owner as -");
+	free(out);
+	out = printed(ovlctl_print_forwards, NULL, "[]", &ret);
+	ASSERT_STREQ(out, "", "no forwards: nothing");
+	free(out);
+	out = printed(ovlctl_print_forwards, NULL, "[3]", &ret);
+	ASSERT_EQ(ret, -EPROTO, "a number is no forward");
+	free(out);
+	out = printed(
+		ovlctl_print_routers, NULL,
+		"[{'overlay':'overlay0','vni':23,'netns':'ovlr-overlay0','mac':'02:00:5e:00:01:01',"
+		"'gateways':['10.23.0.1/24','fd23::1/64'],'masquerade':true,'host':false,"
+		"'forwards':2,'error':''},{'overlay':'b','vni':24,'netns':'ovlr-b',"
+		"'gateways':['10.24.0.1/24'],'masquerade':false,'host':true,'forwards':0,"
+		"'error':'cannot create ovlr-b: Operation not permitted'}]",
+		&ret);
+	ASSERT_OK(ret, "print_routers");
+	ASSERT_STREQ(out,
+		     "OVERLAY   VNI  GATEWAYS                 MASQ  HOST  FORWARDS  NETNS\n"
+		     "overlay0  23   10.23.0.1/24,fd23::1/64  yes   no    2         ovlr-overlay0\n"
+		     "b         24   10.24.0.1/24             no    yes   0         ovlr-b\n"
+		     "  error: cannot create ovlr-b: Operation not permitted\n",
+		     "router table with its error");
+	free(out);
+	out = printed(
+		ovlctl_print_overlays, NULL,
+		"[{'name':'r','vni':5,'encap':'vxlan','search':'direct','entries':0,'drops':0,"
+		"'peer_unknown':0,'props':{'direct/dest_ip':'10.0.0.2',"
+		"'router/gateway':'10.5.0.1/16,fd05::1/64'}}]",
+		&ret);
+	ASSERT_STRSTR(out, "  0             10.5.0.1/16,fd05::1/64  direct/dest_ip=",
+		      "overlay list: ROUTER shows the gateways");
+	free(out);
 	out = printed(ovlctl_print_neighs, NULL, "[]", &ret);
 	ASSERT_STREQ(out, "", "empty list prints nothing");
 	free(out);
@@ -751,10 +899,10 @@ void test_ovlctl_print_tables(void)
 		      "'error':'/b.json:3:5: bad MAC'}]",
 		      &ret);
 	ASSERT_STREQ(out,
-		     "NAME      VNI  ENCAP  SEARCH  ENTRIES  DROPS  PEER_UNKNOWN  PROPS\n"
-		     "overlay0  23   vxlan  files   3        12     5             "
+		     "NAME      VNI  ENCAP  SEARCH  ENTRIES  DROPS  PEER_UNKNOWN  ROUTER  PROPS\n"
+		     "overlay0  23   vxlan  files   3        12     5             -       "
 		     "files/config=/h.json,vxlan/listen_ip=10.1.0.1\n"
-		     "b         24   vxlan  files   0        -      -             -\n"
+		     "b         24   vxlan  files   0        -      -             -       -\n"
 		     "  error: /b.json:3:5: bad MAC\n",
 		     "overlay table with the backend error and the network's drops");
 	free(out);
