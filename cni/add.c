@@ -85,16 +85,72 @@ enum {
 	MADE_VETH = 1 << 0,
 	MADE_LEASE = 1 << 1,
 	MADE_ENDPOINT = 1 << 2,
+	MADE_FORWARDS = 1 << 3,
 };
+
+/* What the overlay's router must have for nc: a gateway, when the
+ * configuration asks for masquerade or port mappings. Code 7 otherwise. */
+static int router_needed(const struct ovl_netconf *nc, const struct ovl_cni_overlay *ov,
+			 struct ovl_cni_router *rt, struct ovl_cni_err *e)
+{
+	if (ovl_cni_router_parse(ov->gateways, rt))
+		return ovl_cni_error(
+			e, OVL_CNI_E_NO_OVERLAY, "bad router",
+			"overlay %s: router/gateway \"%s\" is not ADDR/PLEN[,ADDR/PLEN]", ov->name,
+			ov->gateways);
+	if (rt->n || (!nc->ip_masq && !nc->n_portmaps))
+		return 0;
+	return ovl_cni_error(e, OVL_CNI_E_CONFIG, "invalid network configuration",
+			     "%s needs a router, and overlay %s has none: create it with one "
+			     "(ovlctl overlay create %s ... -p router/gateway=ADDR/PLEN)",
+			     nc->ip_masq ? "\"ipMasq\": true" : "runtimeConfig.portMappings",
+			     ov->name, ov->name);
+}
+
+/* 5. masquerade ("ipMasq": true), 6. the forwards of the port mappings. A
+ * router that masquerades already is left alone; masquerade is the
+ * overlay's, and stays when this ADD is undone (other containers may count
+ * on it). */
+static int router_setup(struct ovl_cni_daemon *ovld, const struct ovl_netconf *nc,
+			const struct ovl_cni_overlay *ov, json_t *fwd_reqs, unsigned int *made,
+			struct ovl_cni_err *e)
+{
+	json_t *req;
+	size_t i;
+	int errnum, ret;
+
+	if (nc->ip_masq && !ov->masquerade) {
+		ret = ovl_cni_daemon_call(ovld,
+					  json_pack("{s:s, s:s, s:b}", "cmd", OVL_CMD_ROUTER_SET,
+						    "overlay", ov->name, "masquerade", 1),
+					  NULL, &errnum, e);
+		if (ret)
+			return ret;
+		pr_info("overlay %s: its router masquerades now (\"ipMasq\": true)", ov->name);
+	}
+	json_array_foreach(fwd_reqs, i, req) {
+		*made |= MADE_FORWARDS;
+		ret = ovl_cni_daemon_call(ovld, json_incref(req), NULL, &errnum, e);
+		if (ret)
+			return ret;
+		pr_debug("forward %s %lld -> %s port %lld",
+			 json_string_value(json_object_get(req, "proto")),
+			 (long long)json_integer_value(json_object_get(req, "port")),
+			 json_string_value(json_object_get(req, "to")),
+			 (long long)json_integer_value(json_object_get(req, "to_port")));
+	}
+	return 0;
+}
 
 int ovl_cni_add(const struct ovl_cni_env *env, struct ovl_netconf *nc, json_t **out,
 		struct ovl_cni_err *e)
 {
 	char host[OVL_CNI_IFNAME_MAX], other_host[OVL_CNI_IFNAME_MAX], alias[OVL_ALIAS_MAX],
 		id[300];
-	char m[OVL_MAC_STRLEN], a[OVL_IP_STRLEN];
+	char m[OVL_MAC_STRLEN], a[OVL_IP_STRLEN], owner[OVL_ALIAS_MAX];
 	struct ovl_cni_daemon ovld = { 0 };
 	struct ovl_cni_overlay ov;
+	struct ovl_cni_router router;
 	struct ovl_cni_args args;
 	struct ovl_cni_result *ipam_res = NULL, *res = NULL;
 	struct ovl_cni_iface host_if = { 0 }, cont_if = { 0 };
@@ -103,7 +159,7 @@ int ovl_cni_add(const struct ovl_cni_env *env, struct ovl_netconf *nc, json_t **
 	struct ovl_cni_err ue;
 	const char *mac_from;
 	__u8 mac[6], host_mac[6];
-	json_t *addrs = NULL, *req;
+	json_t *addrs = NULL, *fwd_reqs = NULL, *req;
 	unsigned int made = 0;
 	int ns_fd = -1, host_ifindex, errnum, ret;
 
@@ -132,6 +188,8 @@ int ovl_cni_add(const struct ovl_cni_env *env, struct ovl_netconf *nc, json_t **
 	ret = ovl_cni_daemon_open(&ovld, nc->instance, e);
 	if (!ret)
 		ret = ovl_cni_daemon_overlay(&ovld, nc, &ov, e);
+	if (!ret)
+		ret = router_needed(nc, &ov, &router, e);
 	if (!ret)
 		ret = ovl_ipam_open(&ipam, env, nc, e);
 	if (ret)
@@ -194,6 +252,16 @@ int ovl_cni_add(const struct ovl_cni_env *env, struct ovl_netconf *nc, json_t **
 	}
 	for (int i = 0; i < ipam_res->n_ips; i++)
 		ipam_res->ips[i].iface = 0;
+	/* The router is the gateway; the forwards go to these addresses. */
+	ovl_cni_forward_owner(nc->name, env->container_id, env->ifname, owner, sizeof(owner));
+	ret = ovl_cni_router_apply(&router, ov.name, ipam_res, 0, e);
+	if (ret)
+		goto undo;
+	fwd_reqs = ovl_cni_forward_reqs(nc, &router, ov.name, owner, ipam_res, 0, e);
+	if (!fwd_reqs) {
+		ret = e->code;
+		goto undo;
+	}
 
 	/* 3. Addresses and routes inside. */
 	ret = ovl_cni_link_configure(ns_fd, env->ifname, ipam_res, 0, e);
@@ -212,6 +280,9 @@ int ovl_cni_add(const struct ovl_cni_env *env, struct ovl_netconf *nc, json_t **
 	if (ret)
 		goto undo;
 	made |= MADE_ENDPOINT;
+	ret = router_setup(&ovld, nc, &ov, fwd_reqs, &made, e);
+	if (ret)
+		goto undo;
 
 	/* The result. */
 	ret = ovl_link_mac(host, host_mac);
@@ -241,6 +312,11 @@ undo:
 	/* Reverse order; each step's own failure is logged, the first error
 	 * is what the runtime gets. */
 	pr_warn("ADD %s failed (%s: %s): undoing it", id, e->msg, e->details);
+	if (made & MADE_FORWARDS) {
+		req = json_pack("{s:s, s:s}", "cmd", OVL_CMD_FORWARD_DEL, "owner", owner);
+		if (ovl_cni_daemon_call(&ovld, req, NULL, &errnum, &ue))
+			pr_err("undo: forward.del of %s: %s: %s", owner, ue.msg, ue.details);
+	}
 	if (made & MADE_ENDPOINT) {
 		req = json_pack("{s:s, s:s, s:s}", "cmd", OVL_CMD_ENDPOINT_DEL, "id", id, "network",
 				nc->name);
@@ -265,6 +341,7 @@ out:
 	free(ipam_res);
 	free(res);
 	json_decref(addrs);
+	json_decref(fwd_reqs);
 	ovl_ipam_close(&ipam);
 	ovl_cni_daemon_close(&ovld);
 	if (ns_fd >= 0)

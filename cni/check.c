@@ -134,6 +134,76 @@ out:
 	return 0;
 }
 
+/* Is there a forward in list just like the request want? */
+static bool has_forward(json_t *list, json_t *want)
+{
+	static const char *const keys[] = { "proto", "port", "to", "to_port", "owner", "host_ip" };
+	json_t *x;
+	size_t i;
+
+	json_array_foreach(list, i, x) {
+		bool same = true;
+
+		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]) && same; k++) {
+			json_t *a = json_object_get(x, keys[k]),
+			       *b = json_object_get(want, keys[k]);
+
+			same = (!b && (!a || json_is_null(a))) || (a && b && json_equal(a, b));
+		}
+		if (same)
+			return true;
+	}
+	return false;
+}
+
+/* ovld has the forwards of the port mappings, to prevResult's addresses. */
+static int check_forwards(struct ovl_cni_daemon *ovld, const struct ovl_netconf *nc,
+			  const struct ovl_cni_env *env, const struct ovl_cni_result *prev, int idx,
+			  struct diffs *d, struct ovl_cni_err *e)
+{
+	char owner[OVL_ALIAS_MAX];
+	struct ovl_cni_overlay ov;
+	struct ovl_cni_router rt;
+	json_t *want, *list = NULL, *x;
+	int errnum, ret;
+	size_t i;
+
+	if (!nc->n_portmaps)
+		return 0;
+	ret = ovl_cni_daemon_overlay(ovld, nc, &ov, e);
+	if (ret == OVL_CNI_E_NO_OVERLAY)
+		return 0; /* check_endpoint() said so */
+	if (ret)
+		return ret;
+	if (ovl_cni_router_parse(ov.gateways, &rt) || !rt.n) {
+		diff(d, "overlay %s has no router for the port mappings", ov.name);
+		return 0;
+	}
+	ovl_cni_forward_owner(nc->name, env->container_id, env->ifname, owner, sizeof(owner));
+	want = ovl_cni_forward_reqs(nc, &rt, ov.name, owner, prev, idx, e);
+	if (!want)
+		return e->code;
+	ret = ovl_cni_daemon_call(
+		ovld, json_pack("{s:s, s:s}", "cmd", OVL_CMD_FORWARD_LIST, "overlay", ov.name),
+		&list, &errnum, e);
+	if (ret)
+		goto out;
+	json_array_foreach(want, i, x) {
+		const char *to = json_string_value(json_object_get(x, "to"));
+
+		if (!has_forward(list, x))
+			diff(d, "ovld has no forward of %s port %lld to %s%s%s:%lld (%s)",
+			     json_string_value(json_object_get(x, "proto")),
+			     (long long)json_integer_value(json_object_get(x, "port")),
+			     strchr(to, ':') ? "[" : "", to, strchr(to, ':') ? "]" : "",
+			     (long long)json_integer_value(json_object_get(x, "to_port")), owner);
+	}
+out:
+	json_decref(list);
+	json_decref(want);
+	return ret;
+}
+
 int ovl_cni_check(const struct ovl_cni_env *env, struct ovl_netconf *nc, struct ovl_cni_err *e)
 {
 	char host[OVL_CNI_IFNAME_MAX], v1[OVL_CNI_IFNAME_MAX], alias[256], want_alias[256], id[300];
@@ -240,6 +310,8 @@ int ovl_cni_check(const struct ovl_cni_env *env, struct ovl_netconf *nc, struct 
 
 	/* ovld, then the IPAM plugin. */
 	ret = check_endpoint(&ovld, nc, id, host, prev, idx, mac, &d, e);
+	if (!ret)
+		ret = check_forwards(&ovld, nc, env, prev, idx, &d, e);
 	if (ret)
 		goto out;
 	if (d.n) {

@@ -18,7 +18,12 @@
  *   - an ovld endpoint "<container id>/<ifname>" of the network (ovld
  *     tells endpoints apart by network and id), which attaches the data
  *     path to the host end and teaches it the MAC and addresses (link
- *     protection, proxy ARP/NDP).
+ *     protection, proxy ARP/NDP);
+ *   - when the overlay has a router (router.c): the forwards of its port
+ *     mappings (capability "portMappings"), owned by
+ *     "cni:<network>/<container id>/<ifname>". The router is also the
+ *     container's gateway, and "ipMasq": true turns its masquerade on
+ *     (the overlay's, kept after DEL).
  *
  * ADD creates them in that order and, on any failure, removes what it made
  * in reverse order. DEL removes them in reverse order and succeeds when any
@@ -200,6 +205,15 @@ struct ovl_cni_attachment {
 	char ifname[OVL_CNI_IFNAME_MAX];
 };
 
+/* One of runtimeConfig.portMappings (capability "portMappings"). */
+struct ovl_cni_portmap {
+	__u16 host_port, container_port;
+	bool udp;	  /* protocol "udp"; else "tcp" */
+	__u8 family;	  /* OVL_AF_INET4/6 from hostIP (also 0.0.0.0 or ::); 0: both */
+	bool has_host_ip; /* hostIP is one address of the host */
+	struct ovl_ip host_ip;
+};
+
 struct ovl_netconf {
 	json_t *root; /* the whole document (owned) */
 	const char *raw;
@@ -215,7 +229,8 @@ struct ovl_netconf {
 	unsigned int mtu; /* 0: what ovld says */
 	bool has_mac;	  /* the first of runtimeConfig.mac, args.cni.mac, mac */
 	__u8 mac[6];
-	const char *mac_from; /* which of them */
+	bool ip_masq;	      /* "ipMasq": true: the overlay's router masquerades */
+	const char *mac_from; /* which of them gave mac */
 	char ipam_type[64];
 	enum ovl_log_level log_level;
 	json_t *dns; /* borrowed from root; NULL when absent */
@@ -224,6 +239,8 @@ struct ovl_netconf {
 	bool has_valid; /* cni.dev/valid-attachments (GC) */
 	struct ovl_cni_attachment *valid;
 	size_t n_valid;
+	struct ovl_cni_portmap *portmaps; /* with capabilities.portMappings; owned */
+	size_t n_portmaps;
 };
 
 /**
@@ -237,6 +254,57 @@ void ovl_netconf_free(struct ovl_netconf *nc);
 /* Is (container id, ifname) in cni.dev/valid-attachments? */
 bool ovl_netconf_attachment_valid(const struct ovl_netconf *nc, const char *container_id,
 				  const char *ifname);
+
+/* ---- the overlay's router (router.c) --------------------------------------- */
+
+/* runtimeConfig.portMappings into nc->portmaps, when capabilities.portMappings
+ * is true (a runtime passes them only then); code 7 naming the entry
+ * otherwise. */
+int ovl_cni_portmaps_parse(struct ovl_netconf *nc, struct ovl_cni_err *e);
+
+/* An overlay's router: its gateways, at most one per family. */
+struct ovl_cni_router {
+	int n;
+	struct {
+		struct ovl_ip addr;
+		unsigned int plen;
+	} gw[2];
+};
+
+/* The property router/gateway ("ADDR/PLEN[,ADDR/PLEN]"; NULL or "": no
+ * router). Return: 0 or -EINVAL. */
+int ovl_cni_router_parse(const char *gateways, struct ovl_cni_router *rt);
+
+/**
+ * ovl_cni_router_apply() - the router as the gateway of the addresses of
+ * interface iface in r: each address of a family the router has a gateway
+ * of must lie in its subnet and gets it as ips[].gateway; a default route
+ * through it is added per such family, unless r has one already (whose
+ * gateway must then be the router's).
+ * Return: 0 or 7 (the configuration's IPAM disagrees with the overlay).
+ */
+int ovl_cni_router_apply(const struct ovl_cni_router *rt, const char *overlay,
+			 struct ovl_cni_result *r, int iface, struct ovl_cni_err *e);
+
+/* "cni:NETWORK/CONTAINERID/IFNAME": the owner of an attachment's forwards. */
+void ovl_cni_forward_owner(const char *network, const char *container_id, const char *ifname,
+			   char *buf, size_t len);
+/* The container id and ifname of an owner of network. Return: 0, or
+ * -EINVAL when owner is not one of that network's attachments. */
+int ovl_cni_forward_owner_parse(const char *owner, const char *network, char *cid, size_t cidlen,
+				char *ifname, size_t iflen);
+
+/**
+ * ovl_cni_forward_reqs() - the forward.add requests of nc's port mappings
+ * for the addresses of interface iface in r: one per mapping and family
+ * (hostIP's family, else each family of the container's addresses that
+ * the router has a gateway of), to the first address of that family.
+ * Return: an array (possibly empty), or NULL with e filled (code 7: a
+ * mapping no address of the container can take).
+ */
+json_t *ovl_cni_forward_reqs(const struct ovl_netconf *nc, const struct ovl_cni_router *rt,
+			     const char *overlay, const char *owner, const struct ovl_cni_result *r,
+			     int iface, struct ovl_cni_err *e);
 
 /* ---- names of an attachment (attach.c) ----------------------------------- */
 

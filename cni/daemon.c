@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include "backends.h"
 #include "daemon.h"
 
 int ovl_cni_daemon_open(struct ovl_cni_daemon *o, const char *instance, struct ovl_cni_err *e)
@@ -102,6 +103,13 @@ int ovl_cni_daemon_overlay(struct ovl_cni_daemon *o, const struct ovl_netconf *n
 	ov->mtu = (unsigned int)json_integer_value(json_object_get(found, "mtu"));
 	snprintf(ov->error, sizeof(ov->error), "%s",
 		 json_string_value(json_object_get(found, "error")) ?: "");
+	{
+		json_t *props = json_object_get(found, "props");
+
+		snprintf(ov->gateways, sizeof(ov->gateways), "%s",
+			 json_string_value(json_object_get(props, "router/gateway")) ?: "");
+		ov->masquerade = ovl_prop_bool(json_object_get(props, "router/masquerade")) == 1;
+	}
 	json_decref(list);
 	if (nc->overlay[0] && nc->has_vni && ov->vni != nc->vni)
 		return ovl_cni_error(e, OVL_CNI_E_NO_OVERLAY, "no such overlay",

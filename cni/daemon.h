@@ -17,8 +17,10 @@ struct ovl_cni_daemon {
 struct ovl_cni_overlay {
 	char name[32];
 	__u32 vni;
-	unsigned int mtu; /* ovld's endpoint MTU for it; 0 if it did not say */
-	char error[256];  /* its backend's last error, "" when fine */
+	unsigned int mtu;   /* ovld's endpoint MTU for it; 0 if it did not say */
+	char error[256];    /* its backend's last error, "" when fine */
+	char gateways[128]; /* its router's (property router/gateway), "" for none */
+	bool masquerade;    /* its router masquerades (router/masquerade) */
 };
 
 /* Connect to the instance. Code 100 when it is not running or refuses. */

@@ -57,6 +57,31 @@ static void cleanup_open(struct cleanup *c, const struct ovl_cni_env *env,
 		keep_error(c, &e);
 }
 
+/* The forwards of an attachment go by their owner. ovld says how many
+ * (none is no error); one without forwards (ENOSYS: an ovld older than
+ * the router zone) has none to remove. */
+static void remove_forwards(struct cleanup *c, const char *owner)
+{
+	struct ovl_cni_err e;
+	json_t *res = NULL;
+	int errnum;
+
+	if (!c->ovld_up)
+		return;
+	if (ovl_cni_daemon_call(&c->ovld,
+				json_pack("{s:s, s:s}", "cmd", OVL_CMD_FORWARD_DEL, "owner", owner),
+				&res, &errnum, &e)) {
+		if (errnum == ENOSYS || errnum == ENOENT)
+			pr_debug("forwards of %s: %s", owner, e.details);
+		else
+			keep_error(c, &e);
+	} else if (json_integer_value(json_object_get(res, "deleted"))) {
+		pr_debug("forwards of %s: %lld removed", owner,
+			 (long long)json_integer_value(json_object_get(res, "deleted")));
+	}
+	json_decref(res);
+}
+
 static void cleanup_close(struct cleanup *c)
 {
 	ovl_ipam_close(&c->ipam);
@@ -87,7 +112,8 @@ static void remove_attachment(struct cleanup *c, const struct ovl_cni_env *env,
 {
 	const char *cid = container_id ? container_id : env->container_id;
 	const char *ifn = ifname ? ifname : env->ifname;
-	char host[OVL_CNI_IFNAME_MAX], v1[OVL_CNI_IFNAME_MAX], alias[OVL_ALIAS_MAX], id[300];
+	char host[OVL_CNI_IFNAME_MAX], v1[OVL_CNI_IFNAME_MAX], alias[OVL_ALIAS_MAX], id[300],
+		owner[OVL_ALIAS_MAX];
 	bool derived = !host_name;
 	struct ovl_cni_err e;
 	int errnum, err;
@@ -100,6 +126,9 @@ static void remove_attachment(struct cleanup *c, const struct ovl_cni_env *env,
 	/* An attachment an earlier plugin made has the older name. */
 	if (derived && ovl_link_ifindex(host) < 0 && ovl_cni_host_v1_find(c->nc, cid, ifn, v1))
 		snprintf(host, sizeof(host), "%s", v1);
+	/* 0. Its forwards (the reverse of ADD's last step). */
+	ovl_cni_forward_owner(c->nc->name, cid, ifn, owner, sizeof(owner));
+	remove_forwards(c, owner);
 	/* 1. ovld forgets the endpoint (no error when it did not know it). */
 	if (c->ovld_up) {
 		json_t *res = NULL;
@@ -242,6 +271,26 @@ int ovl_cni_gc(const struct ovl_cni_env *env, struct ovl_netconf *nc, struct ovl
 		pr_info("GC: endpoint %s is not a valid attachment of %s", id, nc->name);
 		remove_attachment(&c, env, cid, slash + 1,
 				  json_string_value(json_object_get(x, "host_ifname")));
+	}
+	json_decref(list);
+	list = NULL;
+	/* Forwards whose attachment is gone (an ADD that died after them). */
+	if (c.ovld_up) {
+		if (ovl_cni_daemon_call(&c.ovld, json_pack("{s:s}", "cmd", OVL_CMD_FORWARD_LIST),
+					&list, &errnum, &ue) &&
+		    errnum != ENOSYS)
+			keep_error(&c, &ue);
+	}
+	json_array_foreach(list, i, x) {
+		const char *owner = json_string_value(json_object_get(x, "owner"));
+		char cid[256], ifn[OVL_CNI_IFNAME_MAX];
+
+		if (ovl_cni_forward_owner_parse(owner, nc->name, cid, sizeof(cid), ifn,
+						sizeof(ifn)) ||
+		    ovl_netconf_attachment_valid(nc, cid, ifn))
+			continue;
+		pr_info("GC: forward of %s is not a valid attachment's", owner);
+		remove_forwards(&c, owner);
 	}
 	json_decref(list);
 	/* 2. Host ends ovld does not know (it lost them, or an ADD died). */

@@ -176,13 +176,10 @@ static int parse_member(struct ovl_netconf *nc, const char *key, json_t *v, json
 	} else if (!strcmp(key, "disableCheck") || !strcmp(key, "disableGC")) {
 		return want_type(key, v, JSON_TRUE, "a boolean", e);
 	} else if (!strcmp(key, "ipMasq")) {
+		/* the overlay's router masquerades (ADD turns it on: router.c) */
 		if (want_type(key, v, JSON_TRUE, "a boolean", e))
 			return e->code;
-		if (json_is_true(v))
-			return ovl_cni_error(e, OVL_CNI_E_UNSUPPORTED,
-					     "unsupported field in the network configuration",
-					     "\"ipMasq\": true: ovl does not masquerade; chain a "
-					     "plugin that does");
+		nc->ip_masq = json_is_true(v);
 	} else if (!strcmp(key, "capabilities")) {
 		return want_type(key, v, JSON_OBJECT, "an object", e);
 	} else if (!strcmp(key, "runtimeConfig")) {
@@ -342,13 +339,14 @@ int ovl_netconf_parse(const char *buf, size_t len, struct ovl_netconf *nc, struc
 		}
 	}
 	nc->has_mac = nc->mac_from != NULL;
-	return 0;
+	return ovl_cni_portmaps_parse(nc, e);
 }
 
 void ovl_netconf_free(struct ovl_netconf *nc)
 {
 	ovl_cni_result_free(&nc->prev);
 	free(nc->valid);
+	free(nc->portmaps);
 	json_decref(nc->root);
 	memset(nc, 0, sizeof(*nc));
 }

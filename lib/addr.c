@@ -133,6 +133,18 @@ bool ovl_ip_is_loopback(const struct ovl_ip *ip)
 	return ip->family == OVL_AF_INET6 && memcmp(ip->addr, lo6, sizeof(lo6)) == 0;
 }
 
+bool ovl_ip_in_prefix(const struct ovl_ip *ip, const struct ovl_ip *net, unsigned int plen)
+{
+	unsigned int max = net->family == OVL_AF_INET4 ? 32 : 128;
+
+	if (ip->family != net->family || plen > max)
+		return false;
+	if (memcmp(ip->addr, net->addr, plen / 8))
+		return false;
+	return plen % 8 == 0 ||
+	       !((ip->addr[plen / 8] ^ net->addr[plen / 8]) & (__u8)(0xff00 >> (plen % 8)));
+}
+
 const char *ovl_ip_not_owned_why(const struct ovl_ip *ip)
 {
 	if (ovl_ip_is_unspecified(ip))

@@ -41,6 +41,8 @@ char *ovl_ip_format(const struct ovl_ip *ip, char *buf);
 /* Same, from a (family, 16-byte addr) pair as the maps hold it. */
 char *ovl_ip_format_raw(__u8 family, const __u8 addr[16], char *buf);
 bool ovl_ip_eq(const struct ovl_ip *a, const struct ovl_ip *b);
+/* Is ip inside net/plen (same family, the first plen bits equal)? */
+bool ovl_ip_in_prefix(const struct ovl_ip *ip, const struct ovl_ip *net, unsigned int plen);
 
 /*
  * Classifiers. Each says what the address is, not what a caller allows:

@@ -9,11 +9,12 @@
 #   c (netns) -- h1: ovld (overlay0, VNI 23) -- switch
 #
 #   bad configurations: missing overlay/vni, wrong types, unknown keys,
-#     ipMasq, bad JSON, duplicate keys, unsupported or missing cniVersion,
+#     bad JSON, duplicate keys, unsupported or missing cniVersion,
 #     an unknown IPAM plugin                                  (codes 1 2 6 7)
 #   bad environment: missing variables, bad names, a missing or wrong
 #     CNI_NETNS, unknown CNI_ARGS, unknown CNI_COMMAND        (codes 3 4)
 #   ovld not running, an unknown overlay                       (100 102)
+#   ipMasq or portMappings on an overlay without a router      (7)
 #   failures after the veth and the lease exist, which ADD must undo:
 #     a route the kernel refuses (103), a MAC ovld refuses (101), an IPAM
 #     plugin that crashes or prints nothing (104), an exhausted range
@@ -86,8 +87,6 @@ conf 'c["name"] = "my net"'
 bad 7 '"name": "my net" must start with a letter or digit' "a bad network name"
 conf 'c["frob"] = {"x": 1}'
 bad 2 'unknown key "frob" (value {"x":1})' "an unknown key"
-conf 'c["ipMasq"] = True'
-bad 2 '"ipMasq": true' "ipMasq"
 conf 'c["cniVersion"] = "0.3.1"'
 BAD_VERSION=1.1.0 bad 1 'the configuration is "0.3.1"' "cniVersion 0.3.1"
 conf 'del c["cniVersion"]'
@@ -108,6 +107,12 @@ conf 'c["overlay"] = "nosuch"'
 bad 102 'has no overlay "nosuch"' "an unknown overlay"
 conf 'del c["overlay"]; c["vni"] = 99'
 bad 102 'has no overlay with VNI 99' "an unknown vni"
+conf 'c["ipMasq"] = True'
+bad 7 '"ipMasq": true needs a router, and overlay overlay0 has none: create it with one (ovlctl overlay create overlay0 ... -p router/gateway=ADDR/PLEN)' \
+	"ipMasq on an overlay without a router"
+conf 'c["capabilities"] = {"portMappings": True}; c["runtimeConfig"] = {"portMappings": [{"hostPort": 8080, "containerPort": 80}]}'
+bad 7 'runtimeConfig.portMappings needs a router, and overlay overlay0 has none' \
+	"portMappings on an overlay without a router"
 conf 'c["vni"] = 24'
 bad 102 'has VNI 23, the configuration says 24' "overlay and vni disagree"
 

@@ -311,3 +311,32 @@ void test_addr_eui64(void)
 	ASSERT_OK(ovl_ip_parse("fe80::300:ff:fe00:1", &ip), "parse");
 	ASSERT_EQ(ovl_ip_eui64_mac(&ip, back), -ENOENT, "group MAC");
 }
+
+void test_addr_in_prefix(void)
+{
+	static const struct {
+		const char *ip, *net;
+		unsigned int plen;
+		bool in;
+	} cases[] = {
+		{ "10.23.0.5", "10.23.0.1", 24, true },	  { "10.23.1.5", "10.23.0.1", 24, false },
+		{ "10.23.1.5", "10.23.0.1", 16, true },	  { "10.23.0.129", "10.23.0.1", 25, false },
+		{ "10.23.0.127", "10.23.0.1", 25, true }, { "10.23.0.5", "10.23.0.5", 32, true },
+		{ "1.2.3.4", "10.23.0.1", 0, true },	  { "fd23::5", "fd23::1", 64, true },
+		{ "fd24::5", "fd23::1", 64, false },	  { "fd23::5", "fd23::1", 127, false },
+		{ "fd23::5", "10.23.0.1", 0, false }, /* another family */
+		{ "10.23.0.5", "10.23.0.1", 33, false },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ovl_ip a, n;
+		char what[96];
+
+		snprintf(what, sizeof(what), "%s in %s/%u", cases[i].ip, cases[i].net,
+			 cases[i].plen);
+		if (!ASSERT_OK(ovl_ip_parse(cases[i].ip, &a), what) ||
+		    !ASSERT_OK(ovl_ip_parse(cases[i].net, &n), what))
+			continue;
+		ASSERT_EQ(ovl_ip_in_prefix(&a, &n, cases[i].plen), cases[i].in, what);
+	}
+}

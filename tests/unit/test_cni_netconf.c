@@ -11,6 +11,7 @@
 #include "test.h"
 #include "cni.h"
 #include "ident.h"
+#include "ovl_abi.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -104,8 +105,40 @@ void test_cni_netconf_bad(void)
 		{ "{" BASE "}", 7, "neither 'overlay'" },
 		{ "{" BASE ", 'overlay': 'o', 'frob': 1}", 2, "unknown key 'frob' (value 1)" },
 		{ "{" BASE ", 'overlay': 'o', 'Overlay': 'o'}", 2, "unknown key 'Overlay'" },
-		{ "{" BASE ", 'overlay': 'o', 'ipMasq': true}", 2, "'ipMasq': true" },
+#define PM "'capabilities': {'portMappings': true}, 'runtimeConfig': {'portMappings': "
+		{ "{" BASE ", 'overlay': 'o', 'capabilities': {'portMappings': 1}}", 7,
+		  "'capabilities.portMappings' must be a boolean" },
+		{ "{" BASE ", 'overlay': 'o', " PM "{}}}", 7,
+		  "runtimeConfig.portMappings must be an array" },
+		{ "{" BASE ", 'overlay': 'o', " PM "[7]}}", 7,
+		  "runtimeConfig.portMappings[0] must be an object {hostPort, containerPort, "
+		  "protocol, hostIP}" },
+		{ "{" BASE ", 'overlay': 'o', " PM "[{'containerPort': 80}]}}", 7,
+		  "runtimeConfig.portMappings[0].hostPort must be a port number from 1 to 65535" },
+		{ "{" BASE ", 'overlay': 'o', " PM "[{'hostPort': 0, 'containerPort': 80}]}}", 7,
+		  "portMappings[0].hostPort must be a port number" },
+		{ "{" BASE ", 'overlay': 'o', " PM "[{'hostPort': 8080, 'containerPort': 70000}]}}",
+		  7, "portMappings[0].containerPort must be a port number from 1 to 65535" },
+		{ "{" BASE ", 'overlay': 'o', " PM "[{'hostPort': '80', 'containerPort': 80}]}}", 7,
+		  "portMappings[0].hostPort must be" },
+		{ "{" BASE ", 'overlay': 'o', " PM
+		  "[{'hostPort': 80, 'containerPort': 80, 'protocol': 'sctp'}]}}",
+		  7, "portMappings[0].protocol must be 'tcp' or 'udp', not 'sctp'" },
+		{ "{" BASE ", 'overlay': 'o', " PM
+		  "[{'hostPort': 80, 'containerPort': 80, 'protocol': 6}]}}",
+		  7, "protocol must be 'tcp' or 'udp', not a non-string" },
+		{ "{" BASE ", 'overlay': 'o', " PM
+		  "[{'hostPort': 80, 'containerPort': 80, 'hostIP': '10.0.0.300'}]}}",
+		  7, "portMappings[0].hostIP must be an IPv4 or IPv6 address, not '10.0.0.300'" },
+		{ "{" BASE ", 'overlay': 'o', " PM
+		  "[{'hostPort': 80, 'containerPort': 80, 'hostIP': '224.0.0.1'}]}}",
+		  7, "hostIP: 224.0.0.1 is a multicast or broadcast address" },
+		{ "{" BASE ", 'overlay': 'o', " PM
+		  "[{'hostPort': 80, 'containerPort': 80}, {'hostPort': 90, 'containerPort': 90}, "
+		  "{'hostPort': 80, 'containerPort': 81, 'hostIP': '10.0.0.1'}]}}",
+		  7, "runtimeConfig.portMappings[0] and [2] both publish TCP port 80" },
 		{ "{" BASE ", 'overlay': 'o', 'ipMasq': 'yes'}", 7, "'ipMasq' must be a boolean" },
+#undef PM
 		{ "{" BASE ", 'overlay': 'o', 'mtu': '1400'}", 7,
 		  "'mtu' must be an integer from 68 to 65535, not '1400'" },
 		{ "{" BASE ", 'overlay': 'o', 'mtu': 65536}", 7, "not 65536" },
@@ -172,6 +205,55 @@ void test_cni_netconf_bad(void)
 		ASSERT_STRSTR(all, text, what);
 		ovl_netconf_free(&nc);
 	}
+}
+
+void test_cni_netconf_router(void)
+{
+	struct ovl_netconf nc;
+	struct ovl_cni_err e;
+	char ip[OVL_IP_STRLEN];
+
+	if (ASSERT_OK(parse("{" BASE ", 'overlay': 'o', 'ipMasq': true}", &nc, &e), e.details))
+		ASSERT_TRUE(nc.ip_masq, "ipMasq: true is the router's masquerade");
+	ovl_netconf_free(&nc);
+	/* without the capability, runtimeConfig.portMappings are a chained
+	 * plugin's, not ovl's */
+	if (ASSERT_OK(parse("{" BASE ", 'overlay': 'o', 'capabilities': {'mac': true}, "
+			    "'runtimeConfig': {'portMappings': [{'hostPort': 1}]}}",
+			    &nc, &e),
+		      e.details))
+		ASSERT_EQ(nc.n_portmaps, 0, "no capability, no mappings");
+	ovl_netconf_free(&nc);
+	if (!ASSERT_OK(parse("{" BASE ", 'overlay': 'o', 'capabilities': {'portMappings': true}, "
+			     "'runtimeConfig': {'portMappings': ["
+			     "{'hostPort': 8080, 'containerPort': 80},"
+			     "{'hostPort': 5353, 'containerPort': 53, 'protocol': 'UDP', "
+			     "'hostIP': 'FD00::2'},"
+			     "{'hostPort': 8080, 'containerPort': 80, 'protocol': 'udp', "
+			     "'hostIP': '', 'podman': 1},"
+			     "{'hostPort': 9090, 'containerPort': 90, 'hostIP': '0.0.0.0'},"
+			     "{'hostPort': 9090, 'containerPort': 91, 'hostIP': '::'}]}}",
+			     &nc, &e),
+		       e.details))
+		goto out;
+	ASSERT_FALSE(nc.ip_masq, "no ipMasq");
+	if (!ASSERT_EQ(nc.n_portmaps, 5, "five mappings"))
+		goto out;
+	ASSERT_EQ(nc.portmaps[0].host_port, 8080, "hostPort");
+	ASSERT_EQ(nc.portmaps[0].container_port, 80, "containerPort");
+	ASSERT_FALSE(nc.portmaps[0].udp, "tcp by default");
+	ASSERT_EQ(nc.portmaps[0].family, 0, "no hostIP: both families");
+	ASSERT_TRUE(nc.portmaps[1].udp, "protocol UDP");
+	ASSERT_TRUE(nc.portmaps[1].has_host_ip, "hostIP");
+	ASSERT_STREQ(ovl_ip_format(&nc.portmaps[1].host_ip, ip), "fd00::2", "hostIP canonical");
+	ASSERT_EQ(nc.portmaps[1].family, OVL_AF_INET6, "hostIP's family");
+	ASSERT_FALSE(nc.portmaps[2].has_host_ip, "hostIP '' is every address");
+	ASSERT_EQ(nc.portmaps[2].family, 0, "of both families");
+	ASSERT_FALSE(nc.portmaps[3].has_host_ip, "0.0.0.0 is no one address");
+	ASSERT_EQ(nc.portmaps[3].family, OVL_AF_INET4, "0.0.0.0: every IPv4 address");
+	ASSERT_EQ(nc.portmaps[4].family, OVL_AF_INET6, ":: every IPv6 address (port 9090 twice)");
+out:
+	ovl_netconf_free(&nc);
 }
 
 void test_cni_netconf_mac_choice(void)

@@ -259,3 +259,246 @@ void test_cni_result_run_early(void)
 	/* The log level the configuration sets stays set: put it back. */
 	ovl_log_set_level(OVL_LOG_INFO);
 }
+
+/* An IPAM result (' for "), its ips on interface 0, as ADD has it. */
+static bool ipam_result(const char *s, struct ovl_cni_result *r)
+{
+	struct ovl_cni_err e;
+	json_t *j = jq(s);
+	bool ok = ASSERT_OK(ovl_cni_result_parse(j, "IPAM result", r, &e), e.details);
+
+	json_decref(j);
+	for (int i = 0; ok && i < r->n_ips; i++)
+		r->ips[i].iface = 0;
+	return ok;
+}
+
+/* The router as the container's gateway: ips[].gateway, default routes,
+ * and every way the IPAM result can disagree with it. */
+void test_cni_result_router_gateway(void)
+{
+	static const struct {
+		const char *gws, *ipam;
+		const char *want; /* the 1.0.0 result's ips and routes, or NULL */
+		const char *err;  /* in the details, or NULL */
+	} cases[] = {
+		/* v4 and v6: gateway replaced (host-local's .1), default routes added */
+		{ "10.23.0.254/24,fd23::1/64",
+		  "{'ips': [{'address': '10.23.0.5/24', 'gateway': '10.23.0.1'}, "
+		  "{'address': 'fd23::5/64'}], 'routes': [{'dst': '10.99.0.0/16'}]}",
+		  "{'ips': [{'address': '10.23.0.5/24', 'gateway': '10.23.0.254', 'interface': 0}, "
+		  "{'address': 'fd23::5/64', 'gateway': 'fd23::1', 'interface': 0}], "
+		  "'routes': [{'dst': '10.99.0.0/16'}, {'dst': '0.0.0.0/0', 'gw': '10.23.0.254'}, "
+		  "{'dst': '::/0', 'gw': 'fd23::1'}]}",
+		  NULL },
+		/* IPv4 router only: the IPv6 address is left as IPAM gave it */
+		{ "10.23.0.1/16",
+		  "{'ips': [{'address': '10.23.1.5/16'}, {'address': 'fd23::5/64', "
+		  "'gateway': 'fd23::9'}]}",
+		  "{'ips': [{'address': '10.23.1.5/16', 'gateway': '10.23.0.1', 'interface': 0}, "
+		  "{'address': 'fd23::5/64', 'gateway': 'fd23::9', 'interface': 0}], "
+		  "'routes': [{'dst': '0.0.0.0/0', 'gw': '10.23.0.1'}]}",
+		  NULL },
+		/* IPAM's own default route through the router stays, no second one */
+		{ "10.23.0.1/24",
+		  "{'ips': [{'address': '10.23.0.5/24', 'gateway': '10.23.0.1'}], "
+		  "'routes': [{'dst': '0.0.0.0/0'}]}",
+		  "{'ips': [{'address': '10.23.0.5/24', 'gateway': '10.23.0.1', 'interface': 0}], "
+		  "'routes': [{'dst': '0.0.0.0/0'}]}",
+		  NULL },
+		{ "10.23.0.1/24",
+		  "{'ips': [{'address': '10.23.0.5/24'}], "
+		  "'routes': [{'dst': '0.0.0.0/0', 'gw': '10.23.0.1'}]}",
+		  "{'ips': [{'address': '10.23.0.5/24', 'gateway': '10.23.0.1', 'interface': 0}], "
+		  "'routes': [{'dst': '0.0.0.0/0', 'gw': '10.23.0.1'}]}",
+		  NULL },
+		/* no router: nothing changes */
+		{ "", "{'ips': [{'address': '10.23.0.5/24', 'gateway': '10.23.0.1'}]}",
+		  "{'ips': [{'address': '10.23.0.5/24', 'gateway': '10.23.0.1', 'interface': 0}]}",
+		  NULL },
+		/* IPAM's default route elsewhere */
+		{ "10.23.0.254/24",
+		  "{'ips': [{'address': '10.23.0.5/24', 'gateway': '10.23.0.1'}], "
+		  "'routes': [{'dst': '0.0.0.0/0'}]}",
+		  NULL,
+		  "the IPAM plugin's default route goes via 10.23.0.1, but overlay o's router is "
+		  "10.23.0.254/24: leave the default route out of IPAM's configuration, or make "
+		  "its gateway 10.23.0.254" },
+		{ "fd23::1/64",
+		  "{'ips': [{'address': 'fd23::5/64'}], 'routes': [{'dst': '::/0', 'gw': 'fd23::2'}]}",
+		  NULL, "default route goes via fd23::2, but overlay o's router is fd23::1/64" },
+		/* addresses the router cannot serve */
+		{ "10.23.0.1/24", "{'ips': [{'address': '10.24.0.5/24'}]}", NULL,
+		  "the IPAM plugin gave 10.24.0.5/24, outside the subnet of overlay o's router "
+		  "(gateway 10.23.0.1/24): give IPAM that subnet" },
+		{ "fd23::1/64", "{'ips': [{'address': 'fd24::5/64'}]}", NULL,
+		  "gave fd24::5/64, outside the subnet" },
+		{ "10.23.0.1/24", "{'ips': [{'address': '10.23.0.1/24'}]}", NULL,
+		  "the IPAM plugin gave 10.23.0.1/24, the address of overlay o's router" },
+		{ "10.23.0.1/16", "{'ips': [{'address': '10.23.1.5/24'}]}", NULL,
+		  "gave 10.23.1.5/24, and overlay o's router (gateway 10.23.0.1/16) is outside "
+		  "that prefix" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct ovl_cni_result r;
+		struct ovl_cni_router rt;
+		struct ovl_cni_err e = { 0 };
+		char what[64];
+		json_t *got, *want;
+		int ret;
+
+		snprintf(what, sizeof(what), "case %zu", i);
+		if (!ASSERT_OK(ovl_cni_router_parse(cases[i].gws, &rt), what) ||
+		    !ipam_result(cases[i].ipam, &r))
+			continue;
+		ret = ovl_cni_router_apply(&rt, "o", &r, 0, &e);
+		if (cases[i].err) {
+			ASSERT_EQ(ret, OVL_CNI_E_CONFIG, what);
+			ASSERT_STRSTR(e.details, cases[i].err, what);
+		} else if (ASSERT_OK(ret, e.details)) {
+			got = ovl_cni_result_json(&r, OVL_CNI_V100);
+			want = jq(cases[i].want);
+			json_object_del(got, "cniVersion");
+			json_object_del(got, "interfaces");
+			json_eq(got, want, what);
+			json_decref(got);
+			json_decref(want);
+		}
+		ovl_cni_result_free(&r);
+	}
+}
+
+void test_cni_result_router_parse(void)
+{
+	struct ovl_cni_router rt;
+	char a[OVL_IP_STRLEN];
+
+	ASSERT_OK(ovl_cni_router_parse(NULL, &rt), "no property");
+	ASSERT_EQ(rt.n, 0, "no router");
+	if (ASSERT_OK(ovl_cni_router_parse("10.23.0.1/24,fd23::1/64", &rt), "both") &&
+	    ASSERT_EQ(rt.n, 2, "two gateways")) {
+		ASSERT_STREQ(ovl_ip_format(&rt.gw[1].addr, a), "fd23::1", "IPv6 gateway");
+		ASSERT_EQ(rt.gw[1].plen, 64, "its prefix length");
+	}
+	ASSERT_EQ(ovl_cni_router_parse("10.23.0.1", &rt), -EINVAL, "no /PLEN");
+	ASSERT_EQ(ovl_cni_router_parse("10.23.0.1/24,10.24.0.1/24", &rt), -EINVAL, "two IPv4");
+	ASSERT_EQ(ovl_cni_router_parse("10.23.0.1/24,fd23::1/64,x", &rt), -EINVAL, "three");
+}
+
+void test_cni_result_forward_owner(void)
+{
+	char owner[300], cid[256], ifn[16];
+
+	ovl_cni_forward_owner("tenant-a", "c1", "eth0", owner, sizeof(owner));
+	ASSERT_STREQ(owner, "cni:tenant-a/c1/eth0", "owner");
+	if (ASSERT_OK(ovl_cni_forward_owner_parse(owner, "tenant-a", cid, sizeof(cid), ifn,
+						  sizeof(ifn)),
+		      "parse")) {
+		ASSERT_STREQ(cid, "c1", "container id");
+		ASSERT_STREQ(ifn, "eth0", "ifname");
+	}
+	ASSERT_EQ(ovl_cni_forward_owner_parse(owner, "tenant", cid, sizeof(cid), ifn, sizeof(ifn)),
+		  -EINVAL, "another network (a prefix of it)");
+	ASSERT_EQ(ovl_cni_forward_owner_parse("cni:tenant-a/c1", "tenant-a", cid, sizeof(cid), ifn,
+					      sizeof(ifn)),
+		  -EINVAL, "no ifname");
+	ASSERT_EQ(ovl_cni_forward_owner_parse("cni:tenant-a/c1/eth0/x", "tenant-a", cid,
+					      sizeof(cid), ifn, sizeof(ifn)),
+		  -EINVAL, "one / too many");
+	ASSERT_EQ(ovl_cni_forward_owner_parse("admin", "tenant-a", cid, sizeof(cid), ifn,
+					      sizeof(ifn)),
+		  -EINVAL, "not the plugin's");
+	ASSERT_EQ(ovl_cni_forward_owner_parse(NULL, "tenant-a", cid, sizeof(cid), ifn, sizeof(ifn)),
+		  -EINVAL, "no owner (ovlctl's forward)");
+	ASSERT_EQ(ovl_cni_forward_owner_parse("cni:tenant-a/c1/eth0123456789abcdef", "tenant-a",
+					      cid, sizeof(cid), ifn, sizeof(ifn)),
+		  -EINVAL, "an ifname too long to be one");
+}
+
+/* The forward.add requests of the port mappings, per family. */
+void test_cni_result_forward_reqs(void)
+{
+	static const struct {
+		const char *maps, *gws, *ipam;
+		const char *want; /* the requests, or NULL */
+		const char *err;
+	} cases[] = {
+		/* no hostIP: one per family of the container that the router serves */
+		{ "[{'hostPort': 8080, 'containerPort': 80}]", "10.23.0.1/24,fd23::1/64",
+		  "{'ips': [{'address': '10.23.0.5/24'}, {'address': '10.23.0.6/24'}, "
+		  "{'address': 'fd23::5/64'}]}",
+		  "[{'cmd': 'forward.add', 'overlay': 'o', 'proto': 'tcp', 'port': 8080, "
+		  "'to': '10.23.0.5', 'to_port': 80, 'owner': 'cni:net/c1/eth0'}, "
+		  "{'cmd': 'forward.add', 'overlay': 'o', 'proto': 'tcp', 'port': 8080, "
+		  "'to': 'fd23::5', 'to_port': 80, 'owner': 'cni:net/c1/eth0'}]",
+		  NULL },
+		{ "[{'hostPort': 8080, 'containerPort': 80}]", "10.23.0.1/24",
+		  "{'ips': [{'address': '10.23.0.5/24'}, {'address': 'fd23::5/64'}]}",
+		  "[{'cmd': 'forward.add', 'overlay': 'o', 'proto': 'tcp', 'port': 8080, "
+		  "'to': '10.23.0.5', 'to_port': 80, 'owner': 'cni:net/c1/eth0'}]",
+		  NULL },
+		/* hostIP: its family alone, and host_ip */
+		{ "[{'hostPort': 53, 'containerPort': 5353, 'protocol': 'udp', "
+		  "'hostIP': 'fd00::2'}, {'hostPort': 80, 'containerPort': 80, 'hostIP': '0.0.0.0'}]",
+		  "10.23.0.1/24,fd23::1/64",
+		  "{'ips': [{'address': '10.23.0.5/24'}, {'address': 'fd23::5/64'}]}",
+		  "[{'cmd': 'forward.add', 'overlay': 'o', 'proto': 'udp', 'port': 53, "
+		  "'to': 'fd23::5', 'to_port': 5353, 'owner': 'cni:net/c1/eth0', "
+		  "'host_ip': 'fd00::2'}, {'cmd': 'forward.add', 'overlay': 'o', 'proto': 'tcp', "
+		  "'port': 80, 'to': '10.23.0.5', 'to_port': 80, 'owner': 'cni:net/c1/eth0'}]",
+		  NULL },
+		{ "[]", "10.23.0.1/24", "{'ips': [{'address': '10.23.0.5/24'}]}", "[]", NULL },
+		{ "[{'hostPort': 80, 'containerPort': 80, 'hostIP': 'fd00::2'}]", "10.23.0.1/24",
+		  "{'ips': [{'address': '10.23.0.5/24'}]}", NULL,
+		  "runtimeConfig.portMappings[0]: hostIP fd00::2 is IPv6, and the container has no "
+		  "address of that family" },
+		{ "[{'hostPort': 80, 'containerPort': 80, 'hostIP': 'fd00::2'}]", "10.23.0.1/24",
+		  "{'ips': [{'address': '10.23.0.5/24'}, {'address': 'fd23::5/64'}]}", NULL,
+		  "hostIP fd00::2 is IPv6, and overlay's router has no gateway of that family" },
+		{ "[{'hostPort': 80, 'containerPort': 80}]", "fd23::1/64",
+		  "{'ips': [{'address': '10.23.0.5/24'}]}", NULL,
+		  "runtimeConfig.portMappings[0] (TCP port 80): the container has no address in "
+		  "the subnet of overlay o's router" },
+	};
+	char conf[2048];
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct ovl_netconf nc;
+		struct ovl_cni_result r;
+		struct ovl_cni_router rt;
+		struct ovl_cni_err e = { 0 };
+		json_t *got, *want;
+		char what[64];
+
+		snprintf(what, sizeof(what), "case %zu", i);
+		snprintf(conf, sizeof(conf),
+			 "{'cniVersion': '1.0.0', 'name': 'net', 'type': 'ovl', 'overlay': 'o', "
+			 "'ipam': {'type': 'host-local'}, 'capabilities': {'portMappings': true}, "
+			 "'runtimeConfig': {'portMappings': %s}}",
+			 cases[i].maps);
+		for (char *p = conf; *p; p++)
+			if (*p == '\'')
+				*p = '"';
+		if (!ASSERT_OK(ovl_netconf_parse(conf, strlen(conf), &nc, &e), e.details)) {
+			ovl_netconf_free(&nc);
+			continue;
+		}
+		if (ASSERT_OK(ovl_cni_router_parse(cases[i].gws, &rt), what) &&
+		    ipam_result(cases[i].ipam, &r)) {
+			got = ovl_cni_forward_reqs(&nc, &rt, "o", "cni:net/c1/eth0", &r, 0, &e);
+			if (cases[i].err) {
+				ASSERT_NULL(got, what);
+				ASSERT_EQ(e.code, OVL_CNI_E_CONFIG, what);
+				ASSERT_STRSTR(e.details, cases[i].err, what);
+			} else if (ASSERT_OK_PTR(got, e.details)) {
+				want = jq(cases[i].want);
+				json_eq(got, want, what);
+				json_decref(want);
+			}
+			json_decref(got);
+			ovl_cni_result_free(&r);
+		}
+		ovl_netconf_free(&nc);
+	}
+}
