@@ -16,6 +16,7 @@
 #include "names.h"
 #include "veth.h"
 #include "log.h"
+#include "router.h"
 
 /* ---- argument helpers ----------------------------------------------------- */
 
@@ -583,7 +584,62 @@ static int h_backend_list(struct ovld *d, struct ctl_client *c, json_t *req, jso
 	return *res ? 0 : -ENOMEM;
 }
 
+static int h_router_list(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res,
+			 char *err, size_t errlen)
+{
+	const char *name = ctl_arg_str(req, "overlay");
+	json_t *arr;
+
+	(void)c;
+	if (name && !overlay_find(d, name))
+		FAIL(ENOENT, "no overlay %s", name);
+	arr = json_array();
+	for (struct ovl_overlay *ov = d->overlays; ov; ov = ov->next)
+		if (ov->router && (!name || !strcmp(name, ov->name)))
+			json_array_append_new(arr, router_json(d, ov));
+	*res = arr;
+	return 0;
+}
+
+static int h_router_set(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res,
+			char *err, size_t errlen)
+{
+	(void)c;
+	return router_set(d, req, res, err, errlen);
+}
+
+static int h_forward_add(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res,
+			 char *err, size_t errlen)
+{
+	(void)c;
+	return router_forward_add(d, req, res, err, errlen);
+}
+
+static int h_forward_del(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res,
+			 char *err, size_t errlen)
+{
+	(void)c;
+	return router_forward_del(d, req, res, err, errlen);
+}
+
+static int h_forward_list(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res,
+			  char *err, size_t errlen)
+{
+	const char *name = ctl_arg_str(req, "overlay");
+
+	(void)c;
+	if (name && !overlay_find(d, name))
+		FAIL(ENOENT, "no overlay %s", name);
+	*res = router_forwards_json(d, name);
+	return 0;
+}
+
 const struct ctl_cmd ctl_cmds[] = {
+	{ OVL_CMD_ROUTER_LIST, h_router_list },
+	{ OVL_CMD_ROUTER_SET, h_router_set },
+	{ OVL_CMD_FORWARD_ADD, h_forward_add },
+	{ OVL_CMD_FORWARD_DEL, h_forward_del },
+	{ OVL_CMD_FORWARD_LIST, h_forward_list },
 	{ OVL_CMD_STATUS, h_status },
 	{ OVL_CMD_OVERLAY_CREATE, h_overlay_create },
 	{ OVL_CMD_OVERLAY_DELETE, h_overlay_delete },

@@ -58,6 +58,8 @@ struct ovl_source;
 struct ovl_timer;
 struct ovl_sub;
 struct ovld;
+struct ovl_router;
+struct ovl_forward;
 
 struct ovl_overlay {
 	struct ovl_overlay *next;
@@ -76,11 +78,13 @@ struct ovl_overlay {
 	unsigned long long map_full; /* entries not cached because a map was full */
 	unsigned long long lookups, resolved, unresolved, reloads;
 	unsigned long long list_seq; /* its place in paged listings (ctl_server.c); 0 = none yet */
+	struct ovl_router *router;   /* its router zone (router.c), or NULL */
 };
 
 enum ovl_ep_kind {
-	OVL_EP_VNIC, /* created by `ovlctl vnic create` */
-	OVL_EP_CNI,  /* registered by the CNI plugin */
+	OVL_EP_VNIC,   /* created by `ovlctl vnic create` */
+	OVL_EP_CNI,    /* registered by the CNI plugin */
+	OVL_EP_ROUTER, /* an overlay's router zone (router.c); never saved */
 };
 
 struct ovl_ep {
@@ -148,6 +152,7 @@ struct ovld {
 
 	struct ovl_overlay *overlays;
 	struct ovl_ep *eps;
+	struct ovl_forward *forwards; /* published ports (router.c) */
 	json_t *unrestored; /* {"overlays": [], "endpoints": []} that failed to come back */
 
 	struct ovl_loop *loop;
@@ -159,6 +164,7 @@ struct ovld {
 	struct ovl_sub *subs[OVL_EV_KINDS]; /* events.c */
 	int emitting[OVL_EV_KINDS];
 	bool state_dirty; /* state_changed(): state.json is written at the turn's end */
+	bool restoring;	  /* state_restore() is bringing the state back */
 	bool stop;
 
 	unsigned long long evt_received, evt_unresolved, evt_delivered, evt_injected;
