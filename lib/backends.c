@@ -367,7 +367,8 @@ int ovl_props_check(const struct ovl_backend_info *b, json_t *props, char *err, 
 				 b->name);
 			return -EINVAL;
 		}
-		if (!json_is_string(val) && !json_is_integer(val)) {
+		if (!json_is_string(val) && !json_is_integer(val) &&
+		    !(p->type == OVL_PROP_BOOL && json_is_boolean(val))) {
 			snprintf(err, errlen, "property \"%s\": not a string or number", key);
 			return -EINVAL;
 		}

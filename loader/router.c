@@ -633,7 +633,13 @@ static int host_apply(struct ovld *d, char *err, size_t errlen)
 				   "\"%s\"\n",
 				   ovl_ip_format(&r6, a), r->transit_if, ov->name);
 		}
-		sb(&b, "\t}\n}\n");
+		sb(&b, "\t}\n");
+		/* Tenants stay apart: nothing is routed from one router zone
+		 * to another through the host (router/host gives the host
+		 * routes to several overlays). */
+		sb(&b, "\tchain forward {\n\t\ttype filter hook forward priority -10; policy "
+		       "accept;\n\t\tiifname \"ovlt*\" oifname \"ovlt*\" counter drop comment "
+		       "\"one tenant's router to another's\"\n\t}\n}\n");
 	}
 	if (!b.s)
 		return -ENOMEM;
