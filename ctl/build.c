@@ -307,8 +307,8 @@ static int put_prop(json_t *obj, const char *search, const char *kv, char *err, 
 		json_t *sv;
 		int ret;
 
-		snprintf(both, sizeof(both), "%s,%s", json_string_value(json_object_get(obj, p->name)),
-			 v);
+		snprintf(both, sizeof(both), "%s,%s",
+			 json_string_value(json_object_get(obj, p->name)), v);
 		sv = json_string(both);
 		ret = sv ? ovl_prop_value_check(p->name, p->type, sv, err, errlen) : -ENOMEM;
 		if (!ret)

@@ -219,7 +219,8 @@ static int cidr_check(const char *key, const char *p, size_t n, int *fam, char *
 	int max;
 
 	if (n >= sizeof(buf) || !(memcpy(buf, p, n), buf[n] = '\0', slash = strchr(buf, '/'))) {
-		snprintf(err, errlen, "%s: \"%.*s\" is not ADDR/PLEN", key, (int)(n > 60 ? 60 : n), p);
+		snprintf(err, errlen, "%s: \"%.*s\" is not ADDR/PLEN", key, (int)(n > 60 ? 60 : n),
+			 p);
 		return -EINVAL;
 	}
 	*slash = '\0';

@@ -280,8 +280,8 @@ void config_overlays(struct ovld *d, json_t *cfg)
 				json_array_foreach(v, j, x) {
 					size_t n = strlen(joined);
 
-					snprintf(joined + n, sizeof(joined) - n, "%s%s", n ? "," : "",
-						 json_string_value(x) ?: "?");
+					snprintf(joined + n, sizeof(joined) - n, "%s%s",
+						 n ? "," : "", json_string_value(x) ?: "?");
 				}
 				json_object_set_new(props, key, json_string(joined));
 			}

@@ -584,8 +584,8 @@ static int h_backend_list(struct ovld *d, struct ctl_client *c, json_t *req, jso
 	return *res ? 0 : -ENOMEM;
 }
 
-static int h_router_list(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res,
-			 char *err, size_t errlen)
+static int h_router_list(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res, char *err,
+			 size_t errlen)
 {
 	const char *name = ctl_arg_str(req, "overlay");
 	json_t *arr;
@@ -601,22 +601,22 @@ static int h_router_list(struct ovld *d, struct ctl_client *c, json_t *req, json
 	return 0;
 }
 
-static int h_router_set(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res,
-			char *err, size_t errlen)
+static int h_router_set(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res, char *err,
+			size_t errlen)
 {
 	(void)c;
 	return router_set(d, req, res, err, errlen);
 }
 
-static int h_forward_add(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res,
-			 char *err, size_t errlen)
+static int h_forward_add(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res, char *err,
+			 size_t errlen)
 {
 	(void)c;
 	return router_forward_add(d, req, res, err, errlen);
 }
 
-static int h_forward_del(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res,
-			 char *err, size_t errlen)
+static int h_forward_del(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res, char *err,
+			 size_t errlen)
 {
 	(void)c;
 	return router_forward_del(d, req, res, err, errlen);

@@ -405,10 +405,10 @@ json_t *ep_json(const struct ovl_ep *ep)
 		      ep->kind == OVL_EP_VNIC	? "vnic" :
 		      ep->kind == OVL_EP_ROUTER ? "router" :
 						  "cni",
-		      "overlay", ep->overlay, "vni",
-		      (json_int_t)ep->vni, "mac", ovl_mac_format(ep->mac, m), "addrs", addrs,
-		      "host_ifname", ep->host_ifname, "host_ifindex", (json_int_t)ep->host_ifindex,
-		      "netns", ep->netns, "peer_netns", ep->peer_netns);
+		      "overlay", ep->overlay, "vni", (json_int_t)ep->vni, "mac",
+		      ovl_mac_format(ep->mac, m), "addrs", addrs, "host_ifname", ep->host_ifname,
+		      "host_ifindex", (json_int_t)ep->host_ifindex, "netns", ep->netns,
+		      "peer_netns", ep->peer_netns);
 	if (o && ep->ifname[0])
 		json_object_set_new(o, ep->kind == OVL_EP_VNIC ? "name" : "ifname",
 				    json_string(ep->ifname));

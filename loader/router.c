@@ -168,8 +168,8 @@ static int run(int nsfd, const char *input, const char *what, char *err, size_t 
 		if (*p == '\n')
 			*p = (p[1] ? ' ' : '\0');
 	snprintf(err, errlen, "%s: %s", what,
-		 buf[0]			   ? buf :
-		 WIFEXITED(status)	   ? "failed" :
+		 buf[0]			    ? buf :
+		 WIFEXITED(status)	    ? "failed" :
 		 WEXITSTATUS(status) == 126 ? "cannot enter the router's namespace" :
 					      "killed");
 	return -EIO;
@@ -223,8 +223,8 @@ static void names(struct ovld *d, struct ovl_router *r, __u32 vni)
 
 	snprintf(r->ep_if, sizeof(r->ep_if), "ovlr%08x", h);
 	snprintf(r->transit_if, sizeof(r->transit_if), "ovlt%08x", h);
-	snprintf(r->nspath, sizeof(r->nspath), "%.180s/%.40s.router/%u", d->o.run_dir, d->o.instance,
-		 vni);
+	snprintf(r->nspath, sizeof(r->nspath), "%.180s/%.40s.router/%u", d->o.run_dir,
+		 d->o.instance, vni);
 }
 
 /* The slot's addresses: 169.254.(s >> 6).((s & 63) * 4) + 1 (host) and + 2
@@ -284,7 +284,8 @@ static int slot_of_link(const char *ifname)
 	if (getifaddrs(&ifa))
 		return -1;
 	for (struct ifaddrs *i = ifa; i; i = i->ifa_next) {
-		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET || strcmp(i->ifa_name, ifname))
+		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET ||
+		    strcmp(i->ifa_name, ifname))
 			continue;
 		const __u8 *p = (const __u8 *)&((struct sockaddr_in *)i->ifa_addr)->sin_addr;
 
@@ -384,11 +385,11 @@ static int props_read(json_t *props, struct ovl_router *r)
 			return -EINVAL;
 		if (ip.family == OVL_AF_INET4) {
 			r->gw4 = ip;
-			r->plen4 = atoi(slash + 1);
+			r->plen4 = (int)strtol(slash + 1, NULL, 10);
 			r->has4 = true;
 		} else {
 			r->gw6 = ip;
-			r->plen6 = atoi(slash + 1);
+			r->plen6 = (int)strtol(slash + 1, NULL, 10);
 			r->has6 = true;
 		}
 	}
@@ -472,18 +473,20 @@ static int host_overlap(struct ovld *d, struct ovl_overlay *ov, const struct ovl
 			continue;
 		if ((r->has4 && x->has4 && overlap(&r->gw4, r->plen4, &x->gw4, x->plen4)) ||
 		    (r->has6 && x->has6 && overlap(&r->gw6, r->plen6, &x->gw6, x->plen6))) {
-			bool v4 = r->has4 && x->has4 && overlap(&r->gw4, r->plen4, &x->gw4, x->plen4);
+			bool v4 =
+				r->has4 && x->has4 && overlap(&r->gw4, r->plen4, &x->gw4, x->plen4);
 
-			snprintf(err, errlen,
-				 "router/host=on: %s of overlay %s overlaps %s of overlay %s, which "
-				 "has router/host=on too: the host could not tell which router an "
-				 "address is behind (turn router/host off on one, or renumber)",
-				 v4 ? cidr(&r->gw4, r->plen4, true, a, sizeof(a)) :
-				      cidr(&r->gw6, r->plen6, true, a, sizeof(a)),
-				 ov->name,
-				 v4 ? cidr(&x->gw4, x->plen4, true, b, sizeof(b)) :
-				      cidr(&x->gw6, x->plen6, true, b, sizeof(b)),
-				 o->name);
+			snprintf(
+				err, errlen,
+				"router/host=on: %s of overlay %s overlaps %s of overlay %s, which "
+				"has router/host=on too: the host could not tell which router an "
+				"address is behind (turn router/host off on one, or renumber)",
+				v4 ? cidr(&r->gw4, r->plen4, true, a, sizeof(a)) :
+				     cidr(&r->gw6, r->plen6, true, a, sizeof(a)),
+				ov->name,
+				v4 ? cidr(&x->gw4, x->plen4, true, b, sizeof(b)) :
+				     cidr(&x->gw6, x->plen6, true, b, sizeof(b)),
+				o->name);
 			return -EADDRINUSE;
 		}
 	}
@@ -500,7 +503,8 @@ int router_props_check(struct ovld *d, struct ovl_overlay *ov, json_t *props, ch
 		return -EINVAL;
 	}
 	if (!r.has4 && !r.has6 &&
-	    (json_object_get(props, "router/masquerade") || json_object_get(props, "router/host"))) {
+	    (json_object_get(props, "router/masquerade") ||
+	     json_object_get(props, "router/host"))) {
 		snprintf(err, errlen,
 			 "router/masquerade and router/host need a router: give it "
 			 "router/gateway=ADDR/PLEN");
@@ -567,7 +571,8 @@ static void host_table(struct ovld *d, char *buf, size_t len)
 static bool host_forwarding_needed(struct ovld *d, bool v6)
 {
 	for (struct ovl_overlay *ov = d->overlays; ov; ov = ov->next)
-		if (ov->router && ov->router->up && ov->router->masq && (v6 ? ov->router->has6 : ov->router->has4))
+		if (ov->router && ov->router->up && ov->router->masq &&
+		    (v6 ? ov->router->has6 : ov->router->has4))
 			return true;
 	for (struct ovl_forward *f = d->forwards; f; f = f->next)
 		if (f->to.family == (v6 ? OVL_AF_INET6 : OVL_AF_INET4))
@@ -607,8 +612,8 @@ static int host_apply(struct ovld *d, char *err, size_t errlen)
 				else
 					sb(&b, "meta nfproto %s fib daddr type local ",
 					   v6 ? "ipv6" : "ipv4");
-				sb(&b, "%s dport %u counter dnat %s to %s%s%s\n", proto_name(f->proto),
-				   f->port, v6 ? "ip6" : "ip", v6 ? "[" : "",
+				sb(&b, "%s dport %u counter dnat %s to %s%s%s\n",
+				   proto_name(f->proto), f->port, v6 ? "ip6" : "ip", v6 ? "[" : "",
 				   ovl_ip_format(v6 ? &r6 : &r4, a), v6 ? "]" : "");
 			}
 			sb(&b, "\t}\n");
@@ -669,8 +674,8 @@ static int host_apply(struct ovld *d, char *err, size_t errlen)
 		ret = sysctls(&sr);
 		if (ret)
 			return ret;
-		pr_info("net.%s set to 1: a router masquerades or forwards ports (IPv%d)",
-			  kv[0], v6 ? 6 : 4);
+		pr_info("net.%s set to 1: a router masquerades or forwards ports (IPv%d)", kv[0],
+			v6 ? 6 : 4);
 	}
 	return 0;
 }
@@ -722,11 +727,16 @@ static int links_make(struct ovld *d, struct ovl_overlay *ov, char *err, size_t 
 	__u8 mac[6];
 	char alias[128];
 	int ifindex, ret;
-	struct ovl_veth_req ovl_side = { .name = R_OVL_IF, .mac = mac, .host_name = r->ep_if,
-					 .host_alias = alias, .netns_fd = r->nsfd,
+	struct ovl_veth_req ovl_side = { .name = R_OVL_IF,
+					 .mac = mac,
+					 .host_name = r->ep_if,
+					 .host_alias = alias,
+					 .netns_fd = r->nsfd,
 					 .mtu = endpoint_mtu(d, ov) };
-	struct ovl_veth_req transit = { .name = R_HOST_IF, .host_name = r->transit_if,
-					.host_alias = alias, .netns_fd = r->nsfd };
+	struct ovl_veth_req transit = { .name = R_HOST_IF,
+					.host_name = r->transit_if,
+					.host_alias = alias,
+					.netns_fd = r->nsfd };
 
 	router_mac(ov->vni, mac);
 	snprintf(alias, sizeof(alias), "ovl-router:%s/%s", d->o.instance, ov->name);
@@ -821,13 +831,20 @@ static int host_routes(struct ovl_overlay *ov, bool on, char *err, size_t errlen
 static int zone_sysctls(struct ovl_router *r, char *err, size_t errlen)
 {
 	static const char *const kv[] = {
-		"ipv4/ip_forward", "1",
-		"ipv4/conf/all/rp_filter", "0",
-		"ipv4/conf/default/rp_filter", "0",
-		"ipv6/conf/all/forwarding", "1",
-		"ipv6/conf/default/accept_dad", "0",
-		"ipv6/conf/default/accept_ra", "0",
-		"ipv6/conf/default/router_solicitations", "0",
+		"ipv4/ip_forward",
+		"1",
+		"ipv4/conf/all/rp_filter",
+		"0",
+		"ipv4/conf/default/rp_filter",
+		"0",
+		"ipv6/conf/all/forwarding",
+		"1",
+		"ipv6/conf/default/accept_dad",
+		"0",
+		"ipv6/conf/default/accept_ra",
+		"0",
+		"ipv6/conf/default/router_solicitations",
+		"0",
 		NULL,
 	};
 	struct sysctl_req sr = { kv, err, errlen };
@@ -933,10 +950,9 @@ int router_apply(struct ovld *d, struct ovl_overlay *ov, char *err, size_t errle
 	if ((ret = zone_sysctls(r, err, errlen)) || (ret = links_make(d, ov, err, errlen)))
 		goto fail;
 	/* a gateway that changed leaves the old address behind: take it off */
-	if (old.up && ((old.has4 && (!r->has4 || !ovl_ip_eq(&old.gw4, &r->gw4) ||
-				     old.plen4 != r->plen4)) ||
-		       (old.has6 && (!r->has6 || !ovl_ip_eq(&old.gw6, &r->gw6) ||
-				     old.plen6 != r->plen6)))) {
+	if (old.up &&
+	    ((old.has4 && (!r->has4 || !ovl_ip_eq(&old.gw4, &r->gw4) || old.plen4 != r->plen4)) ||
+	     (old.has6 && (!r->has6 || !ovl_ip_eq(&old.gw6, &r->gw6) || old.plen6 != r->plen6)))) {
 		static const char *const force[] = { "ip", "-force", "-batch", "-", NULL };
 		char a[64], e[OVL_ERR_MAX], cmd[256];
 
@@ -1047,10 +1063,11 @@ static json_t *fwd_json(struct ovld *d, const struct ovl_forward *f)
 
 	return json_pack("{s:s, s:i, s:s, s:i, s:o, s:s, s:i, s:o}", "overlay", f->overlay, "vni",
 			 (json_int_t)(ov ? ov->vni : 0), "proto", proto_name(f->proto), "port",
-			 (json_int_t)f->port,
-			 "host_ip", f->host_ip.family ? json_string(ovl_ip_format(&f->host_ip, h)) : json_null(),
-			 "to", ovl_ip_format(&f->to, a), "to_port", (json_int_t)f->to_port,
-			 "owner", f->owner[0] ? json_string(f->owner) : json_null());
+			 (json_int_t)f->port, "host_ip",
+			 f->host_ip.family ? json_string(ovl_ip_format(&f->host_ip, h)) :
+					     json_null(),
+			 "to", ovl_ip_format(&f->to, a), "to_port", (json_int_t)f->to_port, "owner",
+			 f->owner[0] ? json_string(f->owner) : json_null());
 }
 
 static int fwd_parse(struct ovld *d, json_t *req, struct ovl_forward *f, bool need_to, char *err,
@@ -1140,7 +1157,8 @@ int router_forward_add(struct ovld *d, json_t *req, json_t **res, char *err, siz
 
 		snprintf(err, errlen, "%s is outside overlay %s's router subnet%s%s%s",
 			 ovl_ip_format(&f.to, a), ov->name,
-			 (f.to.family == OVL_AF_INET4 ? r->has4 : r->has6) ? " " : " (it has none of IPv",
+			 (f.to.family == OVL_AF_INET4 ? r->has4 : r->has6) ? " " :
+									     " (it has none of IPv",
 			 (f.to.family == OVL_AF_INET4 ? r->has4 : r->has6) ?
 				 (f.to.family == OVL_AF_INET4 ?
 					  cidr(&r->gw4, r->plen4, true, g, sizeof(g)) :
@@ -1151,7 +1169,8 @@ int router_forward_add(struct ovld *d, json_t *req, json_t **res, char *err, siz
 	}
 	for (struct ovl_forward *o = d->forwards; o; o = o->next)
 		if (fwd_clash(o, &f)) {
-			snprintf(err, errlen, "%s port %u%s%s is already forwarded to %s%s%s:%u on overlay %s",
+			snprintf(err, errlen,
+				 "%s port %u%s%s is already forwarded to %s%s%s:%u on overlay %s",
 				 proto_name(f.proto), f.port, o->host_ip.family ? " on " : "",
 				 o->host_ip.family ? ovl_ip_format(&o->host_ip, b) : "",
 				 o->to.family == OVL_AF_INET6 ? "[" : "", ovl_ip_format(&o->to, a),
@@ -1186,7 +1205,7 @@ int router_forward_add(struct ovld *d, json_t *req, json_t **res, char *err, siz
 int router_forward_del(struct ovld *d, json_t *req, json_t **res, char *err, size_t errlen)
 {
 	const char *owner = json_string_value(json_object_get(req, "owner"));
-	struct ovl_forward f;
+	struct ovl_forward f = { 0 };
 	int n = 0, ret;
 	bool by_owner = owner && !json_object_get(req, "port");
 
@@ -1309,18 +1328,20 @@ json_t *router_json(struct ovld *d, struct ovl_overlay *ov)
 	if (!r)
 		return json_null();
 	if (r->has4)
-		json_array_append_new(gws, json_string(cidr(&r->gw4, r->plen4, false, a, sizeof(a))));
+		json_array_append_new(gws,
+				      json_string(cidr(&r->gw4, r->plen4, false, a, sizeof(a))));
 	if (r->has6)
-		json_array_append_new(gws, json_string(cidr(&r->gw6, r->plen6, false, a, sizeof(a))));
+		json_array_append_new(gws,
+				      json_string(cidr(&r->gw6, r->plen6, false, a, sizeof(a))));
 	for (struct ovl_forward *f = d->forwards; f; f = f->next)
 		nf += !strcmp(f->overlay, ov->name);
 	router_mac(ov->vni, mac);
 	slot_addrs(r->slot, false, &h4, &h6);
 	slot_addrs(r->slot, true, &r4, &r6);
 	o = json_pack("{s:s, s:i, s:s, s:s, s:o, s:b, s:b, s:i, s:s, s:b}", "overlay", ov->name,
-		      "vni", (json_int_t)ov->vni, "netns", r->nspath, "mac",
-		      ovl_mac_format(mac, m), "gateways", gws, "masquerade", r->masq, "host",
-		      r->host, "forwards", (json_int_t)nf, "error", r->error, "up", r->up);
+		      "vni", (json_int_t)ov->vni, "netns", r->nspath, "mac", ovl_mac_format(mac, m),
+		      "gateways", gws, "masquerade", r->masq, "host", r->host, "forwards",
+		      (json_int_t)nf, "error", r->error, "up", r->up);
 	if (o && r->up) {
 		char h4s[64], r4s[64], h6s[64], r6s[64];
 
