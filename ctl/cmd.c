@@ -185,13 +185,14 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 		.summary = "Set VNIC NAME's cap (dladm set-linkprop -p maxbw): RATE bits/s in\n"
 			   "each direction, K, M or G (powers of 1000); maxbw=none or maxbw=\n"
 			   "removes it.",
-		.details = "Toward the VNIC a tbf qdisc on its host-side veth paces what arrives,\n"
-			   "from the VNIC one on NAME itself (inside NS), where TCP feels the queue\n"
-			   "and holds the rate instead of losing packets. The root of NS could\n"
-			   "remove that one; ovld puts it back on restart or the next vnic set.\n"
-			   "\n"
-			   "Example:\n"
-			   "  ovlctl vnic set eth0 maxbw=50M --netns c1\n",
+		.details =
+			"Toward the VNIC a tbf qdisc on its host-side veth paces what arrives,\n"
+			"from the VNIC one on NAME itself (inside NS), where TCP feels the queue\n"
+			"and holds the rate instead of losing packets. The root of NS could\n"
+			"remove that one; ovld puts it back on restart or the next vnic set.\n"
+			"\n"
+			"Example:\n"
+			"  ovlctl vnic set eth0 maxbw=50M --netns c1\n",
 	},
 	{
 		.object = "vnic",

@@ -22,8 +22,8 @@
 #include "netns.h"
 #include "shape.h"
 
-#define OVL_SHAPE_HANDLE  0x0b1a0000u /* "0b1a:" */
-#define SHAPE_LATENCY_US  50000ull    /* queue of the tbf: this long at the rate, + burst */
+#define OVL_SHAPE_HANDLE 0x0b1a0000u /* "0b1a:" */
+#define SHAPE_LATENCY_US 50000ull    /* queue of the tbf: this long at the rate, + burst */
 
 int ovl_rate_parse(const char *s, unsigned long long *bps)
 {
@@ -237,7 +237,9 @@ int ovl_shape_apply(int ns_fd, const char *ifname, const struct ovl_shape *s, ch
 		    size_t errlen)
 {
 	char dummy[8];
-	struct shape_call c = { .ifname = ifname, .s = s, .err = err ?: dummy,
+	struct shape_call c = { .ifname = ifname,
+				.s = s,
+				.err = err ?: dummy,
 				.errlen = err ? errlen : sizeof(dummy) };
 
 	return shape_call(ns_fd, &c);

@@ -16,7 +16,7 @@
 #include <stddef.h>
 
 /* What tbf can be given through libnl (a rate of int bytes per second). */
-#define OVL_SHAPE_RATE_MAX (2147483647ull * 8)
+#define OVL_SHAPE_RATE_MAX  (2147483647ull * 8)
 #define OVL_SHAPE_BURST_MAX (1ull << 33) /* bits: 1 GiB, more than any queue */
 
 /* One direction's cap. */

@@ -69,8 +69,7 @@ int ep_bw_parse(json_t *o, struct ovl_shape *in, struct ovl_shape *out, char *er
 		ret = bw_check(in, "bandwidth.ingress_rate", "bandwidth.ingress_burst", err,
 			       errlen);
 	if (!ret)
-		ret = bw_check(out, "bandwidth.egress_rate", "bandwidth.egress_burst", err,
-			       errlen);
+		ret = bw_check(out, "bandwidth.egress_rate", "bandwidth.egress_burst", err, errlen);
 	return ret;
 }
 
@@ -99,14 +98,17 @@ void ep_bw_json(const struct ovl_ep *ep, json_t *o)
 		json_object_set_new(o, "maxbw", json_integer((json_int_t)ep->bw_in.rate));
 	if (!ep_shaped(ep))
 		return;
-	json_object_set_new(o, "bandwidth",
-			    json_pack("{s:I, s:I, s:I, s:I}", "ingress_rate",
-				      (json_int_t)ep->bw_in.rate, "ingress_burst",
-				      (json_int_t)(ep->bw_in.rate ? ep->bw_in.burst ?:
-					      ovl_shape_burst_default(ep->bw_in.rate) : 0),
-				      "egress_rate", (json_int_t)ep->bw_out.rate, "egress_burst",
-				      (json_int_t)(ep->bw_out.rate ? ep->bw_out.burst ?:
-					      ovl_shape_burst_default(ep->bw_out.rate) : 0)));
+	json_object_set_new(
+		o, "bandwidth",
+		json_pack("{s:I, s:I, s:I, s:I}", "ingress_rate", (json_int_t)ep->bw_in.rate,
+			  "ingress_burst",
+			  (json_int_t)(ep->bw_in.rate ? ep->bw_in.burst ?:
+							ovl_shape_burst_default(ep->bw_in.rate) :
+							0),
+			  "egress_rate", (json_int_t)ep->bw_out.rate, "egress_burst",
+			  (json_int_t)(ep->bw_out.rate ? ep->bw_out.burst ?:
+							 ovl_shape_burst_default(ep->bw_out.rate) :
+							 0)));
 }
 
 int ep_bw_set(struct ovld *d, struct ovl_ep *ep, const struct ovl_shape *in,

@@ -217,8 +217,8 @@ static int h_vnic_create(struct ovld *d, struct ctl_client *c, json_t *req, json
 		ret = ep_bw_parse_maxbw(req, &in, &out, &has_bw, err, errlen);
 	if (ret)
 		return ret;
-	ret = vnic_create_capped(d, name, ovname, mac, ctl_arg_str(req, "netns"), addrs, n,
-				 in.rate, err, errlen);
+	ret = vnic_create_capped(d, name, ovname, mac, ctl_arg_str(req, "netns"), addrs, n, in.rate,
+				 err, errlen);
 	if (ret)
 		return ret;
 	*res = ep_json(ep_find(d, OVL_EP_VNIC, ctl_arg_str(req, "netns"), name));

@@ -20,18 +20,23 @@
 # 3. a cap survives an ovld restart (still 100M, state.json), its qdisc put
 #    back if a tenant removed it; restarted with --decap xdp, XDP passes
 #    c1's frames to the TC decap behind it (the qdisc is not skipped);
-# 4. two capped VNICs (c1, c5: 100M each) sending to c3 together: each near
+# 4. a CNI ADD with runtimeConfig.bandwidth (ingressRate 80M, egressRate
+#    60M) caps its container likewise (local path, both ways); DEL leaves
+#    no qdisc, ifb or veth behind;
+# 5. two capped VNICs (c1, c5: 100M each) sending to c3 together: each near
 #    its cap; the rates go to the log (fairness).
 . "$OVL_TOP/tests/lib/netns.sh"
 . "$OVL_TOP/tests/lib/topo.sh"
+. "$OVL_TOP/tests/lib/cni.sh"
 ns_init
 need_tools python3 iperf3 tc
+cni_init
 
 CAP=100 # Mbit/s
 
 topo_switch
 H=$TOPO_DIR/hosts.json
-topo_vni_json "$H" 41 1 2@1 3@2 4@1 5@1
+topo_vni_json "$H" 41 1 2@1 3@2 4@1 5@1 6@1
 for i in 1 2; do
 	topo_host "h$i" "$i"
 	topo_ovld "h$i"
@@ -130,7 +135,26 @@ within "c1 -> c3 after the restart" "$(rate c1 10.41.0.3)" $CAP
 within "c3 -> c1 after the restart (XDP passes, TC decap)" "$(rate c1 10.41.0.3 5201 -R)" $CAP
 above "c3 -> c2 (uncapped, XDP_REDIRECT)" "$(rate c2 10.41.0.3 5201 -R)" $((2 * CAP))
 
-info "4. fairness: c1 and c5 (${CAP}M each) to c3 at once"
+info "4. CNI runtimeConfig.bandwidth"
+ns_add c6
+CNI_IPAM_JSON='{"type": "host-local", "subnet": "10.41.0.0/24", "rangeStart": "10.41.0.6", "rangeEnd": "10.41.0.6", "dataDir": "'$TOPO_DIR/ipam'"}'
+cni_conf "$TOPO_DIR/bw.conf" 1.0.0 bwnet "$(inst_of h1)" \
+	'"runtimeConfig": {"mac": "02:00:00:00:41:06", "bandwidth": {"ingressRate": 80000000, "ingressBurst": 1000000, "egressRate": 60000000}}'
+cni h1 ADD "$TOPO_DIR/bw.conf" bwc6 eth0 c6
+cni_expect_ok result 1.0.0 "CNI ADD with bandwidth"
+on_exit "CNI_PATH_DIRS=$CNI_PATH_DIRS; cni h1 DEL $TOPO_DIR/bw.conf bwc6 eth0 c6"
+in_ns c6 ping -c 1 -W 2 10.41.0.4 >/dev/null || fail "c6 -> c4 lost"
+within "c6 -> c4 (CNI egressRate 60M)" "$(rate c6 10.41.0.4)" 60
+within "c4 -> c6 (CNI ingressRate 80M)" "$(rate c6 10.41.0.4 5201 -R)" 80
+cni h1 DEL "$TOPO_DIR/bw.conf" bwc6 eth0 c6
+cni_expect_ok empty "" "CNI DEL"
+[ -z "$(host_veths h1)" ] || fail "CNI DEL left $(host_veths h1)"
+ip -n "$(ns_name h1)" -o link show type ifb | grep -q . && fail "an ifb is left in h1"
+in_ns c6 tc qdisc show | grep -q 'b1a:' && fail "a tbf is left in c6"
+n=$(tc -n "$(ns_name h1)" qdisc show | grep -c 'tbf b1a:')
+[ "$n" = 2 ] || fail "h1 has $n ovl tbf qdiscs after the DEL, want 2 (c1, c5)"
+
+info "5. fairness: c1 and c5 (${CAP}M each) to c3 at once"
 in_ns c1 iperf3 -J -c 10.41.0.3 -p 5201 -t 4 >"$TOPO_DIR/fair1.json" 2>&1 &
 p1=$!
 in_ns c5 iperf3 -J -c 10.41.0.3 -p 5202 -t 4 >"$TOPO_DIR/fair5.json" 2>&1 &
