@@ -98,6 +98,10 @@ struct ovl_cfg {
 _Static_assert(sizeof(struct ovl_cfg) == 72, "ovl_config layout");
 
 #define OVL_CFG_F_DROP_EVENTS (1u << 0) /* emit OVL_EVT_DROP (a monitor is listening) */
+#define OVL_CFG_F_XDP_DECAP                                                                        \
+	(1u << 1) /* XDP decapsulates; TC decap on the underlay runs behind it only for
+		   * what XDP passed to an OVL_EP_F_SHAPED endpoint, and counts no
+		   * passes (XDP counted them) */
 
 /*
  * What the kernel under the programs can do, probed by the loader before

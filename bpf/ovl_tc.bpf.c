@@ -431,7 +431,8 @@ static __always_inline int tc_forward(struct __sk_buff *skb, struct tc_state *st
 		if (ep->ifindex == st->ifindex)
 			return -OVL_DROP_HAIRPIN;
 		st->stat = OVL_STAT_TX_LOCAL;
-		if (ep->flags & OVL_EP_F_PEER_NETNS) {
+		/* not past a shaped endpoint's qdisc (OVL_EP_F_SHAPED) */
+		if ((ep->flags & (OVL_EP_F_PEER_NETNS | OVL_EP_F_SHAPED)) == OVL_EP_F_PEER_NETNS) {
 			test_note_redirect(ep->ifindex, OVL_REDIR_PEER);
 			st->verdict = bpf_redirect_peer(ep->ifindex, 0);
 		} else {

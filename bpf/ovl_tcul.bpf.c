@@ -132,10 +132,17 @@ int ovl_tc_ul_in(struct __sk_buff *skb)
 		skb_drop_event(skb, -ret, res.vni, skb->ifindex, res.peer_family, res.peer_addr);
 		return TC_ACT_SHOT;
 	}
-	stat_add(res.stat, len);
-	if (ret == 0)
+	if (ret == 0) {
+		const struct ovl_cfg *cfg = config_get();
+
+		if (!cfg || !(cfg->flags & OVL_CFG_F_XDP_DECAP))
+			stat_add(res.stat, len);
 		return TC_ACT_OK;
-	if ((res.ep_flags & OVL_EP_F_PEER_NETNS) &&
+	}
+	stat_add(res.stat, len);
+	/* A shaped endpoint (OVL_EP_F_SHAPED) gets its frames through the
+	 * qdisc on its host veth's egress: bpf_redirect(), never _peer(). */
+	if ((res.ep_flags & (OVL_EP_F_PEER_NETNS | OVL_EP_F_SHAPED)) == OVL_EP_F_PEER_NETNS &&
 	    (res.inner_proto == bpf_htons(ETH_P_IP) || res.inner_proto == bpf_htons(ETH_P_IPV6))) {
 		test_note_redirect(res.ifindex, OVL_REDIR_PEER);
 		return bpf_redirect_peer(res.ifindex, 0);

@@ -38,8 +38,13 @@
 #include "lib/verdict.h"
 #include "lib/rx.h"
 
+/* What xdp_rx() returns for a frame to a shaped endpoint (never a verdict
+ * of the helpers' range: they return 0, OVL_HANDLED or -OVL_DROP_*). */
+#define OVL_SHAPED_PASS (OVL_HANDLED + 1)
+
 /* Decapsulate and pick the endpoint. Returns OVL_HANDLED with *ifindex set,
- * 0 to pass, or -OVL_DROP_*. stat is the counter of a success or a pass. */
+ * 0 to pass, OVL_SHAPED_PASS, or -OVL_DROP_*. stat is the counter of a
+ * success or a pass. */
 static __always_inline int xdp_rx(struct xdp_md *ctx, struct rx_res *res)
 {
 	void *data = (void *)(long)ctx->data;
@@ -49,6 +54,12 @@ static __always_inline int xdp_rx(struct xdp_md *ctx, struct rx_res *res)
 	ret = rx_classify(data, data_end, data_end - data, res);
 	if (ret != OVL_HANDLED)
 		return ret;
+	/* A capped endpoint's qdisc is on its host veth's egress, which
+	 * XDP_REDIRECT skips: pass the frame, still encapsulated, to
+	 * ovl_tc_ul_in behind us (OVL_CFG_F_XDP_DECAP), which decapsulates
+	 * it and redirects it through that qdisc. */
+	if (res->ep_flags & OVL_EP_F_SHAPED)
+		return OVL_SHAPED_PASS;
 	if (bpf_xdp_adjust_head(ctx, res->hdr_len))
 		return -OVL_DROP_ADJUST;
 	return OVL_HANDLED;
@@ -84,6 +95,8 @@ int ovl_xdp_rx(struct xdp_md *ctx)
 		xdp_drop_event(ctx, -ret, &res, pkt_len);
 		return XDP_DROP;
 	}
+	if (ret == OVL_SHAPED_PASS)
+		return XDP_PASS; /* TC counts it */
 	stat_add(res.stat, pkt_len);
 	if (ret == 0)
 		return XDP_PASS;

@@ -38,6 +38,7 @@ enum {
 	OVLCTL_OPT_VERSION,
 	OVLCTL_OPT_NETNS,
 	OVLCTL_OPT_IP,
+	OVLCTL_OPT_MAXBW,
 };
 
 /* One option of a command, as its usage and --help show it. */
@@ -165,6 +166,11 @@ ovlctl_build_fn ovlctl_build_none, ovlctl_build_overlay_create, ovlctl_build_ove
 	ovlctl_build_overlay_filter, ovlctl_build_vnic_create, ovlctl_build_vnic_delete,
 	ovlctl_build_vnic_list, ovlctl_build_map_add, ovlctl_build_map_key, ovlctl_build_neigh_add,
 	ovlctl_build_neigh_del, ovlctl_build_stats, ovlctl_build_monitor;
+
+/* bandwidth.c */
+ovlctl_build_fn ovlctl_build_vnic_set;
+/* "maxbw": RATE (dladm's: 100M) into req; "none"/"" (0) only if none_ok. */
+int ovlctl_put_maxbw(json_t *req, const char *s, bool none_ok, char *err, size_t errlen);
 
 /* help.c */
 /* The one-line usage that follows a usage error: of the command, else of the

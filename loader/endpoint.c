@@ -356,6 +356,12 @@ int ep_register(struct ovld *d, struct ovl_ep *ep, char *err, size_t errlen)
 		ep_withdraw(ov, ep);
 		return ret;
 	}
+	/* caps before OVL_EP_F_SHAPED (ep_apply_backend) sends frames to them */
+	ret = ep_shaped(ep) ? dp_shape(d, ep, err, errlen) : 0;
+	if (ret) {
+		ep_withdraw(ov, ep);
+		return ret;
+	}
 	ret = ep_apply_backend(d, ep, ov, err, errlen);
 	if (ret) {
 		ep_maps_del(d, ep);
@@ -420,5 +426,6 @@ json_t *ep_json(const struct ovl_ep *ep)
 		json_object_set_new(o, "dhcp_proxy", json_string(ovl_mac_format(ep->dhcp_mac, m)));
 	if (o)
 		json_object_set_new(o, "dhcp_server", json_boolean(ep->dhcp_server));
+	ep_bw_json(ep, o);
 	return o;
 }

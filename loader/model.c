@@ -148,4 +148,6 @@ void ep_map_values(const struct ovl_ep *ep, struct ovl_iface *ifc, struct ovl_en
 		e->flags |= OVL_EP_F_PEER_NETNS;
 	if (ep->kind == OVL_EP_ROUTER)
 		ifc->flags |= OVL_IF_F_ROUTER | OVL_IF_F_DHCP_SERVER;
+	if (ep->bw_in.rate) /* through the qdisc on its host veth */
+		e->flags |= OVL_EP_F_SHAPED;
 }

@@ -164,6 +164,11 @@ static int restore_ep(struct ovld *d, json_t *o)
 	snprintf(ep->netns, sizeof(ep->netns), "%s", netns ? netns : "");
 	snprintf(ep->network, sizeof(ep->network), "%s", network ? network : "");
 	ep->peer_netns = json_is_true(json_object_get(o, "peer_netns"));
+	if (ep_bw_parse(o, &ep->bw_in, &ep->bw_out, err, sizeof(err))) {
+		pr_warn("endpoint %s: saved caps: %s; restored without them", id, err);
+		memset(&ep->bw_in, 0, sizeof(ep->bw_in));
+		memset(&ep->bw_out, 0, sizeof(ep->bw_out));
+	}
 	if (ovl_mac_parse(mac, ep->mac)) {
 		free(ep);
 		return -EINVAL;

@@ -1305,6 +1305,12 @@ static const struct h_ent a2_peer_netns[] = {
 	E_END,
 };
 
+/* a bandwidth cap on A2's host veth: never past it with bpf_redirect_peer */
+static const struct h_ent a2_shaped[] = {
+	E_EP(VNI_A, A2_MAC, H_IF_EP1, OVL_EP_F_PEER_NETNS | OVL_EP_F_SHAPED),
+	E_END,
+};
+
 static const struct h_ent r1_router[] = {
 	E_NEIGH(VNI_A, R1_IP6, R1_MAC, OVL_NEIGH_F_ROUTER),
 	E_END,
@@ -2087,6 +2093,13 @@ static const struct h_case switch_cases[] = {
 	  .extra = a2_peer_netns,
 	  .build = b_to_a2,
 	  TO(H_IF_EP1, OVL_REDIR_PEER),
+	  .out = H_OUT_UNCHANGED,
+	  .stats = { { OVL_STAT_TX_LOCAL, 1 } } },
+	{ .name = "local switch to a shaped peer: through its qdisc",
+	  TC_CASE,
+	  .extra = a2_shaped,
+	  .build = b_to_a2,
+	  TO(H_IF_EP1, OVL_REDIR_EGRESS),
 	  .out = H_OUT_UNCHANGED,
 	  .stats = { { OVL_STAT_TX_LOCAL, 1 } } },
 	{ .name = "hairpin", TC_CASE, .build = b_to_self, DROPPED(OVL_DROP_HAIRPIN) },

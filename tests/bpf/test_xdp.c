@@ -887,3 +887,105 @@ void test_tcul_drop_events(void)
 	if (h_ready())
 		h_run_cases_tcul(event_cases, ARRAY_SIZE(event_cases));
 }
+
+/*
+ * A capped endpoint (OVL_EP_F_SHAPED) has its qdisc on the host veth's
+ * egress: XDP passes its frames, still encapsulated, to ovl_tc_ul_in
+ * behind it, which counts them and redirects them to that egress, also
+ * when the peer is in another netns (bpf_redirect_peer would skip the
+ * qdisc). Behind XDP (OVL_CFG_F_XDP_DECAP) TC does not count a pass again.
+ */
+static const struct h_ent a1_shaped[] = {
+	E_EP(VNI_A, A1_MAC, H_IF_EP0, OVL_EP_F_SHAPED | OVL_EP_F_PEER_NETNS),
+	E_END,
+};
+
+static const struct h_ent a1_peer_netns[] = {
+	E_EP(VNI_A, A1_MAC, H_IF_EP0, OVL_EP_F_PEER_NETNS),
+	E_END,
+};
+
+static const struct h_ent behind_xdp[] = {
+	E_CFG(LOCAL4, LOCAL6, OVL_CFG_F_XDP_DECAP),
+	E_END,
+};
+
+static const struct h_case shaped_xdp_cases[] = {
+	{ .name = "shaped endpoint: passed to TC, uncounted",
+	  XDP_CASE,
+	  .extra = a1_shaped,
+	  .build = b_decap4,
+	  .verdict = XDP_PASS,
+	  .out = H_OUT_UNCHANGED },
+	{ .name = "shaped endpoint, v6 underlay: passed to TC",
+	  XDP_CASE,
+	  .extra = a1_shaped,
+	  .build = b_decap6,
+	  .verdict = XDP_PASS,
+	  .out = H_OUT_UNCHANGED },
+	{ .name = "shaped owner of a flooded ARP target: passed to TC",
+	  XDP_CASE,
+	  .extra = a1_shaped,
+	  .build = b_flood_arp,
+	  .verdict = XDP_PASS,
+	  .out = H_OUT_UNCHANGED },
+};
+
+static const struct h_case shaped_tcul_cases[] = {
+	{ .name = "TC decap to a shaped endpoint in a netns: through its egress",
+	  .prog = H_TCUL,
+	  .ifc = H_IF_UL,
+	  .world = h_world,
+	  .extra = a1_shaped,
+	  .build = b_decap4,
+	  .verdict = TC_ACT_REDIRECT,
+	  .out = H_OUT_BYTES,
+	  .redir_if = H_IF_EP0,
+	  .redir_how = OVL_REDIR_EGRESS,
+	  .expect = e_inner_a1,
+	  .stats = { { OVL_STAT_RX_DECAP, 1 } } },
+	{ .name = "TC decap to the same, unshaped: into the netns",
+	  .prog = H_TCUL,
+	  .ifc = H_IF_UL,
+	  .world = h_world,
+	  .extra = a1_peer_netns,
+	  .build = b_decap4,
+	  .verdict = TC_ACT_REDIRECT,
+	  .out = H_OUT_BYTES,
+	  .redir_if = H_IF_EP0,
+	  .redir_how = OVL_REDIR_PEER,
+	  .expect = e_inner_a1,
+	  .stats = { { OVL_STAT_RX_DECAP, 1 } } },
+	{ .name = "TC behind XDP: host traffic passed, uncounted",
+	  .prog = H_TCUL,
+	  .ifc = H_IF_UL,
+	  .world = h_world,
+	  .extra = behind_xdp,
+	  .build = b_host_tcp,
+	  .verdict = TC_ACT_OK,
+	  .out = H_OUT_UNCHANGED },
+	{ .name = "TC behind XDP: shaped endpoint decapsulated and counted",
+	  .prog = H_TCUL,
+	  .ifc = H_IF_UL,
+	  .world = h_world,
+	  .extra = behind_xdp,
+	  .build = b_decap4,
+	  .verdict = TC_ACT_REDIRECT,
+	  .out = H_OUT_BYTES,
+	  .redir_if = H_IF_EP0,
+	  .redir_how = OVL_REDIR_EGRESS,
+	  .expect = e_inner_a1,
+	  .stats = { { OVL_STAT_RX_DECAP, 1 } } },
+};
+
+void test_xdp_shaped(void)
+{
+	if (h_ready())
+		h_run_cases(shaped_xdp_cases, ARRAY_SIZE(shaped_xdp_cases));
+}
+
+void test_tcul_shaped(void)
+{
+	if (h_ready())
+		h_run_cases(shaped_tcul_cases, ARRAY_SIZE(shaped_tcul_cases));
+}
