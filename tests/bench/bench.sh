@@ -22,7 +22,7 @@
 #                 the host's masquerade (docker's and podman's bridge
 #                 networks), TCP throughput and request/response to a
 #                 server outside on the LAN and back through a published
-#                 port (about 1.5 minutes; tests/bench/router.sh);
+#                 port (about 2 minutes; tests/bench/router.sh);
 #                 etcd: the etcd backend's control plane with 10
 #                 and 50 simulated hosts (an ovld each) and 10,000 endpoints
 #                 published through the backend by ovl-etcd-load: publish
