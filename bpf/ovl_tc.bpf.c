@@ -30,6 +30,14 @@
  *      destination) is VXLAN-encapsulated and sent to the underlay through
  *      the kernel's FIB and neighbour tables. Unknown: a miss event carries
  *      the frame to ovld, which resolves it and delivers the frame itself.
+ *      The overlay's router (the router zone, ovld's) is a local endpoint
+ *      on every host with the same anycast MAC, 02:6f:76 and the VNI: a
+ *      frame to it goes to this host's router and is never encapsulated,
+ *      except a reply in a flow that another host's router started, which
+ *      the decapsulation paths pinned in ovl_rflows: that one goes back
+ *      through the tunnel to that host, still to the router MAC, so that
+ *      the router whose connection tracking knows the flow gets it
+ *      (lib/rflow.h). Only frames to the router MAC are looked up there.
  *   5. Other broadcast and multicast is dropped and counted: the backends
  *      have no broadcast domain (as in the seed's files backend). A
  *      point-to-point VNI (OVL_VNI_F_DIRECT) is the exception: its backend
@@ -43,7 +51,8 @@
  *   This file is the order of those steps and what each one decides; how
  *   a frame is taken apart or rewritten is in lib/: arp.h and ndp.h (the
  *   answers), dhcp.h, ip6.h (the extension-header chain), encap.h (VXLAN,
- *   route, source port), icmp.h (too big for the tunnel) and csum.h.
+ *   route, source port), rflow.h (flows pinned to another host's router),
+ *   icmp.h (too big for the tunnel) and csum.h.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -58,6 +67,7 @@
 #include "lib/arp.h"
 #include "lib/ndp.h"
 #include "lib/ip6.h"
+#include "lib/rflow.h"
 #include "lib/dhcp.h"
 #include "lib/encap.h"
 #include "lib/icmp.h"
@@ -425,6 +435,15 @@ static __always_inline int tc_forward(struct __sk_buff *skb, struct tc_state *st
 		goto encap; /* one tc_encap() in the program: it is big */
 	}
 	mac_copy(key.mac, eth->h_dest);
+
+	/* To the router MAC: a reply in a flow another host's router started
+	 * goes back to that host (rflow.h); the rest to the local router
+	 * below. The router itself never sends to its own MAC. */
+	if (mac_is_router(key.mac, key.vni) && !(st->ifc->flags & OVL_IF_F_ROUTER)) {
+		d = rflow_lookup(skb, eth->h_proto, key.vni);
+		if (d)
+			goto encap;
+	}
 
 	ep = bpf_map_lookup_elem(&ovl_endpoints, &key);
 	if (ep) {
