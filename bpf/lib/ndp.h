@@ -249,13 +249,19 @@ static __always_inline int nd_protect(struct cursor *c, const struct ipv6hdr *ip
 	__u32 plen;
 	int ret;
 
-	nd = cur_pull_type(c, struct nd_msg_hdr);
-	if (!nd)
-		return 0;			/* shorter than an NA: not neighbour discovery */
+	/* The type first: an RA without options is 16 bytes, shorter than
+	 * the NA header below, and just as able to make a host take its
+	 * sender for the default router (RFC 4861 section 4.2). */
+	nd = c->pos;
+	if ((void *)nd + 4 > c->end)
+		return 0;			/* no ICMPv6 header to judge */
 	if (nd->type == 134 || nd->type == 137) /* router advertisement, redirect */
 		return router ? 0 : -OVL_DROP_SPOOF_ND;
 	if (nd->type != NDISC_NEIGHBOUR_ADVERTISEMENT)
 		return 0;
+	nd = cur_pull_type(c, struct nd_msg_hdr);
+	if (!nd)
+		return 0; /* shorter than an NA: invalid, receivers drop it (RFC 4861 7.1.2) */
 	if (check_ip && !neigh_owned_by(vni, OVL_AF_INET6, &nd->target, own_mac))
 		return -OVL_DROP_SPOOF_ND;
 	plen = ntohs_len(ip6->payload_len);
