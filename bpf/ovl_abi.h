@@ -29,7 +29,9 @@
  * maps (OVL_PIN_ABI_MARKER) and migrates maps of an older layout instead of
  * refusing them. History: 1 the first slice; 2 ovl_cfg names its owner
  * instance and ABI, ovl_stats has OVL_STAT_SLOTS slots, ovl_vni_stats is new,
- * ovl_ifaces and ovl_endpoints hold 16384 entries.
+ * ovl_ifaces and ovl_endpoints hold 16384 entries. A new map alone changes
+ * no layout and keeps the version: ovld creates a map it finds no pin of
+ * beside the others (ovl_rflows came that way, within ABI 2).
  */
 #define OVL_ABI_VERSION 2
 

@@ -7,7 +7,9 @@
  *
  *   Classification is rx_classify(), the same as XDP's: what is not ours is
  *   TC_ACT_OK, untouched; VXLAN to us for a local endpoint is stripped of
- *   its outer headers in place and handed to the endpoint.
+ *   its outer headers in place and handed to the endpoint. A flow another
+ *   host's router started toward the endpoint is pinned first, as XDP does
+ *   (lib/rflow.h).
  *
  *   Why a second path: an XDP program sees a frame, not an skb. From a
  *   physical NIC that is all there is, but across a veth the skb of the
@@ -35,6 +37,8 @@
 #include "lib/maps.h"
 #include "lib/parse.h"
 #include "lib/verdict.h"
+#include "lib/ip6.h"
+#include "lib/rflow.h"
 #include "lib/rx.h"
 
 /*
@@ -86,6 +90,11 @@ static __always_inline int tcul_rx(struct __sk_buff *skb, struct rx_res *res)
 		ret = tcul_classify(skb, res);
 	if (ret != OVL_HANDLED)
 		return ret;
+	/* before the cut: the offsets are the outer frame's; the inner
+	 * headers are read with bpf_skb_load_bytes(), linear or not */
+	if (res->rflow)
+		rflow_note(skb, false, skb->len, res->hdr_len + ETH_HLEN, res->inner_proto,
+			   res->vni, &res->rflow_via);
 	len = (__s32)res->hdr_len;
 
 	/* Remove outer IP, UDP, VXLAN and the inner Ethernet header right

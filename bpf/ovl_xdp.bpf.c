@@ -24,6 +24,11 @@
  *   vxlan device may serve it) and counted; everything else of ours that
  *   cannot be delivered is dropped and counted by reason.
  *
+ *   A frame from another host's router (the overlay's anycast router MAC as
+ *   its inner source) to a local endpoint other than the router pins its
+ *   flow in ovl_rflows before it is delivered, so that the endpoint's
+ *   replies go back to that host (lib/rflow.h).
+ *
  *   With OVL_VNI_F_STRICT_SRC, the outer source address must be in
  *   ovl_peers for that VNI: VXLAN has no authentication, and this is what
  *   keeps an arbitrary underlay host from injecting frames into a tenant.
@@ -36,6 +41,8 @@
 #include "lib/maps.h"
 #include "lib/parse.h"
 #include "lib/verdict.h"
+#include "lib/ip6.h"
+#include "lib/rflow.h"
 #include "lib/rx.h"
 
 /* What xdp_rx() returns for a frame to a shaped endpoint (never a verdict
@@ -60,6 +67,9 @@ static __always_inline int xdp_rx(struct xdp_md *ctx, struct rx_res *res)
 	 * it and redirects it through that qdisc. */
 	if (res->ep_flags & OVL_EP_F_SHAPED)
 		return OVL_SHAPED_PASS;
+	if (res->rflow)
+		rflow_note(ctx, true, data_end - data, res->hdr_len + ETH_HLEN, res->inner_proto,
+			   res->vni, &res->rflow_via);
 	if (bpf_xdp_adjust_head(ctx, res->hdr_len))
 		return -OVL_DROP_ADJUST;
 	return OVL_HANDLED;

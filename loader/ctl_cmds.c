@@ -80,9 +80,9 @@ static void ctl_warn(json_t *res, const char *msg)
 static int h_status(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res, char *err,
 		    size_t errlen)
 {
-	static const char *const maps[] = { OVL_MAP_VNIS,   OVL_MAP_IFACES, OVL_MAP_ENDPOINTS,
-					    OVL_MAP_FDB,    OVL_MAP_NEIGH,  OVL_MAP_PEERS,
-					    OVL_MAP_MISS_RL };
+	static const char *const maps[] = { OVL_MAP_VNIS,    OVL_MAP_IFACES, OVL_MAP_ENDPOINTS,
+					    OVL_MAP_FDB,     OVL_MAP_NEIGH,  OVL_MAP_PEERS,
+					    OVL_MAP_MISS_RL, OVL_MAP_RFLOWS };
 	char a4[OVL_IP_STRLEN] = "", a6[OVL_IP_STRLEN] = "";
 	json_t *m = json_object(), *progs, *ovs = json_array();
 	__u32 xdp_id = 0;
