@@ -29,7 +29,9 @@
  * maps (OVL_PIN_ABI_MARKER) and migrates maps of an older layout instead of
  * refusing them. History: 1 the first slice; 2 ovl_cfg names its owner
  * instance and ABI, ovl_stats has OVL_STAT_SLOTS slots, ovl_vni_stats is new,
- * ovl_ifaces and ovl_endpoints hold 16384 entries.
+ * ovl_ifaces and ovl_endpoints hold 16384 entries. A new map alone changes
+ * no layout and keeps the version: ovld creates a map it finds no pin of
+ * beside the others (ovl_rflows came that way, within ABI 2).
  */
 #define OVL_ABI_VERSION 2
 
@@ -98,6 +100,10 @@ struct ovl_cfg {
 _Static_assert(sizeof(struct ovl_cfg) == 72, "ovl_config layout");
 
 #define OVL_CFG_F_DROP_EVENTS (1u << 0) /* emit OVL_EVT_DROP (a monitor is listening) */
+#define OVL_CFG_F_XDP_DECAP                                                                        \
+	(1u << 1) /* XDP decapsulates; TC decap on the underlay runs behind it only for
+		   * what XDP passed to an OVL_EP_F_SHAPED endpoint, and counts no
+		   * passes (XDP counted them) */
 
 /*
  * What the kernel under the programs can do, probed by the loader before

@@ -6,8 +6,8 @@
  * Theory of operation
  *
  *   The veth is looked up in ovl_ifaces; it tells the VNI, the endpoint's
- *   MAC, whether its IP addresses are enforced and its DHCP proxy. Then, in
- *   this order:
+ *   MAC, whether its IP addresses are enforced, its DHCP proxy, and whether
+ *   it is the network's DHCP server or its router. Then, in this order:
  *
  *   1. Link protection (Crossbow's mac-nospoof/ip-nospoof/restricted): the
  *      source MAC must be the endpoint's; a frame with a VLAN tag is
@@ -17,7 +17,11 @@
  *      sender fields of an ARP packet. Neighbour discovery must be bare
  *      (the IPv6 extension-header chain is walked for it) and may not
  *      speak for others; only the network's DHCP server
- *      (OVL_IF_F_DHCP_SERVER) may answer DHCP and DHCPv6 clients.
+ *      (OVL_IF_F_DHCP_SERVER) and its router (OVL_IF_F_ROUTER) may answer
+ *      DHCP and DHCPv6 clients, and only the router may send router
+ *      advertisements and redirects. The router forwards others' packets:
+ *      ovld never gives it OVL_IF_F_IP_NOSPOOF, but its source MAC is
+ *      checked as every endpoint's.
  *   2. ARP requests and neighbour solicitations for an address in
  *      ovl_neigh are answered here and the answer goes straight back out of
  *      the veth into the container. Not in the map: a miss event asks ovld,
@@ -30,6 +34,14 @@
  *      destination) is VXLAN-encapsulated and sent to the underlay through
  *      the kernel's FIB and neighbour tables. Unknown: a miss event carries
  *      the frame to ovld, which resolves it and delivers the frame itself.
+ *      The overlay's router (the router zone, ovld's) is a local endpoint
+ *      on every host with the same anycast MAC, 02:6f:76 and the VNI: a
+ *      frame to it goes to this host's router and is never encapsulated,
+ *      except a reply in a flow that another host's router started, which
+ *      the decapsulation paths pinned in ovl_rflows: that one goes back
+ *      through the tunnel to that host, still to the router MAC, so that
+ *      the router whose connection tracking knows the flow gets it
+ *      (lib/rflow.h). Only frames to the router MAC are looked up there.
  *   5. Other broadcast and multicast is dropped and counted: the backends
  *      have no broadcast domain (as in the seed's files backend). A
  *      point-to-point VNI (OVL_VNI_F_DIRECT) is the exception: its backend
@@ -43,7 +55,8 @@
  *   This file is the order of those steps and what each one decides; how
  *   a frame is taken apart or rewritten is in lib/: arp.h and ndp.h (the
  *   answers), dhcp.h, ip6.h (the extension-header chain), encap.h (VXLAN,
- *   route, source port), icmp.h (too big for the tunnel) and csum.h.
+ *   route, source port), rflow.h (flows pinned to another host's router),
+ *   icmp.h (too big for the tunnel) and csum.h.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -58,6 +71,7 @@
 #include "lib/arp.h"
 #include "lib/ndp.h"
 #include "lib/ip6.h"
+#include "lib/rflow.h"
 #include "lib/dhcp.h"
 #include "lib/encap.h"
 #include "lib/icmp.h"
@@ -72,6 +86,10 @@ struct tc_state {
 	__u8 miss_addr[16];
 	__u8 miss_mac[6];
 };
+
+/* Who may answer DHCP and DHCPv6 clients: the network's DHCP server and its
+ * router (the router zone runs the overlay's DHCP service). */
+#define IF_MAY_SERVE_DHCP (OVL_IF_F_DHCP_SERVER | OVL_IF_F_ROUTER)
 
 /* The one destination of a point-to-point VNI (OVL_VNI_F_DIRECT), or NULL.
  * Looked up only where a frame would otherwise be a miss or a broadcast
@@ -170,12 +188,12 @@ static __always_inline int tc_ip4(struct __sk_buff *skb, struct tc_state *st)
 			return -OVL_DROP_SPOOF_IP;
 		}
 	}
-	/* Only the network's DHCP server answers clients: an OFFER or ACK
+	/* Only the network's DHCP server (or router) answers clients: an OFFER or ACK
 	 * from anyone else hands out its own addresses, gateway and DNS
 	 * server. Clients listen on port 68 and take a reply from any source
 	 * port (busybox udhcpc and ISC dhclient filter on the destination
 	 * port only), so every datagram to 68 counts. */
-	if (dhcp.to_client && !(ifc->flags & OVL_IF_F_DHCP_SERVER))
+	if (dhcp.to_client && !(ifc->flags & IF_MAY_SERVE_DHCP))
 		return -OVL_DROP_DHCP_SERVER;
 	if (!mac_is_multicast(eth->h_dest))
 		return 0;
@@ -203,7 +221,7 @@ static __always_inline int tc_ip4(struct __sk_buff *skb, struct tc_state *st)
 
 /*
  * What an extension header must not hide, and what only the network's DHCP
- * server may send. ch describes the packet's header chain, which ends in
+ * server and router may send. ch describes the packet's header chain, which ends in
  * an upper-layer header that is in this packet (no later fragment).
  *
  * Neighbour discovery (RFC 4861 types 133-137) is sent bare: the proxy
@@ -217,7 +235,9 @@ static __always_inline int tc_ip4(struct __sk_buff *skb, struct tc_state *st)
  *
  * A DHCPv6 reply goes to the client port, 546 (RFC 8415 section 7.2);
  * clients take it whatever its source port, so every datagram to 546 from
- * an endpoint that is not the network's DHCP server is refused.
+ * an endpoint that is neither the network's DHCP server nor its router is
+ * refused. Neighbour discovery behind extension headers is refused from
+ * the router too: it sends its advertisements bare, as everyone does.
  */
 static __always_inline int tc_ip6_upper(struct __sk_buff *skb, const struct ovl_iface *ifc,
 					const struct ip6_chain *ch)
@@ -232,7 +252,7 @@ static __always_inline int tc_ip6_upper(struct __sk_buff *skb, const struct ovl_
 			return ret;
 		if (type >= ND_ROUTER_SOLICIT && type <= ND_REDIRECT)
 			return -OVL_DROP_SPOOF_ND;
-	} else if (ch->proto == IPPROTO_UDP && !(ifc->flags & OVL_IF_F_DHCP_SERVER)) {
+	} else if (ch->proto == IPPROTO_UDP && !(ifc->flags & IF_MAY_SERVE_DHCP)) {
 		__be16 ports[2];
 
 		ret = ip6_upper_load(skb, ch, ports, sizeof(ports));
@@ -282,11 +302,11 @@ static __always_inline int tc_ip6(struct __sk_buff *skb, struct tc_state *st)
 			return -OVL_DROP_SPOOF_IP;
 		}
 	}
+	if (!is_ns && ip6->nexthdr != IPPROTO_ICMPV6)
+		return 0;
 	if (!is_ns)
-		return ip6->nexthdr == IPPROTO_ICMPV6 ?
-			       nd_protect(&c, ip6, ifc->vni, ifc->mac,
-					  ifc->flags & OVL_IF_F_IP_NOSPOOF) :
-			       0;
+		return nd_protect(&c, ip6, ifc->vni, ifc->mac, ifc->flags & OVL_IF_F_IP_NOSPOOF,
+				  ifc->flags & OVL_IF_F_ROUTER);
 
 	ret = ns_parse(&c, ip6, &ni);
 	if (ret)
@@ -426,12 +446,22 @@ static __always_inline int tc_forward(struct __sk_buff *skb, struct tc_state *st
 	}
 	mac_copy(key.mac, eth->h_dest);
 
+	/* To the router MAC: a reply in a flow another host's router started
+	 * goes back to that host (rflow.h); the rest to the local router
+	 * below. The router itself never sends to its own MAC. */
+	if (mac_is_router(key.mac, key.vni) && !(st->ifc->flags & OVL_IF_F_ROUTER)) {
+		d = rflow_lookup(skb, eth->h_proto, key.vni);
+		if (d)
+			goto encap;
+	}
+
 	ep = bpf_map_lookup_elem(&ovl_endpoints, &key);
 	if (ep) {
 		if (ep->ifindex == st->ifindex)
 			return -OVL_DROP_HAIRPIN;
 		st->stat = OVL_STAT_TX_LOCAL;
-		if (ep->flags & OVL_EP_F_PEER_NETNS) {
+		/* not past a shaped endpoint's qdisc (OVL_EP_F_SHAPED) */
+		if ((ep->flags & (OVL_EP_F_PEER_NETNS | OVL_EP_F_SHAPED)) == OVL_EP_F_PEER_NETNS) {
 			test_note_redirect(ep->ifindex, OVL_REDIR_PEER);
 			st->verdict = bpf_redirect_peer(ep->ifindex, 0);
 		} else {

@@ -7,7 +7,9 @@
  *
  *   Classification is rx_classify(), the same as XDP's: what is not ours is
  *   TC_ACT_OK, untouched; VXLAN to us for a local endpoint is stripped of
- *   its outer headers in place and handed to the endpoint.
+ *   its outer headers in place and handed to the endpoint. A flow another
+ *   host's router started toward the endpoint is pinned first, as XDP does
+ *   (lib/rflow.h).
  *
  *   Why a second path: an XDP program sees a frame, not an skb. From a
  *   physical NIC that is all there is, but across a veth the skb of the
@@ -35,6 +37,8 @@
 #include "lib/maps.h"
 #include "lib/parse.h"
 #include "lib/verdict.h"
+#include "lib/ip6.h"
+#include "lib/rflow.h"
 #include "lib/rx.h"
 
 /*
@@ -86,6 +90,11 @@ static __always_inline int tcul_rx(struct __sk_buff *skb, struct rx_res *res)
 		ret = tcul_classify(skb, res);
 	if (ret != OVL_HANDLED)
 		return ret;
+	/* before the cut: the offsets are the outer frame's; the inner
+	 * headers are read with bpf_skb_load_bytes(), linear or not */
+	if (res->rflow)
+		rflow_note(skb, false, skb->len, res->hdr_len + ETH_HLEN, res->inner_proto,
+			   res->vni, &res->rflow_via);
 	len = (__s32)res->hdr_len;
 
 	/* Remove outer IP, UDP, VXLAN and the inner Ethernet header right
@@ -132,10 +141,17 @@ int ovl_tc_ul_in(struct __sk_buff *skb)
 		skb_drop_event(skb, -ret, res.vni, skb->ifindex, res.peer_family, res.peer_addr);
 		return TC_ACT_SHOT;
 	}
-	stat_add(res.stat, len);
-	if (ret == 0)
+	if (ret == 0) {
+		const struct ovl_cfg *cfg = config_get();
+
+		if (!cfg || !(cfg->flags & OVL_CFG_F_XDP_DECAP))
+			stat_add(res.stat, len);
 		return TC_ACT_OK;
-	if ((res.ep_flags & OVL_EP_F_PEER_NETNS) &&
+	}
+	stat_add(res.stat, len);
+	/* A shaped endpoint (OVL_EP_F_SHAPED) gets its frames through the
+	 * qdisc on its host veth's egress: bpf_redirect(), never _peer(). */
+	if ((res.ep_flags & (OVL_EP_F_PEER_NETNS | OVL_EP_F_SHAPED)) == OVL_EP_F_PEER_NETNS &&
 	    (res.inner_proto == bpf_htons(ETH_P_IP) || res.inner_proto == bpf_htons(ETH_P_IPV6))) {
 		test_note_redirect(res.ifindex, OVL_REDIR_PEER);
 		return bpf_redirect_peer(res.ifindex, 0);

@@ -24,6 +24,11 @@
  *   vxlan device may serve it) and counted; everything else of ours that
  *   cannot be delivered is dropped and counted by reason.
  *
+ *   A frame from another host's router (the overlay's anycast router MAC as
+ *   its inner source) to a local endpoint other than the router pins its
+ *   flow in ovl_rflows before it is delivered, so that the endpoint's
+ *   replies go back to that host (lib/rflow.h).
+ *
  *   With OVL_VNI_F_STRICT_SRC, the outer source address must be in
  *   ovl_peers for that VNI: VXLAN has no authentication, and this is what
  *   keeps an arbitrary underlay host from injecting frames into a tenant.
@@ -36,10 +41,17 @@
 #include "lib/maps.h"
 #include "lib/parse.h"
 #include "lib/verdict.h"
+#include "lib/ip6.h"
+#include "lib/rflow.h"
 #include "lib/rx.h"
 
+/* What xdp_rx() returns for a frame to a shaped endpoint (never a verdict
+ * of the helpers' range: they return 0, OVL_HANDLED or -OVL_DROP_*). */
+#define OVL_SHAPED_PASS (OVL_HANDLED + 1)
+
 /* Decapsulate and pick the endpoint. Returns OVL_HANDLED with *ifindex set,
- * 0 to pass, or -OVL_DROP_*. stat is the counter of a success or a pass. */
+ * 0 to pass, OVL_SHAPED_PASS, or -OVL_DROP_*. stat is the counter of a
+ * success or a pass. */
 static __always_inline int xdp_rx(struct xdp_md *ctx, struct rx_res *res)
 {
 	void *data = (void *)(long)ctx->data;
@@ -49,6 +61,15 @@ static __always_inline int xdp_rx(struct xdp_md *ctx, struct rx_res *res)
 	ret = rx_classify(data, data_end, data_end - data, res);
 	if (ret != OVL_HANDLED)
 		return ret;
+	/* A capped endpoint's qdisc is on its host veth's egress, which
+	 * XDP_REDIRECT skips: pass the frame, still encapsulated, to
+	 * ovl_tc_ul_in behind us (OVL_CFG_F_XDP_DECAP), which decapsulates
+	 * it and redirects it through that qdisc. */
+	if (res->ep_flags & OVL_EP_F_SHAPED)
+		return OVL_SHAPED_PASS;
+	if (res->rflow)
+		rflow_note(ctx, true, data_end - data, res->hdr_len + ETH_HLEN, res->inner_proto,
+			   res->vni, &res->rflow_via);
 	if (bpf_xdp_adjust_head(ctx, res->hdr_len))
 		return -OVL_DROP_ADJUST;
 	return OVL_HANDLED;
@@ -84,6 +105,8 @@ int ovl_xdp_rx(struct xdp_md *ctx)
 		xdp_drop_event(ctx, -ret, &res, pkt_len);
 		return XDP_DROP;
 	}
+	if (ret == OVL_SHAPED_PASS)
+		return XDP_PASS; /* TC counts it */
 	stat_add(res.stat, pkt_len);
 	if (ret == 0)
 		return XDP_PASS;

@@ -276,6 +276,8 @@ int ovl_cni_add(const struct ovl_cni_env *env, struct ovl_netconf *nc, json_t **
 			OVL_CMD_ENDPOINT_ADD, "id", id, "overlay", ov.name, "host_ifname", host,
 			"mac", ovl_mac_format(mac, m), "addrs", addrs, "ifname", env->ifname,
 			"netns", env->netns, "peer_netns", 1, "network", nc->name);
+	if (req && nc->bandwidth) /* runtimeConfig.bandwidth (bandwidth.c) */
+		json_object_set(req, "bandwidth", nc->bandwidth);
 	ret = ovl_cni_daemon_call(&ovld, req, NULL, &errnum, e);
 	if (ret)
 		goto undo;

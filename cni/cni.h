@@ -241,6 +241,8 @@ struct ovl_netconf {
 	size_t n_valid;
 	struct ovl_cni_portmap *portmaps; /* with capabilities.portMappings; owned */
 	size_t n_portmaps;
+	json_t *bandwidth; /* runtimeConfig.bandwidth as endpoint.add's "bandwidth" (owned);
+			    * NULL: no cap */
 };
 
 /**
@@ -251,6 +253,9 @@ struct ovl_netconf {
  */
 int ovl_netconf_parse(const char *buf, size_t len, struct ovl_netconf *nc, struct ovl_cni_err *e);
 void ovl_netconf_free(struct ovl_netconf *nc);
+/* runtimeConfig.bandwidth (bandwidth.c) checked, as endpoint.add's
+ * "bandwidth" object in *out (NULL when absent or all zero). */
+int ovl_cni_bandwidth_parse(json_t *bw, json_t **out, struct ovl_cni_err *e);
 /* Is (container id, ifname) in cni.dev/valid-attachments? */
 bool ovl_netconf_attachment_valid(const struct ovl_netconf *nc, const char *container_id,
 				  const char *ifname);

@@ -19,4 +19,5 @@ $(OUTPUT)/ovl: $(CNI_OBJS) $(LIBOVL)
 
 # tests/unit/test_cni_*.c parse configurations and build results.
 $(OUTPUT)/tests/test_unit: $(CNI_LIB_OBJS)
-$(OUTPUT)/tests/unit/test_cni_netconf.o $(OUTPUT)/tests/unit/test_cni_result.o: OVL_CFLAGS += -Icni
+$(OUTPUT)/tests/unit/test_cni_netconf.o $(OUTPUT)/tests/unit/test_cni_result.o \
+$(OUTPUT)/tests/unit/test_cni_bandwidth.o: OVL_CFLAGS += -Icni

@@ -186,6 +186,8 @@ static int parse_member(struct ovl_netconf *nc, const char *key, json_t *v, json
 		if (want_type(key, v, JSON_OBJECT, "an object", e))
 			return e->code;
 		*rt_mac = json_object_get(v, "mac");
+		if (ovl_cni_bandwidth_parse(json_object_get(v, "bandwidth"), &nc->bandwidth, e))
+			return e->code;
 	} else if (!strcmp(key, "args")) {
 		json_t *cni;
 
@@ -347,6 +349,7 @@ void ovl_netconf_free(struct ovl_netconf *nc)
 	ovl_cni_result_free(&nc->prev);
 	free(nc->valid);
 	free(nc->portmaps);
+	json_decref(nc->bandwidth);
 	json_decref(nc->root);
 	memset(nc, 0, sizeof(*nc));
 }

@@ -440,6 +440,9 @@ int ovlctl_build_vnic_create(struct ovlctl_inv *inv, char *err, size_t errlen)
 		ret = put_netns(inv->req, ns, err, errlen);
 	if (!ret)
 		ret = put_owned_ips(inv, err, errlen);
+	if (!ret && ovlctl_optval(inv, OVLCTL_OPT_MAXBW))
+		ret = ovlctl_put_maxbw(inv->req, ovlctl_optval(inv, OVLCTL_OPT_MAXBW), false, err,
+				       errlen);
 	return ret;
 }
 

@@ -42,6 +42,8 @@ static const struct ovlctl_optspec vnic_create_opts[] = {
 	{ OVLCTL_OPT_IP, OVLCTL_OPT_F_REPEAT, "ip", NULL, "ADDR",
 	  "an IPv4 or IPv6 address the VNIC owns; give it again\nfor more (at most " OVL_STR(
 		  OVL_CTL_EP_ADDRS) ")" },
+	{ OVLCTL_OPT_MAXBW, 0, "maxbw", NULL, "RATE",
+	  "cap its bandwidth, each direction, at RATE bits/s\n(K, M, G: 100M)" },
 	{ 0 },
 };
 
@@ -180,7 +182,29 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 			"Example:\n"
 			"  ovlctl vnic create foo0 -l overlay0 -m de:ad:be:ef:00:00\n"
 			"  ovlctl vnic create eth0 -l overlay0 -m de:ad:be:ef:00:01 --netns c1 \\\n"
-			"         --ip 10.23.0.1 --ip fd00:23::1\n",
+			"         --ip 10.23.0.1 --ip fd00:23::1 --maxbw 100M\n",
+	},
+	{
+		.object = "vnic",
+		.verb = "set",
+		.wire = OVL_CMD_VNIC_SET,
+		.pos = { "NAME", "maxbw=RATE" },
+		.min_args = 2,
+		.max_args = 2,
+		.opts = vnic_delete_opts,
+		.build = ovlctl_build_vnic_set,
+		.print = ovlctl_print_none,
+		.summary = "Set VNIC NAME's cap (dladm set-linkprop -p maxbw): RATE bits/s in\n"
+			   "each direction, K, M or G (powers of 1000); maxbw=none or maxbw=\n"
+			   "removes it.",
+		.details =
+			"Toward the VNIC a tbf qdisc on its host-side veth paces what arrives,\n"
+			"from the VNIC one on NAME itself (inside NS), where TCP feels the queue\n"
+			"and holds the rate instead of losing packets. The root of NS could\n"
+			"remove that one; ovld puts it back on restart or the next vnic set.\n"
+			"\n"
+			"Example:\n"
+			"  ovlctl vnic set eth0 maxbw=50M --netns c1\n",
 	},
 	{
 		.object = "vnic",

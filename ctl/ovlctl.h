@@ -39,6 +39,7 @@ enum {
 	OVLCTL_OPT_NETNS,
 	OVLCTL_OPT_IP,
 	OVLCTL_OPT_HOST_IP,
+	OVLCTL_OPT_MAXBW,
 };
 
 /* One option of a command, as its usage and --help show it. */
@@ -176,6 +177,11 @@ ovlctl_build_fn ovlctl_build_forward_add, ovlctl_build_forward_del, ovlctl_build
 int ovlctl_put_overlay(json_t *req, const char *key, const char *s, char *err, size_t errlen);
 int ovlctl_put_port(json_t *req, const char *key, const char *what, const char *s, char *err,
 		    size_t errlen);
+
+/* bandwidth.c */
+ovlctl_build_fn ovlctl_build_vnic_set;
+/* "maxbw": RATE (dladm's: 100M) into req; "none"/"" (0) only if none_ok. */
+int ovlctl_put_maxbw(json_t *req, const char *s, bool none_ok, char *err, size_t errlen);
 
 /* help.c */
 /* The one-line usage that follows a usage error: of the command, else of the

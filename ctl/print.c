@@ -183,7 +183,7 @@ static const struct list_spec overlay_list = {
 };
 
 static const struct list_spec vnic_list = {
-	8,
+	9,
 	{ { "NAME", "name" },
 	  { "OVERLAY", "overlay" },
 	  { "VNI", "vni" },
@@ -191,7 +191,8 @@ static const struct list_spec vnic_list = {
 	  { "ADDRS", "addrs" },
 	  { "NETNS", "netns" },
 	  { "HOST_IF", "host_ifname" },
-	  { "IFINDEX", "host_ifindex" } },
+	  { "IFINDEX", "host_ifindex" },
+	  { "MAXBW", "maxbw" } },
 	NULL,
 };
 

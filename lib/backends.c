@@ -219,7 +219,8 @@ static int cidr_check(const char *key, const char *p, size_t n, int *fam, char *
 	int max;
 
 	if (n >= sizeof(buf) || !(memcpy(buf, p, n), buf[n] = '\0', slash = strchr(buf, '/'))) {
-		snprintf(err, errlen, "%s: \"%.*s\" is not ADDR/PLEN", key, (int)(n > 60 ? 60 : n), p);
+		snprintf(err, errlen, "%s: \"%.*s\" is not ADDR/PLEN", key, (int)(n > 60 ? 60 : n),
+			 p);
 		return -EINVAL;
 	}
 	*slash = '\0';
@@ -367,7 +368,8 @@ int ovl_props_check(const struct ovl_backend_info *b, json_t *props, char *err, 
 				 b->name);
 			return -EINVAL;
 		}
-		if (!json_is_string(val) && !json_is_integer(val)) {
+		if (!json_is_string(val) && !json_is_integer(val) &&
+		    !(p->type == OVL_PROP_BOOL && json_is_boolean(val))) {
 			snprintf(err, errlen, "property \"%s\": not a string or number", key);
 			return -EINVAL;
 		}

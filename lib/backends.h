@@ -21,11 +21,11 @@ enum ovl_backend_mode {
 };
 
 enum ovl_prop_type {
-	OVL_PROP_PATH, /* a file name, absolute when ovld gets it */
-	OVL_PROP_IP,   /* an IPv4 or IPv6 unicast address */
-	OVL_PROP_PORT, /* 1-65535 */
-	OVL_PROP_URLS, /* http:// or https:// URLs, separated by commas */
-	OVL_PROP_KEY,  /* a key prefix: "/" and printable ASCII, no trailing "/" */
+	OVL_PROP_PATH,	/* a file name, absolute when ovld gets it */
+	OVL_PROP_IP,	/* an IPv4 or IPv6 unicast address */
+	OVL_PROP_PORT,	/* 1-65535 */
+	OVL_PROP_URLS,	/* http:// or https:// URLs, separated by commas */
+	OVL_PROP_KEY,	/* a key prefix: "/" and printable ASCII, no trailing "/" */
 	OVL_PROP_SECS,	/* a whole number of seconds, 1-86400 */
 	OVL_PROP_BOOL,	/* "on" or "off" (also true/false, JSON booleans) */
 	OVL_PROP_CIDRS, /* ADDR/PLEN[,ADDR/PLEN]: at most one IPv4 and one IPv6 */

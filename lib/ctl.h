@@ -76,7 +76,11 @@
  *                   another endpoint's (EADDRINUSE): it may send from
  *                   those alone, ARP/NDP for them is answered with its MAC;
  *                   the result's addrs add its EUI-64 link-local address
- *                   and the backend's arp/ndp of the MAC
+ *                   and the backend's arp/ndp of the MAC; [maxbw N]: a cap
+ *                   of N bits/s in both directions (0: none), the object's
+ *                   maxbw (0: none) and bandwidth (below) say it
+ *   vnic.set        (name, [netns], maxbw N|0); vnic object: the cap
+ *                   changed (0 removes it); found as vnic.delete finds it
  *   vnic.delete     (name, [netns]); {} (without netns: the host's VNIC
  *                   name, else the only VNIC called name)
  *   vnic.list       ([netns], [limit], [cursor]); [vnic objects] (of that
@@ -89,14 +93,19 @@
  *                   with ifname and netns, ovld fits the endpoint's
  *                   offloads: TSO off when the network has IPv6 VTEPs;
  *                   network is the CNI network name: an endpoint is
- *                   (network, id), and GC finds its own by it)
+ *                   (network, id), and GC finds its own by it);
+ *                   [bandwidth {ingress_rate, ingress_burst, egress_rate,
+ *                   egress_burst}]: caps in bits/s and bits (0 or absent:
+ *                   none; a burst 0: the default, max(10 ms at the rate,
+ *                   64 KiB)), "ingress" toward the endpoint
  *   endpoint.del    (id, [network]); {"existed": bool} (never an error when
  *                   absent; without network, an id on two networks is)
  *   endpoint.list   ([limit], [cursor]); [endpoint objects {id, kind "vnic"|"cni", overlay,
  *                   vni, mac, addrs, host_ifname, host_ifindex, netns,
  *                   [network], [dhcp_proxy MAC], dhcp_server (bool: the
  *                   backend names it a DHCP server: it may answer DHCP
- *                   clients)}]
+ *                   clients), [bandwidth {...} when capped, bursts as
+ *                   applied], [maxbw N (a VNIC)]}]
  *   map.add         (overlay, mac, ip, [port]); the entry, [warnings] when
  *                   ip is no peer of the overlay (its VXLAN is refused)
  *   map.del         (overlay, mac); {}
@@ -173,6 +182,7 @@
 #define OVL_CMD_OVERLAY_LIST   "overlay.list"
 #define OVL_CMD_VNIC_CREATE    "vnic.create"
 #define OVL_CMD_VNIC_DELETE    "vnic.delete"
+#define OVL_CMD_VNIC_SET       "vnic.set"
 #define OVL_CMD_VNIC_LIST      "vnic.list"
 #define OVL_CMD_ENDPOINT_ADD   "endpoint.add"
 #define OVL_CMD_ENDPOINT_DEL   "endpoint.del"

@@ -163,7 +163,8 @@ int dp_detach_decap(struct ovld *d, int ifindex, const char *ifname)
 /*
  * Decapsulation where it works best (see ovl_tcul.bpf.c): XDP on a NIC,
  * TC on a veth (whose frames can carry GSO and pending checksums that XDP
- * cannot see). Switching modes across a restart removes the other one.
+ * cannot see). Switching from XDP to TC across a restart removes XDP; with
+ * XDP, TC stays attached behind it for shaped endpoints (OVL_CFG_F_XDP_DECAP).
  */
 int dp_attach_decap(struct ovld *d)
 {
@@ -191,22 +192,20 @@ int dp_attach_decap(struct ovld *d)
 				bpf_xdp_detach(d->underlay_ifindex, modes[i], NULL);
 		}
 	} else {
-		LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = d->underlay_ifindex,
-			    .attach_point = BPF_TC_INGRESS);
-		LIBBPF_OPTS(bpf_tc_opts, opts, .handle = UL_TC_HANDLE, .priority = UL_TC_PRIO);
-		__u32 id;
-		struct owner o;
-
 		err = dp_attach_xdp(d);
 		if (err)
 			return err;
-		id = ul_tc_prog_id(d->underlay_ifindex);
-		if (id)
-			prog_owner(d, id, &o);
-		if (id && o.kind == OWNER_SELF)
-			bpf_tc_detach(&hook, &opts);
 	}
 	d->decap = mode;
+	err = dp_write_config(d); /* OVL_CFG_F_XDP_DECAP before TC runs behind XDP */
+	if (err || mode == OVL_DECAP_TC)
+		return err;
+	/* Behind XDP, TC decapsulates what XDP passes for a shaped endpoint
+	 * (OVL_EP_F_SHAPED: its qdisc is on the egress XDP_REDIRECT skips). */
+	if (dp_attach_tc_ul(d))
+		pr_warn("%s: no TC decapsulation behind XDP: endpoints with a bandwidth cap get "
+			"no traffic from other hosts",
+			d->o.underlay);
 	return 0;
 }
 

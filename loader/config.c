@@ -104,7 +104,7 @@ static int keys_known(const struct ovld_opts *o, const char *where, json_t *obj,
  */
 static int check_config_overlay(const struct ovld_opts *o, size_t i, json_t *ov)
 {
-	char where[32], keys[256] = "name, vni, encap, search, props";
+	char where[32], keys[256] = "name, vni, encap, search, props, router";
 	bool sections = false;
 
 	snprintf(where, sizeof(where), "overlays[%zu]", i);
@@ -140,6 +140,8 @@ static int check_config_overlay(const struct ovld_opts *o, size_t i, json_t *ov)
 		       o->config, where);
 		return -1;
 	}
+	if (keys_known(o, where, json_object_get(ov, "router"), "gateway, masquerade, host"))
+		return -1;
 	if (json_object_get(ov, "props") && sections) {
 		pr_err("%s: %s: \"props\" or a backend's section, not both", o->config, where);
 		return -1;
@@ -253,6 +255,35 @@ void config_overlays(struct ovld *d, json_t *cfg)
 					snprintf(key, sizeof(key), "%s/%s", (*b)->name, k);
 					json_object_set(props, key, v);
 				}
+			}
+		}
+		/* "router": {"gateway": "A/P" or ["A/P", ...], "masquerade",
+		 * "host"}: the router/ properties */
+		if (json_is_object(json_object_get(o, "router"))) {
+			json_t *sec = json_object_get(o, "router"), *v;
+			const char *k;
+
+			if (!own_props) {
+				props = json_deep_copy(props);
+				own_props = true;
+			}
+			json_object_foreach(sec, k, v) {
+				char key[128], joined[512] = "";
+				size_t j;
+				json_t *x;
+
+				snprintf(key, sizeof(key), "router/%s", k);
+				if (!json_is_array(v)) {
+					json_object_set(props, key, v);
+					continue;
+				}
+				json_array_foreach(v, j, x) {
+					size_t n = strlen(joined);
+
+					snprintf(joined + n, sizeof(joined) - n, "%s%s",
+						 n ? "," : "", json_string_value(x) ?: "?");
+				}
+				json_object_set_new(props, key, json_string(joined));
 			}
 		}
 		if (overlay_create(d, name, (__u32)json_integer_value(json_object_get(o, "vni")),

@@ -16,6 +16,7 @@
 #include "names.h"
 #include "veth.h"
 #include "log.h"
+#include "router.h"
 
 /* ---- argument helpers ----------------------------------------------------- */
 
@@ -79,9 +80,9 @@ static void ctl_warn(json_t *res, const char *msg)
 static int h_status(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res, char *err,
 		    size_t errlen)
 {
-	static const char *const maps[] = { OVL_MAP_VNIS,   OVL_MAP_IFACES, OVL_MAP_ENDPOINTS,
-					    OVL_MAP_FDB,    OVL_MAP_NEIGH,  OVL_MAP_PEERS,
-					    OVL_MAP_MISS_RL };
+	static const char *const maps[] = { OVL_MAP_VNIS,    OVL_MAP_IFACES, OVL_MAP_ENDPOINTS,
+					    OVL_MAP_FDB,     OVL_MAP_NEIGH,  OVL_MAP_PEERS,
+					    OVL_MAP_MISS_RL, OVL_MAP_RFLOWS };
 	char a4[OVL_IP_STRLEN] = "", a6[OVL_IP_STRLEN] = "";
 	json_t *m = json_object(), *progs, *ovs = json_array();
 	__u32 xdp_id = 0;
@@ -201,7 +202,9 @@ static int h_vnic_create(struct ovld *d, struct ctl_client *c, json_t *req, json
 {
 	const char *name = ctl_arg_str(req, "name"), *ovname = ctl_arg_str(req, "overlay");
 	struct ovl_ip addrs[OVL_CTL_EP_ADDRS];
+	struct ovl_shape in, out;
 	char why[OVL_ERR_MAX];
+	bool has_bw;
 	__u8 mac[6];
 	int ret, n;
 
@@ -211,14 +214,43 @@ static int h_vnic_create(struct ovld *d, struct ctl_client *c, json_t *req, json
 	ret = ctl_arg_mac(req, "mac", mac, err, errlen);
 	if (!ret)
 		ret = ctl_arg_addrs(req, addrs, &n, err, errlen);
+	if (!ret)
+		ret = ep_bw_parse_maxbw(req, &in, &out, &has_bw, err, errlen);
 	if (ret)
 		return ret;
-	ret = vnic_create(d, name, ovname, mac, ctl_arg_str(req, "netns"), addrs, n, err, errlen);
+	ret = vnic_create_capped(d, name, ovname, mac, ctl_arg_str(req, "netns"), addrs, n, in.rate,
+				 err, errlen);
 	if (ret)
 		return ret;
 	*res = ep_json(ep_find(d, OVL_EP_VNIC, ctl_arg_str(req, "netns"), name));
 	if (overlay_mac_unreachable(d, overlay_find(d, ovname), mac, why, sizeof(why)))
 		ctl_warn(*res, why);
+	return 0;
+}
+
+/* vnic.set (name, [netns], maxbw N|0): change a VNIC's cap. */
+static int h_vnic_set(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res, char *err,
+		      size_t errlen)
+{
+	const char *name = ctl_arg_str(req, "name"), *netns = ctl_arg_str(req, "netns");
+	struct ovl_shape in, out;
+	struct ovl_ep *ep;
+	bool has_bw;
+	int ret;
+
+	(void)c;
+	if (!name)
+		FAIL(EINVAL, "missing \"name\"");
+	ret = ep_bw_parse_maxbw(req, &in, &out, &has_bw, err, errlen);
+	if (ret)
+		return ret;
+	if (!has_bw)
+		FAIL(EINVAL, "nothing to set: missing \"maxbw\"");
+	ret = vnic_set_maxbw(d, name, netns, in.rate, err, errlen);
+	if (ret)
+		return ret;
+	ep = vnic_lookup(d, name, netns, err, errlen);
+	*res = ep ? ep_json(ep) : json_object();
 	return 0;
 }
 
@@ -265,6 +297,8 @@ static int h_endpoint_add(struct ovld *d, struct ctl_client *c, json_t *req, jso
 	if (!ep)
 		return -ENOMEM;
 	ret = ctl_arg_mac(req, "mac", ep->mac, err, errlen);
+	if (!ret)
+		ret = ep_bw_parse(req, &ep->bw_in, &ep->bw_out, err, errlen);
 	if (ret)
 		goto fail;
 	if ((ep->mac[0] & 1) || ovl_mac_is_zero(ep->mac)) {
@@ -583,12 +617,68 @@ static int h_backend_list(struct ovld *d, struct ctl_client *c, json_t *req, jso
 	return *res ? 0 : -ENOMEM;
 }
 
+static int h_router_list(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res, char *err,
+			 size_t errlen)
+{
+	const char *name = ctl_arg_str(req, "overlay");
+	json_t *arr;
+
+	(void)c;
+	if (name && !overlay_find(d, name))
+		FAIL(ENOENT, "no overlay %s", name);
+	arr = json_array();
+	for (struct ovl_overlay *ov = d->overlays; ov; ov = ov->next)
+		if (ov->router && (!name || !strcmp(name, ov->name)))
+			json_array_append_new(arr, router_json(d, ov));
+	*res = arr;
+	return 0;
+}
+
+static int h_router_set(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res, char *err,
+			size_t errlen)
+{
+	(void)c;
+	return router_set(d, req, res, err, errlen);
+}
+
+static int h_forward_add(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res, char *err,
+			 size_t errlen)
+{
+	(void)c;
+	return router_forward_add(d, req, res, err, errlen);
+}
+
+static int h_forward_del(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res, char *err,
+			 size_t errlen)
+{
+	(void)c;
+	return router_forward_del(d, req, res, err, errlen);
+}
+
+static int h_forward_list(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res,
+			  char *err, size_t errlen)
+{
+	const char *name = ctl_arg_str(req, "overlay");
+
+	(void)c;
+	if (name && !overlay_find(d, name))
+		FAIL(ENOENT, "no overlay %s", name);
+	*res = router_forwards_json(d, name);
+	return 0;
+}
+
 const struct ctl_cmd ctl_cmds[] = {
+	{ OVL_CMD_ROUTER_LIST, h_router_list },
+	{ OVL_CMD_ROUTER_SET, h_router_set },
+	{ OVL_CMD_FORWARD_ADD, h_forward_add },
+	{ OVL_CMD_FORWARD_DEL, h_forward_del },
+	{ OVL_CMD_FORWARD_LIST, h_forward_list },
 	{ OVL_CMD_STATUS, h_status },
 	{ OVL_CMD_OVERLAY_CREATE, h_overlay_create },
 	{ OVL_CMD_OVERLAY_DELETE, h_overlay_delete },
 	{ OVL_CMD_VNIC_CREATE, h_vnic_create },
 	{ OVL_CMD_VNIC_DELETE, h_vnic_delete },
+	{ OVL_CMD_VNIC_SET, h_vnic_set },
 	{ OVL_CMD_ENDPOINT_ADD, h_endpoint_add },
 	{ OVL_CMD_ENDPOINT_DEL, h_endpoint_del },
 	{ OVL_CMD_MAP_ADD, h_map_add },

@@ -255,7 +255,9 @@ int dp_write_config(struct ovld *d)
 		memcpy(cfg.local6, d->local6.addr, 16);
 	cfg.underlay_ifindex = (__u32)d->underlay_ifindex;
 	cfg.vxlan_port = htons(d->o.port);
-	cfg.flags = old_flags & ~OVL_CFG_F_DROP_EVENTS;
+	cfg.flags = old_flags & ~(OVL_CFG_F_DROP_EVENTS | OVL_CFG_F_XDP_DECAP);
+	if (d->decap == OVL_DECAP_XDP)
+		cfg.flags |= OVL_CFG_F_XDP_DECAP;
 	cfg.abi_version = OVL_ABI_VERSION;
 	memcpy(cfg.owner, d->o.instance, strnlen(d->o.instance, sizeof(cfg.owner)));
 	if (events_wanted(d, OVL_EV_MONITOR)) /* someone watches drops */

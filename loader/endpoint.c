@@ -18,6 +18,7 @@
 #include "veth.h"
 #include "mark.h"
 #include "log.h"
+#include "router.h"
 
 static bool ep_has_addr(const struct ovl_ep *ep, const struct ovl_ip *ip)
 {
@@ -65,20 +66,23 @@ int ep_apply_backend(struct ovld *d, struct ovl_ep *ep, struct ovl_overlay *ov, 
 	ep->dhcp_proxy = !backend_lookup_dhcp(ov, ep->mac, server);
 	if (ep->dhcp_proxy)
 		memcpy(ep->dhcp_mac, server, 6);
-	ep->dhcp_server = !backend_dhcp_server(ov, ep->mac);
+	ep->dhcp_server = ep->kind == OVL_EP_ROUTER || !backend_dhcp_server(ov, ep->mac);
 	if (ep->kind == OVL_EP_VNIC) {
 		n = backend_lookup_addrs(ov, ep->mac, addrs, 4);
 		for (int i = 0; i < n; i++)
 			ep_add_addr(ep, &addrs[i]);
 	}
 	for (int i = 0; i < ep->naddrs; i++) {
-		ret = map_neigh_put(d, ep->vni, &ep->addrs[i], ep->mac, OVL_NEIGH_F_STATIC);
+		ret = map_neigh_put(d, ep->vni, &ep->addrs[i], ep->mac,
+				    OVL_NEIGH_F_STATIC |
+					    (ep->kind == OVL_EP_ROUTER ? OVL_NEIGH_F_ROUTER : 0));
 		if (ret) {
 			snprintf(err, errlen, "write %s: %s", OVL_MAP_NEIGH, map_strerror(ret));
 			return ret;
 		}
 	}
-	ep->ip_nospoof = ep_knows_addrs(ep);
+	/* the router forwards others' addresses: held to its MAC */
+	ep->ip_nospoof = ep->kind != OVL_EP_ROUTER && ep_knows_addrs(ep);
 	ret = map_ep_put(d, ep);
 	if (ret)
 		snprintf(err, errlen, "write %s and %s: %s", OVL_MAP_IFACES, OVL_MAP_ENDPOINTS,
@@ -287,7 +291,7 @@ static int ep_publish(struct ovl_overlay *ov, const struct ovl_ep *ep, char *err
 	struct ovl_ip addrs[OVL_EP_ADDRS], ll;
 	int n = 0;
 
-	if (!ov->ops->publish)
+	if (!ov->ops->publish || ep->kind == OVL_EP_ROUTER) /* every host has one */
 		return 0;
 	ovl_ip_eui64_ll(ep->mac, &ll);
 	for (int i = 0; i < ep->naddrs; i++)
@@ -298,7 +302,7 @@ static int ep_publish(struct ovl_overlay *ov, const struct ovl_ep *ep, char *err
 
 static void ep_withdraw(struct ovl_overlay *ov, const struct ovl_ep *ep)
 {
-	if (ov->ops->withdraw)
+	if (ov->ops->withdraw && ep->kind != OVL_EP_ROUTER)
 		ov->ops->withdraw(ov->backend, ep->mac);
 }
 
@@ -321,6 +325,18 @@ int ep_register(struct ovld *d, struct ovl_ep *ep, char *err, size_t errlen)
 	ret = ep_mac_in_use(d, ov, ep->mac, err, errlen);
 	if (ret)
 		return ret;
+	if (ep->kind != OVL_EP_ROUTER) {
+		__u8 rm[6];
+
+		router_mac(ov->vni, rm);
+		if (!memcmp(rm, ep->mac, 6)) {
+			char m[OVL_MAC_STRLEN];
+
+			snprintf(err, errlen, "MAC %s is the router's of overlay %s (VNI %u)",
+				 ovl_mac_format(rm, m), ov->name, ov->vni);
+			return -EADDRINUSE;
+		}
+	}
 	ovl_ip_eui64_ll(ep->mac, &ll);
 	ep_add_addr(ep, &ll);
 	ret = ep_addrs_in_use(d, ov, ep->mac, ep->addrs, ep->naddrs, err, errlen);
@@ -337,6 +353,12 @@ int ep_register(struct ovld *d, struct ovl_ep *ep, char *err, size_t errlen)
 		ret = dp_attach_tc(d, ep->host_ifindex, ep->host_ifname);
 	if (ret) {
 		snprintf(err, errlen, "set up %s: %s", ep->host_ifname, strerror(-ret));
+		ep_withdraw(ov, ep);
+		return ret;
+	}
+	/* caps before OVL_EP_F_SHAPED (ep_apply_backend) sends frames to them */
+	ret = ep_shaped(ep) ? dp_shape(d, ep, err, errlen) : 0;
+	if (ret) {
 		ep_withdraw(ov, ep);
 		return ret;
 	}
@@ -386,10 +408,13 @@ json_t *ep_json(const struct ovl_ep *ep)
 	for (int i = 0; i < ep->naddrs; i++)
 		json_array_append_new(addrs, json_string(ovl_ip_format(&ep->addrs[i], a)));
 	o = json_pack("{s:s, s:s, s:s, s:i, s:s, s:o, s:s, s:i, s:s, s:b}", "id", ep->id, "kind",
-		      ep->kind == OVL_EP_VNIC ? "vnic" : "cni", "overlay", ep->overlay, "vni",
-		      (json_int_t)ep->vni, "mac", ovl_mac_format(ep->mac, m), "addrs", addrs,
-		      "host_ifname", ep->host_ifname, "host_ifindex", (json_int_t)ep->host_ifindex,
-		      "netns", ep->netns, "peer_netns", ep->peer_netns);
+		      ep->kind == OVL_EP_VNIC	? "vnic" :
+		      ep->kind == OVL_EP_ROUTER ? "router" :
+						  "cni",
+		      "overlay", ep->overlay, "vni", (json_int_t)ep->vni, "mac",
+		      ovl_mac_format(ep->mac, m), "addrs", addrs, "host_ifname", ep->host_ifname,
+		      "host_ifindex", (json_int_t)ep->host_ifindex, "netns", ep->netns,
+		      "peer_netns", ep->peer_netns);
 	if (o && ep->ifname[0])
 		json_object_set_new(o, ep->kind == OVL_EP_VNIC ? "name" : "ifname",
 				    json_string(ep->ifname));
@@ -401,5 +426,6 @@ json_t *ep_json(const struct ovl_ep *ep)
 		json_object_set_new(o, "dhcp_proxy", json_string(ovl_mac_format(ep->dhcp_mac, m)));
 	if (o)
 		json_object_set_new(o, "dhcp_server", json_boolean(ep->dhcp_server));
+	ep_bw_json(ep, o);
 	return o;
 }

@@ -39,6 +39,7 @@
 #include "safeopen.h"
 #include "veth.h"
 #include "log.h"
+#include "router.h"
 
 /* First global IPv4 and IPv6 address of the underlay, unless given. */
 static void pick_local_addrs(struct ovld *d)
@@ -198,6 +199,7 @@ static int cleanup(struct ovld *d)
 	}
 	json_decref(root);
 	reconcile_remove_vnics(d); /* and those no state names: the mark says whose */
+	router_cleanup(d);
 	if (ifindex > 0)
 		dp_detach_decap(d, ifindex, d->o.underlay);
 	unlink(path);
@@ -335,7 +337,7 @@ int main(int argc, char **argv)
 	if (!strncmp(d->o.state_dir, OVL_STATE_DIR "/", strlen(OVL_STATE_DIR) + 1) &&
 	    mkdir(OVL_STATE_DIR, 0755) && errno != EEXIST)
 		pr_warn("create %s: %s", OVL_STATE_DIR, strerror(errno));
-	d->unrestored = json_pack("{s:[], s:[]}", "overlays", "endpoints");
+	d->unrestored = json_pack("{s:[], s:[], s:[]}", "overlays", "endpoints", "forwards");
 
 	err = serve(d, cfg);
 	json_decref(cfg);

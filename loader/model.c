@@ -71,7 +71,9 @@ struct ovl_ep *ep_find(struct ovld *d, enum ovl_ep_kind kind, const char *scope,
 
 const char *ep_label(const struct ovl_ep *ep, char *buf, size_t len)
 {
-	if (ep->kind == OVL_EP_VNIC)
+	if (ep->kind == OVL_EP_ROUTER)
+		snprintf(buf, len, "the router of overlay %s", ep->overlay);
+	else if (ep->kind == OVL_EP_VNIC)
 		snprintf(buf, len, "VNIC %s%s%s", ep->id, ep->netns[0] ? " in namespace " : "",
 			 ep->netns);
 	else
@@ -144,4 +146,8 @@ void ep_map_values(const struct ovl_ep *ep, struct ovl_iface *ifc, struct ovl_en
 		ifc->flags |= OVL_IF_F_DHCP_SERVER;
 	if (ep->peer_netns)
 		e->flags |= OVL_EP_F_PEER_NETNS;
+	if (ep->kind == OVL_EP_ROUTER)
+		ifc->flags |= OVL_IF_F_ROUTER | OVL_IF_F_DHCP_SERVER;
+	if (ep->bw_in.rate) /* through the qdisc on its host veth */
+		e->flags |= OVL_EP_F_SHAPED;
 }

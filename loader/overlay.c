@@ -21,6 +21,7 @@
 #include "backend.h"
 #include "events.h"
 #include "log.h"
+#include "router.h"
 #include "ident.h"
 
 /* vxlan/listen_ip and vxlan/listen_port: one underlay address and port per
@@ -115,6 +116,12 @@ int overlay_create(struct ovld *d, const char *name, __u32 vni, const char *enca
 	ret = ovl_props_check(ops->info, props, err, errlen);
 	if (!ret)
 		ret = check_listen(d, props, err, errlen);
+	if (!ret && router_wanted(props) && ops->info->mode == OVL_MODE_P2P) {
+		snprintf(err, errlen, "a point-to-point overlay (-s %s) has no router", search);
+		ret = -EINVAL;
+	}
+	if (!ret)
+		ret = router_props_check(d, NULL, props, err, errlen);
 	if (ret)
 		return ret;
 
@@ -153,6 +160,17 @@ int overlay_create(struct ovld *d, const char *name, __u32 vni, const char *enca
 	state_changed(d);
 	pr_info("overlay %s: vni %u, backend %s, %zu entries", ov->name, vni, search,
 		backend_entries(ov));
+	if (router_wanted(ov->props)) {
+		ret = router_apply(d, ov, err, errlen);
+		if (ret && !d->restoring) {
+			char e[OVL_ERR_MAX];
+
+			overlay_delete(d, ov->name, e, sizeof(e));
+			return ret;
+		}
+		/* restoring: the overlay stays, overlay list shows why its
+		 * router is not up */
+	}
 	return 0;
 }
 
@@ -187,11 +205,13 @@ int overlay_delete(struct ovld *d, const char *name, char *err, size_t errlen)
 	}
 	for (struct ovl_ep *ep = d->eps; ep; ep = ep->next)
 		users += !strcmp(ep->overlay, name);
-	if (users) {
+	if (users && !(users == 1 && ov->router && ov->router->ep)) {
+		users -= ov->router && ov->router->ep;
 		snprintf(err, errlen, "overlay %s has %d endpoint%s: delete them first", name,
 			 users, users == 1 ? "" : "s");
 		return -EBUSY;
 	}
+	router_remove(d, ov);
 	map_vni_del(d, ov->vni);
 	map_vni_stats_del(d, ov->vni);
 	map_peers_flush(d, ov->vni);
@@ -482,7 +502,7 @@ json_t *overlay_json(struct ovld *d, const struct ovl_overlay *ov)
 	int eps = 0;
 
 	for (struct ovl_ep *ep = d->eps; ep; ep = ep->next)
-		eps += ep->vni == ov->vni;
+		eps += ep->vni == ov->vni && ep->kind != OVL_EP_ROUTER;
 	o = json_pack("{s:s, s:i, s:s, s:s, s:O, s:i, s:i, s:s?, s:I, s:I, s:I, s:I}", "name",
 		      ov->name, "vni", (json_int_t)ov->vni, "encap", "vxlan", "search", ov->search,
 		      "props", ov->props, "entries", (json_int_t)backend_entries(ov), "endpoints",
@@ -495,6 +515,8 @@ json_t *overlay_json(struct ovld *d, const struct ovl_overlay *ov)
 	/* What an endpoint's MTU should be (the CNI plugin asks for it). */
 	if (o)
 		json_object_set_new(o, "mtu", json_integer(endpoint_mtu(d, ov)));
+	if (o)
+		json_object_set_new(o, "router", router_json(d, (struct ovl_overlay *)ov));
 	/* What the data path dropped of this network, and how much of it came
 	 * from underlay hosts that are no peer of it (the black hole of a
 	 * forwarding entry toward a host the backend does not name). */
@@ -530,6 +552,7 @@ void overlay_free_all(struct ovld *d)
 		struct ovl_overlay *ov = d->overlays;
 
 		d->overlays = ov->next;
+		router_release(ov);
 		ov->ops->close(ov->backend);
 		json_decref(ov->props);
 		free(ov);

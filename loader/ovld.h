@@ -45,6 +45,7 @@
 #include "kfeat.h"
 #include "backend.h"
 #include "events.h"
+#include "shape.h"
 
 #define OVL_NAME_MAX   32		      /* overlay names */
 #define OVL_IFNAME_MAX 16		      /* IFNAMSIZ */
@@ -58,6 +59,8 @@ struct ovl_source;
 struct ovl_timer;
 struct ovl_sub;
 struct ovld;
+struct ovl_router;
+struct ovl_forward;
 
 struct ovl_overlay {
 	struct ovl_overlay *next;
@@ -76,11 +79,13 @@ struct ovl_overlay {
 	unsigned long long map_full; /* entries not cached because a map was full */
 	unsigned long long lookups, resolved, unresolved, reloads;
 	unsigned long long list_seq; /* its place in paged listings (ctl_server.c); 0 = none yet */
+	struct ovl_router *router;   /* its router zone (router.c), or NULL */
 };
 
 enum ovl_ep_kind {
-	OVL_EP_VNIC, /* created by `ovlctl vnic create` */
-	OVL_EP_CNI,  /* registered by the CNI plugin */
+	OVL_EP_VNIC,   /* created by `ovlctl vnic create` */
+	OVL_EP_CNI,    /* registered by the CNI plugin */
+	OVL_EP_ROUTER, /* an overlay's router zone (router.c); never saved */
 };
 
 struct ovl_ep {
@@ -104,6 +109,8 @@ struct ovl_ep {
 	__u8 dhcp_mac[6];
 	bool dhcp_server;	     /* a DHCP server of its network (ep_apply_backend) */
 	bool tso_off;		     /* TSO switched off on the endpoint's interface (IPv6 peers) */
+	struct ovl_shape bw_in;	     /* cap toward the endpoint (host veth's root qdisc) */
+	struct ovl_shape bw_out;     /* cap from it (its own interface's root qdisc) */
 	unsigned long long list_seq; /* its place in paged listings (ctl_server.c); 0 = none yet */
 };
 
@@ -148,6 +155,7 @@ struct ovld {
 
 	struct ovl_overlay *overlays;
 	struct ovl_ep *eps;
+	struct ovl_forward *forwards; /* published ports (router.c) */
 	json_t *unrestored; /* {"overlays": [], "endpoints": []} that failed to come back */
 
 	struct ovl_loop *loop;
@@ -159,6 +167,7 @@ struct ovld {
 	struct ovl_sub *subs[OVL_EV_KINDS]; /* events.c */
 	int emitting[OVL_EV_KINDS];
 	bool state_dirty; /* state_changed(): state.json is written at the turn's end */
+	bool restoring;	  /* state_restore() is bringing the state back */
 	bool stop;
 
 	unsigned long long evt_received, evt_unresolved, evt_delivered, evt_injected;
@@ -189,6 +198,10 @@ int dp_attach_tc(struct ovld *d, int ifindex, const char *ifname);
 /* The id of the program in ovld's filter on ifindex's TC ingress, 0 if none. */
 __u32 dp_tc_prog_id(int ifindex);
 int dp_prepare_veth(const char *ifname);
+/* ep's caps as root qdiscs (lib/shape.h): ep->bw_in on its host veth,
+ * ep->bw_out on its own interface in its namespace; a rate of 0 removes
+ * ovl's qdisc. Return: 0 or -errno with why in err. */
+int dp_shape(struct ovld *d, const struct ovl_ep *ep, char *err, size_t errlen);
 void dp_close(struct ovld *d);
 /* The ringbuf of misses and drops: cb gets each record from
  * dp_events_consume(). Return: an fd to poll for records, or -errno. */
@@ -286,6 +299,24 @@ struct ovl_ep *ep_find(struct ovld *d, enum ovl_ep_kind kind, const char *scope,
 const char *ep_label(const struct ovl_ep *ep, char *buf, size_t len);
 struct ovl_ep *ep_by_ifindex(struct ovld *d, int ifindex);
 struct ovl_ep *ep_by_mac(struct ovld *d, __u32 vni, const __u8 mac[6]);
+/* ---- bandwidth.c: an endpoint's caps (maxbw, CNI bandwidth) ------------- */
+/* "bandwidth" {ingress_rate, ingress_burst, egress_rate, egress_burst} of
+ * a request or a saved endpoint (absent: no caps) into *in and *out,
+ * checked (-EINVAL and why, naming the field). */
+int ep_bw_parse(json_t *o, struct ovl_shape *in, struct ovl_shape *out, char *err, size_t errlen);
+/* "maxbw": bits/s (0: none) of a request into both caps; absent: *has false. */
+int ep_bw_parse_maxbw(json_t *req, struct ovl_shape *in, struct ovl_shape *out, bool *has,
+		      char *err, size_t errlen);
+/* ep's caps as an endpoint object shows them (nothing without caps). */
+void ep_bw_json(const struct ovl_ep *ep, json_t *o);
+/* Change a registered endpoint's caps: qdiscs, then its OVL_EP_F_SHAPED. */
+int ep_bw_set(struct ovld *d, struct ovl_ep *ep, const struct ovl_shape *in,
+	      const struct ovl_shape *out, char *err, size_t errlen);
+static inline bool ep_shaped(const struct ovl_ep *ep)
+{
+	return ep->bw_in.rate || ep->bw_out.rate;
+}
+
 /* ep as the data path has it: its ovl_ifaces and ovl_endpoints values. */
 void ep_map_values(const struct ovl_ep *ep, struct ovl_iface *ifc, struct ovl_endpoint *e);
 /* The keys of ovl_fdb/ovl_endpoints and ovl_neigh/ovl_peers, zeroed first:
@@ -346,6 +377,13 @@ json_t *ep_json(const struct ovl_ep *ep);
  * many, -EADDRINUSE one is another endpoint's). */
 int vnic_create(struct ovld *d, const char *name, const char *overlay, const __u8 mac[6],
 		const char *netns, const struct ovl_ip *addrs, int n, char *err, size_t errlen);
+/* vnic_create() with a cap of maxbw bits/s in both directions (0: none). */
+int vnic_create_capped(struct ovld *d, const char *name, const char *overlay, const __u8 mac[6],
+		       const char *netns, const struct ovl_ip *addrs, int n,
+		       unsigned long long maxbw, char *err, size_t errlen);
+/* A VNIC's cap (vnic.set maxbw; 0 removes it). */
+int vnic_set_maxbw(struct ovld *d, const char *name, const char *netns, unsigned long long maxbw,
+		   char *err, size_t errlen);
 /* The VNIC name in namespace netns ("" for the host's); with netns NULL,
  * the host's VNIC of that name, else the only one of that name. NULL with
  * the reason in err (errno EEXIST: several, ENOENT: none). */

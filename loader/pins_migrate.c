@@ -109,8 +109,13 @@ int pins_prepare(struct ovld *d)
 		if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len)) {
 			if (fd >= 0)
 				close(fd);
-			if (have)
+			/* a map this ovld has and the pins' ovld had not (the
+			 * same ABI gains maps, it never changes one): libbpf
+			 * creates it and pins it beside the others */
+			if (have) {
 				json_array_append_new(ps->created, json_string(name));
+				pr_info("pinned map %s: none yet, created", name);
+			}
 			goto pin;
 		}
 		if (info.type == bpf_map__type(map) && info.key_size == bpf_map__key_size(map) &&

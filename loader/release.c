@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include "ovld.h"
 #include "loop.h"
+#include "router.h"
 
 void ovld_release(struct ovld *d)
 {
@@ -20,6 +21,7 @@ void ovld_release(struct ovld *d)
 		d->eps = ep->next;
 		free(ep);
 	}
+	router_forwards_free(d);
 	json_decref(d->unrestored);
 	d->unrestored = NULL;
 	events_fini(d);

@@ -26,6 +26,7 @@
 #include "ovld.h"
 #include "veth.h"
 #include "log.h"
+#include "router.h"
 
 #define STATE_VERSION 1
 
@@ -76,7 +77,7 @@ static int write_text(int fd, json_t *root)
 
 int state_save(struct ovld *d)
 {
-	json_t *root, *ovs, *eps;
+	json_t *root, *ovs, *eps, *fwds;
 	char path[PATH_MAX], tmp[PATH_MAX];
 	int fd, err = 0;
 
@@ -89,12 +90,15 @@ int state_save(struct ovld *d)
 						     "vni", (json_int_t)ov->vni, "encap", "vxlan",
 						     "search", ov->search, "props", ov->props));
 	for (struct ovl_ep *ep = d->eps; ep; ep = ep->next)
-		json_array_append_new(eps, ep_json(ep));
+		if (ep->kind != OVL_EP_ROUTER) /* its router makes it again */
+			json_array_append_new(eps, ep_json(ep));
 	/* What could not be restored is kept, not silently forgotten. */
 	json_array_extend(ovs, json_object_get(d->unrestored, "overlays"));
 	json_array_extend(eps, json_object_get(d->unrestored, "endpoints"));
-	root = json_pack("{s:i, s:s, s:o, s:o}", "version", STATE_VERSION, "instance",
-			 d->o.instance, "overlays", ovs, "endpoints", eps);
+	fwds = router_forwards_json(d, NULL);
+	json_array_extend(fwds, json_object_get(d->unrestored, "forwards"));
+	root = json_pack("{s:i, s:s, s:o, s:o, s:o}", "version", STATE_VERSION, "instance",
+			 d->o.instance, "overlays", ovs, "endpoints", eps, "forwards", fwds);
 	if (!root)
 		return -ENOMEM;
 	if (state_path(d, path, sizeof(path), "") || state_path(d, tmp, sizeof(tmp), ".tmp")) {
@@ -160,6 +164,11 @@ static int restore_ep(struct ovld *d, json_t *o)
 	snprintf(ep->netns, sizeof(ep->netns), "%s", netns ? netns : "");
 	snprintf(ep->network, sizeof(ep->network), "%s", network ? network : "");
 	ep->peer_netns = json_is_true(json_object_get(o, "peer_netns"));
+	if (ep_bw_parse(o, &ep->bw_in, &ep->bw_out, err, sizeof(err))) {
+		pr_warn("endpoint %s: saved caps: %s; restored without them", id, err);
+		memset(&ep->bw_in, 0, sizeof(ep->bw_in));
+		memset(&ep->bw_out, 0, sizeof(ep->bw_out));
+	}
 	if (ovl_mac_parse(mac, ep->mac)) {
 		free(ep);
 		return -EINVAL;
@@ -295,6 +304,7 @@ int state_restore(struct ovld *d)
 		return ret;
 	ovs = json_object_get(root, "overlays");
 	eps = json_object_get(root, "endpoints");
+	d->restoring = true;
 	json_array_foreach(ovs, i, o) {
 		json_t *vni = json_object_get(o, "vni");
 
@@ -317,6 +327,8 @@ int state_restore(struct ovld *d)
 		else
 			n_ep++;
 	}
+	router_forwards_restore(d, json_object_get(root, "forwards"));
+	d->restoring = false;
 	json_decref(root);
 	if (root)
 		pr_info("restored %d overlays and %d endpoints from %s", n_ov, n_ep, path);

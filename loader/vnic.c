@@ -95,6 +95,13 @@ static int vnic_addrs(struct ovld *d, struct ovl_overlay *ov, struct ovl_ep *ep,
 int vnic_create(struct ovld *d, const char *name, const char *overlay, const __u8 mac[6],
 		const char *netns, const struct ovl_ip *addrs, int n, char *err, size_t errlen)
 {
+	return vnic_create_capped(d, name, overlay, mac, netns, addrs, n, 0, err, errlen);
+}
+
+int vnic_create_capped(struct ovld *d, const char *name, const char *overlay, const __u8 mac[6],
+		       const char *netns, const struct ovl_ip *addrs, int n,
+		       unsigned long long maxbw, char *err, size_t errlen)
+{
 	struct ovl_overlay *ov = overlay_find(d, overlay);
 	struct ovl_veth_req req = { .name = name, .mac = mac, .netns_fd = -1 };
 	char host[OVL_IFNAME_MAX], alias[OVL_ALIAS_MAX], w[300];
@@ -187,6 +194,7 @@ int vnic_create(struct ovld *d, const char *name, const char *overlay, const __u
 	snprintf(ep->ifname, sizeof(ep->ifname), "%s", name);
 	snprintf(ep->netns, sizeof(ep->netns), "%s", netns);
 	ep->peer_netns = *netns;
+	ep->bw_in.rate = ep->bw_out.rate = maxbw; /* maxbw: both directions */
 	ret = ep_register(d, ep, err, errlen);
 	if (ret)
 		ovl_link_delete(host);
@@ -233,6 +241,19 @@ struct ovl_ep *vnic_lookup(struct ovld *d, const char *name, const char *netns, 
 	snprintf(err + strlen(err), errlen - strlen(err), "): say which with --netns");
 	errno = EEXIST;
 	return NULL;
+}
+
+int vnic_set_maxbw(struct ovld *d, const char *name, const char *netns, unsigned long long maxbw,
+		   char *err, size_t errlen)
+{
+	struct ovl_shape bw = { .rate = maxbw };
+	struct ovl_ep *ep;
+
+	errno = ENOENT;
+	ep = vnic_lookup(d, name, netns, err, errlen);
+	if (!ep)
+		return errno == EEXIST ? -EINVAL : -ENOENT;
+	return ep_bw_set(d, ep, &bw, &bw, err, errlen);
 }
 
 int vnic_delete(struct ovld *d, const char *name, const char *netns, char *err, size_t errlen)

@@ -25,6 +25,8 @@ PKGS=(
 	# tests of the CNI plugin: reference plugins (host-local, portmap,
 	# bandwidth), portmap's iptables, and a real runtime
 	containernetworking-plugins iptables podman runc
+	# ovld's router zones: their NAT and published ports (nft)
+	nftables
 	# other kernels (make test-kernels): qemu boots Debian's own kernel
 	# package; its modules get their modules.dep from depmod
 	qemu-system-x86 cpio kmod

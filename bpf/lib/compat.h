@@ -24,6 +24,11 @@
 
 #define IPPROTO_ICMPV6		      58 /* IPv6-only protocol numbers are macros, absent from vmlinux.h */
 
+#define ICMP_ECHOREPLY		      0 /* RFC 792 */
+#define ICMP_ECHO		      8
+#define ICMPV6_ECHO_REQUEST	      128 /* RFC 4443 section 4 */
+#define ICMPV6_ECHO_REPLY	      129
+
 #define IP_MF			      0x2000
 #define IP_OFFSET		      0x1FFF
 #define IP_DF			      0x4000

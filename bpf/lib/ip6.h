@@ -8,8 +8,9 @@
  * discovery? a DHCPv6 server's reply?), and an extension header must not
  * hide it: the chain is walked, at most IP6_EXTHDR_MAX headers, each one
  * checked to lie inside the packet. The bytes are read with
- * bpf_skb_load_bytes(), so a chain that is not all in the linear part of
- * the skb is walked as well.
+ * bpf_skb_load_bytes() (bpf_xdp_load_bytes() in XDP), so a chain that is
+ * not all in the linear part of the skb is walked as well. The decap paths
+ * walk the chain of an inner packet too, to pin a flow (rflow.h).
  */
 #ifndef OVL_BPF_IP6_H
 #define OVL_BPF_IP6_H
@@ -47,19 +48,21 @@ static __always_inline bool ip6_is_exthdr(__u8 nh)
 }
 
 /*
- * Walk the chain of the IPv6 packet whose fixed header (ip6) follows the
- * Ethernet header of skb, and fill ch. Returns 0 or -OVL_DROP_IP6_EXTHDR:
- * more than IP6_EXTHDR_MAX extension headers, one that runs past the end
- * of the packet, or a Hop-by-Hop header that is not the first (RFC 8200
+ * Walk the chain of the IPv6 packet whose fixed header (ip6, a copy or in
+ * the packet) is at offset l3 of ctx, a packet pkt_len bytes long, and fill
+ * ch (its offsets are from the start of ctx's packet). xdp says which kind
+ * of program ctx is (ctx_load_bytes()). Returns 0 or -OVL_DROP_IP6_EXTHDR:
+ * more than IP6_EXTHDR_MAX extension headers, one that runs past the end of
+ * the packet, or a Hop-by-Hop header that is not the first (RFC 8200
  * section 4.1 allows it only right after the IPv6 header).
  */
-static __always_inline int ip6_chain_walk(struct __sk_buff *skb, const struct ipv6hdr *ip6,
-					  struct ip6_chain *ch)
+static __always_inline int ip6_chain_walk_at(void *ctx, bool xdp, __u32 l3, __u32 pkt_len,
+					     const struct ipv6hdr *ip6, struct ip6_chain *ch)
 {
-	__u32 off = ETH_HLEN + sizeof(struct ipv6hdr), plen = bpf_ntohs(ip6->payload_len);
+	__u32 off = l3 + sizeof(struct ipv6hdr), plen = bpf_ntohs(ip6->payload_len);
 	__u8 nh = ip6->nexthdr;
 
-	ch->end = skb->len;
+	ch->end = pkt_len;
 	/* payload length 0 is a jumbogram's (RFC 2675) or a big GSO packet's:
 	 * the skb's length is the packet's then */
 	if (plen && off + plen < ch->end)
@@ -81,7 +84,7 @@ static __always_inline int ip6_chain_walk(struct __sk_buff *skb, const struct ip
 		if (i == IP6_EXTHDR_MAX || (nh == NEXTHDR_HOP && i > 0))
 			return -OVL_DROP_IP6_EXTHDR;
 		/* every extension header is at least 8 bytes long */
-		if (off + 8 > ch->end || bpf_skb_load_bytes(skb, off, h, sizeof(h)))
+		if (off + 8 > ch->end || ctx_load_bytes(ctx, xdp, off, h, sizeof(h)))
 			return -OVL_DROP_IP6_EXTHDR;
 		if (nh == NEXTHDR_FRAGMENT) {
 			len = 8;
@@ -107,6 +110,13 @@ static __always_inline int ip6_chain_walk(struct __sk_buff *skb, const struct ip
 		off += len;
 	}
 	return -OVL_DROP_IP6_EXTHDR;
+}
+
+/* The chain of the IPv6 packet right behind the Ethernet header of skb. */
+static __always_inline int ip6_chain_walk(struct __sk_buff *skb, const struct ipv6hdr *ip6,
+					  struct ip6_chain *ch)
+{
+	return ip6_chain_walk_at(skb, false, ETH_HLEN, skb->len, ip6, ch);
 }
 
 /*

@@ -87,6 +87,17 @@ struct {
 	__type(value, struct ovl_miss_rl);
 } ovl_miss_rl __weak SEC(".maps");
 
+/* Flows another host's router started toward a local endpoint: written by
+ * the decapsulation paths (rflow.h), read by ovl_tc_ep_in. LRU: a flow
+ * nobody uses any more ages out under pressure; BPF owns it, ovld only
+ * pins it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, OVL_MAX_RFLOWS);
+	__type(key, struct ovl_rflow_key);
+	__type(value, struct ovl_dest);
+} ovl_rflows __weak SEC(".maps");
+
 /* Per-CPU scratch space in which an event is built before it is copied into
  * the ringbuf with its real length (bpf_ringbuf_reserve needs a constant). */
 struct ovl_evt_buf {
@@ -114,5 +125,6 @@ const volatile __u32 ovl_features __weak = 0;
 
 __u32 ovl_test_redir_ifindex __weak; /* target of the last redirect */
 __u32 ovl_test_redir_how __weak;     /* OVL_REDIR_* */
+__u32 ovl_test_rflow_writes __weak;  /* ovl_rflows updates (rflow.h) */
 
 #endif /* OVL_BPF_MAPS_H */

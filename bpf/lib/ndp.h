@@ -236,24 +236,32 @@ static __always_inline int na_reply_write(struct __sk_buff *skb, const struct ns
  * Link protection for the neighbour discovery an endpoint sends itself: an
  * advertisement may only be for an address of its own and name its own MAC
  * (or the neighbour caches of others could be poisoned, as a forged ARP
- * reply would), and an endpoint is no router: router advertisements and
- * redirects are refused. c->pos is at the ICMPv6 header.
+ * reply would), and only the overlay's router (router: OVL_IF_F_ROUTER, the
+ * router zone's endpoint) may send router advertisements and redirects
+ * (RFC 4861 sections 6.2 and 8.2): from any other endpoint they would make
+ * it the gateway of the network. c->pos is at the ICMPv6 header.
  */
 static __always_inline int nd_protect(struct cursor *c, const struct ipv6hdr *ip6, __u32 vni,
-				      const __u8 *own_mac, bool check_ip)
+				      const __u8 *own_mac, bool check_ip, bool router)
 {
 	struct nd_msg_hdr *nd;
 	__u8 tlla[6];
 	__u32 plen;
 	int ret;
 
-	nd = cur_pull_type(c, struct nd_msg_hdr);
-	if (!nd)
-		return 0;			/* shorter than an NA: not neighbour discovery */
+	/* The type first: an RA without options is 16 bytes, shorter than
+	 * the NA header below, and just as able to make a host take its
+	 * sender for the default router (RFC 4861 section 4.2). */
+	nd = c->pos;
+	if ((void *)nd + 4 > c->end)
+		return 0;			/* no ICMPv6 header to judge */
 	if (nd->type == 134 || nd->type == 137) /* router advertisement, redirect */
-		return -OVL_DROP_SPOOF_ND;
+		return router ? 0 : -OVL_DROP_SPOOF_ND;
 	if (nd->type != NDISC_NEIGHBOUR_ADVERTISEMENT)
 		return 0;
+	nd = cur_pull_type(c, struct nd_msg_hdr);
+	if (!nd)
+		return 0; /* shorter than an NA: invalid, receivers drop it (RFC 4861 7.1.2) */
 	if (check_ip && !neigh_owned_by(vni, OVL_AF_INET6, &nd->target, own_mac))
 		return -OVL_DROP_SPOOF_ND;
 	plen = ntohs_len(ip6->payload_len);

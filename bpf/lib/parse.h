@@ -75,6 +75,19 @@ static __always_inline __u32 ntohs_len(__be16 v)
 	return x & 0xffff;
 }
 
+/*
+ * Copy len bytes at offset off of the packet into buf, through the helper of
+ * the program type: XDP (xdp true) or TC. What is not in the linear part of
+ * an skb (or past data_end) is read as well. With xdp a constant, as every
+ * caller has it, the other helper's call is compiled out. Returns 0 or a
+ * negative error (off + len past the end of the packet).
+ */
+static __always_inline long ctx_load_bytes(void *ctx, bool xdp, __u32 off, void *buf, __u32 len)
+{
+	return xdp ? bpf_xdp_load_bytes(ctx, off, buf, len) :
+		     bpf_skb_load_bytes(ctx, off, buf, len);
+}
+
 static __always_inline bool mac_eq(const __u8 *a, const __u8 *b)
 {
 	return ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) | (a[3] ^ b[3]) | (a[4] ^ b[4]) |

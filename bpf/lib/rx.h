@@ -4,6 +4,14 @@
  * and which local endpoint. Shared by the two decapsulation paths, XDP
  * (ovl_xdp.bpf.c, for NICs) and TC (ovl_tcul.bpf.c, for veth underlays),
  * both over (data, data_end).
+ *
+ * A unicast frame whose inner source is the router MAC of its VNI and whose
+ * destination is a local endpoint other than the router is a flow another
+ * host's router started: rx_classify() says so (res->rflow, with the host
+ * it came from in res->rflow_via), and the program, before it strips the
+ * outer headers, has rflow_note() pin the flow so that the endpoint's
+ * replies go back to that host (rflow.h). Any other frame costs one byte
+ * comparison for it (the first of the inner source MAC, mostly).
  */
 #ifndef OVL_BPF_RX_H
 #define OVL_BPF_RX_H
@@ -146,13 +154,16 @@ struct rx_res {
 	bool vni_known;		 /* vni is a network of ovl_vnis: its drops are its own */
 	__u8 peer_family;	 /* with -OVL_DROP_PEER_UNKNOWN: the refused outer source */
 	__u8 peer_addr[16];
+	bool rflow;		   /* from the router MAC to an endpoint: pin the flow */
+	struct ovl_dest rflow_via; /* with rflow: the outer source and our VXLAN port */
 };
 
 /*
  * Classify a frame of pkt_len bytes from the underlay, whose first bytes
- * are in [data, data_end). Returns OVL_HANDLED with res filled
- * (deliver res->ifindex the frame from res->hdr_len on), 0 to pass it to
- * the stack (res->stat says why), or -OVL_DROP_*.
+ * are in [data, data_end); res starts zeroed. Returns OVL_HANDLED with res
+ * filled (deliver res->ifindex the frame from res->hdr_len on; res->rflow:
+ * pin its flow first), 0 to pass it to the stack (res->stat says why), or
+ * -OVL_DROP_*.
  */
 static __always_inline int rx_classify(void *data, void *data_end, __u32 pkt_len,
 				       struct rx_res *res)
@@ -204,6 +215,16 @@ static __always_inline int rx_classify(void *data, void *data_end, __u32 pkt_len
 		if (!ep)
 			return -OVL_DROP_NO_ENDPOINT;
 		res->stat = OVL_STAT_RX_DECAP;
+		/* Another host's router talks to a local endpoint (not to our
+		 * router): the replies must go back there (rflow.h). Per
+		 * overlay flags do not matter: a host without a router of its
+		 * own sends them back too. */
+		if (mac_is_router(inner->h_source, o.vni) && !mac_is_router(inner->h_dest, o.vni)) {
+			res->rflow = true;
+			res->rflow_via.family = o.peer.family;
+			__builtin_memcpy(res->rflow_via.addr, o.peer.addr, sizeof(o.peer.addr));
+			res->rflow_via.port = cfg->vxlan_port;
+		}
 	} else {
 		ep = rx_bcast_owner(inner, data_end, o.vni);
 		res->stat = OVL_STAT_RX_DECAP_BCAST;

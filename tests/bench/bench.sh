@@ -12,13 +12,18 @@
 #                 (default build/bench/results)
 #     -q          quick: one round, 1 s runs, small samples (a smoke run)
 #     -p PARTS    only these parts, comma-separated, of: tcp rr ping pps bpf
-#                 miss cp cni nogso etcd (default: all); miss: the first TCP
-#                 connect and UDP datagram to a destination ovl does not
-#                 know (cold, or its entry just deleted), timed until a
-#                 socket in the far container has it (p50/p99, and how
-#                 many needed a retransmission), and the miss events ovld
-#                 absorbs
-#                 absorbs; etcd: the etcd backend's control plane with 10
+#                 miss cp cni nogso router etcd (default: all); miss: the
+#                 first TCP connect and UDP datagram to a destination ovl
+#                 does not know (cold, or its entry just deleted), timed
+#                 until a socket in the far container has it (p50/p99,
+#                 and how many needed a retransmission), and the miss
+#                 events ovld absorbs; router: a container on an overlay with a router
+#                 zone (masquerade on) against one on a Linux bridge with
+#                 the host's masquerade (docker's and podman's bridge
+#                 networks), TCP throughput and request/response to a
+#                 server outside on the LAN and back through a published
+#                 port (about 2 minutes; tests/bench/router.sh);
+#                 etcd: the etcd backend's control plane with 10
 #                 and 50 simulated hosts (an ovld each) and 10,000 endpoints
 #                 published through the backend by ovl-etcd-load: publish
 #                 -> forwarding-ready on every other host (p50/p99/max),
@@ -49,15 +54,16 @@ OVL_BUILD=${OVL_BUILD:-$OVL_TOP/build}
 . "$OVL_TOP/tests/lib/topo.sh"
 . "$OVL_TOP/tests/lib/cni.sh"
 . "$OVL_TOP/tests/bench/etcd.sh"
+. "$OVL_TOP/tests/bench/router.sh"
 
 REPS=3
 SECS=3
 QUICK=0
 OUT=$OVL_BUILD/bench/results
-PARTS=tcp,rr,ping,pps,bpf,miss,cp,cni,nogso,etcd
+PARTS=tcp,rr,ping,pps,bpf,miss,cp,cni,nogso,router,etcd
 WAIT=0
 usage() {
-	sed -n '8,32s/^# \{0,1\}//p' "$0"
+	sed -n '8,37s/^# \{0,1\}//p' "$0"
 }
 while getopts "r:t:o:qp:wh" opt; do
 	case $opt in
@@ -78,8 +84,8 @@ done
 [[ $SECS =~ ^[1-9][0-9]*$ ]] || { echo "bench: -t wants whole seconds, not '$SECS'" >&2; exit 2; }
 for part in ${PARTS//,/ }; do
 	case $part in
-	tcp | rr | ping | pps | bpf | miss | cp | cni | nogso | etcd) ;;
-	*) echo "bench: -p: no part '$part' (tcp rr ping pps bpf miss cp cni nogso etcd)" >&2; exit 2 ;;
+	tcp | rr | ping | pps | bpf | miss | cp | cni | nogso | router | etcd) ;;
+	*) echo "bench: -p: no part '$part' (tcp rr ping pps bpf miss cp cni nogso router etcd)" >&2; exit 2 ;;
 	esac
 done
 
@@ -88,21 +94,24 @@ want() {
 	[[ ",$PARTS," == *",$1,"* ]]
 }
 
-# paths: whether a part other than etcd (which makes hosts of its own) is
-# to be measured: those need the three paths.
+# paths: whether a part other than etcd and router (which make hosts of
+# their own) is to be measured: those need the three paths.
 paths() {
-	[ -n "$(echo ",$PARTS," | sed 's/,etcd,/,/g; s/,//g')" ]
+	[ -n "$(echo ",$PARTS," | sed 's/,etcd,/,/g; s/,router,/,/g; s/,//g')" ]
 }
 
 ns_init
 need_tools python3
 paths && need_tools iperf3 sockperf ping ethtool bpftool
+want router && need_tools iperf3 sockperf ping ethtool nft nsenter
 for t in ovl-pktgen ovl-misslat ovl-floor; do
 	[ -x "$OVL_BUILD/bench/$t" ] || fail "no $OVL_BUILD/bench/$t: run make first"
 done
 mkdir -p "$OUT"
 SAMPLES=$OUT/samples.jsonl
 : >"$SAMPLES"
+DEVICES=$OUT/devices.jsonl # the router part's devices, MTUs and offloads
+: >"$DEVICES"
 PATHS=(routed kernel ovl)
 MTU=1450
 T0=$(date +%s)
@@ -110,7 +119,7 @@ T0=$(date +%s)
 # sample PATH METRIC VALUE: one measurement, one JSON line (and one printed).
 sample() {
 	printf '{"path": "%s", "metric": "%s", "value": %s}\n' "$1" "$2" "$3" >>"$SAMPLES"
-	printf '  %-7s %-22s %s\n' "$1" "$2" "$3"
+	printf '  %-11s %-22s %s\n' "$1" "$2" "$3"
 }
 
 # c1/c2/h1/h2 of a path: bench namespaces are named PATH-c1 and so on.
@@ -249,33 +258,62 @@ offloads() {
 CPU_A=0
 CPU_B=$(($(nproc) > 1 ? 1 : 0))
 
-# tcp PATH STREAMS METRIC: iperf3 from c1 to c2, Gbit/s received.
-tcp() {
-	local p=$1 n=$2 port=$((5200 + RANDOM % 500)) g
-	in_ns "$p-c2" taskset -c "$CPU_B" iperf3 -s -1 -D -p "$port" -B "${IP_C2[$p]}" >/dev/null
-	wait_for 5 in_ns "$p-c2" ss -Htln "sport = :$port" -o state listening | grep -q . ||
-		true
+# iperf_gbps CLIENT SERVER LISTEN_ADDR ADDR PORT LISTEN_PORT STREAMS: iperf3
+# from namespace CLIENT to ADDR:PORT, its server in SERVER on
+# LISTEN_ADDR:LISTEN_PORT (the same unless a NAT is between them): Gbit/s
+# received, or nothing (and why on stderr) when it failed.
+iperf_gbps() {
+	local c=$1 s=$2 port=$6 pid=$TOPO_DIR/iperf-server.pid
+	# the last run's server on this port may still be on its way out
+	wait_for 5 port_free "$s" "$port" || true
+	rm -f "$pid"
+	in_ns "$s" taskset -c "$CPU_B" iperf3 -s -1 -D -I "$pid" -p "$port" -B "$3" >/dev/null
+	wait_for 5 port_listening "$s" "$port" || true
 	sleep 0.2
-	if ! in_ns "$p-c1" timeout $((SECS + 20)) taskset -c "$CPU_A" iperf3 -c "${IP_C2[$p]}" -p "$port" -t "$SECS" \
-		-P "$n" -J >"$TOPO_DIR/iperf.json" 2>&1; then
-		echo "bench: iperf3 on $p failed: $(head -c 400 "$TOPO_DIR/iperf.json")" >&2
+	if ! in_ns "$c" timeout $((SECS + 20)) taskset -c "$CPU_A" iperf3 -c "$4" -p "$5" -t "$SECS" \
+		-P "$7" -J >"$TOPO_DIR/iperf.json" 2>&1; then
+		echo "iperf3 $c -> $4:$5: $(head -c 400 "$TOPO_DIR/iperf.json")" >&2
+		# the server waits for a client that is not coming
+		[ -s "$pid" ] && kill "$(cat "$pid")" 2>/dev/null
 		return 0
 	fi
-	g=$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1]));
-print("%.3f" % (j["end"]["sum_received"]["bits_per_second"] / 1e9))' "$TOPO_DIR/iperf.json")
+	python3 -c 'import json,sys; j=json.load(open(sys.argv[1]));
+print("%.3f" % (j["end"]["sum_received"]["bits_per_second"] / 1e9))' "$TOPO_DIR/iperf.json"
+}
+
+# port_listening NS PORT: something listens on TCP PORT in namespace NS;
+# port_free NS PORT: nothing does.
+port_listening() {
+	in_ns "$1" ss -Htln "sport = :$2" | grep -q .
+}
+port_free() {
+	! port_listening "$@"
+}
+
+# tcp PATH STREAMS METRIC: iperf3 from c1 to c2, Gbit/s received.
+tcp() {
+	local p=$1 port=$((5200 + RANDOM % 500)) g
+	g=$(iperf_gbps "$p-c1" "$p-c2" "${IP_C2[$p]}" "${IP_C2[$p]}" "$port" "$port" "$2")
+	[ -n "$g" ] || { echo "bench: iperf3 on $p failed" >&2; return 0; }
 	sample "$p" "$3" "$g"
 }
 
-# rr PATH: TCP request/response, 64-byte messages, one in flight
-# (netperf's TCP_RR): transactions per second.
-rr() {
-	local p=$1 r
-	r=$(in_ns "$p-c1" timeout $((SECS + 20)) taskset -c "$CPU_A" sockperf ping-pong --tcp -i "${IP_C2[$p]}" -p 11111 \
+# sockperf_tps CLIENT ADDR PORT: TCP request/response from namespace CLIENT
+# to a sockperf server at ADDR:PORT, 64-byte messages, one in flight
+# (netperf's TCP_RR): transactions per second, or nothing.
+sockperf_tps() {
+	in_ns "$1" timeout $((SECS + 20)) taskset -c "$CPU_A" sockperf ping-pong --tcp -i "$2" -p "$3" \
 		-t "$SECS" -m 64 --mps=max 2>&1 | python3 -c '
 import re, sys
 t = sys.stdin.read()
 m = re.search(r"RunTime=([0-9.]+) sec; Warm up time=\d+ msec; SentMessages=\d+; ReceivedMessages=(\d+)", t)
-print("%.0f" % (int(m.group(2)) / float(m.group(1))) if m else "")')
+print("%.0f" % (int(m.group(2)) / float(m.group(1))) if m else "")'
+}
+
+# rr PATH: TCP request/response between c1 and c2 (sockperf_tps).
+rr() {
+	local p=$1 r
+	r=$(sockperf_tps "$p-c1" "${IP_C2[$p]}" 11111)
 	[ -n "$r" ] || { echo "bench: sockperf on $p gave no result" >&2; return 0; }
 	sample "$p" tcp_rr_tps "$r"
 }
@@ -598,6 +636,7 @@ if want cp; then
 	control_plane
 fi
 want cni && cni_times
+want router && router_part
 
 if want etcd; then
 	etcd_part
@@ -618,4 +657,4 @@ if [ "$WAIT" = 1 ]; then
 	read -r _ || true
 fi
 python3 "$OVL_TOP/tests/bench/report.py" "$SAMPLES" "$OUT" "$(($(date +%s) - T0))" \
-	"$(uname -r)" "$(nproc)"
+	"$(uname -r)" "$(nproc)" "$DEVICES"

@@ -2,12 +2,15 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 """tests/bench/report.py - make bench's table, JSON and chart.
 
-    report.py SAMPLES.jsonl OUTDIR SECONDS KERNEL CPUS
+    report.py SAMPLES.jsonl OUTDIR SECONDS KERNEL CPUS [DEVICES.jsonl]
 
 SAMPLES holds one {"path", "metric", "value"} object per line, as
 bench.sh measured them. Writes OUTDIR/bench.json (every sample, the median
 and min-max per path, ovl's ratios and the targets), OUTDIR/bench.txt (the
 table, also printed) and OUTDIR/bench.png (ovl's ratios, with gnuplot).
+The router part's metrics (router_*) compare ovl with bridge_masq, in a
+table of their own, followed by the devices of each path (DEVICES: one
+{"path", "ns", "dev", "mtu", "offloads"} object per line).
 """
 import json
 import os
@@ -88,6 +91,11 @@ METRICS = {
     "cni_add_p99_ms": ("CNI ADD, p99", "ms", False, []),
     "cni_del_p50_ms": ("CNI DEL, p50", "ms", False, []),
     "cni_del_p99_ms": ("CNI DEL, p99", "ms", False, []),
+    # the router part: ovl's router zone against a bridge with masquerade
+    "router_tcp1_out_gbps": ("TCP, 1 stream, container -> out", "Gbit/s", True, []),
+    "router_rr_out_tps": ("TCP req/resp, container -> out", "trans/s", True, []),
+    "router_tcp1_in_gbps": ("TCP, 1 stream, out -> published", "Gbit/s", True, []),
+    "router_rr_in_tps": ("TCP req/resp, out -> published", "trans/s", True, []),
 }
 # the etcd part, per number of simulated hosts (bench.sh -p etcd)
 for _n in (10, 50):
@@ -117,6 +125,7 @@ for _n in (10, 50):
     }.items():
         METRICS["etcd%d_%s" % (_n, _m)] = ("etcd N=%d %s" % (_n, _what), _unit, _high, _targets)
 PATHS = ("routed", "kernel", "ovl")
+ROUTER_PATHS = ("bridge_masq", "ovl")
 
 
 def fmt(v):
@@ -148,21 +157,35 @@ def main():
     for line in open(src):
         s = json.loads(line)
         samples.setdefault(s["metric"], {}).setdefault(s["path"], []).append(s["value"])
+    devices = {}
+    if len(sys.argv) > 6 and os.path.exists(sys.argv[6]):
+        for line in open(sys.argv[6]):
+            d = json.loads(line)
+            devices.setdefault(d.pop("path"), []).append(d)
 
     report = {"date": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "kernel": kernel,
               "cpus": int(cpus), "seconds": int(secs), "metrics": {}}
+    if devices:
+        report["router_devices"] = devices
     order = [m for m in METRICS if m in samples] + sorted(set(samples) - set(METRICS))
     rows = []
+    router_rows = []
     for m in order:
         what, unit, high, targets = METRICS.get(m, (m, "", True, []))
         e = {"what": what, "unit": unit, "better": "higher" if high else "lower", "paths": {}}
+        router = m.startswith("router_")
         med = {}
-        for p in PATHS:
+        for p in ROUTER_PATHS if router else PATHS:
             v = samples[m].get(p)
             if not v:
                 continue
             med[p] = statistics.median(v)
             e["paths"][p] = {"median": med[p], "min": min(v), "max": max(v), "samples": v}
+        if router:
+            e["ovl_vs_bridge_masq"] = ratio(high, med.get("ovl"), med.get("bridge_masq"))
+            report["metrics"][m] = e
+            router_rows.append((m, e, med))
+            continue
         e["ovl_vs_kernel"] = ratio(high, med.get("ovl"), med.get("kernel"))
         e["ovl_vs_routed"] = ratio(high, med.get("ovl"), med.get("routed"))
         e["targets"] = []
@@ -176,21 +199,20 @@ def main():
     lines = ["ovl bench: %s, kernel %s, %s CPUs, %s s; median [min-max] of each path;"
              % (report["date"], kernel, cpus, secs),
              "ratios: how many times better ovl is (>1: ovl better; for times, ref/ovl)", ""]
-    hdr = "%-36s %-8s %-22s %-22s %-22s %-7s %-7s %s" % (
-        "metric", "unit", "routed", "kernel", "ovl", "/kernel", "/routed", "target")
-    lines += [hdr, "-" * len(hdr)]
+    if rows:
+        hdr = "%-36s %-8s %-22s %-22s %-22s %-7s %-7s %s" % (
+            "metric", "unit", "routed", "kernel", "ovl", "/kernel", "/routed", "target")
+        lines += [hdr, "-" * len(hdr)]
     for m, e, med in rows:
-        cells = []
-        for p in PATHS:
-            q = e["paths"].get(p)
-            cells.append("%s [%s-%s]" % (fmt(q["median"]), fmt(q["min"]), fmt(q["max"]))
-                         if q and q["max"] != q["min"] else (fmt(q["median"]) if q else "-"))
+        cells = [cell(e, p) for p in PATHS]
         tg = ", ".join("%s %s %s: %s" % (t["of"], t["op"], t["value"],
                                          {True: "met", False: "MISSED", None: "?"}[t["met"]])
                        for t in e["targets"])
         lines.append("%-36s %-8s %-22s %-22s %-22s %-7s %-7s %s" % (
             e["what"], e["unit"], cells[0], cells[1], cells[2],
             fmt(e["ovl_vs_kernel"]), fmt(e["ovl_vs_routed"]), tg))
+    if router_rows:
+        lines += router_table(router_rows, devices, bool(rows))
     text = "\n".join(lines) + "\n"
     print(text, end="")
     os.makedirs(outdir, exist_ok=True)
@@ -200,6 +222,39 @@ def main():
         json.dump(report, f, indent=1)
         f.write("\n")
     chart(rows, outdir)
+
+
+def cell(e, p):
+    """median [min-max] of path p, or the median alone, or -."""
+    q = e["paths"].get(p)
+    if not q:
+        return "-"
+    if q["max"] == q["min"]:
+        return fmt(q["median"])
+    return "%s [%s-%s]" % (fmt(q["median"]), fmt(q["min"]), fmt(q["max"]))
+
+
+def router_table(rows, devices, after):
+    """The router part's lines: ovl's router zone against a bridge with
+    masquerade, then the devices of each path."""
+    lines = [""] if after else []
+    lines += ["router: a container and a server outside on the LAN; ovl = overlay with a "
+              "router zone", "(masquerade twice, published ports DNATed twice), bridge+masq "
+              "= Linux bridge, host masquerade and DNAT", ""]
+    hdr = "%-36s %-8s %-22s %-22s %s" % ("metric", "unit", "bridge+masq", "ovl router",
+                                         "/bridge+masq")
+    lines += [hdr, "-" * len(hdr)]
+    for _, e, _ in rows:
+        lines.append("%-36s %-8s %-22s %-22s %s" % (
+            e["what"], e["unit"], cell(e, "bridge_masq"), cell(e, "ovl"),
+            fmt(e["ovl_vs_bridge_masq"])))
+    for p in ROUTER_PATHS:
+        if p in devices:
+            lines.append("devices of %s, from the container to the LAN:"
+                         % ("bridge+masq" if p == "bridge_masq" else "ovl router"))
+            lines += ["  %-4s %-13s mtu %-5s %s" % (d["ns"], d["dev"], d["mtu"], d["offloads"])
+                      for d in devices[p]]
+    return lines
 
 
 def chart(rows, outdir):

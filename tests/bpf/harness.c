@@ -20,7 +20,7 @@
 
 static const char *const if_names[H_IF_MAX] = {
 	[H_IF_UL] = "ul0",   [H_IF_EP0] = "ep0h", [H_IF_EP1] = "ep1h", [H_IF_EP2] = "ep2h",
-	[H_IF_EP3] = "ep3h", [H_IF_EP4] = "ep4h", [H_IF_EP5] = "ep5h",
+	[H_IF_EP3] = "ep3h", [H_IF_EP4] = "ep4h", [H_IF_EP5] = "ep5h", [H_IF_EP6] = "ep6h",
 };
 
 /* ip -batch input that builds the test network (see harness.h). */
@@ -43,9 +43,11 @@ static const char net_script[] =
 	"link add name ep3h type veth peer name ep3c\n"
 	"link add name ep4h type veth peer name ep4c\n"
 	"link add name ep5h type veth peer name ep5c\n"
+	"link add name ep6h type veth peer name ep6c\n"
 	"link set ep0h up\nlink set ep0c up\nlink set ep1h up\nlink set ep1c up\n"
 	"link set ep2h up\nlink set ep2c up\nlink set ep3h up\nlink set ep3c up\n"
-	"link set ep4h up\nlink set ep4c up\nlink set ep5h up\nlink set ep5c up\n";
+	"link set ep4h up\nlink set ep4c up\nlink set ep5h up\nlink set ep5c up\n"
+	"link set ep6h up\nlink set ep6c up\n";
 
 /*
  * bpf_fib_lookup() answers BPF_FIB_LKUP_RET_FWD_DISABLED unless forwarding
@@ -60,6 +62,7 @@ static const char *const sysctls[] = {
 	"/proc/sys/net/ipv4/conf/ep3h/forwarding", "/proc/sys/net/ipv6/conf/ep3h/forwarding",
 	"/proc/sys/net/ipv4/conf/ep4h/forwarding", "/proc/sys/net/ipv6/conf/ep4h/forwarding",
 	"/proc/sys/net/ipv4/conf/ep5h/forwarding", "/proc/sys/net/ipv6/conf/ep5h/forwarding",
+	"/proc/sys/net/ipv4/conf/ep6h/forwarding", "/proc/sys/net/ipv6/conf/ep6h/forwarding",
 };
 
 static struct {
@@ -108,6 +111,11 @@ const struct h_ent h_world[] = {
 	E_NEIGH(VNI_B, B1_IP4, B1_MAC, 0),
 	E_NEIGH(VNI_D, D1_IP4, D1_MAC, 0),
 	E_PEER(VNI_B, VTEP4),
+	E_END,
+};
+
+const struct h_ent h_router_a[] = {
+	E_ROUTER_A,
 	E_END,
 };
 
@@ -297,7 +305,7 @@ int h_reset(void)
 	struct bpf_map *hashes[] = {
 		H.skel->maps.ovl_vnis,	  H.skel->maps.ovl_ifaces,    H.skel->maps.ovl_endpoints,
 		H.skel->maps.ovl_fdb,	  H.skel->maps.ovl_neigh,     H.skel->maps.ovl_peers,
-		H.skel->maps.ovl_miss_rl, H.skel->maps.ovl_vni_stats,
+		H.skel->maps.ovl_miss_rl, H.skel->maps.ovl_vni_stats, H.skel->maps.ovl_rflows,
 	};
 	struct ovl_cfg cfg;
 	uint32_t zero = 0;
@@ -313,6 +321,7 @@ int h_reset(void)
 		return -errno;
 	H.skel->bss->ovl_test_redir_ifindex = 0;
 	H.skel->bss->ovl_test_redir_how = 0;
+	H.skel->bss->ovl_test_rflow_writes = 0;
 	drain_events();
 	return 0;
 }
@@ -353,6 +362,22 @@ static int vstats_create(uint32_t vni)
 	err = update(H.skel->maps.ovl_vni_stats, &vni, zero);
 	free(zero);
 	return err;
+}
+
+static void rflow_fill(const struct h_ent *e, struct ovl_rflow_key *k, struct ovl_dest *d)
+{
+	uint8_t ra[16];
+
+	memset(k, 0, sizeof(*k));
+	k->vni = e->vni;
+	k->proto = e->proto;
+	k->family = addr_parse(e->a, k->laddr);
+	addr_parse(e->b, ra);
+	memcpy(k->raddr, ra, 16);
+	k->lport = htons(e->lport);
+	k->rport = htons(e->rport);
+	dest_fill(d, e->c, e->port);
+	d->flags = e->flags;
 }
 
 static int ent_load(const struct h_ent *e)
@@ -437,10 +462,47 @@ static int ent_load(const struct h_ent *e)
 		akey.family = addr_parse(e->a, akey.addr);
 		return update(H.skel->maps.ovl_peers, &akey, &flags);
 	}
+	case H_E_RFLOW: {
+		struct ovl_rflow_key k;
+		struct ovl_dest d;
+
+		rflow_fill(e, &k, &d);
+		return update(H.skel->maps.ovl_rflows, &k, &d);
+	}
 	case H_E_END:
 		break;
 	}
 	return 0;
+}
+
+bool h_rflows_check(const char *what, const struct h_ent *want)
+{
+	int fd = bpf_map__fd(H.skel->maps.ovl_rflows), n = 0, nwant = 0;
+	struct ovl_rflow_key k, next;
+	struct ovl_dest d, got;
+	char w[200];
+	bool ok = true;
+
+	for (const struct h_ent *e = want; e && e->kind == H_E_RFLOW; e++) {
+		nwant++;
+		rflow_fill(e, &k, &d);
+		snprintf(w, sizeof(w), "%s: ovl_rflows has %s %u <- %s %u (proto %u)", what, e->a,
+			 e->lport, e->b, e->rport, e->proto);
+		if (!ASSERT_OK(bpf_map_lookup_elem(fd, &k, &got) ? -errno : 0, w)) {
+			ok = false;
+			continue;
+		}
+		snprintf(w, sizeof(w), "%s: ovl_rflows value for %s %u", what, e->a, e->lport);
+		d.flags = e->flags;
+		ok &= ASSERT_MEMEQ(&got, sizeof(got), &d, sizeof(d), w);
+	}
+	while (!bpf_map_get_next_key(fd, n ? &k : NULL, &next)) {
+		k = next;
+		n++;
+	}
+	snprintf(w, sizeof(w), "%s: ovl_rflows entries", what);
+	ok &= ASSERT_EQ(n, nwant, w);
+	return ok;
 }
 
 int h_load(const struct h_ent *e)
@@ -550,6 +612,7 @@ int h_run(enum h_prog prog, enum h_if ifc, const struct pkt *in, const struct h_
 	}
 	H.skel->bss->ovl_test_redir_ifindex = 0;
 	H.skel->bss->ovl_test_redir_how = 0;
+	H.skel->bss->ovl_test_rflow_writes = 0;
 	err = v0 ? stats_read(pkts0, bytes0) : -ENOMEM;
 	if (!err)
 		err = vstats_read(v0);
@@ -567,6 +630,7 @@ int h_run(enum h_prog prog, enum h_if ifc, const struct pkt *in, const struct h_
 	r->out_len = topts.data_size_out;
 	r->redir_ifindex = H.skel->bss->ovl_test_redir_ifindex;
 	r->redir_how = H.skel->bss->ovl_test_redir_how;
+	r->rflow_writes = H.skel->bss->ovl_test_rflow_writes;
 
 	err = stats_read(r->pkts, r->bytes);
 	if (err && !r->err)
@@ -778,6 +842,29 @@ static bool check_vstats(const struct h_case *c, const struct pkt *in, const str
 	return ok;
 }
 
+/* ovl_rflows as the case wants it after the run, and the writes made. */
+static bool check_rflows(const struct h_case *c, const struct h_result *r)
+{
+	struct h_ent pre[17];
+	size_t n = 0;
+	char what[160];
+	bool ok;
+
+	if (!c->rflows) {
+		const struct h_ent *lists[] = { c->world, c->extra };
+
+		for (size_t l = 0; l < ARRAY_SIZE(lists); l++)
+			for (const struct h_ent *e = lists[l]; e && e->kind != H_E_END; e++)
+				if (e->kind == H_E_RFLOW && n < ARRAY_SIZE(pre) - 1)
+					pre[n++] = *e;
+		pre[n].kind = H_E_END;
+	}
+	ok = h_rflows_check(c->name, c->rflows ? c->rflows : pre);
+	snprintf(what, sizeof(what), "%s: ovl_rflows writes", c->name);
+	ok &= ASSERT_EQ(r->rflow_writes, c->rflow_writes, what);
+	return ok;
+}
+
 bool h_run_case(const struct h_case *c)
 {
 	struct pkt *in = calloc(1, sizeof(*in)), *want = calloc(1, sizeof(*want));
@@ -832,6 +919,7 @@ bool h_run_case(const struct h_case *c)
 	ok &= check_vstats(c, in, r);
 	snprintf(what, sizeof(what), "%s: ringbuf events", c->name);
 	ok &= ASSERT_EQ(r->nevts, c->nevents, what);
+	ok &= check_rflows(c, r);
 	if (c->check)
 		ok &= c->check(c, in, r);
 	if (ok)

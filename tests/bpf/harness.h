@@ -13,7 +13,7 @@
  *     no neighbour:           10.99.0.4, fd99::4                      (VTEP*_NN)
  *     routes: 10.98.0.0/24 via 10.99.0.2 (known), 10.97.0.0/24 via 10.99.0.254
  *     (unknown); nothing else, so 192.0.2.1 has no route
- *   ep0h..ep5h ==veth== ep0c..ep5c          endpoint host-side veths
+ *   ep0h..ep6h ==veth== ep0c..ep6c          endpoint host-side veths
  *
  * then opens the skeleton with ovl_test_mode = 1 (the programs record where
  * a redirect was going) and loads it. Nothing is ever transmitted:
@@ -22,8 +22,8 @@
  * Every case starts from empty maps (h_reset()), loads its entries and runs
  * one frame; h_run_cases() checks the verdict, the output bytes, the
  * redirect target, every counter (those not listed must not move), the
- * per-network counters of ovl_vni_stats (see struct h_case) and the number
- * of ringbuf events.
+ * per-network counters of ovl_vni_stats (see struct h_case), the number
+ * of ringbuf events, and ovl_rflows with the number of writes to it.
  */
 #ifndef OVL_TEST_HARNESS_H
 #define OVL_TEST_HARNESS_H
@@ -88,6 +88,10 @@
 #define D1_MAC	    "02:d1:00:00:00:01" /* ep4h, VNI_D */
 #define D1_IP4	    "10.30.0.1"
 #define UNKNOWN_MAC "02:ee:00:00:00:01"
+/* The router of VNI_A (the anycast MAC 02:6f:76 + VNI, ovl_abi.h): not in
+ * h_world; the router cases add it on ep6h with h_router_a. */
+#define RTR_A_MAC "02:6f:76:00:00:64"
+#define RTR_B_MAC "02:6f:76:00:00:c8" /* VNI_B's */
 
 enum h_if {
 	H_IF_NONE = 0,
@@ -98,6 +102,7 @@ enum h_if {
 	H_IF_EP3, /* B2 */
 	H_IF_EP4, /* D1 */
 	H_IF_EP5, /* no ovl_ifaces entry */
+	H_IF_EP6, /* the router of VNI_A, with h_router_a */
 	H_IF_MAX
 };
 
@@ -133,6 +138,7 @@ enum h_ent_kind {
 	H_E_FDB,
 	H_E_NEIGH,
 	H_E_PEER,
+	H_E_RFLOW,
 };
 
 /* One map entry to preload; the fields used depend on the kind. */
@@ -143,7 +149,11 @@ struct h_ent {
 	const char *a; /* CFG: local4; IFACE/EP/FDB: MAC; NEIGH/PEER: IP; VNI: direct IP */
 	const char *b; /* CFG: local6; IFACE: DHCP MAC; FDB: IP; NEIGH: MAC */
 	enum h_if ifc; /* CFG: underlay; IFACE/EP: the veth */
-	uint16_t port; /* CFG: VXLAN port; FDB/VNI: destination port */
+	uint16_t port; /* CFG: VXLAN port; FDB/VNI/RFLOW: destination port */
+	/* RFLOW: a = laddr, b = raddr, c = the VTEP; flags the value's */
+	const char *c;
+	uint16_t lport, rport; /* host order */
+	uint8_t proto;
 };
 
 #define E_CFG(l4, l6, fl)                                                                          \
@@ -179,6 +189,12 @@ struct h_ent {
 	{                                                                                          \
 		.kind = H_E_PEER, .vni = (v), .a = (ip)                                            \
 	}
+/* ovl_rflows: {v, proto, laddr, lport, raddr, rport} -> {vtep, port, flags 0} */
+#define E_RFLOW(v, pr, la, lp, ra, rp, vtep, p)                                                    \
+	{                                                                                          \
+		.kind = H_E_RFLOW, .vni = (v), .proto = (pr), .a = (la), .lport = (lp), .b = (ra), \
+		.rport = (rp), .c = (vtep), .port = (p)                                            \
+	}
 #define E_END                                                                                      \
 	{                                                                                          \
 		.kind = H_E_END                                                                    \
@@ -186,6 +202,16 @@ struct h_ent {
 
 /* The standard world of the cases (see the macros above). */
 extern const struct h_ent h_world[];
+/* VNI_A's router on ep6h (OVL_IF_F_ROUTER, MAC RTR_A_MAC): E_ROUTER_A in
+ * a list, or h_router_a as extra. */
+#define E_ROUTER_A                                                                                 \
+	E_IFACE(H_IF_EP6, VNI_A, OVL_IF_F_ROUTER, RTR_A_MAC, NULL),                                \
+		E_EP(VNI_A, RTR_A_MAC, H_IF_EP6, 0)
+extern const struct h_ent h_router_a[];
+
+/* ovl_rflows holds exactly the entries of want (up to E_END; NULL: none).
+ * false, with the difference reported, otherwise. */
+bool h_rflows_check(const char *what, const struct h_ent *want);
 
 /* Empty every map, the redirect record and the ringbuf. */
 int h_reset(void);
@@ -215,6 +241,7 @@ struct h_result {
 	uint32_t out_len;
 	uint32_t redir_ifindex; /* ovl_test_redir_ifindex after the run */
 	uint32_t redir_how;
+	uint32_t rflow_writes;	     /* ovl_rflows updates the run made */
 	uint64_t pkts[OVL_STAT_MAX]; /* counter deltas over the run */
 	uint64_t bytes[OVL_STAT_MAX];
 	int nevts;
@@ -291,6 +318,11 @@ struct h_case {
 	bool vcheck;
 	struct h_vstat vstats[3];
 	int nevents;
+	/* ovl_rflows after the run: exactly these E_RFLOW entries (up to
+	 * E_END); NULL: the E_RFLOW entries of world and extra, unchanged.
+	 * rflow_writes: the map updates the run must have made. */
+	const struct h_ent *rflows;
+	uint32_t rflow_writes;
 	/* Further assertions; returns false when one failed. */
 	bool (*check)(const struct h_case *c, const struct pkt *in, const struct h_result *r);
 	struct h_run_opts run;

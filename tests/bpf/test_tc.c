@@ -1305,6 +1305,12 @@ static const struct h_ent a2_peer_netns[] = {
 	E_END,
 };
 
+/* a bandwidth cap on A2's host veth: never past it with bpf_redirect_peer */
+static const struct h_ent a2_shaped[] = {
+	E_EP(VNI_A, A2_MAC, H_IF_EP1, OVL_EP_F_PEER_NETNS | OVL_EP_F_SHAPED),
+	E_END,
+};
+
 static const struct h_ent r1_router[] = {
 	E_NEIGH(VNI_A, R1_IP6, R1_MAC, OVL_NEIGH_F_ROUTER),
 	E_END,
@@ -2089,6 +2095,13 @@ static const struct h_case switch_cases[] = {
 	  TO(H_IF_EP1, OVL_REDIR_PEER),
 	  .out = H_OUT_UNCHANGED,
 	  .stats = { { OVL_STAT_TX_LOCAL, 1 } } },
+	{ .name = "local switch to a shaped peer: through its qdisc",
+	  TC_CASE,
+	  .extra = a2_shaped,
+	  .build = b_to_a2,
+	  TO(H_IF_EP1, OVL_REDIR_EGRESS),
+	  .out = H_OUT_UNCHANGED,
+	  .stats = { { OVL_STAT_TX_LOCAL, 1 } } },
 	{ .name = "hairpin", TC_CASE, .build = b_to_self, DROPPED(OVL_DROP_HAIRPIN) },
 	{ .name = "IPv4 broadcast", TC_CASE, .build = b_bcast4, DROPPED(OVL_DROP_BCAST) },
 	{ .name = "IPv6 multicast", TC_CASE, .build = b_mcast6, DROPPED(OVL_DROP_BCAST) },
@@ -2390,4 +2403,424 @@ void test_tc_responders_agree(void)
 		return;
 	for (size_t i = 0; i < ARRAY_SIZE(golden_cases); i++)
 		golden_run(&golden_cases[i]);
+}
+
+/* ---- the router zone: replies to flows another host's router started ------------------- */
+
+/*
+ * A1 answers a flow that the router of another host forwarded to it (a
+ * published port there): OUT4/OUT6 port 40000 -> A1 port 80, pinned by
+ * decapsulation (test_xdp.c). A1's default gateway is the router MAC, so
+ * its replies go to RTR_A_MAC; those of a pinned flow are encapsulated to
+ * the pinning host, the inner frame untouched (still to the router MAC, so
+ * that host's decapsulation hands it to its router); the others go to the
+ * local router on ep6h.
+ */
+#define OUT4	"198.51.100.7"
+#define OUT6	"2001:db8::7"
+#define ECHO_ID 0x1234
+
+static void a1_reply(struct pkt *p, const char *dmac, bool v6, uint8_t proto, uint16_t sport,
+		     int ndests, const void *opts, size_t opts_len)
+{
+	uint8_t *icmp;
+
+	pkt_eth(p, dmac, A1_MAC, v6 ? ETH_P_IPV6 : ETH_P_IP);
+	if (v6) {
+		pkt_ip6(p, A1_IP6, OUT6, ndests ? 60 : proto);
+		for (int i = 0; i < ndests; i++)
+			pkt_ip6_exthdr(p, 60, i + 1 < ndests ? 60 : proto, 8);
+	} else {
+		pkt_ip4_opts(p, A1_IP4, OUT4, proto, opts, opts_len);
+	}
+	if (proto == IPPROTO_TCP) {
+		pkt_tcp(p, sport, 40000);
+	} else if (proto == IPPROTO_UDP) {
+		pkt_udp(p, sport, 40000, true);
+	} else {
+		icmp = pkt_put(p, 8);
+		icmp[0] = v6 ? 129 : 0; /* echo reply */
+		icmp[4] = ECHO_ID >> 8;
+		icmp[5] = ECHO_ID & 0xff;
+	}
+	pkt_pattern(p, 60, 5);
+	pkt_finish(p);
+}
+
+static void b_reply_tcp4(struct pkt *p)
+{
+	a1_reply(p, RTR_A_MAC, false, IPPROTO_TCP, 80, 0, NULL, 0);
+}
+
+static void b_reply_tcp4_other_port(struct pkt *p)
+{
+	a1_reply(p, RTR_A_MAC, false, IPPROTO_TCP, 8080, 0, NULL, 0);
+}
+
+static void b_reply_tcp4_to_a2(struct pkt *p)
+{
+	a1_reply(p, A2_MAC, false, IPPROTO_TCP, 80, 0, NULL, 0);
+}
+
+static void b_reply_udp4_ipopt(struct pkt *p)
+{
+	a1_reply(p, RTR_A_MAC, false, IPPROTO_UDP, 53, 0, ip_opt_ra, sizeof(ip_opt_ra));
+}
+
+static void b_reply_echo4(struct pkt *p)
+{
+	a1_reply(p, RTR_A_MAC, false, IPPROTO_ICMP, 0, 0, NULL, 0);
+}
+
+static void b_reply_tcp6(struct pkt *p)
+{
+	a1_reply(p, RTR_A_MAC, true, IPPROTO_TCP, 80, 0, NULL, 0);
+}
+
+static void b_reply_udp6_dest(struct pkt *p)
+{
+	a1_reply(p, RTR_A_MAC, true, IPPROTO_UDP, 53, 1, NULL, 0);
+}
+
+static void b_reply_echo6(struct pkt *p)
+{
+	a1_reply(p, RTR_A_MAC, true, 58, 0, 0, NULL, 0);
+}
+
+/* The router itself sending to its own MAC (nonsense: a hairpin). */
+static void b_rtr_to_self(struct pkt *p)
+{
+	pkt_eth(p, RTR_A_MAC, RTR_A_MAC, ETH_P_IP);
+	pkt_ip4(p, A1_IP4, OUT4, IPPROTO_TCP);
+	pkt_tcp(p, 80, 40000);
+	pkt_finish(p);
+}
+
+static void e_encap_pin_vtep4(struct pkt *w, const struct pkt *in, const struct h_result *r)
+{
+	encap4(w, in, VTEP_MAC, VTEP4, sport4(r), VXLAN_PORT, VNI_A);
+}
+
+static void e_encap_pin_vtep4_b(struct pkt *w, const struct pkt *in, const struct h_result *r)
+{
+	encap4(w, in, VTEP_B_MAC, VTEP4_B, sport4(r), VXLAN_PORT, VNI_A);
+}
+
+/* The inner destination MAC of the encapsulated frame is still the router's. */
+static bool ck_pinned4(const struct h_case *c, const struct pkt *in, const struct h_result *r)
+{
+	uint8_t rtr[6];
+	char what[160];
+
+	pkt_mac(RTR_A_MAC, rtr);
+	snprintf(what, sizeof(what), "%s: inner destination MAC", c->name);
+	return ck_encap4(c, in, r) &
+	       ASSERT_MEMEQ(r->out_len >= 56 ? r->out + 50 : r->out, 6, rtr, 6, what);
+}
+
+static const struct h_ent rtr_pin_tcp4[] = {
+	E_ROUTER_A,
+	E_RFLOW(VNI_A, IPPROTO_TCP, A1_IP4, 80, OUT4, 40000, VTEP4, VXLAN_PORT),
+	E_END,
+};
+static const struct h_ent rtr_pin_tcp4_b[] = {
+	E_ROUTER_A,
+	E_RFLOW(VNI_A, IPPROTO_TCP, A1_IP4, 80, OUT4, 40000, VTEP4_B, VXLAN_PORT),
+	E_END,
+};
+static const struct h_ent pin_tcp4_no_router[] = {
+	E_RFLOW(VNI_A, IPPROTO_TCP, A1_IP4, 80, OUT4, 40000, VTEP4, VXLAN_PORT),
+	E_END,
+};
+static const struct h_ent rtr_pin_tcp4_vtep6[] = {
+	E_ROUTER_A,
+	E_RFLOW(VNI_A, IPPROTO_TCP, A1_IP4, 80, OUT4, 40000, VTEP6, VXLAN_PORT),
+	E_END,
+};
+static const struct h_ent rtr_pin_tcp4_8472[] = {
+	E_ROUTER_A,
+	E_RFLOW(VNI_A, IPPROTO_TCP, A1_IP4, 80, OUT4, 40000, VTEP6, 8472),
+	E_END,
+};
+static const struct h_ent rtr_pin_udp4[] = {
+	E_ROUTER_A,
+	E_RFLOW(VNI_A, IPPROTO_UDP, A1_IP4, 53, OUT4, 40000, VTEP4, VXLAN_PORT),
+	E_END,
+};
+static const struct h_ent rtr_pin_echo4[] = {
+	E_ROUTER_A,
+	E_RFLOW(VNI_A, IPPROTO_ICMP, A1_IP4, ECHO_ID, OUT4, ECHO_ID, VTEP4, VXLAN_PORT),
+	E_END,
+};
+static const struct h_ent rtr_pin_tcp6[] = {
+	E_ROUTER_A,
+	E_RFLOW(VNI_A, IPPROTO_TCP, A1_IP6, 80, OUT6, 40000, VTEP4, VXLAN_PORT),
+	E_END,
+};
+static const struct h_ent rtr_pin_udp6[] = {
+	E_ROUTER_A,
+	E_RFLOW(VNI_A, IPPROTO_UDP, A1_IP6, 53, OUT6, 40000, VTEP4, VXLAN_PORT),
+	E_END,
+};
+static const struct h_ent rtr_pin_echo6[] = {
+	E_ROUTER_A,
+	E_RFLOW(VNI_A, 58, A1_IP6, ECHO_ID, OUT6, ECHO_ID, VTEP4, VXLAN_PORT),
+	E_END,
+};
+/* The router pinned (as a flow of its own) for what it sends to itself. */
+static const struct h_ent rtr_pin_self[] = {
+	E_ROUTER_A,
+	E_RFLOW(VNI_A, IPPROTO_TCP, A1_IP4, 80, OUT4, 40000, VTEP4, VXLAN_PORT),
+	E_END,
+};
+
+#define PINNED4(fn) ENCAP_OUT(fn), .stats = { { OVL_STAT_TX_ENCAP4, 1 } }, .check = ck_pinned4
+#define TO_ROUTER                                                                                  \
+	TO(H_IF_EP6, OVL_REDIR_EGRESS), .out = H_OUT_UNCHANGED,                                    \
+					.stats = { { OVL_STAT_TX_LOCAL, 1 } }
+
+static const struct h_case rflow_cases[] = {
+	{ .name = "TCP/IPv4 reply of a pinned flow: back to VTEP4",
+	  TC_CASE,
+	  .extra = rtr_pin_tcp4,
+	  .build = b_reply_tcp4,
+	  PINNED4(e_encap_pin_vtep4) },
+	{ .name = "TCP/IPv4 reply pinned to VTEP4_B",
+	  TC_CASE,
+	  .extra = rtr_pin_tcp4_b,
+	  .build = b_reply_tcp4,
+	  PINNED4(e_encap_pin_vtep4_b) },
+	{ .name = "pinned, and no router on this host: back all the same",
+	  TC_CASE,
+	  .extra = pin_tcp4_no_router,
+	  .build = b_reply_tcp4,
+	  PINNED4(e_encap_pin_vtep4) },
+	{ .name = "pinned to an IPv6 VTEP",
+	  TC_CASE,
+	  .extra = rtr_pin_tcp4_vtep6,
+	  .build = b_reply_tcp4,
+	  ENCAP_OUT(e_encap_r2),
+	  .stats = { { OVL_STAT_TX_ENCAP6, 1 } },
+	  .check = ck_encap6 },
+	{ .name = "pinned to a VTEP on port 8472",
+	  TC_CASE,
+	  .extra = rtr_pin_tcp4_8472,
+	  .build = b_reply_tcp4,
+	  ENCAP_OUT(e_encap_r8),
+	  .stats = { { OVL_STAT_TX_ENCAP6, 1 } },
+	  .check = ck_encap6 },
+	{ .name = "UDP/IPv4 reply with an IP option, pinned",
+	  TC_CASE,
+	  .extra = rtr_pin_udp4,
+	  .build = b_reply_udp4_ipopt,
+	  PINNED4(e_encap_pin_vtep4) },
+	{ .name = "ICMP echo reply, pinned by its identifier",
+	  TC_CASE,
+	  .extra = rtr_pin_echo4,
+	  .build = b_reply_echo4,
+	  PINNED4(e_encap_pin_vtep4) },
+	{ .name = "TCP/IPv6 reply, pinned",
+	  TC_CASE,
+	  .extra = rtr_pin_tcp6,
+	  .build = b_reply_tcp6,
+	  PINNED4(e_encap_pin_vtep4) },
+	{ .name = "UDP/IPv6 reply behind Destination Options, pinned",
+	  TC_CASE,
+	  .extra = rtr_pin_udp6,
+	  .build = b_reply_udp6_dest,
+	  PINNED4(e_encap_pin_vtep4) },
+	{ .name = "ICMPv6 echo reply, pinned",
+	  TC_CASE,
+	  .extra = rtr_pin_echo6,
+	  .build = b_reply_echo6,
+	  PINNED4(e_encap_pin_vtep4) },
+	{ .name = "not pinned (another port): the local router",
+	  TC_CASE,
+	  .extra = rtr_pin_tcp4,
+	  .build = b_reply_tcp4_other_port,
+	  TO_ROUTER },
+	{ .name = "nothing pinned: the local router",
+	  TC_CASE,
+	  .extra = h_router_a,
+	  .build = b_reply_tcp4,
+	  TO_ROUTER },
+	{ .name = "pinned flow, but to A2's MAC: switched to A2",
+	  TC_CASE,
+	  .extra = rtr_pin_tcp4,
+	  .build = b_reply_tcp4_to_a2,
+	  TO(H_IF_EP1, OVL_REDIR_EGRESS),
+	  .out = H_OUT_UNCHANGED,
+	  .stats = { { OVL_STAT_TX_LOCAL, 1 } } },
+	{ .name = "the router to its own MAC, pin or not: a hairpin",
+	  .prog = H_TC,
+	  .ifc = H_IF_EP6,
+	  .world = h_world,
+	  .extra = rtr_pin_self,
+	  .build = b_rtr_to_self,
+	  DROPPED(OVL_DROP_HAIRPIN) },
+};
+
+void test_tc_rflow(void)
+{
+	if (h_ready())
+		h_run_cases(rflow_cases, ARRAY_SIZE(rflow_cases));
+}
+
+/* ---- the router's link protection --------------------------------------------------------- */
+
+/* A1 made the router of VNI_A (OVL_IF_F_ROUTER, no IP-nospoof), so that its
+ * frames above serve. */
+static const struct h_ent a1_router[] = {
+	E_IFACE(H_IF_EP0, VNI_A, OVL_IF_F_ROUTER, A1_MAC, NULL),
+	E_END,
+};
+
+/* An ND message of type (134 RA, 137 redirect) from A1 to dst, behind
+ * ndests Destination Options headers. */
+static void a1_nd(struct pkt *p, const char *dmac, const char *dst, uint8_t type, int ndests)
+{
+	struct ipv6hdr *ip6;
+	uint8_t *m;
+
+	pkt_eth(p, dmac, A1_MAC, ETH_P_IPV6);
+	ip6 = pkt_ip6(p, A1_LL6, dst, ndests ? 60 : 58);
+	ip6->hop_limit = 255;
+	for (int i = 0; i < ndests; i++)
+		pkt_ip6_exthdr(p, 60, i + 1 < ndests ? 60 : 58, 8);
+	m = pkt_put(p, type == 137 ? 40 : 16);
+	m[0] = type;
+	if (type == 137) {
+		pkt_in6(R1_IP6, m + 8); /* target: the better first hop */
+		pkt_in6(OUT6, m + 24);	/* destination */
+	}
+	pkt_finish(p);
+}
+
+static void b_ra_to_a2(struct pkt *p)
+{
+	a1_nd(p, A2_MAC, "fe80::a2", 134, 0);
+}
+
+static void b_ra_all_nodes(struct pkt *p)
+{
+	a1_nd(p, "33:33:00:00:00:01", "ff02::1", 134, 0);
+}
+
+static void b_ra_dest(struct pkt *p)
+{
+	a1_nd(p, A2_MAC, "fe80::a2", 134, 1);
+}
+
+static void b_redirect_to_a2(struct pkt *p)
+{
+	a1_nd(p, A2_MAC, "fe80::a2", 137, 0);
+}
+
+/* The router forwards a packet from outside to A2 (source not its own). */
+static void b_rtr_fwd_to_a2(struct pkt *p)
+{
+	pkt_eth(p, A2_MAC, RTR_A_MAC, ETH_P_IP);
+	pkt_ip4(p, OUT4, A2_IP4, IPPROTO_TCP);
+	pkt_tcp(p, 40000, 80);
+	pkt_finish(p);
+}
+
+/* ... and to R1, behind another host */
+static void b_rtr_fwd_to_r1(struct pkt *p)
+{
+	pkt_eth(p, R1_MAC, RTR_A_MAC, ETH_P_IPV6);
+	pkt_ip6(p, OUT6, R1_IP6, IPPROTO_TCP);
+	pkt_tcp(p, 40000, 80);
+	pkt_finish(p);
+}
+
+static void b_rtr_spoof_mac(struct pkt *p)
+{
+	pkt_eth(p, A2_MAC, A1_MAC, ETH_P_IP);
+	pkt_ip4(p, OUT4, A2_IP4, IPPROTO_TCP);
+	pkt_tcp(p, 40000, 80);
+	pkt_finish(p);
+}
+
+#define FROM_ROUTER .prog = H_TC, .ifc = H_IF_EP6, .world = h_world, .extra = h_router_a
+
+static const struct h_case router_protect_cases[] = {
+	{ .name = "RA from the router",
+	  TC_CASE,
+	  .extra = a1_router,
+	  .build = b_ra_to_a2,
+	  TO(H_IF_EP1, OVL_REDIR_EGRESS),
+	  .out = H_OUT_UNCHANGED,
+	  .stats = { { OVL_STAT_TX_LOCAL, 1 } } },
+	{ .name = "redirect from the router",
+	  TC_CASE,
+	  .extra = a1_router,
+	  .build = b_redirect_to_a2,
+	  TO(H_IF_EP1, OVL_REDIR_EGRESS),
+	  .out = H_OUT_UNCHANGED,
+	  .stats = { { OVL_STAT_TX_LOCAL, 1 } } },
+	{ .name = "RA from the router to all nodes: allowed, but no broadcast domain",
+	  TC_CASE,
+	  .extra = a1_router,
+	  .build = b_ra_all_nodes,
+	  DROPPED(OVL_DROP_BCAST) },
+	{ .name = "RA from the router behind Destination Options",
+	  TC_CASE,
+	  .extra = a1_router,
+	  .build = b_ra_dest,
+	  DROPPED(OVL_DROP_SPOOF_ND) },
+	{ .name = "RA from an endpoint", TC_CASE, .build = b_ra_to_a2, DROPPED(OVL_DROP_SPOOF_ND) },
+	{ .name = "redirect from an endpoint",
+	  TC_CASE,
+	  .build = b_redirect_to_a2,
+	  DROPPED(OVL_DROP_SPOOF_ND) },
+	{ .name = "RA from the DHCP server, not the router",
+	  TC_CASE,
+	  .extra = a1_dhcp_server,
+	  .build = b_ra_to_a2,
+	  DROPPED(OVL_DROP_SPOOF_ND) },
+	{ .name = "DHCP offer from the router",
+	  TC_CASE,
+	  .extra = a1_router,
+	  .build = b_offer_unicast,
+	  TO(H_IF_EP1, OVL_REDIR_EGRESS),
+	  .out = H_OUT_UNCHANGED,
+	  .stats = { { OVL_STAT_TX_LOCAL, 1 } } },
+	{ .name = "broadcast DHCP offer from the router goes to the client's MAC",
+	  TC_CASE,
+	  .extra = a1_router,
+	  .build = b_dhcp_offer_bcast,
+	  TO(H_IF_EP1, OVL_REDIR_EGRESS),
+	  .out = H_OUT_BYTES,
+	  .expect = e_dhcp_offer_to_a2,
+	  .stats = { { OVL_STAT_DHCP_REPLY, 1 }, { OVL_STAT_TX_LOCAL, 1 } } },
+	{ .name = "DHCPv6 advertise from the router",
+	  TC_CASE,
+	  .extra = a1_router,
+	  .build = b_dhcp6_reply,
+	  TO(H_IF_EP1, OVL_REDIR_EGRESS),
+	  .out = H_OUT_UNCHANGED,
+	  .stats = { { OVL_STAT_TX_LOCAL, 1 } } },
+	{ .name = "the router forwards an outside source to A2",
+	  FROM_ROUTER,
+	  .build = b_rtr_fwd_to_a2,
+	  TO(H_IF_EP1, OVL_REDIR_EGRESS),
+	  .out = H_OUT_UNCHANGED,
+	  .stats = { { OVL_STAT_TX_LOCAL, 1 } } },
+	{ .name = "the router forwards an outside source to R1 (IPv6)",
+	  FROM_ROUTER,
+	  .build = b_rtr_fwd_to_r1,
+	  ENCAP_OUT(e_encap_r1),
+	  .stats = { { OVL_STAT_TX_ENCAP4, 1 } },
+	  .check = ck_encap4 },
+	{ .name = "the router's source MAC is checked",
+	  FROM_ROUTER,
+	  .build = b_rtr_spoof_mac,
+	  DROPPED(OVL_DROP_SPOOF_MAC) },
+};
+
+void test_tc_router_protection(void)
+{
+	if (h_ready())
+		h_run_cases(router_protect_cases, ARRAY_SIZE(router_protect_cases));
 }

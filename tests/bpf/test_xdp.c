@@ -7,6 +7,7 @@
  * same MAC as A1) of VNI_B, which only accepts frames from VTEP4.
  */
 #include <arpa/inet.h>
+#include <string.h>
 #include "harness.h"
 
 /* ---- frames -------------------------------------------------------------- */
@@ -886,4 +887,448 @@ void test_tcul_drop_events(void)
 {
 	if (h_ready())
 		h_run_cases_tcul(event_cases, ARRAY_SIZE(event_cases));
+}
+
+/*
+ * A capped endpoint (OVL_EP_F_SHAPED) has its qdisc on the host veth's
+ * egress: XDP passes its frames, still encapsulated, to ovl_tc_ul_in
+ * behind it, which counts them and redirects them to that egress, also
+ * when the peer is in another netns (bpf_redirect_peer would skip the
+ * qdisc). Behind XDP (OVL_CFG_F_XDP_DECAP) TC does not count a pass again.
+ */
+static const struct h_ent a1_shaped[] = {
+	E_EP(VNI_A, A1_MAC, H_IF_EP0, OVL_EP_F_SHAPED | OVL_EP_F_PEER_NETNS),
+	E_END,
+};
+
+static const struct h_ent a1_peer_netns[] = {
+	E_EP(VNI_A, A1_MAC, H_IF_EP0, OVL_EP_F_PEER_NETNS),
+	E_END,
+};
+
+static const struct h_ent behind_xdp[] = {
+	E_CFG(LOCAL4, LOCAL6, OVL_CFG_F_XDP_DECAP),
+	E_END,
+};
+
+static const struct h_case shaped_xdp_cases[] = {
+	{ .name = "shaped endpoint: passed to TC, uncounted",
+	  XDP_CASE,
+	  .extra = a1_shaped,
+	  .build = b_decap4,
+	  .verdict = XDP_PASS,
+	  .out = H_OUT_UNCHANGED },
+	{ .name = "shaped endpoint, v6 underlay: passed to TC",
+	  XDP_CASE,
+	  .extra = a1_shaped,
+	  .build = b_decap6,
+	  .verdict = XDP_PASS,
+	  .out = H_OUT_UNCHANGED },
+	{ .name = "shaped owner of a flooded ARP target: passed to TC",
+	  XDP_CASE,
+	  .extra = a1_shaped,
+	  .build = b_flood_arp,
+	  .verdict = XDP_PASS,
+	  .out = H_OUT_UNCHANGED },
+};
+
+static const struct h_case shaped_tcul_cases[] = {
+	{ .name = "TC decap to a shaped endpoint in a netns: through its egress",
+	  .prog = H_TCUL,
+	  .ifc = H_IF_UL,
+	  .world = h_world,
+	  .extra = a1_shaped,
+	  .build = b_decap4,
+	  .verdict = TC_ACT_REDIRECT,
+	  .out = H_OUT_BYTES,
+	  .redir_if = H_IF_EP0,
+	  .redir_how = OVL_REDIR_EGRESS,
+	  .expect = e_inner_a1,
+	  .stats = { { OVL_STAT_RX_DECAP, 1 } } },
+	{ .name = "TC decap to the same, unshaped: into the netns",
+	  .prog = H_TCUL,
+	  .ifc = H_IF_UL,
+	  .world = h_world,
+	  .extra = a1_peer_netns,
+	  .build = b_decap4,
+	  .verdict = TC_ACT_REDIRECT,
+	  .out = H_OUT_BYTES,
+	  .redir_if = H_IF_EP0,
+	  .redir_how = OVL_REDIR_PEER,
+	  .expect = e_inner_a1,
+	  .stats = { { OVL_STAT_RX_DECAP, 1 } } },
+	{ .name = "TC behind XDP: host traffic passed, uncounted",
+	  .prog = H_TCUL,
+	  .ifc = H_IF_UL,
+	  .world = h_world,
+	  .extra = behind_xdp,
+	  .build = b_host_tcp,
+	  .verdict = TC_ACT_OK,
+	  .out = H_OUT_UNCHANGED },
+	{ .name = "TC behind XDP: shaped endpoint decapsulated and counted",
+	  .prog = H_TCUL,
+	  .ifc = H_IF_UL,
+	  .world = h_world,
+	  .extra = behind_xdp,
+	  .build = b_decap4,
+	  .verdict = TC_ACT_REDIRECT,
+	  .out = H_OUT_BYTES,
+	  .redir_if = H_IF_EP0,
+	  .redir_how = OVL_REDIR_EGRESS,
+	  .expect = e_inner_a1,
+	  .stats = { { OVL_STAT_RX_DECAP, 1 } } },
+};
+
+void test_xdp_shaped(void)
+{
+	if (h_ready())
+		h_run_cases(shaped_xdp_cases, ARRAY_SIZE(shaped_xdp_cases));
+}
+
+void test_tcul_shaped(void)
+{
+	if (h_ready())
+		h_run_cases(shaped_tcul_cases, ARRAY_SIZE(shaped_tcul_cases));
+}
+
+/* ---- flows another host's router started (ovl_rflows) ------------------------------- */
+
+/*
+ * The router of VNI_A on another host (VTEP4/VTEP6) forwards a flow from
+ * outside (OUT4/OUT6, a published port) to A1. Its frames carry the
+ * router's anycast MAC as their source; decapsulation pins each flow, as
+ * A1 sees it, to the host that sent it, so that A1's replies go back there
+ * (test_tc.c has that half).
+ */
+#define OUT4	   "198.51.100.7"
+#define OUT6	   "2001:db8::7"
+#define ECHO_ID	   0x1234
+#define RTR_OUTER4 50 /* outer Ethernet, IPv4, UDP, VXLAN */
+#define RTR_OUTER6 70
+
+enum rtr_l4 { RTR_TCP, RTR_UDP, RTR_ECHO, RTR_ICMP_UNREACH };
+
+/* The inner IP packet src -> dst after an Ethernet header smac -> dmac;
+ * ndests Destination Options headers in front of an IPv6 upper layer. */
+static void rtr_inner(struct pkt *p, const char *dmac, const char *smac, const char *src,
+		      const char *dst, enum rtr_l4 l4, int ndests)
+{
+	bool v6 = strchr(src, ':');
+	uint8_t proto = l4 == RTR_TCP ? IPPROTO_TCP :
+			l4 == RTR_UDP ? IPPROTO_UDP :
+			v6	      ? IPPROTO_ICMPV6 :
+					IPPROTO_ICMP;
+	uint8_t *icmp;
+
+	pkt_eth(p, dmac, smac, v6 ? ETH_P_IPV6 : ETH_P_IP);
+	if (v6) {
+		pkt_ip6(p, src, dst, ndests ? 60 : proto);
+		for (int i = 0; i < ndests; i++)
+			pkt_ip6_exthdr(p, 60, i + 1 < ndests ? 60 : proto, 8);
+	} else {
+		pkt_ip4(p, src, dst, proto);
+	}
+	switch (l4) {
+	case RTR_TCP:
+		pkt_tcp(p, 40000, 80);
+		break;
+	case RTR_UDP:
+		pkt_udp(p, 40001, 53, true);
+		break;
+	case RTR_ECHO:
+	case RTR_ICMP_UNREACH:
+		icmp = pkt_put(p, 8);
+		icmp[0] = l4 == RTR_ICMP_UNREACH ? (v6 ? 1 : 3) : v6 ? 128 : 8;
+		icmp[4] = ECHO_ID >> 8;
+		icmp[5] = ECHO_ID & 0xff;
+		icmp[7] = 1; /* sequence */
+		break;
+	}
+	pkt_pattern(p, 40, 3);
+}
+
+/* From the router of the host at VTEP4 (IPv4 underlay) or VTEP6. */
+static void rtr_frame(struct pkt *p, bool ul6, const char *dmac, const char *smac, const char *src,
+		      const char *dst, enum rtr_l4 l4, int ndests)
+{
+	if (ul6)
+		outer6(p, VTEP6, VXLAN_PORT, VNI_A);
+	else
+		outer4(p, VTEP4, VXLAN_PORT, VNI_A);
+	rtr_inner(p, dmac, smac, src, dst, l4, ndests);
+	pkt_finish(p);
+}
+
+static void b_rtr_tcp4(struct pkt *p)
+{
+	rtr_frame(p, false, A1_MAC, RTR_A_MAC, OUT4, A1_IP4, RTR_TCP, 0);
+}
+
+static void b_rtr_udp4(struct pkt *p)
+{
+	rtr_frame(p, false, A1_MAC, RTR_A_MAC, OUT4, A1_IP4, RTR_UDP, 0);
+}
+
+static void b_rtr_echo4(struct pkt *p)
+{
+	rtr_frame(p, false, A1_MAC, RTR_A_MAC, OUT4, A1_IP4, RTR_ECHO, 0);
+}
+
+static void b_rtr_tcp6(struct pkt *p)
+{
+	rtr_frame(p, true, A1_MAC, RTR_A_MAC, OUT6, A1_IP6, RTR_TCP, 0);
+}
+
+static void b_rtr_udp6_dest(struct pkt *p)
+{
+	rtr_frame(p, true, A1_MAC, RTR_A_MAC, OUT6, A1_IP6, RTR_UDP, 1);
+}
+
+static void b_rtr_echo6(struct pkt *p)
+{
+	rtr_frame(p, false, A1_MAC, RTR_A_MAC, OUT6, A1_IP6, RTR_ECHO, 0);
+}
+
+static void b_rtr_tcp4_ipopts(struct pkt *p)
+{
+	static const uint8_t opts[] = { 1, 1, 1, 0, 1, 1, 1, 0 }; /* ihl 7 */
+
+	outer4(p, VTEP4, VXLAN_PORT, VNI_A);
+	pkt_eth(p, A1_MAC, RTR_A_MAC, ETH_P_IP);
+	pkt_ip4_opts(p, OUT4, A1_IP4, IPPROTO_TCP, opts, sizeof(opts));
+	pkt_tcp(p, 40000, 80);
+	pkt_pattern(p, 40, 3);
+	pkt_finish(p);
+}
+
+/* The first fragment of a UDP datagram has its ports; a later one not. */
+static void b_rtr_udp4_frag(struct pkt *p, uint16_t frag_off)
+{
+	struct iphdr *ip;
+
+	outer4(p, VTEP4, VXLAN_PORT, VNI_A);
+	pkt_eth(p, A1_MAC, RTR_A_MAC, ETH_P_IP);
+	ip = pkt_ip4(p, OUT4, A1_IP4, IPPROTO_UDP);
+	pkt_udp(p, 40001, 53, false);
+	pkt_pattern(p, 40, 3);
+	pkt_finish(p);
+	ip->frag_off = htons(frag_off);
+	ip->check = 0;
+	ip->check = htons(pkt_csum_fold(pkt_csum_add(0, ip, sizeof(*ip))));
+}
+
+static void b_rtr_udp4_first_frag(struct pkt *p)
+{
+	b_rtr_udp4_frag(p, 0x2000); /* MF, offset 0 */
+}
+
+static void b_rtr_udp4_later_frag(struct pkt *p)
+{
+	b_rtr_udp4_frag(p, 0x0005); /* offset 40 */
+}
+
+static void b_rtr_udp6_later_frag(struct pkt *p)
+{
+	uint8_t *fh;
+
+	outer6(p, VTEP6, VXLAN_PORT, VNI_A);
+	pkt_eth(p, A1_MAC, RTR_A_MAC, ETH_P_IPV6);
+	pkt_ip6(p, OUT6, A1_IP6, 44);
+	fh = pkt_ip6_exthdr(p, 44, IPPROTO_UDP, 8);
+	fh[3] = 0x28; /* offset 5 (40 bytes) */
+	pkt_pattern(p, 40, 3);
+	pkt_finish(p);
+}
+
+static void b_rtr_unreach4(struct pkt *p)
+{
+	rtr_frame(p, false, A1_MAC, RTR_A_MAC, OUT4, A1_IP4, RTR_ICMP_UNREACH, 0);
+}
+
+/* The TCP header cut after two bytes: no ports to pin, delivered all the same. */
+static void b_rtr_tcp4_short(struct pkt *p)
+{
+	outer4(p, VTEP4, VXLAN_PORT, VNI_A);
+	pkt_eth(p, A1_MAC, RTR_A_MAC, ETH_P_IP);
+	pkt_ip4(p, OUT4, A1_IP4, IPPROTO_TCP);
+	pkt_put(p, 2);
+	pkt_finish(p);
+}
+
+/* Router to router: for the local router, not a flow to pin. */
+static void b_rtr_to_rtr(struct pkt *p)
+{
+	rtr_frame(p, false, RTR_A_MAC, RTR_A_MAC, OUT4, A1_IP4, RTR_TCP, 0);
+}
+
+/* Not from the router: R1 itself, or VNI_B's router MAC inside VNI_A. */
+static void b_r1_tcp4(struct pkt *p)
+{
+	rtr_frame(p, false, A1_MAC, R1_MAC, R1_IP4, A1_IP4, RTR_TCP, 0);
+}
+
+static void b_rtr_b_mac_tcp4(struct pkt *p)
+{
+	rtr_frame(p, false, A1_MAC, RTR_B_MAC, OUT4, A1_IP4, RTR_TCP, 0);
+}
+
+/* The inner frame: what follows the outer headers. */
+static void e_inner_any(struct pkt *w, const struct pkt *in, const struct h_result *r)
+{
+	size_t outer = in->data[12] == 0x86 ? RTR_OUTER6 : RTR_OUTER4;
+
+	(void)r;
+	pkt_bytes(w, in->data + outer, in->len - outer);
+}
+
+/* What decapsulation pins: the flow as A1 sees it, to the sending host's
+ * underlay address and this host's VXLAN port (the value's flags 0). */
+static const struct h_ent pin_tcp4[] = {
+	E_RFLOW(VNI_A, IPPROTO_TCP, A1_IP4, 80, OUT4, 40000, VTEP4, VXLAN_PORT),
+	E_END,
+};
+static const struct h_ent pin_tcp4_other_host[] = {
+	E_RFLOW(VNI_A, IPPROTO_TCP, A1_IP4, 80, OUT4, 40000, VTEP4_B, VXLAN_PORT),
+	E_END,
+};
+static const struct h_ent pin_tcp4_other_flags[] = {
+	{ .kind = H_E_RFLOW,
+	  .vni = VNI_A,
+	  .proto = IPPROTO_TCP,
+	  .a = A1_IP4,
+	  .lport = 80,
+	  .b = OUT4,
+	  .rport = 40000,
+	  .c = VTEP4,
+	  .port = VXLAN_PORT,
+	  .flags = OVL_DEST_F_STATIC },
+	E_END,
+};
+static const struct h_ent pin_udp4[] = {
+	E_RFLOW(VNI_A, IPPROTO_UDP, A1_IP4, 53, OUT4, 40001, VTEP4, VXLAN_PORT),
+	E_END,
+};
+static const struct h_ent pin_echo4[] = {
+	E_RFLOW(VNI_A, IPPROTO_ICMP, A1_IP4, ECHO_ID, OUT4, ECHO_ID, VTEP4, VXLAN_PORT),
+	E_END,
+};
+static const struct h_ent pin_tcp6[] = {
+	E_RFLOW(VNI_A, IPPROTO_TCP, A1_IP6, 80, OUT6, 40000, VTEP6, VXLAN_PORT),
+	E_END,
+};
+static const struct h_ent pin_udp6[] = {
+	E_RFLOW(VNI_A, IPPROTO_UDP, A1_IP6, 53, OUT6, 40001, VTEP6, VXLAN_PORT),
+	E_END,
+};
+static const struct h_ent pin_echo6_v4vtep[] = {
+	E_RFLOW(VNI_A, 58, A1_IP6, ECHO_ID, OUT6, ECHO_ID, VTEP4, VXLAN_PORT),
+	E_END,
+};
+static const struct h_ent no_pins[] = { E_END };
+
+#define RTR_DECAP(i)                                                                               \
+	XDP_CASE, DECAP_TO(i), .expect = e_inner_any, .stats = { { OVL_STAT_RX_DECAP, 1 } }
+
+static const struct h_case rflow_cases[] = {
+	{ .name = "router TCP/IPv4 to A1: pinned to VTEP4",
+	  RTR_DECAP(H_IF_EP0),
+	  .build = b_rtr_tcp4,
+	  .rflows = pin_tcp4,
+	  .rflow_writes = 1 },
+	{ .name = "router UDP/IPv4 to A1: pinned",
+	  RTR_DECAP(H_IF_EP0),
+	  .build = b_rtr_udp4,
+	  .rflows = pin_udp4,
+	  .rflow_writes = 1 },
+	{ .name = "router ICMP echo to A1: pinned by its identifier",
+	  RTR_DECAP(H_IF_EP0),
+	  .build = b_rtr_echo4,
+	  .rflows = pin_echo4,
+	  .rflow_writes = 1 },
+	{ .name = "router TCP/IPv6 over an IPv6 underlay: pinned to VTEP6",
+	  RTR_DECAP(H_IF_EP0),
+	  .build = b_rtr_tcp6,
+	  .rflows = pin_tcp6,
+	  .rflow_writes = 1 },
+	{ .name = "router UDP/IPv6 behind Destination Options: pinned",
+	  RTR_DECAP(H_IF_EP0),
+	  .build = b_rtr_udp6_dest,
+	  .rflows = pin_udp6,
+	  .rflow_writes = 1 },
+	{ .name = "router ICMPv6 echo over an IPv4 underlay: pinned",
+	  RTR_DECAP(H_IF_EP0),
+	  .build = b_rtr_echo6,
+	  .rflows = pin_echo6_v4vtep,
+	  .rflow_writes = 1 },
+	{ .name = "router TCP/IPv4 with IP options: pinned",
+	  RTR_DECAP(H_IF_EP0),
+	  .build = b_rtr_tcp4_ipopts,
+	  .rflows = pin_tcp4,
+	  .rflow_writes = 1 },
+	{ .name = "router UDP/IPv4, first fragment: pinned",
+	  RTR_DECAP(H_IF_EP0),
+	  .build = b_rtr_udp4_first_frag,
+	  .rflows = pin_udp4,
+	  .rflow_writes = 1 },
+	{ .name = "the same flow again: no write",
+	  RTR_DECAP(H_IF_EP0),
+	  .extra = pin_tcp4,
+	  .build = b_rtr_tcp4,
+	  .rflows = pin_tcp4,
+	  .rflow_writes = 0 },
+	{ .name = "the flow now from another host: rewritten",
+	  RTR_DECAP(H_IF_EP0),
+	  .extra = pin_tcp4_other_host,
+	  .build = b_rtr_tcp4,
+	  .rflows = pin_tcp4,
+	  .rflow_writes = 1 },
+	{ .name = "an entry with other flags: rewritten",
+	  RTR_DECAP(H_IF_EP0),
+	  .extra = pin_tcp4_other_flags,
+	  .build = b_rtr_tcp4,
+	  .rflows = pin_tcp4,
+	  .rflow_writes = 1 },
+	{ .name = "router to the local router: not pinned",
+	  RTR_DECAP(H_IF_EP6),
+	  .extra = h_router_a,
+	  .build = b_rtr_to_rtr,
+	  .rflows = no_pins },
+	{ .name = "TCP from R1, not the router: not pinned",
+	  RTR_DECAP(H_IF_EP0),
+	  .build = b_r1_tcp4,
+	  .rflows = no_pins },
+	{ .name = "another VNI's router MAC: not pinned",
+	  RTR_DECAP(H_IF_EP0),
+	  .build = b_rtr_b_mac_tcp4,
+	  .rflows = no_pins },
+	{ .name = "router UDP/IPv4, a later fragment: delivered, not pinned",
+	  RTR_DECAP(H_IF_EP0),
+	  .build = b_rtr_udp4_later_frag,
+	  .rflows = no_pins },
+	{ .name = "router UDP/IPv6, a later fragment: delivered, not pinned",
+	  RTR_DECAP(H_IF_EP0),
+	  .build = b_rtr_udp6_later_frag,
+	  .rflows = no_pins },
+	{ .name = "router ICMP unreachable: delivered, not pinned",
+	  RTR_DECAP(H_IF_EP0),
+	  .build = b_rtr_unreach4,
+	  .rflows = no_pins },
+	{ .name = "router TCP header cut short: delivered, not pinned",
+	  RTR_DECAP(H_IF_EP0),
+	  .build = b_rtr_tcp4_short,
+	  .rflows = no_pins },
+};
+
+void test_xdp_rflow(void)
+{
+	if (h_ready())
+		h_run_cases(rflow_cases, ARRAY_SIZE(rflow_cases));
+}
+
+/* The TC decapsulation pins as XDP does (it reads the inner headers with
+ * bpf_skb_load_bytes(), XDP with bpf_xdp_load_bytes()). */
+void test_tcul_rflow(void)
+{
+	if (h_ready())
+		h_run_cases_tcul(rflow_cases, ARRAY_SIZE(rflow_cases));
 }

@@ -18,7 +18,10 @@
 #    says the same ABI (a build that changed a layout and not the version)
 #    is refused, naming the map, instead of being taken or migrated;
 # 4. with those put back, ovld starts again on the same maps;
-# 5. pins whose marker is missing (a migration interrupted after the maps
+# 5. pins of this ABI that lack a map this ovld has (ovl_rflows, which ABI
+#    2 gained without a layout change: pins of an ovld before it) are
+#    adopted, and the missing map is created and pinned beside them;
+# 6. pins whose marker is missing (a migration interrupted after the maps
 #    were switched) are taken as ABI 1: every map has the new shape, so
 #    nothing is replaced, and the marker is pinned again.
 . "$OVL_TOP/tests/lib/netns.sh"
@@ -90,7 +93,22 @@ topo_ovld h1
 grep -q "BPF data path reloaded on existing maps" "$TOPO_DIR/ovld-h1.log" || fail "not reloaded on the pins: $(ovld_log h1)"
 in_ns c1 ping -c 2 -i 0.2 -W 2 10.28.0.2 >/dev/null || fail "c1 -> c2 lost"
 
-info "5. the marker lost (a migration that stopped after the maps, before the marker)"
+info "5. pins from before ovl_rflows"
+topo_kill_ovld h1 TERM
+cfg_id=$(bpftool -j map show pinned "$pins/ovl_config" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+rm "$pins/ovl_rflows"
+topo_ovld h1
+grep -q "BPF data path reloaded on existing maps" "$TOPO_DIR/ovld-h1.log" || fail "not reloaded on the pins: $(ovld_log h1)"
+grep -q "pinned map ovl_rflows: none yet, created" "$TOPO_DIR/ovld-h1.log" || fail "ovl_rflows not created: $(ovld_log h1)"
+[ "$(bpftool -j map show pinned "$pins/ovl_rflows" | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["name"], j["type"], j["max_entries"])')" = "ovl_rflows lru_hash 65536" ] ||
+	fail "ovl_rflows not pinned as it should be: $(ls "$pins")"
+[ "$(bpftool -j map show pinned "$pins/ovl_config" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')" = "$cfg_id" ] ||
+	fail "the other maps were not adopted (ovl_config is another map)"
+[ "$(ovlctl_on h1 -j status | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["pins_abi"], j["migrated"])')" = "2 None" ] ||
+	fail "status says a migration: $(ovlctl_on h1 -j status)"
+in_ns c1 ping -c 2 -i 0.2 -W 2 10.28.0.2 >/dev/null || fail "c1 -> c2 lost with the new map"
+
+info "6. the marker lost (a migration that stopped after the maps, before the marker)"
 topo_kill_ovld h1 TERM
 rm "$pins/ovl_abi_v2"
 topo_ovld h1

@@ -2,17 +2,18 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #
 # make bench still works: one quick round (bench.sh -q) must carry traffic
-# on all three paths (routed, kernel vxlan, ovl) and give every figure, with
-# no first TCP connect or UDP datagram after a miss needing a retransmission
-# (ovl-misslat counts them at sockets in the far container), and write its
-# JSON, table and chart. Speed is not judged here: only that each
+# on all three paths (routed, kernel vxlan, ovl) and on the router part's
+# two (ovl's router zone, a bridge with masquerade) and give every figure,
+# with no first TCP connect or UDP datagram after a miss needing a
+# retransmission (ovl-misslat counts them at sockets in the far container),
+# and write its JSON, table and chart. Speed is not judged here: only that each
 # measurement ran and measured something.
 . "$OVL_TOP/tests/lib/netns.sh"
 ns_init
 need() {
 	command -v "$1" >/dev/null || skip "no $1"
 }
-for t in iperf3 sockperf gnuplot python3 bpftool; do need "$t"; done
+for t in iperf3 sockperf gnuplot python3 bpftool nft nsenter; do need "$t"; done
 
 out=$(mktemp -d /tmp/ovlt-bench.XXXX)
 on_exit "rm -rf '$out'"
@@ -51,6 +52,14 @@ for k in ("decap_ns", "decap_tc_ns", "encap_ns", "arp_ns", "local_ns", "live_enc
     v = m.get(k, {}).get("paths", {}).get("ovl", {}).get("median")
     if not v or v <= 0:
         bad.append("%s: %r" % (k, v))
+for k in ("router_tcp1_out_gbps", "router_rr_out_tps", "router_tcp1_in_gbps",
+          "router_rr_in_tps"):
+    for p in ("bridge_masq", "ovl"):
+        v = m.get(k, {}).get("paths", {}).get(p, {}).get("median")
+        if not v or v <= 0:
+            bad.append("%s of %s: %r" % (k, p, v))
+    if m.get(k, {}).get("ovl_vs_bridge_masq") is None:
+        bad.append("%s: no ratio" % k)
 for k in ("first_tcp_cold_retrans", "first_tcp_deleted_retrans", "first_tcp_known_retrans",
           "first_udp_cold_lost", "first_udp_deleted_lost", "first_udp_known_lost"):
     v = m.get(k, {}).get("paths", {}).get("ovl", {}).get("median")

@@ -160,7 +160,7 @@ refused 1 "vnic create: interface u0 exists" vnic create u0 -l ov0 -m 02:00:00:0
 refused 2 'vnic create: bad MAC "03:00:00:00:00:01": a multicast MAC' vnic create hv1 -l ov0 -m 03:00:00:00:00:01
 refused 2 'vnic create: missing -m' vnic create hv1 -l ov0
 ok vnic list
-head -n 1 "$T/out" | grep -q '^NAME *OVERLAY *VNI *MAC *ADDRS *NETNS *HOST_IF *IFINDEX$' || fail "vnic list header: $(cat "$T/out")"
+head -n 1 "$T/out" | grep -q '^NAME *OVERLAY *VNI *MAC *ADDRS *NETNS *HOST_IF *IFINDEX *MAXBW$' || fail "vnic list header: $(cat "$T/out")"
 grep -q "^hv0 *ov0 *23 *02:00:00:00:23:07 *fe80::ff:fe00:2307 *- *ovl[0-9a-f]\{8\} *[0-9]" "$T/out" || fail "vnic list: hv0: $(cat "$T/out")"
 grep -q "^eth0 *ov0 *23 *02:00:00:00:23:01 *fe80::ff:fe00:2301,10.23.0.1 *$(ns_name c1) *ovl[0-9a-f]\{8\} *[0-9]" "$T/out" ||
 	fail "vnic list: eth0: $(cat "$T/out")"

@@ -764,3 +764,15 @@ int map_page(struct ovld *d, const char *map, __u32 *pos, unsigned int max, bool
 	FAIL_OR(__func__);
 	return t_page(table(map), pos, max, done, fn, arg);
 }
+
+int dp_shape(struct ovld *d, const struct ovl_ep *ep, char *err, size_t errlen)
+{
+	int ret;
+
+	(void)d;
+	(void)ep;
+	ret = call(__func__);
+	if (ret)
+		snprintf(err, errlen, "fake dp_shape failed");
+	return ret;
+}

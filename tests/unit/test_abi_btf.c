@@ -71,6 +71,7 @@ static const struct abi_struct abi_structs[] = {
 	STRUCT(ovl_vni, flags, flood_ifindex, direct),
 	STRUCT(ovl_iface, vni, flags, mac, dhcp_mac),
 	STRUCT(ovl_mac_key, vni, mac, pad),
+	STRUCT(ovl_rflow_key, vni, family, proto, lport, rport, pad, laddr, raddr),
 	STRUCT(ovl_endpoint, ifindex, flags),
 	STRUCT(ovl_addr_key, vni, family, pad, addr),
 	STRUCT(ovl_neigh, mac, flags),
@@ -391,6 +392,8 @@ static const struct abi_map abi_maps[] = {
 	{ OVL_MAP_EVENTS, BPF_MAP_TYPE_RINGBUF, 0, 0, OVL_EVENTS_BYTES, NULL, NULL },
 	{ OVL_MAP_MISS_RL, BPF_MAP_TYPE_LRU_HASH, sizeof(struct ovl_miss_key),
 	  sizeof(struct ovl_miss_rl), OVL_MAX_MISS_RL, "ovl_miss_key", "ovl_miss_rl" },
+	{ OVL_MAP_RFLOWS, BPF_MAP_TYPE_LRU_HASH, sizeof(struct ovl_rflow_key),
+	  sizeof(struct ovl_dest), OVL_MAX_RFLOWS, "ovl_rflow_key", "ovl_dest" },
 	/* BPF-only scratch space: an event and the packet bytes after it */
 	{ OVL_MAP_EVT_SCRATCH, BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(__u32),
 	  sizeof(struct ovl_evt) + OVL_EVT_PKT_MAX, 1, "__u32", "ovl_evt_buf" },

@@ -160,6 +160,14 @@ static const struct {
 	  "{'cmd':'vnic.create','name':'foo0','overlay':'o','mac':'02:00:00:00:00:01',"
 	  "'addrs':['10.0.0.7','10.0.0.1','10.0.0.2','10.0.0.3','10.0.0.4','10.0.0.5',"
 	  "'fe80::1']}" },
+	{ "vnic create foo0 -l o -m 2:0:0:0:0:1 --maxbw 100M",
+	  "{'cmd':'vnic.create','name':'foo0','overlay':'o','mac':'02:00:00:00:00:01',"
+	  "'maxbw':100000000}" },
+	{ "vnic set foo0 maxbw=1500k", "{'cmd':'vnic.set','name':'foo0','maxbw':1500000}" },
+	{ "vnic set foo0 maxbw=2G --netns testns",
+	  "{'cmd':'vnic.set','name':'foo0','netns':'testns','maxbw':2000000000}" },
+	{ "vnic set foo0 maxbw=none", "{'cmd':'vnic.set','name':'foo0','maxbw':0}" },
+	{ "vnic set foo0 maxbw=", "{'cmd':'vnic.set','name':'foo0','maxbw':0}" },
 	{ "vnic delete foo0", "{'cmd':'vnic.delete','name':'foo0'}" },
 	/* a VNIC is (namespace, name); the namespace may be gone already */
 	{ "vnic delete eth0 --netns gone-ns",
@@ -323,6 +331,16 @@ static const struct {
 	const char *line;
 	const char *msg; /* must appear in stderr */
 } bad[] = {
+	{ "vnic create foo0 -l o -m 2:0:0:0:0:1 --maxbw none", "bad maxbw \"none\"" },
+	{ "vnic create foo0 -l o -m 2:0:0:0:0:1 --maxbw 0", "bad maxbw \"0\": from 8 to" },
+	{ "vnic create foo0 -l o -m 2:0:0:0:0:1 --maxbw 7", "bad maxbw \"7\"" },
+	{ "vnic create foo0 -l o -m 2:0:0:0:0:1 --maxbw -5M", "bad maxbw \"-5M\"" },
+	{ "vnic create foo0 -l o -m 2:0:0:0:0:1 --maxbw 1.5G", "bad maxbw \"1.5G\"" },
+	{ "vnic create foo0 -l o -m 2:0:0:0:0:1 --maxbw 100Mbit", "bad maxbw \"100Mbit\"" },
+	{ "vnic set foo0 maxbw=18G", "bad maxbw \"18G\": from 8 to 17179869176" },
+	{ "vnic set foo0 maxbw=99999999999999999999999", "bad maxbw" },
+	{ "vnic set foo0 mtu=1400", "bad property \"mtu=1400\": expected maxbw=RATE" },
+	{ "vnic set foo0", "vnic set: missing maxbw=RATE" },
 	{ "map add overlay0 de:ad:be:ef:00 10.1.0.2",
 	  "ovlctl: map add: bad MAC \"de:ad:be:ef:00\": expected six hex groups separated by ':'" },
 	{ "map add overlay0 de:ad:be:ef:00:01 10.1.0.256", "bad IP address \"10.1.0.256\"" },
@@ -652,6 +670,8 @@ static const char *sample(const char *name)
 		{ "tcp|udp", "tcp" },
 		{ "HOSTPORT", "8080" },
 		{ "ADDR:PORT", "10.23.0.5:80" },
+		{ "RATE", "100M" },
+		{ "maxbw=RATE", "maxbw=50M" },
 	};
 
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
