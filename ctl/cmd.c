@@ -344,7 +344,9 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 			   "restarts).",
 		.details = "Settings:\n"
 			   "  gateway=ADDR/PLEN   the router's address and subnet; give it twice\n"
-			   "                      for IPv4 and IPv6 (-p router/gateway)\n"
+			   "                      for IPv4 and IPv6 (-p router/gateway);\n"
+			   "                      none removes the router (once its\n"
+			   "                      forwards are deleted)\n"
 			   "  masquerade=on|off   traffic leaving the overlay goes out with the\n"
 			   "                      host's address (-p router/masquerade)\n"
 			   "  host=on|off         the host reaches the overlay's containers\n"

@@ -8,8 +8,8 @@
  *   forward add OVERLAY tcp|udp HOSTPORT ADDR:PORT [--host-ip IP]
  *   forward del OVERLAY tcp|udp HOSTPORT [--host-ip IP]
  *   router set OVERLAY SETTING [SETTING ...]
- *       SETTING: gateway=ADDR/PLEN (IPv4 and IPv6: twice), masquerade=on|off,
- *       host=on|off
+ *       SETTING: gateway=ADDR/PLEN (IPv4 and IPv6: twice) or gateway=none,
+ *       masquerade=on|off, host=on|off
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -21,7 +21,7 @@
 #include "ovlctl.h"
 #include "print.h"
 
-#define SETTINGS "gateway=ADDR/PLEN, masquerade=on|off or host=on|off"
+#define SETTINGS "gateway=ADDR/PLEN|none, masquerade=on|off or host=on|off"
 
 static int nomem(char *err, size_t errlen)
 {
@@ -178,7 +178,8 @@ static int put_onoff(json_t *req, const char *key, const char *v, char *err, siz
 }
 
 /* gateway=ADDR/PLEN: given twice (IPv4 and IPv6), joined by a comma as the
- * property router/gateway is; lib/backends.c checks the whole. */
+ * property router/gateway is; lib/backends.c checks the whole. gateway=none
+ * removes the router ("": ovld's word for it). */
 static int put_gateway(json_t *req, const char *v, char *err, size_t errlen)
 {
 	const char *old = json_string_value(json_object_get(req, "gateway"));
@@ -187,7 +188,13 @@ static int put_gateway(json_t *req, const char *v, char *err, size_t errlen)
 	int ret;
 
 	if (!*v)
-		return ovlctl_fail(err, errlen, "bad gateway \"\": expected ADDR/PLEN");
+		return ovlctl_fail(err, errlen,
+				   "bad gateway \"\": expected ADDR/PLEN (or none, no router)");
+	if (!strcmp(v, "none") || (old && !*old))
+		return old ? ovlctl_fail(err, errlen, "gateway=none goes alone") :
+			     (json_object_set_new(req, "gateway", json_string("")) ?
+				      nomem(err, errlen) :
+				      0);
 	snprintf(both, sizeof(both), "%s%s%s", old ? old : "", old ? "," : "", v);
 	sv = json_string(both);
 	if (!sv)

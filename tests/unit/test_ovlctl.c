@@ -228,6 +228,8 @@ static const struct {
 	{ "router show overlay0", "{'cmd':'router.list','overlay':'overlay0'}" },
 	{ "router set overlay0 masquerade=on",
 	  "{'cmd':'router.set','overlay':'overlay0','masquerade':true}" },
+	{ "router set overlay0 gateway=none",
+	  "{'cmd':'router.set','overlay':'overlay0','gateway':''}" },
 	{ "router set overlay0 gateway=10.23.0.1/24 gateway=fd23::1/64 masquerade=off host=on",
 	  "{'cmd':'router.set','overlay':'overlay0','gateway':'10.23.0.1/24,fd23::1/64',"
 	  "'masquerade':false,'host':true}" },
@@ -528,14 +530,17 @@ static const struct {
 	{ "router list a b", "router list: unexpected argument \"b\"" },
 	{ "router set overlay0", "router set: missing SETTING" },
 	{ "router set overlay0 masq=on",
-	  "router set: unknown setting \"masq\": expected gateway=ADDR/PLEN, masquerade=on|off "
+	  "router set: unknown setting \"masq\": expected gateway=ADDR/PLEN|none, masquerade=on|off "
 	  "or host=on|off" },
 	{ "router set overlay0 on", "router set: unexpected argument \"on\": expected gateway=" },
 	{ "router set overlay0 masquerade=maybe",
 	  "router set: bad masquerade \"maybe\": expected on or off" },
 	{ "router set overlay0 host=", "bad host \"\": expected on or off" },
 	{ "router set overlay0 host=on host=off", "router set: host given twice" },
-	{ "router set overlay0 gateway=", "bad gateway \"\": expected ADDR/PLEN" },
+	{ "router set overlay0 gateway=", "bad gateway \"\": expected ADDR/PLEN (or none" },
+	{ "router set overlay0 gateway=none gateway=10.23.0.1/24",
+	  "router set: gateway=none goes alone" },
+	{ "router set overlay0 gateway=10.23.0.1/24 gateway=none", "gateway=none goes alone" },
 	{ "router set overlay0 gateway=10.23.0.1", "gateway: \"10.23.0.1\" is not ADDR/PLEN" },
 	{ "router set overlay0 gateway=10.23.0.1/32", "gateway: \"/32\" is not a prefix length" },
 	{ "router set overlay0 gateway=10.23.0.1/24 gateway=10.24.0.1/24",
