@@ -18,7 +18,8 @@
 # is answered by c1; CHECK passes, and names a forward that went; DEL
 # removes the forwards (the port is closed again), and succeeds again;
 # an ADD whose port is published already fails and leaves nothing; GC
-# removes the forwards of an attachment that is not valid.
+# removes the forwards of attachments that are not valid (one with an
+# endpoint, one without), not another network's.
 # shellcheck disable=SC2154 # variables set by eval "$(jvars ...)"
 . "$OVL_TOP/tests/lib/netns.sh"
 . "$OVL_TOP/tests/lib/topo.sh"
@@ -152,8 +153,26 @@ cni_with "$C2" "c['capabilities'] = {'portMappings': True}; c['runtimeConfig'] =
 cni h1 ADD "$C2" cid-c2 eth0 c2
 cni_expect_ok result 1.1.0 "ADD c2"
 ovlctl_on h1 forward list | grep -q "cni:ovlnet/cid-c2/eth0" || fail "c2 has no forwards"
+# forwards without an attachment (an ADD that died after them), of this
+# network and of another: ovld takes an owner from any client
+fwd_owned() { # fwd_owned PORT OWNER
+	python3 - "/run/ovl/$(inst_of h1).sock" "$1" "$2" <<-'EOF'
+		import json, socket, sys
+		s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+		s.connect(sys.argv[1])
+		s.sendall(json.dumps({"cmd": "forward.add", "overlay": "overlay0", "proto": "tcp",
+		                      "port": int(sys.argv[2]), "to": "10.23.0.77", "to_port": 80,
+		                      "owner": sys.argv[3]}).encode() + b"\n")
+		s.shutdown(socket.SHUT_WR)
+		r = json.loads(s.makefile().readline())
+		sys.exit(0 if r.get("ok") else "forward.add: %s" % r.get("error"))
+	EOF
+}
+fwd_owned 9191 cni:ovlnet/cid-ghost/eth0 || fail "a forward of a gone attachment"
+fwd_owned 9292 cni:othernet/cid-ghost/eth0 || fail "a forward of another network"
 cni_with "$C2" "c['cni.dev/valid-attachments'] = []"
 cni h1 GC "$C2"
 cni_expect_ok empty "" "GC"
-[ -z "$(ovlctl_on h1 forward list)" ] || fail "GC left forwards: $(ovlctl_on h1 forward list)"
+left=$(ovlctl_on h1 -j forward list | python3 -c 'import json,sys; print(" ".join(f["owner"] for f in json.load(sys.stdin)))')
+[ "$left" = cni:othernet/cid-ghost/eth0 ] || fail "GC left forwards [$left], want only othernet's"
 no_leftovers h1 "GC"
