@@ -259,9 +259,9 @@ diff -u "$T/want" "$T/out" || fail "map list table"
 ovlctl --socket "$S" overlay list
 expect 0 "overlay list"
 has out "  error: /var/tmp/b.json:3:5: bad MAC" "overlay list shows a backend's error"
-has out "overlay0  23   vxlan  files   3        12     5             files/config=/var/tmp/hosts.json" \
+has out "overlay0  23   vxlan  files   3        12     5             -       files/config=/var/tmp/hosts.json" \
 	"overlay row, with its drops"
-has out "broken1   24   vxlan  files   0        -      -             files/config=/var/tmp/b.json" \
+has out "broken1   24   vxlan  files   0        -      -             -       files/config=/var/tmp/b.json" \
 	"overlay row without counters"
 ovlctl --socket "$S" stats
 expect 0 "stats"
