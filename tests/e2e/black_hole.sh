@@ -121,7 +121,7 @@ read -r drops pu <<<"$(ov_counts ov50)"
 	fail "ov50 counts went \"$drops0 $pu0\" -> \"$drops $pu\" (drops, peer_unknown), want +$moved each"
 [ "$(ov_counts ov51)" = "0 0" ] || fail "ov51 counts \"$(ov_counts ov51)\", want \"0 0\""""
 ovlctl_on h1 overlay list >"$TOPO_DIR/list.out"
-head -n 1 "$TOPO_DIR/list.out" | grep -q '^NAME *VNI *ENCAP *SEARCH *ENTRIES *DROPS *PEER_UNKNOWN *PROPS$' ||
+head -n 1 "$TOPO_DIR/list.out" | grep -q '^NAME *VNI *ENCAP *SEARCH *ENTRIES *DROPS *PEER_UNKNOWN *ROUTER *PROPS$' ||
 	fail "overlay list header: $(cat "$TOPO_DIR/list.out")"
 grep -q "^ov50 *50 *vxlan *files *2 *$drops *$pu " "$TOPO_DIR/list.out" ||
 	fail "overlay list: no ov50 row with $drops drops, $pu peer_unknown: $(cat "$TOPO_DIR/list.out")"
