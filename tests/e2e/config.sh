@@ -87,7 +87,7 @@ refuses "$C: unknown key \"prot\" (expected underlay, listen_ip, port, overlays)
 echo '{ "underlay": "u0", "overlays": [ { "vni": 23, "search": "files" } ] }' >"$C"
 refuses "$C: overlays[0] needs \"name\" (a string), \"vni\" (a number) and \"search\" (a string)"
 echo '{ "underlay": "u0", "overlays": [ { "name": "a", "vni": 23, "search": "files", "file": {} } ] }' >"$C"
-refuses "$C: overlays[0]: unknown key \"file\" (expected name, vni, encap, search, props, files, direct, etcd)"
+refuses "$C: overlays[0]: unknown key \"file\" (expected name, vni, encap, search, props, router, files, direct, etcd)"
 echo '{ "underlay": "u0", "overlays": [ { "name": "a", "vni": 42, "search": "direct", "direct": { "ip": "10.1.0.2" } } ] }' >"$C"
 refuses "$C: overlays[0]: unknown key \"ip\" (expected dest_ip, dest_port)"
 echo '{ "underlay": "u0", "port": "4790" }' >"$C"
