@@ -20,7 +20,7 @@ int ovlctl_put_maxbw(json_t *req, const char *s, bool none_ok, char *err, size_t
 				   "bad maxbw \"%s\": from 8 to %llu bits/s (0 stops all "
 				   "traffic; no cap is \"none\")",
 				   s, OVL_SHAPE_RATE_MAX);
-	if (ret || bps < 8 * (bps != 0) || (!bps && !none_ok))
+	if (ret || bps < 8ull * (bps != 0) || (!bps && !none_ok))
 		return ovlctl_fail(err, errlen,
 				   "bad maxbw \"%s\": expected bits per second, a number with an "
 				   "optional K, M or G (100M)%s",

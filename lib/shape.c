@@ -98,9 +98,9 @@ const char *ovl_shape_check(const struct ovl_shape *s, const char *rate_field,
 			 OVL_SHAPE_RATE_MAX);
 		return buf;
 	}
-	if (s->burst && (s->burst < 8 * 2048 || s->burst > OVL_SHAPE_BURST_MAX)) {
+	if (s->burst && (s->burst < 8ull * 2048 || s->burst > OVL_SHAPE_BURST_MAX)) {
 		snprintf(buf, len, "%s %llu: from %u to %llu bits (a frame must fit)", burst_field,
-			 s->burst, 8 * 2048, OVL_SHAPE_BURST_MAX);
+			 s->burst, 8u * 2048, OVL_SHAPE_BURST_MAX);
 		return buf;
 	}
 	return NULL;
@@ -110,7 +110,7 @@ unsigned long long ovl_shape_burst_default(unsigned long long rate)
 {
 	unsigned long long b = rate / 100; /* 10 ms */
 
-	return b < 64 * 1024 * 8 ? 64 * 1024 * 8 : b;
+	return b < 64ull * 1024 * 8 ? 64ull * 1024 * 8 : b;
 }
 
 static int nl_to_errno(int nlerr)
