@@ -121,7 +121,7 @@ int overlay_create(struct ovld *d, const char *name, __u32 vni, const char *enca
 		ret = -EINVAL;
 	}
 	if (!ret)
-		ret = router_props_check(d, NULL, props, err, errlen);
+		ret = router_props_check(d, NULL, name, props, err, errlen);
 	if (ret)
 		return ret;
 

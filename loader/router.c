@@ -459,8 +459,8 @@ static const char *cidr(const struct ovl_ip *a, int plen, bool net, char *buf, s
 
 /* router/host on two overlays whose subnets overlap: the host could not
  * tell which router an address is behind. */
-static int host_overlap(struct ovld *d, struct ovl_overlay *ov, const struct ovl_router *r,
-			char *err, size_t errlen)
+static int host_overlap(struct ovld *d, struct ovl_overlay *ov, const char *name,
+			const struct ovl_router *r, char *err, size_t errlen)
 {
 	char a[64], b[64];
 
@@ -483,7 +483,7 @@ static int host_overlap(struct ovld *d, struct ovl_overlay *ov, const struct ovl
 				"address is behind (turn router/host off on one, or renumber)",
 				v4 ? cidr(&r->gw4, r->plen4, true, a, sizeof(a)) :
 				     cidr(&r->gw6, r->plen6, true, a, sizeof(a)),
-				ov->name,
+				name,
 				v4 ? cidr(&x->gw4, x->plen4, true, b, sizeof(b)) :
 				     cidr(&x->gw6, x->plen6, true, b, sizeof(b)),
 				o->name);
@@ -493,8 +493,8 @@ static int host_overlap(struct ovld *d, struct ovl_overlay *ov, const struct ovl
 	return 0;
 }
 
-int router_props_check(struct ovld *d, struct ovl_overlay *ov, json_t *props, char *err,
-		       size_t errlen)
+int router_props_check(struct ovld *d, struct ovl_overlay *ov, const char *name, json_t *props,
+		       char *err, size_t errlen)
 {
 	struct ovl_router r = { 0 };
 
@@ -514,7 +514,7 @@ int router_props_check(struct ovld *d, struct ovl_overlay *ov, json_t *props, ch
 		snprintf(err, errlen, "a point-to-point overlay (-s direct) has no router");
 		return -EINVAL;
 	}
-	return host_overlap(d, ov, &r, err, errlen);
+	return host_overlap(d, ov, ov ? ov->name : name, &r, err, errlen);
 }
 
 /* ---- the nftables rulesets ------------------------------------------------------ */
@@ -931,7 +931,7 @@ int router_apply(struct ovld *d, struct ovl_overlay *ov, char *err, size_t errle
 	old = *r;
 	was_host = r->up && r->host;
 	props_read(ov->props, r);
-	ret = host_overlap(d, ov, r, err, errlen);
+	ret = host_overlap(d, ov, ov->name, r, err, errlen);
 	if (ret)
 		goto fail;
 	if (r->nsfd < 0) {
@@ -1383,7 +1383,7 @@ int router_set(struct ovld *d, json_t *req, json_t **res, char *err, size_t errl
 				    json_string(ovl_prop_bool(v) == 1 ? "on" : "off"));
 	ret = ovl_props_check(ov->ops->info, props, err, errlen);
 	if (!ret)
-		ret = router_props_check(d, ov, props, err, errlen);
+		ret = router_props_check(d, ov, ov->name, props, err, errlen);
 	if (!ret && !router_wanted(props))
 		for (struct ovl_forward *f = d->forwards; f; f = f->next)
 			if (!strcmp(f->overlay, ov->name)) {

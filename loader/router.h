@@ -33,9 +33,9 @@ struct ovl_router {
 void router_mac(__u32 vni, __u8 mac[6]);
 /* Does an overlay with these properties have a router? */
 bool router_wanted(json_t *props);
-/* Are the router properties right for ov (NULL: a new overlay)? */
-int router_props_check(struct ovld *d, struct ovl_overlay *ov, json_t *props, char *err,
-		       size_t errlen);
+/* Are the router properties right for ov (NULL: a new overlay called name)? */
+int router_props_check(struct ovld *d, struct ovl_overlay *ov, const char *name, json_t *props,
+		       char *err, size_t errlen);
 /* Bring ov's router in line with its properties: make, change or remove. */
 int router_apply(struct ovld *d, struct ovl_overlay *ov, char *err, size_t errlen);
 /* Remove ov's router zone, its forwards and its rules. */
