@@ -691,6 +691,14 @@ static int zone_nft(struct ovld *d, struct ovl_overlay *ov, char *err, size_t er
 
 	slot_addrs(r->slot, true, &r4, &r6);
 	sb(&b, "table inet ovl {}\ndelete table inet ovl\ntable inet ovl {\n");
+	/* The zone's multicast group reports would only be dropped by the
+	 * data path (the overlay has no multicast), counted as drops of the
+	 * network that nobody sent: they stay here. */
+	sb(&b,
+	   "\tchain output {\n\t\ttype filter hook output priority 0; policy accept;\n"
+	   "\t\toifname \"%s\" icmpv6 type { mld-listener-report, mld2-listener-report, "
+	   "mld-listener-done } drop\n\t\toifname \"%s\" ip protocol igmp drop\n\t}\n",
+	   R_OVL_IF, R_OVL_IF);
 	sb(&b, "\tchain prerouting {\n\t\ttype nat hook prerouting priority dstnat; policy "
 	       "accept;\n");
 	for (struct ovl_forward *f = d->forwards; f; f = f->next) {
@@ -1370,10 +1378,14 @@ int router_set(struct ovld *d, json_t *req, json_t **res, char *err, size_t errl
 	}
 	props = json_deep_copy(ov->props);
 	if ((v = json_object_get(req, "gateway"))) {
-		if (json_is_string(v) && !*json_string_value(v))
+		if (json_is_string(v) && !*json_string_value(v)) {
+			/* no router: none of its settings either */
 			json_object_del(props, "router/gateway");
-		else
+			json_object_del(props, "router/masquerade");
+			json_object_del(props, "router/host");
+		} else {
 			json_object_set(props, "router/gateway", v);
+		}
 	}
 	if ((v = json_object_get(req, "masquerade")))
 		json_object_set_new(props, "router/masquerade",
@@ -1384,15 +1396,25 @@ int router_set(struct ovld *d, json_t *req, json_t **res, char *err, size_t errl
 	ret = ovl_props_check(ov->ops->info, props, err, errlen);
 	if (!ret)
 		ret = router_props_check(d, ov, ov->name, props, err, errlen);
-	if (!ret && !router_wanted(props))
-		for (struct ovl_forward *f = d->forwards; f; f = f->next)
-			if (!strcmp(f->overlay, ov->name)) {
-				snprintf(err, errlen,
-					 "overlay %s has forwards: delete them before its router",
-					 ov->name);
-				ret = -EBUSY;
-				break;
-			}
+	if (!ret) {
+		struct ovl_router nr = { 0 };
+		char a[OVL_IP_STRLEN];
+
+		props_read(props, &nr);
+		for (struct ovl_forward *f = d->forwards; f && !ret; f = f->next) {
+			if (strcmp(f->overlay, ov->name) || router_addr_inside(&nr, &f->to))
+				continue;
+			snprintf(
+				err, errlen,
+				router_wanted(props) ?
+					"overlay %s forwards %s port %u to %s, outside the new "
+					"gateway subnets: delete the forward first" :
+					"overlay %s forwards %s port %u to %s: delete its forwards "
+					"before its router",
+				ov->name, proto_name(f->proto), f->port, ovl_ip_format(&f->to, a));
+			ret = -EBUSY;
+		}
+	}
 	if (ret) {
 		json_decref(props);
 		return ret;
