@@ -21,6 +21,7 @@
 #include <linux/pkt_sched.h>
 #include "netns.h"
 #include "shape.h"
+#include "veth.h"
 
 #define OVL_SHAPE_HANDLE 0x0b1a0000u /* "0b1a:" */
 #define SHAPE_LATENCY_US 50000ull    /* queue of the tbf: this long at the rate, + burst */
@@ -113,26 +114,6 @@ unsigned long long ovl_shape_burst_default(unsigned long long rate)
 	return b < 64ull * 1024 * 8 ? 64ull * 1024 * 8 : b;
 }
 
-static int nl_to_errno(int nlerr)
-{
-	switch (-nlerr) {
-	case NLE_EXIST:
-		return -EEXIST;
-	case NLE_OBJ_NOTFOUND:
-	case NLE_NODEV:
-		return -ENODEV;
-	case NLE_PERM:
-		return -EPERM;
-	case NLE_NOMEM:
-		return -ENOMEM;
-	case NLE_INVAL:
-	case NLE_RANGE:
-		return -EINVAL;
-	default:
-		return -EIO;
-	}
-}
-
 struct shape_call {
 	const char *ifname;
 	const struct ovl_shape *s; /* NULL: query */
@@ -220,7 +201,7 @@ static int shape_here(void *arg)
 nlerr:
 	snprintf(c->err, c->errlen, "%s qdisc of %s: %s", c->s ? "set the root" : "read the root",
 		 c->ifname, nl_geterror(err));
-	ret = nl_to_errno(err);
+	ret = ovl_nl_errno(err);
 out:
 	rtnl_qdisc_put(q);
 	nl_cache_free(cache);

@@ -20,7 +20,7 @@
 #include "netns.h"
 #include "veth.h"
 
-static int nl_to_errno(int nlerr)
+int ovl_nl_errno(int nlerr)
 {
 	switch (-nlerr) {
 	case NLE_EXIST:
@@ -162,7 +162,7 @@ int ovl_link_delete(const char *name)
 	rtnl_link_put(link);
 	nl_socket_free(sk);
 	if (err) {
-		err = nl_to_errno(err);
+		err = ovl_nl_errno(err);
 		return err == -EINVAL ? -ENODEV : err;
 	}
 	return 0;
@@ -177,7 +177,7 @@ static int link_up(struct nl_sock *sk, const char *name, const char *alias)
 	err = rtnl_link_get_kernel(sk, 0, name, &link);
 	if (err) {
 		pr_err("find %s: %s", name, nl_geterror(err));
-		return nl_to_errno(err);
+		return ovl_nl_errno(err);
 	}
 	change = rtnl_link_alloc();
 	if (!change) {
@@ -192,7 +192,7 @@ static int link_up(struct nl_sock *sk, const char *name, const char *alias)
 	rtnl_link_put(link);
 	if (err) {
 		pr_err("set %s up: %s", name, nl_geterror(err));
-		return nl_to_errno(err);
+		return ovl_nl_errno(err);
 	}
 	return 0;
 }
@@ -252,7 +252,7 @@ static int mark_and_move(void *arg)
 	nl_socket_free(sk);
 	if (err) {
 		pr_err("mark %s and move it home: %s", r->name, nl_geterror(err));
-		return nl_to_errno(err);
+		return ovl_nl_errno(err);
 	}
 	return 0;
 }
@@ -307,7 +307,7 @@ int ovl_veth_create(const struct ovl_veth_req *req, int *host_ifindex)
 	err = rtnl_link_add(sk, link, NLM_F_CREATE | NLM_F_EXCL);
 	if (err) {
 		pr_err("create veth %s/%s: %s", req->name, req->host_name, nl_geterror(err));
-		err = nl_to_errno(err);
+		err = ovl_nl_errno(err);
 		goto out_peer;
 	}
 	if (scratch >= 0) {
@@ -375,7 +375,7 @@ int ovl_link_info(const char *name, struct ovl_link_info *li)
 	err = rtnl_link_get_kernel(sk, 0, name, &link);
 	nl_socket_free(sk);
 	if (err)
-		return nl_to_errno(err);
+		return ovl_nl_errno(err);
 	link_info_of(link, li);
 	rtnl_link_put(link);
 	return 0;
@@ -395,7 +395,7 @@ int ovl_link_foreach(int (*fn)(const char *name, const struct ovl_link_info *li,
 	nl_socket_free(sk);
 	if (err) {
 		pr_err("list interfaces: %s", nl_geterror(err));
-		return nl_to_errno(err);
+		return ovl_nl_errno(err);
 	}
 	for (struct nl_object *o = nl_cache_get_first(cache); o && !err; o = nl_cache_get_next(o)) {
 		link_info_of((struct rtnl_link *)o, &li);
@@ -428,7 +428,7 @@ int ovl_link_set_alias(const char *name, const char *alias)
 	nl_socket_free(sk);
 	if (err) {
 		pr_err("set the ifalias of %s: %s", name, nl_geterror(err));
-		return nl_to_errno(err);
+		return ovl_nl_errno(err);
 	}
 	return 0;
 }

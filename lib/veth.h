@@ -35,6 +35,9 @@ struct ovl_veth_req {
  */
 int ovl_veth_create(const struct ovl_veth_req *req, int *host_ifindex);
 
+/* A libnl error (-NLE_*) as -errno, for the callers' messages. */
+int ovl_nl_errno(int nlerr);
+
 /* Delete a link (and its veth peer) by name in the caller's netns; -ENODEV
  * when it does not exist. */
 int ovl_link_delete(const char *name);

@@ -35,43 +35,7 @@ command -v runc >/dev/null || skip "no runc (Debian package runc)"
 command -v nsenter >/dev/null || skip "no nsenter"
 cni_init
 cni_two_hosts
-NET=ovlt-$RUN
-P=$CNI_T/podman
-mkdir -p "$P/net" "$P/rootfs/bin" "$P/tmp"
-cp /bin/busybox "$P/rootfs/bin/"
-for a in sh ping ip sleep cat; do
-	ln -s busybox "$P/rootfs/bin/$a"
-done
-
-# What podman and libcni create outside $P: removed at exit when this run
-# made it (runc's default state directory, libcni's result cache).
-for d in /var/lib/cni /var/lib/cni/results /run/runc; do # (undone in reverse)
-	[ -e "$d" ] || on_exit "rmdir '$d'"
-done
-on_exit "rm -f /var/lib/cni/results/$NET-*"
-
-cat >"$P/containers.conf" <<EOF
-[containers]
-default_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]
-
-[engine]
-runtime = "runc"
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-events_logfile_path = "$P/events.log"
-tmp_dir = "$P/tmp"
-
-[network]
-network_backend = "cni"
-cni_plugin_dirs = ["$CNI_PATH_DIRS"]
-network_config_dir = "$P/net"
-EOF
-pod() {
-	nsenter --net="/var/run/netns/$(ns_name h1)" env CONTAINERS_CONF="$P/containers.conf" \
-		podman --root "$P/root" --runroot "$P/run" --storage-driver vfs \
-		--runtime-flag "root=$P/runc" "$@"
-}
-on_exit "pod rm -a -f -t 0"
+podman_init sh ping ip sleep cat
 
 # The network: examples/cni/podman-ovl.conflist, for this run's ovld,
 # overlay and host-local directory.

@@ -50,40 +50,9 @@ in_ns out $W serve out 7000 >"$TOPO_DIR/out.log" 2>&1 &
 on_exit "kill $!"
 wait_for 5 grep -q ready "$TOPO_DIR/out.log" || fail "the outside server did not start"
 
-NET=ovlt-$RUN
-P=$CNI_T/podman
-mkdir -p "$P/net" "$P/rootfs/bin" "$P/rootfs/www" "$P/tmp"
-cp /bin/busybox "$P/rootfs/bin/"
-for a in sh httpd nc ip sleep cat; do
-	ln -s busybox "$P/rootfs/bin/$a"
-done
+podman_init sh httpd nc ip sleep cat
+mkdir -p "$P/rootfs/www"
 echo "hello from p1" >"$P/rootfs/www/index.html"
-for d in /var/lib/cni /var/lib/cni/results /run/runc; do
-	[ -e "$d" ] || on_exit "rmdir '$d'"
-done
-on_exit "rm -f /var/lib/cni/results/$NET-*"
-cat >"$P/containers.conf" <<EOF
-[containers]
-default_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]
-
-[engine]
-runtime = "runc"
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-events_logfile_path = "$P/events.log"
-tmp_dir = "$P/tmp"
-
-[network]
-network_backend = "cni"
-cni_plugin_dirs = ["$CNI_PATH_DIRS"]
-network_config_dir = "$P/net"
-EOF
-pod() {
-	nsenter --net="/var/run/netns/$(ns_name h1)" env CONTAINERS_CONF="$P/containers.conf" \
-		podman --root "$P/root" --runroot "$P/run" --storage-driver vfs \
-		--runtime-flag "root=$P/runc" "$@"
-}
-on_exit "pod rm -a -f -t 0"
 
 # The network: examples/cni/podman-ovl.conflist as it is, for this run's
 # ovld, overlay and host-local directory.

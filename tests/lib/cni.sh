@@ -242,3 +242,50 @@ no_leftovers() {
 	l=$(leases "$CNI_T/ipam-$1")
 	[ -z "$v$e$l" ] || fail "$2: left behind on $1: veths [$v] endpoints [$e] leases [$l]"
 }
+
+# podman_init APPLET...: podman for this run, in host h1 (sets NET and P):
+# its own containers.conf (CONTAINERS_CONF: runc, since crun fails on this
+# machine's hybrid cgroup layout; cgroupfs, ulimits of 4096, the CNI
+# backend, this run's conflist and plugin directories), storage and run
+# directories under $P, and a busybox-static root directory $P/rootfs with
+# the applets named. What podman and libcni make outside $P (runc's state
+# directory, libcni's result cache) is removed at exit when this run made
+# it. pod ARGS... runs podman in h1, with nsenter --net (not `ip netns
+# exec`, whose fresh /sys hides the cgroup mounts runc needs).
+podman_init() {
+	local a d
+	NET=ovlt-$RUN
+	P=$CNI_T/podman
+	mkdir -p "$P/net" "$P/rootfs/bin" "$P/tmp"
+	cp /bin/busybox "$P/rootfs/bin/"
+	for a in "$@"; do
+		ln -s busybox "$P/rootfs/bin/$a"
+	done
+	for d in /var/lib/cni /var/lib/cni/results /run/runc; do # (undone in reverse)
+		[ -e "$d" ] || on_exit "rmdir '$d'"
+	done
+	on_exit "rm -f /var/lib/cni/results/$NET-*"
+	cat >"$P/containers.conf" <<EOF
+[containers]
+default_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]
+
+[engine]
+runtime = "runc"
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+events_logfile_path = "$P/events.log"
+tmp_dir = "$P/tmp"
+
+[network]
+network_backend = "cni"
+cni_plugin_dirs = ["$CNI_PATH_DIRS"]
+network_config_dir = "$P/net"
+EOF
+	on_exit "pod rm -a -f -t 0"
+}
+
+pod() {
+	nsenter --net="/var/run/netns/$(ns_name h1)" env CONTAINERS_CONF="$P/containers.conf" \
+		podman --root "$P/root" --runroot "$P/run" --storage-driver vfs \
+		--runtime-flag "root=$P/runc" "$@"
+}
