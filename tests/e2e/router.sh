@@ -39,18 +39,8 @@ H=$TOPO_DIR/hosts.json
 topo_hosts_json "$H" "$M1 10.1.0.1 arp=10.23.0.11 ndp=fd23::11" \
 	"$M2 10.1.0.2 arp=10.23.0.12 ndp=fd23::12"
 
-ns_add out
-ip link add u0 netns "$(ns_name out)" type veth peer name pout netns "$(ns_name sw)"
-ip -n "$(ns_name sw)" link set pout master br0 up
-in_ns out ip addr add 10.1.0.100/24 dev u0
-in_ns out ip addr add fd00:1::100/64 dev u0 nodad
-in_ns out ip link set u0 up
+topo_outside
 
-serve() { # serve NS NAME PORT
-	in_ns "$1" $W serve "$2" "$3" >"$TOPO_DIR/srv-$1-$3.log" 2>&1 &
-	on_exit "kill $!"
-	wait_for 5 grep -q ready "$TOPO_DIR/srv-$1-$3.log" || fail "server $2 in $1 did not start"
-}
 ask() { # ask NS ADDR PORT [udp]
 	in_ns "$1" $W ask "$2" "$3" ${4:-tcp} 3
 }
@@ -83,9 +73,9 @@ for i in 1 2; do
 	topo_vnic "h$i" "c$i" tenant-a "${!m}" "10.23.0.1$i/24" "fd23::1$i/64"
 	in_ns "c$i" ip route add default via 10.23.0.1
 	in_ns "c$i" ip -6 route add default via fd23::1
-	serve "c$i" "c$i" 80
+	topo_whoami "c$i" "c$i" 80
 done
-serve out out 7000
+topo_whoami out out 7000
 
 info "1. the gateway and the host's own address"
 in_ns c1 ping -c1 -W2 10.23.0.1 >/dev/null || fail "c1 cannot ping its gateway 10.23.0.1"

@@ -39,16 +39,8 @@ ovlctl_on h1 overlay create tenant-a -v 23 -e vxlan -s files -p "files/config=$T
 	-p router/gateway=10.23.0.1/24 -p router/gateway=fd23::1/64 >/dev/null ||
 	fail "overlay create refused"
 
-W="python3 $OVL_TOP/tests/lib/whoami.py"
-ns_add out
-ip link add u0 netns "$(ns_name out)" type veth peer name pout netns "$(ns_name sw)"
-ip -n "$(ns_name sw)" link set pout master br0 up
-in_ns out ip addr add 10.1.0.100/24 dev u0
-in_ns out ip addr add fd00:1::100/64 dev u0 nodad
-in_ns out ip link set u0 up
-in_ns out $W serve out 7000 >"$TOPO_DIR/out.log" 2>&1 &
-on_exit "kill $!"
-wait_for 5 grep -q ready "$TOPO_DIR/out.log" || fail "the outside server did not start"
+topo_outside
+topo_whoami out out 7000
 
 podman_init sh httpd nc ip sleep cat
 mkdir -p "$P/rootfs/www"

@@ -42,14 +42,8 @@ topo_hosts_json "$TOPO_DIR/h32.json" "$MB1 10.1.0.1 arp=10.31.0.11" "$MB2 10.1.0
 topo_hosts_json "$TOPO_DIR/h33.json" "$MC1 10.1.0.1 arp=10.33.0.11"
 topo_hosts_json "$TOPO_DIR/h34.json" "02:00:00:00:34:11 10.1.0.1 arp=10.34.0.11"
 
-ns_add out
-ip link add u0 netns "$(ns_name out)" type veth peer name pout netns "$(ns_name sw)"
-ip -n "$(ns_name sw)" link set pout master br0 up
-in_ns out ip addr add 10.1.0.100/24 dev u0
-in_ns out ip link set u0 up
-in_ns out $W serve out 7000 >"$TOPO_DIR/out.log" 2>&1 &
-on_exit "kill $!"
-wait_for 5 grep -q ready "$TOPO_DIR/out.log" || fail "the outside server did not start"
+topo_outside
+topo_whoami out out 7000
 
 topo_host h1 1
 topo_ovld h1
@@ -67,9 +61,7 @@ for c in a1 b1 b2; do
 done
 in_ns c1 ip route add default via 10.33.0.1
 for c in b2 c1; do
-	in_ns $c $W serve $c 80 >"$TOPO_DIR/$c.log" 2>&1 &
-	on_exit "kill $!"
-	wait_for 5 grep -q ready "$TOPO_DIR/$c.log" || fail "server in $c did not start"
+	topo_whoami $c $c 80
 done
 
 info "1. the same address in two tenants, both out at once"

@@ -27,6 +27,8 @@
 #                                  $TOPO_DIR/ID.pcap; returns once it listens
 #   cap_stop ID                  stop it (the file is complete afterwards)
 #   cap_count ID [DISPLAYFILTER] frames of the capture (matching a tshark filter)
+#   topo_outside                 namespace out on the switch: 10.1.0.100, fd00:1::100
+#   topo_whoami NS NAME PORT     tests/lib/whoami.py as NAME on PORT in NS, listening
 #
 # Overlays of the files backend and their containers:
 #
@@ -287,4 +289,26 @@ need_tools() {
 	for t in "$@"; do
 		command -v "$t" >/dev/null || skip "no $t"
 	done
+}
+
+# topo_outside: namespace "out" on the switch, the world beyond the hosts
+# (a server on the LAN): 10.1.0.100/24 and fd00:1::100/64 on u0.
+topo_outside() {
+	local sw
+	ns_add out
+	sw=$(ns_name sw)
+	ip link add u0 netns "$(ns_name out)" type veth peer name pout netns "$sw"
+	ip -n "$sw" link set pout master br0 up
+	in_ns out ip addr add 10.1.0.100/24 dev u0
+	in_ns out ip addr add fd00:1::100/64 dev u0 nodad
+	in_ns out ip link set u0 up
+}
+
+# topo_whoami NS NAME PORT: tests/lib/whoami.py serving as NAME on PORT
+# (TCP and UDP) in namespace NS until the test ends; returns once it listens.
+topo_whoami() {
+	local log="$TOPO_DIR/whoami-$1-$3.log"
+	in_ns "$1" python3 "$OVL_TOP/tests/lib/whoami.py" serve "$2" "$3" >"$log" 2>&1 &
+	on_exit "kill $!"
+	wait_for 5 grep -q ready "$log" || fail "whoami $2 in $1 (port $3) did not start"
 }
