@@ -83,8 +83,8 @@ TIDY_FILES   = $(filter lib/% loader/% ctl/% cni/%,$(filter %.c,$(FORMAT_FILES))
 TIDY_CFLAGS  = $(OVL_CFLAGS) -Iloader
 SH_FILES     = $(shell git ls-files -co --exclude-standard -- '*.sh' .ci/run tests/kernels/init 2>/dev/null)
 
-.PHONY: lint format format-check tidy cppcheck shellcheck
-lint: format-check $(BPF_OBJS) tidy cppcheck shellcheck
+.PHONY: lint format format-check tidy cppcheck shellcheck yamlcheck
+lint: format-check $(BPF_OBJS) tidy cppcheck shellcheck yamlcheck
 	@echo "lint: clean"
 
 format:
@@ -110,6 +110,12 @@ shellcheck:
 	$(Q)if command -v shellcheck >/dev/null; then \
 		shellcheck -x -S warning $(SH_FILES); \
 	else echo "shellcheck not installed: skipped" >&2; fi
+
+YAML_FILES = $(shell git ls-files -co --exclude-standard -- '*.yaml' '*.yml' 2>/dev/null)
+yamlcheck:
+	$(call msg,YAML,$(words $(YAML_FILES)) files)
+	$(Q)python3 -c 'import sys, yaml; [list(yaml.safe_load_all(open(f))) for f in sys.argv[1:]]' \
+		$(YAML_FILES)
 
 # ---- tests --------------------------------------------------------------
 .PHONY: deps demo bench test test-unit test-bpf test-e2e test-interop test-kernels
@@ -148,6 +154,36 @@ test-interop: all
 test-kernels: all
 	$(Q)tests/run.sh $(if $(T),-t $(T)) kernels
 
+# ---- image --------------------------------------------------------------
+# The container image of examples/kubernetes (a DaemonSet), built offline:
+# FROM scratch, busybox-static, ovld, ovlctl, ip, nft and the libraries they
+# link (scripts/image.sh). Every CNI plugin of the build (CNI_PLUGINS, set
+# by the plugins' module.mk with CNI_PLUGIN_OBJS_<name>) goes in linked
+# statically: the entrypoint installs it into the node's /opt/cni/bin,
+# where it runs with the node's libraries, not the image's. glibc's
+# warnings about NSS functions in a static program (libnl's name lookups,
+# which the plugins do not call) are kept in $(OUTPUT)/static/NAME.warn.
+IMAGE         ?= localhost/ovl
+IMAGE_VERSION ?= $(shell sed -n 's/^\#define OVL_VERSION[[:space:]]*"\([^"]*\)".*/\1/p' lib/ctl.h)
+IMAGE_DIR     ?= $(OUTPUT)/image
+IMAGE_PLUGINS := $(addprefix $(OUTPUT)/static/,$(CNI_PLUGINS))
+STATIC_LDLIBS := $(shell $(PKG_CONFIG) --static --libs libbpf jansson libnl-3.0 libnl-route-3.0 2>/dev/null)
+
+define static_plugin
+$(OUTPUT)/static/$(1): $$(CNI_PLUGIN_OBJS_$(1))
+	$$(call msg,LINK,$$@ (static))
+	$$(Q)mkdir -p $$(@D)
+	$$(Q)$$(CC) $$(CFLAGS) $$(LDFLAGS) -static $$^ $$(STATIC_LDLIBS) -o $$@ 2>$$@.warn || \
+		{ cat $$@.warn >&2; exit 1; }
+endef
+$(foreach p,$(CNI_PLUGINS),$(eval $(call static_plugin,$(p))))
+
+.PHONY: image
+image: $(OUTPUT)/ovld $(OUTPUT)/ovlctl $(IMAGE_PLUGINS)
+	$(call msg,IMAGE,$(IMAGE):$(IMAGE_VERSION))
+	$(Q)scripts/image.sh -C $(IMAGE_DIR) -d $(OUTPUT)/ovld -c $(OUTPUT)/ovlctl \
+		$(addprefix -p ,$(IMAGE_PLUGINS)) -t $(IMAGE):$(IMAGE_VERSION) -t $(IMAGE):latest
+
 # ---- install, clean, vmlinux, help --------------------------------------
 .PHONY: install clean vmlinux help
 install: all
@@ -181,10 +217,12 @@ help:
 	@echo '  lint          clang-format check, clang-tidy, cppcheck, shellcheck, BPF -Werror'
 	@echo '  format        rewrite sources with clang-format'
 	@echo '  deps          install missing Debian packages (needs root; no-op when all present)'
+	@echo '  image         the container image of examples/kubernetes, offline (podman build;'
+	@echo '                IMAGE, IMAGE_VERSION, IMAGE_DIR, PODMAN_OPTS)'
 	@echo '  install       install binaries and man pages (DESTDIR, PREFIX, CNI_BIN_DIR)'
 	@echo '  vmlinux       regenerate vmlinux-btf/$$(ARCH)/vmlinux.h from the running kernel'
 	@echo '  clean         remove $(OUTPUT)/'
-	@echo 'Variables: OUTPUT CLANG BPFTOOL PKG_CONFIG CC PREFIX DESTDIR CNI_BIN_DIR ARCH BENCH_ARGS'
+	@echo 'Variables: OUTPUT CLANG BPFTOOL PKG_CONFIG CC PREFIX DESTDIR CNI_BIN_DIR ARCH BENCH_ARGS IMAGE'
 	@echo '           KERNEL MODULES KERNEL_TIMEOUT (make test-kernels; tests/kernels/run.sh -h)'
 	@echo '           V=1 (show commands) SAN=1 (ASan+UBSan) T=name (run tests matching name)'
 

@@ -7,6 +7,10 @@ CNI_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(CNI_SRCS))
 # Everything but main(): the unit tests link these too.
 CNI_LIB_OBJS := $(filter-out $(OUTPUT)/cni/main.o,$(CNI_OBJS))
 BINS += $(OUTPUT)/ovl
+# A CNI plugin of the build: `make image` links it statically (from these
+# objects) into the image, whose entrypoint installs it on the node.
+CNI_PLUGINS += ovl
+CNI_PLUGIN_OBJS_ovl := $(CNI_OBJS) $(LIBOVL)
 
 $(OUTPUT)/cni/%.o: cni/%.c
 	$(call msg,CC,$@)
