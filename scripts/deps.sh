@@ -15,8 +15,8 @@ PKGS=(
 	# lib/etcd.c speaks to etcd's gateway with libcurl; its test runs real
 	# etcd members (TLS certificates made with openssl)
 	libcurl4-openssl-dev etcd-server etcd-client openssl
-	# lint
-	clang-format clang-tidy cppcheck shellcheck
+	# lint (python3-yaml: examples/kubernetes/*.yaml, also read by its test)
+	clang-format clang-tidy cppcheck shellcheck python3-yaml
 	# tests: namespaces, traffic, captures, real peers
 	iproute2 iputils-ping procps psmisc ethtool tcpdump tshark iperf3 ndisc6 arping
 	dnsmasq-base udhcpc busybox-static python3
