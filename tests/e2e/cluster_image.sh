@@ -1,0 +1,241 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# tests/e2e/cluster_image.sh - the image of `make image`, run the way
+# examples/kubernetes/ovl-daemonset.yaml runs it, on three simulated hosts
+# that share one etcd; pods are then started through the plugin it installed
+# and the conflist it wrote. There is no kubelet in Debian 12: podman runs
+# the image, privileged, in each host's network namespace, with the
+# DaemonSet's mounts (read from the YAML) and environment.
+#
+#        +------------------- ns sw: br0 10.1.0.254 -----------------------+
+#        | ph1                 | ph2                 | ph3              | pe0
+#   ns h1: u0 10.1.0.1    ns h2: u0 10.1.0.2    ns h3: u0 10.1.0.3   ns e0: etcd
+#   podman ovl-h1         podman ovl-h2         podman ovl-h3        10.1.0.100
+#     (OVL_UNDERLAY=u0)     (OVL_UNDERLAY_IP)     (default route)
+#   c1 (CNI ADD)          c2                    c3
+#
+# Each host has its own /opt/cni/bin, /etc/cni/net.d and /var/lib/ovl
+# (directories under $TOPO_DIR/hI) and ovld instance (OVL_INSTANCE);
+# /run/ovl is this machine's, shared as on one node. The ConfigMap's
+# ovld.json and conflist are the ones of examples/kubernetes with this
+# run's etcd endpoint, mounted where the ConfigMap volume goes.
+#
+# What it proves:
+# 1. `make image` builds the image offline (its size is printed);
+# 2. the plugins of the build are installed into each host's bin dir, and
+#    while etcd is not there (ovld runs and answers, but its overlay is not
+#    connected) no conflist is written and the readiness probe fails;
+# 3. etcd starts: each host's conflist appears (with its ovld's instance),
+#    the probe passes, and the image's ip and nft run;
+# 4. a container on each host, ADDed by cni_runtime.py with CNI_PATH the
+#    host's installed dir and the conflist the host got, reaches the other
+#    two on the first ping (IPv4); DEL leaves no endpoint and no etcd key;
+# 5. podman stop (SIGTERM): the conflist is gone, ovld exited with 0.
+#
+# Until ovl-ipam is in the build, the conflist's IPAM is replaced by
+# host-local with a range of its own per host (10.23.I.10-250; interim).
+# shellcheck disable=SC2154 # variables set by eval "$(jvars ...)", podman_init
+. "$OVL_TOP/tests/lib/netns.sh"
+. "$OVL_TOP/tests/lib/topo.sh"
+. "$OVL_TOP/tests/lib/cni.sh"
+. "$OVL_TOP/tests/lib/etcd.sh"
+ns_init
+command -v podman >/dev/null || skip "no podman (Debian package podman)"
+command -v runc >/dev/null || skip "no runc (Debian package runc)"
+[ -x /bin/busybox ] || skip "no /bin/busybox (Debian package busybox-static)"
+command -v nsenter >/dev/null || skip "no nsenter"
+python3 -c 'import yaml' 2>/dev/null || skip "no python3-yaml"
+cni_init
+topo_switch
+etcd_init
+K8S=$OVL_TOP/examples/kubernetes
+HOSTS="1 2 3"
+IPAM=ovl-ipam
+ETCD_URL=http://10.1.0.100:2379 # etcd_single's, started in 3.
+[ -x "$OVL_BUILD/ovl-ipam" ] || IPAM="host-local"
+
+for i in $HOSTS; do
+	topo_host "h$i" "$i"
+	mkdir -p "$TOPO_DIR/h$i/config"
+	# after the containers are gone (on_exit runs in reverse): the pins
+	on_exit "ip netns exec $(ns_name "h$i") $OVLD --instance $(inst_of "h$i") --underlay u0 \
+		--state-dir $TOPO_DIR/h$i/var-lib-ovl/$(inst_of "h$i") --cleanup"
+done
+ip -n "$(ns_name h3)" route add default via 10.1.0.254
+podman_init
+IMG=localhost/ovlt-$RUN
+
+info "1. make image"
+PODMAN_OPTS="--root $P/root --runroot $P/run --storage-driver vfs" \
+	CONTAINERS_CONF=$P/containers.conf make -s -C "$OVL_TOP" OUTPUT="$OVL_BUILD" \
+	IMAGE="$IMG" IMAGE_VERSION=test IMAGE_DIR="$TOPO_DIR/image" image >"$TOPO_DIR/image.out" 2>&1 ||
+	fail "make image: $(cat "$TOPO_DIR/image.out")"
+info "$(grep '^image ' "$TOPO_DIR/image.out")"
+PLUGINS=$(ls "$TOPO_DIR/image/rootfs/opt/ovl/cni")
+[ "$IPAM" = host-local ] || grep -qx ovl-ipam <<<"$PLUGINS" ||
+	fail "the image lacks ovl-ipam: $PLUGINS"
+
+# The DaemonSet, read: its mounts (SOURCE MOUNTPATH OPTIONS a line, hostPath
+# or configMap as the source) and literal environment; the ConfigMap's files
+# for host I, rendered into $TOPO_DIR/hI/config.
+python3 - "$K8S/ovl-daemonset.yaml" >"$TOPO_DIR/ds.txt" <<'EOF'
+import sys, yaml
+ds = yaml.safe_load(open(sys.argv[1]))
+assert ds["kind"] == "DaemonSet", ds["kind"]
+pod = ds["spec"]["template"]["spec"]
+assert pod["hostNetwork"] is True
+assert pod["tolerations"] == [{"operator": "Exists"}], pod["tolerations"]
+c, = pod["containers"]
+assert c["securityContext"]["privileged"] is True
+assert c["readinessProbe"]["exec"]["command"] == ["/usr/local/bin/ovl-entrypoint", "ready"]
+vols = {v["name"]: v for v in pod["volumes"]}
+for m in c["volumeMounts"]:
+    v = vols[m["name"]]
+    src = "configMap" if "configMap" in v else v["hostPath"]["path"]
+    opts = ["ro"] if m.get("readOnly") else []
+    if m.get("mountPropagation") == "Bidirectional":
+        opts.append("rshared")
+    print("mount", src, m["mountPath"], ",".join(opts) or "rw")
+for e in c.get("env", []):
+    print("env", e["name"], e.get("value", "") if "value" in e else "fieldRef:" + e["valueFrom"]["fieldRef"]["fieldPath"])
+EOF
+
+render() {
+	python3 - "$K8S/ovl-configmap.yaml" "$TOPO_DIR/h$1/config" "$ETCD_URL" "$IPAM" "$1" \
+		"$TOPO_DIR/h$1/ipam" <<'EOF'
+import json, sys, yaml
+cm, out, etcd, ipam, i, ipamdir = sys.argv[1:]
+data = yaml.safe_load(open(cm))["data"]
+conf = json.loads(data["ovld.json"])
+ov, = conf["overlays"]
+ov["etcd"]["endpoints"] = etcd
+lst = json.loads(data["10-ovl.conflist"])
+ovl = lst["plugins"][0]
+assert ovl["type"] == "ovl" and ovl["overlay"] == ov["name"] and ovl["ipam"]["type"] == "ovl-ipam"
+if ipam == "host-local":  # interim, until ovl-ipam is on main
+    ovl["ipam"] = {"type": "host-local", "dataDir": ipamdir,
+                   "ranges": [[{"subnet": "10.23.0.0/16", "rangeStart": "10.23.%s.10" % i,
+                                "rangeEnd": "10.23.%s.250" % i}]],
+                   "routes": ovl["ipam"]["routes"]}
+json.dump(conf, open(out + "/ovld.json", "w"), indent=2)
+names = [k for k in data if k.endswith(".conflist")]
+assert len(names) == 1, names
+json.dump(lst, open(out + "/" + names[0], "w"), indent=2)
+print(names[0])
+EOF
+}
+
+# start_host I ENV...: the DaemonSet's pod on host hI, with ENV (NAME=VALUE)
+# for the DaemonSet's fieldRef variables and OVL_INSTANCE.
+start_host() {
+	local i=$1 kind src dst opts src2 v
+	local -a args=()
+	shift
+	while read -r kind src dst opts; do
+		[ "$kind" = mount ] || continue
+		case $src in
+		configMap) src2=$TOPO_DIR/h$i/config ;;
+		/run/ovl) src2=/run/ovl ;; # shared by the hosts, as on one node
+		*) src2=$TOPO_DIR/h$i/host$src ;;
+		esac
+		mkdir -p "$src2"
+		args+=(-v "$src2:$dst:$opts")
+	done <"$TOPO_DIR/ds.txt"
+	while read -r kind src dst; do
+		[ "$kind" = env ] && [[ $dst != fieldRef:* ]] && args+=(-e "$src=$dst")
+	done <"$TOPO_DIR/ds.txt"
+	for v in "$@"; do
+		args+=(-e "$v")
+	done
+	pod run -d --name "ovl-h$i" --privileged --network "ns:/run/netns/$(ns_name "h$i")" \
+		"${args[@]}" -e "OVL_INSTANCE=$(inst_of "h$i")" "$IMG:test" >/dev/null \
+		2>"$TOPO_DIR/run-h$i.err" || fail "podman run on h$i: $(cat "$TOPO_DIR/run-h$i.err")"
+}
+
+bindir() { echo "$TOPO_DIR/h$1/host/opt/cni/bin"; }
+netdir() { echo "$TOPO_DIR/h$1/host/etc/cni/net.d"; }
+plog() { pod logs "ovl-h$1" 2>&1 | tail -n 20; }
+probe() { pod exec "ovl-h$1" /usr/local/bin/ovl-entrypoint ready >/dev/null 2>&1; }
+
+info "2. the pods start; etcd is not there yet"
+mkdir -p /run/ovl
+for i in $HOSTS; do
+	CONFLIST=$(render "$i")
+done
+start_host 1 OVL_UNDERLAY=u0
+start_host 2 OVL_UNDERLAY_IP=10.1.0.2 # what status.hostIP gives
+start_host 3                          # the default route's interface
+for i in $HOSTS; do
+	wait_for 15 ovlctl_on "h$i" status || fail "ovld on h$i does not answer: $(plog "$i")"
+	for p in $PLUGINS; do
+		cmp -s "$(bindir "$i")/$p" "$TOPO_DIR/image/rootfs/opt/ovl/cni/$p" ||
+			fail "h$i: $p not installed in $(bindir "$i")"
+	done
+done
+pod logs ovl-h2 2>&1 | grep -q 'underlay u0 (holds OVL_UNDERLAY_IP 10.1.0.2)' || fail "h2's underlay: $(plog 2)"
+pod logs ovl-h3 2>&1 | grep -q 'underlay u0 (default route)' || fail "h3's underlay: $(plog 3)"
+sleep 2
+for i in $HOSTS; do
+	[ ! -e "$(netdir "$i")/$CONFLIST" ] || fail "h$i: conflist written while etcd is unreachable"
+	! probe "$i" || fail "h$i: ready while etcd is unreachable"
+	ov_disconnected "h$i" pods || fail "h$i: overlay pods not disconnected"
+done
+
+info "3. etcd starts: the conflists appear"
+etcd_single
+[ "$(etcd_url e0)" = "$ETCD_URL" ] || fail "etcd is at $(etcd_url e0), not $ETCD_URL"
+for i in $HOSTS; do
+	ms=$(time_until 30 test -f "$(netdir "$i")/$CONFLIST") ||
+		fail "h$i: no conflist 30 s after etcd started: $(plog "$i")"
+	info "h$i: conflist after ${ms} ms"
+	[ "$(jget "$(netdir "$i")/$CONFLIST" 'j["plugins"][0]["instance"]')" = "$(inst_of "h$i")" ] ||
+		fail "h$i: the conflist names another instance"
+	ov_connected "h$i" pods || fail "h$i: conflist written, overlay not connected"
+	probe "$i" || fail "h$i: readiness probe fails"
+done
+pod exec ovl-h1 /usr/sbin/nft list tables >/dev/null 2>&1 || fail "nft does not run in the image"
+pod exec ovl-h1 /sbin/ip -V 2>&1 | grep -q iproute2 || fail "ip in the image is not iproute2's"
+
+info "4. a container on each host, through the installed plugin"
+PATH_OF() {
+	if [ "$IPAM" = host-local ]; then echo "$(bindir "$1"):$CNI_PLUGINS"; else bindir "$1"; fi
+}
+cni_rt() { # HOST VERB CID
+	ip netns exec "$(ns_name "h$1")" python3 "$OVL_TOP/tests/lib/cni_runtime.py" "$2" \
+		"$(netdir "$1")/$CONFLIST" --cid "$3" --netns "/run/netns/$(ns_name "c$1")" \
+		--ifname eth0 --path "$(PATH_OF "$1")" --cache "$TOPO_DIR/h$1/cache"
+}
+declare -A addr
+for i in $HOSTS; do
+	ns_add "c$i"
+	cni_rt "$i" add "cid-c$i" >"$TOPO_DIR/r$i.json" 2>"$TOPO_DIR/r$i.err" ||
+		fail "ADD c$i on h$i: $(cat "$TOPO_DIR/r$i.err")"
+	addr[$i]=$(jget "$TOPO_DIR/r$i.json" 'j["ips"][0]["address"].split("/")[0]')
+	ovlctl_on "h$i" endpoint list | grep -q "cid-c$i/eth0" || fail "h$i: no endpoint cid-c$i"
+done
+info "addresses: ${addr[*]}"
+for i in $HOSTS; do
+	etcd_wait_key 5 "$(key_ip 23 "${addr[$i]}")"
+done
+for i in $HOSTS; do
+	for j in $HOSTS; do
+		[ "$i" = "$j" ] || in_ns "c$i" ping -c 1 -W 2 "${addr[$j]}" >/dev/null ||
+			fail "first ping c$i (h$i) -> c$j ${addr[$j]} (h$j) lost"
+	done
+done
+for i in $HOSTS; do
+	cni_rt "$i" del "cid-c$i" >/dev/null 2>"$TOPO_DIR/d$i.err" ||
+		fail "DEL c$i: $(cat "$TOPO_DIR/d$i.err")"
+	[ -z "$(cni_endpoints "h$i")" ] || fail "h$i: endpoints left: $(cni_endpoints "h$i")"
+	etcd_wait_nokey 5 "$(key_ip 23 "${addr[$i]}")"
+done
+
+info "5. podman stop: the conflist goes, ovld exits cleanly"
+pod stop -t 20 ovl-h1 >/dev/null || fail "podman stop ovl-h1"
+[ ! -e "$(netdir 1)/$CONFLIST" ] || fail "h1: conflist left after stop"
+rc=$(pod inspect ovl-h1 --format '{{.State.ExitCode}}')
+[ "$rc" = 0 ] || fail "h1: exit status $rc: $(plog 1)"
+pod logs ovl-h1 2>&1 | grep -q 'SIGTERM: removed' || fail "h1: no SIGTERM handling: $(plog 1)"
+! ovlctl_on h1 status >/dev/null 2>&1 || fail "h1: ovld still answers"
+[ -e "$(netdir 2)/$CONFLIST" ] || fail "h2 lost its conflist when h1 stopped"
