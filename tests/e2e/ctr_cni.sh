@@ -32,6 +32,7 @@
 . "$OVL_TOP/tests/lib/etcd.sh"
 . "$OVL_TOP/tests/lib/runtime.sh"
 ns_init
+ctr_need
 cni_init
 topo_switch
 rt_init

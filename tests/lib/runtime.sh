@@ -10,6 +10,8 @@
 #                                    /opt/cni/bin
 #
 #   rt_init                      RT (under $TOPO_DIR), checks
+#   ctr_need                     skip unless containerd, ctr, runc, unshare and
+#                                /etc/cni/net.d are there
 #   rt_conflist FILE NAME INSTANCE IPAM_JSON
 #                                a conflist of one ovl plugin on overlay0 of
 #                                ovld INSTANCE; nothing in it depends on the
@@ -58,15 +60,14 @@ CTR_IMAGE=docker.io/library/ovlt-busybox:1
 
 rt_init() {
 	local d
-	need_tools containerd ctr runc unshare nsenter python3
+	need_tools nsenter python3
 	[ -x /bin/busybox ] || skip "no /bin/busybox (Debian package busybox-static)"
-	[ -d /etc/cni/net.d ] || skip "no /etc/cni/net.d to bind a host's configuration over"
 	RT=$TOPO_DIR/rt
 	NET=ovlt-$RUN
 	# short: ctr's namespace goes into every container ID
 	CTR_NS=ovlt-$RUN
 	mkdir -p "$RT"
-	for d in /var/lib/cni /var/lib/cni/results; do
+	for d in /var/lib/cni /var/lib/cni/results /run/runc; do
 		[ -e "$d" ] || on_exit "rmdir '$d'" # (undone in reverse)
 	done
 	# shims' sockets (s), ctr's fifos and runc's state: containerd 1.6
@@ -101,6 +102,11 @@ rt_install() {
 		ln -sf "$(readlink -f "$p")" "$RT/$h/bin/$(basename "$p")"
 	done
 	[ ! -x "$OVL_BUILD/ovl-ipam" ] || ln -sf "$OVL_BUILD/ovl-ipam" "$RT/$h/bin/ovl-ipam"
+}
+
+ctr_need() {
+	need_tools containerd ctr runc unshare
+	[ -d /etc/cni/net.d ] || skip "no /etc/cni/net.d to bind a host's configuration over"
 }
 
 ctrd_start() {
