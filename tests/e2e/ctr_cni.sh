@@ -90,7 +90,7 @@ info "3. after --rm"
 no_leftovers h1 "ctr run --rm of c1"
 [ -z "$(find /var/lib/cni/results -name "$NET-$cid1-*" 2>/dev/null)" ] || fail "libcni's cache of c1 remains"
 ctr_on h1 containers ls -q | grep -q . && fail "a container remains in h1's containerd"
-ctr_on h2 tasks kill c2 >/dev/null || fail "ctr tasks kill c2"
+ctr_on h2 tasks kill -s KILL c2 >/dev/null || fail "ctr tasks kill c2"
 wait "$c2_ctr" 2>/dev/null || true
 no_leftovers h2 "ctr run --rm of c2"
 [ -z "$(find /var/lib/cni/results -name "$NET-*" 2>/dev/null)" ] || fail "libcni's cache of $NET remains"
