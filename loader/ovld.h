@@ -90,7 +90,7 @@ enum ovl_ep_kind {
 
 struct ovl_ep {
 	struct ovl_ep *next;
-	char id[128]; /* VNIC name, or the CNI's "<container id>/<ifname>" */
+	char id[272]; /* VNIC name, or the CNI's "<container id>/<ifname>" (255 + 1 + 15) */
 	enum ovl_ep_kind kind;
 	char overlay[OVL_NAME_MAX];
 	__u32 vni;

@@ -25,6 +25,8 @@ PKGS=(
 	# tests of the CNI plugin: reference plugins (host-local, portmap,
 	# bandwidth), portmap's iptables, and a real runtime
 	containernetworking-plugins iptables podman runc
+	# a second runtime: containerd 1.6 and its ctr (`ctr run --cni`)
+	containerd
 	# ovld's router zones: their NAT and published ports (nft)
 	nftables
 	# other kernels (make test-kernels): qemu boots Debian's own kernel
