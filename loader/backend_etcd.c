@@ -2065,9 +2065,8 @@ static int choose(struct ipreq *q, char *msg, size_t len)
 				snprintf(
 					msg, len,
 					"no free address in ipam.ranges[%d] of overlay %s (VNI %u): "
-					"all %llu are allocated in etcd or being allocated",
-					s, b->host->overlay, b->host->vni,
-					(unsigned long long)ovl_ipam_set_size(&q->sets[s]));
+					"every one is allocated in etcd or being allocated",
+					s, b->host->overlay, b->host->vni);
 				return -ENOSPC;
 			}
 			continue;

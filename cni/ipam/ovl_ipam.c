@@ -130,8 +130,7 @@ static int ipam_error(int errnum, struct ovl_cni_err *e)
 	case ETIMEDOUT:
 	case EAGAIN:
 		return ovl_cni_error_recode(e, OVL_CNI_E_TRY_AGAIN,
-					    "try again later: etcd is unreachable, and ovl-ipam "
-					    "hands out no address etcd has not confirmed");
+					    "try again later: etcd did not confirm");
 	case ENOSPC:
 		return ovl_cni_error_recode(e, OVL_CNI_E_IPAM_FULL, "no free address");
 	case EADDRINUSE:
