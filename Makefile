@@ -80,7 +80,7 @@ SHELL := /bin/bash
 FORMAT_FILES = $(shell git ls-files -co --exclude-standard -- \
 		'*.c' '*.h' ':!:vmlinux-btf/*' 2>/dev/null)
 TIDY_FILES   = $(filter lib/% loader/% ctl/% cni/%,$(filter %.c,$(FORMAT_FILES)))
-TIDY_CFLAGS  = $(OVL_CFLAGS) -Iloader
+TIDY_CFLAGS  = $(OVL_CFLAGS) -Iloader -Icni
 SH_FILES     = $(shell git ls-files -co --exclude-standard -- '*.sh' .ci/run tests/kernels/init 2>/dev/null)
 
 .PHONY: lint format format-check tidy cppcheck shellcheck yamlcheck
@@ -102,7 +102,7 @@ cppcheck:
 	$(call msg,CPPCHECK,lib loader ctl cni)
 	$(Q)cppcheck --quiet --error-exitcode=1 --std=c11 --inline-suppr \
 		--enable=warning,portability,performance \
-		--suppress=missingIncludeSystem --suppress=unknownMacro -Ibpf -Ilib -Iloader \
+		--suppress=missingIncludeSystem --suppress=unknownMacro -Ibpf -Ilib -Iloader -Icni \
 		$(TIDY_FILES)
 
 shellcheck:
@@ -191,6 +191,7 @@ install: all
 	$(Q)$(if $(filter %/ovld,$(BINS)),install -m 0755 $(OUTPUT)/ovld $(DESTDIR)$(PREFIX)/sbin/)
 	$(Q)$(if $(filter %/ovlctl,$(BINS)),install -m 0755 $(OUTPUT)/ovlctl $(DESTDIR)$(PREFIX)/bin/)
 	$(Q)$(if $(filter %/ovl,$(BINS)),install -m 0755 $(OUTPUT)/ovl $(DESTDIR)$(CNI_BIN_DIR)/)
+	$(Q)$(if $(filter %/ovl-ipam,$(BINS)),install -m 0755 $(OUTPUT)/ovl-ipam $(DESTDIR)$(CNI_BIN_DIR)/)
 	$(Q)if [ -d man ]; then for m in man/*.[0-9]; do [ -e "$$m" ] || continue; \
 		s=$${m##*.}; install -d $(DESTDIR)$(PREFIX)/share/man/man$$s; \
 		install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done; fi

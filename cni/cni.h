@@ -63,16 +63,18 @@
 #define OVL_CNI_E_NO_OVERLAY 102 /* no such overlay (name or VNI) in that ovld */
 #define OVL_CNI_E_LINK	     103 /* creating or configuring an interface failed */
 #define OVL_CNI_E_IPAM                                                                             \
-	104			/* the IPAM plugin failed without a CNI error, or
+	104			 /* the IPAM plugin failed without a CNI error, or
 				       * its result is unusable */
-#define OVL_CNI_E_CHECK	    105 /* CHECK: the attachment differs from prevResult */
+#define OVL_CNI_E_CHECK	     105 /* CHECK: the attachment differs from prevResult */
+#define OVL_CNI_E_IPAM_FULL  106 /* ovl-ipam: no free address in a range set */
+#define OVL_CNI_E_IPAM_TAKEN 107 /* ovl-ipam: a wanted address (runtimeConfig.ips) is taken */
 
-#define OVL_CNI_HOST_PREFIX "ovc" /* host-side veth names */
-#define OVL_CNI_IFNAME_MAX  16	  /* IFNAMSIZ */
+#define OVL_CNI_HOST_PREFIX  "ovc" /* host-side veth names */
+#define OVL_CNI_IFNAME_MAX   16	   /* IFNAMSIZ */
 
-#define OVL_CNI_MAX_IFACES  16
-#define OVL_CNI_MAX_IPS	    16
-#define OVL_CNI_MAX_ROUTES  64
+#define OVL_CNI_MAX_IFACES   16
+#define OVL_CNI_MAX_IPS	     16
+#define OVL_CNI_MAX_ROUTES   64
 
 struct ovl_cni_err {
 	int code;

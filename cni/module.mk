@@ -25,3 +25,18 @@ $(OUTPUT)/ovl: $(CNI_OBJS) $(LIBOVL)
 $(OUTPUT)/tests/test_unit: $(CNI_LIB_OBJS)
 $(OUTPUT)/tests/unit/test_cni_netconf.o $(OUTPUT)/tests/unit/test_cni_result.o \
 $(OUTPUT)/tests/unit/test_cni_bandwidth.o: OVL_CFLAGS += -Icni
+
+# ovl-ipam (ovl-ipam(8)): the IPAM plugin that allocates through ovld, from
+# its overlay's etcd. Shares the CNI model (errors, results, ovld's socket).
+IPAM_SRCS := $(wildcard cni/ipam/*.c)
+IPAM_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(IPAM_SRCS))
+BINS += $(OUTPUT)/ovl-ipam
+
+$(OUTPUT)/cni/ipam/%.o: cni/ipam/%.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(OVL_CFLAGS) -Icni -c $< -o $@
+
+$(OUTPUT)/ovl-ipam: $(IPAM_OBJS) $(CNI_LIB_OBJS) $(LIBOVL)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(OVL_LDLIBS) -o $@

@@ -402,6 +402,21 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 			   "that made it, - for ovlctl's.",
 	},
 	{
+		.object = "ipam",
+		.verb = "list",
+		.alias = "show",
+		.wire = OVL_CMD_IPAM_LIST,
+		.pos = { "OVERLAY" },
+		.max_args = 1,
+		.build = ovlctl_build_overlay_filter,
+		.print = ovlctl_print_ipam,
+		.summary =
+			"List the addresses ovl-ipam allocated in OVERLAY's etcd, every host's\n"
+			"(OVERLAY may be left out when one overlay is of the etcd backend):\n"
+			"HOST is the host's underlay address and port, OWNER the CNI attachment\n"
+			"(cni:NETWORK/CONTAINERID/IFNAME), LEASE the host's IPAM lease (ovl-ipam(8)).",
+	},
+	{
 		.object = "stats",
 		.wire = OVL_CMD_STATS,
 		.opts = stats_opts,

@@ -203,6 +203,8 @@ int ovlctl_print_neighs(const struct ovlctl_inv *inv, json_t *result, FILE *out)
 int ovlctl_print_reload(const struct ovlctl_inv *inv, json_t *result, FILE *out);
 /* router.c */
 int ovlctl_print_forwards(const struct ovlctl_inv *inv, json_t *result, FILE *out);
+/* ipam.c: ipam list */
+int ovlctl_print_ipam(const struct ovlctl_inv *inv, json_t *result, FILE *out);
 int ovlctl_print_routers(const struct ovlctl_inv *inv, json_t *result, FILE *out);
 
 /* print_status.c */

@@ -43,6 +43,8 @@ static const struct ovl_prop etcd_props[] = {
 	{ "etcd/prefix", OVL_PROP_KEY, false, "PREFIX", "where ovl's keys live (default /ovl)" },
 	{ "etcd/lease-ttl", OVL_PROP_SECS, false, "SECONDS",
 	  "how long this host's entries outlive it (default 60)" },
+	{ "etcd/ipam-ttl", OVL_PROP_SECS, false, "SECONDS",
+	  "how long this host's ovl-ipam addresses outlive it (default 86400)" },
 	{ "etcd/cacert", OVL_PROP_PATH, false, "PATH", "CA certificate (PEM) of etcd's members" },
 	{ "etcd/cert", OVL_PROP_PATH, false, "PATH", "client certificate (PEM), with etcd/key" },
 	{ "etcd/key", OVL_PROP_PATH, false, "PATH", "its private key (PEM)" },

@@ -139,6 +139,26 @@
  *   forward.del     (overlay, proto, port, [host_ip]) or (owner); {"deleted":
  *                   N} (by owner: never an error when none)
  *   forward.list    ([overlay]); [forward objects]
+ *   ipam.add        (overlay, owner "cni:NETWORK/CONTAINERID/IFNAME", ranges
+ *                   (ovl-ipam(8)'s, host-local's shape), [ips [ADDR...]]
+ *                   (wanted addresses)); {addrs [ADDR...] (one per range
+ *                   set, in order), existed bool}: the overlay's etcd
+ *                   allocates them cluster-wide (the same owner gets the
+ *                   same addresses again); EOPNOTSUPP: not of the etcd
+ *                   backend; ENOSPC: a range set is exhausted; EADDRINUSE:
+ *                   a wanted address is taken; EHOSTUNREACH: etcd is
+ *                   unreachable (nothing allocated); ETIMEDOUT: no answer
+ *                   in time. The reply waits for etcd, never longer than
+ *                   10 s; the connection's next request waits for it
+ *   ipam.del        (overlay, owner); {released N} (never an error when
+ *                   none)
+ *   ipam.check      (overlay, owner, addrs [ADDR...]); {}: etcd has each
+ *                   of them for owner on this host (else ENOENT, naming it)
+ *   ipam.gc         (overlay, network, valid [{containerID, ifname}]);
+ *                   {released N}: this host's allocations of the network
+ *                   whose attachment is not valid
+ *   ipam.list       (overlay); [{address, host, owner, at, lease, mine}]
+ *                   (not paged: the whole list)
  *   stats           (); {counters: {NAME: {packets, bytes}}} with every
  *                   counter of ovl_abi.h by its ovl_stat_name()
  *   reload          ([overlay]); {reloaded: [names]} (re-read backend files)
@@ -203,6 +223,11 @@
 #define OVL_CMD_FORWARD_ADD    "forward.add"
 #define OVL_CMD_FORWARD_DEL    "forward.del"
 #define OVL_CMD_FORWARD_LIST   "forward.list"
+#define OVL_CMD_IPAM_ADD       "ipam.add"
+#define OVL_CMD_IPAM_DEL       "ipam.del"
+#define OVL_CMD_IPAM_CHECK     "ipam.check"
+#define OVL_CMD_IPAM_GC	       "ipam.gc"
+#define OVL_CMD_IPAM_LIST      "ipam.list"
 #define OVL_CMD_LIST_SUFFIX    ".list" /* a list command, paged (above) */
 
 /**

@@ -59,7 +59,16 @@ struct ovl_backend_host {
 	int (*local)(struct ovl_backend_host *h, struct ovl_ip *ip, __u16 *port);
 	const char *instance;  /* ovld's instance name */
 	const char *state_dir; /* where what must outlive a restart goes */
+	/* Is owner ("cni:NETWORK/CONTAINERID/IFNAME", ovl-ipam(8)) an
+	 * endpoint of this ovld? (The endpoints of state.json are restored
+	 * before the loop turns: a backend asks from a callback.) */
+	bool (*owner_live)(struct ovl_backend_host *h, const char *owner);
+	long long started; /* when ovld started (CLOCK_REALTIME, seconds) */
 };
+
+/* The answer of a backend's ipam(): 0 and res (a new reference, or NULL),
+ * or -errno and msg. */
+typedef void (*ovl_ipam_done_fn)(void *arg, int err, json_t *res, const char *msg);
 
 struct ovl_backend_ops {
 	const struct ovl_backend_info *info; /* name, mode, properties (lib/backends.h) */
@@ -101,6 +110,12 @@ struct ovl_backend_ops {
 	/* What `overlay list` and `status` show of the backend's state
 	 * (connection, lease, revision...), or NULL. */
 	json_t *(*status)(void *priv);
+	/* IPAM (ovl-ipam(8)): op "add", "del", "check", "gc" or "list" with
+	 * the control request's arguments (lib/ctl.h). Return 0 when done()
+	 * will be called, exactly once (perhaps before ipam() returns), or
+	 * -errno with err, and done() is not called. */
+	int (*ipam)(void *priv, const char *op, json_t *req, ovl_ipam_done_fn done, void *arg,
+		    char *err, size_t errlen);
 };
 
 extern const struct ovl_backend_ops ovl_backend_files;

@@ -30,6 +30,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +43,7 @@
 #include "backend.h"
 #include "ctl.h"
 #include "etcd.h"
+#include "ipam_range.h"
 #include "hash.h"
 #include "log.h"
 #include "loop.h"
@@ -52,6 +54,7 @@
 #define OVL_ETCD_IDLE_MS     60000 /* a watch quiet this long is started again */
 #define OVL_ETCD_ADDRS	     (OVL_CTL_EP_ADDRS + 1)
 #define OVL_ETCD_TTL	     60
+#define OVL_ETCD_IPAM_TTL    86400
 #define OVL_ETCD_PREFIX	     "/ovl"
 #define OVL_ETCD_CHANGES_ONE 64
 #define OVL_ETCD_INFLIGHT                                                                          \
@@ -91,8 +94,17 @@ struct ival {
 	int64_t rev;
 };
 
+/* An address allocation of ovl-ipam (PREFIX/v1/vni/VNI/ipam/ADDR). */
+struct aval {
+	struct hkey host;
+	char *owner; /* malloc'ed: "cni:NETWORK/CONTAINERID/IFNAME" */
+	long long at;
+	int64_t rev, lease;
+};
+
 struct cache {
 	struct ovl_hash hosts, macs, ips; /* hkey->hval, mkey->mval, ovl_ip->ival */
+	struct ovl_hash ipam;		  /* ovl_ip->aval */
 };
 
 /* ---- local endpoints ---------------------------------------------------- */
@@ -158,7 +170,13 @@ struct be {
 	/* ovld is being told of a change (tell()): what the cache has not is
 	 * gone, not "not seen yet" */
 	bool telling;
+	bool ipam_reconciled; /* since the IPAM lease was (re)granted */
 	unsigned long long events, relists, publishes, conflicts;
+	/* ovl-ipam: requests queued or under way, in the order they came */
+	struct ipreq *ipreqs;
+	struct ovl_timer *ipam_timer; /* the deadline of a queued one */
+	json_t *recs;		      /* this host's allocations, as saved: {ADDR: OWNER} */
+	unsigned long long allocs, allocs_retried, frees;
 };
 
 struct sfd {
@@ -170,6 +188,19 @@ struct sfd {
 
 enum lease_state { LS_NONE, LS_CHECKING, LS_GRANTING, LS_OK };
 
+struct lease {
+	struct session *s;
+	const char *name;   /* "lease", "IPAM lease": for messages */
+	const char *suffix; /* of its key in the lease file: "" or "#ipam" */
+	long ttl;
+	int64_t id;
+	enum lease_state ls;
+	struct etcd_req *req;
+	struct ovl_timer *timer; /* keepalive, or the next try */
+	unsigned int backoff;
+	void (*ready)(struct session *s, bool fresh); /* fresh: a new id */
+};
+
 struct session {
 	struct session *next;
 	char id[2048]; /* what tells two clusters apart: endpoints and credentials */
@@ -177,12 +208,10 @@ struct session {
 	int refs;
 	struct etcd *c;
 	struct ovl_loop *loop;
-	struct ovl_timer *io_timer, *ka_timer;
+	struct ovl_timer *io_timer;
 	struct sfd *fds;
-	long ttl;
-	int64_t lease;
-	enum lease_state ls;
-	struct etcd_req *lease_req;
+	struct lease sl; /* the session's: endpoint keys */
+	struct lease il; /* the IPAM lease: address allocations (ovl-ipam(8)) */
 	unsigned int backoff;
 	bool connected;
 	char error[300];
@@ -305,7 +334,8 @@ static int cache_init(struct cache *c)
 {
 	if (ovl_hash_init(&c->hosts, sizeof(struct hkey), sizeof(struct hval)) ||
 	    ovl_hash_init(&c->macs, sizeof(struct mkey), sizeof(struct mval)) ||
-	    ovl_hash_init(&c->ips, sizeof(struct ovl_ip), sizeof(struct ival)))
+	    ovl_hash_init(&c->ips, sizeof(struct ovl_ip), sizeof(struct ival)) ||
+	    ovl_hash_init(&c->ipam, sizeof(struct ovl_ip), sizeof(struct aval)))
 		return -EINVAL;
 	return 0;
 }
@@ -318,13 +348,17 @@ static void cache_free(struct cache *c)
 
 	while (ovl_hash_next(&c->macs, &it, &k, &v))
 		free(((struct mval *)v)->ips);
+	it = 0;
+	while (ovl_hash_next(&c->ipam, &it, &k, &v))
+		free(((struct aval *)v)->owner);
+	ovl_hash_free(&c->ipam);
 	ovl_hash_free(&c->hosts);
 	ovl_hash_free(&c->macs);
 	ovl_hash_free(&c->ips);
 }
 
 /* What a key under kp names: its kind and the rest. */
-enum kkind { K_OTHER, K_HOST, K_MAC, K_IP };
+enum kkind { K_OTHER, K_HOST, K_MAC, K_IP, K_IPAM };
 
 static enum kkind key_kind(const struct be *b, const char *key, size_t klen, const char **rest,
 			   size_t *rlen)
@@ -332,7 +366,10 @@ static enum kkind key_kind(const struct be *b, const char *key, size_t klen, con
 	static const struct {
 		const char *p;
 		enum kkind k;
-	} kinds[] = { { "host/", K_HOST }, { "mac/", K_MAC }, { "ip/", K_IP } };
+	} kinds[] = { { "host/", K_HOST },
+		      { "mac/", K_MAC },
+		      { "ip/", K_IP },
+		      { "ipam/", K_IPAM } };
 
 	*rest = "";
 	*rlen = 0;
@@ -464,6 +501,29 @@ static int cache_put(const struct be *b, struct cache *c, const struct etcd_kv *
 				ret = -ENOMEM;
 			}
 		}
+	} else if (*kind == K_IPAM) {
+		struct aval av = { .rev = kv->mod_revision, .lease = kv->lease }, *old;
+		const char *o = json_string_value(json_object_get(v, "owner"));
+
+		if (name_ip(rest, rlen, ip) || !o || value_host(v, &av.host))
+			goto out;
+		av.at = (long long)json_integer_value(json_object_get(v, "at"));
+		ret = 0; /* nothing the data path sees */
+		old = ovl_hash_find(&c->ipam, ip);
+		if (old && old->rev > av.rev)
+			goto out;
+		av.owner = strdup(o);
+		if (!av.owner) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		if (old) {
+			free(old->owner);
+			*old = av;
+		} else if (ovl_hash_insert(&c->ipam, ip, &av)) {
+			free(av.owner);
+			ret = -ENOMEM;
+		}
 	} else {
 		struct ival iv = { .rev = kv->mod_revision }, *old;
 		const char *m = json_string_value(json_object_get(v, "mac"));
@@ -517,6 +577,15 @@ static int cache_del(const struct be *b, struct cache *c, const char *key, size_
 	}
 	if (*kind == K_IP)
 		return !name_ip(rest, rlen, ip) && !ovl_hash_delete(&c->ips, ip);
+	if (*kind == K_IPAM) {
+		struct aval *v;
+
+		if (name_ip(rest, rlen, ip) || !(v = ovl_hash_find(&c->ipam, ip)))
+			return 0;
+		free(v->owner);
+		ovl_hash_delete(&c->ipam, ip);
+		return 0; /* nothing the data path sees */
+	}
 	return 0;
 }
 
@@ -588,6 +657,9 @@ static void io_timer(void *arg, long ms)
 
 static void be_health(struct be *b);
 static void be_lease_ready(struct be *b, bool fresh);
+static void ipam_lease_ready(struct be *b, bool fresh);
+static void ipam_reconcile(struct be *b);
+static void ipam_kick(struct be *b);
 
 static void sess_health(struct session *s)
 {
@@ -630,155 +702,212 @@ static unsigned int backoff_next(unsigned int *b)
 	return *b;
 }
 
-/* The lease id this ovld had on this cluster, from the state directory. */
-static int64_t lease_load(struct session *s)
+/*
+ * A lease of the session, kept alive by its timer; its id is kept in the
+ * state directory (etcd-lease.json, by cluster), so that a restarted ovld
+ * takes it up again when etcd still has it. Two per session: the session
+ * lease (what this host publishes: gone when the host is) and the IPAM
+ * lease (its address allocations: gone when the host has been away much
+ * longer, ovl-ipam(8)).
+ */
+static void lease_file_key(const struct lease *l, char *buf, size_t len)
 {
-	json_t *j = json_load_file(s->lease_file, 0, NULL);
-	const char *v = json_string_value(json_object_get(j, s->endpoints));
-	int64_t id = v ? strtoll(v, NULL, 16) : 0;
+	snprintf(buf, len, "%s%s", l->s->endpoints, l->suffix);
+}
 
+static int64_t lease_load(struct lease *l)
+{
+	char k[sizeof(l->s->endpoints) + 16];
+	json_t *j = json_load_file(l->s->lease_file, 0, NULL);
+	const char *v;
+	int64_t id;
+
+	lease_file_key(l, k, sizeof(k));
+	v = json_string_value(json_object_get(j, k));
+	id = v ? strtoll(v, NULL, 16) : 0;
 	json_decref(j);
 	return id;
 }
 
-static void lease_save(struct session *s)
+static void lease_save(struct lease *l)
 {
-	char tmp[sizeof(s->lease_file) + 8], id[24];
+	struct session *s = l->s;
+	char tmp[sizeof(s->lease_file) + 8], id[24], k[sizeof(s->endpoints) + 16];
 	json_t *j = json_load_file(s->lease_file, 0, NULL);
 
 	if (!json_is_object(j)) {
 		json_decref(j);
 		j = json_object();
 	}
-	snprintf(id, sizeof(id), "%" PRIx64, s->lease);
-	json_object_set_new(j, s->endpoints, json_string(id));
+	snprintf(id, sizeof(id), "%" PRIx64, l->id);
+	lease_file_key(l, k, sizeof(k));
+	json_object_set_new(j, k, json_string(id));
 	snprintf(tmp, sizeof(tmp), "%s.tmp", s->lease_file);
 	if (json_dump_file(j, tmp, JSON_INDENT(2)) || rename(tmp, s->lease_file))
-		pr_warn("etcd: cannot save the lease in %s: %s (a restart will publish again)",
-			s->lease_file, strerror(errno));
+		pr_warn("etcd: cannot save the %s in %s: %s (a restart will take a new one)",
+			l->name, s->lease_file, strerror(errno));
 	json_decref(j);
 }
 
-static void lease_start(struct session *s);
+static void lease_start(struct lease *l);
 
-static void ka_fired(void *arg);
-
-static void lease_ok(struct session *s, bool fresh)
+static void lease_retry(struct lease *l)
 {
-	s->ls = LS_OK;
-	loop_timer_arm(s->ka_timer, (uint64_t)(s->ttl * 1000 / 3));
-	for (struct be *b = s->bes; b; b = b->next)
-		be_lease_ready(b, fresh);
+	loop_timer_arm(l->timer, backoff_next(&l->backoff));
+}
+
+static void lease_ok(struct lease *l, bool fresh)
+{
+	l->ls = LS_OK;
+	l->backoff = 0;
+	loop_timer_arm(l->timer, (uint64_t)(l->ttl * 1000 / 3));
+	l->ready(l->s, fresh);
 }
 
 static void on_grant(void *arg, const struct etcd_reply *r)
 {
-	struct session *s = arg;
+	struct lease *l = arg;
+	struct session *s = l->s;
 
-	s->lease_req = NULL;
+	l->req = NULL;
 	if (sess_note(s, r) || r->err) {
 		if (r->err && !s->error[0]) {
-			snprintf(s->error, sizeof(s->error), "etcd: lease grant: %s", r->msg);
+			snprintf(s->error, sizeof(s->error), "etcd: %s grant: %s", l->name, r->msg);
 			sess_health(s);
 		}
-		s->ls = LS_NONE;
-		loop_timer_arm(s->ka_timer, backoff_next(&s->backoff));
+		l->ls = LS_NONE;
+		lease_retry(l);
 		return;
 	}
-	s->lease = r->lease_id;
-	pr_info("etcd %s: lease %" PRIx64 " granted, TTL %" PRId64 " s", s->endpoints, s->lease,
+	l->id = r->lease_id;
+	pr_info("etcd %s: %s %" PRIx64 " granted, TTL %" PRId64 " s", s->endpoints, l->name, l->id,
 		r->ttl);
-	lease_save(s);
-	lease_ok(s, true);
+	lease_save(l);
+	lease_ok(l, true);
 }
 
-static void lease_grant(struct session *s)
+static void lease_grant(struct lease *l)
 {
-	s->ls = LS_GRANTING;
-	s->lease_req = etcd_lease_grant(s->c, s->ttl, 0, on_grant, s);
-	if (!s->lease_req) {
-		s->ls = LS_NONE;
-		loop_timer_arm(s->ka_timer, backoff_next(&s->backoff));
+	l->ls = LS_GRANTING;
+	l->req = etcd_lease_grant(l->s->c, l->ttl, 0, on_grant, l);
+	if (!l->req) {
+		l->ls = LS_NONE;
+		lease_retry(l);
 	}
 }
 
 static void on_ttl(void *arg, const struct etcd_reply *r)
 {
-	struct session *s = arg;
+	struct lease *l = arg;
+	struct session *s = l->s;
 
-	s->lease_req = NULL;
+	l->req = NULL;
 	if (sess_note(s, r)) {
-		s->ls = LS_NONE;
-		loop_timer_arm(s->ka_timer, backoff_next(&s->backoff));
+		l->ls = LS_NONE;
+		lease_retry(l);
 		return;
 	}
 	if (r->err || r->ttl <= 0) {
-		pr_info("etcd %s: lease %" PRIx64 " is gone: a new one", s->endpoints, s->lease);
-		lease_grant(s);
+		pr_info("etcd %s: %s %" PRIx64 " is gone: a new one", s->endpoints, l->name, l->id);
+		lease_grant(l);
 		return;
 	}
-	pr_info("etcd %s: lease %" PRIx64 " kept, %" PRId64 " s left", s->endpoints, s->lease,
+	pr_info("etcd %s: %s %" PRIx64 " kept, %" PRId64 " s left", s->endpoints, l->name, l->id,
 		r->ttl);
-	lease_ok(s, false);
+	lease_ok(l, false);
 }
 
 static void on_keepalive(void *arg, const struct etcd_reply *r)
 {
-	struct session *s = arg;
+	struct lease *l = arg;
+	struct session *s = l->s;
 
-	s->lease_req = NULL;
+	l->req = NULL;
 	if (sess_note(s, r)) {
-		loop_timer_arm(s->ka_timer, backoff_next(&s->backoff));
+		lease_retry(l);
 		return;
 	}
 	if (r->err == -ENOENT || (!r->err && r->ttl <= 0)) {
-		pr_warn("etcd %s: lease %" PRIx64 " expired: publishing again under a new one",
-			s->endpoints, s->lease);
-		lease_grant(s);
+		pr_warn("etcd %s: %s %" PRIx64 " expired: a new one, and what it held again",
+			s->endpoints, l->name, l->id);
+		lease_grant(l);
 		return;
 	}
 	if (r->err) {
-		loop_timer_arm(s->ka_timer, backoff_next(&s->backoff));
+		lease_retry(l);
 		return;
 	}
-	loop_timer_arm(s->ka_timer, (uint64_t)(s->ttl * 1000 / 3));
+	loop_timer_arm(l->timer, (uint64_t)(l->ttl * 1000 / 3));
 }
 
 /* The keepalive timer: keep the lease, or get one. */
 static void ka_fired(void *arg)
 {
-	struct session *s = arg;
+	struct lease *l = arg;
 
-	if (s->lease_req)
+	if (l->req)
 		return;
-	switch (s->ls) {
+	switch (l->ls) {
 	case LS_OK:
-		s->lease_req = etcd_lease_keepalive(s->c, s->lease, on_keepalive, s);
+		l->req = etcd_lease_keepalive(l->s->c, l->id, on_keepalive, l);
 		break;
 	case LS_NONE:
-		lease_start(s);
+		lease_start(l);
 		return;
 	default:
 		return;
 	}
-	if (!s->lease_req)
-		loop_timer_arm(s->ka_timer, backoff_next(&s->backoff));
+	if (!l->req)
+		lease_retry(l);
 }
 
-static void lease_start(struct session *s)
+static void lease_start(struct lease *l)
 {
-	if (!s->lease)
-		s->lease = lease_load(s);
-	if (s->lease) {
-		s->ls = LS_CHECKING;
-		s->lease_req = etcd_lease_timetolive(s->c, s->lease, on_ttl, s);
-		if (!s->lease_req) {
-			s->ls = LS_NONE;
-			loop_timer_arm(s->ka_timer, backoff_next(&s->backoff));
+	if (!l->id)
+		l->id = lease_load(l);
+	if (l->id) {
+		l->ls = LS_CHECKING;
+		l->req = etcd_lease_timetolive(l->s->c, l->id, on_ttl, l);
+		if (!l->req) {
+			l->ls = LS_NONE;
+			lease_retry(l);
 		}
 		return;
 	}
-	lease_grant(s);
+	lease_grant(l);
+}
+
+static void sess_lease_ready(struct session *s, bool fresh)
+{
+	for (struct be *b = s->bes; b; b = b->next)
+		be_lease_ready(b, fresh);
+}
+
+static void sess_ipam_ready(struct session *s, bool fresh)
+{
+	for (struct be *b = s->bes; b; b = b->next)
+		ipam_lease_ready(b, fresh);
+}
+
+static int lease_init(struct lease *l, struct session *s, const char *name, const char *suffix,
+		      long ttl, void (*ready)(struct session *s, bool fresh))
+{
+	l->s = s;
+	l->name = name;
+	l->suffix = suffix;
+	l->ttl = ttl;
+	l->ready = ready;
+	l->timer = loop_timer_new(s->loop, ka_fired, l);
+	return l->timer ? 0 : -ENOMEM;
+}
+
+static void lease_fini(struct lease *l)
+{
+	if (l->req)
+		etcd_cancel(l->req);
+	l->req = NULL;
+	loop_timer_free(l->timer);
+	l->timer = NULL;
 }
 
 static void split_endpoints(char *list, const char **out, size_t *n, size_t max)
@@ -830,7 +959,8 @@ static struct session *sess_get(json_t *props, struct ovl_backend_host *h, char 
 	const char *eps = prop(props, "etcd/endpoints"), *cacert = prop(props, "etcd/cacert"),
 		   *cert = prop(props, "etcd/cert"), *key = prop(props, "etcd/key"),
 		   *user = prop(props, "etcd/user"), *pwf = prop(props, "etcd/password-file");
-	json_t *ttlj = json_object_get(props, "etcd/lease-ttl");
+	json_t *ttlj = json_object_get(props, "etcd/lease-ttl"),
+	       *ittlj = json_object_get(props, "etcd/ipam-ttl");
 	const char *list[16];
 	struct etcd_io io;
 	struct etcd_cfg cfg;
@@ -838,6 +968,7 @@ static struct session *sess_get(json_t *props, struct ovl_backend_host *h, char 
 	struct session *s;
 	size_t n;
 	long ttl = ttlj ? ovl_prop_secs(ttlj) : OVL_ETCD_TTL;
+	long ittl = ittlj ? ovl_prop_secs(ittlj) : OVL_ETCD_IPAM_TTL;
 	char id[2048];
 
 	if (!eps || strlen(eps) >= sizeof(buf)) {
@@ -846,6 +977,10 @@ static struct session *sess_get(json_t *props, struct ovl_backend_host *h, char 
 	}
 	if (ttl < 0) {
 		snprintf(err, errlen, "etcd/lease-ttl: not a whole number of seconds (1-86400)");
+		return NULL;
+	}
+	if (ittl < 0) {
+		snprintf(err, errlen, "etcd/ipam-ttl: not a whole number of seconds (1-86400)");
 		return NULL;
 	}
 	if (!cert != !key) {
@@ -860,11 +995,12 @@ static struct session *sess_get(json_t *props, struct ovl_backend_host *h, char 
 		 key ? key : "", user ? user : "", pwf ? pwf : "");
 	for (s = sessions; s; s = s->next)
 		if (!strcmp(s->id, id) && !s->closing) {
-			if (s->ttl != ttl) {
-				snprintf(err, errlen,
-					 "etcd/lease-ttl %ld: this host's lease on %s is %ld s "
-					 "(one lease per cluster)",
-					 ttl, eps, s->ttl);
+			if (s->sl.ttl != ttl || s->il.ttl != ittl) {
+				snprintf(
+					err, errlen,
+					"etcd/lease-ttl %ld, etcd/ipam-ttl %ld: this host's leases "
+					"on %s are %ld s and %ld s (one of each per cluster)",
+					ttl, ittl, eps, s->sl.ttl, s->il.ttl);
 				return NULL;
 			}
 			s->refs++;
@@ -882,7 +1018,6 @@ static struct session *sess_get(json_t *props, struct ovl_backend_host *h, char 
 	snprintf(s->endpoints, sizeof(s->endpoints), "%s", eps);
 	snprintf(s->lease_file, sizeof(s->lease_file), "%s/etcd-lease.json",
 		 h->state_dir ? h->state_dir : ".");
-	s->ttl = ttl;
 	s->refs = 1;
 	s->loop = h->loop;
 	snprintf(buf, sizeof(buf), "%s", eps);
@@ -901,18 +1036,19 @@ static struct session *sess_get(json_t *props, struct ovl_backend_host *h, char 
 	io.fd = io_fd;
 	io.timer = io_timer;
 	s->io_timer = loop_timer_new(h->loop, sess_timer_fired, s);
-	s->ka_timer = loop_timer_new(h->loop, ka_fired, s);
-	if (s->io_timer && s->ka_timer)
+	if (s->io_timer && !lease_init(&s->sl, s, "lease", "", ttl, sess_lease_ready) &&
+	    !lease_init(&s->il, s, "IPAM lease", "#ipam", ittl, sess_ipam_ready))
 		s->c = etcd_new(&cfg, &io, err, errlen);
 	if (pw) {
 		memset(pw, 0, strlen(pw));
 		free(pw);
 	}
 	if (!s->c) {
-		if (!s->io_timer || !s->ka_timer)
+		if (!s->io_timer || !s->sl.timer || !s->il.timer)
 			snprintf(err, errlen, "out of memory");
 		loop_timer_free(s->io_timer);
-		loop_timer_free(s->ka_timer);
+		lease_fini(&s->sl);
+		lease_fini(&s->il);
 		free(s);
 		return NULL;
 	}
@@ -920,7 +1056,8 @@ static struct session *sess_get(json_t *props, struct ovl_backend_host *h, char 
 	 * "connected": false meanwhile */
 	s->next = sessions;
 	sessions = s;
-	lease_start(s);
+	lease_start(&s->sl);
+	lease_start(&s->il);
 	return s;
 }
 
@@ -932,8 +1069,8 @@ static void sess_free(struct session *s)
 		;
 	if (*pp)
 		*pp = s->next;
-	if (s->lease_req)
-		etcd_cancel(s->lease_req);
+	lease_fini(&s->sl);
+	lease_fini(&s->il);
 	etcd_free(s->c);
 	while (s->fds) {
 		struct sfd *f = s->fds;
@@ -943,7 +1080,6 @@ static void sess_free(struct session *s)
 		free(f);
 	}
 	loop_timer_free(s->io_timer);
-	loop_timer_free(s->ka_timer);
 	free(s);
 }
 
@@ -1087,6 +1223,8 @@ static void list_done(struct be *b)
 	}
 	cache_free(&old);
 	watch_start(b);
+	ipam_reconcile(b);
+	ipam_kick(b);
 }
 
 static void on_list(void *arg, const struct etcd_reply *r)
@@ -1275,7 +1413,7 @@ static bool local_current(struct be *b, const struct local *l)
 
 	mkey_of(&k, l->mac);
 	v = ovl_hash_find(&b->c.macs, &k);
-	if (!v || !hkey_eq(&v->host, &b->me) || v->lease != b->s->lease || v->nips != l->nips)
+	if (!v || !hkey_eq(&v->host, &b->me) || v->lease != b->s->sl.id || v->nips != l->nips)
 		return false;
 	for (int i = 0; i < l->nips; i++) {
 		struct ival *iv = ovl_hash_find(&b->c.ips, &l->ips[i]);
@@ -1287,7 +1425,7 @@ static bool local_current(struct be *b, const struct local *l)
 			return false;
 	}
 	hv = ovl_hash_find(&b->c.hosts, &b->me);
-	return hv && hv->lease == b->s->lease;
+	return hv && hv->lease == b->s->sl.id;
 }
 
 static void key_of(struct be *b, char *buf, size_t len, const char *kind, const char *name)
@@ -1366,7 +1504,7 @@ static int publish_one(struct be *b, struct local *l)
 	struct hval *hv = ovl_hash_find(&b->c.hosts, &b->me);
 	/* the host's key only when etcd does not have it under this lease:
 	 * a write less, and an event less for every watcher */
-	bool host_key = !hv || hv->lease != b->s->lease;
+	bool host_key = !hv || hv->lease != b->s->sl.id;
 	int ret = pubkeys_make(b, l, &p);
 
 	if (ret)
@@ -1380,7 +1518,7 @@ static int publish_one(struct be *b, struct local *l)
 		ok[no].klen = strlen(p.key[i]);
 		ok[no].value = p.val[i];
 		ok[no].vlen = strlen(p.val[i]);
-		ok[no].lease = b->s->lease;
+		ok[no].lease = b->s->sl.id;
 		no++;
 		if (i == 1)
 			continue; /* the host's key is this host's alone */
@@ -1541,7 +1679,7 @@ static void publish_next(struct be *b)
 {
 	unsigned int inflight = 0;
 
-	if (!b->synced || b->s->ls != LS_OK || !b->have_me)
+	if (!b->synced || b->s->sl.ls != LS_OK || !b->have_me)
 		return;
 	for (struct local *l = b->locals; l; l = l->next)
 		inflight += l->st == L_INFLIGHT;
@@ -1621,7 +1759,7 @@ static void reconcile(struct be *b)
 	void *v;
 	bool room = true;
 
-	if (b->s->ls != LS_OK || !b->have_me)
+	if (b->s->sl.ls != LS_OK || !b->have_me)
 		return;
 	for (struct local *l = b->locals; l; l = l->next)
 		if (l->st == L_DONE && !local_current(b, l))
@@ -1665,6 +1803,922 @@ static void be_lease_ready(struct be *b, bool fresh)
 		reconcile(b);
 }
 
+/* ---- ovl-ipam: address allocations (ovl-ipam(8)) -------------------------------- */
+
+/*
+ * An allocation is PREFIX/v1/vni/VNI/ipam/ADDR {"host", "owner", "at"},
+ * created by a transaction that holds only if the key does not exist
+ * (create_revision 0), on the IPAM lease. The candidates come from the
+ * cache (the watch keeps it current), from an offset hashed from this host
+ * and the owner, so that hosts rarely race for one; an address this host
+ * is allocating already is skipped; a lost race teaches the cache (the
+ * failure branch reads the key back) and another candidate is tried.
+ * Requests of one owner run one after the other, in the order they came
+ * (a DEL after its ADD's transaction, never beside it). What this host
+ * allocated is also kept in the state directory (etcd-ipam.json), so that
+ * after its IPAM lease expired it takes back what its endpoints still use.
+ */
+#define OVL_IPAM_TRIES	   16	/* transactions of one request before giving up */
+#define OVL_IPAM_QUEUE_MS  8000 /* a request that could not start by then fails */
+#define OVL_IPAM_OWNER_MAX 512
+#define OVL_IPAM_MSG_MAX   512
+#define OVL_IPAM_TXN_OPS   64 /* deletes of one transaction (etcd allows 128 ops) */
+
+enum ipop { IP_ADD, IP_DEL, IP_CHECK, IP_GC, IP_LIST, IP_RESTORE };
+
+struct ipreq {
+	struct ipreq *next, **pprev; /* in b->ipreqs */
+	struct be *b;
+	enum ipop op;
+	char owner[OVL_IPAM_OWNER_MAX]; /* "" for GC and LIST */
+	json_t *args;			/* the control request (a reference) */
+	struct ovl_ipam_set sets[OVL_IPAM_SETS];
+	int nsets;
+	bool want_set[OVL_IPAM_SETS];
+	struct ovl_ip want[OVL_IPAM_SETS];
+	struct ovl_ip cand[OVL_IPAM_SETS];
+	bool fresh[OVL_IPAM_SETS]; /* cand is to be created (not the owner's already) */
+	bool chosen;		   /* cand is valid: other requests skip it */
+	int tries;
+	bool started;
+	long long deadline; /* CLOCK_MONOTONIC ms: not started by then, it fails */
+	struct etcd_req *er;
+	ovl_ipam_done_fn done;
+	void *arg;
+	/* DEL, GC: the keys of the transaction under way, and what went */
+	struct ovl_ip dels[OVL_IPAM_TXN_OPS];
+	int ndels;
+	long long released;
+};
+
+static const char *jstr(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void ipam_key(struct be *b, const struct ovl_ip *ip, char *buf, size_t len)
+{
+	char a[OVL_IP_STRLEN];
+
+	key_of(b, buf, len, "ipam", ovl_ip_format(ip, a));
+}
+
+static void recs_path(struct be *b, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/etcd-ipam.json", b->host->state_dir ? b->host->state_dir : ".");
+}
+
+/* This host's allocations of the VNI, as the state directory has them. */
+static void recs_load(struct be *b)
+{
+	char path[300];
+	json_t *j, *mine;
+
+	recs_path(b, path, sizeof(path));
+	j = json_load_file(path, 0, NULL);
+	mine = json_object_get(j, b->kp);
+	b->recs = json_is_object(mine) ? json_incref(mine) : json_object();
+	json_decref(j);
+}
+
+static void recs_save(struct be *b)
+{
+	char path[300], tmp[310];
+	json_t *j;
+
+	recs_path(b, path, sizeof(path));
+	j = json_load_file(path, 0, NULL);
+	if (!json_is_object(j)) {
+		json_decref(j);
+		j = json_object();
+	}
+	if (json_object_size(b->recs))
+		json_object_set(j, b->kp, b->recs);
+	else
+		json_object_del(j, b->kp);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if (json_dump_file(j, tmp, JSON_INDENT(1)) || rename(tmp, path))
+		pr_warn("overlay %s: cannot save this host's ovl-ipam allocations in %s: %s",
+			b->host->overlay, path, strerror(errno));
+	json_decref(j);
+}
+
+static void recs_set(struct be *b, const struct ovl_ip *ip, const char *owner)
+{
+	char a[OVL_IP_STRLEN];
+
+	ovl_ip_format(ip, a);
+	if (owner)
+		json_object_set_new(b->recs, a, json_string(owner));
+	else
+		json_object_del(b->recs, a);
+}
+
+static bool alloc_mine(struct be *b, const struct aval *v)
+{
+	return b->have_me && hkey_eq(&v->host, &b->me);
+}
+
+/* "etcd is unreachable" for a request whose transaction no member took. */
+static void ipam_unreachable(const struct etcd_reply *r, char *buf, size_t len)
+{
+	snprintf(buf, len,
+		 "etcd is unreachable (%s): ovl-ipam hands out no address etcd has not "
+		 "confirmed; try again later",
+		 r && r->msg && *r->msg ? r->msg : "no member answers");
+}
+
+static void ipam_kick(struct be *b);
+
+/* Answer q and forget it; the requests that waited for it may start. */
+static void ipreq_finish(struct ipreq *q, int err, json_t *res, const char *msg)
+{
+	struct be *b = q->b;
+
+	*q->pprev = q->next;
+	if (q->next)
+		q->next->pprev = q->pprev;
+	if (q->er)
+		etcd_cancel(q->er);
+	if (err)
+		pr_debug("overlay %s: ipam %s: %s", b->host->overlay, q->owner, msg);
+	q->done(q->arg, err, res, msg);
+	json_decref(q->args);
+	free(q);
+	/* the requests that waited for it: when the loop turns */
+	if (b->ipreqs)
+		loop_timer_arm(b->ipam_timer, 0);
+}
+
+static void ipreq_fail(struct ipreq *q, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void ipreq_fail(struct ipreq *q, int err, const char *fmt, ...)
+{
+	char msg[OVL_IPAM_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ipreq_finish(q, err, NULL, msg);
+}
+
+/* Is ip a candidate of another allocation under way here? */
+static bool ip_inflight(struct be *b, const struct ipreq *self, const struct ovl_ip *ip)
+{
+	for (struct ipreq *q = b->ipreqs; q; q = q->next) {
+		if (q == self || !q->chosen)
+			continue;
+		for (int k = 0; k < q->nsets; k++)
+			if (q->fresh[k] && ovl_ip_eq(&q->cand[k], ip))
+				return true;
+	}
+	return false;
+}
+
+static __u64 owner_hash(const char *hostid, const char *owner)
+{
+	__u64 h = 0xcbf29ce484222325ULL;
+
+	for (const char *p = hostid; *p; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+	for (const char *p = owner; *p; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+	return h ^ (h >> 29);
+}
+
+/* A free address of set k into q->cand[k]. Return: 0 or -ENOSPC. */
+static int choose_free(struct ipreq *q, int k)
+{
+	struct be *b = q->b;
+	const struct ovl_ipam_set *set = &q->sets[k];
+	__u64 size = ovl_ipam_set_size(set), n, off;
+	size_t inflight = 0;
+
+	for (struct ipreq *o = b->ipreqs; o; o = o->next)
+		inflight += o->chosen ? (size_t)o->nsets : 0;
+	/* every address this scan may meet taken is counted: one more is free */
+	n = ovl_hash_count(&b->c.ipam) + inflight + (size_t)3 * OVL_IPAM_RANGES + 1;
+	if (n > size)
+		n = size;
+	off = (owner_hash(b->hostid, q->owner) + (__u64)q->tries * 0x9e3779b97f4a7c15ULL) % size;
+	for (__u64 i = 0; i < n; i++) {
+		struct ovl_ip ip;
+		int rk;
+
+		ovl_ipam_set_nth(set, (off + i) % size, &ip, &rk);
+		if (!ovl_ipam_range_usable(&set->r[rk], &ip) || ovl_hash_find(&b->c.ipam, &ip) ||
+		    ip_inflight(b, q, &ip))
+			continue;
+		q->cand[k] = ip;
+		q->fresh[k] = true;
+		return 0;
+	}
+	return -ENOSPC;
+}
+
+/* The candidates of an allocation: the owner's own addresses, the wanted
+ * ones, free ones. Return: 0, or -errno with msg. */
+static int choose(struct ipreq *q, char *msg, size_t len)
+{
+	struct be *b = q->b;
+	char a[OVL_IP_STRLEN], hid[64];
+	bool have[OVL_IPAM_SETS] = { false };
+	size_t it = 0;
+	const void *k;
+	void *v;
+
+	q->chosen = false;
+	if (q->op == IP_ADD) {
+		while (ovl_hash_next(&b->c.ipam, &it, &k, &v)) {
+			struct aval *av = v;
+			int s;
+
+			if (!alloc_mine(b, av) || strcmp(av->owner, q->owner))
+				continue;
+			for (s = 0; s < q->nsets; s++)
+				if (!have[s] && ovl_ipam_set_find(&q->sets[s], k) >= 0)
+					break;
+			if (s < q->nsets) {
+				have[s] = true;
+				q->cand[s] = *(const struct ovl_ip *)k;
+				q->fresh[s] = false;
+			}
+		}
+	}
+	for (int s = 0; s < q->nsets; s++) {
+		struct aval *av;
+
+		if (have[s])
+			continue;
+		if (!q->want_set[s]) {
+			if (choose_free(q, s)) {
+				snprintf(
+					msg, len,
+					"no free address in ipam.ranges[%d] of overlay %s (VNI %u): "
+					"every one is allocated in etcd or being allocated",
+					s, b->host->overlay, b->host->vni);
+				return -ENOSPC;
+			}
+			continue;
+		}
+		av = ovl_hash_find(&b->c.ipam, &q->want[s]);
+		if (av && (!alloc_mine(b, av) || strcmp(av->owner, q->owner))) {
+			hostid_format(&av->host, hid, sizeof(hid));
+			snprintf(msg, len, "address %s is allocated to %s on host %s",
+				 ovl_ip_format(&q->want[s], a), av->owner, hid);
+			return -EADDRINUSE;
+		}
+		if (ip_inflight(b, q, &q->want[s])) {
+			snprintf(msg, len, "address %s is being allocated to another attachment",
+				 ovl_ip_format(&q->want[s], a));
+			return -EADDRINUSE;
+		}
+		q->cand[s] = q->want[s];
+		q->fresh[s] = !av;
+	}
+	q->chosen = true;
+	return 0;
+}
+
+static json_t *alloc_result(struct ipreq *q, bool existed)
+{
+	char a[OVL_IP_STRLEN];
+	json_t *addrs = json_array();
+
+	for (int s = 0; s < q->nsets; s++)
+		json_array_append_new(addrs, json_string(ovl_ip_format(&q->cand[s], a)));
+	return json_pack("{s:o, s:b}", "addrs", addrs, "existed", existed);
+}
+
+static void alloc_send(struct ipreq *q);
+
+static void on_alloc(void *arg, const struct etcd_reply *r)
+{
+	struct ipreq *q = arg;
+	struct be *b = q->b;
+	char msg[OVL_IPAM_MSG_MAX];
+	int ret;
+
+	q->er = NULL;
+	if (sess_note(b->s, r)) {
+		ipam_unreachable(r, msg, sizeof(msg));
+		ipreq_finish(q, -EHOSTUNREACH, NULL, msg);
+		return;
+	}
+	if (r->err) {
+		ipreq_fail(q, r->err, "etcd refused the allocation: %s", r->msg);
+		return;
+	}
+	if (r->succeeded) {
+		for (int s = 0; s < q->nsets; s++) {
+			struct aval av = { .host = b->me,
+					   .at = (long long)time(NULL),
+					   .rev = r->revision,
+					   .lease = b->s->il.id };
+			struct aval *old = ovl_hash_find(&b->c.ipam, &q->cand[s]);
+
+			if (!q->fresh[s])
+				continue;
+			av.owner = strdup(q->owner);
+			if (!av.owner) {
+				/* the watch brings it */
+			} else if (old && old->rev <= av.rev) {
+				free(old->owner);
+				*old = av;
+			} else if (old || ovl_hash_insert(&b->c.ipam, &q->cand[s], &av)) {
+				free(av.owner);
+			}
+			recs_set(b, &q->cand[s], q->owner);
+		}
+		recs_save(b);
+		b->allocs++;
+		if (q->op == IP_RESTORE) {
+			char a[OVL_IP_STRLEN];
+
+			pr_warn("overlay %s: ovl-ipam: %s taken back for %s under the new IPAM lease",
+				b->host->overlay, ovl_ip_format(&q->cand[0], a), q->owner);
+		}
+		ipreq_finish(q, 0, alloc_result(q, false), "");
+		return;
+	}
+	/* lost a race: what the failure branch read into the cache, again */
+	for (size_t i = 0; i < r->n_kvs; i++) {
+		enum kkind kind;
+		__u8 mac[6];
+		struct ovl_ip ip;
+
+		cache_put(b, &b->c, &r->kvs[i], &kind, mac, &ip);
+	}
+	b->allocs_retried++;
+	if (++q->tries >= OVL_IPAM_TRIES) {
+		ipreq_fail(q, -EAGAIN,
+			   "%d transactions in a row lost the race for an address: etcd is busy; "
+			   "try again",
+			   q->tries);
+		return;
+	}
+	ret = choose(q, msg, sizeof(msg));
+	if (ret) {
+		ipreq_finish(q, ret, NULL, msg);
+		return;
+	}
+	alloc_send(q);
+}
+
+/* The transaction of an allocation: its fresh candidates created where
+ * nobody has them, else read back. */
+static void alloc_send(struct ipreq *q)
+{
+	struct be *b = q->b;
+	char keys[OVL_IPAM_SETS][300], *val;
+	struct etcd_cmp cmp[OVL_IPAM_SETS];
+	struct etcd_op ok[OVL_IPAM_SETS], nok[OVL_IPAM_SETS];
+	size_t n = 0;
+	json_t *v;
+
+	v = json_pack("{s:s, s:s, s:I}", "host", b->hostid, "owner", q->owner, "at",
+		      (json_int_t)time(NULL));
+	val = v ? json_dumps(v, JSON_COMPACT) : NULL;
+	json_decref(v);
+	if (!val) {
+		ipreq_fail(q, -ENOMEM, "out of memory");
+		return;
+	}
+	for (int s = 0; s < q->nsets; s++) {
+		if (!q->fresh[s])
+			continue;
+		ipam_key(b, &q->cand[s], keys[n], sizeof(keys[n]));
+		memset(&cmp[n], 0, sizeof(cmp[n]));
+		memset(&ok[n], 0, sizeof(ok[n]));
+		memset(&nok[n], 0, sizeof(nok[n]));
+		cmp[n].key = ok[n].key = nok[n].key = keys[n];
+		cmp[n].klen = ok[n].klen = nok[n].klen = strlen(keys[n]);
+		cmp[n].target = ETCD_CMP_CREATE;
+		cmp[n].result = ETCD_EQUAL;
+		cmp[n].number = 0;
+		ok[n].type = ETCD_OP_PUT;
+		ok[n].value = val;
+		ok[n].vlen = strlen(val);
+		ok[n].lease = b->s->il.id;
+		nok[n].type = ETCD_OP_RANGE;
+		n++;
+	}
+	if (!n) { /* all the owner's already */
+		free(val);
+		ipreq_finish(q, 0, alloc_result(q, true), "");
+		return;
+	}
+	q->er = etcd_txn(b->s->c, cmp, n, ok, n, nok, n, on_alloc, q);
+	free(val);
+	if (!q->er)
+		ipreq_fail(q, -ENOMEM, "out of memory");
+}
+
+/* Is owner one whose allocations GC q releases (this network's, not a
+ * valid attachment)? */
+static bool gc_doomed(struct ipreq *q, const char *owner)
+{
+	const char *net = jstr(q->args, "network"), *rest, *slash;
+	json_t *valid = json_object_get(q->args, "valid"), *x;
+	size_t nl, i;
+
+	if (!net || strncmp(owner, "cni:", 4))
+		return false;
+	nl = strlen(net);
+	if (strncmp(owner + 4, net, nl) || owner[4 + nl] != '/')
+		return false;
+	rest = owner + 5 + nl;
+	slash = strrchr(rest, '/');
+	if (!slash)
+		return false;
+	json_array_foreach(valid, i, x) {
+		const char *cid = json_string_value(json_object_get(x, "containerID"));
+		const char *ifn = json_string_value(json_object_get(x, "ifname"));
+
+		if (cid && ifn && strlen(cid) == (size_t)(slash - rest) &&
+		    !strncmp(rest, cid, (size_t)(slash - rest)) && !strcmp(slash + 1, ifn))
+			return false;
+	}
+	return true;
+}
+
+static void del_send(struct ipreq *q);
+
+static void on_del(void *arg, const struct etcd_reply *r)
+{
+	struct ipreq *q = arg;
+	struct be *b = q->b;
+	char msg[OVL_IPAM_MSG_MAX];
+
+	q->er = NULL;
+	if (sess_note(b->s, r)) {
+		ipam_unreachable(r, msg, sizeof(msg));
+		ipreq_finish(q, -EHOSTUNREACH, NULL, msg);
+		return;
+	}
+	if (r->err) {
+		ipreq_fail(q, r->err, "etcd refused the release: %s", r->msg);
+		return;
+	}
+	if (r->succeeded) {
+		for (int i = 0; i < q->ndels; i++) {
+			struct aval *v = ovl_hash_find(&b->c.ipam, &q->dels[i]);
+
+			if (v) {
+				free(v->owner);
+				ovl_hash_delete(&b->c.ipam, &q->dels[i]);
+			}
+			recs_set(b, &q->dels[i], NULL);
+		}
+		recs_save(b);
+		q->released += q->ndels;
+		b->frees += (unsigned long long)q->ndels;
+	} else {
+		/* one changed since the cache saw it: the cache takes etcd's */
+		for (size_t i = 0; i < r->n_kvs; i++) {
+			enum kkind kind;
+			__u8 mac[6];
+			struct ovl_ip ip;
+
+			cache_put(b, &b->c, &r->kvs[i], &kind, mac, &ip);
+		}
+		if (++q->tries >= OVL_IPAM_TRIES) {
+			ipreq_fail(q, -EAGAIN, "the allocations keep changing in etcd: try again");
+			return;
+		}
+	}
+	del_send(q); /* the next batch, or the answer */
+}
+
+/* DEL and GC: delete (a batch of) the allocations q releases, each only
+ * if it is still what the cache saw; answer when none is left. */
+static void del_send(struct ipreq *q)
+{
+	struct be *b = q->b;
+	struct deletes *d = calloc(1, sizeof(*d));
+	char a[OVL_IP_STRLEN];
+	size_t it = 0, n;
+	const void *k;
+	void *v;
+
+	if (!d) {
+		ipreq_fail(q, -ENOMEM, "out of memory");
+		return;
+	}
+	q->ndels = 0;
+	while (q->ndels < OVL_IPAM_TXN_OPS && ovl_hash_next(&b->c.ipam, &it, &k, &v)) {
+		struct aval *av = v;
+
+		if (!alloc_mine(b, av) ||
+		    (q->op == IP_DEL ? strcmp(av->owner, q->owner) : !gc_doomed(q, av->owner)))
+			continue;
+		deletes_add(d, b, "ipam", ovl_ip_format(k, a), av->rev);
+		q->dels[q->ndels++] = *(const struct ovl_ip *)k;
+	}
+	if (!q->ndels) {
+		/* what the state directory has of it and etcd has not: forgotten */
+		const char *key;
+		json_t *o, *tmp;
+		bool changed = false;
+
+		json_object_foreach_safe(b->recs, tmp, key, o)
+		{
+			if (q->op == IP_DEL ? strcmp(json_string_value(o) ?: "", q->owner) :
+					      !gc_doomed(q, json_string_value(o) ?: "")) {
+				continue;
+			}
+			json_object_del(b->recs, key);
+			changed = true;
+		}
+		if (changed)
+			recs_save(b);
+		free(d);
+		ipreq_finish(q, 0, json_pack("{s:I}", "released", (json_int_t)q->released), "");
+		return;
+	}
+	n = d->n;
+	{
+		/* the failure branch reads them back */
+		struct etcd_op rng[OVL_ETCD_DELETES];
+
+		for (size_t i = 0; i < n; i++) {
+			rng[i] = d->del[i];
+			rng[i].type = ETCD_OP_RANGE;
+		}
+		q->er = etcd_txn(b->s->c, d->cmp, n, d->del, n, rng, n, on_del, q);
+	}
+	free(d);
+	if (!q->er)
+		ipreq_fail(q, -ENOMEM, "out of memory");
+}
+
+static void check_run(struct ipreq *q)
+{
+	struct be *b = q->b;
+	json_t *addrs = json_object_get(q->args, "addrs"), *x;
+	char hid[64];
+	size_t i;
+
+	json_array_foreach(addrs, i, x) {
+		struct ovl_ip ip, k;
+		struct aval *av;
+
+		if (!json_is_string(x) || ovl_ip_parse(json_string_value(x), &ip)) {
+			ipreq_fail(q, -EINVAL, "addrs[%zu] is not an IP address", i);
+			return;
+		}
+		ikey_of(&k, &ip);
+		av = ovl_hash_find(&b->c.ipam, &k);
+		if (!av) {
+			ipreq_fail(q, -ENOENT, "etcd has no allocation of %s (it should be %s's)",
+				   json_string_value(x), q->owner);
+			return;
+		}
+		if (!alloc_mine(b, av) || strcmp(av->owner, q->owner)) {
+			hostid_format(&av->host, hid, sizeof(hid));
+			ipreq_fail(q, -ENOENT,
+				   "%s is allocated to %s on host %s in etcd, not to %s",
+				   json_string_value(x), av->owner, hid, q->owner);
+			return;
+		}
+	}
+	ipreq_finish(q, 0, json_object(), "");
+}
+
+static void list_run(struct ipreq *q)
+{
+	struct be *b = q->b;
+	json_t *arr = json_array();
+	char a[OVL_IP_STRLEN], hid[64], lease[24];
+	size_t it = 0;
+	const void *k;
+	void *v;
+
+	while (arr && ovl_hash_next(&b->c.ipam, &it, &k, &v)) {
+		struct aval *av = v;
+
+		hostid_format(&av->host, hid, sizeof(hid));
+		snprintf(lease, sizeof(lease), "%" PRIx64, av->lease);
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:I, s:s, s:b}", "address",
+						     ovl_ip_format(k, a), "host", hid, "owner",
+						     av->owner, "at", (json_int_t)av->at, "lease",
+						     lease, "mine", alloc_mine(b, av)));
+	}
+	if (!arr)
+		ipreq_fail(q, -ENOMEM, "out of memory");
+	else
+		ipreq_finish(q, 0, arr, "");
+}
+
+static void ipreq_start(struct ipreq *q)
+{
+	char msg[OVL_IPAM_MSG_MAX];
+	int ret;
+
+	q->started = true;
+	switch (q->op) {
+	case IP_ADD:
+	case IP_RESTORE:
+		ret = choose(q, msg, sizeof(msg));
+		if (ret)
+			ipreq_finish(q, ret, NULL, msg);
+		else
+			alloc_send(q);
+		break;
+	case IP_DEL:
+	case IP_GC:
+		del_send(q);
+		break;
+	case IP_CHECK:
+		check_run(q);
+		break;
+	case IP_LIST:
+		list_run(q);
+		break;
+	}
+}
+
+/* Start what can start: the cache listed, the IPAM lease there for an
+ * allocation, no earlier request of the same owner left. What waited too
+ * long fails. */
+static void ipam_kick(struct be *b)
+{
+	long long now = mono_ms(), next = 0;
+	struct ipreq *q;
+
+	/* one at a time, from the head: starting one may answer (and free)
+	 * it, or others */
+	for (;;) {
+		struct ipreq *go = NULL, *late = NULL;
+
+		next = 0;
+		for (q = b->ipreqs; q && !go && !late; q = q->next) {
+			/* an answered one is unlinked before it is freed (the
+			 * analyzer loses track of *pprev) */
+			bool alloc = q->op == IP_ADD || // NOLINT(clang-analyzer-unix.Malloc)
+				     q->op == IP_RESTORE,
+			     blocked = false;
+
+			if (q->started)
+				continue;
+			for (struct ipreq *o = b->ipreqs; o != q; o = o->next)
+				blocked |= q->owner[0] && !strcmp(o->owner, q->owner);
+			if (!blocked && b->synced && b->have_me && (!alloc || b->s->il.ls == LS_OK))
+				go = q;
+			else if (now >= q->deadline)
+				late = q;
+			else if (!next || q->deadline < next)
+				next = q->deadline;
+		}
+		if (go) {
+			ipreq_start(go);
+			continue;
+		}
+		if (!late)
+			break;
+		{
+			char msg[OVL_IPAM_MSG_MAX];
+
+			if (!b->s->connected && b->s->error[0])
+				ipam_unreachable(NULL, msg, sizeof(msg));
+			else
+				snprintf(
+					msg, sizeof(msg),
+					"etcd has not answered yet (%s): nothing done; try again later",
+					!b->synced  ? "listing the VNI's keys" :
+					!b->have_me ? "this host has no underlay address" :
+						      "waiting for the IPAM lease");
+			ipreq_finish(late, b->s->connected ? -ETIMEDOUT : -EHOSTUNREACH, NULL, msg);
+			return; /* the others when the loop turns (ipreq_finish() armed it) */
+		}
+	}
+	if (next)
+		loop_timer_arm(b->ipam_timer, (uint64_t)(next > now ? next - now : 0));
+}
+
+static void ipam_timer_fired(void *arg)
+{
+	ipam_kick(arg);
+}
+
+static void ipam_restore_done(void *arg, int err, json_t *res, const char *msg)
+{
+	char *what = arg;
+
+	if (err)
+		pr_err("ovl-ipam: %s: NOT taken back after the IPAM lease was renewed: %s; two "
+		       "attachments may now have this address",
+		       what, msg);
+	json_decref(res);
+	free(what);
+}
+
+static struct ipreq *ipreq_new(struct be *b, enum ipop op, const char *owner, json_t *args,
+			       ovl_ipam_done_fn done, void *arg)
+{
+	struct ipreq *q = calloc(1, sizeof(*q)), **pp;
+
+	if (!q)
+		return NULL;
+	q->b = b;
+	q->op = op;
+	snprintf(q->owner, sizeof(q->owner), "%s", owner ? owner : "");
+	q->args = json_incref(args);
+	q->done = done;
+	q->arg = arg;
+	q->deadline = mono_ms() + OVL_IPAM_QUEUE_MS;
+	for (pp = &b->ipreqs; *pp; pp = &(*pp)->next)
+		;
+	*pp = q;
+	q->pprev = pp;
+	return q;
+}
+
+/*
+ * Once the cache is listed and the IPAM lease known (at start, and after
+ * the lease was renewed): this host's allocations whose attachment is no
+ * endpoint any more (deleted while ovld was down), made before this ovld
+ * started, are released; those of the state directory whose endpoint is
+ * there and etcd lost (the IPAM lease expired) are taken back.
+ */
+static void ipam_reconcile(struct be *b)
+{
+	struct deletes *d;
+	char a[OVL_IP_STRLEN];
+	size_t it = 0;
+	const void *k;
+	void *v;
+	const char *key;
+	json_t *o, *tmp;
+	bool changed = false;
+
+	if (b->ipam_reconciled || !b->synced || !b->have_me || b->s->il.ls != LS_OK ||
+	    !b->host->owner_live)
+		return;
+	b->ipam_reconciled = true;
+	d = calloc(1, sizeof(*d));
+	while (d && ovl_hash_next(&b->c.ipam, &it, &k, &v)) {
+		struct aval *av = v;
+		bool busy = false;
+
+		if (!alloc_mine(b, av) || av->at >= b->host->started ||
+		    b->host->owner_live(b->host, av->owner))
+			continue;
+		for (struct ipreq *q = b->ipreqs; q; q = q->next)
+			busy |= !strcmp(q->owner, av->owner);
+		if (busy || !deletes_add(d, b, "ipam", ovl_ip_format(k, a), av->rev))
+			continue;
+		pr_info("overlay %s: ovl-ipam: %s of %s: its attachment is gone, released",
+			b->host->overlay, a, av->owner);
+		recs_set(b, k, NULL);
+		changed = true;
+	}
+	if (d && d->n) {
+		b->s->lingering++;
+		if (!deletes_send(d, b, linger_done, b->s))
+			b->s->lingering--;
+	}
+	free(d);
+	json_object_foreach_safe(b->recs, tmp, key, o)
+	{
+		const char *owner = json_string_value(o);
+		struct ovl_ip ip, ik;
+		struct aval *av;
+		struct ipreq *q;
+		char *what;
+
+		if (!owner || ovl_ip_parse(key, &ip) || !b->host->owner_live(b->host, owner)) {
+			json_object_del(b->recs, key);
+			changed = true;
+			continue;
+		}
+		ikey_of(&ik, &ip);
+		av = ovl_hash_find(&b->c.ipam, &ik);
+		if (av && alloc_mine(b, av) && !strcmp(av->owner, owner))
+			continue;
+		if (asprintf(&what, "address %s of %s", key, owner) < 0)
+			continue;
+		q = ipreq_new(b, IP_RESTORE, owner, NULL, ipam_restore_done, what);
+		if (!q) {
+			free(what);
+			continue;
+		}
+		q->nsets = 1;
+		q->want_set[0] = true;
+		q->want[0] = ik;
+	}
+	if (changed)
+		recs_save(b);
+	ipam_kick(b);
+}
+
+static void ipam_lease_ready(struct be *b, bool fresh)
+{
+	if (fresh)
+		b->ipam_reconciled = false;
+	ipam_reconcile(b);
+	ipam_kick(b);
+}
+
+static int etcd_ipam(void *priv, const char *op, json_t *req, ovl_ipam_done_fn done, void *arg,
+		     char *err, size_t errlen)
+{
+	static const struct {
+		const char *name;
+		enum ipop op;
+		bool owner;
+	} ops[] = { { "add", IP_ADD, true },
+		    { "del", IP_DEL, true },
+		    { "check", IP_CHECK, true },
+		    { "gc", IP_GC, false },
+		    { "list", IP_LIST, false } };
+	struct be *b = priv;
+	const char *owner = jstr(req, "owner");
+	struct ovl_ipam_set sets[OVL_IPAM_SETS];
+	json_t *ips = json_object_get(req, "ips"), *x;
+	struct ovl_ip want[OVL_IPAM_SETS], wanted[OVL_IPAM_SETS];
+	bool want_set[OVL_IPAM_SETS] = { false };
+	struct ipreq *q;
+	int nsets = 0, i = 0;
+	size_t n = sizeof(ops) / sizeof(ops[0]), j;
+
+	while ((size_t)i < n && strcmp(ops[i].name, op))
+		i++;
+	if ((size_t)i == n) {
+		snprintf(err, errlen, "unknown ipam command \"%s\"", op);
+		return -ENOSYS;
+	}
+	if (ops[i].owner && (!owner || !*owner || strlen(owner) >= OVL_IPAM_OWNER_MAX)) {
+		snprintf(err, errlen, "\"owner\" missing or longer than %d",
+			 OVL_IPAM_OWNER_MAX - 1);
+		return -EINVAL;
+	}
+	if (ops[i].op == IP_GC &&
+	    (!jstr(req, "network") || !json_is_array(json_object_get(req, "valid")))) {
+		snprintf(err, errlen,
+			 "ipam.gc needs \"network\" and \"valid\" [{containerID, "
+			 "ifname}...]");
+		return -EINVAL;
+	}
+	if (ops[i].op == IP_ADD) {
+		nsets = ovl_ipam_ranges_parse(json_object_get(req, "ranges"), "ranges", sets,
+					      OVL_IPAM_SETS, err, errlen);
+		if (nsets < 0)
+			return nsets;
+		if (ips && !json_is_array(ips)) {
+			snprintf(err, errlen, "\"ips\" must be an array of addresses");
+			return -EINVAL;
+		}
+	}
+	json_array_foreach(ips, j, x) {
+		struct ovl_ip ip;
+		int k;
+		char *slash, buf[OVL_IP_STRLEN + 8];
+
+		snprintf(buf, sizeof(buf), "%s", json_string_value(x) ?: "");
+		slash = strchr(buf, '/');
+		if (slash)
+			*slash = '\0';
+		if (ovl_ip_parse(buf, &ip)) {
+			snprintf(err, errlen, "ips[%zu] is not an IP address", j);
+			return -EINVAL;
+		}
+		ikey_of(&want[j < OVL_IPAM_SETS ? j : 0], &ip);
+		for (k = 0; k < nsets && ovl_ipam_set_find(&sets[k], &ip) < 0; k++)
+			;
+		if (j >= OVL_IPAM_SETS || k == nsets || want_set[k]) {
+			snprintf(err, errlen,
+				 "ips[%zu]: %s is in no range of \"ranges\", is a gateway, or is "
+				 "the second address wanted of one range set",
+				 j, buf);
+			return -EINVAL;
+		}
+		want_set[k] = true;
+		wanted[k] = want[j];
+	}
+	q = ipreq_new(b, ops[i].op, owner, req, done, arg);
+	if (!q) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	memcpy(q->sets, sets, sizeof(sets[0]) * (size_t)nsets);
+	q->nsets = nsets;
+	memcpy(q->want_set, want_set, sizeof(want_set));
+	memcpy(q->want, wanted, sizeof(wanted));
+	ipam_kick(b);
+	return 0;
+}
+
 /* ---- the backend operations -------------------------------------------------- */
 
 static int etcd_open(json_t *props, struct ovl_backend_host *host, void **priv, char *err,
@@ -1693,14 +2747,20 @@ static int etcd_open(json_t *props, struct ovl_backend_host *host, void **priv, 
 	}
 	cache_init(&b->c);
 	b->retry = loop_timer_new(host->loop, be_retry, b);
-	if (!b->retry) {
+	b->ipam_timer = loop_timer_new(host->loop, ipam_timer_fired, b);
+	if (!b->retry || !b->ipam_timer) {
 		snprintf(err, errlen, "out of memory");
+		loop_timer_free(b->retry);
+		loop_timer_free(b->ipam_timer);
 		free(b);
 		return -ENOMEM;
 	}
+	recs_load(b);
 	b->s = sess_get(props, host, err, errlen);
 	if (!b->s) {
 		loop_timer_free(b->retry);
+		loop_timer_free(b->ipam_timer);
+		json_decref(b->recs);
 		free(b);
 		return -EINVAL;
 	}
@@ -1742,6 +2802,18 @@ static void etcd_close(void *priv)
 		etcd_cancel(r->req);
 		free(r);
 	}
+	while (b->ipreqs) {
+		struct ipreq *q = b->ipreqs;
+
+		b->ipreqs = q->next;
+		if (q->er)
+			etcd_cancel(q->er);
+		q->done(q->arg, -ECANCELED, NULL, "the overlay was deleted or reloaded meanwhile");
+		json_decref(q->args);
+		free(q);
+	}
+	loop_timer_free(b->ipam_timer);
+	json_decref(b->recs);
 	loop_timer_free(b->retry);
 	cache_free(&b->c);
 	cache_free(&b->nc);
@@ -2066,17 +3138,18 @@ static json_t *etcd_status(void *priv)
 		published += l->st == L_DONE;
 		conflicts += l->st == L_CONFLICT;
 	}
-	snprintf(lease, sizeof(lease), "%" PRIx64, s->lease);
+	snprintf(lease, sizeof(lease), "%" PRIx64, s->sl.id);
 	return json_pack("{s:s, s:b, s:s, s:s, s:i, s:I, s:b, s:b, s:i, s:i, s:i, s:i, s:i, s:s, "
 			 "s:I, s:I, s:I}",
 			 "endpoints", s->endpoints, "connected", s->connected, "member", s->member,
-			 "lease", s->ls == LS_OK ? lease : "", "lease_ttl", (json_int_t)s->ttl,
-			 "revision", (json_int_t)b->rev, "synced", b->synced, "watching",
-			 b->watching, "hosts", (json_int_t)ovl_hash_count(&b->c.hosts), "macs",
-			 (json_int_t)ovl_hash_count(&b->c.macs), "published", (json_int_t)published,
-			 "pending", (json_int_t)pending, "conflicts", (json_int_t)conflicts,
-			 "host_id", b->hostid, "events", (json_int_t)b->events, "relists",
-			 (json_int_t)b->relists, "publishes", (json_int_t)b->publishes);
+			 "lease", s->sl.ls == LS_OK ? lease : "", "lease_ttl",
+			 (json_int_t)s->sl.ttl, "revision", (json_int_t)b->rev, "synced", b->synced,
+			 "watching", b->watching, "hosts", (json_int_t)ovl_hash_count(&b->c.hosts),
+			 "macs", (json_int_t)ovl_hash_count(&b->c.macs), "published",
+			 (json_int_t)published, "pending", (json_int_t)pending, "conflicts",
+			 (json_int_t)conflicts, "host_id", b->hostid, "events",
+			 (json_int_t)b->events, "relists", (json_int_t)b->relists, "publishes",
+			 (json_int_t)b->publishes);
 }
 
 const struct ovl_backend_ops ovl_backend_etcd = {
@@ -2091,4 +3164,5 @@ const struct ovl_backend_ops ovl_backend_etcd = {
 	.publish = etcd_publish,
 	.withdraw = etcd_withdraw,
 	.status = etcd_status,
+	.ipam = etcd_ipam,
 };

@@ -5,6 +5,7 @@
  * command changes of state.json is saved when the turn ends (state.c).
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -667,7 +668,63 @@ static int h_forward_list(struct ovld *d, struct ctl_client *c, json_t *req, jso
 	return 0;
 }
 
+/* ---- ipam.*: the reply waits for the overlay's etcd (ctl_defer()) ------------ */
+
+static void ipam_done(void *arg, int err, json_t *res, const char *msg)
+{
+	ctl_deferred_reply((unsigned long long)(uintptr_t)arg, err, res, msg);
+}
+
+static int h_ipam(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res, char *err,
+		  size_t errlen)
+{
+	const char *cmd = ctl_arg_str(req, "cmd");
+	struct ovl_overlay *ov;
+	unsigned long long token;
+	int ret;
+
+	(void)res;
+	if (!ctl_arg_str(req, "overlay") && !strcmp(cmd, OVL_CMD_IPAM_LIST)) {
+		/* the one overlay of the etcd backend */
+		ov = NULL;
+		for (struct ovl_overlay *o = d->overlays; o; o = o->next) {
+			if (!o->ops->ipam)
+				continue;
+			if (ov)
+				FAIL(EINVAL, "overlays %s and %s allocate through etcd: name one",
+				     ov->name, o->name);
+			ov = o;
+		}
+		if (!ov)
+			FAIL(ENOENT, "no overlay of the etcd backend: ovl-ipam allocates in none");
+	} else {
+		ret = ctl_arg_overlay(d, req, &ov, err, errlen);
+		if (ret)
+			return ret;
+	}
+	if (!ov->ops->ipam)
+		FAIL(EOPNOTSUPP, "ovl-ipam allocates through etcd: overlay %s is of the %s backend",
+		     ov->name, ov->ops->info->name);
+	token = ctl_defer(d, c, CTL_DEFER_MS);
+	if (!token)
+		return -ENOMEM;
+	/* the token travels as the argument: a number, never dereferenced */
+	ret = ov->ops->ipam(ov->backend, cmd + strlen("ipam."), req, ipam_done,
+			    (void *)(uintptr_t)token, // NOLINT(performance-no-int-to-ptr)
+			    err, errlen);
+	if (ret) {
+		ctl_defer_cancel(c, token);
+		return ret;
+	}
+	return CTL_DEFERRED;
+}
+
 const struct ctl_cmd ctl_cmds[] = {
+	{ OVL_CMD_IPAM_ADD, h_ipam },
+	{ OVL_CMD_IPAM_DEL, h_ipam },
+	{ OVL_CMD_IPAM_CHECK, h_ipam },
+	{ OVL_CMD_IPAM_GC, h_ipam },
+	{ OVL_CMD_IPAM_LIST, h_ipam },
 	{ OVL_CMD_ROUTER_LIST, h_router_list },
 	{ OVL_CMD_ROUTER_SET, h_router_set },
 	{ OVL_CMD_FORWARD_ADD, h_forward_add },

@@ -128,6 +128,7 @@ static void client_free(struct ovld *d, struct ctl_client *c)
 		if (!events_wanted(d, OVL_EV_MONITOR))
 			dp_write_config(d); /* no listener: stop drop events */
 	}
+	loop_timer_free(c->wait_timer);
 	loop_del_fd(c->src);
 	close(c->fd);
 	free(c->in);
@@ -199,10 +200,11 @@ static bool client_has_request(const struct ctl_client *c)
 	return client_has_line(c) || (c->eof && c->in_len > c->in_off);
 }
 
-/* It may have more requests handled now. */
+/* It may have more requests handled now (a client that is gone gets no
+ * reply: the order of its replies no longer matters). */
 static bool client_takes_requests(const struct ctl_client *c)
 {
-	return !c->dead && !c->list.l && (c->gone || c->out_len < CLIENT_OUT_HIGH);
+	return !c->dead && !c->list.l && (c->gone || (!c->waiting && c->out_len < CLIENT_OUT_HIGH));
 }
 
 /* Tell the loop what the client waits for (see the theory at the top). */
@@ -355,6 +357,74 @@ static void list_pump(struct ovld *d, struct ctl_client *c)
 	ctl_client_flush(c);
 }
 
+/* ---- deferred replies --------------------------------------------------------- */
+
+static unsigned long long defer_seq;
+
+/* A reply, ok or not, queued for c. */
+static void queue_reply(struct ctl_client *c, int ret, json_t *res, const char *err)
+{
+	json_t *resp;
+
+	if (!ret)
+		resp = json_pack("{s:b, s:O}", "ok", 1, "result", res ? res : json_null());
+	else
+		resp = json_pack("{s:b, s:s, s:s}", "ok", 0, "error",
+				 err && *err ? err : strerror(-ret), "errno", ovl_errno_name(ret));
+	if (resp)
+		ctl_client_queue(c->d, c, resp, false);
+	else
+		c->dead = true; /* no reply possible: the client must not wait for it */
+	json_decref(resp);
+}
+
+static void defer_timeout(void *arg)
+{
+	struct ctl_client *c = arg;
+	char err[128];
+
+	if (!c->waiting)
+		return;
+	snprintf(err, sizeof(err), "no answer within %d s (etcd slow or unreachable?)",
+		 CTL_DEFER_MS / 1000);
+	pr_warn("control request of a client: %s", err);
+	c->waiting = 0;
+	queue_reply(c, -ETIMEDOUT, NULL, err);
+}
+
+unsigned long long ctl_defer(struct ovld *d, struct ctl_client *c, long timeout_ms)
+{
+	if (!c->wait_timer)
+		c->wait_timer = loop_timer_new(d->loop, defer_timeout, c);
+	if (!c->wait_timer)
+		return 0;
+	c->waiting = ++defer_seq;
+	loop_timer_arm(c->wait_timer, (uint64_t)(timeout_ms > 0 ? timeout_ms : CTL_DEFER_MS));
+	return c->waiting;
+}
+
+void ctl_defer_cancel(struct ctl_client *c, unsigned long long token)
+{
+	if (c->waiting != token)
+		return;
+	c->waiting = 0;
+	loop_timer_disarm(c->wait_timer);
+}
+
+void ctl_deferred_reply(unsigned long long token, int ret, json_t *res, const char *err)
+{
+	struct ctl_client *c;
+
+	for (c = clients; c && c->waiting != token; c = c->next)
+		;
+	if (c && token) {
+		c->waiting = 0;
+		loop_timer_disarm(c->wait_timer);
+		queue_reply(c, ret, res, err);
+	}
+	json_decref(res);
+}
+
 static int h_monitor(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res, char *err,
 		     size_t errlen)
 {
@@ -425,6 +495,10 @@ static void handle_line(struct ovld *d, struct ctl_client *c, const char *line)
 	if (ret == -ENOSYS && find_handler(cmd)) {
 		err[0] = '\0';
 		ret = find_handler(cmd)(d, c, req, &res, err, sizeof(err));
+	}
+	if (ret == CTL_DEFERRED) {
+		json_decref(req);
+		return;
 	}
 reply:
 	if (ret)
@@ -527,11 +601,14 @@ static void client_serve_turn(struct ovld *d, struct ctl_client *c)
 	}
 }
 
-/* Done with it: no request left, nothing left to send, no stream. */
+/* Done with it: no request left, nothing left to send, no stream, no
+ * reply to come. */
 static bool client_finished(const struct ctl_client *c)
 {
 	if (c->dead)
 		return true;
+	if (c->waiting && !c->gone)
+		return false;
 	if (!c->eof || client_has_request(c) || c->out_len || c->list.l)
 		return false;
 	return !c->monitor || c->gone; /* a monitor stays until the client closes */

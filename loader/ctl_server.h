@@ -48,6 +48,10 @@ struct ctl_client {
 	size_t out_len, out_cap;
 	unsigned long long lost;
 	struct list_state list;
+	/* a request whose reply comes later (ctl_defer()): its token, 0 when
+	 * none; no later request of the client is handled meanwhile */
+	unsigned long long waiting;
+	struct ovl_timer *wait_timer; /* answers it with ETIMEDOUT */
 };
 
 /* Fail a handler with errno code and a message for the operator. */
@@ -56,6 +60,10 @@ struct ctl_client {
 		snprintf(err, errlen, __VA_ARGS__);                                                \
 		return -(code);                                                                    \
 	} while (0)
+
+/* A handler's return: no reply now, ctl_deferred_reply() gives it. */
+#define CTL_DEFERRED 1
+#define CTL_DEFER_MS 10000 /* a deferred reply that takes longer is an ETIMEDOUT error */
 
 typedef int (*ctl_handler_fn)(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res,
 			      char *err, size_t errlen);
@@ -72,6 +80,25 @@ int ctl_client_append(struct ctl_client *c, const char *p, size_t n);
  * saved. */
 int ctl_client_queue(struct ovld *d, struct ctl_client *c, json_t *msg, bool event);
 void ctl_client_flush(struct ctl_client *c);
+/**
+ * ctl_defer() - the reply to the request being handled will come later:
+ * the handler returns CTL_DEFERRED, and whoever answers calls
+ * ctl_deferred_reply() with the token. Until then (or until timeout_ms,
+ * when an ETIMEDOUT error answers it), the client gets no other request
+ * handled, so its replies stay in the order of its requests. May be
+ * answered before the handler returns.
+ * Return: the token (never 0), or 0 when out of memory.
+ */
+unsigned long long ctl_defer(struct ovld *d, struct ctl_client *c, long timeout_ms);
+/* The deferred request is answered now after all (the handler returns
+ * its result or error itself). */
+void ctl_defer_cancel(struct ctl_client *c, unsigned long long token);
+/**
+ * ctl_deferred_reply() - the reply of token: ret 0 and res (consumed, may
+ * be NULL), or -errno and err. Dropped when the client is gone or the
+ * request timed out.
+ */
+void ctl_deferred_reply(unsigned long long token, int ret, json_t *res, const char *err);
 
 /* ---- ctl_cmds.c ------------------------------------------------------------ */
 extern const struct ctl_cmd ctl_cmds[];

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stddef.h>
+#include <time.h>
 #include "ovld.h"
 #include "backend.h"
 #include "events.h"
@@ -480,6 +481,25 @@ static int host_local(struct ovl_backend_host *h, struct ovl_ip *ip, __u16 *port
 	return 0;
 }
 
+/* "cni:NETWORK/CONTAINERID/IFNAME": the CNI endpoint (NETWORK,
+ * "CONTAINERID/IFNAME") is there. */
+static bool host_owner_live(struct ovl_backend_host *h, const char *owner)
+{
+	struct ovl_overlay *ov = host_overlay(h);
+	char net[128];
+	const char *slash;
+
+	if (strncmp(owner, "cni:", 4))
+		return false;
+	owner += 4;
+	slash = strchr(owner, '/');
+	if (!slash || (size_t)(slash - owner) >= sizeof(net))
+		return false;
+	memcpy(net, owner, (size_t)(slash - owner));
+	net[slash - owner] = '\0';
+	return ep_find(ov->d, OVL_EP_CNI, net, slash + 1) != NULL;
+}
+
 static void host_init(struct ovld *d, struct ovl_overlay *ov)
 {
 	ov->d = d;
@@ -493,6 +513,8 @@ static void host_init(struct ovld *d, struct ovl_overlay *ov)
 	ov->host.local = host_local;
 	ov->host.instance = d->o.instance;
 	ov->host.state_dir = d->o.state_dir;
+	ov->host.owner_live = host_owner_live;
+	ov->host.started = (long long)time(NULL);
 }
 
 json_t *overlay_json(struct ovld *d, const struct ovl_overlay *ov)

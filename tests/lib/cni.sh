@@ -58,6 +58,7 @@ cni_init() {
 	# plugins side by side.
 	mkdir -p "$CNI_T/bin"
 	ln -s "$CNI_BIN" "$CNI_T/bin/ovl"
+	[ ! -x "$OVL_BUILD/ovl-ipam" ] || ln -s "$OVL_BUILD/ovl-ipam" "$CNI_T/bin/ovl-ipam"
 	for p in "$CNI_PLUGINS"/*; do
 		ln -s "$p" "$CNI_T/bin/$(basename "$p")"
 	done

@@ -787,7 +787,7 @@ void test_ovlctl_json_errors(void)
 	expect_json_error(
 		"bogus -j", OVLCTL_EXIT_USAGE,
 		"{'error': 'unknown object \\'bogus\\'', 'usage': 'ovlctl [OPTIONS] "
-		"{overlay|backend|vnic|endpoint|map|neigh|router|forward|stats|monitor|status|reload} "
+		"{overlay|backend|vnic|endpoint|map|neigh|router|forward|ipam|stats|monitor|status|reload} "
 		"... (see "
 		"ovlctl --help)'}");
 	/* a runtime error: ovld is not there */
