@@ -31,6 +31,8 @@ $(OUTPUT)/tests/unit/test_cni_bandwidth.o: OVL_CFLAGS += -Icni
 IPAM_SRCS := $(wildcard cni/ipam/*.c)
 IPAM_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(IPAM_SRCS))
 BINS += $(OUTPUT)/ovl-ipam
+CNI_PLUGINS += ovl-ipam
+CNI_PLUGIN_OBJS_ovl-ipam := $(IPAM_OBJS) $(CNI_LIB_OBJS) $(LIBOVL)
 
 $(OUTPUT)/cni/ipam/%.o: cni/ipam/%.c
 	$(call msg,CC,$@)
