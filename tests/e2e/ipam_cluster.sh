@@ -19,6 +19,12 @@
 #    CHECK agrees; `ovlctl ipam list` shows them;
 # 4. 150 parallel DELs leave no ipam key (nor ip, mac key) in etcd and no
 #    endpoint or veth on any host.
+#
+# tests/e2e/cluster_image.sh does 1, 2 and 4 (tests/lib/cni_many.sh) with
+# the image's installed plugins and the ConfigMap's /16; this test is the
+# one without podman, with 150 of a /24's 253 addresses (a pool 60 % full,
+# where two hosts pick the same candidate far more often than in a /16),
+# and with 3.
 # shellcheck disable=SC2154 # variables set by eval "$(jvars ...)"
 . "$OVL_TOP/tests/lib/netns.sh"
 . "$OVL_TOP/tests/lib/topo.sh"
