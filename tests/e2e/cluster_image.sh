@@ -37,8 +37,9 @@
 #    connected) no conflist is written and the readiness probe fails;
 # 3. etcd starts: each host's conflist appears (with its ovld's instance),
 #    the probe passes, and the image's ip and nft run;
-# 4. 3 x 50 containers ADDed all at once, each by cni_runtime.py (a
-#    runtime's libcni) in its host with CNI_PATH the host's installed dir
+# 4. 3 x 50 containers ADDed all at once, by one cni_runtime.py a host (as
+#    one containerd a node; libcni's conflist handling) running its 50
+#    attachments' plugins at once, with CNI_PATH the host's installed dir
 #    alone and the conflist the host got: valid results, 150 distinct
 #    addresses, exactly etcd's allocations (ovl-ipam's keys
 #    PREFIX/v1/vni/23/ipam/ADDR, naming host and owner), each host's 50
@@ -215,21 +216,20 @@ pod exec ovl-h1 /usr/sbin/nft list tables >/dev/null 2>&1 || fail "nft does not 
 pod exec ovl-h1 /sbin/ip -V 2>&1 | grep -q iproute2 || fail "ip in the image is not iproute2's"
 
 info "4. 3 x 50 containers at once, through each host's installed plugins"
-# cni_rt VERB I: container cI, by a runtime in its host, with the host's
-# conflist and its bin dir alone as CNI_PATH.
+# cni_rt VERB H FILE: host hH's containers, by one runtime in the host
+# (its plugins all at once), with the host's conflist and its bin dir
+# alone as CNI_PATH.
 cni_rt() {
-	local h
-	h=$(many_host "$2")
-	ip netns exec "$(ns_name "h$h")" python3 "$OVL_TOP/tests/lib/cni_runtime.py" "${1,,}" \
-		"$(netdir "$h")/$CONFLIST" --cid "cid-$2" --netns "/run/netns/$(ns_name "c$2")" \
-		--ifname eth0 --path "$(bindir "$h")" --cache "$TOPO_DIR/h$h/cache"
+	ip netns exec "$(ns_name "h$2")" python3 "$OVL_TOP/tests/lib/cni_runtime.py" "${1,,}" \
+		"$(netdir "$2")/$CONFLIST" --batch "$3" --ifname eth0 --path "$(bindir "$2")" \
+		--cache "$TOPO_DIR/h$2/cache"
 }
 many_init "$N" 3 "$(jget "$(netdir 1)/$CONFLIST" 'j["name"]')" 23
-many_run ADD cni_rt
+many_batch ADD cni_rt
 many_added "$(jget "$(netdir 1)/$CONFLIST" 'j["cniVersion"]')"
 many_published
 many_ping "$N"
-many_run DEL cni_rt
+many_batch DEL cni_rt
 many_gone
 
 info "5. podman stop: the conflist goes, ovld exits cleanly"
