@@ -68,14 +68,6 @@ all() {
 	done
 }
 
-ipam_keys() {
-	ectl get --prefix "$ETCD_PREFIX/v1/vni/23/ipam/" -w json | python3 -c '
-import base64, json, sys
-for kv in json.load(sys.stdin).get("kvs", []):
-    v = json.loads(base64.b64decode(kv["value"]))
-    print(base64.b64decode(kv["key"]).decode().rsplit("/", 1)[1], v["host"], v["owner"])' | sort
-}
-
 info "1. $N ADDs at once"
 for ((i = 1; i <= N; i++)); do
 	ns_add "c$i"
@@ -89,7 +81,7 @@ for ((i = 1; i <= N; i++)); do
 done | sort >"$CNI_T/results"
 [ "$(cut -d' ' -f1 "$CNI_T/results" | sort -u | wc -l)" = "$N" ] ||
 	fail "$N ADDs gave $(cut -d' ' -f1 "$CNI_T/results" | sort -u | wc -l) distinct addresses: $(cut -d' ' -f1 "$CNI_T/results" | sort | uniq -d | head)"
-ipam_keys >"$CNI_T/keys"
+etcd_ipam_keys >"$CNI_T/keys"
 diff -u "$CNI_T/results" "$CNI_T/keys" >&2 || fail "etcd's ipam keys are not the results"
 info "$N distinct addresses, etcd has exactly them"
 addr_of() {
@@ -121,7 +113,7 @@ ovlctl_on h2 ipam list | grep -q "^$(addr_of 2) .*$(hostid 2) .*cni:ipamnet/cid-
 
 info "4. $N DELs at once"
 all DEL
-[ -z "$(ipam_keys)" ] || fail "etcd still has ipam keys: $(ipam_keys | head -3)"
+[ -z "$(etcd_ipam_keys)" ] || fail "etcd still has ipam keys: $(etcd_ipam_keys | head -3)"
 for h in h1 h2 h3; do
 	[ -z "$(cni_endpoints "$h")" ] || fail "$h still has endpoints: $(cni_endpoints "$h" | head -3)"
 	[ -z "$(host_veths "$h")" ] || fail "$h still has veths"
