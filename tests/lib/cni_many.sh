@@ -38,8 +38,8 @@
 #                                etcd has no allocation of VNI and (in 5 s) no
 #                                ip or mac key; no host has an endpoint of any
 #                                kind or an ovl veth
-#   ipam_keys VNI                etcd's allocations of VNI, "ADDR HOSTID OWNER"
-#                                a line, sorted
+#
+# etcd's allocations are etcd_ipam_keys' (etcd.sh).
 
 # many_init N HOSTS NETWORK VNI
 many_init() {
@@ -120,14 +120,6 @@ _many_check() {
 	done
 }
 
-ipam_keys() {
-	ectl get --prefix "$ETCD_PREFIX/v1/vni/$1/ipam/" -w json | python3 -c '
-import base64, json, sys
-for kv in json.load(sys.stdin).get("kvs", []):
-    v = json.loads(base64.b64decode(kv["value"]))
-    print(base64.b64decode(kv["key"]).decode().rsplit("/", 1)[1], v["host"], v["owner"])' | sort
-}
-
 # many_added VERSION: $MANY_T/results holds "ADDR HOSTID OWNER" a line.
 many_added() {
 	local version=$1 h i n
@@ -158,7 +150,7 @@ EOF
 	n=$(cut -d' ' -f1 "$MANY_T/results" | sort -u | wc -l)
 	[ "$n" = "$MANY_N" ] ||
 		fail "$MANY_N ADDs gave $n distinct addresses; twice: $(cut -d' ' -f1 "$MANY_T/results" | sort | uniq -d | head)"
-	ipam_keys "$MANY_VNI" >"$MANY_T/keys"
+	etcd_ipam_keys "$MANY_VNI" >"$MANY_T/keys"
 	diff -u "$MANY_T/results" "$MANY_T/keys" >&2 || fail "etcd's ipam keys are not the results"
 	for ((h = 1; h <= MANY_HOSTS; h++)); do
 		for ((i = h; i <= MANY_N; i += MANY_HOSTS)); do
@@ -224,8 +216,8 @@ many_gone() {
 	for ((i = 1; i <= MANY_N; i++)); do
 		[ ! -s "$MANY_T/DEL-$i.out" ] || fail "DEL c$i printed: $(cat "$MANY_T/DEL-$i.out")"
 	done
-	[ -z "$(ipam_keys "$MANY_VNI")" ] ||
-		fail "etcd still has allocations: $(ipam_keys "$MANY_VNI" | head -3)"
+	[ -z "$(etcd_ipam_keys "$MANY_VNI")" ] ||
+		fail "etcd still has allocations: $(etcd_ipam_keys "$MANY_VNI" | head -3)"
 	wait_for 5 _many_no_vni_keys ||
 		fail "5 s after the DELs, etcd still has endpoint keys: $(_many_vni_keys | head -3)"
 	for ((h = 1; h <= MANY_HOSTS; h++)); do

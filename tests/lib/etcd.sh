@@ -64,6 +64,8 @@
 #   etcd_wait_key SECONDS KEY    until etcd has it (fail after)
 #   etcd_wait_nokey SECONDS KEY  until etcd does not (fail after)
 #   etcd_lease KEY               the lease KEY is on (decimal; 0: none)
+#   etcd_ipam_keys [VNI]         ovl-ipam's allocations of VNI (23), sorted:
+#                                one line "ADDR HOSTID OWNER" a key
 #   map_has HOST MAC, map_lacks HOST MAC   HOST's ovl_fdb has MAC (not):
 #                                ovlctl map list (that ovlctl answers either way)
 #   map_underlay HOST MAC        where it points: "IP:PORT"
@@ -418,6 +420,14 @@ etcd_lease() {
 import json, sys
 kvs = json.load(sys.stdin).get("kvs", [])
 print(kvs[0].get("lease", 0) if kvs else "")'
+}
+
+etcd_ipam_keys() {
+	ectl get --prefix "$ETCD_PREFIX/v1/vni/${1:-23}/ipam/" -w json | python3 -c '
+import base64, json, sys
+for kv in json.load(sys.stdin).get("kvs", []):
+    v = json.loads(base64.b64decode(kv["value"]))
+    print(base64.b64decode(kv["key"]).decode().rsplit("/", 1)[1], v["host"], v["owner"])' | sort
 }
 
 # _ovl_list HOST WHAT PYEXPR: exit 0 iff `ovlctl -j WHAT list` of HOST parses

@@ -4,7 +4,8 @@
 # tests/lib/runtime.sh - real container runtimes inside topo.sh's simulated
 # hosts, each host set up as a real one is: a conflist installed in its
 # /etc/cni/net.d, the plugins in its /opt/cni/bin, a runtime of its own.
-# Source after netns.sh, topo.sh and cni.sh; cni_init and topo_switch first.
+# Source after netns.sh, topo.sh, cni.sh and etcd.sh; cni_init and
+# topo_switch first.
 #
 #   $RT/HOST/net.d, $RT/HOST/bin     what HOST has in /etc/cni/net.d and
 #                                    /opt/cni/bin
@@ -18,9 +19,23 @@
 #                                host but INSTANCE (a real host's is "default";
 #                                the simulated hosts share one kernel, so
 #                                their ovlds need distinct names)
+#   rt_ipam [v6]                 the ipam section every host is given, the
+#                                same on all: ovl-ipam over 10.23.0.0/24 (and
+#                                a second range set, fd23::/64, with v6)
 #   rt_install HOST CONFLIST     HOST's net.d holds CONFLIST (as 10-ovl.conflist),
-#                                its bin ovl (and ovl-ipam when built) and the
-#                                reference plugins of /usr/lib/cni
+#                                its bin ovl, ovl-ipam and the reference
+#                                plugins of /usr/lib/cni
+#
+# What ovl-ipam holds of an attachment (owner cni:$NET/CID/eth0; with
+# etcd.sh's etcd_ipam_keys):
+#
+#   rt_ipam_holds HOST CID ADDR...  etcd has exactly ADDR... for it, allocated
+#                                by HOST, and HOST's `ovlctl ipam list` shows
+#                                each with the owner in full
+#   rt_gone HOST WHAT CID        after its DEL: no_leftovers HOST, no ipam key
+#                                of it in etcd nor row in HOST's `ovlctl ipam
+#                                list`, no libcni cache of it
+#   rt_ipam_empty HOST           HOST's `ovlctl ipam list` answers, empty
 #
 # containerd (Debian's 1.6) and its ctr. ctr 1.6 hard-codes /etc/cni/net.d
 # and /opt/cni/bin for `run --cni`, so ctr_on runs it in a private mount
@@ -101,7 +116,45 @@ rt_install() {
 	for p in "$CNI_PATH_DIRS"/*; do
 		ln -sf "$(readlink -f "$p")" "$RT/$h/bin/$(basename "$p")"
 	done
-	[ ! -x "$OVL_BUILD/ovl-ipam" ] || ln -sf "$OVL_BUILD/ovl-ipam" "$RT/$h/bin/ovl-ipam"
+	[ -x "$OVL_BUILD/ovl-ipam" ] || fail "no $OVL_BUILD/ovl-ipam: run make first"
+	ln -sf "$OVL_BUILD/ovl-ipam" "$RT/$h/bin/ovl-ipam"
+}
+
+rt_ipam() {
+	local r='[{"subnet": "10.23.0.0/24"}]' d='{"dst": "0.0.0.0/0"}'
+	[ "${1:-}" != v6 ] || { r+=', [{"subnet": "fd23::/64"}]'; d+=', {"dst": "::/0"}'; }
+	printf '{"type": "ovl-ipam", "ranges": [%s], "routes": [%s]}' "$r" "$d"
+}
+
+rt_ipam_holds() {
+	local h=$1 o="cni:$NET/$2/eth0" got want a
+	shift 2
+	got=$(etcd_ipam_keys | awk -v o="$o" -v hid="$(hostid "${h#h}")" '$3 == o && $2 == hid { print $1 }' | sort)
+	want=$(printf '%s\n' "$@" | sort)
+	[ "$got" = "$want" ] ||
+		fail "etcd holds [${got//$'\n'/ }] for $o from $h, not [$*]: $(etcd_ipam_keys)"
+	ovlctl_on "$h" ipam list >"$RT/ipam.list" || fail "ovlctl ipam list on $h"
+	for a in "$@"; do
+		awk -v a="$a" -v o="$o" '$1 == a && $3 == o' "$RT/ipam.list" | grep -q . ||
+			fail "ovlctl ipam list on $h has no row $a with owner $o in full: $(cat "$RT/ipam.list")"
+	done
+}
+
+rt_ipam_empty() {
+	local l
+	l=$(ovlctl_on "$1" ipam list) && [ -z "$l" ]
+}
+
+rt_gone() {
+	local o="cni:$NET/$3/eth0" k
+	no_leftovers "$1" "$2"
+	k=$(etcd_ipam_keys | awk -v o="$o" '$3 == o')
+	[ -z "$k" ] || fail "$2: etcd still has the allocation of $o: $k"
+	ovlctl_on "$1" ipam list >"$RT/ipam.list" || fail "ovlctl ipam list on $1"
+	! awk -v o="$o" '$3 == o' "$RT/ipam.list" | grep -q . ||
+		fail "$2: ovlctl ipam list on $1 still shows $o: $(cat "$RT/ipam.list")"
+	[ -z "$(find /var/lib/cni/results -name "$NET-$3-*" 2>/dev/null)" ] ||
+		fail "$2: libcni's cache of $3 remains"
 }
 
 ctr_need() {
