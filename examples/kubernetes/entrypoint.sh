@@ -71,15 +71,16 @@ die() {
 }
 
 # ready: ovld answers, and every overlay ovld.json names is there, with no
-# error and, for the etcd backend, connected and synced (the cache holds
-# the other hosts). ovlctl -j prints one member a line.
+# error (an overlay's is null or absent when fine, its router's ""), its
+# router (if any) up and, for the etcd backend, connected and synced (the
+# cache holds the other hosts). ovlctl -j prints one member a line.
 ready() {
 	out=$("$OVLCTL" --instance "$OVL_INSTANCE" -j overlay list 2>/dev/null) || return 1
 	for n in $(overlay_names); do
 		printf '%s\n' "$out" | grep -q "^ *\"name\": \"$n\"," || return 1
 	done
-	! printf '%s\n' "$out" | grep -q -e '^ *"error": "' -e '"connected": false' \
-		-e '"synced": false'
+	! printf '%s\n' "$out" | grep -q -e '^ *"error": "[^"]' -e '"connected": false' \
+		-e '"synced": false' -e '"up": false'
 }
 
 # overlay_names: the "name" members of ovld.json (only overlays have one).

@@ -26,9 +26,9 @@
 # The ConfigMap's IPAM serves the test as it is: ovl-ipam over 10.23.0.0/16
 # (150 of 65533 addresses; 10.23.0.1, the default gateway, is never handed
 # out), apart from the underlay (10.1.0.0/24); its route 0.0.0.0/0 has no
-# gateway (the containers' default route is eth0). The example has no
-# router zone, so no gateway address needs keeping from IPAM (the
-# README's note on router/host): render() fails if one is added.
+# gateway in its route: the ovl plugin gives the containers the overlay's
+# router as their gateway, 10.23.0.1, the range's default gateway, which
+# ovl-ipam never hands out.
 #
 # What it proves:
 # 1. `make image` builds the image offline (its size is printed);
@@ -45,7 +45,10 @@
 #    PREFIX/v1/vni/23/ipam/ADDR, naming host and owner), each host's 50
 #    endpoints; every container reaches one on another host on the first
 #    ping (IPv4); 150 DELs at once leave no allocation, ip or mac key in
-#    etcd and `ovlctl endpoint list` empty on every host (no veth either);
+#    etcd and `ovlctl endpoint list` empty on every host (no veth either;
+#    the overlay's router stays); the router zone of the example works: a
+#    host reaches a container on it and one on another host (router/host),
+#    a container reaches another host's underlay address (masquerade);
 # 5. podman stop (SIGTERM): the conflist is gone, ovld exited with 0.
 #
 # tests/lib/cni_many.sh is shared with ipam_cluster.sh, which does the
@@ -125,7 +128,7 @@ data = yaml.safe_load(open(cm))["data"]
 conf = json.loads(data["ovld.json"])
 ov, = conf["overlays"]
 assert ov["vni"] == 23 and ov["search"] == "etcd", ov
-assert "router" not in ov, "a router zone: keep its gateway from IPAM, and test that"
+assert ov["router"]["gateway"] == ["10.23.0.1/16"], ov["router"]
 ov["etcd"]["endpoints"] = etcd
 names = [k for k in data if k.endswith(".conflist")]
 assert len(names) == 1, names
@@ -229,6 +232,14 @@ many_batch ADD cni_rt
 many_added "$(jget "$(netdir 1)/$CONFLIST" 'j["cniVersion"]')"
 many_published
 many_ping "$N"
+# The router zone (router/host, masquerade): h1 reaches c1 (on h1) and c2
+# (on h2); c3 (on h3) reaches h1's underlay address, outside the overlay.
+for c in 1 2; do
+	in_ns h1 ping -c 1 -W 2 "$(many_addr $c)" >/dev/null ||
+		fail "h1 -> c$c ($(many_addr $c), on h$(many_host $c)) through the router lost"
+done
+in_ns c3 ping -c 1 -W 2 10.1.0.1 >/dev/null || fail "c3 (on h3) -> 10.1.0.1 (h1's underlay) through the router lost"
+info "the router: h1 reaches c1 and c2, c3 reaches 10.1.0.1"
 many_batch DEL cni_rt
 many_gone
 
