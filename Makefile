@@ -11,6 +11,7 @@ CC         ?= gcc
 PREFIX     ?= /usr/local
 DESTDIR    ?=
 CNI_BIN_DIR ?= /opt/cni/bin
+SYSTEMD_UNIT_DIR ?= $(PREFIX)/lib/systemd/system
 ARCH       ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
 			-e 's/ppc64le/powerpc/' -e 's/mips.*/mips/' -e 's/riscv64/riscv/')
 T          ?=
@@ -83,8 +84,8 @@ TIDY_FILES   = $(filter lib/% loader/% ctl/% cni/%,$(filter %.c,$(FORMAT_FILES))
 TIDY_CFLAGS  = $(OVL_CFLAGS) -Iloader -Icni
 SH_FILES     = $(shell git ls-files -co --exclude-standard -- '*.sh' .ci/run tests/kernels/init 2>/dev/null)
 
-.PHONY: lint format format-check tidy cppcheck shellcheck yamlcheck
-lint: format-check $(BPF_OBJS) tidy cppcheck shellcheck yamlcheck
+.PHONY: lint format format-check tidy cppcheck shellcheck yamlcheck unitcheck
+lint: format-check $(BPF_OBJS) tidy cppcheck shellcheck yamlcheck unitcheck
 	@echo "lint: clean"
 
 format:
@@ -116,6 +117,22 @@ yamlcheck:
 	$(call msg,YAML,$(words $(YAML_FILES)) files)
 	$(Q)python3 -c 'import sys, yaml; [list(yaml.safe_load_all(open(f))) for f in sys.argv[1:]]' \
 		$(YAML_FILES)
+
+# The systemd unit, made for this build's ovld (verify wants ExecStart to
+# exist), checked by systemd-analyze: it works without systemd as PID 1
+# with --man=no (Documentation= runs man otherwise). Unknown keys and bad
+# values are only warnings there (status 0), so any output fails.
+UNITS := $(patsubst systemd/%.in,$(OUTPUT)/systemd/%,$(wildcard systemd/*.in))
+$(OUTPUT)/systemd/%: systemd/%.in
+	$(Q)mkdir -p $(@D)
+	$(Q)sed 's|@SBINDIR@|$(SBINDIR_UNIT)|g' $< > $@
+$(UNITS): SBINDIR_UNIT = $(abspath $(OUTPUT))
+unitcheck: $(UNITS) $(OUTPUT)/ovld
+	$(call msg,UNITCHK,$(notdir $(UNITS)))
+	$(Q)if command -v systemd-analyze >/dev/null; then \
+		out=$$(systemd-analyze verify --man=no $(OUTPUT)/systemd/ovld@lint.service 2>&1); \
+		[ -z "$$out" ] || { echo "$$out" >&2; exit 1; }; \
+	else echo "systemd-analyze not installed: skipped" >&2; fi
 
 # ---- tests --------------------------------------------------------------
 .PHONY: deps demo bench test test-unit test-bpf test-e2e test-interop test-kernels
@@ -192,6 +209,10 @@ install: all
 	$(Q)$(if $(filter %/ovlctl,$(BINS)),install -m 0755 $(OUTPUT)/ovlctl $(DESTDIR)$(PREFIX)/bin/)
 	$(Q)$(if $(filter %/ovl,$(BINS)),install -m 0755 $(OUTPUT)/ovl $(DESTDIR)$(CNI_BIN_DIR)/)
 	$(Q)$(if $(filter %/ovl-ipam,$(BINS)),install -m 0755 $(OUTPUT)/ovl-ipam $(DESTDIR)$(CNI_BIN_DIR)/)
+	$(Q)install -d $(DESTDIR)$(SYSTEMD_UNIT_DIR)
+	$(Q)for u in systemd/*.in; do sed 's|@SBINDIR@|$(PREFIX)/sbin|g' $$u > $(OUTPUT)/unit.tmp && \
+		install -m 0644 $(OUTPUT)/unit.tmp $(DESTDIR)$(SYSTEMD_UNIT_DIR)/$$(basename $$u .in) || exit 1; \
+		done; rm -f $(OUTPUT)/unit.tmp
 	$(Q)if [ -d man ]; then for m in man/*.[0-9]; do [ -e "$$m" ] || continue; \
 		s=$${m##*.}; install -d $(DESTDIR)$(PREFIX)/share/man/man$$s; \
 		install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done; fi
@@ -220,10 +241,11 @@ help:
 	@echo '  deps          install missing Debian packages (needs root; no-op when all present)'
 	@echo '  image         the container image of examples/kubernetes, offline (podman build;'
 	@echo '                IMAGE, IMAGE_VERSION, IMAGE_DIR, PODMAN_OPTS)'
-	@echo '  install       install binaries and man pages (DESTDIR, PREFIX, CNI_BIN_DIR)'
+	@echo '  install       install binaries, man pages and the systemd unit (DESTDIR, PREFIX,'
+	@echo '                CNI_BIN_DIR, SYSTEMD_UNIT_DIR)'
 	@echo '  vmlinux       regenerate vmlinux-btf/$$(ARCH)/vmlinux.h from the running kernel'
 	@echo '  clean         remove $(OUTPUT)/'
-	@echo 'Variables: OUTPUT CLANG BPFTOOL PKG_CONFIG CC PREFIX DESTDIR CNI_BIN_DIR ARCH BENCH_ARGS IMAGE'
+	@echo 'Variables: OUTPUT CLANG BPFTOOL PKG_CONFIG CC PREFIX DESTDIR CNI_BIN_DIR SYSTEMD_UNIT_DIR ARCH BENCH_ARGS IMAGE'
 	@echo '           KERNEL MODULES KERNEL_TIMEOUT (make test-kernels; tests/kernels/run.sh -h)'
 	@echo '           V=1 (show commands) SAN=1 (ASan+UBSan) T=name (run tests matching name)'
 

@@ -17,6 +17,8 @@ PKGS=(
 	libcurl4-openssl-dev etcd-server etcd-client openssl
 	# lint (python3-yaml: examples/kubernetes/*.yaml, also read by its test)
 	clang-format clang-tidy cppcheck shellcheck python3-yaml
+	# lint: systemd-analyze verify of systemd/ovld@.service.in
+	systemd
 	# tests: namespaces, traffic, captures, real peers
 	iproute2 iputils-ping procps psmisc ethtool tcpdump tshark iperf3 ndisc6 arping
 	dnsmasq-base udhcpc busybox-static python3
