@@ -12,6 +12,7 @@ PREFIX     ?= /usr/local
 DESTDIR    ?=
 CNI_BIN_DIR ?= /opt/cni/bin
 SYSTEMD_UNIT_DIR ?= $(PREFIX)/lib/systemd/system
+BASH_COMPLETION_DIR ?= $(PREFIX)/share/bash-completion/completions
 ARCH       ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
 			-e 's/ppc64le/powerpc/' -e 's/mips.*/mips/' -e 's/riscv64/riscv/')
 T          ?=
@@ -82,7 +83,8 @@ FORMAT_FILES = $(shell git ls-files -co --exclude-standard -- \
 		'*.c' '*.h' ':!:vmlinux-btf/*' 2>/dev/null)
 TIDY_FILES   = $(filter lib/% loader/% ctl/% cni/%,$(filter %.c,$(FORMAT_FILES)))
 TIDY_CFLAGS  = $(OVL_CFLAGS) -Iloader -Icni
-SH_FILES     = $(shell git ls-files -co --exclude-standard -- '*.sh' .ci/run tests/kernels/init 2>/dev/null)
+SH_FILES     = $(shell git ls-files -co --exclude-standard -- '*.sh' .ci/run tests/kernels/init \
+		completion/ovlctl 2>/dev/null)
 
 .PHONY: lint format format-check tidy cppcheck shellcheck yamlcheck unitcheck
 lint: format-check $(BPF_OBJS) tidy cppcheck shellcheck yamlcheck unitcheck
@@ -209,7 +211,8 @@ install: all
 	$(Q)$(if $(filter %/ovlctl,$(BINS)),install -m 0755 $(OUTPUT)/ovlctl $(DESTDIR)$(PREFIX)/bin/)
 	$(Q)$(if $(filter %/ovl,$(BINS)),install -m 0755 $(OUTPUT)/ovl $(DESTDIR)$(CNI_BIN_DIR)/)
 	$(Q)$(if $(filter %/ovl-ipam,$(BINS)),install -m 0755 $(OUTPUT)/ovl-ipam $(DESTDIR)$(CNI_BIN_DIR)/)
-	$(Q)install -d $(DESTDIR)$(SYSTEMD_UNIT_DIR)
+	$(Q)install -d $(DESTDIR)$(SYSTEMD_UNIT_DIR) $(DESTDIR)$(BASH_COMPLETION_DIR)
+	$(Q)install -m 0644 completion/ovlctl $(DESTDIR)$(BASH_COMPLETION_DIR)/ovlctl
 	$(Q)for u in systemd/*.in; do sed 's|@SBINDIR@|$(PREFIX)/sbin|g' $$u > $(OUTPUT)/unit.tmp && \
 		install -m 0644 $(OUTPUT)/unit.tmp $(DESTDIR)$(SYSTEMD_UNIT_DIR)/$$(basename $$u .in) || exit 1; \
 		done; rm -f $(OUTPUT)/unit.tmp
@@ -241,11 +244,12 @@ help:
 	@echo '  deps          install missing Debian packages (needs root; no-op when all present)'
 	@echo '  image         the container image of examples/kubernetes, offline (podman build;'
 	@echo '                IMAGE, IMAGE_VERSION, IMAGE_DIR, PODMAN_OPTS)'
-	@echo '  install       install binaries, man pages and the systemd unit (DESTDIR, PREFIX,'
-	@echo '                CNI_BIN_DIR, SYSTEMD_UNIT_DIR)'
+	@echo '  install       install binaries, man pages, the systemd unit and the bash completion'
+	@echo '                (DESTDIR, PREFIX, CNI_BIN_DIR, SYSTEMD_UNIT_DIR, BASH_COMPLETION_DIR)'
 	@echo '  vmlinux       regenerate vmlinux-btf/$$(ARCH)/vmlinux.h from the running kernel'
 	@echo '  clean         remove $(OUTPUT)/'
-	@echo 'Variables: OUTPUT CLANG BPFTOOL PKG_CONFIG CC PREFIX DESTDIR CNI_BIN_DIR SYSTEMD_UNIT_DIR ARCH BENCH_ARGS IMAGE'
+	@echo 'Variables: OUTPUT CLANG BPFTOOL PKG_CONFIG CC PREFIX DESTDIR CNI_BIN_DIR SYSTEMD_UNIT_DIR'
+	@echo '           BASH_COMPLETION_DIR ARCH BENCH_ARGS IMAGE'
 	@echo '           KERNEL MODULES KERNEL_TIMEOUT (make test-kernels; tests/kernels/run.sh -h)'
 	@echo '           V=1 (show commands) SAN=1 (ASan+UBSan) T=name (run tests matching name)'
 
