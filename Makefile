@@ -40,7 +40,7 @@ CFLAGS   ?= -O2 -g
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes \
 	    -Wno-missing-field-initializers
 OVL_CFLAGS := -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -MMD -MP \
-	      -Ibpf -Ilib -I$(OUTPUT) $(PKG_CFLAGS)
+	      -Ibpf -Ilib -I$(OUTPUT) $(PKG_CFLAGS) $(CPPFLAGS)
 OVL_LDLIBS := $(PKG_LIBS) -lelf -lz
 ifeq ($(SAN),1)
 OVL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -72,6 +72,9 @@ include tests/etcd/module.mk
 -include cni/module.mk
 
 all: $(BPF_SKEL) $(LIBOVL) $(BINS) $(TEST_BINS)
+
+# The programs alone, no tests (what install and the Debian package need).
+bins: $(BINS)
 
 $(OUTPUT) $(OUTPUT)/tests:
 	$(Q)mkdir -p $@
@@ -204,8 +207,20 @@ image: $(OUTPUT)/ovld $(OUTPUT)/ovlctl $(IMAGE_PLUGINS)
 		$(addprefix -p ,$(IMAGE_PLUGINS)) -t $(IMAGE):$(IMAGE_VERSION) -t $(IMAGE):latest
 
 # ---- install, clean, vmlinux, help --------------------------------------
-.PHONY: install clean vmlinux help
-install: all
+.PHONY: install clean vmlinux help bins deb
+# The Debian package ovl (debian/), built from scratch into its own tree
+# (build/deb-tree) with dpkg-buildpackage, no network, no signature: the
+# .deb goes to build/deb/, with its .changes and .buildinfo.
+deb:
+	$(call msg,DEB,build/deb)
+	$(Q)mkdir -p build/deb
+	$(Q)v=$$(dpkg-parsechangelog -S Version); a=$$(dpkg-architecture -qDEB_HOST_ARCH); \
+		dpkg-buildpackage -us -uc -b \
+		--buildinfo-option=-ubuild/deb --buildinfo-option=-Obuild/deb/ovl_$${v}_$$a.buildinfo \
+		--changes-option=-ubuild/deb --changes-option=-Obuild/deb/ovl_$${v}_$$a.changes
+	$(Q)ls build/deb/*.deb
+
+install: bins
 	$(Q)install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(CNI_BIN_DIR)
 	$(Q)$(if $(filter %/ovld,$(BINS)),install -m 0755 $(OUTPUT)/ovld $(DESTDIR)$(PREFIX)/sbin/)
 	$(Q)$(if $(filter %/ovlctl,$(BINS)),install -m 0755 $(OUTPUT)/ovlctl $(DESTDIR)$(PREFIX)/bin/)
@@ -244,6 +259,7 @@ help:
 	@echo '  deps          install missing Debian packages (needs root; no-op when all present)'
 	@echo '  image         the container image of examples/kubernetes, offline (podman build;'
 	@echo '                IMAGE, IMAGE_VERSION, IMAGE_DIR, PODMAN_OPTS)'
+	@echo '  deb           the Debian package ovl into build/deb/ (dpkg-buildpackage, no network)'
 	@echo '  install       install binaries, man pages, the systemd unit and the bash completion'
 	@echo '                (DESTDIR, PREFIX, CNI_BIN_DIR, SYSTEMD_UNIT_DIR, BASH_COMPLETION_DIR)'
 	@echo '  vmlinux       regenerate vmlinux-btf/$$(ARCH)/vmlinux.h from the running kernel'

@@ -34,6 +34,8 @@ PKGS=(
 	# other kernels (make test-kernels): qemu boots Debian's own kernel
 	# package; its modules get their modules.dep from depmod
 	qemu-system-x86 cpio kmod
+	# make deb (dpkg-buildpackage, dh) and its check; tests/e2e/deb_install.sh
+	debhelper dpkg-dev lintian
 	# make bench: request/response rate, the chart
 	sockperf gnuplot-nox
 )
