@@ -11,6 +11,8 @@ CC         ?= gcc
 PREFIX     ?= /usr/local
 DESTDIR    ?=
 CNI_BIN_DIR ?= /opt/cni/bin
+SYSTEMD_UNIT_DIR ?= $(PREFIX)/lib/systemd/system
+BASH_COMPLETION_DIR ?= $(PREFIX)/share/bash-completion/completions
 ARCH       ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
 			-e 's/ppc64le/powerpc/' -e 's/mips.*/mips/' -e 's/riscv64/riscv/')
 T          ?=
@@ -38,7 +40,7 @@ CFLAGS   ?= -O2 -g
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes \
 	    -Wno-missing-field-initializers
 OVL_CFLAGS := -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -MMD -MP \
-	      -Ibpf -Ilib -I$(OUTPUT) $(PKG_CFLAGS)
+	      -Ibpf -Ilib -I$(OUTPUT) $(PKG_CFLAGS) $(CPPFLAGS)
 OVL_LDLIBS := $(PKG_LIBS) -lelf -lz
 ifeq ($(SAN),1)
 OVL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -71,6 +73,9 @@ include tests/etcd/module.mk
 
 all: $(BPF_SKEL) $(LIBOVL) $(BINS) $(TEST_BINS)
 
+# The programs alone, no tests (what install and the Debian package need).
+bins: $(BINS)
+
 $(OUTPUT) $(OUTPUT)/tests:
 	$(Q)mkdir -p $@
 
@@ -81,10 +86,11 @@ FORMAT_FILES = $(shell git ls-files -co --exclude-standard -- \
 		'*.c' '*.h' ':!:vmlinux-btf/*' 2>/dev/null)
 TIDY_FILES   = $(filter lib/% loader/% ctl/% cni/%,$(filter %.c,$(FORMAT_FILES)))
 TIDY_CFLAGS  = $(OVL_CFLAGS) -Iloader -Icni
-SH_FILES     = $(shell git ls-files -co --exclude-standard -- '*.sh' .ci/run tests/kernels/init 2>/dev/null)
+SH_FILES     = $(shell git ls-files -co --exclude-standard -- '*.sh' .ci/run tests/kernels/init \
+		completion/ovlctl 2>/dev/null)
 
-.PHONY: lint format format-check tidy cppcheck shellcheck yamlcheck
-lint: format-check $(BPF_OBJS) tidy cppcheck shellcheck yamlcheck
+.PHONY: lint format format-check tidy cppcheck shellcheck yamlcheck unitcheck
+lint: format-check $(BPF_OBJS) tidy cppcheck shellcheck yamlcheck unitcheck
 	@echo "lint: clean"
 
 format:
@@ -116,6 +122,22 @@ yamlcheck:
 	$(call msg,YAML,$(words $(YAML_FILES)) files)
 	$(Q)python3 -c 'import sys, yaml; [list(yaml.safe_load_all(open(f))) for f in sys.argv[1:]]' \
 		$(YAML_FILES)
+
+# The systemd unit, made for this build's ovld (verify wants ExecStart to
+# exist), checked by systemd-analyze: it works without systemd as PID 1
+# with --man=no (Documentation= runs man otherwise). Unknown keys and bad
+# values are only warnings there (status 0), so any output fails.
+UNITS := $(patsubst systemd/%.in,$(OUTPUT)/systemd/%,$(wildcard systemd/*.in))
+$(OUTPUT)/systemd/%: systemd/%.in
+	$(Q)mkdir -p $(@D)
+	$(Q)sed 's|@SBINDIR@|$(SBINDIR_UNIT)|g' $< > $@
+$(UNITS): SBINDIR_UNIT = $(abspath $(OUTPUT))
+unitcheck: $(UNITS) $(OUTPUT)/ovld
+	$(call msg,UNITCHK,$(notdir $(UNITS)))
+	$(Q)if command -v systemd-analyze >/dev/null; then \
+		out=$$(systemd-analyze verify --man=no $(OUTPUT)/systemd/ovld@lint.service 2>&1); \
+		[ -z "$$out" ] || { echo "$$out" >&2; exit 1; }; \
+	else echo "systemd-analyze not installed: skipped" >&2; fi
 
 # ---- tests --------------------------------------------------------------
 .PHONY: deps demo bench test test-unit test-bpf test-e2e test-interop test-kernels
@@ -185,13 +207,30 @@ image: $(OUTPUT)/ovld $(OUTPUT)/ovlctl $(IMAGE_PLUGINS)
 		$(addprefix -p ,$(IMAGE_PLUGINS)) -t $(IMAGE):$(IMAGE_VERSION) -t $(IMAGE):latest
 
 # ---- install, clean, vmlinux, help --------------------------------------
-.PHONY: install clean vmlinux help
-install: all
+.PHONY: install clean vmlinux help bins deb
+# The Debian package ovl (debian/), built from scratch into its own tree
+# (build/deb-tree) with dpkg-buildpackage, no network, no signature: the
+# .deb goes to build/deb/, with its .changes and .buildinfo.
+deb:
+	$(call msg,DEB,build/deb)
+	$(Q)mkdir -p build/deb
+	$(Q)v=$$(dpkg-parsechangelog -S Version); a=$$(dpkg-architecture -qDEB_HOST_ARCH); \
+		dpkg-buildpackage -us -uc -b \
+		--buildinfo-option=-ubuild/deb --buildinfo-option=-Obuild/deb/ovl_$${v}_$$a.buildinfo \
+		--changes-option=-ubuild/deb --changes-option=-Obuild/deb/ovl_$${v}_$$a.changes
+	$(Q)ls build/deb/*.deb
+
+install: bins
 	$(Q)install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(CNI_BIN_DIR)
 	$(Q)$(if $(filter %/ovld,$(BINS)),install -m 0755 $(OUTPUT)/ovld $(DESTDIR)$(PREFIX)/sbin/)
 	$(Q)$(if $(filter %/ovlctl,$(BINS)),install -m 0755 $(OUTPUT)/ovlctl $(DESTDIR)$(PREFIX)/bin/)
 	$(Q)$(if $(filter %/ovl,$(BINS)),install -m 0755 $(OUTPUT)/ovl $(DESTDIR)$(CNI_BIN_DIR)/)
 	$(Q)$(if $(filter %/ovl-ipam,$(BINS)),install -m 0755 $(OUTPUT)/ovl-ipam $(DESTDIR)$(CNI_BIN_DIR)/)
+	$(Q)install -d $(DESTDIR)$(SYSTEMD_UNIT_DIR) $(DESTDIR)$(BASH_COMPLETION_DIR)
+	$(Q)install -m 0644 completion/ovlctl $(DESTDIR)$(BASH_COMPLETION_DIR)/ovlctl
+	$(Q)for u in systemd/*.in; do sed 's|@SBINDIR@|$(PREFIX)/sbin|g' $$u > $(OUTPUT)/unit.tmp && \
+		install -m 0644 $(OUTPUT)/unit.tmp $(DESTDIR)$(SYSTEMD_UNIT_DIR)/$$(basename $$u .in) || exit 1; \
+		done; rm -f $(OUTPUT)/unit.tmp
 	$(Q)if [ -d man ]; then for m in man/*.[0-9]; do [ -e "$$m" ] || continue; \
 		s=$${m##*.}; install -d $(DESTDIR)$(PREFIX)/share/man/man$$s; \
 		install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done; fi
@@ -220,10 +259,13 @@ help:
 	@echo '  deps          install missing Debian packages (needs root; no-op when all present)'
 	@echo '  image         the container image of examples/kubernetes, offline (podman build;'
 	@echo '                IMAGE, IMAGE_VERSION, IMAGE_DIR, PODMAN_OPTS)'
-	@echo '  install       install binaries and man pages (DESTDIR, PREFIX, CNI_BIN_DIR)'
+	@echo '  deb           the Debian package ovl into build/deb/ (dpkg-buildpackage, no network)'
+	@echo '  install       install binaries, man pages, the systemd unit and the bash completion'
+	@echo '                (DESTDIR, PREFIX, CNI_BIN_DIR, SYSTEMD_UNIT_DIR, BASH_COMPLETION_DIR)'
 	@echo '  vmlinux       regenerate vmlinux-btf/$$(ARCH)/vmlinux.h from the running kernel'
 	@echo '  clean         remove $(OUTPUT)/'
-	@echo 'Variables: OUTPUT CLANG BPFTOOL PKG_CONFIG CC PREFIX DESTDIR CNI_BIN_DIR ARCH BENCH_ARGS IMAGE'
+	@echo 'Variables: OUTPUT CLANG BPFTOOL PKG_CONFIG CC PREFIX DESTDIR CNI_BIN_DIR SYSTEMD_UNIT_DIR'
+	@echo '           BASH_COMPLETION_DIR ARCH BENCH_ARGS IMAGE'
 	@echo '           KERNEL MODULES KERNEL_TIMEOUT (make test-kernels; tests/kernels/run.sh -h)'
 	@echo '           V=1 (show commands) SAN=1 (ASan+UBSan) T=name (run tests matching name)'
 

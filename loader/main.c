@@ -126,6 +126,9 @@ static void on_signal(void *arg, uint32_t events)
 				overlay_reload(d, ov, err, sizeof(err));
 		} else if (si.ssi_signo == SIGINT || si.ssi_signo == SIGTERM) {
 			pr_info("signal %u: exiting; the data path keeps forwarding", si.ssi_signo);
+			if (!d->stop)
+				ovld_notify("STOPPING=1\nSTATUS=stopping; the data path keeps "
+					    "forwarding");
 			d->stop = true;
 		}
 	}
@@ -236,6 +239,7 @@ static int cleanup(struct ovld *d)
 /* Start-up (see the top), the loop, and what ovld frees at exit. */
 static int serve(struct ovld *d, json_t *cfg)
 {
+	char status[128 + OVL_INSTANCE_MAX + IFNAMSIZ];
 	int err;
 
 	err = lock_instance(d, NULL);
@@ -270,6 +274,10 @@ static int serve(struct ovld *d, json_t *cfg)
 		return err;
 	pr_info("instance %s ready: underlay %s, control socket %s", d->o.instance, d->o.underlay,
 		d->sock_path);
+	/* systemd's Type=notify: the socket answers, the overlays are up. */
+	snprintf(status, sizeof(status), "READY=1\nSTATUS=instance %s ready: underlay %s",
+		 d->o.instance, d->o.underlay);
+	ovld_notify(status);
 	err = loop_run(d->loop, &d->stop);
 	if (err)
 		pr_err("event loop: %s", strerror(-err));

@@ -455,6 +455,9 @@ void ovld_release(struct ovld *d);
 /* ---- caps.c: after start-up, keep only the capabilities the loop needs --- */
 int caps_drop(struct ovld *d);
 
+/* notify.c: sd_notify(3)'s protocol; MSG as "READY=1"; 0 or -errno. */
+int ovld_notify(const char *msg);
+
 /* ---- state.c ------------------------------------------------------------- */
 int state_save(struct ovld *d);
 /* Save if state_changed() since the last save (a hook of the loop). */

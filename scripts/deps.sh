@@ -17,6 +17,8 @@ PKGS=(
 	libcurl4-openssl-dev etcd-server etcd-client openssl
 	# lint (python3-yaml: examples/kubernetes/*.yaml, also read by its test)
 	clang-format clang-tidy cppcheck shellcheck python3-yaml
+	# lint: systemd-analyze verify of systemd/ovld@.service.in
+	systemd
 	# tests: namespaces, traffic, captures, real peers
 	iproute2 iputils-ping procps psmisc ethtool tcpdump tshark iperf3 ndisc6 arping
 	dnsmasq-base udhcpc busybox-static python3
@@ -32,6 +34,8 @@ PKGS=(
 	# other kernels (make test-kernels): qemu boots Debian's own kernel
 	# package; its modules get their modules.dep from depmod
 	qemu-system-x86 cpio kmod
+	# make deb (dpkg-buildpackage, dh) and its check; tests/e2e/deb_install.sh
+	debhelper dpkg-dev lintian
 	# make bench: request/response rate, the chart
 	sockperf gnuplot-nox
 )

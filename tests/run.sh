@@ -6,7 +6,7 @@
 #   tests/run.sh [-t SUBSTRING] [-v] TIER...   TIER: unit bpf e2e interop kernels
 #
 # C tiers are the binaries build/tests/test_TIER; shell tiers are the
-# scripts tests/TIER/*.sh (exit 0 pass, 4 skip, anything else fail); the
+# scripts tests/TIER/*.sh (the unit tier has both) (exit 0 pass, 4 skip, anything else fail); the
 # kernels tier is tests/kernels/run.sh, which boots Debian 12's kernel in
 # qemu and runs the bpf tier and the e2e tests named kernel_* in it (its
 # lines are RELEASE/NAME). Every test prints one line, PASS/FAIL/SKIP
@@ -126,7 +126,8 @@ run_kernels_tier() {
 
 for tier in "$@"; do
 	case $tier in
-	unit | bpf) run_c_tier "$tier" ;;
+	unit) run_c_tier unit; run_sh_tier unit ;;
+	bpf) run_c_tier bpf ;;
 	e2e | interop) run_sh_tier "$tier" ;;
 	kernels) run_kernels_tier ;;
 	*) echo "unknown tier: $tier" >&2; exit 2 ;;
