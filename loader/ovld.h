@@ -274,6 +274,9 @@ int map_stats_read(struct ovld *d, struct ovl_stat *out, __u32 n);
 int map_vni_stats_create(struct ovld *d, __u32 vni);
 int map_vni_stats_del(struct ovld *d, __u32 vni);
 int map_vni_stats_read(struct ovld *d, __u32 vni, struct ovl_stat out[OVL_VSTAT_MAX]);
+/* The drop reasons of ovl_vni_drops: out[reason - OVL_DROP_BASE]. */
+#define OVL_VDROPS (OVL_DROP_MAX - OVL_DROP_BASE)
+int map_vni_drops_read(struct ovld *d, __u32 vni, struct ovl_stat out[OVL_VDROPS]);
 
 /* ---- xmit.c: frames ovld sends itself ------------------------------------ */
 int xmit_open(struct ovld *d);
