@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include "ovld.h"
 #include "backend.h"
 #include "json.h"
@@ -41,6 +42,8 @@ void config_usage(FILE *f)
 		"      --bpffs DIR        bpffs for the pins (default %s; mounted, mode 0700,\n"
 		"                         if needed); the instance's directory in it must be\n"
 		"                         root's and writable by nobody else\n"
+		"      --metrics ADDR:PORT serve GET /metrics (Prometheus text format) there;\n"
+		"                         PORT or :PORT is on loopback (default: off)\n"
 		"      --cleanup          detach and remove everything of the instance (its own\n"
 		"                         programs and pins only), then exit\n"
 		"  -v, --verbose          more logging (twice: libbpf debug output)\n"
@@ -311,6 +314,7 @@ int config_parse_args(struct ovld_opts *o, int argc, char **argv, bool *cleanup)
 		{ "state-dir", required_argument, NULL, 'S' },
 		{ "run-dir", required_argument, NULL, 'R' },
 		{ "bpffs", required_argument, NULL, 'B' },
+		{ "metrics", required_argument, NULL, 'M' },
 		{ "cleanup", no_argument, NULL, 'C' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -374,6 +378,20 @@ int config_parse_args(struct ovld_opts *o, int argc, char **argv, bool *cleanup)
 			if (set_str(o->bpffs, sizeof(o->bpffs), optarg, "--bpffs"))
 				return 2;
 			break;
+		case 'M': {
+			struct sockaddr_storage ss;
+			unsigned int len;
+
+			if (set_str(o->metrics, sizeof(o->metrics), optarg, "--metrics"))
+				return 2;
+			if (metrics_addr_parse(optarg, &ss, &len)) {
+				pr_err("--metrics: \"%s\" is not PORT, :PORT, ADDR:PORT or "
+				       "[ADDR6]:PORT",
+				       optarg);
+				return 2;
+			}
+			break;
+		}
 		case 'C':
 			*cleanup = true;
 			break;

@@ -328,6 +328,7 @@ static bool handle_l2(struct ovld *d, struct ovl_overlay *ov, struct queued *q)
 		return false;
 	}
 	ov->resolved++;
+	metrics_miss_observe(d, e->ts_ns);
 	if (e->cap_len < e->pkt_len || !e->cap_len) {
 		pr_debug("miss frame of %u bytes not captured whole: not delivered", e->pkt_len);
 		return false;
@@ -377,6 +378,7 @@ static bool handle_l3(struct ovld *d, struct ovl_overlay *ov, struct queued *q)
 		}
 	}
 	ov->resolved++;
+	metrics_miss_observe(d, e->ts_ns);
 	if (!memcmp(mac, e->mac, 6))
 		return false; /* the asker's own address: stay silent (DAD) */
 

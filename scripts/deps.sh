@@ -34,6 +34,9 @@ PKGS=(
 	qemu-system-x86 cpio kmod
 	# make bench: request/response rate, the chart
 	sockperf gnuplot-nox
+	# ovld --metrics: its test scrapes it with a real Prometheus server and
+	# checks the exposition with promtool
+	prometheus
 )
 
 missing() {
