@@ -26,6 +26,9 @@
 # 3. b1 sending with a forged MAC: K drops counted as
 #    ovl_dropped_packets_total{reason="spoof_mac"} of ovB (ovlctl stats -o
 #    says the same), none of ovA.
+# 4. VXLAN of ovA from h2 to a MAC that is nobody's: 3 no_endpoint drops of
+#    ovA (not ovB), and `ovlctl monitor` names u0 and the outer source
+#    10.1.0.2; the misses of step 2 are in ovl_miss_resolution_seconds.
 . "$OVL_TOP/tests/lib/netns.sh"
 . "$OVL_TOP/tests/lib/topo.sh"
 ns_init
@@ -182,4 +185,33 @@ assert c["encap"]["packets"] == int(sys.argv[2]), c["encap"]
 ' "$K" $((f0 + M)) || fail "ovlctl stats -o ovB: $(ovlctl_on h1 -a stats -o ovB)"
 ovlctl_on h1 stats -o ovB | grep -Eq '^drop_spoof_mac +'"$K"' ' ||
 	fail "ovlctl stats -o ovB has no drop_spoof_mac $K: $(ovlctl_on h1 stats -o ovB)"
-info "ok: N=$N M=$M K=$K counted per overlay, scraped by Prometheus"
+
+info "4. an underlay drop: monitor names the interface and the outer source"
+# VXLAN of ovA from h2 (a peer) to a MAC no endpoint of h1 has: no_endpoint,
+# dropped by h1's decapsulation on u0; the event carries no address, the
+# monitor takes it from the captured outer header.
+drop_events_on() {
+	bpftool -j map lookup pinned "/run/ovl/bpf/$(inst_of h1)/ovl_config" key 0 0 0 0 |
+		python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin)["formatted"]["value"]["flags"] & 1 else 1)'
+}
+ovlctl_on h1 monitor >"$TOPO_DIR/mon.out" 2>&1 &
+mon=$!
+on_exit "kill $mon 2>/dev/null"
+wait_for 5 drop_events_on || fail "the monitor did not get in"
+ne0=$(settled 'ovl_dropped_packets_total{overlay="ovA",reason="no_endpoint"}' ovA drop_no_endpoint)
+in_ns h2 python3 "$OVL_TOP/tests/lib/vxlan_send.py" --src 10.1.0.2 --dst 10.1.0.1 --vni 23 \
+	--inner-dst 02:00:00:00:23:77 --inner-src 02:00:00:00:23:02 --ip-src 10.23.0.2 \
+	--ip-dst 10.23.0.77 --count 3 || fail "vxlan_send.py failed"
+wait_for 10 prom_is 'ovl_dropped_packets_total{overlay="ovA",reason="no_endpoint"}' $((ne0 + 3)) ||
+	fail "ovA no_endpoint: $(promq 'ovl_dropped_packets_total{overlay="ovA",reason="no_endpoint"}'), want $ne0 + 3"
+prom_is 'ovl_dropped_packets_total{overlay="ovB",reason="no_endpoint"}' 0 ||
+	fail "ovB counted ovA's no_endpoint drops"
+wait_for 5 grep -q " drop vni=23 ifname=u0 reason=no_endpoint outer_ip=10.1.0.2 " "$TOPO_DIR/mon.out" ||
+	fail "monitor: no no_endpoint drop naming u0 and 10.1.0.2: $(cat "$TOPO_DIR/mon.out")"
+grep -q "ifindex=" "$TOPO_DIR/mon.out" && fail "monitor printed an ifindex: $(cat "$TOPO_DIR/mon.out")"
+kill "$mon"
+# the misses of the first pings were resolved, and timed
+n=$(promq 'sum(ovl_backend_resolved_total)')
+[ "${n:-0}" -ge 1 ] && prom_is ovl_miss_resolution_seconds_count "$n" ||
+	fail "ovl_miss_resolution_seconds_count $(promq ovl_miss_resolution_seconds_count), resolved $n"
+info "ok: N=$N M=$M K=$K counted per overlay, scraped by Prometheus; $n misses timed"
