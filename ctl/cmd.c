@@ -443,7 +443,8 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 			"       outer_ip=ADDR [KEY=VALUE...]\n"
 			"Fields an event does not have are left out. IFNAME is where the frame came\n"
 			"in (an endpoint's veth, or the underlay); outer_ip is the underlay host a\n"
-			"peer_unknown drop refused.\n",
+			"peer_unknown drop refused, or the outer source of another drop on the\n"
+			"underlay. The drop reasons, their causes and remedies: ovlctl(8).\n",
 	},
 	{
 		.object = "status",
