@@ -152,7 +152,8 @@ static int check_config_overlay(const struct ovld_opts *o, size_t i, json_t *ov)
 	return 0;
 }
 
-/* --config: {"underlay", "listen_ip" (string or array), "port", "overlays"}.
+/* --config: {"underlay", "listen_ip" (string or array), "port", "metrics",
+ * "overlays"}.
  * Options given on the command line win over the file. */
 json_t *config_load(struct ovld_opts *o)
 {
@@ -208,6 +209,21 @@ json_t *config_load(struct ovld_opts *o)
 			}
 			if (!o->port) /* not given as --port */
 				o->port = (__u16)json_integer_value(v);
+		} else if (!strcmp(key, "metrics")) {
+			struct sockaddr_storage ss;
+			unsigned int len;
+
+			if (!json_is_string(v))
+				goto type;
+			if (metrics_addr_parse(json_string_value(v), &ss, &len)) {
+				pr_err("%s: \"metrics\": \"%s\" is not PORT, :PORT, ADDR:PORT or "
+				       "[ADDR6]:PORT",
+				       o->config, json_string_value(v));
+				goto bad;
+			}
+			if (!o->metrics[0] && set_str(o->metrics, sizeof(o->metrics),
+						      json_string_value(v), "metrics"))
+				goto bad;
 		} else if (!strcmp(key, "overlays")) {
 			size_t i;
 			json_t *ov;
@@ -218,7 +234,8 @@ json_t *config_load(struct ovld_opts *o)
 				if (check_config_overlay(o, i, ov))
 					goto bad;
 		} else {
-			pr_err("%s: unknown key \"%s\" (expected underlay, listen_ip, port, overlays)",
+			pr_err("%s: unknown key \"%s\" (expected underlay, listen_ip, port, metrics, "
+			       "overlays)",
 			       o->config, key);
 			goto bad;
 		}

@@ -7,7 +7,7 @@
 #   a1 (ns) 10.23.0.1 --+                             +-- a2 (ns) 10.23.0.2   ovA, VNI 23
 #                        h1 ======= switch ======= h2
 #   b1 (ns) 10.24.0.1 --+  10.1.0.1          10.1.0.2 +-- b2 (ns) 10.24.0.2   ovB, VNI 24
-#   ovld --metrics 9100 (loopback of h1)   ovld --metrics 10.1.0.2:9100
+#   ovld --metrics 9100 (loopback of h1)   ovld, config "metrics": "10.1.0.2:9100"
 #   prometheus on 127.0.0.1:9090 in h1, scraping 127.0.0.1:9100 every 1 s
 #
 # The containers have permanent neighbour entries and no IPv6, so the only
@@ -17,7 +17,8 @@
 # 1. /metrics is valid exposition (promtool check metrics), with build
 #    info, per-overlay series and the map gauges; other paths are 404,
 #    other methods 405; a silent client does not stall ovld (a scrape is
-#    answered while it holds its connection); ADDR:PORT listens there.
+#    answered while it holds its connection); ADDR:PORT (here from the
+#    configuration file) listens there and not on loopback.
 # 2. N pings a1 -> a2 (after a first one that resolves the misses):
 #    Prometheus's scraped ovl_encapsulated_packets_total and
 #    ovl_decapsulated_packets_total of ovA on h1 moved by exactly N (and
@@ -41,7 +42,8 @@ topo_host h2 2
 topo_vni_json "$TOPO_DIR/a.json" 23 1 2
 topo_vni_json "$TOPO_DIR/b.json" 24 1 2
 topo_ovld h1 --metrics 9100
-topo_ovld h2 --metrics 10.1.0.2:9100
+echo '{ "metrics": "10.1.0.2:9100" }' >"$TOPO_DIR/h2.json"
+topo_ovld h2 --config "$TOPO_DIR/h2.json"
 for i in 1 2; do
 	topo_files_overlay "h$i" ovA 23 "$TOPO_DIR/a.json"
 	topo_files_overlay "h$i" ovB 24 "$TOPO_DIR/b.json"
