@@ -31,7 +31,8 @@
  * instance and ABI, ovl_stats has OVL_STAT_SLOTS slots, ovl_vni_stats is new,
  * ovl_ifaces and ovl_endpoints hold 16384 entries. A new map alone changes
  * no layout and keeps the version: ovld creates a map it finds no pin of
- * beside the others (ovl_rflows came that way, within ABI 2).
+ * beside the others (ovl_rflows and ovl_vni_drops came that way, within
+ * ABI 2; so did OVL_VSTAT_ENCAP..LOCAL, in slots ovl_vni_stats had free).
  */
 #define OVL_ABI_VERSION 2
 
@@ -52,6 +53,7 @@
 #define OVL_MAP_EVT_SCRATCH "ovl_evt_buf"
 #define OVL_MAP_VNI_STATS   "ovl_vni_stats"
 #define OVL_MAP_RFLOWS	    "ovl_rflows"
+#define OVL_MAP_VNI_DROPS   "ovl_vni_drops"
 
 /* The version marker pinned beside the maps: an empty pin name that carries
  * the layout version, "ovl_abi_v2". Pins without one are of version 1. */
@@ -271,13 +273,18 @@ _Static_assert(sizeof(struct ovl_stat) == 16, "ovl_stat layout");
  * ovl_vni_stats: per-CPU hash, vni (host order) -> counters of that network,
  * indexed by enum ovl_vstat_id. ovld creates an overlay's entry when it
  * creates the overlay; BPF only looks entries up (a forged VNI cannot grow
- * the map). Bumped on slow paths only (drops), never per forwarded packet.
+ * the map). Bytes are those of the inner (overlay) Ethernet frame. The
+ * forwarding counters (ENCAP, DECAP, LOCAL) cost one per-CPU hash lookup per
+ * frame; ids 0 and 1 predate them and keep their slots.
  */
 #define OVL_VSTAT_SLOTS 8
 
 enum ovl_vstat_id {
 	OVL_VSTAT_PEER_UNKNOWN = 0, /* VXLAN refused: the outer source is not a peer */
 	OVL_VSTAT_DROP,		    /* every frame of the network dropped, whatever the reason */
+	OVL_VSTAT_ENCAP,	    /* encapsulated toward another host (v4 or v6 underlay) */
+	OVL_VSTAT_DECAP,	    /* decapsulated and delivered to a local endpoint */
+	OVL_VSTAT_LOCAL,	    /* switched from one local endpoint to another */
 	OVL_VSTAT_MAX,
 };
 _Static_assert(OVL_VSTAT_MAX <= OVL_VSTAT_SLOTS, "ovl_vni_stats: raise OVL_VSTAT_SLOTS");
@@ -286,6 +293,19 @@ struct ovl_vni_stats {
 	struct ovl_stat s[OVL_VSTAT_SLOTS];
 };
 _Static_assert(sizeof(struct ovl_vni_stats) == 128, "ovl_vni_stats layout");
+
+/*
+ * ovl_vni_drops: per-CPU hash, vni (host order) -> the drops of that network
+ * by reason, s[reason - OVL_DROP_BASE]; made and removed by ovld beside the
+ * ovl_vni_stats entry, looked up only by BPF. Counts exactly the frames
+ * OVL_VSTAT_DROP counts (a miss ovld delivers is no drop of the network).
+ */
+#define OVL_VDROP_SLOTS 32
+
+struct ovl_vni_drops {
+	struct ovl_stat s[OVL_VDROP_SLOTS];
+};
+_Static_assert(sizeof(struct ovl_vni_drops) == 512, "ovl_vni_drops layout");
 
 /*
  * Drop reasons. BPF helpers return 0 (continue), a negative reason (drop) or
@@ -323,6 +343,8 @@ enum ovl_drop {
 	OVL_DROP_IP6_EXTHDR,  /* IPv6 extension headers too many or malformed */
 	OVL_DROP_MAX
 };
+_Static_assert(OVL_DROP_MAX - OVL_DROP_BASE <= OVL_VDROP_SLOTS,
+	       "ovl_vni_drops: raise OVL_VDROP_SLOTS (and the ABI)");
 
 enum ovl_stat_id {
 	/* XDP on the underlay */

@@ -575,7 +575,7 @@ int ovl_tc_ep_in(struct __sk_buff *skb)
 		/* a miss went to ovld, which delivers the frame: not a drop of
 		 * the network */
 		if (st.ifc && ret != -OVL_DROP_MISS)
-			vstat_add(st.ifc->vni, OVL_VSTAT_DROP, len);
+			vstat_drop(st.ifc->vni, -ret, len);
 		/* a miss already went to ovld; rate-limited ones must not come
 		 * back as a drop event each */
 		if (ret != -OVL_DROP_MISS && ret != -OVL_DROP_MISS_RL)
@@ -585,6 +585,8 @@ int ovl_tc_ep_in(struct __sk_buff *skb)
 	if (ret == 0) /* verified and nothing else to do: cannot happen */
 		return TC_ACT_SHOT;
 	stat_add(st.stat, len);
+	if (st.ifc && vstat_of(st.stat) < OVL_VSTAT_MAX)
+		vstat_add(st.ifc->vni, vstat_of(st.stat), len);
 	return st.verdict;
 }
 

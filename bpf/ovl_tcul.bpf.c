@@ -149,6 +149,7 @@ int ovl_tc_ul_in(struct __sk_buff *skb)
 		return TC_ACT_OK;
 	}
 	stat_add(res.stat, len);
+	rx_vstat_fwd(&res, len);
 	/* A shaped endpoint (OVL_EP_F_SHAPED) gets its frames through the
 	 * qdisc on its host veth's egress: bpf_redirect(), never _peer(). */
 	if ((res.ep_flags & (OVL_EP_F_PEER_NETNS | OVL_EP_F_SHAPED)) == OVL_EP_F_PEER_NETNS &&

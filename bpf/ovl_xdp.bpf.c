@@ -110,6 +110,7 @@ int ovl_xdp_rx(struct xdp_md *ctx)
 	stat_add(res.stat, pkt_len);
 	if (ret == 0)
 		return XDP_PASS;
+	rx_vstat_fwd(&res, pkt_len);
 	test_note_redirect(res.ifindex, OVL_REDIR_XDP);
 	return bpf_redirect(res.ifindex, 0);
 }

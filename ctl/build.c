@@ -510,13 +510,12 @@ int ovlctl_build_neigh_del(struct ovlctl_inv *inv, char *err, size_t errlen)
 	return ret;
 }
 
-/* NOLINTNEXTLINE(readability-non-const-parameter): the signature of ovlctl_cmd.build */
 int ovlctl_build_stats(struct ovlctl_inv *inv, char *err, size_t errlen)
 {
-	(void)err;
-	(void)errlen;
+	const char *ov = ovlctl_optval(inv, 'o');
+
 	inv->all = ovlctl_has_opt(inv, 'a');
-	return 0;
+	return ov ? put_overlay(inv->req, "overlay", ov, err, errlen) : 0;
 }
 
 int ovlctl_build_monitor(struct ovlctl_inv *inv, char *err, size_t errlen)

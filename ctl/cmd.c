@@ -72,6 +72,8 @@ static const struct ovlctl_optspec forward_del_opts[] = {
 
 static const struct ovlctl_optspec stats_opts[] = {
 	{ 'a', 0, "all", NULL, NULL, "also list the counters at zero" },
+	{ 'o', 0, "overlay", NULL, "OVERLAY",
+	  "the counters of that overlay: encapsulated, decapsulated,\nswitched locally, drops by reason" },
 	{ 0 },
 };
 
@@ -423,8 +425,9 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 		.build = ovlctl_build_stats,
 		.print = ovlctl_print_stats,
 		.summary =
-			"Print the data path's counters by name: packets and bytes. Counters at\n"
-			"zero are left out of the table unless -a is given; -j has them all.",
+			"Print the data path's counters by name: packets and bytes, of the whole\n"
+			"host or (-o) of one overlay. Counters at zero are left out of the table\n"
+			"unless -a is given; -j has them all. Drop reasons: ovlctl(8).",
 	},
 	{
 		.object = "monitor",
@@ -440,7 +443,8 @@ const struct ovlctl_cmd ovlctl_cmds[] = {
 			"       outer_ip=ADDR [KEY=VALUE...]\n"
 			"Fields an event does not have are left out. IFNAME is where the frame came\n"
 			"in (an endpoint's veth, or the underlay); outer_ip is the underlay host a\n"
-			"peer_unknown drop refused.\n",
+			"peer_unknown drop refused, or the outer source of another drop on the\n"
+			"underlay. The drop reasons, their causes and remedies: ovlctl(8).\n",
 	},
 	{
 		.object = "status",

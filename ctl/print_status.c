@@ -40,8 +40,15 @@ static bool stat_known(const char *name)
 	for (__u32 id = 0; id < OVL_STAT_MAX; id++)
 		if (strcmp(ovl_stat_name(id), name) == 0)
 			return true;
+	for (__u32 id = 0; id < OVL_VSTAT_MAX; id++)
+		if (strcmp(ovl_vstat_name(id), name) == 0)
+			return true;
 	return false;
 }
+
+/* The order of an overlay's counters: forwarding first, then drops. */
+static const __u32 vstat_order[] = { OVL_VSTAT_ENCAP, OVL_VSTAT_DECAP, OVL_VSTAT_LOCAL,
+				     OVL_VSTAT_DROP, OVL_VSTAT_PEER_UNKNOWN };
 
 /* Known counters in ovl_abi.h's order, then any a newer ovld added. */
 int ovlctl_print_stats(const struct ovlctl_inv *inv, json_t *result, FILE *out)
@@ -56,6 +63,17 @@ int ovlctl_print_stats(const struct ovlctl_inv *inv, json_t *result, FILE *out)
 
 	if (!json_is_object(counters))
 		return -EPROTO;
+	if (json_is_string(json_object_get(result, "overlay"))) {
+		fprintf(out, "overlay %s vni %lld\n",
+			json_string_value(json_object_get(result, "overlay")),
+			(long long)json_integer_value(json_object_get(result, "vni")));
+		for (int i = 0; i < ARRAY_SIZE(vstat_order) && !ret; i++) {
+			name = ovl_vstat_name(vstat_order[i]);
+			c = json_object_get(counters, name);
+			if (c)
+				ret = stat_row(&t, name, c, all);
+		}
+	}
 	for (__u32 id = 0; id < OVL_STAT_MAX && !ret; id++) {
 		name = ovl_stat_name(id);
 		c = json_object_get(counters, name);

@@ -159,8 +159,10 @@
  *                   whose attachment is not valid
  *   ipam.list       (overlay); [{address, host, owner, at, lease, mine}]
  *                   (not paged: the whole list)
- *   stats           (); {counters: {NAME: {packets, bytes}}} with every
- *                   counter of ovl_abi.h by its ovl_stat_name()
+ *   stats           ([overlay]); {counters: {NAME: {packets, bytes}}} with
+ *                   every counter of ovl_abi.h by its ovl_stat_name(); with
+ *                   overlay, {overlay, vni, counters} of that overlay: its
+ *                   ovl_vstat_name()s and drop_REASON (ovl_vni_drops)
  *   reload          ([overlay]); {reloaded: [names]} (re-read backend files)
  *   monitor         (); {"monitoring": true}, then the connection carries
  *                   event lines until the client closes it: {"event":
@@ -168,7 +170,8 @@
  *                   "unresolved"|"reload", "time": epoch seconds (real),
  *                   vni, ifindex, ifname (and endpoint, when it is one's
  *                   veth), len, mac/ip, reason, outer_ip (a peer_unknown
- *                   drop's refused VTEP), ...}
+ *                   drop's refused VTEP; any other underlay drop's outer
+ *                   source), ...}
  *
  * A result object may carry "warnings": [text...], for a command that
  * succeeded but made something that cannot work; ovlctl prints them on

@@ -104,6 +104,35 @@ const char *ovl_stat_name(__u32 id)
 	return drop_stat_names[r];
 }
 
+static const struct {
+	const char *name;
+	const char *desc;
+} vstats[OVL_VSTAT_MAX] = {
+	[OVL_VSTAT_PEER_UNKNOWN] = { "peer_unknown",
+				     "VXLAN refused: the outer source is not a peer (of drops)" },
+	[OVL_VSTAT_DROP] = { "drops", "frames of the overlay dropped, every reason" },
+	[OVL_VSTAT_ENCAP] = { "encap", "frames encapsulated toward another host" },
+	[OVL_VSTAT_DECAP] = { "decap", "frames decapsulated to a local endpoint" },
+	[OVL_VSTAT_LOCAL] = { "local", "frames switched between local endpoints" },
+};
+
+const char *ovl_vstat_name(__u32 id)
+{
+	return id < OVL_VSTAT_MAX ? vstats[id].name : NULL;
+}
+
+const char *ovl_vstat_desc(__u32 id)
+{
+	return id < OVL_VSTAT_MAX ? vstats[id].desc : NULL;
+}
+
+const char *ovl_drop_desc(__u32 reason)
+{
+	if (reason < OVL_DROP_BASE || reason >= OVL_DROP_MAX)
+		return NULL;
+	return drops[reason - OVL_DROP_BASE].desc;
+}
+
 const char *ovl_stat_desc(__u32 id)
 {
 	if (id < OVL_STAT_DROP_FIRST)

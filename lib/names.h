@@ -15,6 +15,12 @@ const char *ovl_stat_name(__u32 id);
 const char *ovl_stat_desc(__u32 id);
 /* "spoof_mac", ...; "unknown" for an unknown reason. */
 const char *ovl_drop_name(__u32 reason);
+/* The per-overlay counters of ovl_vni_stats: "encap", "drops", ...; NULL
+ * for an id out of range. */
+const char *ovl_vstat_name(__u32 id);
+const char *ovl_vstat_desc(__u32 id);
+/* What a drop reason means, one line; NULL for an unknown one. */
+const char *ovl_drop_desc(__u32 reason);
 /* "miss_l2", "miss_arp", "miss_ndp", "drop"; "unknown" otherwise. */
 const char *ovl_evt_type_name(__u32 type);
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include "ovld.h"
 #include "backend.h"
 #include "json.h"
@@ -41,6 +42,8 @@ void config_usage(FILE *f)
 		"      --bpffs DIR        bpffs for the pins (default %s; mounted, mode 0700,\n"
 		"                         if needed); the instance's directory in it must be\n"
 		"                         root's and writable by nobody else\n"
+		"      --metrics ADDR:PORT serve GET /metrics (Prometheus text format) there;\n"
+		"                         PORT or :PORT is on loopback (default: off)\n"
 		"      --cleanup          detach and remove everything of the instance (its own\n"
 		"                         programs and pins only), then exit\n"
 		"  -v, --verbose          more logging (twice: libbpf debug output)\n"
@@ -149,7 +152,8 @@ static int check_config_overlay(const struct ovld_opts *o, size_t i, json_t *ov)
 	return 0;
 }
 
-/* --config: {"underlay", "listen_ip" (string or array), "port", "overlays"}.
+/* --config: {"underlay", "listen_ip" (string or array), "port", "metrics",
+ * "overlays"}.
  * Options given on the command line win over the file. */
 json_t *config_load(struct ovld_opts *o)
 {
@@ -205,6 +209,21 @@ json_t *config_load(struct ovld_opts *o)
 			}
 			if (!o->port) /* not given as --port */
 				o->port = (__u16)json_integer_value(v);
+		} else if (!strcmp(key, "metrics")) {
+			struct sockaddr_storage ss;
+			unsigned int len;
+
+			if (!json_is_string(v))
+				goto type;
+			if (metrics_addr_parse(json_string_value(v), &ss, &len)) {
+				pr_err("%s: \"metrics\": \"%s\" is not PORT, :PORT, ADDR:PORT or "
+				       "[ADDR6]:PORT",
+				       o->config, json_string_value(v));
+				goto bad;
+			}
+			if (!o->metrics[0] && set_str(o->metrics, sizeof(o->metrics),
+						      json_string_value(v), "metrics"))
+				goto bad;
 		} else if (!strcmp(key, "overlays")) {
 			size_t i;
 			json_t *ov;
@@ -215,7 +234,8 @@ json_t *config_load(struct ovld_opts *o)
 				if (check_config_overlay(o, i, ov))
 					goto bad;
 		} else {
-			pr_err("%s: unknown key \"%s\" (expected underlay, listen_ip, port, overlays)",
+			pr_err("%s: unknown key \"%s\" (expected underlay, listen_ip, port, metrics, "
+			       "overlays)",
 			       o->config, key);
 			goto bad;
 		}
@@ -311,6 +331,7 @@ int config_parse_args(struct ovld_opts *o, int argc, char **argv, bool *cleanup)
 		{ "state-dir", required_argument, NULL, 'S' },
 		{ "run-dir", required_argument, NULL, 'R' },
 		{ "bpffs", required_argument, NULL, 'B' },
+		{ "metrics", required_argument, NULL, 'M' },
 		{ "cleanup", no_argument, NULL, 'C' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -374,6 +395,20 @@ int config_parse_args(struct ovld_opts *o, int argc, char **argv, bool *cleanup)
 			if (set_str(o->bpffs, sizeof(o->bpffs), optarg, "--bpffs"))
 				return 2;
 			break;
+		case 'M': {
+			struct sockaddr_storage ss;
+			unsigned int len;
+
+			if (set_str(o->metrics, sizeof(o->metrics), optarg, "--metrics"))
+				return 2;
+			if (metrics_addr_parse(optarg, &ss, &len)) {
+				pr_err("--metrics: \"%s\" is not PORT, :PORT, ADDR:PORT or "
+				       "[ADDR6]:PORT",
+				       optarg);
+				return 2;
+			}
+			break;
+		}
 		case 'C':
 			*cleanup = true;
 			break;

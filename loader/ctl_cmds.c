@@ -549,6 +549,46 @@ static int h_neigh_del(struct ovld *d, struct ctl_client *c, json_t *req, json_t
 		       OVL_MAP_NEIGH, res, err, errlen);
 }
 
+static json_t *stat_json(const struct ovl_stat *s)
+{
+	return json_pack("{s:I, s:I}", "packets", (json_int_t)s->packets, "bytes",
+			 (json_int_t)s->bytes);
+}
+
+/*
+ * The counters of one overlay (ovl_vni_stats, ovl_vni_drops), by the names
+ * ovl_vstat_name() and "drop_" ovl_drop_name() give them.
+ */
+static int stats_overlay(struct ovld *d, json_t *req, json_t **res, char *err, size_t errlen)
+{
+	struct ovl_stat vs[OVL_VSTAT_MAX], vd[OVL_VDROPS];
+	struct ovl_overlay *ov;
+	json_t *counters;
+	int ret;
+
+	ret = ctl_arg_overlay(d, req, &ov, err, errlen);
+	if (ret)
+		return ret;
+	ret = map_vni_stats_read(d, ov->vni, vs);
+	if (ret)
+		FAIL(-ret, "read %s of vni %u: %s", OVL_MAP_VNI_STATS, ov->vni, strerror(-ret));
+	ret = map_vni_drops_read(d, ov->vni, vd);
+	if (ret)
+		FAIL(-ret, "read %s of vni %u: %s", OVL_MAP_VNI_DROPS, ov->vni, strerror(-ret));
+	counters = json_object();
+	for (__u32 i = 0; i < OVL_VSTAT_MAX; i++)
+		json_object_set_new(counters, ovl_vstat_name(i), stat_json(&vs[i]));
+	for (__u32 i = 0; i < OVL_VDROPS; i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "drop_%s", ovl_drop_name(OVL_DROP_BASE + i));
+		json_object_set_new(counters, name, stat_json(&vd[i]));
+	}
+	*res = json_pack("{s:s, s:I, s:o}", "overlay", ov->name, "vni", (json_int_t)ov->vni,
+			 "counters", counters);
+	return 0;
+}
+
 static int h_stats(struct ovld *d, struct ctl_client *c, json_t *req, json_t **res, char *err,
 		   size_t errlen)
 {
@@ -557,7 +597,8 @@ static int h_stats(struct ovld *d, struct ctl_client *c, json_t *req, json_t **r
 	int ret;
 
 	(void)c;
-	(void)req;
+	if (ctl_arg_str(req, "overlay"))
+		return stats_overlay(d, req, res, err, errlen);
 	ret = map_stats_read(d, st, OVL_STAT_MAX);
 	if (ret)
 		FAIL(-ret, "read %s: %s", OVL_MAP_STATS, strerror(-ret));

@@ -260,6 +260,8 @@ static int serve(struct ovld *d, json_t *cfg)
 		err = miss_init(d);
 	if (!err)
 		err = ctl_listen(d);
+	if (!err) /* before caps_drop(): a port below 1024 needs its capability */
+		err = metrics_listen(d);
 	if (!err)
 		err = state_restore(d);
 	if (!err) /* every attachment is the new programs' now */
@@ -281,6 +283,7 @@ static int serve(struct ovld *d, json_t *cfg)
 	err = loop_run(d->loop, &d->stop);
 	if (err)
 		pr_err("event loop: %s", strerror(-err));
+	metrics_close();
 	return err;
 }
 

@@ -272,57 +272,95 @@ int map_count(struct ovld *d, const char *name, __u32 *entries, __u32 *max)
 	return 0;
 }
 
-/*
- * The ovl_vni_stats entry of a network: BPF only counts into an entry ovld
- * made (a forged VNI cannot grow the map). Made zeroed on every CPU when
- * absent; one that exists (ovld restarted over its maps) keeps its counts.
- * Return: 1 made, 0 there already, or -errno.
- */
-int map_vni_stats_create(struct ovld *d, __u32 vni)
+/* A zeroed entry of size bytes per CPU for vni in the per-CPU hash fd.
+ * Return: 1 made, 0 there already, or -errno. */
+static int percpu_entry_create(int fd, __u32 vni, size_t size)
 {
 	int ncpu = libbpf_num_possible_cpus(), err;
-	struct ovl_vni_stats *zero;
+	void *zero;
 
 	if (ncpu < 1)
 		return -EINVAL;
-	zero = calloc((size_t)ncpu, sizeof(*zero));
+	zero = calloc((size_t)ncpu, size);
 	if (!zero)
 		return -ENOMEM;
-	err = ret_errno(bpf_map_update_elem(MAPFD(d, ovl_vni_stats), &vni, zero, BPF_NOEXIST));
+	err = ret_errno(bpf_map_update_elem(fd, &vni, zero, BPF_NOEXIST));
 	free(zero);
 	if (err == -EEXIST)
 		return 0;
 	return err ? err : 1;
 }
 
-int map_vni_stats_del(struct ovld *d, __u32 vni)
-{
-	int err = ret_errno(bpf_map_delete_elem(MAPFD(d, ovl_vni_stats), &vni));
-
-	return err == -ENOENT ? 0 : err;
-}
-
-int map_vni_stats_read(struct ovld *d, __u32 vni, struct ovl_stat out[OVL_VSTAT_MAX])
+/* The n counters of vni in the per-CPU hash fd (values of size bytes),
+ * summed over the CPUs into out. */
+static int percpu_entry_read(int fd, __u32 vni, size_t size, struct ovl_stat *out, int n)
 {
 	int ncpu = libbpf_num_possible_cpus(), err = 0;
-	struct ovl_vni_stats *percpu;
+	__u8 *percpu;
 
-	memset(out, 0, sizeof(*out) * OVL_VSTAT_MAX);
+	memset(out, 0, sizeof(*out) * (size_t)n);
 	if (ncpu < 1)
 		return -EINVAL;
-	percpu = calloc((size_t)ncpu, sizeof(*percpu));
+	percpu = calloc((size_t)ncpu, size);
 	if (!percpu)
 		return -ENOMEM;
-	if (bpf_map_lookup_elem(MAPFD(d, ovl_vni_stats), &vni, percpu))
+	if (bpf_map_lookup_elem(fd, &vni, percpu))
 		err = -errno;
 	for (int c = 0; !err && c < ncpu; c++) {
-		for (int i = 0; i < OVL_VSTAT_MAX; i++) {
-			out[i].packets += percpu[c].s[i].packets;
-			out[i].bytes += percpu[c].s[i].bytes;
+		const struct ovl_stat *s = (const struct ovl_stat *)(percpu + (size_t)c * size);
+
+		for (int i = 0; i < n; i++) {
+			out[i].packets += s[i].packets;
+			out[i].bytes += s[i].bytes;
 		}
 	}
 	free(percpu);
 	return err;
+}
+
+/*
+ * The ovl_vni_stats and ovl_vni_drops entries of a network: BPF only counts
+ * into entries ovld made (a forged VNI cannot grow the maps). Made zeroed on
+ * every CPU when absent; ones that exist (ovld restarted over its maps) keep
+ * their counts.
+ * Return: 1 made (ovl_vni_stats), 0 there already, or -errno.
+ */
+int map_vni_stats_create(struct ovld *d, __u32 vni)
+{
+	int made, err;
+
+	made = percpu_entry_create(MAPFD(d, ovl_vni_stats), vni, sizeof(struct ovl_vni_stats));
+	if (made < 0)
+		return made;
+	err = percpu_entry_create(MAPFD(d, ovl_vni_drops), vni, sizeof(struct ovl_vni_drops));
+	if (err < 0) {
+		if (made == 1)
+			bpf_map_delete_elem(MAPFD(d, ovl_vni_stats), &vni);
+		return err;
+	}
+	return made;
+}
+
+int map_vni_stats_del(struct ovld *d, __u32 vni)
+{
+	int err = ret_errno(bpf_map_delete_elem(MAPFD(d, ovl_vni_stats), &vni));
+	int err2 = ret_errno(bpf_map_delete_elem(MAPFD(d, ovl_vni_drops), &vni));
+
+	if (err == -ENOENT)
+		err = 0;
+	return err ? err : err2 == -ENOENT ? 0 : err2;
+}
+
+int map_vni_stats_read(struct ovld *d, __u32 vni, struct ovl_stat out[OVL_VSTAT_MAX])
+{
+	return percpu_entry_read(MAPFD(d, ovl_vni_stats), vni, sizeof(struct ovl_vni_stats), out,
+				 OVL_VSTAT_MAX);
+}
+
+int map_vni_drops_read(struct ovld *d, __u32 vni, struct ovl_stat out[OVL_VDROPS])
+{
+	return percpu_entry_read(MAPFD(d, ovl_vni_drops), vni, sizeof(struct ovl_vni_drops), out,
+				 OVL_VDROPS);
 }
 
 int map_stats_read(struct ovld *d, struct ovl_stat *out, __u32 n)

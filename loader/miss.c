@@ -328,6 +328,7 @@ static bool handle_l2(struct ovld *d, struct ovl_overlay *ov, struct queued *q)
 		return false;
 	}
 	ov->resolved++;
+	metrics_miss_observe(d, e->ts_ns);
 	if (e->cap_len < e->pkt_len || !e->cap_len) {
 		pr_debug("miss frame of %u bytes not captured whole: not delivered", e->pkt_len);
 		return false;
@@ -377,6 +378,7 @@ static bool handle_l3(struct ovld *d, struct ovl_overlay *ov, struct queued *q)
 		}
 	}
 	ov->resolved++;
+	metrics_miss_observe(d, e->ts_ns);
 	if (!memcmp(mac, e->mac, 6))
 		return false; /* the asker's own address: stay silent (DAD) */
 
@@ -419,10 +421,32 @@ unresolved:
 	return false;
 }
 
+/* The outer IPv4/IPv6 source address of a captured underlay frame (no VLAN
+ * tag: the data path sees the underlay untagged); false if it has none. */
+static bool outer_src(const struct queued *q, __u8 *family, __u8 addr[16])
+{
+	const __u8 *p = q->pkt;
+	__u32 cap = q->evt.cap_len;
+
+	memset(addr, 0, 16);
+	if (cap >= 14 + 20 && p[12] == 0x08 && p[13] == 0x00 && (p[14] >> 4) == 4) {
+		*family = OVL_AF_INET4;
+		memcpy(addr, p + 14 + 12, 4);
+		return true;
+	}
+	if (cap >= 14 + 40 && p[12] == 0x86 && p[13] == 0xdd && (p[14] >> 4) == 6) {
+		*family = OVL_AF_INET6;
+		memcpy(addr, p + 14 + 8, 16);
+		return true;
+	}
+	return false;
+}
+
 static void handle_drop(struct ovld *d, const struct queued *q)
 {
 	const struct ovl_evt *e = &q->evt;
 	char a[OVL_MAC_STRLEN], b[OVL_MAC_STRLEN], ip[OVL_IP_STRLEN];
+	__u8 fam = 0, src[16];
 	json_t *extra;
 
 	if (e->cap_len < 14)
@@ -433,10 +457,14 @@ static void handle_drop(struct ovld *d, const struct queued *q)
 			  q->pkt[12] == 0x08 && q->pkt[13] == 0x00 ? "ipv4" :
 			  q->pkt[12] == 0x86 && q->pkt[13] == 0xdd ? "ipv6" :
 								     "other");
-	/* peer_unknown: the underlay host that was refused */
+	/* peer_unknown: the underlay host that was refused; any other drop on
+	 * the underlay: the outer source of the frame the event captured */
 	if (extra && e->family)
 		json_object_set_new(extra, "outer_ip",
 				    json_string(ovl_ip_format_raw(e->family, e->addr, ip)));
+	else if (extra && (int)e->ifindex == d->underlay_ifindex && outer_src(q, &fam, src))
+		json_object_set_new(extra, "outer_ip",
+				    json_string(ovl_ip_format_raw(fam, src, ip)));
 	emit(d, "drop", e, extra);
 }
 

@@ -131,8 +131,12 @@ struct ovld_opts {
 	__u16 port;			/* VXLAN UDP port decap listens on */
 	bool xdp_generic;		/* force generic XDP */
 	int decap;			/* OVL_DECAP_*: where VXLAN is decapsulated */
+	char metrics[80];		/* --metrics ADDR:PORT, "" for none (metrics.c) */
 	int verbose;
 };
+
+/* Buckets of the miss resolution histogram (metrics.c). */
+#define OVL_MISS_LAT_BUCKETS 14
 
 struct ovld {
 	struct ovld_opts o;
@@ -172,6 +176,11 @@ struct ovld {
 
 	unsigned long long evt_received, evt_unresolved, evt_delivered, evt_injected;
 	unsigned long long evt_csum_finished, evt_csum_invalid; /* of delivered frames */
+	struct {
+		unsigned long long bucket[OVL_MISS_LAT_BUCKETS]; /* cumulative, as exposed */
+		unsigned long long count;
+		double sum; /* seconds */
+	} miss_lat;	    /* miss event to answer in the maps (metrics_miss_observe) */
 };
 
 /* The running daemon; one per process (model.c). */
@@ -274,6 +283,20 @@ int map_stats_read(struct ovld *d, struct ovl_stat *out, __u32 n);
 int map_vni_stats_create(struct ovld *d, __u32 vni);
 int map_vni_stats_del(struct ovld *d, __u32 vni);
 int map_vni_stats_read(struct ovld *d, __u32 vni, struct ovl_stat out[OVL_VSTAT_MAX]);
+
+/* metrics.c: --metrics, GET /metrics in the Prometheus text format. */
+struct sockaddr_storage;
+int metrics_addr_parse(const char *s, struct sockaddr_storage *ss, unsigned int *len);
+int metrics_listen(struct ovld *d);
+void metrics_close(void);
+/* The exposition, malloc'd, *len bytes; NULL with errno set. */
+char *metrics_render(struct ovld *d, size_t *len);
+void metrics_label_write(FILE *f, const char *v);
+/* A miss of the data path seen at ts_ns (CLOCK_MONOTONIC) is resolved now. */
+void metrics_miss_observe(struct ovld *d, unsigned long long ts_ns);
+/* The drop reasons of ovl_vni_drops: out[reason - OVL_DROP_BASE]. */
+#define OVL_VDROPS (OVL_DROP_MAX - OVL_DROP_BASE)
+int map_vni_drops_read(struct ovld *d, __u32 vni, struct ovl_stat out[OVL_VDROPS]);
 
 /* ---- xmit.c: frames ovld sends itself ------------------------------------ */
 int xmit_open(struct ovld *d);

@@ -38,6 +38,9 @@ PKGS=(
 	debhelper dpkg-dev lintian
 	# make bench: request/response rate, the chart
 	sockperf gnuplot-nox
+	# ovld --metrics: its test scrapes it with a real Prometheus server and
+	# checks the exposition with promtool
+	prometheus
 )
 
 missing() {

@@ -76,6 +76,14 @@ struct {
 } ovl_vni_stats __weak SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, OVL_MAX_VNIS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u32);
+	__type(value, struct ovl_vni_drops);
+} ovl_vni_drops __weak SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, OVL_EVENTS_BYTES);
 } ovl_events __weak SEC(".maps");

@@ -256,9 +256,19 @@ static __always_inline void rx_vstat_drop(const struct rx_res *res, int reason, 
 {
 	if (!res->vni_known)
 		return;
-	vstat_add(res->vni, OVL_VSTAT_DROP, len);
+	vstat_drop(res->vni, reason, len);
 	if (reason == OVL_DROP_PEER_UNKNOWN)
 		vstat_add(res->vni, OVL_VSTAT_PEER_UNKNOWN, len);
+}
+
+/* Count a delivered frame of len bytes (outer headers included) against
+ * its network, by its inner frame's bytes. */
+static __always_inline void rx_vstat_fwd(const struct rx_res *res, __u32 len)
+{
+	__u32 id = vstat_of(res->stat);
+
+	if (id < OVL_VSTAT_MAX && len > res->hdr_len)
+		vstat_add(res->vni, id, len - res->hdr_len);
 }
 
 #endif /* OVL_BPF_RX_H */

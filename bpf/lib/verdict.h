@@ -37,6 +37,40 @@ static __always_inline void vstat_add(__u32 vni, __u32 id, __u64 bytes)
 	}
 }
 
+/*
+ * Count a drop of network vni: OVL_VSTAT_DROP and its reason in
+ * ovl_vni_drops (both only if ovld made the entries).
+ */
+static __always_inline void vstat_drop(__u32 vni, int reason, __u64 bytes)
+{
+	struct ovl_vni_drops *v;
+	__u32 i = reason - OVL_DROP_BASE;
+
+	vstat_add(vni, OVL_VSTAT_DROP, bytes);
+	v = bpf_map_lookup_elem(&ovl_vni_drops, &vni);
+	if (v && i < OVL_VDROP_SLOTS) {
+		v->s[i].packets++;
+		v->s[i].bytes += bytes;
+	}
+}
+
+/* The per-network counter of a global forwarding counter, or OVL_VSTAT_MAX. */
+static __always_inline __u32 vstat_of(__u32 stat)
+{
+	switch (stat) {
+	case OVL_STAT_TX_ENCAP4:
+	case OVL_STAT_TX_ENCAP6:
+		return OVL_VSTAT_ENCAP;
+	case OVL_STAT_TX_LOCAL:
+		return OVL_VSTAT_LOCAL;
+	case OVL_STAT_RX_DECAP:
+	case OVL_STAT_RX_DECAP_BCAST:
+		return OVL_VSTAT_DECAP;
+	default:
+		return OVL_VSTAT_MAX;
+	}
+}
+
 static __always_inline const struct ovl_cfg *config_get(void)
 {
 	__u32 zero = 0;

@@ -213,6 +213,11 @@ extern const struct h_ent h_router_a[];
  * false, with the difference reported, otherwise. */
 bool h_rflows_check(const char *what, const struct h_ent *want);
 
+/* The counters of vni in ovl_vni_stats and ovl_vni_drops (by reason -
+ * OVL_DROP_BASE), summed over the CPUs; -errno when it has none. */
+int h_vni_counters(uint32_t vni, struct ovl_stat vs[OVL_VSTAT_MAX],
+		   struct ovl_stat vd[OVL_DROP_MAX - OVL_DROP_BASE]);
+
 /* Empty every map, the redirect record and the ringbuf. */
 int h_reset(void);
 /* Consume what the ringbuf holds; returns the number of records. */
@@ -314,7 +319,8 @@ struct h_case {
 	struct h_stat stats[6];
 	/* ovl_vni_stats (h_load() makes a zeroed entry for every E_VNI, as
 	 * ovld does per overlay): with vcheck, or for any verdict but a drop,
-	 * every entry must move as listed here and no other. */
+	 * every entry's drop counters (PEER_UNKNOWN, DROP) must move as listed
+	 * here and no other; test_vni.c checks the forwarding ones. */
 	bool vcheck;
 	struct h_vstat vstats[3];
 	int nevents;

@@ -141,7 +141,7 @@ assert m and m["from_abi"] == 1 and m["to_abi"] == 2, m
 how = {x["name"]: x["how"] for x in m["maps"]}
 assert how == {"ovl_config": "rewritten", "ovl_ifaces": "copied", "ovl_endpoints": "copied",
                "ovl_stats": "copied"}, how
-assert sorted(m["created"]) == ["ovl_rflows", "ovl_vni_stats"], m["created"]
+assert sorted(m["created"]) == ["ovl_rflows", "ovl_vni_drops", "ovl_vni_stats"], m["created"]
 assert j["adopted"]
 ' || fail "$h: status does not report the migration: $(ovlctl_on "$h" -j status)"
 done

@@ -79,6 +79,7 @@ static const struct abi_struct abi_structs[] = {
 	STRUCT(ovl_miss_rl, window_ns, count, pad),
 	STRUCT(ovl_stat, packets, bytes),
 	STRUCT(ovl_vni_stats, s),
+	STRUCT(ovl_vni_drops, s),
 	STRUCT(ovl_evt_hdr, type, len),
 	STRUCT(ovl_evt, hdr, vni, ifindex, reason, ts_ns, mac, family, pad, addr, pkt_len, cap_len),
 };
@@ -133,9 +134,8 @@ static const struct abi_enumerator evt_vals[] = {
 	E(OVL_EVT_DROP),
 };
 static const struct abi_enumerator vstat_vals[] = {
-	E(OVL_VSTAT_PEER_UNKNOWN),
-	E(OVL_VSTAT_DROP),
-	E(OVL_VSTAT_MAX),
+	E(OVL_VSTAT_PEER_UNKNOWN), E(OVL_VSTAT_DROP),  E(OVL_VSTAT_ENCAP),
+	E(OVL_VSTAT_DECAP),	   E(OVL_VSTAT_LOCAL), E(OVL_VSTAT_MAX),
 };
 #undef E
 
@@ -389,6 +389,8 @@ static const struct abi_map abi_maps[] = {
 	  OVL_STAT_SLOTS, "__u32", "ovl_stat" },
 	{ OVL_MAP_VNI_STATS, BPF_MAP_TYPE_PERCPU_HASH, sizeof(__u32), sizeof(struct ovl_vni_stats),
 	  OVL_MAX_VNIS, "__u32", "ovl_vni_stats" },
+	{ OVL_MAP_VNI_DROPS, BPF_MAP_TYPE_PERCPU_HASH, sizeof(__u32), sizeof(struct ovl_vni_drops),
+	  OVL_MAX_VNIS, "__u32", "ovl_vni_drops" },
 	{ OVL_MAP_EVENTS, BPF_MAP_TYPE_RINGBUF, 0, 0, OVL_EVENTS_BYTES, NULL, NULL },
 	{ OVL_MAP_MISS_RL, BPF_MAP_TYPE_LRU_HASH, sizeof(struct ovl_miss_key),
 	  sizeof(struct ovl_miss_rl), OVL_MAX_MISS_RL, "ovl_miss_key", "ovl_miss_rl" },
