@@ -73,12 +73,13 @@ mapfile -t pkg_files < <(dpkg -L ovl)
 # 1. What is installed where.
 for f in /usr/sbin/ovld /usr/bin/ovlctl /usr/lib/cni/ovl /usr/lib/cni/ovl-ipam \
 	/lib/systemd/system/ovld@.service /usr/share/bash-completion/completions/ovlctl \
-	/usr/share/man/man8/ovld.8.gz /usr/share/man/man8/ovlctl.8.gz /etc/ovl/default.json; do
+	/usr/share/man/man8/ovld.8.gz /usr/share/man/man8/ovlctl.8.gz /etc/ovl/default.json /etc/ovl/hosts.json; do
 	printf '%s\n' "${pkg_files[@]}" | grep -qxF "$f" || fail "$f is not in the package"
 	[ -e "$f" ] || fail "$f is not installed"
 done
-dpkg-query -W -f='${Conffiles}\n' ovl | grep -q "^ /etc/ovl/default.json " ||
-	fail "/etc/ovl/default.json is not a conffile"
+for f in default.json hosts.json; do
+	dpkg-query -W -f='${Conffiles}\n' ovl | grep -q "^ /etc/ovl/$f " || fail "/etc/ovl/$f is not a conffile"
+done
 grep -qx 'ExecStart=/usr/sbin/ovld --instance %i --config /etc/ovl/%i.json' \
 	/lib/systemd/system/ovld@.service || fail "the unit does not run /usr/sbin/ovld"
 if command -v systemd-analyze >/dev/null; then
