@@ -16,11 +16,13 @@
 # the exit trap, also on failure.
 #
 # What it proves:
+# 0. lintian --pedantic finds no error and no warning in the package;
 # 1. dpkg -i installs ovld in /usr/sbin, ovlctl in /usr/bin, the CNI plugins
 #    in /usr/lib/cni, the man pages, the unit /lib/systemd/system/ovld@.service
 #    (systemd-analyze verify --man=no finds nothing to say about
 #    ovld@default.service, ExecStart /usr/sbin/ovld), the bash completion
-#    (it completes "ovlctl ov"), and /etc/ovl/default.json as a conffile;
+#    (it completes "ovlctl ov"), and /etc/ovl/default.json and hosts.json as
+#    conffiles;
 # 2. the installed binaries (the processes' /proc/PID/exe) make a working
 #    overlay: c1 pings c2 across the two hosts, VXLAN on the underlay;
 # 3. after ovld --cleanup (README.Debian's order) and dpkg --purge ovl: the
@@ -49,6 +51,12 @@ if [ -z "$deb" ]; then
 	deb=$(ls "$OVL_TOP"/build/deb/ovl_*_"$(dpkg --print-architecture)".deb | tail -n 1)
 fi
 info "package $deb"
+# lintian, pedantic: no error, no warning (debian/ovl.lintian-overrides
+# gives the reason of each tag it overrides)
+need_tools lintian
+lintian --pedantic --fail-on error,warning "$deb" >"$OVL_BUILD/lintian.log" 2>&1 ||
+	fail "lintian: $(grep -v 'running with root privileges' "$OVL_BUILD/lintian.log")"
+info "lintian --pedantic: $(grep -c '^[EWIP]:' "$OVL_BUILD/lintian.log") tags"
 
 # What a `make install` put in /usr/local (and /opt/cni/bin), to compare.
 local_files() {
