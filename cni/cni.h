@@ -346,6 +346,12 @@ int ovl_cni_netns_open(const char *path, int *fd, struct ovl_cni_err *e);
 int ovl_cni_run(const struct ovl_cni_env *env, const char *in, size_t in_len, json_t **out,
 		struct ovl_cni_err *e);
 
+/* A plugin binary's main(): the environment and stdin to run(), its result
+ * or error (in the configuration's version) to stdout; exit status. */
+typedef int (*ovl_cni_run_fn)(const struct ovl_cni_env *env, const char *in, size_t in_len,
+			      json_t **out, struct ovl_cni_err *e);
+int ovl_cni_main(const char *ident, ovl_cni_run_fn run);
+
 int ovl_cni_add(const struct ovl_cni_env *env, struct ovl_netconf *nc, json_t **out,
 		struct ovl_cni_err *e);
 int ovl_cni_del(const struct ovl_cni_env *env, struct ovl_netconf *nc, struct ovl_cni_err *e);

@@ -25,7 +25,6 @@
 #include "json.h"
 #include "ipam_range.h"
 
-#define STDIN_MAX (4u << 20)
 #define IPAM_KEYS "type, ranges, routes, dns"
 
 struct conf {
@@ -394,81 +393,7 @@ out:
 	return ret;
 }
 
-static char *read_stdin(size_t *len)
-{
-	size_t cap = 16384;
-	char *buf = malloc(cap);
-
-	*len = 0;
-	if (!buf)
-		return NULL;
-	for (;;) {
-		ssize_t r;
-
-		if (cap - *len < 4096) {
-			char *b = cap > STDIN_MAX ? NULL : realloc(buf, cap * 2);
-
-			if (!b) {
-				free(buf);
-				return NULL;
-			}
-			buf = b;
-			cap *= 2;
-		}
-		r = read(STDIN_FILENO, buf + *len, cap - *len - 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		*len += (size_t)r;
-	}
-	buf[*len] = '\0';
-	return buf;
-}
-
 int main(void)
 {
-	struct ovl_cni_env env = {
-		.command = getenv("CNI_COMMAND"),
-		.container_id = getenv("CNI_CONTAINERID"),
-		.netns = getenv("CNI_NETNS"),
-		.ifname = getenv("CNI_IFNAME"),
-		.args = getenv("CNI_ARGS"),
-		.path = getenv("CNI_PATH"),
-	};
-	struct ovl_cni_err e = { 0 };
-	json_t *out = NULL;
-	size_t len = 0;
-	char *in;
-	int ret;
-
-	ovl_log_set_ident("ovl-ipam");
-	ovl_log_set_level(OVL_LOG_WARN);
-	in = isatty(STDIN_FILENO) ? strdup("") : read_stdin(&len);
-	if (!in)
-		ret = ovl_cni_error(&e, OVL_CNI_E_IO, "cannot read the network configuration",
-				    "stdin: %s", strerror(errno));
-	else
-		ret = run(&env, in, len, &out, &e);
-	if (ret) {
-		json_t *j = len ? json_loadb(in, len, 0, NULL) : NULL;
-		const char *v = json_string_value(json_object_get(j, "cniVersion"));
-
-		pr_err("%s %s: %s%s%s", env.command ? env.command : "?",
-		       env.container_id ? env.container_id : "", e.msg, e.details[0] ? ": " : "",
-		       e.details);
-		json_decref(out);
-		out = ovl_cni_error_json(
-			&e, ovl_cni_version_parse(v) != OVL_CNI_V_NONE ? v : OVL_CNI_V_LATEST_STR);
-		json_decref(j);
-	}
-	if (out) {
-		json_dumpf(out, stdout, JSON_INDENT(4));
-		fputc('\n', stdout);
-	}
-	if (fflush(stdout) && !ret)
-		ret = OVL_CNI_E_IO;
-	json_decref(out);
-	free(in);
-	return ret ? 1 : 0;
+	return ovl_cni_main("ovl-ipam", run);
 }
