@@ -1972,6 +1972,25 @@ static void ipreq_fail(struct ipreq *q, int err, const char *fmt, ...)
 	ipreq_finish(q, err, NULL, msg);
 }
 
+/* An answer of etcd to an allocation's or a release's transaction (what):
+ * false when q is finished by it (etcd unreachable, or refusing). */
+static bool ipreq_answered(struct ipreq *q, const struct etcd_reply *r, const char *what)
+{
+	char msg[OVL_IPAM_MSG_MAX];
+
+	q->er = NULL;
+	if (sess_note(q->b->s, r)) {
+		ipam_unreachable(r, msg, sizeof(msg));
+		ipreq_finish(q, -EHOSTUNREACH, NULL, msg);
+		return false;
+	}
+	if (r->err) {
+		ipreq_fail(q, r->err, "etcd refused the %s: %s", what, r->msg);
+		return false;
+	}
+	return true;
+}
+
 /* Is ip a candidate of another allocation under way here? */
 static bool ip_inflight(struct be *b, const struct ipreq *self, const struct ovl_ip *ip)
 {
@@ -2109,16 +2128,8 @@ static void on_alloc(void *arg, const struct etcd_reply *r)
 	char msg[OVL_IPAM_MSG_MAX];
 	int ret;
 
-	q->er = NULL;
-	if (sess_note(b->s, r)) {
-		ipam_unreachable(r, msg, sizeof(msg));
-		ipreq_finish(q, -EHOSTUNREACH, NULL, msg);
+	if (!ipreq_answered(q, r, "allocation"))
 		return;
-	}
-	if (r->err) {
-		ipreq_fail(q, r->err, "etcd refused the allocation: %s", r->msg);
-		return;
-	}
 	if (r->succeeded) {
 		for (int s = 0; s < q->nsets; s++) {
 			struct aval av = { .host = b->me,
@@ -2258,18 +2269,9 @@ static void on_del(void *arg, const struct etcd_reply *r)
 {
 	struct ipreq *q = arg;
 	struct be *b = q->b;
-	char msg[OVL_IPAM_MSG_MAX];
 
-	q->er = NULL;
-	if (sess_note(b->s, r)) {
-		ipam_unreachable(r, msg, sizeof(msg));
-		ipreq_finish(q, -EHOSTUNREACH, NULL, msg);
+	if (!ipreq_answered(q, r, "release"))
 		return;
-	}
-	if (r->err) {
-		ipreq_fail(q, r->err, "etcd refused the release: %s", r->msg);
-		return;
-	}
 	if (r->succeeded) {
 		for (int i = 0; i < q->ndels; i++) {
 			struct aval *v = ovl_hash_find(&b->c.ipam, &q->dels[i]);
