@@ -254,19 +254,31 @@ no_leftovers() {
 # it. pod ARGS... runs podman in h1, with nsenter --net (not `ip netns
 # exec`, whose fresh /sys hides the cgroup mounts runc needs).
 podman_init() {
-	local a d
+	local d
 	NET=ovlt-$RUN
 	P=$CNI_T/podman
-	mkdir -p "$P/net" "$P/rootfs/bin" "$P/tmp"
-	cp /bin/busybox "$P/rootfs/bin/"
-	for a in "$@"; do
-		ln -s busybox "$P/rootfs/bin/$a"
-	done
+	mkdir -p "$P/net"
 	for d in /var/lib/cni /var/lib/cni/results /run/runc; do # (undone in reverse)
 		[ -e "$d" ] || on_exit "rmdir '$d'"
 	done
 	on_exit "rm -f /var/lib/cni/results/$NET-*"
-	cat >"$P/containers.conf" <<EOF
+	podman_dir "$P" "$CNI_PATH_DIRS" "$P/net" "$@"
+	on_exit "pod rm -a -f -t 0"
+}
+
+# podman_dir DIR BINDIR CONFDIR APPLET...: what one podman of a test has
+# under DIR: containers.conf (as podman_init says, with the CNI plugins of
+# BINDIR and the network configurations of CONFDIR), tmp, and rootfs, a
+# busybox-static root directory with the applets named.
+podman_dir() {
+	local d=$1 bin=$2 conf=$3 a
+	shift 3
+	mkdir -p "$d/rootfs/bin" "$d/tmp"
+	cp /bin/busybox "$d/rootfs/bin/"
+	for a in "$@"; do
+		ln -s busybox "$d/rootfs/bin/$a"
+	done
+	cat >"$d/containers.conf" <<EOF
 [containers]
 default_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]
 
@@ -274,15 +286,14 @@ default_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]
 runtime = "runc"
 cgroup_manager = "cgroupfs"
 events_logger = "file"
-events_logfile_path = "$P/events.log"
-tmp_dir = "$P/tmp"
+events_logfile_path = "$d/events.log"
+tmp_dir = "$d/tmp"
 
 [network]
 network_backend = "cni"
-cni_plugin_dirs = ["$CNI_PATH_DIRS"]
-network_config_dir = "$P/net"
+cni_plugin_dirs = ["$bin"]
+network_config_dir = "$conf"
 EOF
-	on_exit "pod rm -a -f -t 0"
 }
 
 pod() {

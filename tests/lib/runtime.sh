@@ -223,30 +223,8 @@ ctr_image() {
 }
 
 pod_host() {
-	local h=$1 p=$RT/$1/podman a
-	shift
-	mkdir -p "$p/rootfs/bin" "$p/tmp"
-	cp /bin/busybox "$p/rootfs/bin/"
-	for a in "$@"; do
-		ln -s busybox "$p/rootfs/bin/$a"
-	done
-	cat >"$p/containers.conf" <<EOF
-[containers]
-default_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]
-
-[engine]
-runtime = "runc"
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-events_logfile_path = "$p/events.log"
-tmp_dir = "$p/tmp"
-
-[network]
-network_backend = "cni"
-cni_plugin_dirs = ["$RT/$h/bin"]
-network_config_dir = "$RT/$h/net.d"
-EOF
-	on_exit "pod_on $h rm -a -f -t 0"
+	podman_dir "$RT/$1/podman" "$RT/$1/bin" "$RT/$1/net.d" "${@:2}"
+	on_exit "pod_on $1 rm -a -f -t 0"
 }
 
 pod_on() {
