@@ -94,14 +94,10 @@ ctl h1 vnic create e1 -l ov51 -m "$M1" --netns "$(ns_name c9)"
 
 info "3. the black hole, counted for its overlay"
 # monitor on h1 from here on (drop events only flow while one listens)
-drop_events_on() {
-	bpftool -j map lookup pinned "/run/ovl/bpf/$(inst_of h1)/ovl_config" key 0 0 0 0 |
-		python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin)["formatted"]["value"]["flags"] & 1 else 1)'
-}
 ovlctl_on h1 monitor >"$TOPO_DIR/mon.out" 2>&1 &
 mon=$!
 on_exit "kill $mon"
-wait_for 5 drop_events_on || fail "the monitor did not get in"
+wait_for 5 topo_drop_events h1 || fail "the monitor did not get in"
 ov_counts() { # ov_counts NAME: "drops peer_unknown" of overlay NAME (overlay list -j)
 	ovlctl_on h1 -j overlay list | python3 -c '
 import json, sys

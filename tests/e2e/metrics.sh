@@ -192,14 +192,10 @@ info "4. an underlay drop: monitor names the interface and the outer source"
 # VXLAN of ovA from h2 (a peer) to a MAC no endpoint of h1 has: no_endpoint,
 # dropped by h1's decapsulation on u0; the event carries no address, the
 # monitor takes it from the captured outer header.
-drop_events_on() {
-	bpftool -j map lookup pinned "/run/ovl/bpf/$(inst_of h1)/ovl_config" key 0 0 0 0 |
-		python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin)["formatted"]["value"]["flags"] & 1 else 1)'
-}
 ovlctl_on h1 monitor >"$TOPO_DIR/mon.out" 2>&1 &
 mon=$!
 on_exit "kill $mon 2>/dev/null"
-wait_for 5 drop_events_on || fail "the monitor did not get in"
+wait_for 5 topo_drop_events h1 || fail "the monitor did not get in"
 ne0=$(settled 'ovl_dropped_packets_total{overlay="ovA",reason="no_endpoint"}' ovA drop_no_endpoint)
 in_ns h2 python3 "$OVL_TOP/tests/lib/vxlan_send.py" --src 10.1.0.2 --dst 10.1.0.1 --vni 23 \
 	--inner-dst 02:00:00:00:23:77 --inner-src 02:00:00:00:23:02 --ip-src 10.23.0.2 \

@@ -278,12 +278,7 @@ ok -j status
 json '{p["name"]: p["attached"] for p in j["programs"]}["ovl_tc_ep_in"] == 0'
 
 info "monitor"
-# drop_events_on: whether ovld has turned drop events on (a monitor is in).
-drop_events_on() {
-	bpftool -j map lookup pinned "/run/ovl/bpf/$inst/ovl_config" key 0 0 0 0 |
-		python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin)["formatted"]["value"]["flags"] & 1 else 1)'
-}
-drop_events_on && fail "drop events on with no monitor"
+topo_drop_events h1 && fail "drop events on with no monitor"
 # The TC program back: a restart of ovld re-attaches what its state lists.
 topo_kill_ovld h1
 topo_ovld h1 --decap xdp
@@ -294,7 +289,7 @@ in_ns c1 ip neigh replace 10.23.0.98 lladdr 02:00:00:00:23:98 dev eth0 nud perma
 ovlctl_on h1 monitor -c 3 >"$T/mon.out" 2>"$T/mon.err" &
 mon=$!
 on_exit "kill $mon"
-wait_for 5 drop_events_on || fail "the monitor did not get in"
+wait_for 5 topo_drop_events h1 || fail "the monitor did not get in"
 in_ns c1 ping -c 1 -W 1 10.23.0.98 >/dev/null && fail "a ping to a MAC nobody knows was answered"
 in_ns c1 ping -b -c 1 -W 1 10.23.0.255 >/dev/null 2>&1 || true # dropped: no answer
 wait_for 5 sh -c "! kill -0 $mon" || fail "monitor -c 3 still running: $(cat "$T/mon.out")"
@@ -313,12 +308,12 @@ sed -n 2p "$T/mon.out" | grep -q "^$ts unresolved vni=23 mac=02:00:00:00:23:98 $
 sed -n 3p "$T/mon.out" | grep -q "^$ts drop vni=23 $at reason=bcast len=98 .*src=02:00:00:00:23:01 .*dst=ff:ff:ff:ff:ff:ff" ||
 	fail "monitor line 3: $(cat "$T/mon.out")"
 grep -q "proto=ipv4" "$T/mon.out" || fail "monitor: the drop has no proto: $(cat "$T/mon.out")"
-drop_events_off() { ! drop_events_on; }
+drop_events_off() { ! topo_drop_events h1; }
 wait_for 5 drop_events_off || fail "drop events still on after the monitor left"
 ovlctl_on h1 -j monitor -c 2 >"$T/mon.out" 2>"$T/mon.err" &
 mon=$!
 on_exit "kill $mon"
-wait_for 5 drop_events_on || fail "the monitor -j did not get in"
+wait_for 5 topo_drop_events h1 || fail "the monitor -j did not get in"
 in_ns c1 ping -c 1 -W 1 10.23.0.98 >/dev/null && fail "a ping to a MAC nobody knows was answered"
 wait_for 5 sh -c "! kill -0 $mon" || fail "monitor -j -c 2 still running: $(cat "$T/mon.out")"
 python3 - "$T/mon.out" "$ifx" "$host_if" <<'EOF' || fail "monitor -j: $(cat "$T/mon.out")"

@@ -23,6 +23,8 @@
 #   ovlctl_on NAME ARGS...       run ovlctl against that host's ovld
 #   topo_kill_ovld NAME [SIG]    stop it (the data path stays)
 #   stat_of NAME COUNTER         packets of one counter (ovlctl stats -j)
+#   topo_drop_events NAME        exit 0 iff that host's ovld has drop events on
+#                                (OVL_CFG_F_DROP_EVENTS: a monitor is in)
 #   cap_start ID NAME IF [FILTER]  tcpdump on IF of host/container NAME into
 #                                  $TOPO_DIR/ID.pcap; returns once it listens
 #   cap_stop ID                  stop it (the file is complete afterwards)
@@ -289,6 +291,13 @@ need_tools() {
 	for t in "$@"; do
 		command -v "$t" >/dev/null || skip "no $t"
 	done
+}
+
+# topo_drop_events NAME: does host NAME's ovld have drop events on (bit 0
+# of ovl_config's flags, set while a monitor listens)?
+topo_drop_events() {
+	bpftool -j map lookup pinned "/run/ovl/bpf/$(inst_of "$1")/ovl_config" key 0 0 0 0 |
+		python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin)["formatted"]["value"]["flags"] & 1 else 1)'
 }
 
 # topo_outside: namespace "out" on the switch, the world beyond the hosts
