@@ -61,10 +61,7 @@
 . "$OVL_TOP/tests/lib/etcd.sh"
 . "$OVL_TOP/tests/lib/cni_many.sh"
 ns_init
-command -v podman >/dev/null || skip "no podman (Debian package podman)"
-command -v runc >/dev/null || skip "no runc (Debian package runc)"
-[ -x /bin/busybox ] || skip "no /bin/busybox (Debian package busybox-static)"
-command -v nsenter >/dev/null || skip "no nsenter"
+podman_need
 python3 -c 'import yaml' 2>/dev/null || skip "no python3-yaml"
 cni_init
 topo_switch

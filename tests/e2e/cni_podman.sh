@@ -29,10 +29,7 @@
 . "$OVL_TOP/tests/lib/topo.sh"
 . "$OVL_TOP/tests/lib/cni.sh"
 ns_init
-command -v podman >/dev/null || skip "no podman (Debian package podman)"
-command -v runc >/dev/null || skip "no runc (Debian package runc)"
-[ -x /bin/busybox ] || skip "no /bin/busybox (Debian package busybox-static)"
-command -v nsenter >/dev/null || skip "no nsenter"
+podman_need
 cni_init
 cni_two_hosts
 podman_init sh ping ip sleep cat

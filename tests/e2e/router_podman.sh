@@ -25,10 +25,7 @@
 . "$OVL_TOP/tests/lib/topo.sh"
 . "$OVL_TOP/tests/lib/cni.sh"
 ns_init
-command -v podman >/dev/null || skip "no podman (Debian package podman)"
-command -v runc >/dev/null || skip "no runc (Debian package runc)"
-[ -x /bin/busybox ] || skip "no /bin/busybox (Debian package busybox-static)"
-command -v nsenter >/dev/null || skip "no nsenter"
+podman_need
 need_tools python3 nft
 cni_init
 topo_switch

@@ -244,6 +244,15 @@ no_leftovers() {
 	[ -z "$v$e$l" ] || fail "$2: left behind on $1: veths [$v] endpoints [$e] leases [$l]"
 }
 
+# podman_need: skip unless podman, runc, busybox-static and nsenter are
+# there (what podman_init and podman_dir use).
+podman_need() {
+	command -v podman >/dev/null || skip "no podman (Debian package podman)"
+	command -v runc >/dev/null || skip "no runc (Debian package runc)"
+	[ -x /bin/busybox ] || skip "no /bin/busybox (Debian package busybox-static)"
+	command -v nsenter >/dev/null || skip "no nsenter"
+}
+
 # podman_init APPLET...: podman for this run, in host h1 (sets NET and P):
 # its own containers.conf (CONTAINERS_CONF: runc, since crun fails on this
 # machine's hybrid cgroup layout; cgroupfs, ulimits of 4096, the CNI
