@@ -119,7 +119,7 @@
  *                   router zone's namespace), mac (anycast), gateways
  *                   ["ADDR/PLEN"...], masquerade bool, host bool,
  *                   transit {host "169.254.X.1/30", router "169.254.X.2/30",
- *                   host6, router6}, forwards N, error ("" when fine),
+ *                   host6, router6}, forwards N, error (null when fine),
  *                   counters {to_host, from_host, masqueraded: {packets,
  *                   bytes}}}] of the overlays with a router
  *   router.set      (overlay, [gateway "ADDR/PLEN[,ADDR/PLEN]"], [masquerade

@@ -1346,10 +1346,11 @@ json_t *router_json(struct ovld *d, struct ovl_overlay *ov)
 	router_mac(ov->vni, mac);
 	slot_addrs(r->slot, false, &h4, &h6);
 	slot_addrs(r->slot, true, &r4, &r6);
-	o = json_pack("{s:s, s:i, s:s, s:s, s:o, s:b, s:b, s:i, s:s, s:b}", "overlay", ov->name,
+	/* "error": null when there is none, as an overlay's */
+	o = json_pack("{s:s, s:i, s:s, s:s, s:o, s:b, s:b, s:i, s:s?, s:b}", "overlay", ov->name,
 		      "vni", (json_int_t)ov->vni, "netns", r->nspath, "mac", ovl_mac_format(mac, m),
 		      "gateways", gws, "masquerade", r->masq, "host", r->host, "forwards",
-		      (json_int_t)nf, "error", r->error, "up", r->up);
+		      (json_int_t)nf, "error", r->error[0] ? r->error : NULL, "up", r->up);
 	if (o && r->up) {
 		char h4s[64], r4s[64], h6s[64], r6s[64];
 

@@ -71,8 +71,8 @@ die() {
 }
 
 # ready: ovld answers, and every overlay ovld.json names is there, with no
-# error (an overlay's is null or absent when fine, its router's ""), its
-# router (if any) up and, for the etcd backend, connected and synced (the
+# error (null when fine; a non-empty string otherwise), its router (if any)
+# up and, for the etcd backend, connected and synced (the
 # cache holds the other hosts). ovlctl -j prints one member a line.
 ready() {
 	out=$("$OVLCTL" --instance "$OVL_INSTANCE" -j overlay list 2>/dev/null) || return 1
