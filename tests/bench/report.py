@@ -21,24 +21,26 @@ import time
 
 # metric: (what, unit, higher is better, targets)
 # A target is (reference, op, value): reference "kernel"/"routed" is a
-# ratio of ovl to that path, None an absolute figure of ovl's.
+# ratio of ovl to that path, None an absolute figure of ovl's. The
+# throughput, request/response, 60-byte and per-packet targets are issue
+# 16's (ovl as fast as no overlay: >= 0.97 and 1.0 of routed).
 METRICS = {
     "tcp1_gbps": ("TCP, 1 stream", "Gbit/s", True,
-                  [("routed", ">=", 0.97), ("kernel", ">=", 1.02)]),
+                  [("routed", ">=", 0.97), ("kernel", ">=", 1.05)]),
     "tcp4_gbps": ("TCP, 4 streams", "Gbit/s", True, []),
     "tcp1_nogso_gbps": ("TCP, 1 stream, GSO/TSO/GRO off", "Gbit/s", True,
                         [("kernel", ">=", 1.15)]),
     "tcp4_nogso_gbps": ("TCP, 4 streams, GSO/TSO/GRO off", "Gbit/s", True,
                         [("kernel", ">=", 1.15)]),
     "tcp_rr_tps": ("TCP request/response, 64 B", "trans/s", True,
-                   [("kernel", ">=", 1.10)]),
+                   [("routed", ">=", 1.0), ("kernel", ">=", 1.10)]),
     "ping_rtt_us": ("ping round trip (median)", "us", False, []),
     "udp64_mpps": ("UDP 60-byte frames forwarded", "Mpps", True,
-                   [("kernel", ">=", 1.5)]),
+                   [("routed", ">=", 1.0), ("kernel", ">=", 1.5)]),
     "decap_ns": ("BPF decap (XDP), test_run", "ns/pkt", False, [(None, "<=", 40)]),
-    "decap_tc_ns": ("BPF decap (TC), test_run", "ns/pkt", False, [(None, "<=", 40)]),
-    "encap_ns": ("BPF encap, test_run", "ns/pkt", False, [(None, "<=", 60)]),
-    "arp_ns": ("BPF ARP reply, test_run", "ns/pkt", False, [(None, "<=", 50)]),
+    "decap_tc_ns": ("BPF decap (TC), test_run", "ns/pkt", False, [(None, "<=", 60)]),
+    "encap_ns": ("BPF encap, test_run", "ns/pkt", False, [(None, "<=", 120)]),
+    "arp_ns": ("BPF ARP reply, test_run", "ns/pkt", False, [(None, "<=", 45)]),
     "local_ns": ("BPF local switch, test_run", "ns/pkt", False, []),
     "local_repeat_ns": ("BPF local switch, test_run repeat", "ns/pkt", False, []),
     "stats_overhead_ns": ("BPF stats: timer cost per run", "ns", False, []),
