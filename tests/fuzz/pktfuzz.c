@@ -3,7 +3,7 @@
  * pktfuzz.c - the packet fuzzer: ovl's three BPF programs on generated and
  * mutated frames, every result checked against an independent model.
  *
- *   pktfuzz [--seed S] [--frames N] [--seconds T] [-v]
+ *   pktfuzz [--seed S] [--frames N] [--seconds T] [--keep-going] [-v]
  *
  * What is fuzzed. The real programs (ovl_tc_ep_in on the endpoint veths,
  * ovl_xdp_rx and ovl_tc_ul_in on the underlay), loaded by the BPF tier's
@@ -45,7 +45,9 @@
  *
  * Deterministic from the seed: a failure prints the seed, the frame's
  * index, the program, the topology, what was expected and what came, and
- * the frames in hex, and exits 1. A pass ends with a summary line per
+ * the frames in hex, and exits 1 (with --keep-going, after the run and a
+ * count of every difference by what was expected and what came; the maps
+ * are reloaded from the model after each). A pass ends with a summary line per
  * program and the verdict histogram, exit 0. Exit 4 when the harness
  * cannot run here (no root, no BPF).
  */
@@ -1443,6 +1445,51 @@ static int hist_cmp(const void *a, const void *b)
 	return x->n < y->n ? 1 : x->n > y->n ? -1 : strcmp(x->label, y->label);
 }
 
+/* --keep-going: the differences, by what was expected and what came. */
+static struct hist fails[256];
+static int nfails;
+
+static void outcome(char *b, size_t n, const struct m_out *o)
+{
+	if (o->reason)
+		snprintf(b, n, "%s", ovl_stat_name(OVL_STAT_DROP(o->reason)));
+	else if (o->redir_how)
+		snprintf(b, n, "%s/%s", ovl_stat_name(o->stat), how_name(o->redir_how));
+	else
+		snprintf(b, n, "pass");
+}
+
+static void fail_add(enum h_prog prog, const struct m_out *o, const struct h_result *r)
+{
+	char want[48], got[48] = "", label[64];
+
+	outcome(want, sizeof(want), o);
+	for (uint32_t id = OVL_STAT_DROP_FIRST; id < OVL_STAT_MAX && !got[0]; id++)
+		if (r->pkts[id])
+			snprintf(got, sizeof(got), "%s", ovl_stat_name(id));
+	for (uint32_t id = 0; id < OVL_STAT_DROP_FIRST && !got[0]; id++)
+		if (r->pkts[id] && id != OVL_STAT_NEIGH_RESOLVE && id != OVL_STAT_DHCP_PROXY &&
+		    id != OVL_STAT_DHCP_REPLY)
+			snprintf(got, sizeof(got), "%s%s%s", ovl_stat_name(id),
+				 r->redir_how ? "/" : "",
+				 r->redir_how ? how_name(r->redir_how) : "");
+	if (!got[0])
+		snprintf(got, sizeof(got), "%s", verdict_name(prog, r->retval));
+	if (!strcmp(want, got))
+		snprintf(got, sizeof(got), "same verdict, other bytes/counters/event");
+	snprintf(label, sizeof(label), "%s -> %s", want, got);
+	for (int i = 0; i < nfails; i++)
+		if (fails[i].prog == prog && !strcmp(fails[i].label, label)) {
+			fails[i].n++;
+			return;
+		}
+	if (nfails < (int)(sizeof(fails) / sizeof(fails[0]))) {
+		fails[nfails].prog = prog;
+		snprintf(fails[nfails].label, sizeof(fails[nfails].label), "%s", label);
+		fails[nfails++].n = 1;
+	}
+}
+
 static void report(uint64_t seed, uint64_t frame, enum h_prog prog, enum h_if ifc,
 		   const struct pkt *in, const struct m_out *o, const struct h_result *r)
 {
@@ -1483,9 +1530,10 @@ static double now_s(void)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: pktfuzz [--seed S] [--frames N] [--seconds T] [-v]\n"
+	fprintf(f, "usage: pktfuzz [--seed S] [--frames N] [--seconds T] [--keep-going] [-v]\n"
 		   "  ovl's BPF programs on generated frames, checked against a model;\n"
-		   "  stops after N frames (default 100000) or T seconds, whichever is first\n");
+		   "  stops after N frames (default 100000) or T seconds, whichever is first,\n"
+		   "  or at the first difference (--keep-going: reports the first, counts all)\n");
 }
 
 int main(int argc, char **argv)
@@ -1495,19 +1543,24 @@ int main(int argc, char **argv)
 		{ "frames", required_argument, NULL, 'n' },
 		{ "seconds", required_argument, NULL, 't' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "keep-going", no_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	static struct h_result r;
 	static struct m_out o;
 	static struct pkt in;
-	uint64_t seed = 1, frames = 100000, done = 0, per[3] = { 0 }, unrunnable = 0;
+	uint64_t seed = 1, frames = 100000, done = 0, per[3] = { 0 }, unrunnable = 0, nfail = 0;
+	bool keep_going = false;
 	double seconds = 0, t0, dt;
 	char *end;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "s:n:t:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:n:t:vkh", opts, NULL)) != -1) {
 		switch (c) {
+		case 'k':
+			keep_going = true;
+			continue;
 		case 's':
 			seed = strtoull(optarg, &end, 0);
 			break;
@@ -1575,8 +1628,21 @@ int main(int argc, char **argv)
 		}
 		h_run(prog, ifc, &in, NULL, &r);
 		if (!check(prog, &in, &o, &r)) {
-			report(seed, i, prog, ifc, &in, &o, &r);
-			return 1;
+			if (!nfail++)
+				report(seed, i, prog, ifc, &in, &o, &r);
+			if (!keep_going)
+				return 1;
+			fail_add(prog, &o, &r);
+			/* the maps again as the model has them (a wrong write
+			 * of the program's must not spread) */
+			err = topo_load();
+			if (err) {
+				printf("pktfuzz: load the topology: %s\n", strerror(-err));
+				return 1;
+			}
+			per[i % 3]++;
+			done++;
+			continue;
 		}
 		if (o.reason == OVL_DROP_MISS && map_clear(h_skel()->maps.ovl_miss_rl)) {
 			printf("pktfuzz: clear ovl_miss_rl: %s\n", strerror(errno));
@@ -1596,6 +1662,17 @@ int main(int argc, char **argv)
 			break;
 	}
 	dt = now_s() - t0;
+	if (nfail) {
+		qsort(fails, (size_t)nfails, sizeof(fails[0]), hist_cmp);
+		printf("pktfuzz: FAIL seed %llu: %llu of %llu frames differ from the model "
+		       "(expected -> what the program did):\n",
+		       (unsigned long long)seed, (unsigned long long)nfail,
+		       (unsigned long long)done);
+		for (int i = 0; i < nfails; i++)
+			printf("  %-13s %-60s %llu\n", prog_name(fails[i].prog), fails[i].label,
+			       (unsigned long long)fails[i].n);
+		return 1;
+	}
 	qsort(hist, (size_t)nhist, sizeof(hist[0]), hist_cmp);
 	for (int i = 0; i < nhist; i++)
 		printf("  %-13s %-34s %llu\n", prog_name(hist[i].prog), hist[i].label,
