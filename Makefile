@@ -67,6 +67,7 @@ include lib/module.mk
 include tests/module.mk
 include tests/bench/module.mk
 include tests/etcd/module.mk
+include tests/fuzz/pkt.mk
 -include loader/module.mk
 -include ctl/module.mk
 -include cni/module.mk

@@ -8,7 +8,8 @@
 #define OVL_BPF_DHCP_H
 
 /* The fixed part of a BOOTP/DHCP message up to the client's hardware
- * address (RFC 2131 section 2). */
+ * address (RFC 2131 section 2): 34 bytes. Packed: aligned, the struct would
+ * be 36, and pulling it would ask for two bytes past chaddr. */
 struct bootp_head {
 	__u8 op;
 	__u8 htype;
@@ -19,7 +20,8 @@ struct bootp_head {
 	__be16 flags;
 	__be32 ciaddr, yiaddr, siaddr, giaddr;
 	__u8 chaddr[6];
-};
+} __attribute__((packed));
+_Static_assert(sizeof(struct bootp_head) == 34, "bootp_head: up to chaddr");
 
 /* What the UDP ports of an IPv4 packet say about DHCP. */
 struct dhcp4_kind {

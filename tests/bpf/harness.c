@@ -713,6 +713,11 @@ static int empty_prog(enum bpf_prog_type type, int verdict)
 	return *fd;
 }
 
+struct ovl *h_skel(void)
+{
+	return H.skel;
+}
+
 int h_prog_fd(enum h_prog prog)
 {
 	switch (prog) {

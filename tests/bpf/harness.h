@@ -271,6 +271,10 @@ struct h_run_opts {
 int h_run(enum h_prog prog, enum h_if ifc, const struct pkt *in, const struct h_run_opts *o,
 	  struct h_result *r);
 
+/* The loaded skeleton (after h_ready()), for a tool that needs a map the
+ * helpers here do not reach (tests/fuzz/pktfuzz.c). */
+struct ovl *h_skel(void);
+
 /* The fd of a program (H_EMPTY_* are loaded on first use), or -errno. */
 int h_prog_fd(enum h_prog prog);
 

@@ -910,6 +910,14 @@ static void e_dhcp_offer_to_a2(struct pkt *w, const struct pkt *in, const struct
 	pkt_mac(A2_MAC, w->data);
 }
 
+/* The same, cut right after chaddr: the reply names its client all the
+ * same (found by tests/fuzz/pktfuzz: the program wanted two bytes more). */
+static void b_dhcp_offer_bcast_chaddr_end(struct pkt *p)
+{
+	b_dhcp_offer_bcast(p);
+	pkt_truncate(p, ETH_HLEN + 20 + 8 + 34);
+}
+
 static const struct h_ent dhcp_proxy_a2[] = {
 	E_IFACE(H_IF_EP0, VNI_A, OVL_IF_F_IP_NOSPOOF | OVL_IF_F_DHCP_PROXY, A1_MAC, A2_MAC),
 	E_END,
@@ -1924,6 +1932,14 @@ static const struct h_case dhcp_cases[] = {
 	  TC_CASE,
 	  .extra = a1_dhcp_server,
 	  .build = b_dhcp_offer_bcast,
+	  TO(H_IF_EP1, OVL_REDIR_EGRESS),
+	  .out = H_OUT_BYTES,
+	  .expect = e_dhcp_offer_to_a2,
+	  .stats = { { OVL_STAT_DHCP_REPLY, 1 }, { OVL_STAT_TX_LOCAL, 1 } } },
+	{ .name = "DHCP server broadcast that ends at chaddr goes to the client's MAC",
+	  TC_CASE,
+	  .extra = a1_dhcp_server,
+	  .build = b_dhcp_offer_bcast_chaddr_end,
 	  TO(H_IF_EP1, OVL_REDIR_EGRESS),
 	  .out = H_OUT_BYTES,
 	  .expect = e_dhcp_offer_to_a2,
