@@ -70,6 +70,9 @@ include tests/etcd/module.mk
 -include loader/module.mk
 -include ctl/module.mk
 -include cni/module.mk
+# after the modules whose objects it compiles again
+include tests/fuzz/module.mk
+-include tests/fuzz/pkt.mk
 
 all: $(BPF_SKEL) $(LIBOVL) $(BINS) $(TEST_BINS)
 
