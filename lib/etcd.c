@@ -1154,8 +1154,9 @@ out:
 	json_decref(j);
 }
 
-/* Dispatch the complete lines w got; stops when w is gone or restarted. */
-static void watch_dispatch(struct etcd_watch *w)
+/* Dispatch the complete lines w got; stops when w is gone or restarted.
+ * Return: false when w was freed (cancelled from a callback). */
+static bool watch_dispatch(struct etcd_watch *w)
 {
 	struct etcd_req *r = &w->r;
 	struct etcd *c = r->c;
@@ -1179,12 +1180,13 @@ static void watch_dispatch(struct etcd_watch *w)
 		if (gone)
 			req_free(r);
 		if (gone || c->dying)
-			return;
+			return !gone;
 	}
 	if (r->st == ST_RUNNING && w->parsed == r->in.len) {
 		r->in.len = 0;
 		w->parsed = 0;
 	}
+	return true;
 }
 
 /* A watch's transfer ended with cc, the stream with HTTP status. */
@@ -1788,10 +1790,25 @@ static void test_client(struct etcd *c, char **ep)
 	c->armed = -1;
 }
 
+/* The buffer's room for all that will come (a request's is empty). */
+static int buf_reserve(struct buf *b, size_t cap)
+{
+	b->p = malloc(cap);
+	if (!b->p)
+		return -ENOMEM;
+	b->p[0] = '\0';
+	b->cap = cap;
+	return 0;
+}
+
 static void test_client_free(struct etcd *c)
 {
-	while (c->reqs)
-		req_free(c->reqs);
+	struct etcd_req *r;
+
+	while ((r = c->reqs)) {
+		c->reqs = r->next; /* as destroy() */
+		req_free(r);
+	}
 	free(c->token);
 }
 
@@ -1818,7 +1835,7 @@ int etcd_test_answer(const char *op, long status, const char *body, size_t len, 
 	r->cb = cb;
 	r->arg = arg;
 	c.reqs = r;
-	if (buf_add(&r->in, body, len)) {
+	if (buf_reserve(&r->in, len + 1) || buf_add(&r->in, body, len)) {
 		test_client_free(&c);
 		return -ENOMEM;
 	}
@@ -1831,14 +1848,20 @@ int etcd_test_watch(const char *const *chunks, const size_t *lens, size_t n, lon
 		    etcd_watch_cb cb, void *arg, struct etcd_watch **wp)
 {
 	struct etcd_watch *w;
+	size_t i, total = 1;
 	struct etcd c;
 	char *ep[1];
-	size_t i;
 
 	test_client(&c, ep);
+	for (i = 0; i < n; i++)
+		total += lens[i];
 	w = calloc(1, sizeof(*w));
 	if (!w)
 		return -ENOMEM;
+	if (buf_reserve(&w->r.in, total)) {
+		free(w);
+		return -ENOMEM;
+	}
 	w->r.c = &c;
 	w->r.op = OP_WATCH;
 	w->r.st = ST_RUNNING;
@@ -1847,16 +1870,17 @@ int etcd_test_watch(const char *const *chunks, const size_t *lens, size_t n, lon
 	w->arg = arg;
 	c.reqs = &w->r;
 	*wp = w;
-	/* as write_cb() and process() have them; c.reqs empty: w was freed */
-	for (i = 0; i < n && c.reqs && w->r.st == ST_RUNNING; i++) {
+	/* as write_cb() and process() have them */
+	for (i = 0; i < n && w->r.st == ST_RUNNING; i++) {
 		if (buf_add(&w->r.in, chunks[i], lens[i])) {
 			test_client_free(&c);
 			return -ENOMEM;
 		}
 		w->fresh = true;
-		watch_dispatch(w);
+		if (!watch_dispatch(w))
+			return 0; /* freed, and c.reqs empty */
 	}
-	if (c.reqs && w->r.st == ST_RUNNING)
+	if (w->r.st == ST_RUNNING)
 		watch_end(w, CURLE_OK, status);
 	test_client_free(&c);
 	return 0;
