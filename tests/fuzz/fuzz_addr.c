@@ -12,6 +12,8 @@
  *
  * What parses must print canonically and parse back to the same value;
  * the canonical text must be a fixed point.
+ *
+ * cov: lib/addr.c lib/ident.c lib/shape.c lib/mark.c cni/router.c loader/metrics.c
  */
 #include <errno.h>
 #include <sys/socket.h>

@@ -19,6 +19,8 @@
  * port mappings made into forward.add requests. What parses must hold: an
  * error has a code and a message and makes an error JSON; the prevResult
  * printed as the configuration's version parses back.
+ *
+ * cov: cni/env.c cni/netconf.c cni/result.c cni/bandwidth.c cni/router.c cni/plugin.c
  */
 #include <errno.h>
 #include "addr.h"

@@ -12,6 +12,8 @@
  *
  * A file that loads must leave what it set in range: the port 1-65535
  * (or unset), listen addresses of their own family.
+ *
+ * cov: loader/config.c
  */
 #include <errno.h>
 #include <fcntl.h>

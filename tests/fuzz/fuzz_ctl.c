@@ -25,6 +25,8 @@
  * it; an etcd overlay finds no route to any member. /run/ovl-fuzz holds
  * the fixture's directories (TMPDIR) and hosts.json, a hosts.json for
  * files overlays (the seeds use it).
+ *
+ * cov: loader/ctl_server.c loader/ctl_cmds.c loader/ctl_list.c
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -11,6 +11,8 @@
  * ignored). Revisions grow with the record's index, except for a key
  * starting with '<' (after the '-', if any): revision 1, a read older than
  * what the cache has.
+ *
+ * cov: loader/backend_etcd.c
  */
 #include <errno.h>
 #include "backend.h"

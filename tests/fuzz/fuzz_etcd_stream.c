@@ -13,6 +13,8 @@
  * second byte picks the HTTP status (200 mostly; 400, 401, 404, 500, 503
  * or 0). The rest is the body; a watch stream is cut into chunks at its
  * NUL bytes (lines may span chunks, as they do on the wire).
+ *
+ * cov: lib/etcd.c
  */
 #include <errno.h>
 #include <stdbool.h>

@@ -8,6 +8,8 @@
  * names a DHCP server, and the canonical text of each MAC parses back to
  * it. A text that does not parse must say why (errno EINVAL or ENOMEM and
  * a message).
+ *
+ * cov: lib/files.c lib/files_index.c
  */
 #include <errno.h>
 #include "addr.h"

@@ -10,6 +10,8 @@
  * "ranges". The ranges that parse must hold what they say: the n-th
  * address of a set lies in the range ovl_ipam_set_find() names, inside
  * that range's subnet, and is one it may hand out.
+ *
+ * cov: lib/backends.c lib/ipam_range.c
  */
 #include <errno.h>
 #include <jansson.h>

@@ -67,15 +67,16 @@ $(eval $(call fuzz_flavour,fuzz-cov,$(OUTPUT)/fuzz-cov/bin))
 FUZZ_COV_BINS := $(addprefix $(OUTPUT)/fuzz-cov/bin/fuzz_,$(FUZZ_NAMES))
 
 .PHONY: fuzz fuzz-bins fuzz-cov test-fuzz
-fuzz-bins: $(FUZZ_BINS)
+# The packet fuzzer, $(FUZZ_DIR)/pktfuzz, is built by tests/fuzz/pkt.mk
+# when that file is in the tree; tests/fuzz/run.sh runs it too.
+fuzz-bins: $(FUZZ_BINS) $(if $(wildcard tests/fuzz/pkt.mk),$(FUZZ_DIR)/pktfuzz)
 
-# pktfuzz (tests/fuzz/pkt.mk, when there) adds itself to FUZZ_EXTRA.
-fuzz: fuzz-bins $(FUZZ_EXTRA)
+fuzz: fuzz-bins
 	$(Q)OUTPUT=$(abspath $(OUTPUT)) FUZZ_SECONDS=$(FUZZ_SECONDS) \
 		PKT_FRAMES=$${PKT_FRAMES:-1000000} tests/fuzz/run.sh $(if $(T),-t $(T)) long
 
-test-fuzz: fuzz-bins $(FUZZ_EXTRA)
-	$(Q)tests/run.sh $(if $(T),-t $(T)) fuzz
+test-fuzz: fuzz-bins
+	$(Q)OUTPUT=$(abspath $(OUTPUT)) tests/run.sh $(if $(T),-t $(T)) fuzz
 
 fuzz-cov: $(FUZZ_COV_BINS)
 	$(Q)OUTPUT=$(abspath $(OUTPUT)) tests/fuzz/cov.sh $(if $(T),-t $(T))
