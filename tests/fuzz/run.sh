@@ -91,9 +91,11 @@ run_harness() {
 		return
 	fi
 	echo "FAIL fuzz/$name (status $rc after $secs s; $log)"
-	grep -a -m 1 -B 2 -A 40 'ERROR:\|runtime error\|check failed\|==ERROR\|deadly signal' "$log" |
-		sed 's/^/  | /'
-	grep -a 'Test unit written to' "$log" | sed 's/^/  | /'
+	# the report, and where the input went
+	{
+		grep -a -m 1 -B 2 -A 40 'ERROR:\|runtime error\|check failed\|deadly signal' "$log"
+		grep -a 'Test unit written to' "$log"
+	} | awk '!seen[$0]++ { print "  | " $0 }'
 	count_line "FAIL fuzz/$name"
 }
 
