@@ -71,6 +71,9 @@ include tests/fuzz/pkt.mk
 -include loader/module.mk
 -include ctl/module.mk
 -include cni/module.mk
+# after the modules whose objects it compiles again
+include tests/fuzz/module.mk
+-include tests/fuzz/pkt.mk
 
 all: $(BPF_SKEL) $(LIBOVL) $(BINS) $(TEST_BINS)
 
@@ -142,6 +145,7 @@ unitcheck: $(UNITS) $(OUTPUT)/ovld
 
 # ---- tests --------------------------------------------------------------
 .PHONY: deps demo bench test test-unit test-bpf test-e2e test-interop test-kernels
+# test-fuzz, fuzz, fuzz-cov: tests/fuzz/module.mk
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)examples/demo.sh
@@ -157,8 +161,8 @@ bench: deps
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory lint
-	$(Q)$(MAKE) --no-print-directory all
-	$(Q)tests/run.sh $(if $(T),-t $(T)) unit bpf e2e interop kernels
+	$(Q)$(MAKE) --no-print-directory all fuzz-bins
+	$(Q)tests/run.sh $(if $(T),-t $(T)) unit bpf e2e interop kernels fuzz
 
 test-unit: all
 	$(Q)tests/run.sh $(if $(T),-t $(T)) unit
@@ -248,13 +252,18 @@ help:
 	@echo '  demo          deps, build, then the seed'"'"'s three-host demo (root)'
 	@echo '  bench         deps, build, then ovl against kernel vxlan and routing (root;'
 	@echo '                BENCH_ARGS="-r REPS -t SECONDS -q"); $(OUTPUT)/bench/results'
-	@echo '  test          deps, lint, then every test tier (unit bpf e2e interop kernels)'
+	@echo '  test          deps, lint, then every test tier (unit bpf e2e interop kernels fuzz)'
 	@echo '  test-unit     unit tests (no privileges)'
 	@echo '  test-bpf      BPF_PROG_TEST_RUN packet tests (root)'
 	@echo '  test-e2e      end-to-end tests in network namespaces (root)'
 	@echo '  test-interop  tests against real peers: kernel vxlan, tshark, dnsmasq (root)'
 	@echo '  test-kernels  boot Debian 12'"'"'s kernel (or KERNEL=.deb|bzImage, MODULES=dir) in'
 	@echo '                qemu and run the bpf tier and the kernel_* e2e tests in it (root)'
+	@echo '  test-fuzz     each libFuzzer harness 10 s from its seeds and regression inputs'
+	@echo '  fuzz          each harness FUZZ_SECONDS (default 20; PKT_FRAMES for pktfuzz),'
+	@echo '                new inputs kept in $(OUTPUT)/fuzz/corpus/NAME, crashes in'
+	@echo '                $(OUTPUT)/fuzz/crashes'
+	@echo '  fuzz-cov      line coverage of the files each harness targets (llvm-cov-14)'
 	@echo '  lint          clang-format check, clang-tidy, cppcheck, shellcheck, BPF -Werror'
 	@echo '  format        rewrite sources with clang-format'
 	@echo '  deps          install missing Debian packages (needs root; no-op when all present)'
@@ -267,6 +276,7 @@ help:
 	@echo '  clean         remove $(OUTPUT)/'
 	@echo 'Variables: OUTPUT CLANG BPFTOOL PKG_CONFIG CC PREFIX DESTDIR CNI_BIN_DIR SYSTEMD_UNIT_DIR'
 	@echo '           BASH_COMPLETION_DIR ARCH BENCH_ARGS IMAGE'
+	@echo '           FUZZ_CC FUZZ_SECONDS PKT_FRAMES PKT_SEED (make fuzz; tests/fuzz/run.sh)'
 	@echo '           KERNEL MODULES KERNEL_TIMEOUT (make test-kernels; tests/kernels/run.sh -h)'
 	@echo '           V=1 (show commands) SAN=1 (ASan+UBSan) T=name (run tests matching name)'
 

@@ -907,8 +907,9 @@ static void reply_parse(struct etcd_req *r, const json_t *j, struct etcd_reply *
 
 static void auth_done(struct etcd *c, struct etcd_req *r, const json_t *j, const struct verdict *v);
 
-/* A unary request's transfer ended with cc. */
-static void req_done(struct etcd_req *r, CURLcode cc)
+/* A unary request's transfer ended with cc, the answer (r->in) with HTTP
+ * status. */
+static void req_end(struct etcd_req *r, CURLcode cc, long status)
 {
 	struct etcd *c = r->c;
 	const char *url = c->ep[r->member];
@@ -916,13 +917,11 @@ static void req_done(struct etcd_req *r, CURLcode cc)
 	struct verdict v = { 0 };
 	struct kvs k = { 0 };
 	json_t *j = NULL, *body;
-	long status = 0;
 
 	if (cc != CURLE_OK) {
 		transfer_error(&v, r, cc);
 		goto failed;
 	}
-	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
 	j = json_loadb(r->in.p ? r->in.p : "", r->in.len, 0, NULL);
 	if (j && answer_error(&v, url, j)) {
 		if (status >= 500)
@@ -962,6 +961,15 @@ failed:
 		auth_done(c, r, NULL, &v);
 	else
 		req_verdict(r, &v);
+}
+
+static void req_done(struct etcd_req *r, CURLcode cc)
+{
+	long status = 0;
+
+	if (cc == CURLE_OK)
+		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
+	req_end(r, cc, status);
 }
 
 /* ---- authentication ------------------------------------------------------ */
@@ -1146,8 +1154,9 @@ out:
 	json_decref(j);
 }
 
-/* Dispatch the complete lines w got; stops when w is gone or restarted. */
-static void watch_dispatch(struct etcd_watch *w)
+/* Dispatch the complete lines w got; stops when w is gone or restarted.
+ * Return: false when w was freed (cancelled from a callback). */
+static bool watch_dispatch(struct etcd_watch *w)
 {
 	struct etcd_req *r = &w->r;
 	struct etcd *c = r->c;
@@ -1171,23 +1180,22 @@ static void watch_dispatch(struct etcd_watch *w)
 		if (gone)
 			req_free(r);
 		if (gone || c->dying)
-			return;
+			return !gone;
 	}
 	if (r->st == ST_RUNNING && w->parsed == r->in.len) {
 		r->in.len = 0;
 		w->parsed = 0;
 	}
+	return true;
 }
 
-/* A watch's transfer ended. */
-static void watch_done(struct etcd_watch *w, CURLcode cc)
+/* A watch's transfer ended with cc, the stream with HTTP status. */
+static void watch_end(struct etcd_watch *w, CURLcode cc, long status)
 {
 	struct etcd_req *r = &w->r;
 	const char *url = r->c->ep[r->member];
 	struct verdict v = { 0 };
-	long status = 0;
 
-	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
 	if (cc != CURLE_OK) {
 		transfer_error(&v, r, cc);
 	} else {
@@ -1211,6 +1219,14 @@ static void watch_done(struct etcd_watch *w, CURLcode cc)
 		return;
 	}
 	watch_fail(w, -ECONNRESET, v.msg, 0);
+}
+
+static void watch_done(struct etcd_watch *w, CURLcode cc)
+{
+	long status = 0;
+
+	curl_easy_getinfo(w->r.easy, CURLINFO_RESPONSE_CODE, &status);
+	watch_end(w, cc, status);
 }
 
 /* ---- the loop's side ------------------------------------------------------------ */
@@ -1749,4 +1765,123 @@ struct etcd_watch *etcd_watch(struct etcd *c, const char *key, size_t klen, cons
 	req_send(&w->r);
 	rearm(c);
 	return w;
+}
+
+/* ---- answers without a member (tests, fuzzing) --------------------------------- */
+
+static void no_timer(void *arg, long ms)
+{
+	(void)arg;
+	(void)ms;
+}
+
+/* A client of one member that is never asked: where a real client would
+ * retry on another member or authenticate again, the request fails. */
+static void test_client(struct etcd *c, char **ep)
+{
+	static char member[] = "http://etcd.invalid:2379";
+
+	memset(c, 0, sizeof(*c));
+	ep[0] = member;
+	c->ep = ep;
+	c->n_ep = 1;
+	c->io.timer = no_timer;
+	c->curl_due = -1;
+	c->armed = -1;
+}
+
+/* The buffer's room for all that will come (a request's is empty). */
+static int buf_reserve(struct buf *b, size_t cap)
+{
+	b->p = malloc(cap);
+	if (!b->p)
+		return -ENOMEM;
+	b->p[0] = '\0';
+	b->cap = cap;
+	return 0;
+}
+
+static void test_client_free(struct etcd *c)
+{
+	struct etcd_req *r;
+
+	while ((r = c->reqs)) {
+		c->reqs = r->next; /* as destroy() */
+		req_free(r);
+	}
+	free(c->token);
+}
+
+int etcd_test_answer(const char *op, long status, const char *body, size_t len, etcd_cb cb,
+		     void *arg)
+{
+	struct etcd_req *r;
+	struct etcd c;
+	char *ep[1];
+	int o;
+
+	for (o = 0; o < OP_WATCH; o++)
+		if (!strcmp(strrchr(op_path[o], '/') + 1, op))
+			break;
+	if (o == OP_WATCH)
+		return -EINVAL;
+	test_client(&c, ep);
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	r->c = &c;
+	r->op = (enum op)o;
+	r->st = ST_RUNNING;
+	r->cb = cb;
+	r->arg = arg;
+	c.reqs = r;
+	if (buf_reserve(&r->in, len + 1) || buf_add(&r->in, body, len)) {
+		test_client_free(&c);
+		return -ENOMEM;
+	}
+	req_end(r, CURLE_OK, status);
+	test_client_free(&c);
+	return 0;
+}
+
+int etcd_test_watch(const char *const *chunks, const size_t *lens, size_t n, long status,
+		    etcd_watch_cb cb, void *arg, struct etcd_watch **wp)
+{
+	struct etcd_watch *w;
+	size_t i, total = 1;
+	struct etcd c;
+	char *ep[1];
+
+	test_client(&c, ep);
+	for (i = 0; i < n; i++)
+		total += lens[i];
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return -ENOMEM;
+	if (buf_reserve(&w->r.in, total)) {
+		free(w);
+		return -ENOMEM;
+	}
+	w->r.c = &c;
+	w->r.op = OP_WATCH;
+	w->r.st = ST_RUNNING;
+	w->r.w = w;
+	w->cb = cb;
+	w->arg = arg;
+	c.reqs = &w->r;
+	*wp = w;
+	/* as write_cb() and process() have them */
+	for (i = 0; i < n && w->r.st == ST_RUNNING; i++) {
+		if (buf_add(&w->r.in, chunks[i], lens[i])) {
+			test_client_free(&c);
+			return -ENOMEM;
+		}
+		w->fresh = true;
+		if (!watch_dispatch(w))
+			return 0; /* freed, and c.reqs empty */
+	}
+	if (w->r.st == ST_RUNNING)
+		watch_end(w, CURLE_OK, status);
+	test_client_free(&c);
+	return 0;
 }

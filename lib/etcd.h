@@ -215,4 +215,28 @@ size_t etcd_b64_encode(const void *in, size_t len, char *out);
 /* Decoded length, or -1 for bad input; out may be NULL to measure. */
 long etcd_b64_decode(const char *in, size_t len, void *out);
 
+/* ---- answers without a member (tests, fuzzing) ---------------------------- */
+
+/**
+ * etcd_test_answer() - what the client makes of body (len bytes), the whole
+ * answer with HTTP status of a member to a request of kind op ("range",
+ * "put", "deleterange", "txn", "grant", "keepalive", "revoke",
+ * "timetolive", "authenticate"): cb (not for "authenticate") runs once
+ * with the reply, before the call returns. No member is asked anything:
+ * where a real client would retry on the next member or authenticate
+ * again, the request fails.
+ * Return: 0, -EINVAL (no such op) or -ENOMEM.
+ */
+int etcd_test_answer(const char *op, long status, const char *body, size_t len, etcd_cb cb,
+		     void *arg);
+/**
+ * etcd_test_watch() - what a watch makes of a stream that came in n chunks
+ * (chunks[i], lens[i] bytes), then ended with HTTP status (unless the watch
+ * was over before): cb runs as for etcd_watch(), and may
+ * etcd_watch_cancel() the watch, *wp (set before the first chunk; freed
+ * when the call returns). Return: 0 or -ENOMEM.
+ */
+int etcd_test_watch(const char *const *chunks, const size_t *lens, size_t n, long status,
+		    etcd_watch_cb cb, void *arg, struct etcd_watch **wp);
+
 #endif /* OVL_ETCD_H */

@@ -122,6 +122,19 @@ extern const struct ovl_backend_ops ovl_backend_files;
 extern const struct ovl_backend_ops ovl_backend_direct;
 extern const struct ovl_backend_ops ovl_backend_etcd;
 
+struct etcd_kv;
+/**
+ * ovl_etcd_cache_apply() - tests and fuzzing: the etcd backend's decoding
+ * of its keys and values (ovl-etcd(5)), without a cluster. The key-values
+ * kvs are applied in order (a delete of kvs[i].key where del[i], else a
+ * put) to an empty cache of VNI vni's keys under prefix, as the list's and
+ * the watch's replies are; keys and values that are not ovl's are skipped.
+ * Return: how many changed what the data path sees, or -EINVAL (prefix too
+ * long), -ENOMEM.
+ */
+int ovl_etcd_cache_apply(const char *prefix, __u32 vni, const struct etcd_kv *kvs, const bool *del,
+			 size_t n);
+
 /* ---- backend.c: the registry and ovld's side of the interface ------------ */
 
 /* The backend called name, or NULL. */

@@ -589,6 +589,35 @@ static int cache_del(const struct be *b, struct cache *c, const char *key, size_
 	return 0;
 }
 
+int ovl_etcd_cache_apply(const char *prefix, __u32 vni, const struct etcd_kv *kvs, const bool *del,
+			 size_t n)
+{
+	struct be *b = calloc(1, sizeof(*b));
+	int changed = 0;
+
+	if (!b)
+		return -ENOMEM;
+	b->kplen = (size_t)snprintf(b->kp, sizeof(b->kp), "%s/v1/vni/%u/", prefix, vni);
+	if (b->kplen >= sizeof(b->kp) || cache_init(&b->c)) {
+		free(b);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		enum kkind kind;
+		struct ovl_ip ip;
+		__u8 mac[6];
+		int ret = del[i] ?
+				  cache_del(b, &b->c, kvs[i].key, kvs[i].key_len, &kind, mac, &ip) :
+				  cache_put(b, &b->c, &kvs[i], &kind, mac, &ip);
+
+		if (ret > 0)
+			changed++;
+	}
+	cache_free(&b->c);
+	free(b);
+	return changed;
+}
+
 /* ---- the session: client, loop glue, lease --------------------------------- */
 
 static void sess_io(void *arg, uint32_t events)

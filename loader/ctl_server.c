@@ -548,10 +548,12 @@ static ssize_t client_read(struct ctl_client *c)
 /* The next request in c->in, NUL-terminated, or NULL. */
 static char *client_take_line(struct ctl_client *c)
 {
-	char *line = c->in + c->in_off, *nl;
+	char *line, *nl;
 
+	/* c->in is NULL until the first read: no arithmetic on it before */
 	if (c->in_len <= c->in_off)
 		return NULL;
+	line = c->in + c->in_off;
 	nl = memchr(line, '\n', c->in_len - c->in_off);
 	if (nl) {
 		*nl = '\0';

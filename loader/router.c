@@ -1329,12 +1329,13 @@ json_t *router_json(struct ovld *d, struct ovl_overlay *ov)
 	struct ovl_router *r = ov->router;
 	char a[64], m[OVL_MAC_STRLEN];
 	struct ovl_ip h4, h6, r4, r6;
-	json_t *gws = json_array(), *o;
+	json_t *gws, *o;
 	__u8 mac[6];
 	int nf = 0;
 
 	if (!r)
 		return json_null();
+	gws = json_array();
 	if (r->has4)
 		json_array_append_new(gws,
 				      json_string(cidr(&r->gw4, r->plen4, false, a, sizeof(a))));

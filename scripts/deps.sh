@@ -15,6 +15,9 @@ PKGS=(
 	# lib/etcd.c speaks to etcd's gateway with libcurl; its test runs real
 	# etcd members (TLS certificates made with openssl)
 	libcurl4-openssl-dev etcd-server etcd-client openssl
+	# the fuzz tier and make fuzz: libFuzzer and the sanitizers' runtimes
+	# for clang 14; make fuzz-cov: llvm-profdata-14, llvm-cov-14
+	libclang-rt-14-dev llvm-14
 	# lint (python3-yaml: examples/kubernetes/*.yaml, also read by its test)
 	clang-format clang-tidy cppcheck shellcheck python3-yaml
 	# lint: systemd-analyze verify of systemd/ovld@.service.in

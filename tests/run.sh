@@ -3,7 +3,7 @@
 #
 # tests/run.sh - run test tiers and print one summary.
 #
-#   tests/run.sh [-t SUBSTRING] [-v] TIER...   TIER: unit bpf e2e interop kernels
+#   tests/run.sh [-t SUBSTRING] [-v] TIER...   TIER: unit bpf e2e interop kernels fuzz
 #
 # C tiers are the binaries build/tests/test_TIER; shell tiers are the
 # scripts tests/TIER/*.sh (the unit tier has both) (exit 0 pass, 4 skip, anything else fail); the
@@ -39,11 +39,11 @@ while [ $# -gt 0 ]; do
 done
 for t in "${tiers[@]}"; do
 	case $t in
-	unit | bpf | e2e | interop | kernels) ;;
-	*) echo "$0: unknown tier \"$t\" (unit, bpf, e2e, interop, kernels)" >&2; exit 2 ;;
+	unit | bpf | e2e | interop | kernels | fuzz) ;;
+	*) echo "$0: unknown tier \"$t\" (unit, bpf, e2e, interop, kernels, fuzz)" >&2; exit 2 ;;
 	esac
 done
-if [ ${#tiers[@]} -gt 0 ]; then set -- "${tiers[@]}"; else set -- unit bpf e2e interop kernels; fi
+if [ ${#tiers[@]} -gt 0 ]; then set -- "${tiers[@]}"; else set -- unit bpf e2e interop kernels fuzz; fi
 
 # shellcheck source=tests/lib/tally.sh
 . "$here/lib/tally.sh"
@@ -124,12 +124,39 @@ run_kernels_tier() {
 	count_line "FAIL kernels"
 }
 
+# The fuzz tier: tests/fuzz/run.sh short relays a line per harness and
+# ends with its own summary (dropped here: its lines are counted).
+run_fuzz_tier() {
+	local line saw_summary=0 saw_fail=0 rc=''
+	echo "== fuzz"
+	while IFS= read -r line; do
+		case $line in
+		PASS\ * | FAIL\ * | SKIP\ *)
+			echo "$line"
+			count_line "$line"
+			case $line in FAIL\ *) saw_fail=1 ;; esac
+			;;
+		*\ passed,\ *\ failed,\ *\ skipped) saw_summary=1 ;;
+		failed:\ * | CI=true:\ *) ;;
+		__rc=*) rc=${line#__rc=} ;;
+		*) echo "$line" ;;
+		esac
+	done < <(OUTPUT=$out "$here/fuzz/run.sh" $verbose ${filter:+-t "$filter"} short 2>&1; echo "__rc=$?")
+	case $rc in
+	0) [ "$saw_summary" = 1 ] && return ;;
+	1) [ "$saw_fail" = 1 ] && return ;;
+	esac
+	echo "FAIL fuzz (tests/fuzz/run.sh ended with status $rc)"
+	count_line "FAIL fuzz"
+}
+
 for tier in "$@"; do
 	case $tier in
 	unit) run_c_tier unit; run_sh_tier unit ;;
 	bpf) run_c_tier bpf ;;
 	e2e | interop) run_sh_tier "$tier" ;;
 	kernels) run_kernels_tier ;;
+	fuzz) run_fuzz_tier ;;
 	*) echo "unknown tier: $tier" >&2; exit 2 ;;
 	esac
 done
