@@ -73,7 +73,6 @@ include tests/fuzz/pkt.mk
 -include cni/module.mk
 # after the modules whose objects it compiles again
 include tests/fuzz/module.mk
--include tests/fuzz/pkt.mk
 
 all: $(BPF_SKEL) $(LIBOVL) $(BINS) $(TEST_BINS)
 
