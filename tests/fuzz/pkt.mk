@@ -6,7 +6,8 @@
 
 PKTFUZZ := $(OUTPUT)/tests/fuzz/pktfuzz
 PKTFUZZ_OBJS := $(OUTPUT)/tests/fuzz/pktfuzz.o $(OUTPUT)/tests/fuzz/pktmodel.o \
-		$(OUTPUT)/tests/bpf/harness.o $(OUTPUT)/tests/lib/pkt.o
+		$(OUTPUT)/tests/bpf/harness.o $(OUTPUT)/tests/lib/pkt.o \
+		$(OUTPUT)/tests/lib/test_report.o
 
 $(OUTPUT)/tests/fuzz/%.o: CFLAGS += -Itests/bpf
 

@@ -70,53 +70,6 @@
 
 #define TOPO_FRAMES 250 /* frames per topology */
 
-/* ---- what harness.c and test.h need from a test program ---------------------- */
-
-struct ovl_test_state ovl_test_cur;
-static int verbose;
-
-void ovl_test_fail(const char *file, int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	ovl_test_cur.failed++;
-	fprintf(stdout, "  %s:%d: ", file, line);
-	va_start(ap, fmt);
-	vfprintf(stdout, fmt, ap);
-	va_end(ap);
-	fputc('\n', stdout);
-}
-
-void test_skip(const char *fmt, ...)
-{
-	va_list ap;
-
-	ovl_test_cur.skipped = 1;
-	va_start(ap, fmt);
-	vsnprintf(ovl_test_cur.skip_reason, sizeof(ovl_test_cur.skip_reason), fmt, ap);
-	va_end(ap);
-}
-
-void test_info(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!verbose)
-		return;
-	va_start(ap, fmt);
-	vfprintf(stdout, fmt, ap);
-	va_end(ap);
-	fputc('\n', stdout);
-}
-
-void ovl_test_hexdump_diff(const void *got, size_t got_len, const void *want, size_t want_len)
-{
-	(void)got;
-	(void)got_len;
-	(void)want;
-	(void)want_len;
-}
-
 /* ---- the generator's randomness ------------------------------------------------ */
 
 static uint64_t rng_state;
@@ -1604,7 +1557,7 @@ int main(int argc, char **argv)
 			seconds = strtod(optarg, &end);
 			break;
 		case 'v':
-			verbose = 1;
+			ovl_test_verbose = 1;
 			continue;
 		case 'h':
 			usage(stdout);

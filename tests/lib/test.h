@@ -35,7 +35,9 @@ void ovl_test_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void test_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ovl_test_hexdump_diff(const void *got, size_t got_len, const void *want, size_t want_len);
-/* Verbose output (-v): informational lines that are not results. */
+/* Verbose output (-v, which sets ovl_test_verbose): informational lines
+ * that are not results. */
+extern int ovl_test_verbose;
 void test_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #define ASSERT_TRUE(cond, what)                                                                    \
