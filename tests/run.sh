@@ -96,11 +96,14 @@ run_sh_tier() {
 	done
 }
 
-# The kernels tier: tests/kernels/run.sh relays the guest's lines as
-# RELEASE/NAME and ends with its own summary (dropped here: its lines are
-# counted); it prints "SKIP kernels (why)" when it cannot boot.
-run_kernels_tier() {
-	local line saw_summary=0 saw_fail=0 saw_skip=0 rc=''
+# A tier run by a runner of its own, whose lines are relayed and counted
+# and whose summary is dropped: the kernels tier (tests/kernels/run.sh,
+# lines RELEASE/NAME; "SKIP kernels (why)" when it cannot boot) and the
+# fuzz tier (tests/fuzz/run.sh short, lines fuzz/NAME).
+#   run_relay_tier NAME COMMAND...
+run_relay_tier() {
+	local name=$1 line saw_summary=0 saw_fail=0 saw_skip=0 rc=''
+	shift
 	while IFS= read -r line; do
 		case $line in
 		PASS\ * | FAIL\ * | SKIP\ *)
@@ -113,41 +116,15 @@ run_kernels_tier() {
 		__rc=*) rc=${line#__rc=} ;;
 		*) echo "$line" ;;
 		esac
-	done < <(OUTPUT=$out "$here/kernels/run.sh" $verbose ${filter:+-t "$filter"} 2>&1; echo "__rc=$?")
+	done < <(OUTPUT=$out "$@" 2>&1; echo "__rc=$?")
 	# its status must agree with what it printed
 	case $rc in
 	0) [ "$saw_summary" = 1 ] && return ;;
 	1) [ "$saw_summary" = 1 ] || [ "$saw_fail" = 1 ] && return ;;
 	4) [ "$saw_skip" = 1 ] && return ;;
 	esac
-	echo "FAIL kernels (tests/kernels/run.sh ended with status $rc)"
-	count_line "FAIL kernels"
-}
-
-# The fuzz tier: tests/fuzz/run.sh short relays a line per harness and
-# ends with its own summary (dropped here: its lines are counted).
-run_fuzz_tier() {
-	local line saw_summary=0 saw_fail=0 rc=''
-	echo "== fuzz"
-	while IFS= read -r line; do
-		case $line in
-		PASS\ * | FAIL\ * | SKIP\ *)
-			echo "$line"
-			count_line "$line"
-			case $line in FAIL\ *) saw_fail=1 ;; esac
-			;;
-		*\ passed,\ *\ failed,\ *\ skipped) saw_summary=1 ;;
-		failed:\ * | CI=true:\ *) ;;
-		__rc=*) rc=${line#__rc=} ;;
-		*) echo "$line" ;;
-		esac
-	done < <(OUTPUT=$out "$here/fuzz/run.sh" $verbose ${filter:+-t "$filter"} short 2>&1; echo "__rc=$?")
-	case $rc in
-	0) [ "$saw_summary" = 1 ] && return ;;
-	1) [ "$saw_fail" = 1 ] && return ;;
-	esac
-	echo "FAIL fuzz (tests/fuzz/run.sh ended with status $rc)"
-	count_line "FAIL fuzz"
+	echo "FAIL $name (${1#"$top"/} ended with status $rc)"
+	count_line "FAIL $name"
 }
 
 for tier in "$@"; do
@@ -155,8 +132,11 @@ for tier in "$@"; do
 	unit) run_c_tier unit; run_sh_tier unit ;;
 	bpf) run_c_tier bpf ;;
 	e2e | interop) run_sh_tier "$tier" ;;
-	kernels) run_kernels_tier ;;
-	fuzz) run_fuzz_tier ;;
+	kernels) run_relay_tier kernels "$here/kernels/run.sh" $verbose ${filter:+-t "$filter"} ;;
+	fuzz)
+		echo "== fuzz"
+		run_relay_tier fuzz "$here/fuzz/run.sh" $verbose ${filter:+-t "$filter"} short
+		;;
 	*) echo "unknown tier: $tier" >&2; exit 2 ;;
 	esac
 done
