@@ -25,7 +25,7 @@ case ${1:-} in
 *) echo "usage: $0 [-t SUBSTRING]" >&2; exit 2 ;;
 esac
 
-printf '%-12s %-24s %8s %8s %7s\n' harness file lines missed cover
+printf '%-12s %-24s %6s %6s %7s\n' harness file lines missed cover
 for src in "$here"/fuzz_*.c; do
 	name=$(basename "$src" .c)
 	name=${name#fuzz_}
@@ -34,7 +34,6 @@ for src in "$here"/fuzz_*.c; do
 	fi
 	bin=$out/fuzz-cov/bin/fuzz_$name
 	dir=$out/fuzz-cov/$name
-	read -r -a files <<<"$(sed -n 's/^ \* cov: //p' "$src")"
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	dirs=()
@@ -47,10 +46,25 @@ for src in "$here"/fuzz_*.c; do
 		exit 1
 	}
 	"$profdata" merge -sparse "$dir"/*.profraw -o "$dir/$name.profdata"
-	# llvm-cov's columns: Filename Regions Missed Cover Functions Missed
-	# Executed Lines Missed Cover Branches Missed Cover
-	"$cov" report "$bin" -instr-profile="$dir/$name.profdata" "${files[@]/#/$top/}" |
-		awk -v n="$name" -v top="$top/" '
-			/^-/ || /^Filename/ || NF < 10 { next }
-			{ f = $1; sub(top, "", f); printf "%-12s %-24s %8s %8s %7s\n", n, f, $8, $9, $10 }'
+	# Each "cov:" line is FILE or FILE:FN,FN...: the lines of every
+	# function of the file, or of those named (llvm-cov's -show-functions
+	# columns: Name Regions Miss Cover Lines Miss Cover ...; a static
+	# function is "file.c:name" there).
+	sed -n 's/^ \* cov: //p' "$src" | awk -F: '{ f[$1] = f[$1] (f[$1] != "" && $2 != "" ? "," : "") $2 }
+		END { for (k in f) print k, f[k] }' | sort |
+		while read -r file fns; do
+			"$cov" report -show-functions "$bin" -instr-profile="$dir/$name.profdata" \
+				"$top/$file" | awk -v n="$name" -v file="$file" -v fns="$fns" '
+				BEGIN { split(fns, a, ","); for (i in a) want[a[i]] = 1 }
+				NF == 10 && $1 != "TOTAL" && $5 ~ /^[0-9]+$/ {
+					fn = $1; sub(/^[^:]*:/, "", fn)
+					if (fns != "" && !(fn in want)) next
+					lines += $5; missed += $6
+				}
+				END {
+					what = fns == "" ? file : file " (" split(fns, a, ",") " fns)"
+					printf "%-12s %-24s %6d %6d %6.2f%%\n", n, what, lines, missed,
+						lines ? 100 * (lines - missed) / lines : 0
+				}'
+		done
 done

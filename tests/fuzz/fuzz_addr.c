@@ -13,7 +13,14 @@
  * What parses must print canonically and parse back to the same value;
  * the canonical text must be a fixed point.
  *
- * cov: lib/addr.c lib/ident.c lib/shape.c lib/mark.c cni/router.c loader/metrics.c
+ * What make fuzz-cov measures: a file, or FILE:FUNCTIONS for part of one.
+ * cov: lib/addr.c
+ * cov: lib/ident.c
+ * cov: lib/mark.c
+ * cov: lib/shape.c:ovl_rate_parse,ovl_rate_format
+ * cov: cni/result.c:ovl_cni_cidr_parse,ovl_cni_cidr_format
+ * cov: cni/router.c:ovl_cni_router_parse,ovl_cni_forward_owner_parse
+ * cov: loader/metrics.c:metrics_addr_parse
  */
 #include <errno.h>
 #include <sys/socket.h>

@@ -20,7 +20,13 @@
  * error has a code and a message and makes an error JSON; the prevResult
  * printed as the configuration's version parses back.
  *
- * cov: cni/env.c cni/netconf.c cni/result.c cni/bandwidth.c cni/router.c cni/plugin.c
+ * What make fuzz-cov measures: a file, or FILE:FUNCTIONS for part of one.
+ * cov: cni/env.c
+ * cov: cni/netconf.c
+ * cov: cni/result.c
+ * cov: cni/bandwidth.c
+ * cov: cni/router.c
+ * cov: cni/plugin.c:cmd_version,ovl_cni_run
  */
 #include <errno.h>
 #include "addr.h"

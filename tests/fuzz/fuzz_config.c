@@ -13,7 +13,9 @@
  * A file that loads must leave what it set in range: the port 1-65535
  * (or unset), listen addresses of their own family.
  *
- * cov: loader/config.c
+ * What make fuzz-cov measures: a file, or FILE:FUNCTIONS for part of one.
+ * cov: loader/config.c:config_load,check_config_overlay,keys_known,add_listen,set_str
+ * cov: loader/config.c:config_parse_args
  */
 #include <errno.h>
 #include <fcntl.h>

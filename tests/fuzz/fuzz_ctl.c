@@ -26,7 +26,10 @@
  * the fixture's directories (TMPDIR) and hosts.json, a hosts.json for
  * files overlays (the seeds use it).
  *
- * cov: loader/ctl_server.c loader/ctl_cmds.c loader/ctl_list.c
+ * What make fuzz-cov measures: a file, or FILE:FUNCTIONS for part of one.
+ * cov: loader/ctl_server.c
+ * cov: loader/ctl_cmds.c
+ * cov: loader/ctl_list.c
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -12,7 +12,10 @@
  * starting with '<' (after the '-', if any): revision 1, a read older than
  * what the cache has.
  *
- * cov: loader/backend_etcd.c
+ * What make fuzz-cov measures: a file, or FILE:FUNCTIONS for part of one.
+ * cov: loader/backend_etcd.c:ovl_etcd_cache_apply,cache_init,cache_free,cache_put,cache_del
+ * cov: loader/backend_etcd.c:key_kind,hostid_parse,name_mac,name_ip,value_json,value_host,hkey_eq
+ * cov: loader/backend_etcd.c:mkey_of,ikey_of
  */
 #include <errno.h>
 #include "backend.h"

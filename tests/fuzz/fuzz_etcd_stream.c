@@ -14,7 +14,11 @@
  * or 0). The rest is the body; a watch stream is cut into chunks at its
  * NUL bytes (lines may span chunks, as they do on the wire).
  *
- * cov: lib/etcd.c
+ * What make fuzz-cov measures: a file, or FILE:FUNCTIONS for part of one.
+ * cov: lib/etcd.c:etcd_test_answer,etcd_test_watch,etcd_b64_decode,b64val,jget,buf_add,kv_decode
+ * cov: lib/etcd.c:kvs_add,kvs_free,etcd_error,answer_error,req_finish,req_fail,req_verdict
+ * cov: lib/etcd.c:reply_parse,req_end,auth_done,watch_call,watch_fail,watch_canceled,watch_result
+ * cov: lib/etcd.c:watch_line,watch_dispatch,watch_end,etcd_watch_cancel
  */
 #include <errno.h>
 #include <stdbool.h>

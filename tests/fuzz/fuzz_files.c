@@ -9,7 +9,9 @@
  * it. A text that does not parse must say why (errno EINVAL or ENOMEM and
  * a message).
  *
- * cov: lib/files.c lib/files_index.c
+ * What make fuzz-cov measures: a file, or FILE:FUNCTIONS for part of one.
+ * cov: lib/files.c
+ * cov: lib/files_index.c
  */
 #include <errno.h>
 #include "addr.h"

@@ -11,7 +11,10 @@
  * address of a set lies in the range ovl_ipam_set_find() names, inside
  * that range's subnet, and is one it may hand out.
  *
- * cov: lib/backends.c lib/ipam_range.c
+ * What make fuzz-cov measures: a file, or FILE:FUNCTIONS for part of one.
+ * cov: lib/ipam_range.c
+ * cov: lib/backends.c:ovl_prop_find,ovl_prop_port,ovl_prop_bool,ovl_prop_secs,ovl_prop_value_check
+ * cov: lib/backends.c:ovl_props_check,find_in,prop_number,url_ok,cidr_check
  */
 #include <errno.h>
 #include <jansson.h>
