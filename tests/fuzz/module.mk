@@ -4,8 +4,8 @@
 # unit tier's fake data path) and cni/ are compiled again there, never
 # mixed with the normal build's (gcc, other flags).
 #
-#   make fuzz            every harness FUZZ_SECONDS each (and pktfuzz, when
-#                        tests/fuzz/pkt.mk builds it); new corpus entries in
+#   make fuzz            every harness FUZZ_SECONDS each, and pktfuzz
+#                        (tests/fuzz/pkt.mk) PKT_FRAMES; new corpus entries in
 #                        $(OUTPUT)/fuzz/corpus/NAME, crashes in $(OUTPUT)/fuzz/crashes
 #   make test-fuzz       the short pass of `make test`: 10 s each, from the
 #                        seed corpus and tests/fuzz/regress/NAME
@@ -67,9 +67,9 @@ $(eval $(call fuzz_flavour,fuzz-cov,$(OUTPUT)/fuzz-cov/bin))
 FUZZ_COV_BINS := $(addprefix $(OUTPUT)/fuzz-cov/bin/fuzz_,$(FUZZ_NAMES))
 
 .PHONY: fuzz fuzz-bins fuzz-cov test-fuzz
-# The packet fuzzer, $(FUZZ_DIR)/pktfuzz, is built by tests/fuzz/pkt.mk
-# when that file is in the tree; tests/fuzz/run.sh runs it too.
-fuzz-bins: $(FUZZ_BINS) $(if $(wildcard tests/fuzz/pkt.mk),$(FUZZ_DIR)/pktfuzz)
+# The packet fuzzer, $(PKTFUZZ), is tests/fuzz/pkt.mk's; tests/fuzz/run.sh
+# runs it too.
+fuzz-bins: $(FUZZ_BINS) $(PKTFUZZ)
 
 fuzz: fuzz-bins
 	$(Q)OUTPUT=$(abspath $(OUTPUT)) FUZZ_SECONDS=$(FUZZ_SECONDS) \

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #
-# tests/fuzz/run.sh - run the libFuzzer harnesses (and the packet fuzzer,
-# when it is built) and print one summary.
+# tests/fuzz/run.sh - run the libFuzzer harnesses, the packet fuzzer and
+# its mutants, and print one summary.
 #
 #   tests/fuzz/run.sh [-t SUBSTRING] [-v] [-h] short|long
 #

@@ -22,6 +22,7 @@ static void save_state(void *arg)
 bool fx_up(struct fx *fx)
 {
 	struct ovld *d = &fx->d;
+	const char *tmp;
 
 	memset(fx, 0, sizeof(*fx));
 	fake_dp_reset();
@@ -30,8 +31,10 @@ bool fx_up(struct fx *fx)
 	ovl_log_set_level(getenv("OVL_TEST_LOG") ? OVL_LOG_DEBUG : (enum ovl_log_level)0);
 	/* TMPDIR: tests/fuzz/fuzz_ctl.c puts it on a tmpfs (no fsync, no
 	 * discard on unlink: a fresh ovld per input costs little there) */
-	snprintf(fx->dir, sizeof(fx->dir), "%s/ovl-unit.XXXXXX",
-		 getenv("TMPDIR") && strlen(getenv("TMPDIR")) < 40 ? getenv("TMPDIR") : "/tmp");
+	tmp = getenv("TMPDIR");
+	if (!tmp || strlen(tmp) >= 40)
+		tmp = "/tmp";
+	snprintf(fx->dir, sizeof(fx->dir), "%s/ovl-unit.XXXXXX", tmp);
 	if (!ASSERT_OK_PTR(mkdtemp(fx->dir), "mkdtemp")) {
 		fx->dir[0] = '\0';
 		return false;
