@@ -12,8 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/epoll.h>
-#include <sys/inotify.h>
 #include "ovl_abi.h"
 #include "files.h"
 #include "safeopen.h"
@@ -25,8 +23,7 @@ struct files {
 	char path[4096];
 	struct ovl_files_table *t;
 	struct ovl_backend_host *host;
-	int ino; /* inotify on the file's directory, or -1 */
-	struct ovl_source *src;
+	struct ovl_watch *w; /* the loop's watch on the file, or NULL */
 };
 
 /* The file names the VTEPs the data path accepts: only root may have
@@ -50,49 +47,23 @@ static struct ovl_files_table *load(const char *path, char *err, size_t errlen)
 	return t;
 }
 
-static void on_inotify(void *arg, uint32_t events)
+static void on_change(void *arg)
 {
-	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
-	const char *file = strrchr(((struct files *)arg)->path, '/') + 1;
 	struct files *f = arg;
-	bool hit = false;
-	ssize_t n;
 
-	(void)events;
-	while ((n = read(f->ino, buf, sizeof(buf))) > 0) {
-		for (char *p = buf; p < buf + n;) {
-			struct inotify_event *e = (struct inotify_event *)p;
-
-			if (!(e->mask & IN_DELETE) && (!e->len || !strcmp(e->name, file)))
-				hit = true;
-			p += sizeof(*e) + e->len;
-		}
-	}
-	if (hit) /* last: a reload closes this instance */
-		f->host->reload(f->host);
+	f->host->reload(f->host); /* it closes f */
 }
 
-/* Watch the directory, not the file: editors replace files by rename. */
+/* The loop watches the directory, not the file: editors replace files by
+ * rename. */
 static void watch(struct files *f)
 {
-	char dir[sizeof(f->path)];
-	const char *slash = strrchr(f->path, '/');
-
-	f->ino = -1;
 	if (!f->host || !f->host->loop || !f->host->reload)
 		return;
-	snprintf(dir, sizeof(dir), "%.*s", slash == f->path ? 1 : (int)(slash - f->path), f->path);
-	f->ino = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-	if (f->ino < 0 ||
-	    inotify_add_watch(f->ino, dir, IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE) <
-		    0 ||
-	    !(f->src = loop_add_fd(f->host->loop, f->ino, EPOLLIN, on_inotify, f))) {
-		pr_warn("watch %s for changes: %s (edits need `ovlctl reload`)", dir,
+	f->w = loop_watch_file(f->host->loop, f->path, on_change, f);
+	if (!f->w)
+		pr_warn("watch %s for changes: %s (edits need `ovlctl reload`)", f->path,
 			strerror(errno));
-		if (f->ino >= 0)
-			close(f->ino);
-		f->ino = -1;
-	}
 }
 
 static int files_open(json_t *props, struct ovl_backend_host *host, void **priv, char *err,
@@ -211,9 +182,7 @@ static void files_close(void *priv)
 
 	if (!f)
 		return;
-	loop_del_fd(f->src);
-	if (f->ino >= 0)
-		close(f->ino);
+	loop_watch_free(f->w);
 	ovl_files_free(f->t);
 	free(f);
 }

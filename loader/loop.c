@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * loop.c - the event loop of loop.h: epoll for fds, a list of timers
- * (ovld has a handful; the nearest deadline bounds epoll_wait), hooks.
+ * (ovld has a handful; the nearest deadline bounds epoll_wait), hooks,
+ * and file watches over one inotify instance.
  */
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/epoll.h>
+#include <sys/inotify.h>
 #include "loop.h"
 
 struct ovl_source {
@@ -36,11 +41,29 @@ struct hook {
 	void *arg;
 };
 
+struct ovl_watch {
+	struct ovl_watch *next;
+	struct ovl_loop *loop;
+	int wd; /* the directory's watch descriptor; -1 when the kernel dropped it */
+	char name[NAME_MAX + 1];
+	ovl_watch_fn fn;
+	void *arg;
+	bool dead;
+	bool hit; /* the file changed in this read */
+};
+
+/* What a watch asks of its directory: the file written, moved into place
+ * (an editor's rename) or created. */
+#define WATCH_MASK (IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE)
+
 struct ovl_loop {
 	int epfd;
 	struct ovl_source *sources;
 	struct ovl_timer *timers;
 	struct hook *hooks, **hooks_tail;
+	int ino; /* the inotify instance of every watch, -1 until the first */
+	struct ovl_source *ino_src;
+	struct ovl_watch *watches;
 	bool reap; /* something died this turn */
 };
 
@@ -74,6 +97,7 @@ struct ovl_loop *loop_new(void)
 		return NULL;
 	}
 	l->hooks_tail = &l->hooks;
+	l->ino = -1;
 	return l;
 }
 
@@ -99,6 +123,16 @@ static void reap(struct ovl_loop *l)
 			pp = &t->next;
 		}
 	}
+	for (struct ovl_watch **pp = &l->watches; *pp;) {
+		struct ovl_watch *w = *pp;
+
+		if (w->dead) {
+			*pp = w->next;
+			free(w);
+		} else {
+			pp = &w->next;
+		}
+	}
 	l->reap = false;
 }
 
@@ -110,6 +144,8 @@ void loop_free(struct ovl_loop *l)
 		s->dead = true;
 	for (struct ovl_timer *t = l->timers; t; t = t->next)
 		t->dead = true;
+	for (struct ovl_watch *w = l->watches; w; w = w->next)
+		w->dead = true;
 	reap(l);
 	while (l->hooks) {
 		struct hook *h = l->hooks;
@@ -117,6 +153,8 @@ void loop_free(struct ovl_loop *l)
 		l->hooks = h->next;
 		free(h);
 	}
+	if (l->ino >= 0)
+		close(l->ino);
 	close(l->epfd);
 	free(l);
 }
@@ -224,6 +262,107 @@ int loop_add_hook(struct ovl_loop *l, ovl_hook_fn fn, void *arg)
 	*l->hooks_tail = h;
 	l->hooks_tail = &h->next;
 	return 0;
+}
+
+static void on_inotify(void *arg, uint32_t events)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	struct ovl_loop *l = arg;
+	bool any = false;
+	ssize_t n;
+
+	(void)events;
+	while ((n = read(l->ino, buf, sizeof(buf))) > 0) {
+		for (char *p = buf; p < buf + n;) {
+			const struct inotify_event *e = (const struct inotify_event *)p;
+
+			p += sizeof(*e) + e->len;
+			for (struct ovl_watch *w = l->watches; w; w = w->next) {
+				if (w->dead)
+					continue;
+				if (e->mask & IN_Q_OVERFLOW) {
+					w->hit = any = true;
+				} else if (w->wd != e->wd) {
+					continue;
+				} else if (e->mask & IN_IGNORED) {
+					w->wd = -1; /* the directory is gone */
+				} else if (!e->len || !strcmp(e->name, w->name)) {
+					w->hit = any = true;
+				}
+			}
+		}
+	}
+	/* A callback may add watches (at the head, not hit) or free any
+	 * (marked dead, freed after the turn): the walk stays valid. */
+	for (struct ovl_watch *w = l->watches; any && w; w = w->next) {
+		if (w->hit && !w->dead) {
+			w->hit = false;
+			w->fn(w->arg);
+		}
+	}
+}
+
+struct ovl_watch *loop_watch_file(struct ovl_loop *l, const char *path, ovl_watch_fn fn, void *arg)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX];
+	struct ovl_watch *w;
+
+	if (!slash || !slash[1] || strlen(slash + 1) > NAME_MAX ||
+	    (size_t)(slash - path) >= sizeof(dir)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	if (l->ino < 0) {
+		int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK), err;
+
+		if (fd < 0)
+			return NULL;
+		l->ino_src = loop_add_fd(l, fd, EPOLLIN, on_inotify, l);
+		if (!l->ino_src) {
+			err = errno;
+			close(fd);
+			errno = err;
+			return NULL;
+		}
+		l->ino = fd;
+	}
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return NULL;
+	/* The same directory gives the same descriptor: watches share it. */
+	w->wd = inotify_add_watch(l->ino, dir, WATCH_MASK);
+	if (w->wd < 0) {
+		int err = errno;
+
+		free(w);
+		errno = err;
+		return NULL;
+	}
+	w->loop = l;
+	snprintf(w->name, sizeof(w->name), "%s", slash + 1);
+	w->fn = fn;
+	w->arg = arg;
+	w->next = l->watches;
+	l->watches = w;
+	return w;
+}
+
+void loop_watch_free(struct ovl_watch *w)
+{
+	struct ovl_loop *l;
+	bool shared = false;
+
+	if (!w || w->dead)
+		return;
+	l = w->loop;
+	w->dead = true;
+	l->reap = true;
+	for (const struct ovl_watch *o = l->watches; o; o = o->next)
+		shared |= !o->dead && o->wd == w->wd;
+	if (!shared && w->wd >= 0)
+		inotify_rm_watch(l->ino, w->wd);
 }
 
 /* How long epoll may wait: until the nearest timer, at most timeout_ms. */

@@ -14,6 +14,13 @@
  *   hook     called once after every turn, in the order they were added
  *            (main.c adds the state saver before the control server's
  *            flush, so a reply goes out only once what it did is saved).
+ *   watch    a file that may change: its callback runs once after a read
+ *            of the loop's inotify instance that saw the file written,
+ *            created or moved into place. A loop has one inotify instance
+ *            for all its watches, made at the first and closed by
+ *            loop_free(): the kernel allows a user 128 instances by
+ *            default (fs.inotify.max_user_instances), and closing one
+ *            waits for an RCU grace period, which a reload paid each time.
  *
  * A turn is one epoll_wait() and the callbacks of what it returned, then
  * the timers that are due, then the hooks.
@@ -31,6 +38,8 @@ struct ovl_timer;
 typedef void (*ovl_io_fn)(void *arg, uint32_t events);
 typedef void (*ovl_timer_fn)(void *arg);
 typedef void (*ovl_hook_fn)(void *arg);
+typedef void (*ovl_watch_fn)(void *arg);
+struct ovl_watch;
 
 struct ovl_loop *loop_new(void);
 /* Frees every source (closing no fd: each owner closes its own), timer
@@ -54,6 +63,13 @@ bool loop_timer_armed(const struct ovl_timer *t);
 void loop_timer_free(struct ovl_timer *t);
 
 int loop_add_hook(struct ovl_loop *l, ovl_hook_fn fn, void *arg);
+
+/* Watch the absolute path's directory for the file's name: editors
+ * replace a file by rename. A deletion alone calls nothing; a lost event
+ * (the queue overflowed) calls every watch. NULL with errno set. */
+struct ovl_watch *loop_watch_file(struct ovl_loop *l, const char *path, ovl_watch_fn fn, void *arg);
+/* Stop watching (also from a callback); NULL is a no-op. */
+void loop_watch_free(struct ovl_watch *w);
 
 /* One turn, waiting at most timeout_ms (-1: until something happens or a
  * timer is due). Return: 0, or -errno of epoll_wait (never -EINTR). */

@@ -6,6 +6,7 @@
  * alone, a rejected file keeps everything; and the same through the real
  * inotify watch and the loop.
  */
+#include <unistd.h>
 #include "loader_fixture.h"
 #include "loop.h"
 #include "pkt.h"
@@ -185,4 +186,58 @@ void test_loader_reload_inotify(void)
 		ASSERT_TRUE(fx_run_until_ge(&fx, &ov->reloads, 2, 2000), "reloaded again");
 out:
 	fx_down(&fx);
+}
+
+/* inotify instances of this process (/proc/self/fd). */
+static int inotify_fds(void)
+{
+	char path[64], target[64];
+	int n = 0;
+
+	for (int fd = 0; fd < 1024; fd++) {
+		ssize_t len;
+
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		len = readlink(path, target, sizeof(target) - 1);
+		if (len < 0)
+			continue;
+		target[len] = '\0';
+		n += !strcmp(target, "anon_inode:inotify");
+	}
+	return n;
+}
+
+/* Two overlays whose files share a directory: one inotify instance for
+ * both (loop.c), an edit reloads only the overlay of the file edited, a
+ * reload makes no new instance, and a deleted overlay's watch goes
+ * without taking the other's. */
+void test_loader_reload_shared_watch(void)
+{
+	char err[OVL_ERR_MAX] = "";
+	struct ovl_overlay *a, *b;
+	int before = inotify_fds();
+	struct fx fx;
+
+	if (!fx_up(&fx) || !ASSERT_OK(fx_files_overlay(&fx, "w1", 311, "a.json", HOSTS_V1), "w1") ||
+	    !ASSERT_OK(fx_files_overlay(&fx, "w2", 312, "b.json", HOSTS_V1), "w2"))
+		goto out;
+	a = overlay_find(&fx.d, "w1");
+	b = overlay_find(&fx.d, "w2");
+	ASSERT_EQ(inotify_fds(), before + 1, "one inotify instance for two overlays");
+	if (!fx_write(&fx, "b.json", HOSTS_V2, NULL, 0) ||
+	    !ASSERT_TRUE(fx_run_until_ge(&fx, &b->reloads, 1, 2000), "b.json reloaded w2"))
+		goto out;
+	loop_run_once(fx.d.loop, 50);
+	ASSERT_EQ(a->reloads, 0, "w1 not reloaded for b.json");
+	ASSERT_EQ(backend_entries(b), 1, "w2 has b.json's new entries");
+	ASSERT_EQ(inotify_fds(), before + 1, "a reload makes no instance");
+	if (!ASSERT_OK(overlay_delete(&fx.d, "w2", err, sizeof(err)), err))
+		goto out;
+	if (fx_write(&fx, "a.json", HOSTS_V2, NULL, 0))
+		ASSERT_TRUE(fx_run_until_ge(&fx, &a->reloads, 1, 2000),
+			    "w1 still watched after w2 went");
+	ASSERT_EQ(backend_entries(a), 1, "w1 has a.json's new entries");
+out:
+	fx_down(&fx);
+	ASSERT_EQ(inotify_fds(), before, "the instance closes with the loop");
 }
