@@ -13,9 +13,11 @@
  * connection once it has answered, unless a reply is deferred (ipam.* on
  * an etcd overlay) or the client is a monitor: then the client closes.
  *
- * The ovld lives on across inputs while they change nothing; once one
- * leaves an overlay, an endpoint or a published port behind, the next
- * input gets a fresh ovld (and every 1000 inputs anyway).
+ * The ovld lives on across inputs. What an input leaves behind (an
+ * overlay, an endpoint, a published port) is deleted after it through the
+ * same socket, as an operator would: endpoints, then overlays, whose
+ * published ports go with them. Where that leaves anything, or a link,
+ * the next input gets a fresh ovld (and every 1000 inputs anyway).
  *
  * What the handlers reach beyond the fake data path stays inside: the
  * harness runs in a user, network and mount namespace of its own (made
@@ -106,6 +108,16 @@ static void isolate(void)
 	uid_t uid = geteuid();
 	gid_t gid = getegid();
 
+	/* A worker of -fork=N or -jobs=N, started by a harness that made the
+	 * namespaces: a network namespace of its own for its VNICs, the rest
+	 * (and libFuzzer's TMPDIR) shared with the others. */
+	if (getenv("OVL_FUZZ_ISOLATED")) {
+		if (unshare(CLONE_NEWNET)) {
+			fprintf(stderr, "fuzz_ctl: unshare(net): %s\n", strerror(errno));
+			exit(1);
+		}
+		return;
+	}
 	if (unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS)) {
 		fprintf(stderr,
 			"fuzz_ctl: unshare(user, net, mount): %s: the harness runs "
@@ -127,6 +139,7 @@ static void isolate(void)
 	write_file(HOSTS_DIR "/hosts.json", HOSTS, "hosts.json");
 	/* the fixture's state and run directories (loader_fixture.c) */
 	setenv("TMPDIR", HOSTS_DIR, 1);
+	setenv("OVL_FUZZ_ISOLATED", "1", 1);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -236,12 +249,61 @@ static void converse(const uint8_t *data, size_t size)
 		loop_run_once(fx.d.loop, 0);
 }
 
+/* A request line for clear(). */
+static void request(FILE *f, json_t *req)
+{
+	if (!req || json_dumpf(req, f, JSON_COMPACT) || fputc('\n', f) == EOF)
+		abort();
+	json_decref(req);
+}
+
+static bool left_behind(void)
+{
+	return fx.d.overlays || fx.d.eps || fx.d.forwards;
+}
+
+/* Delete what the input left: its endpoints (not a router zone's: it goes
+ * with its overlay), then its overlays, with their published ports. */
+static void clear(void)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		abort();
+	for (const struct ovl_ep *ep = fx.d.eps; ep; ep = ep->next) {
+		if (ep->kind == OVL_EP_VNIC)
+			request(f, json_pack("{s:s, s:s, s:s}", "cmd", OVL_CMD_VNIC_DELETE, "name",
+					     ep->id, "netns", ep->netns));
+		else if (ep->kind == OVL_EP_CNI)
+			request(f, json_pack("{s:s, s:s, s:s}", "cmd", OVL_CMD_ENDPOINT_DEL, "id",
+					     ep->id, "network", ep->network));
+	}
+	for (const struct ovl_overlay *ov = fx.d.overlays; ov; ov = ov->next)
+		request(f,
+			json_pack("{s:s, s:s}", "cmd", OVL_CMD_OVERLAY_DELETE, "name", ov->name));
+	if (fclose(f))
+		abort();
+	converse((const uint8_t *)text, len);
+	free(text);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (!live)
 		up();
 	converse(data, size);
-	if (fx.d.overlays || fx.d.eps || fx.d.forwards || ++inputs % RESET_EVERY == 0)
+	if (left_behind()) {
+		clear();
+		/* a link is a VNIC's, which needs an overlay: only an input that
+		 * left something can have made one */
+		if (left_behind() || links_made()) {
+			reset();
+			return 0;
+		}
+	}
+	if (++inputs % RESET_EVERY == 0)
 		reset();
 	return 0;
 }

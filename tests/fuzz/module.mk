@@ -4,8 +4,9 @@
 # unit tier's fake data path) and cni/ are compiled again there, never
 # mixed with the normal build's (gcc, other flags).
 #
-#   make fuzz            every harness FUZZ_SECONDS each, and pktfuzz
-#                        (tests/fuzz/pkt.mk) PKT_FRAMES; new corpus entries in
+#   make fuzz            every harness FUZZ_SECONDS each (in FUZZ_JOBS
+#                        processes, 1), and pktfuzz (tests/fuzz/pkt.mk)
+#                        PKT_FRAMES; new corpus entries in
 #                        $(OUTPUT)/fuzz/corpus/NAME, crashes in $(OUTPUT)/fuzz/crashes
 #   make test-fuzz       the short pass of `make test`: 10 s each, from the
 #                        seed corpus and tests/fuzz/regress/NAME
@@ -14,6 +15,7 @@
 
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 20
+FUZZ_JOBS    ?= 1
 LLVM_PROFDATA ?= llvm-profdata-14
 LLVM_COV      ?= llvm-cov-14
 
@@ -72,7 +74,7 @@ FUZZ_COV_BINS := $(addprefix $(OUTPUT)/fuzz-cov/bin/fuzz_,$(FUZZ_NAMES))
 fuzz-bins: $(FUZZ_BINS) $(PKTFUZZ)
 
 fuzz: fuzz-bins
-	$(Q)OUTPUT=$(abspath $(OUTPUT)) FUZZ_SECONDS=$(FUZZ_SECONDS) \
+	$(Q)OUTPUT=$(abspath $(OUTPUT)) FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) \
 		PKT_FRAMES=$${PKT_FRAMES:-1000000} tests/fuzz/run.sh $(if $(T),-t $(T)) long
 
 test-fuzz: fuzz-bins

@@ -11,7 +11,9 @@
 #   the inputs that once crashed it (tests/fuzz/regress/NAME), new inputs
 #   into a scratch folder, $OUTPUT/fuzz/short/NAME, emptied first.
 # long (`make fuzz`): each harness FUZZ_SECONDS (20), its new inputs kept
-#   in $OUTPUT/fuzz/corpus/NAME from one run to the next.
+#   in $OUTPUT/fuzz/corpus/NAME from one run to the next; with FUZZ_JOBS=N
+#   (1) in N processes at once (libFuzzer's -fork=N), N inputs counted
+#   over all of them.
 #
 # Either way crashes, leaks and sanitizer reports go to
 # $OUTPUT/fuzz/crashes/NAME-*: the harness fails, the report is printed;
@@ -78,13 +80,16 @@ run_harness() {
 	dirs=("$corpus" "$here/corpus/$name")
 	[ -d "$here/regress/$name" ] && dirs+=("$here/regress/$name")
 	[ -f "$here/$name.dict" ] && opts+=("-dict=$here/$name.dict")
+	[ "$mode" = long ] && [ "${FUZZ_JOBS:-1}" -gt 1 ] && opts+=("-fork=$FUZZ_JOBS")
 	log=$out/fuzz/$name.log
 	start=$(date +%s)
 	"$bin" -max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-30}" -print_final_stats=1 \
 		-artifact_prefix="$crashes/$name-" "${opts[@]}" "${dirs[@]}" >"$log" 2>&1
 	rc=$?
 	secs=$(($(date +%s) - start))
-	n=$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\).*/\1/p' "$log" | tail -n 1)
+	# one process: its final stats; -fork=N: the last "#N: cov: ..." line
+	n=$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\).*/\1/p; s/^#\([0-9]*\): cov:.*/\1/p' \
+		"$log" | tail -n 1)
 	if [ "$rc" = 0 ] && [ -n "$n" ]; then
 		echo "PASS fuzz/$name ($n inputs, $secs s)"
 		count_line "PASS fuzz/$name"
