@@ -24,26 +24,37 @@
 #include "ident.h"
 #include "json.h"
 #include "ipam_range.h"
+#include "ovl_ipam.h"
 
 #define IPAM_KEYS "type, ranges, routes, dns"
-
-struct conf {
-	struct ovl_netconf nc; /* name, instance, overlay, vni, cniVersion: what daemon.c reads */
-	json_t *root;
-	json_t *ranges, *routes, *dns, *ips, *valid;
-	struct ovl_ipam_set sets[OVL_IPAM_SETS];
-	int nsets;
-};
 
 #define CONF_ERR(e, ...)                                                                           \
 	ovl_cni_error((e), OVL_CNI_E_CONFIG, "invalid network configuration", __VA_ARGS__)
 
-static int conf_parse(const char *in, size_t len, struct conf *c, struct ovl_cni_err *e)
+static int route_parse(json_t *rt, size_t i, struct ovl_cni_route *r, struct ovl_cni_err *e)
 {
-	json_t *ipam, *v, *rc;
+	const char *dst = json_string_value(json_object_get(rt, "dst"));
+	json_t *gw = json_object_get(rt, "gw");
+
+	memset(r, 0, sizeof(*r));
+	r->mtu = r->advmss = r->priority = r->table = r->scope = -1;
+	if (!dst || ovl_cni_cidr_parse(dst, &r->dst, &r->plen))
+		return CONF_ERR(e, "ipam.routes[%zu].dst must be a CIDR (\"0.0.0.0/0\")", i);
+	if (gw) {
+		if (!json_is_string(gw) || ovl_ip_parse(json_string_value(gw), &r->gw))
+			return CONF_ERR(e, "ipam.routes[%zu].gw must be an IP address", i);
+		r->has_gw = true;
+	}
+	return 0;
+}
+
+int ovl_ipam_conf_parse(const char *in, size_t len, struct ovl_ipam_conf *c, struct ovl_cni_err *e)
+{
+	json_t *ipam, *v, *rc, *routes, *rt;
 	json_error_t jerr;
 	const char *s, *unknown;
 	char err[256];
+	size_t i;
 
 	memset(c, 0, sizeof(*c));
 	snprintf(c->nc.instance, sizeof(c->nc.instance), "%s", OVL_DEFAULT_INST);
@@ -107,9 +118,19 @@ static int conf_parse(const char *in, size_t len, struct conf *c, struct ovl_cni
 					 sizeof(err));
 	if (c->nsets < 0)
 		return CONF_ERR(e, "%s", err);
-	c->routes = json_object_get(ipam, "routes");
-	if (c->routes && !json_is_array(c->routes))
+	/* all of it before ADD allocates anything */
+	routes = json_object_get(ipam, "routes");
+	if (routes && !json_is_array(routes))
 		return CONF_ERR(e, "ipam.routes must be an array of {dst, gw}");
+	if (json_array_size(routes) > OVL_CNI_MAX_ROUTES)
+		return CONF_ERR(e, "ipam.routes: more than %d", OVL_CNI_MAX_ROUTES);
+	json_array_foreach(routes, i, rt) {
+		int ret = route_parse(rt, i, &c->routes[c->nroutes], e);
+
+		if (ret)
+			return ret;
+		c->nroutes++;
+	}
 	c->dns = json_object_get(ipam, "dns");
 	if (c->dns && !json_is_object(c->dns))
 		return CONF_ERR(e, "ipam.dns must be an object");
@@ -146,7 +167,7 @@ static int ipam_error(int errnum, struct ovl_cni_err *e)
 }
 
 /* A request of ovld's overlay: connect, find the overlay, call. */
-static int call(struct conf *c, json_t *req, json_t **res, struct ovl_cni_err *e)
+static int call(struct ovl_ipam_conf *c, json_t *req, json_t **res, struct ovl_cni_err *e)
 {
 	struct ovl_cni_daemon d;
 	struct ovl_cni_overlay ov;
@@ -168,34 +189,18 @@ static int call(struct conf *c, json_t *req, json_t **res, struct ovl_cni_err *e
 	return ret;
 }
 
-static void owner_of(const struct conf *c, const struct ovl_cni_env *env, char *buf, size_t len)
+static void owner_of(const struct ovl_ipam_conf *c, const struct ovl_cni_env *env, char *buf,
+		     size_t len)
 {
 	ovl_cni_forward_owner(c->nc.name, env->container_id, env->ifname, buf, len);
 }
 
-static int route_parse(json_t *rt, size_t i, struct ovl_cni_route *r, struct ovl_cni_err *e)
-{
-	const char *dst = json_string_value(json_object_get(rt, "dst"));
-	json_t *gw = json_object_get(rt, "gw");
-
-	memset(r, 0, sizeof(*r));
-	r->mtu = r->advmss = r->priority = r->table = r->scope = -1;
-	if (!dst || ovl_cni_cidr_parse(dst, &r->dst, &r->plen))
-		return CONF_ERR(e, "ipam.routes[%zu].dst must be a CIDR (\"0.0.0.0/0\")", i);
-	if (gw) {
-		if (!json_is_string(gw) || ovl_ip_parse(json_string_value(gw), &r->gw))
-			return CONF_ERR(e, "ipam.routes[%zu].gw must be an IP address", i);
-		r->has_gw = true;
-	}
-	return 0;
-}
-
-static int cmd_add(const struct ovl_cni_env *env, struct conf *c, json_t **out,
+static int cmd_add(const struct ovl_cni_env *env, struct ovl_ipam_conf *c, json_t **out,
 		   struct ovl_cni_err *e)
 {
 	char owner[OVL_ALIAS_MAX];
 	struct ovl_cni_result *r;
-	json_t *res = NULL, *addrs, *x, *rt;
+	json_t *res = NULL, *addrs, *x;
 	size_t i;
 	int ret;
 
@@ -238,16 +243,8 @@ static int cmd_add(const struct ovl_cni_env *env, struct conf *c, json_t **out,
 		ip->iface = -1;
 		r->n_ips++;
 	}
-	json_array_foreach(c->routes, i, rt) {
-		if (r->n_routes == OVL_CNI_MAX_ROUTES) {
-			ret = CONF_ERR(e, "ipam.routes: more than %d", OVL_CNI_MAX_ROUTES);
-			goto out;
-		}
-		ret = route_parse(rt, i, &r->routes[r->n_routes], e);
-		if (ret)
-			goto out;
-		r->n_routes++;
-	}
+	memcpy(r->routes, c->routes, sizeof(c->routes[0]) * (size_t)c->nroutes);
+	r->n_routes = c->nroutes;
 	if (c->dns)
 		r->dns = json_incref(c->dns);
 	*out = ovl_cni_result_json(r, c->nc.version);
@@ -258,7 +255,7 @@ out:
 	return ret;
 }
 
-static int cmd_del(const struct ovl_cni_env *env, struct conf *c, struct ovl_cni_err *e)
+static int cmd_del(const struct ovl_cni_env *env, struct ovl_ipam_conf *c, struct ovl_cni_err *e)
 {
 	char owner[OVL_ALIAS_MAX];
 	int ret;
@@ -270,7 +267,7 @@ static int cmd_del(const struct ovl_cni_env *env, struct conf *c, struct ovl_cni
 	return call(c, json_pack("{s:s, s:s}", "cmd", OVL_CMD_IPAM_DEL, "owner", owner), NULL, e);
 }
 
-static int cmd_check(const struct ovl_cni_env *env, struct conf *c, struct ovl_cni_err *e)
+static int cmd_check(const struct ovl_cni_env *env, struct ovl_ipam_conf *c, struct ovl_cni_err *e)
 {
 	char owner[OVL_ALIAS_MAX], a[OVL_IP_STRLEN];
 	json_t *prev = json_object_get(c->root, "prevResult"), *addrs, *x;
@@ -301,7 +298,7 @@ static int cmd_check(const struct ovl_cni_env *env, struct conf *c, struct ovl_c
 		    NULL, e);
 }
 
-static int cmd_gc(struct conf *c, struct ovl_cni_err *e)
+static int cmd_gc(struct ovl_ipam_conf *c, struct ovl_cni_err *e)
 {
 	json_t *res = NULL;
 	int ret;
@@ -319,7 +316,7 @@ static int cmd_gc(struct conf *c, struct ovl_cni_err *e)
 	return ret;
 }
 
-static int cmd_status(struct conf *c, struct ovl_cni_err *e)
+static int cmd_status(struct ovl_ipam_conf *c, struct ovl_cni_err *e)
 {
 	struct ovl_cni_daemon d;
 	struct ovl_cni_overlay ov;
@@ -337,11 +334,11 @@ static int cmd_status(struct conf *c, struct ovl_cni_err *e)
 	return 0;
 }
 
-static int run(const struct ovl_cni_env *env, const char *in, size_t len, json_t **out,
-	       struct ovl_cni_err *e)
+int ovl_ipam_run(const struct ovl_cni_env *env, const char *in, size_t len, json_t **out,
+		 struct ovl_cni_err *e)
 {
 	static const char *const verbs[] = { "ADD", "DEL", "CHECK", "GC", "STATUS" };
-	struct conf c;
+	struct ovl_ipam_conf c;
 	int verb = -1, ret;
 
 	*out = NULL;
@@ -364,7 +361,7 @@ static int run(const struct ovl_cni_env *env, const char *in, size_t len, json_t
 		return ovl_cni_error(e, OVL_CNI_E_ENV, "unknown CNI_COMMAND",
 				     "\"%s\"; ovl-ipam knows ADD, DEL, CHECK, GC, STATUS, VERSION",
 				     env->command);
-	ret = conf_parse(in, len, &c, e);
+	ret = ovl_ipam_conf_parse(in, len, &c, e);
 	if (!ret && verb >= 3 && c.nc.version < OVL_CNI_V110)
 		ret = ovl_cni_error(e, OVL_CNI_E_VERSION, "incompatible CNI versions",
 				    "%s needs cniVersion 1.1.0; the configuration has %s",
@@ -389,11 +386,12 @@ static int run(const struct ovl_cni_env *env, const char *in, size_t len, json_t
 		break;
 	}
 out:
-	json_decref(c.root);
+	ovl_ipam_conf_free(&c);
 	return ret;
 }
 
-int main(void)
+void ovl_ipam_conf_free(struct ovl_ipam_conf *c)
 {
-	return ovl_cni_main("ovl-ipam", run);
+	json_decref(c->root);
+	c->root = NULL;
 }

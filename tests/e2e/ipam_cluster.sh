@@ -16,7 +16,9 @@
 # 2. a sample of containers (10 pairs, across hosts) reach each other on
 #    the first ping;
 # 3. ovl-ipam's ADD again for an attachment gives its address again;
-#    CHECK agrees; `ovlctl ipam list` shows them;
+#    CHECK agrees; `ovlctl ipam list` shows them; an ADD whose
+#    configuration has a bad route fails (error 7, naming it) and
+#    allocates nothing;
 # 4. 150 parallel DELs leave no ipam key (nor ip, mac key) in etcd and no
 #    endpoint or veth on any host.
 #
@@ -77,6 +79,15 @@ n=$(ovlctl_on h2 -j ipam list overlay0 | python3 -c 'import json,sys; print(len(
 [ "$n" = "$N" ] || fail "ovlctl ipam list on h2 shows $n allocations"
 ovlctl_on h2 ipam list | grep -q "^$(many_addr 2) .*$(hostid 2) .*cni:ipamnet/cid-2/eth0" ||
 	fail "ovlctl ipam list: $(ovlctl_on h2 ipam list | head -3)"
+
+info "3b. a configuration ovl-ipam refuses allocates nothing"
+# a route that is no CIDR: refused before ovld is asked for an address
+CNI_IPAM_JSON='{"type": "ovl-ipam", "ranges": [[{"subnet": "10.23.0.0/24"}]], "routes": [{"dst": "0.0.0.0"}]}' \
+	cni_conf "$CNI_T/badroute.json" 1.1.0 ipamnet "$(inst_of h1)"
+cni_plugin ovl-ipam h1 ADD "$CNI_T/badroute.json" cid-bad eth0 c1
+cni_expect_error 7 1.1.0 "ovl-ipam ADD with a bad route" 'ipam.routes[0].dst'
+n=$(ovlctl_on h1 -j ipam list overlay0 | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+[ "$n" = "$N" ] || fail "ovl-ipam ADD with a bad route: $n allocations, not $N"
 
 info "4. $N DELs at once"
 many_run DEL run_one

@@ -24,7 +24,7 @@ FUZZ_DIR   := $(OUTPUT)/tests/fuzz
 FUZZ_BINS  := $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_NAMES))
 
 FUZZ_COMMON := -std=gnu11 -g -fno-omit-frame-pointer $(WARNINGS) -D_GNU_SOURCE -MMD -MP \
-	       -Ibpf -Ilib -Iloader -Icni -Itests/lib -Itests/unit -I$(OUTPUT) $(PKG_CFLAGS)
+	       -Ibpf -Ilib -Iloader -Icni -Icni/ipam -Itests/lib -Itests/unit -I$(OUTPUT) $(PKG_CFLAGS)
 FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 # The two flavours: sanitizers and libFuzzer's coverage feedback (fuzz),
 # or clang's source coverage for the report (fuzz-cov).
@@ -34,11 +34,12 @@ FUZZ_CFLAGS_fuzz-cov  := -O0 -fprofile-instr-generate -fcoverage-mapping -fsanit
 FUZZ_LDFLAGS_fuzz-cov := -fprofile-instr-generate -fsanitize=fuzzer
 
 # What the harnesses link: libovl, ovld's core over the fake data path
-# (as the unit tier has it, loader/module.mk) and the CNI plugin's library.
+# (as the unit tier has it, loader/module.mk) and the CNI plugins' library
+# (ovl's, and ovl-ipam's without its main()).
 FUZZ_LIB_SRCS  := $(LIBOVL_SRCS)
 FUZZ_OVLD_SRCS := $(patsubst $(OUTPUT)/%.o,%.c,$(OVLD_CORE_OBJS)) tests/unit/fake_dp.c \
 		  tests/unit/loader_fixture.c
-FUZZ_CNI_SRCS  := $(patsubst $(OUTPUT)/%.o,%.c,$(CNI_LIB_OBJS))
+FUZZ_CNI_SRCS  := $(patsubst $(OUTPUT)/%.o,%.c,$(CNI_LIB_OBJS)) cni/ipam/ovl_ipam.c
 
 # $(1): flavour (fuzz or fuzz-cov), its tree is $(OUTPUT)/$(1); $(2): where
 # its harnesses go
