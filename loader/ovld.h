@@ -224,6 +224,13 @@ json_t *dp_kernel_json(const struct ovld *d);
 void dp_events_close(struct ovld *d);
 int dp_map_fd(struct ovld *d, const char *name);
 
+/* ---- cmd.c: programs ovld runs (ip, nft) ---------------------------------- */
+/* Run argv (from PATH) in the network namespace nsfd (-1: ovld's), input
+ * on its stdin. Return: 0, or -EIO with err "WHAT: its first line of
+ * complaint" (or -errno when it could not be started). */
+int ovld_cmd(int nsfd, const char *input, const char *what, char *err, size_t errlen,
+	     const char *const argv[]);
+
 /* ---- pins.c, pins_migrate.c: the pin directory, its ABI marker, migration */
 /* Judge (and with create, make) the instance's pin directory: the fd of it,
  * -ENOENT when there is none, -EPERM (logged) when it is not trustworthy. */

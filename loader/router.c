@@ -46,7 +46,6 @@
 #include <ifaddrs.h>
 #include <limits.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,7 +55,6 @@
 #include <net/if.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include "ovld.h"
 #include "router.h"
 #include "backends.h"
@@ -79,101 +77,6 @@ struct ovl_forward {
 	__u16 to_port;
 	char owner[256];
 };
-
-/* ---- running programs ------------------------------------------------------ */
-
-/*
- * Run argv (from PATH) in the network namespace nsfd (-1: ovld's), with
- * input on its stdin. Its stderr is kept for the message. Return: 0, or
- * -EIO with err "WHAT: its first line of complaint".
- */
-static int run(int nsfd, const char *input, const char *what, char *err, size_t errlen,
-	       const char *const argv[])
-{
-	int in[2], out[2], status;
-	char buf[1024];
-	size_t got = 0;
-	pid_t pid;
-
-	if (pipe2(in, O_CLOEXEC))
-		return -errno;
-	if (pipe2(out, O_CLOEXEC)) {
-		close(in[0]);
-		close(in[1]);
-		return -errno;
-	}
-	pid = fork();
-	if (pid < 0) {
-		int e = -errno;
-
-		close(in[0]);
-		close(in[1]);
-		close(out[0]);
-		close(out[1]);
-		return e;
-	}
-	if (!pid) {
-		signal(SIGPIPE, SIG_DFL);
-		if (nsfd >= 0 && setns(nsfd, CLONE_NEWNET))
-			_exit(126);
-		dup2(in[0], 0);
-		dup2(out[1], 1);
-		dup2(out[1], 2);
-		execvp(argv[0], (char *const *)argv);
-		dprintf(2, "%s: %s%s\n", argv[0], strerror(errno),
-			errno == ENOENT && !strcmp(argv[0], "nft") ? " (install nftables)" :
-			errno == ENOENT				   ? " (install iproute2)" :
-								     "");
-		_exit(127);
-	}
-	close(in[0]);
-	close(out[1]);
-	if (input) {
-		size_t n = strlen(input), off = 0;
-
-		while (off < n) {
-			ssize_t w = write(in[1], input + off, n - off);
-
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w <= 0)
-				break;
-			off += (size_t)w;
-		}
-	}
-	close(in[1]);
-	for (;;) {
-		ssize_t r = read(out[0], buf + got, sizeof(buf) - 1 - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-		if (got == sizeof(buf) - 1) { /* drain the rest */
-			char sink[512];
-
-			while (read(out[0], sink, sizeof(sink)) > 0)
-				;
-			break;
-		}
-	}
-	close(out[0]);
-	buf[got] = '\0';
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (WIFEXITED(status) && !WEXITSTATUS(status))
-		return 0;
-	for (char *p = buf; *p; p++)
-		if (*p == '\n')
-			*p = (p[1] ? ' ' : '\0');
-	snprintf(err, errlen, "%s: %s", what,
-		 buf[0]			    ? buf :
-		 WIFEXITED(status)	    ? "failed" :
-		 WEXITSTATUS(status) == 126 ? "cannot enter the router's namespace" :
-					      "killed");
-	return -EIO;
-}
 
 struct sysctl_req {
 	const char *const *kv; /* path, value, path, value, ..., NULL */
@@ -648,7 +551,7 @@ static int host_apply(struct ovld *d, char *err, size_t errlen)
 	}
 	if (!b.s)
 		return -ENOMEM;
-	ret = run(-1, b.s, "nft (host)", err, errlen, argv);
+	ret = ovld_cmd(-1, b.s, "nft (host)", err, errlen, argv);
 	free(b.s);
 	if (ret)
 		return ret;
@@ -722,7 +625,7 @@ static int zone_nft(struct ovld *d, struct ovl_overlay *ov, char *err, size_t er
 	sb(&b, "\t}\n}\n");
 	if (!b.s)
 		return -ENOMEM;
-	ret = run(r->nsfd, b.s, "nft (router zone)", err, errlen, argv);
+	ret = ovld_cmd(r->nsfd, b.s, "nft (router zone)", err, errlen, argv);
 	free(b.s);
 	return ret;
 }
@@ -792,7 +695,7 @@ static int addrs_apply(struct ovl_overlay *ov, char *err, size_t errlen)
 	sb(&b, "route replace default via %s dev %s\n", ovl_ip_format(&h6, g), R_HOST_IF);
 	if (!b.s)
 		return -ENOMEM;
-	ret = run(r->nsfd, b.s, "ip (router zone)", err, errlen, argv);
+	ret = ovld_cmd(r->nsfd, b.s, "ip (router zone)", err, errlen, argv);
 	if (ret) {
 		free(b.s);
 		return ret;
@@ -803,7 +706,7 @@ static int addrs_apply(struct ovl_overlay *ov, char *err, size_t errlen)
 	sb(&b, "addr replace %s/30 dev %s\n", ovl_ip_format(&h4, g), r->transit_if);
 	sb(&b, "addr replace %s/64 dev %s nodad\n", ovl_ip_format(&h6, g), r->transit_if);
 	sb(&b, "link set %s up\n", r->transit_if);
-	ret = run(-1, b.s, "ip (host)", err, errlen, argv);
+	ret = ovld_cmd(-1, b.s, "ip (host)", err, errlen, argv);
 	free(b.s);
 	return ret;
 }
@@ -830,8 +733,8 @@ static int host_routes(struct ovl_overlay *ov, bool on, char *err, size_t errlen
 		   r->transit_if);
 	if (!b.s)
 		return 0;
-	ret = run(-1, b.s, "ip route (host)", on ? err : e, on ? errlen : sizeof(e),
-		  on ? argv : force);
+	ret = ovld_cmd(-1, b.s, "ip route (host)", on ? err : e, on ? errlen : sizeof(e),
+		       on ? argv : force);
 	free(b.s);
 	return on ? ret : 0;
 }
@@ -980,7 +883,7 @@ int router_apply(struct ovld *d, struct ovl_overlay *ov, char *err, size_t errle
 			snprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd),
 				 "addr del %s dev %s\n",
 				 cidr(&old.gw6, old.plen6, false, a, sizeof(a)), R_OVL_IF);
-		run(r->nsfd, cmd, "ip", e, sizeof(e), force);
+		ovld_cmd(r->nsfd, cmd, "ip", e, sizeof(e), force);
 	}
 	if ((ret = addrs_apply(ov, err, errlen)))
 		goto fail;
@@ -1467,6 +1370,6 @@ void router_cleanup(struct ovld *d)
 	rmdir(dir);
 	host_table(d, t, sizeof(t));
 	snprintf(in, sizeof(in), "table inet %s {}\ndelete table inet %s\n", t, t);
-	if (run(-1, in, "nft", e, sizeof(e), argv))
+	if (ovld_cmd(-1, in, "nft", e, sizeof(e), argv))
 		pr_warn("%s", e);
 }
