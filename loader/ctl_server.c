@@ -5,7 +5,7 @@
  *
  * Fairness. ovld is one thread, so a client is served in turns: each time
  * the loop reports it, a client gets at most CLIENT_TURN_REQS requests
- * handled, one read of CLIENT_READ_MAX bytes, or two chunks of a list
+ * handled, one read of up to CLIENT_READ_MAX bytes, or two chunks of a list
  * being streamed, and then the loop moves on to the other clients, the
  * ringbuf and the timers. epoll is level-triggered: a client with more to
  * do is reported again in the next round. Requests already read but not
@@ -519,6 +519,7 @@ reply:
 /* Read once from the client. Return: bytes read, 0 at its end, or -errno. */
 static ssize_t client_read(struct ctl_client *c)
 {
+	size_t want;
 	ssize_t r;
 
 	if (c->in_off) {
@@ -526,11 +527,13 @@ static ssize_t client_read(struct ctl_client *c)
 		c->in_len -= c->in_off;
 		c->in_off = 0;
 	}
-	if (c->in_cap < c->in_len + CLIENT_READ_MAX + 1) {
-		size_t cap = c->in_cap ? c->in_cap : 8192;
+	/* The buffer grows with what waits in it: a page for the requests of
+	 * a turn, doubled while a longer line comes in. */
+	if (c->in_cap < c->in_len + CLIENT_READ_MIN + 1) {
+		size_t cap = c->in_cap ? c->in_cap : CLIENT_READ_MIN + 1;
 		char *b;
 
-		while (cap < c->in_len + CLIENT_READ_MAX + 1)
+		while (cap < c->in_len + CLIENT_READ_MIN + 1)
 			cap *= 2;
 		b = realloc(c->in, cap);
 		if (!b)
@@ -538,7 +541,9 @@ static ssize_t client_read(struct ctl_client *c)
 		c->in = b;
 		c->in_cap = cap;
 	}
-	r = recv(c->fd, c->in + c->in_len, CLIENT_READ_MAX, MSG_DONTWAIT);
+	want = c->in_cap - c->in_len - 1; /* room for the NUL of a last line */
+	r = recv(c->fd, c->in + c->in_len, want < CLIENT_READ_MAX ? want : CLIENT_READ_MAX,
+		 MSG_DONTWAIT);
 	if (r < 0)
 		return errno == EAGAIN || errno == EINTR ? -EAGAIN : -errno;
 	c->in_len += (size_t)r;

@@ -14,7 +14,8 @@
 #define CLIENT_OUT_MAX	 (4u << 20)   /* a monitor that falls this far behind loses events */
 #define CLIENT_OUT_HIGH	 (256u << 10) /* replies waiting: no new request until they drain */
 #define CLIENT_OUT_LOW	 (64u << 10)  /* a streamed list grows below this */
-#define CLIENT_READ_MAX	 (64u << 10)  /* bytes read from one client per turn */
+#define CLIENT_READ_MAX	 (64u << 10)  /* bytes read from one client per turn, at most */
+#define CLIENT_READ_MIN	 4096	      /* and the room its buffer has for them, at least */
 #define CLIENT_TURN_REQS 8	      /* requests of one client handled per turn */
 #define LIST_CHUNK	 256	      /* entries a streamed list adds per step */
 
