@@ -12,7 +12,7 @@
 #   into a scratch folder, $OUTPUT/fuzz/short/NAME, emptied first.
 # long (`make fuzz`): each harness FUZZ_SECONDS (20), its new inputs kept
 #   in $OUTPUT/fuzz/corpus/NAME from one run to the next; with FUZZ_JOBS=N
-#   (1) in N processes at once (libFuzzer's -fork=N), N inputs counted
+#   (1) in N processes at once (libFuzzer's -fork=N), the inputs counted
 #   over all of them.
 #
 # Either way crashes, leaks and sanitizer reports go to
@@ -51,6 +51,12 @@ done
 # shellcheck source=tests/lib/tally.sh
 . "$top/tests/lib/tally.sh"
 
+case ${FUZZ_JOBS:-1} in
+'' | *[!0-9]* | 0)
+	echo "$0: FUZZ_JOBS=${FUZZ_JOBS}: a number of processes, 1 or more" >&2
+	exit 2
+	;;
+esac
 if [ "$mode" = short ]; then
 	seconds=${FUZZ_SHORT_SECONDS:-10}
 else
