@@ -385,6 +385,7 @@ static struct {
 	__u64 sent;
 	const struct cfg *c;
 	const __u8 *tmpl;
+	__u32 dmac_low; /* as the program's */
 	__u8 buf[PK_BATCH][MAX_FRAME];
 } pk = { .fd = -1 };
 
@@ -393,7 +394,7 @@ static __u64 sent_read(const struct pktgen *skel)
 	return pk.fd >= 0 ? pk.sent : *(const volatile __u64 *)&skel->bss->sent;
 }
 
-static int pk_open(const struct cfg *c, const __u8 *tmpl, int ifindex)
+static int pk_open(const struct cfg *c, const __u8 *tmpl, __u32 dmac_low, int ifindex)
 {
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_ifindex = ifindex };
 	int one = 1, fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
@@ -409,6 +410,7 @@ static int pk_open(const struct cfg *c, const __u8 *tmpl, int ifindex)
 	pk.fd = fd;
 	pk.c = c;
 	pk.tmpl = tmpl;
+	pk.dmac_low = dmac_low;
 	return 0;
 }
 
@@ -421,7 +423,6 @@ static int pk_send(unsigned int n)
 	const struct cfg *c = pk.c;
 	struct mmsghdr msgs[PK_BATCH];
 	struct iovec iov[PK_BATCH];
-	__u32 dmac_low = (__u32)c->dst_mac[3] << 16 | (__u32)c->dst_mac[4] << 8 | c->dst_mac[5];
 
 	while (n && !bench_stop) {
 		unsigned int b = n < PK_BATCH ? n : PK_BATCH;
@@ -439,7 +440,7 @@ static int pk_send(unsigned int n)
 				f[35] = (__u8)port;
 			}
 			if (c->macs > 1) {
-				__u32 low = (dmac_low + (__u32)(k % c->macs)) & 0xffffff;
+				__u32 low = (pk.dmac_low + (__u32)(k % c->macs)) & 0xffffff;
 
 				f[3] = (__u8)(low >> 16);
 				f[4] = (__u8)(low >> 8);
@@ -702,7 +703,7 @@ int main(int argc, char **argv)
 		pr_warn("BPF_PROG_TEST_RUN with live frames on %s: %s: the frames go out of an "
 			"AF_PACKET socket instead (slower)",
 			c.dev, strerror(-err));
-		err = pk_open(&c, frame, ifindex);
+		err = pk_open(&c, frame, skel->rodata->dmac_low, ifindex);
 		if (err) {
 			pr_err("AF_PACKET socket on %s: %s", c.dev, strerror(-err));
 			goto out;
