@@ -56,12 +56,14 @@ $(OUTPUT)/$(1)/%.a:
 	$$(call msg,AR,$$@)
 	$(Q)rm -f $$@ && $(AR) rcs $$@ $$^
 
-# Every harness links the three archives; it takes what it calls.
+# Every harness links the three archives; it takes what it calls. The ctl
+# harness links tests/fuzz/fake_link.c before them, in place of lib/veth.c.
+$(2)/fuzz_ctl: $(OUTPUT)/$(1)/obj/tests/fuzz/fake_link.o
 $(2)/fuzz_%: $(OUTPUT)/$(1)/obj/tests/fuzz/fuzz_%.o $(OUTPUT)/$(1)/libcni.a \
 		$(OUTPUT)/$(1)/libovld.a $(OUTPUT)/$(1)/libovl.a
 	$$(call msg,LINK,$$@)
 	$(Q)mkdir -p $$(@D)
-	$(Q)$(FUZZ_CC) $(FUZZ_LDFLAGS_$(1)) $$< -Wl,--start-group $$(filter %.a,$$^) -Wl,--end-group \
+	$(Q)$(FUZZ_CC) $(FUZZ_LDFLAGS_$(1)) $$(filter %.o,$$^) -Wl,--start-group $$(filter %.a,$$^) -Wl,--end-group \
 		$(OVL_LDLIBS) -o $$@
 endef
 $(eval $(call fuzz_flavour,fuzz,$(FUZZ_DIR)))
