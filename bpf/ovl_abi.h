@@ -33,8 +33,11 @@
  * no layout and keeps the version: ovld creates a map it finds no pin of
  * beside the others (ovl_rflows and ovl_vni_drops came that way, within
  * ABI 2; so did OVL_VSTAT_ENCAP..LOCAL, in slots ovl_vni_stats had free).
+ * 3: ovl_fdb holds the local endpoints too (OVL_AF_LOCAL), so that the TC
+ * program finds any unicast destination with one lookup; no layout changed,
+ * but an ABI 2 program would encapsulate toward such an entry.
  */
-#define OVL_ABI_VERSION 2
+#define OVL_ABI_VERSION 3
 
 /* Program and map names: at most 15 characters (BPF_OBJ_NAME_LEN - 1). */
 #define OVL_PROG_XDP	    "ovl_xdp_rx"
@@ -81,6 +84,9 @@
 /* Address families as stored in maps (not AF_* values). */
 #define OVL_AF_INET4 4
 #define OVL_AF_INET6 6
+/* ovl_fdb only: the MAC is a local endpoint's; the first 8 bytes of the
+ * struct ovl_dest's addr hold its struct ovl_endpoint, the rest is zero. */
+#define OVL_AF_LOCAL 1
 
 /* ovl_config: array[1], the host's view of the underlay. Written by ovld.
  * (The type is not called ovl_config: vmlinux.h has overlayfs's.) */
@@ -115,10 +121,11 @@ _Static_assert(sizeof(struct ovl_cfg) == 72, "ovl_config layout");
 #define OVL_FEAT_KERN_CTX    (1u << 0) /* kfunc bpf_cast_to_kern_ctx (6.2); else probe reads */
 #define OVL_FEAT_DECAP_FLAGS (1u << 1) /* BPF_F_ADJ_ROOM_DECAP_L3_* (6.3); else change_proto */
 
-/* A remote VXLAN endpoint (VTEP): where a frame goes. */
+/* A remote VXLAN endpoint (VTEP): where a frame goes. In ovl_fdb, also a
+ * local endpoint (family OVL_AF_LOCAL). */
 struct ovl_dest {
 	__u8 addr[16]; /* underlay address, see the header comment */
-	__u8 family;   /* OVL_AF_INET4 or OVL_AF_INET6 */
+	__u8 family;   /* OVL_AF_INET4 or OVL_AF_INET6 (OVL_AF_LOCAL) */
 	__u8 pad;      /* must be zero */
 	__be16 port;   /* VXLAN UDP destination port */
 	__u32 flags;   /* OVL_DEST_F_* */
@@ -192,7 +199,17 @@ _Static_assert(sizeof(struct ovl_endpoint) == 8, "ovl_endpoint layout");
 #define OVL_ROUTER_MAC_B1 0x6f
 #define OVL_ROUTER_MAC_B2 0x76
 
-/* ovl_fdb: hash, {vni, mac} -> struct ovl_dest (remote MACs only). */
+/*
+ * ovl_fdb: hash, {vni, mac} -> struct ovl_dest: where a unicast frame goes.
+ * A remote MAC's VTEP, or (since ABI 3) a local endpoint, family
+ * OVL_AF_LOCAL, whose addr holds the endpoint's struct ovl_endpoint, the
+ * same as its ovl_endpoints entry: one lookup for any destination on the
+ * TC path. ovld writes the local entry with the endpoint's and removes it
+ * with it; a remote entry never replaces it. The TC program looks in
+ * ovl_endpoints only when ovl_fdb has nothing (the local entry did not fit,
+ * or the pins came from ABI 2): ovl_endpoints stays the record of local
+ * endpoints, and the decapsulation paths look only there.
+ */
 
 /*
  * ovl_rflows: LRU hash, a flow that the router of another host started

@@ -28,12 +28,14 @@
  *      which injects the answer itself.
  *   3. DHCPv4 broadcasts of an endpoint with a DHCP proxy are rewritten to
  *      the proxy's MAC (the seed's dhcp-proxy) and forwarded as unicast.
- *   4. Unicast: a local endpoint of the same VNI gets the frame by
- *      redirect (into its netns directly with bpf_redirect_peer when it is
- *      in another one); a remote MAC in ovl_fdb (or the VNI's direct
- *      destination) is VXLAN-encapsulated and sent to the underlay through
- *      the kernel's FIB and neighbour tables. Unknown: a miss event carries
- *      the frame to ovld, which resolves it and delivers the frame itself.
+ *   4. Unicast, found with one lookup in ovl_fdb whatever the destination
+ *      (ovl_endpoints only when that has nothing): a local endpoint of the
+ *      same VNI gets the frame by redirect (into its netns directly with
+ *      bpf_redirect_peer when it is in another one); a remote MAC (or the
+ *      VNI's direct destination) is VXLAN-encapsulated and sent to the
+ *      underlay through the kernel's FIB and neighbour tables. Unknown: a
+ *      miss event carries the frame to ovld, which resolves it and
+ *      delivers the frame itself.
  *      The overlay's router (the router zone, ovld's) is a local endpoint
  *      on every host with the same anycast MAC, 02:6f:76 and the VNI: a
  *      frame to it goes to this host's router and is never encapsulated,
@@ -425,6 +427,23 @@ static __always_inline int tc_encap(struct __sk_buff *skb, struct tc_state *st,
 	return OVL_HANDLED;
 }
 
+/* To a local endpoint of the same VNI: straight into its veth. */
+static __always_inline int tc_local(struct tc_state *st, const struct ovl_endpoint *ep)
+{
+	if (ep->ifindex == st->ifindex)
+		return -OVL_DROP_HAIRPIN;
+	st->stat = OVL_STAT_TX_LOCAL;
+	/* not past a shaped endpoint's qdisc (OVL_EP_F_SHAPED) */
+	if ((ep->flags & (OVL_EP_F_PEER_NETNS | OVL_EP_F_SHAPED)) == OVL_EP_F_PEER_NETNS) {
+		test_note_redirect(ep->ifindex, OVL_REDIR_PEER);
+		st->verdict = bpf_redirect_peer(ep->ifindex, 0);
+	} else {
+		test_note_redirect(ep->ifindex, OVL_REDIR_EGRESS);
+		st->verdict = bpf_redirect(ep->ifindex, 0);
+	}
+	return OVL_HANDLED;
+}
+
 static __always_inline int tc_forward(struct __sk_buff *skb, struct tc_state *st,
 				      const struct ovl_cfg *cfg)
 {
@@ -455,25 +474,17 @@ static __always_inline int tc_forward(struct __sk_buff *skb, struct tc_state *st
 			goto encap;
 	}
 
-	ep = bpf_map_lookup_elem(&ovl_endpoints, &key);
-	if (ep) {
-		if (ep->ifindex == st->ifindex)
-			return -OVL_DROP_HAIRPIN;
-		st->stat = OVL_STAT_TX_LOCAL;
-		/* not past a shaped endpoint's qdisc (OVL_EP_F_SHAPED) */
-		if ((ep->flags & (OVL_EP_F_PEER_NETNS | OVL_EP_F_SHAPED)) == OVL_EP_F_PEER_NETNS) {
-			test_note_redirect(ep->ifindex, OVL_REDIR_PEER);
-			st->verdict = bpf_redirect_peer(ep->ifindex, 0);
-		} else {
-			test_note_redirect(ep->ifindex, OVL_REDIR_EGRESS);
-			st->verdict = bpf_redirect(ep->ifindex, 0);
-		}
-		return OVL_HANDLED;
-	}
-
+	/* One lookup for a local or a remote MAC (ovl_abi.h, ovl_fdb); the
+	 * endpoints map only when ovl_fdb lacks a local entry. */
 	d = bpf_map_lookup_elem(&ovl_fdb, &key);
-	if (!d)
-		d = vni_direct(key.vni);
+	if (d && d->family == OVL_AF_LOCAL)
+		return tc_local(st, (const struct ovl_endpoint *)d->addr);
+	if (d)
+		goto encap;
+	ep = bpf_map_lookup_elem(&ovl_endpoints, &key);
+	if (ep)
+		return tc_local(st, ep);
+	d = vni_direct(key.vni);
 	if (!d) {
 		st->miss_type = OVL_EVT_MISS_L2;
 		mac_copy(st->miss_mac, key.mac);

@@ -32,20 +32,38 @@ int map_vni_del(struct ovld *d, __u32 vni)
 	return err == -ENOENT ? 0 : err;
 }
 
+/*
+ * ovl_fdb holds the local endpoints too (OVL_AF_LOCAL, ovl_abi.h), written
+ * and removed by map_ep_put() and map_ep_del() only. The map_fdb_*()
+ * functions are about remote MACs: they neither see nor touch a local
+ * entry (ovld is the only writer, and single-threaded: nothing comes
+ * between the look and the write).
+ */
+static bool fdb_local(int fd, const struct ovl_mac_key *k)
+{
+	struct ovl_dest v;
+
+	return !bpf_map_lookup_elem(fd, k, &v) && v.family == OVL_AF_LOCAL;
+}
+
 int map_fdb_put(struct ovld *d, __u32 vni, const __u8 mac[6], const struct ovl_dest *dst)
 {
 	struct ovl_mac_key k;
 
 	map_mac_key(&k, vni, mac);
+	if (fdb_local(MAPFD(d, ovl_fdb), &k))
+		return -EEXIST; /* a local endpoint has the MAC */
 	return ret_errno(bpf_map_update_elem(MAPFD(d, ovl_fdb), &k, dst, BPF_ANY));
 }
 
 int map_fdb_get(struct ovld *d, __u32 vni, const __u8 mac[6], struct ovl_dest *dst)
 {
 	struct ovl_mac_key k;
+	int err;
 
 	map_mac_key(&k, vni, mac);
-	return ret_errno(bpf_map_lookup_elem(MAPFD(d, ovl_fdb), &k, dst));
+	err = ret_errno(bpf_map_lookup_elem(MAPFD(d, ovl_fdb), &k, dst));
+	return !err && dst->family == OVL_AF_LOCAL ? -ENOENT : err;
 }
 
 int map_fdb_del(struct ovld *d, __u32 vni, const __u8 mac[6])
@@ -53,6 +71,8 @@ int map_fdb_del(struct ovld *d, __u32 vni, const __u8 mac[6])
 	struct ovl_mac_key k;
 
 	map_mac_key(&k, vni, mac);
+	if (fdb_local(MAPFD(d, ovl_fdb), &k))
+		return -ENOENT;
 	return ret_errno(bpf_map_delete_elem(MAPFD(d, ovl_fdb), &k));
 }
 
@@ -222,6 +242,7 @@ int map_ep_put(struct ovld *d, const struct ovl_ep *ep)
 	__u32 ifindex = (__u32)ep->host_ifindex;
 	struct ovl_endpoint e;
 	struct ovl_iface ifc;
+	struct ovl_dest local;
 	struct ovl_mac_key k;
 	int err;
 
@@ -232,17 +253,34 @@ int map_ep_put(struct ovld *d, const struct ovl_ep *ep)
 	if (err)
 		return err;
 	map_mac_key(&k, ep->vni, ep->mac);
-	return ret_errno(bpf_map_update_elem(MAPFD(d, ovl_endpoints), &k, &e, BPF_ANY));
+	err = ret_errno(bpf_map_update_elem(MAPFD(d, ovl_endpoints), &k, &e, BPF_ANY));
+	if (err)
+		return err;
+	/* The TC path's one lookup (ovl_abi.h, ovl_fdb). Where ovl_fdb is full
+	 * it finds the endpoint in ovl_endpoints instead, a lookup later. */
+	memset(&local, 0, sizeof(local));
+	local.family = OVL_AF_LOCAL;
+	memcpy(local.addr, &e, sizeof(e));
+	if (bpf_map_update_elem(MAPFD(d, ovl_fdb), &k, &local, BPF_ANY))
+		pr_debug("%s: no %s entry for %s (%s): it is found in %s", ep->host_ifname,
+			 OVL_MAP_FDB, ep->id, strerror(errno), OVL_MAP_ENDPOINTS);
+	return 0;
 }
 
 int map_ep_del(struct ovld *d, const struct ovl_ep *ep)
 {
 	__u32 ifindex = (__u32)ep->host_ifindex;
+	struct ovl_dest local;
 	struct ovl_endpoint e;
 	struct ovl_mac_key k;
 
 	map_mac_key(&k, ep->vni, ep->mac);
-	/* Only remove the endpoint entry if it still points at this veth. */
+	/* Only remove the endpoint entries if they still point at this veth. */
+	if (!bpf_map_lookup_elem(MAPFD(d, ovl_fdb), &k, &local) && local.family == OVL_AF_LOCAL) {
+		memcpy(&e, local.addr, sizeof(e));
+		if (e.ifindex == ifindex)
+			bpf_map_delete_elem(MAPFD(d, ovl_fdb), &k);
+	}
 	if (!bpf_map_lookup_elem(MAPFD(d, ovl_endpoints), &k, &e) && e.ifindex == ifindex)
 		bpf_map_delete_elem(MAPFD(d, ovl_endpoints), &k);
 	bpf_map_delete_elem(MAPFD(d, ovl_ifaces), &ifindex);

@@ -16,7 +16,8 @@
  *     never its name; the CNI plugin's veths are its runtime's to remove
  *     (DEL, GC), since an ADD may be half-way while ovld starts;
  *   - ovl_ifaces entries of interfaces no endpoint uses, ovl_endpoints
- *     entries that are no endpoint's {vni, MAC} -> ifindex, and the static
+ *     entries and local ovl_fdb entries (OVL_AF_LOCAL) that are no
+ *     endpoint's {vni, MAC} -> ifindex, and the static
  *     ovl_neigh entries of the MACs those named (an endpoint's addresses),
  *     unless a known endpoint has that MAC on that VNI. Entries `neigh
  *     add` made for other MACs stay.
@@ -44,7 +45,7 @@ struct rec {
 	size_t nk;
 	struct ovl_mac_key *stale; /* {vni, MAC} of the entries removed */
 	size_t nstale, cap;
-	unsigned int veths, ifaces, eps, neigh;
+	unsigned int veths, ifaces, eps, fdb, neigh;
 	bool cleanup; /* --cleanup: every VNIC of the instance goes */
 };
 
@@ -215,6 +216,25 @@ static void stale_endpoints(struct rec *r)
 	free(keys);
 }
 
+/* A local endpoint's ovl_fdb entry (OVL_AF_LOCAL) that is no endpoint's. */
+static int stale_fdb_local(void *key, void *val, void *arg)
+{
+	const struct ovl_mac_key *k = key;
+	const struct ovl_dest *v = val;
+	struct rec *r = arg;
+	struct ovl_endpoint e;
+
+	if (v->family != OVL_AF_LOCAL)
+		return 0;
+	memcpy(&e, v->addr, sizeof(e));
+	if (known_mac(r, k->vni, k->mac, e.ifindex))
+		return 0;
+	add_stale(r, k->vni, k->mac);
+	if (!bpf_map_delete_elem(dp_map_fd(r->d, OVL_MAP_FDB), k))
+		r->fdb++;
+	return 0;
+}
+
 static int stale_neigh(struct ovld *d, const struct ovl_addr_key *k, struct ovl_neigh *n, void *arg)
 {
 	struct ovl_ip ip = { .family = k->family };
@@ -260,13 +280,14 @@ void reconcile(struct ovld *d)
 		pr_warn("reconcile: cannot list the interfaces; orphan VNIC veths stay");
 	stale_ifaces(&r);
 	stale_endpoints(&r);
+	map_walk(d, OVL_MAP_FDB, false, 0, stale_fdb_local, &r);
 	if (r.nstale)
 		map_neigh_foreach(d, false, 0, stale_neigh, &r);
-	if (r.veths || r.ifaces || r.eps || r.neigh)
-		pr_info("reconciled with the state: removed %u orphan veths, %u %s, %u %s and %u "
-			"static %s entries that belonged to no endpoint",
-			r.veths, r.ifaces, OVL_MAP_IFACES, r.eps, OVL_MAP_ENDPOINTS, r.neigh,
-			OVL_MAP_NEIGH);
+	if (r.veths || r.ifaces || r.eps || r.fdb || r.neigh)
+		pr_info("reconciled with the state: removed %u orphan veths, %u %s, %u %s, %u "
+			"local %s and %u static %s entries that belonged to no endpoint",
+			r.veths, r.ifaces, OVL_MAP_IFACES, r.eps, OVL_MAP_ENDPOINTS, r.fdb,
+			OVL_MAP_FDB, r.neigh, OVL_MAP_NEIGH);
 	free(r.k);
 	free(r.stale);
 }

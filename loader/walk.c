@@ -13,10 +13,14 @@ struct fdb_walk {
 	void *arg;
 };
 
+/* Remote MACs only: the local endpoints' entries (OVL_AF_LOCAL) are
+ * map_ep_put()'s. */
 static int fdb_walk_one(void *key, void *val, void *arg)
 {
 	struct fdb_walk *w = arg;
 
+	if (((struct ovl_dest *)val)->family == OVL_AF_LOCAL)
+		return 0;
 	return w->fn(w->d, key, val, w->arg);
 }
 

@@ -468,11 +468,27 @@ static int ent_load(const struct h_ent *e)
 		key32 = h_ifindex(e->ifc);
 		return update(H.skel->maps.ovl_ifaces, &key32, &ifc);
 	}
-	case H_E_EP: {
+	case H_E_EP:
+	case H_E_EP_NOFDB:
+	case H_E_EP_FDBONLY: {
 		struct ovl_endpoint ep = { .ifindex = h_ifindex(e->ifc), .flags = e->flags };
+		struct ovl_dest local;
+		int err;
 
 		mkey.vni = e->vni;
 		pkt_mac(e->a, mkey.mac);
+		/* as ovld's map_ep_put(): both maps (ovl_abi.h, ovl_fdb) */
+		memset(&local, 0, sizeof(local));
+		local.family = OVL_AF_LOCAL;
+		memcpy(local.addr, &ep, sizeof(ep));
+		if (e->kind == H_E_EP_NOFDB)
+			bpf_map_delete_elem(bpf_map__fd(H.skel->maps.ovl_fdb), &mkey);
+		else if ((err = update(H.skel->maps.ovl_fdb, &mkey, &local)))
+			return err;
+		if (e->kind == H_E_EP_FDBONLY) {
+			bpf_map_delete_elem(bpf_map__fd(H.skel->maps.ovl_endpoints), &mkey);
+			return 0;
+		}
 		return update(H.skel->maps.ovl_endpoints, &mkey, &ep);
 	}
 	case H_E_FDB: {

@@ -134,7 +134,9 @@ enum h_ent_kind {
 	H_E_CFG,
 	H_E_VNI,
 	H_E_IFACE,
-	H_E_EP,
+	H_E_EP,		/* ovl_endpoints and its local ovl_fdb entry, as ovld writes them */
+	H_E_EP_NOFDB,	/* ovl_endpoints only (pins of ABI 2, a full ovl_fdb) */
+	H_E_EP_FDBONLY, /* the local ovl_fdb entry only */
 	H_E_FDB,
 	H_E_NEIGH,
 	H_E_PEER,
@@ -176,6 +178,14 @@ struct h_ent {
 #define E_EP(v, mac, i, fl)                                                                        \
 	{                                                                                          \
 		.kind = H_E_EP, .vni = (v), .a = (mac), .ifc = (i), .flags = (fl)                  \
+	}
+#define E_EP_NOFDB(v, mac, i, fl)                                                                  \
+	{                                                                                          \
+		.kind = H_E_EP_NOFDB, .vni = (v), .a = (mac), .ifc = (i), .flags = (fl)            \
+	}
+#define E_EP_FDBONLY(v, mac, i, fl)                                                                \
+	{                                                                                          \
+		.kind = H_E_EP_FDBONLY, .vni = (v), .a = (mac), .ifc = (i), .flags = (fl)          \
 	}
 #define E_FDB(v, mac, ip, p)                                                                       \
 	{                                                                                          \

@@ -1319,6 +1319,25 @@ static const struct h_ent a2_shaped[] = {
 	E_END,
 };
 
+/* ovl_fdb has no local entry for A2 (pins of ABI 2, or ovl_fdb was full):
+ * ovl_endpoints still has it */
+static const struct h_ent a2_no_fdb[] = {
+	E_EP_NOFDB(VNI_A, A2_MAC, H_IF_EP1, 0),
+	E_END,
+};
+
+/* only ovl_fdb has A2, as a peer in another netns: the one lookup, and the
+ * flags from its entry */
+static const struct h_ent a2_fdb_only[] = {
+	E_EP_FDBONLY(VNI_A, A2_MAC, H_IF_EP1, OVL_EP_F_PEER_NETNS),
+	E_END,
+};
+
+static const struct h_ent a1_no_fdb[] = {
+	E_EP_NOFDB(VNI_A, A1_MAC, H_IF_EP0, 0),
+	E_END,
+};
+
 static const struct h_ent r1_router[] = {
 	E_NEIGH(VNI_A, R1_IP6, R1_MAC, OVL_NEIGH_F_ROUTER),
 	E_END,
@@ -2118,7 +2137,26 @@ static const struct h_case switch_cases[] = {
 	  TO(H_IF_EP1, OVL_REDIR_EGRESS),
 	  .out = H_OUT_UNCHANGED,
 	  .stats = { { OVL_STAT_TX_LOCAL, 1 } } },
+	{ .name = "local switch found in ovl_fdb alone, with its entry's flags",
+	  TC_CASE,
+	  .extra = a2_fdb_only,
+	  .build = b_to_a2,
+	  TO(H_IF_EP1, OVL_REDIR_PEER),
+	  .out = H_OUT_UNCHANGED,
+	  .stats = { { OVL_STAT_TX_LOCAL, 1 } } },
+	{ .name = "local switch from ovl_endpoints when ovl_fdb has no local entry",
+	  TC_CASE,
+	  .extra = a2_no_fdb,
+	  .build = b_to_a2,
+	  TO(H_IF_EP1, OVL_REDIR_EGRESS),
+	  .out = H_OUT_UNCHANGED,
+	  .stats = { { OVL_STAT_TX_LOCAL, 1 } } },
 	{ .name = "hairpin", TC_CASE, .build = b_to_self, DROPPED(OVL_DROP_HAIRPIN) },
+	{ .name = "hairpin found in ovl_endpoints",
+	  TC_CASE,
+	  .extra = a1_no_fdb,
+	  .build = b_to_self,
+	  DROPPED(OVL_DROP_HAIRPIN) },
 	{ .name = "IPv4 broadcast", TC_CASE, .build = b_bcast4, DROPPED(OVL_DROP_BCAST) },
 	{ .name = "IPv6 multicast", TC_CASE, .build = b_mcast6, DROPPED(OVL_DROP_BCAST) },
 	/* A tag the kernel moved into the skb (skb->vlan_present) cannot be

@@ -8,9 +8,9 @@
 #   c2 (ns) --+
 #
 # What it proves:
-# 1. a first start pins the marker ovl_abi_v2 (an empty map of that name)
-#    beside the maps, and status says pins_abi 2;
-# 2. pins with a marker newer than this ovld's ABI (ovl_abi_v3, as a newer
+# 1. a first start pins the marker ovl_abi_vN, N this ovld's ABI (an empty
+#    map of that name) beside the maps, and status says pins_abi N;
+# 2. pins with a marker newer than this ovld's ABI (ovl_abi_vN+1, as a newer
 #    ovld would leave them) make it exit 1 with a message that says so and
 #    what to do; it attached and pinned nothing: c1 still reaches c2 through
 #    the same programs;
@@ -28,6 +28,10 @@
 . "$OVL_TOP/tests/lib/topo.sh"
 ns_init
 need_tools python3 bpftool
+# this ovld's ABI (bpf/ovl_abi.h) and the next
+abi=$(sed -n 's/^#define OVL_ABI_VERSION \([0-9]*\)$/\1/p' "$OVL_TOP/bpf/ovl_abi.h")
+[ -n "$abi" ] || fail "no OVL_ABI_VERSION in $OVL_TOP/bpf/ovl_abi.h"
+next=$((abi + 1))
 
 topo_switch
 topo_host h1 1
@@ -48,10 +52,10 @@ pins=/run/ovl/bpf/$inst
 in_ns c1 ping -c 2 -i 0.2 -W 2 10.28.0.2 >/dev/null || fail "c1 -> c2 lost"
 
 info "1. the marker"
-[ "$(bpftool -j map show pinned "$pins/ovl_abi_v2" | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["name"], j["max_entries"])')" = "ovl_abi_v2 1" ] ||
-	fail "no marker ovl_abi_v2 in $pins: $(ls "$pins")"
-[ "$(ovlctl_on h1 -j status | python3 -c 'import json,sys; print(json.load(sys.stdin)["pins_abi"])')" = 2 ] ||
-	fail "status does not say pins_abi 2"
+[ "$(bpftool -j map show pinned "$pins/ovl_abi_v$abi" | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["name"], j["max_entries"])')" = "ovl_abi_v$abi 1" ] ||
+	fail "no marker ovl_abi_v$abi in $pins: $(ls "$pins")"
+[ "$(ovlctl_on h1 -j status | python3 -c 'import json,sys; print(json.load(sys.stdin)["pins_abi"])')" = "$abi" ] ||
+	fail "status does not say pins_abi $abi"
 
 veths=$(ovlctl_on h1 -j vnic list | python3 -c 'import json,sys; print(" ".join(v["host_ifname"] for v in json.load(sys.stdin)))')
 # tc_progs: the program ids on the endpoints' host veths.
@@ -76,16 +80,16 @@ progs=$(tc_progs)
 topo_kill_ovld h1 TERM
 
 info "2. a marker newer than this ovld"
-bpftool map create "$pins/ovl_abi_v3" type array key 4 value 4 entries 1 name ovl_abi_v3
-refused newer "the pins in $pins are of ABI 3, newer than this ovld's (ABI 2)"
+bpftool map create "$pins/ovl_abi_v$next" type array key 4 value 4 entries 1 name ovl_abi_v$next
+refused newer "the pins in $pins are of ABI $next, newer than this ovld's (ABI $abi)"
 grep -qF -- "--cleanup" "$TOPO_DIR/newer.log" || fail "the refusal does not say what to do"
-[ -e "$pins/ovl_abi_v2" ] && [ -e "$pins/ovl_abi_v3" ] || fail "the refused ovld changed the markers: $(ls "$pins")"
-rm "$pins/ovl_abi_v3"
+[ -e "$pins/ovl_abi_v$abi" ] && [ -e "$pins/ovl_abi_v$next" ] || fail "the refused ovld changed the markers: $(ls "$pins")"
+rm "$pins/ovl_abi_v$next"
 
 info "3. a map of another shape under the same ABI"
 mv "$pins/ovl_peers" "$pins/ovl_peers_keep"
 bpftool map create "$pins/ovl_peers" type hash key 24 value 8 entries 16 name ovl_peers
-refused shape "pinned map $pins/ovl_peers is hash key 24 value 8 entries 16 flags 0, but ABI 2 has it hash key 24 value 4"
+refused shape "pinned map $pins/ovl_peers is hash key 24 value 8 entries 16 flags 0, but ABI $abi has it hash key 24 value 4"
 mv "$pins/ovl_peers_keep" "$pins/ovl_peers"
 
 info "4. back to normal"
@@ -104,16 +108,16 @@ grep -q "pinned map ovl_rflows: none yet, created" "$TOPO_DIR/ovld-h1.log" || fa
 	fail "ovl_rflows not pinned as it should be: $(ls "$pins")"
 [ "$(bpftool -j map show pinned "$pins/ovl_config" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')" = "$cfg_id" ] ||
 	fail "the other maps were not adopted (ovl_config is another map)"
-[ "$(ovlctl_on h1 -j status | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["pins_abi"], j["migrated"])')" = "2 None" ] ||
+[ "$(ovlctl_on h1 -j status | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["pins_abi"], j["migrated"])')" = "$abi None" ] ||
 	fail "status says a migration: $(ovlctl_on h1 -j status)"
 in_ns c1 ping -c 2 -i 0.2 -W 2 10.28.0.2 >/dev/null || fail "c1 -> c2 lost with the new map"
 
 info "6. the marker lost (a migration that stopped after the maps, before the marker)"
 topo_kill_ovld h1 TERM
-rm "$pins/ovl_abi_v2"
+rm "$pins/ovl_abi_v$abi"
 topo_ovld h1
-ovlctl_on h1 status | grep -q "^migrated   from ABI 1 to 2: every map kept its shape" ||
+ovlctl_on h1 status | grep -q "^migrated   from ABI 1 to $abi: every map kept its shape" ||
 	fail "a start without the marker did not finish the migration: $(ovlctl_on h1 status)"
-[ -e "$pins/ovl_abi_v2" ] || fail "the marker was not pinned again"
+[ -e "$pins/ovl_abi_v$abi" ] || fail "the marker was not pinned again"
 in_ns c1 ping -c 2 -i 0.2 -W 2 10.28.0.2 >/dev/null || fail "c1 -> c2 lost at the end"
 info "all good"

@@ -15,7 +15,8 @@
 #
 # What it proves:
 # 1. killed there, ovld leaves the veth (marked ovl-vnic:<instance>:eth0:c1,
-#    the mark that makes it this instance's) and ovl_ifaces / ovl_endpoints / static ovl_neigh entries of c1's MAC
+#    the mark that makes it this instance's) and ovl_ifaces / ovl_endpoints /
+#    local ovl_fdb / static ovl_neigh entries of c1's MAC
 #    (bpftool on the pins), and a state.json without the VNIC;
 # 2. restarted, ovld says what it removed; the veth is gone (and c1's eth0
 #    with it), the pinned maps hold no entry of c1 (bpftool), and the same
@@ -65,12 +66,14 @@ for e in json.load(sys.stdin):
     print("".join(b[2:] for b in e["value"]))'
 }
 
-# c1_entries: how many ovl_ifaces, ovl_endpoints and static ovl_neigh
+# c1_entries: how many ovl_ifaces, ovl_endpoints, local ovl_fdb (family
+# OVL_AF_LOCAL, 1, after the 16 address bytes) and static ovl_neigh
 # entries carry c1's MAC.
 c1_entries() {
 	local mac=${M1//:/}
 	echo "$(entries ovl_ifaces | grep -c "^.\{16\}$mac")" \
 		"$(entries ovl_endpoints | wc -l)" \
+		"$(entries ovl_fdb | grep -c "^.\{32\}01")" \
 		"$(entries ovl_neigh | grep -c "^${mac}0100")"
 }
 
@@ -100,21 +103,21 @@ wait "$tracer" 2>/dev/null || true
 wait_for 5 sh -c "! kill -0 $pid" || fail "ovld still runs"
 read -r veth mark <<<"$(c1_veth)"
 [ -n "$veth" ] || fail "the crash left no veth: the test missed its point"
-read -r n_if n_ep n_nb <<<"$(c1_entries)"
-{ [ "$n_if" = 1 ] && [ "$n_ep" = 1 ] && [ "$n_nb" -ge 1 ]; } ||
-	fail "the crash left ifaces/endpoints/neigh entries $n_if/$n_ep/$n_nb of c1: the test missed its point"
+read -r n_if n_ep n_fdb n_nb <<<"$(c1_entries)"
+{ [ "$n_if" = 1 ] && [ "$n_ep" = 1 ] && [ "$n_fdb" = 1 ] && [ "$n_nb" -ge 1 ]; } ||
+	fail "the crash left ifaces/endpoints/fdb/neigh entries $n_if/$n_ep/$n_fdb/$n_nb of c1: the test missed its point"
 python3 -c 'import json,sys; sys.exit(any(e.get("name") == "eth0" for e in json.load(open(sys.argv[1]))["endpoints"]))' "$state" ||
 	fail "state.json lists the VNIC: ovld was killed after the save"
-info "left behind: veth $veth (ifalias $mark), entries $n_if/$n_ep/$n_nb"
+info "left behind: veth $veth (ifalias $mark), entries $n_if/$n_ep/$n_fdb/$n_nb"
 
 info "2. restart: orphans removed, the same vnic create works"
 topo_ovld h1
 ip -n "$(ns_name h1)" link show "$veth" >/dev/null 2>&1 && fail "the orphan veth $veth is still there"
 in_ns c1 ip link show eth0 >/dev/null 2>&1 && fail "c1's end of the orphan is still there"
-[ "$(c1_entries)" = "0 0 0" ] || fail "stale entries of c1 (ifaces/endpoints/neigh): $(c1_entries)"
+[ "$(c1_entries)" = "0 0 0 0" ] || fail "stale entries of c1 (ifaces/endpoints/fdb/neigh): $(c1_entries)"
 grep -q "removed veth $veth of VNIC eth0 in namespace $(ns_name c1)" "$TOPO_DIR/ovld-h1.log" ||
 	fail "the restarted ovld does not say it removed $veth: $(ovld_log h1 | tail -n 5)"
-grep -q "reconciled with the state: removed 1 orphan veths, 1 ovl_ifaces, 1 ovl_endpoints" "$TOPO_DIR/ovld-h1.log" ||
+grep -q "reconciled with the state: removed 1 orphan veths, 1 ovl_ifaces, 1 ovl_endpoints, 1 local ovl_fdb" "$TOPO_DIR/ovld-h1.log" ||
 	fail "the restarted ovld does not say which entries it removed: $(ovld_log h1 | tail -n 5)"
 vnic_c1 || fail "vnic create eth0 --netns c1 after the restart refused"
 in_ns c1 ip addr add 10.41.0.1/24 dev eth0
@@ -166,7 +169,7 @@ cmp -s "$aside" "$TOPO_DIR/truncated" || fail "$aside is not the truncated state
 grep -q "error: $state: .*; kept as $aside" "$TOPO_DIR/ovld-h1.log" ||
 	fail "the log does not name $aside: $(ovld_log h1 | tail -n 5)"
 [ -n "$(c1_veth)" ] || fail "c1's VNIC veth was removed although the state was unreadable"
-[ "$(c1_entries)" != "0 0 0" ] || fail "c1's entries were removed although the state was unreadable"
+[ "$(c1_entries)" != "0 0 0 0" ] || fail "c1's entries were removed although the state was unreadable"
 in_ns c1 ping -c 3 -i 0.2 -W 2 10.41.0.2 >/dev/null || fail "c1 -> c2 lost after the corrupt state"
 
 info "5. --cleanup removes the VNIC veths no state lists"

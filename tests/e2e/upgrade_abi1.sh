@@ -26,12 +26,15 @@
 #    still static; the counters went on (tx_encap4 counts every echo request
 #    sent across the upgrades on top of what ABI 1 had counted);
 # 4. `ovlctl status` reports the migration (from ABI 1, the maps it
-#    replaced), the pins carry the marker ovl_abi_v2 and the maps their new
-#    shape; a restart after that migrates nothing.
+#    replaced), the pins carry the marker of this ovld's ABI (ovl_abi_v3)
+#    and the maps their new shape; c1's MAC has its local ovl_fdb entry
+#    (ABI 3), which the ABI-1 pins had not; a restart after that migrates
+#    nothing.
 . "$OVL_TOP/tests/lib/netns.sh"
 . "$OVL_TOP/tests/lib/topo.sh"
 ns_init
 need_tools python3 bpftool git make
+abi=$(sed -n 's/^#define OVL_ABI_VERSION \([0-9]*\)$/\1/p' "$OVL_TOP/bpf/ovl_abi.h")
 
 OLD=15bbac9 # the last commit of ABI 1
 NEW_OVLD=$OVLD
@@ -136,22 +139,29 @@ for h in h1 h2; do
 import json, sys
 j = json.load(sys.stdin)
 m = j["migrated"]
-assert j["pins_abi"] == 2, j["pins_abi"]
-assert m and m["from_abi"] == 1 and m["to_abi"] == 2, m
+assert j["pins_abi"] == int(sys.argv[1]), j["pins_abi"]
+assert m and m["from_abi"] == 1 and m["to_abi"] == int(sys.argv[1]), m
 how = {x["name"]: x["how"] for x in m["maps"]}
 assert how == {"ovl_config": "rewritten", "ovl_ifaces": "copied", "ovl_endpoints": "copied",
                "ovl_stats": "copied"}, how
 assert sorted(m["created"]) == ["ovl_rflows", "ovl_vni_drops", "ovl_vni_stats"], m["created"]
 assert j["adopted"]
-' || fail "$h: status does not report the migration: $(ovlctl_on "$h" -j status)"
+' "$abi" || fail "$h: status does not report the migration: $(ovlctl_on "$h" -j status)"
 done
 [ "$(ovlctl_on h2 -j status | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["underlay"]["decap"], j["underlay"]["xdp_prog_id"] > 0)')" = "xdp True" ] ||
 	fail "h2 does not decapsulate at XDP: $(ovlctl_on h2 status)"
 grep -q "replaced XDP program on u0" "$TOPO_DIR/ovld-h2.log" || fail "h2 did not replace its ABI-1 XDP program"
-ovlctl_on h1 status | grep -q "^migrated   from ABI 1 to 2: " ||
+ovlctl_on h1 status | grep -q "^migrated   from ABI 1 to $abi: " ||
 	fail "ovlctl status (text) does not say migrated: $(ovlctl_on h1 status)"
-[ "$(bpftool -j map show pinned "$pins/ovl_abi_v2" | python3 -c 'import json,sys; print(json.load(sys.stdin)["name"])')" = ovl_abi_v2 ] ||
+[ "$(bpftool -j map show pinned "$pins/ovl_abi_v$abi" | python3 -c 'import json,sys; print(json.load(sys.stdin)["name"])')" = "ovl_abi_v$abi" ] ||
 	fail "no ABI marker pinned: $(ls "$pins")"
+# c1's local entry (family OVL_AF_LOCAL, 1, after the 16 address bytes)
+bpftool -j map dump pinned "$pins/ovl_fdb" | python3 -c '
+import json, sys
+mac = [int(b, 16) for b in sys.argv[1].split(":")]
+sys.exit(not any([int(b, 16) for b in e["key"][4:10]] == mac and int(e["value"][16], 16) == 1
+                 for e in json.load(sys.stdin)))' 02:00:00:00:25:01 ||
+	fail "h1's ovl_fdb has no local entry for c1 (02:00:00:00:25:01) after the upgrade"
 for m in "ovl_config bytes_value 72" "ovl_stats max_entries 128" "ovl_ifaces max_entries 16384"; do
 	read -r name key want <<<"$m"
 	[ "$(bpftool -j map show pinned "$pins/$name" | python3 -c "import json,sys; print(json.load(sys.stdin)['$key'])")" = "$want" ] ||

@@ -213,6 +213,9 @@ static void topo_make(void)
 		e->vni = T.vnis[v].vni;
 		e->iface = chance(88);
 		e->ep = e->iface ? chance(92) : chance(25);
+		/* ovld writes both; ovl_fdb alone, or without it (ABI 2
+		 * pins, a full ovl_fdb), the TC program copes */
+		e->fdb = e->ep ? chance(85) : chance(10);
 		k = nper[v]++;
 		if (!router[v] && e->iface && chance(25)) {
 			router[v] = true;
@@ -402,19 +405,23 @@ static int topo_load(void)
 						 .b = (p->ifflags & OVL_IF_F_DHCP_PROXY) ?
 							      mac_s(p->dhcp_mac) :
 							      NULL };
-		if (p->ep)
-			e[n++] = (struct h_ent){ .kind = H_E_EP,
+		if (p->ep || p->fdb)
+			e[n++] = (struct h_ent){ .kind = !p->fdb ? H_E_EP_NOFDB :
+							 !p->ep	 ? H_E_EP_FDBONLY :
+								   H_E_EP,
 						 .vni = p->vni,
 						 .a = mac_s(p->mac),
 						 .ifc = (enum h_if)(H_IF_EP0 + i),
 						 .flags = p->epflags };
 	}
 	for (int i = 0; i < T.nrem; i++)
-		e[n++] = (struct h_ent){ .kind = H_E_FDB,
-					 .vni = T.rems[i].vni,
-					 .a = mac_s(T.rems[i].mac),
-					 .b = t_vteps[T.rems[i].d.vtep].ip,
-					 .port = T.rems[i].d.port };
+		/* a remote entry never replaces a local one (map_fdb_put()) */
+		if (m_fdb_local(&T, T.rems[i].vni, T.rems[i].mac) < 0)
+			e[n++] = (struct h_ent){ .kind = H_E_FDB,
+						 .vni = T.rems[i].vni,
+						 .a = mac_s(T.rems[i].mac),
+						 .b = t_vteps[T.rems[i].d.vtep].ip,
+						 .port = T.rems[i].d.port };
 	for (int i = 0; i < T.nneigh; i++)
 		e[n++] = (struct h_ent){ .kind = H_E_NEIGH,
 					 .vni = T.neighs[i].vni,
@@ -1157,10 +1164,11 @@ static void topo_print(void)
 	for (int i = 0; i < T_NEP; i++) {
 		const struct t_ep *e = &T.eps[i];
 
-		printf("  %s: iface %d endpoint %d vni %u mac %s ifflags 0x%x epflags 0x%x "
+		printf("  %s: iface %d endpoint %d fdb %d vni %u mac %s ifflags 0x%x epflags 0x%x "
 		       "dhcp %s %s %s %s\n",
-		       if_name((enum h_if)(H_IF_EP0 + i)), e->iface, e->ep, e->vni, mac_s(e->mac),
-		       e->ifflags, e->epflags, mac_s(e->dhcp_mac), e->ip4, e->ip6, e->ll6);
+		       if_name((enum h_if)(H_IF_EP0 + i)), e->iface, e->ep, e->fdb, e->vni,
+		       mac_s(e->mac), e->ifflags, e->epflags, mac_s(e->dhcp_mac), e->ip4, e->ip6,
+		       e->ll6);
 	}
 	for (int i = 0; i < T.nrem; i++)
 		printf("  fdb vni %u %s -> %s port %u\n", T.rems[i].vni, mac_s(T.rems[i].mac),
@@ -1199,6 +1207,30 @@ static void rflows_print(void)
 		       k.proto, addr_s(k.family, k.laddr), ntohs(k.lport),
 		       addr_s(k.family, k.raddr), ntohs(k.rport), addr_s(d.family, d.addr),
 		       ntohs(d.port));
+	}
+}
+
+/* ovl_fdb as the topology loaded it: remote and local entries. */
+static void fdb_print(void)
+{
+	int fd = bpf_map__fd(h_skel()->maps.ovl_fdb);
+	struct ovl_mac_key k, next;
+	struct ovl_endpoint ep;
+	struct ovl_dest d;
+	bool first = true;
+
+	while (!bpf_map_get_next_key(fd, first ? NULL : &k, &next)) {
+		first = false;
+		k = next;
+		if (bpf_map_lookup_elem(fd, &k, &d))
+			continue;
+		memcpy(&ep, d.addr, sizeof(ep));
+		if (d.family == OVL_AF_LOCAL)
+			printf("  map ovl_fdb: vni %u %s -> local ifindex %u flags 0x%x\n", k.vni,
+			       mac_s(k.mac), ep.ifindex, ep.flags);
+		else
+			printf("  map ovl_fdb: vni %u %s -> %s port %u\n", k.vni, mac_s(k.mac),
+			       addr_s(d.family, d.addr), ntohs(d.port));
 	}
 }
 
@@ -1502,6 +1534,7 @@ static void report(uint64_t seed, uint64_t frame, enum h_prog prog, enum h_if if
 	hex("actual output", r->out, r->out_len);
 	topo_print();
 	rflows_print();
+	fdb_print();
 	printf("reproduce: pktfuzz --seed %llu --frames %llu\n", (unsigned long long)seed,
 	       (unsigned long long)frame + 1);
 }

@@ -172,8 +172,19 @@ static int ep_find(const struct topo *t, uint32_t vni, const uint8_t *mac)
 	return -1;
 }
 
+int m_fdb_local(const struct topo *t, uint32_t vni, const uint8_t *mac)
+{
+	for (int i = 0; i < T_NEP; i++)
+		if (t->eps[i].fdb && t->eps[i].vni == vni && !memcmp(t->eps[i].mac, mac, 6))
+			return i;
+	return -1;
+}
+
+/* A remote MAC's ovl_fdb entry: none where a local entry has the key. */
 static const struct t_rem *rem_find(const struct topo *t, uint32_t vni, const uint8_t *mac)
 {
+	if (m_fdb_local(t, vni, mac) >= 0)
+		return NULL;
 	for (int i = 0; i < t->nrem; i++)
 		if (t->rems[i].vni == vni && !memcmp(t->rems[i].mac, mac, 6))
 			return &t->rems[i];
@@ -840,7 +851,11 @@ static int tc_forward(struct tcm *s)
 			}
 		}
 	}
-	ep = ep_find(t, e->vni, dst);
+	/* ovl_fdb first, local or remote; ovl_endpoints when it has nothing */
+	ep = m_fdb_local(t, e->vni, dst);
+	r = rem_find(t, e->vni, dst);
+	if (ep < 0 && !r)
+		ep = ep_find(t, e->vni, dst);
 	if (ep >= 0) {
 		uint32_t fl = t->eps[ep].epflags;
 
@@ -855,7 +870,6 @@ static int tc_forward(struct tcm *s)
 		s->o->rule = "switched to a local endpoint";
 		return DONE;
 	}
-	r = rem_find(t, e->vni, dst);
 	if (r) {
 		s->o->rule = "encapsulated to the remote MAC's VTEP";
 		return tc_encap(s, &r->d, e->vni);

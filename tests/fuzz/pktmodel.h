@@ -65,6 +65,7 @@ struct t_vni {
 struct t_ep {
 	bool iface; /* an ovl_ifaces entry for the veth */
 	bool ep;    /* an ovl_endpoints entry {vni, mac} -> the veth */
+	bool fdb;   /* its local ovl_fdb entry (OVL_AF_LOCAL), as ovld writes it */
 	uint32_t vni;
 	uint32_t ifflags; /* OVL_IF_F_* */
 	uint32_t epflags; /* OVL_EP_F_* */
@@ -159,5 +160,7 @@ void m_init(void);
 void m_router_mac(uint32_t vni, uint8_t mac[6]);
 /* Index of vni in t->vnis, or -1. */
 int m_vni_idx(const struct topo *t, uint32_t vni);
+/* The endpoint whose local ovl_fdb entry {vni, mac} is, or -1. */
+int m_fdb_local(const struct topo *t, uint32_t vni, const uint8_t *mac);
 
 #endif /* OVL_TEST_PKTMODEL_H */
