@@ -79,6 +79,7 @@ static __always_inline int tcul_classify(struct __sk_buff *skb, struct rx_res *r
 static __always_inline int tcul_rx(struct __sk_buff *skb, struct rx_res *res)
 {
 	__u64 flags;
+	void *data;
 	__u32 to;
 	__s32 len;
 	int ret;
@@ -122,6 +123,13 @@ static __always_inline int tcul_rx(struct __sk_buff *skb, struct rx_res *res)
 	}
 	if (bpf_skb_adjust_room(skb, -len, BPF_ADJ_ROOM_MAC, flags))
 		return -OVL_DROP_ADJUST;
+	/* The helper left the head private: the inner Ethernet header goes
+	 * straight in (lib/encap.h, encap_store()). */
+	data = (void *)(long)skb->data;
+	if (data + sizeof(res->inner_eth) <= (void *)(long)skb->data_end) {
+		__builtin_memcpy(data, &res->inner_eth, sizeof(res->inner_eth));
+		return OVL_HANDLED;
+	}
 	if (bpf_skb_store_bytes(skb, 0, &res->inner_eth, sizeof(res->inner_eth), 0))
 		return -OVL_DROP_ADJUST;
 	return OVL_HANDLED;

@@ -268,6 +268,37 @@ static __always_inline int encap_grow(struct __sk_buff *skb, bool v4, bool is_ip
 }
 
 /*
+ * The first len bytes of hdr (len: n, or n + ETH_HLEN with the inner
+ * Ethernet header again) to the front of the packet. Straight into it when
+ * its head holds them, as it does after encap_grow() (bpf_skb_adjust_room()
+ * and bpf_skb_change_head() leave the head private and the new bytes in
+ * it): bpf_skb_store_bytes() costs a helper call, a writability check and a
+ * second copy, about 80 ns a packet in ovl-floor's terms (make bench).
+ * Returns 0 or -OVL_DROP_ADJUST.
+ */
+static __always_inline int encap_store(struct __sk_buff *skb, const void *hdr, __u32 n, bool inner)
+{
+	void *data = (void *)(long)skb->data;
+	void *data_end = (void *)(long)skb->data_end;
+
+	if (n == OVL_ENCAP4_LEN && data + OVL_ENCAP4_LEN + ETH_HLEN <= data_end) {
+		__builtin_memcpy(data, hdr, OVL_ENCAP4_LEN);
+		if (inner)
+			__builtin_memcpy(data + OVL_ENCAP4_LEN, hdr + OVL_ENCAP4_LEN, ETH_HLEN);
+		return 0;
+	}
+	if (n == OVL_ENCAP6_LEN && data + OVL_ENCAP6_LEN + ETH_HLEN <= data_end) {
+		__builtin_memcpy(data, hdr, OVL_ENCAP6_LEN);
+		if (inner)
+			__builtin_memcpy(data + OVL_ENCAP6_LEN, hdr + OVL_ENCAP6_LEN, ETH_HLEN);
+		return 0;
+	}
+	if (bpf_skb_store_bytes(skb, 0, hdr, inner ? n + ETH_HLEN : n, 0))
+		return -OVL_DROP_ADJUST;
+	return 0;
+}
+
+/*
  * Write the outer headers into the room encap_grow() made: Ethernet from
  * the FIB lookup's addresses, IPv4 from cfg's address to d's, UDP from
  * sport and VXLAN with vni, then the inner Ethernet header again (IP
@@ -299,10 +330,7 @@ static __always_inline int encap4_write(struct __sk_buff *skb, const struct ovl_
 	f.ip = ip;
 	vxlan_fill(&f.udp, &f.vx, sport, d->port, udp_len, vni);
 	f.inner = *inner;
-	if (bpf_skb_store_bytes(skb, 0, (void *)&f + ENCAP_OFF,
-				is_ip ? OVL_ENCAP4_LEN + ETH_HLEN : OVL_ENCAP4_LEN, 0))
-		return -OVL_DROP_ADJUST;
-	return 0;
+	return encap_store(skb, (void *)&f + ENCAP_OFF, OVL_ENCAP4_LEN, is_ip);
 }
 
 /*
@@ -335,8 +363,7 @@ static __always_inline int encap6_write(struct __sk_buff *skb, const struct ovl_
 	f.ip6.daddr = dst;
 	vxlan_fill(&f.udp, &f.vx, sport, d->port, udp_len, vni);
 	f.inner = *inner;
-	if (bpf_skb_store_bytes(skb, 0, (void *)&f + ENCAP_OFF,
-				is_ip ? OVL_ENCAP6_LEN + ETH_HLEN : OVL_ENCAP6_LEN, 0))
+	if (encap_store(skb, (void *)&f + ENCAP_OFF, OVL_ENCAP6_LEN, is_ip))
 		return -OVL_DROP_ADJUST;
 	if (!gso)
 		csum = encap6_udp_csum(skb, &src, &dst, ETH_HLEN + sizeof(struct ipv6hdr), udp_len);
