@@ -105,7 +105,7 @@ for h in h1 h2; do
 	topo_kill_ovld "$h" TERM
 	# shellcheck disable=SC2086
 	topo_ovld "$h" ${args[$h]}
-	grep -q "pins of instance $(inst_of "$h") migrated from ABI 1 to 2" "$TOPO_DIR/ovld-$h.log" ||
+	grep -q "pins of instance $(inst_of "$h") migrated from ABI 1 to $abi" "$TOPO_DIR/ovld-$h.log" ||
 		fail "$h: no migration in the log: $(ovld_log "$h")"
 done
 kill -0 "$flood" 2>/dev/null || fail "the ping flood ended before both upgrades were done: $(cat "$TOPO_DIR/flood.txt")"
