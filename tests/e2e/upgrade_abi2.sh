@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# An upgrade across a change of what a map holds, not of its layout: ABI 3
+# put the local endpoints into ovl_fdb (bpf/ovl_abi.h). The ovld of ABI 2
+# (commit da58fe8, built here from git history) serves a host with two
+# containers that switch locally and one behind a second host; this ovld
+# takes over, with no --cleanup, while traffic flows both ways.
+#
+#   c1, c3 (ns) -- h1 --+-- switch --+-- h2 -- c2 (ns)
+#   ABI-2 ovld, then this one           this ovld throughout
+#   continuous: ping c1 -> c3 (local) and c1 -> c2 (encapsulated), every 2 ms
+#
+# What it proves:
+# 1. under ABI 2, h1's ovl_fdb holds no local entry (the pins' marker is
+#    ovl_abi_v2);
+# 2. stopping the ABI-2 ovld and starting this one on the same pins loses
+#    no ping either way; status says migrated from ABI 2, every map kept
+#    its shape (the maps are the same ones: ovl_fdb has the same id);
+# 3. h1's ovl_fdb then holds c1's and c3's local entries (OVL_AF_LOCAL, the
+#    veth's ifindex) beside c2's remote one, and ovlctl map list still shows
+#    only the remote one; the marker is ovl_abi_v3;
+# 4. the ABI-2 ovld, started again on those pins, refuses them (its
+#    programs would encapsulate toward a local entry) and leaves the
+#    running data path alone: c1 still reaches c3 and c2.
+. "$OVL_TOP/tests/lib/netns.sh"
+. "$OVL_TOP/tests/lib/topo.sh"
+ns_init
+need_tools python3 bpftool git make
+
+OLD=da58fe8 # the last commit of ABI 2
+abi=$(sed -n 's/^#define OVL_ABI_VERSION \([0-9]*\)$/\1/p' "$OVL_TOP/bpf/ovl_abi.h")
+[ "$abi" = 3 ] || fail "this test is about the upgrade from ABI 2 to 3; this ovld is of ABI $abi"
+NEW_OVLD=$OVLD
+NEW_OVLCTL=$OVLCTL
+topo_switch
+
+git -C "$OVL_TOP" cat-file -e "$OLD^{commit}" 2>/dev/null ||
+	fail "this test builds the ABI-2 ovld from git history (commit $OLD) and $OVL_TOP has no such commit: run it in a full clone (git fetch --unshallow)"
+old=$TOPO_DIR/abi2
+mkdir "$old"
+git -C "$OVL_TOP" archive "$OLD" | tar -x -C "$old"
+make -C "$old" -j2 OUTPUT=build build/ovld build/ovlctl >"$TOPO_DIR/abi2-build.log" 2>&1 ||
+	fail "building the ABI-2 ovld failed: $(tail -n 20 "$TOPO_DIR/abi2-build.log")"
+"$old/build/ovld" --version | grep -q "(ABI 2)" || fail "$old/build/ovld is not of ABI 2"
+
+H=$TOPO_DIR/hosts.json
+topo_vni_json "$H" 26 1 2 3@1
+OVLD=$old/build/ovld
+OVLCTL=$old/build/ovlctl
+topo_vni_host 1 26 "$H"
+topo_vnic h1 c3 overlay0 02:00:00:00:26:03 10.26.0.3/24
+OVLD=$NEW_OVLD
+OVLCTL=$NEW_OVLCTL
+topo_vni_host 2 26 "$H"
+inst=$(inst_of h1)
+pins=/run/ovl/bpf/$inst
+
+# fdb_entries: h1's ovl_fdb, one line an entry: MAC, then "local IFINDEX"
+# or the underlay address
+fdb_entries() {
+	bpftool -j map dump pinned "$pins/ovl_fdb" | python3 -c '
+import json, sys
+for e in json.load(sys.stdin):
+    mac = ":".join("%02x" % int(b, 16) for b in e["key"][4:10])
+    v = [int(b, 16) for b in e["value"]]
+    if v[16] == 1:
+        print(mac, "local", int.from_bytes(bytes(v[0:4]), "little"))
+    else:
+        print(mac, ".".join(str(b) for b in v[0:4]))'
+}
+# host_ifindex NS: the ifindex, on h1, of the host end of NS's eth0
+host_ifindex() {
+	in_ns "$1" ip -j link show eth0 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["link_index"])'
+}
+fdb_id() {
+	bpftool -j map show pinned "$pins/ovl_fdb" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'
+}
+
+info "1. ABI 2"
+in_ns c1 ping -c 2 -i 0.2 -W 2 10.26.0.3 >/dev/null || fail "c1 -> c3 lost under ABI 2"
+in_ns c1 ping -c 2 -i 0.2 -W 2 10.26.0.2 >/dev/null || fail "c1 -> c2 lost under ABI 2"
+[ -e "$pins/ovl_abi_v2" ] || fail "the ABI-2 pins have no marker ovl_abi_v2: $(ls "$pins")"
+fdb_entries >"$TOPO_DIR/fdb-abi2.txt"
+! grep -q " local " "$TOPO_DIR/fdb-abi2.txt" || fail "ovl_fdb of ABI 2 holds local entries: $(cat "$TOPO_DIR/fdb-abi2.txt")"
+grep -q "^02:00:00:00:26:02 10.1.0.2$" "$TOPO_DIR/fdb-abi2.txt" ||
+	fail "ovl_fdb of ABI 2 has no entry for c2: $(cat "$TOPO_DIR/fdb-abi2.txt")"
+id0=$(fdb_id)
+
+info "2. the upgrade, while traffic flows"
+in_ns c1 ping -q -i 0.002 -c 3000 -W 2 10.26.0.3 >"$TOPO_DIR/local.txt" 2>&1 &
+local_ping=$!
+on_exit "kill $local_ping"
+in_ns c1 ping -q -i 0.002 -c 3000 -W 2 10.26.0.2 >"$TOPO_DIR/remote.txt" 2>&1 &
+remote_ping=$!
+on_exit "kill $remote_ping"
+sleep 1
+topo_kill_ovld h1 TERM
+topo_ovld h1
+kill -0 "$local_ping" 2>/dev/null && kill -0 "$remote_ping" 2>/dev/null ||
+	fail "a ping flood ended before the upgrade was done"
+wait "$local_ping" || true
+wait "$remote_ping" || true
+info "c1 -> c3: $(grep received "$TOPO_DIR/local.txt")"
+info "c1 -> c2: $(grep received "$TOPO_DIR/remote.txt")"
+grep -q '3000 packets transmitted, 3000 received' "$TOPO_DIR/local.txt" ||
+	fail "pings to the local c3 lost across the upgrade: $(cat "$TOPO_DIR/local.txt")"
+grep -q '3000 packets transmitted, 3000 received' "$TOPO_DIR/remote.txt" ||
+	fail "pings to the remote c2 lost across the upgrade: $(cat "$TOPO_DIR/remote.txt")"
+ovlctl_on h1 status | grep -q "^migrated   from ABI 2 to 3: every map kept its shape" ||
+	fail "status does not say the migration: $(ovlctl_on h1 status)"
+[ "$(fdb_id)" = "$id0" ] || fail "ovl_fdb is another map after the upgrade (id $id0, now $(fdb_id))"
+
+info "3. the local entries"
+fdb_entries >"$TOPO_DIR/fdb-abi3.txt"
+for c in c1 c3; do
+	mac=02:00:00:00:26:0${c#c}
+	want=$(host_ifindex "$c")
+	grep -q "^$mac local $want$" "$TOPO_DIR/fdb-abi3.txt" ||
+		fail "no local entry $mac -> ifindex $want in h1's ovl_fdb: $(cat "$TOPO_DIR/fdb-abi3.txt")"
+done
+grep -q "^02:00:00:00:26:02 10.1.0.2$" "$TOPO_DIR/fdb-abi3.txt" ||
+	fail "c2's remote entry is gone: $(cat "$TOPO_DIR/fdb-abi3.txt")"
+[ "$(ovlctl_on h1 -j map list | python3 -c 'import json,sys; print(" ".join(sorted(e["mac"] for e in json.load(sys.stdin))))')" = 02:00:00:00:26:02 ] ||
+	fail "ovlctl map list shows more than the remote c2: $(ovlctl_on h1 map list)"
+[ -e "$pins/ovl_abi_v3" ] && [ ! -e "$pins/ovl_abi_v2" ] || fail "the markers are not as they should be: $(ls "$pins")"
+
+info "4. the ABI-2 ovld on the upgraded pins"
+topo_kill_ovld h1 TERM
+rc=0
+timeout 10 ip netns exec "$(ns_name h1)" "$old/build/ovld" --instance "$inst" --underlay u0 \
+	--state-dir "$TOPO_DIR/state-h1" >"$TOPO_DIR/old-again.log" 2>&1 || rc=$?
+[ "$rc" = 1 ] || fail "the ABI-2 ovld on ABI-3 pins exited $rc, want 1: $(cat "$TOPO_DIR/old-again.log")"
+grep -qF "the pins in $pins are of ABI 3, newer than this ovld's (ABI 2)" "$TOPO_DIR/old-again.log" ||
+	fail "the ABI-2 ovld does not say why: $(cat "$TOPO_DIR/old-again.log")"
+in_ns c1 ping -c 2 -i 0.2 -W 2 10.26.0.3 >/dev/null || fail "c1 -> c3 lost after the refused start"
+in_ns c1 ping -c 2 -i 0.2 -W 2 10.26.0.2 >/dev/null || fail "c1 -> c2 lost after the refused start"
+topo_ovld h1
+in_ns c1 ping -c 2 -i 0.2 -W 2 10.26.0.3 >/dev/null || fail "c1 -> c3 lost at the end"
+info "all good"
