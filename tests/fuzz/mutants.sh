@@ -6,11 +6,13 @@
 # For each rule below, a copy of the tree (in a temporary directory, never
 # this one) loses that rule from bpf/, is built, and its pktfuzz runs on
 # fixed seeds (FRAMES each, 30000 unless -n, --keep-going): it must FAIL,
-# and its report must name the drop the rule makes; the differences it
-# counted are shown (what should have been dropped and what the mutant did
-# with it). The rules are the fixes of issue 9 that the fuzzer guards (an
-# IPv6 extension header hiding neighbour discovery, 802.1Q/802.1ad tags, a
-# rogue DHCP server) and a few more of link protection and decapsulation.
+# and its report must name the drop the rule makes (or the counter of
+# what it should have done); the differences it counted are shown (what
+# should have been dropped and what the mutant did with it). The rules are
+# the fixes of issue 9 that the fuzzer guards (an IPv6 extension header
+# hiding neighbour discovery, 802.1Q/802.1ad tags, a rogue DHCP server), a
+# few more of link protection and decapsulation, and ABI 3's local entries
+# of ovl_fdb.
 # A rule whose text is no longer found is a FAIL too: the mutant would test
 # nothing.
 #
@@ -122,6 +124,10 @@ mutant ra bpf/lib/ndp.h drop_spoof_nd \
 mutant strict_peers bpf/lib/rx.h drop_peer_unknown \
 	'if ((v->flags & OVL_VNI_F_STRICT_SRC) && !bpf_map_lookup_elem(&ovl_peers, &o.peer)) {' \
 	'if (0 && (v->flags & OVL_VNI_F_STRICT_SRC) && !bpf_map_lookup_elem(&ovl_peers, &o.peer)) {'
+# ABI 3 (257c874): a local endpoint's ovl_fdb entry taken for a remote VTEP.
+mutant fdb_local bpf/ovl_tc.bpf.c tx_local \
+	'if (d && d->family == OVL_AF_LOCAL)' \
+	'if (0 && d && d->family == OVL_AF_LOCAL)'
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
