@@ -41,19 +41,12 @@ NEW_OVLD=$OVLD
 NEW_OVLCTL=$OVLCTL
 topo_switch
 
-git -C "$OVL_TOP" cat-file -e "$OLD^{commit}" 2>/dev/null ||
-	fail "this test builds the ABI-1 ovld from git history (commit $OLD) and $OVL_TOP has no such commit: run it in a full clone (git fetch --unshallow)"
-old=$TOPO_DIR/abi1
-mkdir "$old"
-git -C "$OVL_TOP" archive "$OLD" | tar -x -C "$old"
-make -C "$old" -j2 OUTPUT=build build/ovld build/ovlctl >"$TOPO_DIR/abi1-build.log" 2>&1 ||
-	fail "building the ABI-1 ovld failed: $(tail -n 20 "$TOPO_DIR/abi1-build.log")"
-"$old/build/ovld" --version | grep -q "(ABI 1)" || fail "$old/build/ovld is not of ABI 1"
+topo_old_ovld "$OLD" 1
 
 H=$TOPO_DIR/hosts.json
 topo_vni_json "$H" 25 1 2
-OVLD=$old/build/ovld
-OVLCTL=$old/build/ovlctl
+OVLD=$OLD_BUILD/ovld
+OVLCTL=$OLD_BUILD/ovlctl
 declare -A args=([h1]="" [h2]="--decap xdp")
 # shellcheck disable=SC2086 # the options are words
 for i in 1 2; do

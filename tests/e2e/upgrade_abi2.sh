@@ -35,19 +35,12 @@ NEW_OVLD=$OVLD
 NEW_OVLCTL=$OVLCTL
 topo_switch
 
-git -C "$OVL_TOP" cat-file -e "$OLD^{commit}" 2>/dev/null ||
-	fail "this test builds the ABI-2 ovld from git history (commit $OLD) and $OVL_TOP has no such commit: run it in a full clone (git fetch --unshallow)"
-old=$TOPO_DIR/abi2
-mkdir "$old"
-git -C "$OVL_TOP" archive "$OLD" | tar -x -C "$old"
-make -C "$old" -j2 OUTPUT=build build/ovld build/ovlctl >"$TOPO_DIR/abi2-build.log" 2>&1 ||
-	fail "building the ABI-2 ovld failed: $(tail -n 20 "$TOPO_DIR/abi2-build.log")"
-"$old/build/ovld" --version | grep -q "(ABI 2)" || fail "$old/build/ovld is not of ABI 2"
+topo_old_ovld "$OLD" 2
 
 H=$TOPO_DIR/hosts.json
 topo_vni_json "$H" 26 1 2 3@1
-OVLD=$old/build/ovld
-OVLCTL=$old/build/ovlctl
+OVLD=$OLD_BUILD/ovld
+OVLCTL=$OLD_BUILD/ovlctl
 topo_vni_host 1 26 "$H"
 topo_vnic h1 c3 overlay0 02:00:00:00:26:03 10.26.0.3/24
 OVLD=$NEW_OVLD
@@ -128,7 +121,7 @@ grep -q "^02:00:00:00:26:02 10.1.0.2$" "$TOPO_DIR/fdb-abi3.txt" ||
 info "4. the ABI-2 ovld on the upgraded pins"
 topo_kill_ovld h1 TERM
 rc=0
-timeout 10 ip netns exec "$(ns_name h1)" "$old/build/ovld" --instance "$inst" --underlay u0 \
+timeout 10 ip netns exec "$(ns_name h1)" "$OLD_BUILD/ovld" --instance "$inst" --underlay u0 \
 	--state-dir "$TOPO_DIR/state-h1" >"$TOPO_DIR/old-again.log" 2>&1 || rc=$?
 [ "$rc" = 1 ] || fail "the ABI-2 ovld on ABI-3 pins exited $rc, want 1: $(cat "$TOPO_DIR/old-again.log")"
 grep -qF "the pins in $pins are of ABI 3, newer than this ovld's (ABI 2)" "$TOPO_DIR/old-again.log" ||

@@ -54,10 +54,29 @@
 #                                host hI (topo_host), its ovld (topo_ovld with
 #                                OVLD_ARGS), overlay0 of V from FILE, and
 #                                container cI with its VNIC
+#
+# An older ovld, for upgrade tests:
+#
+#   topo_old_ovld COMMIT ABI     build ovld and ovlctl of COMMIT from git
+#                                history into $TOPO_DIR/abiABI/build (set as
+#                                OLD_BUILD); fail unless that ovld is of ABI
 
 OVLCTL=$OVL_BUILD/ovlctl
 OVLD=$OVL_BUILD/ovld
 declare -A _topo_pid
+
+# shellcheck disable=SC2034 # OLD_BUILD is the caller's
+topo_old_ovld() {
+	local commit=$1 abi=$2 old=$TOPO_DIR/abi$2
+	git -C "$OVL_TOP" cat-file -e "$commit^{commit}" 2>/dev/null ||
+		fail "this test builds the ABI-$abi ovld from git history (commit $commit) and $OVL_TOP has no such commit: run it in a full clone (git fetch --unshallow)"
+	mkdir "$old"
+	git -C "$OVL_TOP" archive "$commit" | tar -x -C "$old"
+	make -C "$old" -j2 OUTPUT=build build/ovld build/ovlctl >"$TOPO_DIR/abi$abi-build.log" 2>&1 ||
+		fail "building the ABI-$abi ovld failed: $(tail -n 20 "$TOPO_DIR/abi$abi-build.log")"
+	"$old/build/ovld" --version | grep -q "(ABI $abi)" || fail "$old/build/ovld is not of ABI $abi"
+	OLD_BUILD=$old/build
+}
 
 topo_bpffs() {
 	# A bpffs in the initial mount namespace, mounted before any
