@@ -268,13 +268,13 @@ static __always_inline int encap_grow(struct __sk_buff *skb, bool v4, bool is_ip
 }
 
 /*
- * The first len bytes of hdr (len: n, or n + ETH_HLEN with the inner
- * Ethernet header again) to the front of the packet. Straight into it when
- * its head holds them, as it does after encap_grow() (bpf_skb_adjust_room()
- * and bpf_skb_change_head() leave the head private and the new bytes in
- * it): bpf_skb_store_bytes() costs a helper call, a writability check and a
- * second copy, about 80 ns a packet in ovl-floor's terms (make bench).
- * Returns 0 or -OVL_DROP_ADJUST.
+ * The first n bytes of hdr (n + ETH_HLEN with inner: the inner Ethernet
+ * header again) to the front of the packet. Straight into it when its head
+ * holds them, as it does after encap_grow() (bpf_skb_adjust_room() and
+ * bpf_skb_change_head() leave the head private and the new bytes in it):
+ * bpf_skb_store_bytes() costs a helper call, a writability check and a
+ * second copy, about 80 ns a packet in single runs of tests/bpf's
+ * bpf_perf. Returns 0 or -OVL_DROP_ADJUST.
  */
 static __always_inline int encap_store(struct __sk_buff *skb, const void *hdr, __u32 n, bool inner)
 {
