@@ -36,8 +36,11 @@
  * 3: ovl_fdb holds the local endpoints too (OVL_AF_LOCAL), so that the TC
  * program finds any unicast destination with one lookup; no layout changed,
  * but an ABI 2 program would encapsulate toward such an entry.
+ * 4: ovl_iface grew by the endpoint's own addresses (ip4, ip6), so that
+ * link protection finds them without a lookup; the migration copies every
+ * entry (zero there: looked up in ovl_neigh as before).
  */
-#define OVL_ABI_VERSION 3
+#define OVL_ABI_VERSION 4
 
 /* Program and map names: at most 15 characters (BPF_OBJ_NAME_LEN - 1). */
 #define OVL_PROG_XDP	    "ovl_xdp_rx"
@@ -155,10 +158,19 @@ struct ovl_iface {
 	__u32 flags;	  /* OVL_IF_F_* */
 	__u8 mac[6];	  /* the endpoint's own MAC: the only source MAC allowed */
 	__u8 dhcp_mac[6]; /* with OVL_IF_F_DHCP_PROXY: DHCP broadcasts go here */
+	/* Since ABI 4: the endpoint's own first IPv4 and IPv6 address (the
+	 * IPv6 one not link-local where it has such), or zero. With
+	 * OVL_IF_F_IP_NOSPOOF a source address equal to one of them passes
+	 * without a lookup in ovl_neigh, which holds it as well. */
+	__be32 ip4;
+	__u8 ip6[16];
 };
-_Static_assert(sizeof(struct ovl_iface) == 20, "ovl_iface layout");
+_Static_assert(sizeof(struct ovl_iface) == 40, "ovl_iface layout");
+/* What ABI 3 and older had of it: the value grew at its end, so a
+ * migration copies every entry and leaves the new fields zero. */
+#define OVL_IFACE_ABI3_SIZE 20
 
-#define OVL_IF_F_IP_NOSPOOF (1u << 0) /* source IPs must map to mac in ovl_neigh */
+#define OVL_IF_F_IP_NOSPOOF (1u << 0) /* source IPs: ip4/ip6, or mapped to mac in ovl_neigh */
 #define OVL_IF_F_DHCP_PROXY (1u << 1) /* rewrite DHCPv4 broadcasts to dhcp_mac */
 #define OVL_IF_F_DHCP_SERVER                                                                       \
 	(1u << 2) /* the network's DHCP server (some MAC's dhcp-proxy): may send

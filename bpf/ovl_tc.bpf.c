@@ -14,12 +14,13 @@
  *      refused; only IPv4, IPv6 and ARP pass; with OVL_IF_F_IP_NOSPOOF the
  *      source address must be one that ovl_neigh maps to the endpoint's MAC
  *      (DHCP from 0.0.0.0 and DAD from :: are let through), and so must the
- *      sender fields of an ARP packet. Neighbour discovery must be bare
- *      (the IPv6 extension-header chain is walked for it) and may not
- *      speak for others; only the network's DHCP server
- *      (OVL_IF_F_DHCP_SERVER) and its router (OVL_IF_F_ROUTER) may answer
- *      DHCP and DHCPv6 clients, and only the router may send router
- *      advertisements and redirects. The router forwards others' packets:
+ *      sender fields of an ARP packet (the endpoint's own first IPv4 and
+ *      IPv6 address, which its ovl_ifaces entry holds, pass without that
+ *      lookup). Neighbour discovery must be bare (the IPv6 extension-header
+ *      chain is walked for it) and may not speak for others; only the
+ *      network's DHCP server (OVL_IF_F_DHCP_SERVER) and its router
+ *      (OVL_IF_F_ROUTER) may answer DHCP and DHCPv6 clients, and only the
+ *      router may send router advertisements and redirects. The router forwards others' packets:
  *      ovld never gives it OVL_IF_F_IP_NOSPOOF, but its source MAC is
  *      checked as every endpoint's.
  *   2. ARP requests and neighbour solicitations for an address in
@@ -133,7 +134,7 @@ static __always_inline int tc_arp(struct __sk_buff *skb, struct tc_state *st)
 	if (!mac_eq(arp->ar_sha, ifc->mac))
 		return -OVL_DROP_SPOOF_ARP;
 	if ((ifc->flags & OVL_IF_F_IP_NOSPOOF) && *(__u32 *)arp->ar_sip != 0 &&
-	    !neigh_owned_by(ifc->vni, OVL_AF_INET4, arp->ar_sip, ifc->mac))
+	    !src_owned(ifc, OVL_AF_INET4, arp->ar_sip))
 		return -OVL_DROP_SPOOF_ARP;
 
 	if (arp->ar_op == bpf_htons(ARPOP_REPLY))
@@ -186,7 +187,7 @@ static __always_inline int tc_ip4(struct __sk_buff *skb, struct tc_state *st)
 		if (ip->saddr == 0) {
 			if (!dhcp.client)
 				return -OVL_DROP_SPOOF_IP;
-		} else if (!neigh_owned_by(ifc->vni, OVL_AF_INET4, &ip->saddr, ifc->mac)) {
+		} else if (!src_owned(ifc, OVL_AF_INET4, &ip->saddr)) {
 			return -OVL_DROP_SPOOF_IP;
 		}
 	}
@@ -300,7 +301,7 @@ static __always_inline int tc_ip6(struct __sk_buff *skb, struct tc_state *st)
 			if (!is_ns) /* only DAD may come from :: */
 				return mac_is_multicast(eth->h_dest) ? -OVL_DROP_BCAST :
 								       -OVL_DROP_SPOOF_IP;
-		} else if (!neigh_owned_by(ifc->vni, OVL_AF_INET6, &ip6->saddr, ifc->mac)) {
+		} else if (!src_owned(ifc, OVL_AF_INET6, &ip6->saddr)) {
 			return -OVL_DROP_SPOOF_IP;
 		}
 	}

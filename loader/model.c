@@ -130,6 +130,36 @@ const char *map_strerror(int err)
 	return err == -E2BIG ? "the map is full" : strerror(-err);
 }
 
+/*
+ * The addresses link protection finds in the iface entry without a lookup
+ * (ovl_abi.h): the endpoint's first IPv4 address, and its first IPv6 one
+ * that is not link-local (fe80::/10), or its link-local one if it has no
+ * other. ovl_neigh maps all of them to the endpoint (ep_apply_backend()),
+ * and an endpoint's addresses never shrink while it lives.
+ */
+static void ep_own_addrs(const struct ovl_ep *ep, struct ovl_iface *ifc)
+{
+	const struct ovl_ip *ll = NULL;
+	bool have6 = false;
+
+	for (int i = 0; i < ep->naddrs; i++) {
+		const struct ovl_ip *a = &ep->addrs[i];
+
+		if (a->family == OVL_AF_INET4 && !ifc->ip4) {
+			memcpy(&ifc->ip4, a->addr, 4);
+		} else if (a->family == OVL_AF_INET6 && !have6) {
+			if (a->addr[0] == 0xfe && (a->addr[1] & 0xc0) == 0x80) {
+				ll = ll ? ll : a;
+				continue;
+			}
+			memcpy(ifc->ip6, a->addr, 16);
+			have6 = true;
+		}
+	}
+	if (!have6 && ll)
+		memcpy(ifc->ip6, ll->addr, 16);
+}
+
 void ep_map_values(const struct ovl_ep *ep, struct ovl_iface *ifc, struct ovl_endpoint *e)
 {
 	memset(ifc, 0, sizeof(*ifc));
@@ -150,4 +180,5 @@ void ep_map_values(const struct ovl_ep *ep, struct ovl_iface *ifc, struct ovl_en
 		ifc->flags |= OVL_IF_F_ROUTER | OVL_IF_F_DHCP_SERVER;
 	if (ep->bw_in.rate) /* through the qdisc on its host veth */
 		e->flags |= OVL_EP_F_SHAPED;
+	ep_own_addrs(ep, ifc);
 }

@@ -8,8 +8,9 @@
  * compared with the object's: type, key and value size, max_entries, flags.
  * The same shape is reused as on every restart; another shape gets a new
  * map, not pinned yet, into which the old one's entries are copied where
- * the layout allows (same key and value size: every entry, or every slot
- * that both arrays have). The programs are loaded against the new maps and
+ * the layout allows (same key and value size, or a value that only grew at
+ * its end, as ovl_ifaces did in ABI 4: every entry; every slot that both
+ * arrays have). The programs are loaded against the new maps and
  * replace the attached ones atomically as on every start (main.c: decap,
  * then each restored endpoint). Only then pins_commit() adds to the counters
  * what the old programs counted meanwhile, pins each new map over the old
@@ -184,24 +185,40 @@ static size_t value_bytes(__u32 type, __u32 value_size)
 }
 
 /*
+ * Whether the value of map name only grew at its end from old_size bytes:
+ * the old bytes mean what they meant, and the new ones zero mean what the
+ * old ABI did (ovl_abi.h says so of each). Only plain hash maps.
+ */
+static bool value_grew_at_end(const char *name, __u32 old_size, __u32 new_size)
+{
+	return !strcmp(name, OVL_MAP_IFACES) && old_size == OVL_IFACE_ABI3_SIZE &&
+	       new_size > old_size;
+}
+
+/*
  * Copy the entries of a pinned map into its replacement, where the layout
- * allows: the same key and value size, both arrays or both hashes, both
- * per-CPU or neither. Return: entries copied, -EOPNOTSUPP when the layout
- * does not allow it, or -errno.
+ * allows: the same key and value size (or a value that grew at its end,
+ * value_grew_at_end(): zero behind the old bytes), both arrays or both
+ * hashes, both per-CPU or neither. Return: entries copied, -EOPNOTSUPP when
+ * the layout does not allow it, or -errno.
  */
 static long map_copy(struct pin_mig *m, const struct bpf_map_info *ni)
 {
 	const struct bpf_map_info *oi = &m->old;
+	bool grew = oi->type == BPF_MAP_TYPE_HASH && ni->type == BPF_MAP_TYPE_HASH &&
+		    value_grew_at_end(m->name, oi->value_size, ni->value_size);
 	size_t vlen = value_bytes(oi->type, oi->value_size);
 	void *key = NULL, *next = NULL, *val = NULL;
 	long copied = 0;
 	int err = 0;
 
-	if (oi->key_size != ni->key_size || oi->value_size != ni->value_size ||
+	if (oi->key_size != ni->key_size || (oi->value_size != ni->value_size && !grew) ||
 	    type_is_percpu(oi->type) != type_is_percpu(ni->type) || !vlen ||
 	    !((type_is_array(oi->type) && type_is_array(ni->type)) ||
 	      (type_is_hash(oi->type) && type_is_hash(ni->type))))
 		return -EOPNOTSUPP;
+	if (grew)
+		vlen = ni->value_size; /* read into the front, zero behind */
 	key = calloc(1, oi->key_size);
 	next = calloc(1, oi->key_size);
 	val = calloc(1, vlen);
@@ -236,6 +253,7 @@ static long map_copy(struct pin_mig *m, const struct bpf_map_info *ni)
 			break;
 		}
 		memcpy(key, next, oi->key_size);
+		memset(val, 0, vlen);
 		if (bpf_map_lookup_elem(m->old_fd, key, val))
 			continue; /* deleted meanwhile */
 		err = bpf_map_update_elem(m->new_fd, key, val, BPF_ANY);

@@ -160,6 +160,32 @@ static __always_inline bool neigh_owned_by(__u32 vni, __u8 family, const void *a
 	return n && mac_eq(n->mac, mac);
 }
 
+/*
+ * Link protection's question (OVL_IF_F_IP_NOSPOOF): may the endpoint behind
+ * ifc send from addr (OVL_AF_INET4: 4 bytes, else 16)? Its own first IPv4
+ * or IPv6 address, which ovld keeps in the iface entry since ABI 4, passes
+ * without a lookup (the common case: ovl_neigh is the third hash lookup of
+ * an encapsulated frame); any other address only if ovl_neigh maps it to
+ * the endpoint's MAC.
+ */
+static __always_inline bool src_owned(const struct ovl_iface *ifc, __u8 family, const void *addr)
+{
+	if (family == OVL_AF_INET4) {
+		__be32 a;
+
+		__builtin_memcpy(&a, addr, 4);
+		if (a && a == ifc->ip4)
+			return true;
+	} else {
+		struct in6_addr a;
+
+		__builtin_memcpy(&a, addr, 16);
+		if (!in6_is_zero(&a) && in6_eq(&a, ifc->ip6))
+			return true;
+	}
+	return neigh_owned_by(ifc->vni, family, addr, ifc->mac);
+}
+
 static __always_inline const struct ovl_neigh *neigh_lookup(__u32 vni, __u8 family,
 							    const void *addr)
 {

@@ -465,6 +465,15 @@ static int ent_load(const struct h_ent *e)
 		pkt_mac(e->a, ifc.mac);
 		if (e->b)
 			pkt_mac(e->b, ifc.dhcp_mac);
+		if (e->own4) {
+			uint8_t a[16];
+
+			if (addr_parse(e->own4, a) != OVL_AF_INET4)
+				return -EINVAL;
+			memcpy(&ifc.ip4, a, 4);
+		}
+		if (e->own6 && addr_parse(e->own6, ifc.ip6) != OVL_AF_INET6)
+			return -EINVAL;
 		key32 = h_ifindex(e->ifc);
 		return update(H.skel->maps.ovl_ifaces, &key32, &ifc);
 	}

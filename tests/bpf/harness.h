@@ -156,6 +156,7 @@ struct h_ent {
 	const char *c;
 	uint16_t lport, rport; /* host order */
 	uint8_t proto;
+	const char *own4, *own6; /* IFACE: the endpoint's own addresses (ip4, ip6), or NULL */
 };
 
 #define E_CFG(l4, l6, fl)                                                                          \
@@ -174,6 +175,12 @@ struct h_ent {
 #define E_IFACE(i, v, fl, mac, dhcp)                                                               \
 	{                                                                                          \
 		.kind = H_E_IFACE, .ifc = (i), .vni = (v), .flags = (fl), .a = (mac), .b = (dhcp)  \
+	}
+/* with the own addresses ovld writes beside (ABI 4: checked without a lookup) */
+#define E_IFACE_OWN(i, v, fl, mac, o4, o6)                                                         \
+	{                                                                                          \
+		.kind = H_E_IFACE, .ifc = (i), .vni = (v), .flags = (fl), .a = (mac),              \
+		.own4 = (o4), .own6 = (o6)                                                         \
 	}
 #define E_EP(v, mac, i, fl)                                                                        \
 	{                                                                                          \

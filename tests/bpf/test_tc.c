@@ -474,6 +474,13 @@ static void e_arp_r1_padded(struct pkt *w, const struct pkt *in, const struct h_
 	pkt_finish(w);
 }
 
+static void e_arp_r1_to_own99(struct pkt *w, const struct pkt *in, const struct h_result *r)
+{
+	(void)in, (void)r;
+	arp_reply(w, R1_MAC, R1_IP4, "10.23.0.99");
+	pkt_finish(w);
+}
+
 static void e_arp_a2(struct pkt *w, const struct pkt *in, const struct h_result *r)
 {
 	(void)in, (void)r;
@@ -917,6 +924,13 @@ static void b_dhcp_offer_bcast_chaddr_end(struct pkt *p)
 	b_dhcp_offer_bcast(p);
 	pkt_truncate(p, ETH_HLEN + 20 + 8 + 34);
 }
+
+/* A1 with own addresses in its iface entry (ABI 4) that ovl_neigh lacks:
+ * those of b_spoof_ip4(), b_spoof_ip6() and b_arp_spoof_sip_unknown(). */
+static const struct h_ent own_a1_unlisted[] = {
+	E_IFACE_OWN(H_IF_EP0, VNI_A, OVL_IF_F_IP_NOSPOOF, A1_MAC, "10.23.0.99", "fd23::99"),
+	E_END,
+};
 
 static const struct h_ent dhcp_proxy_a2[] = {
 	E_IFACE(H_IF_EP0, VNI_A, OVL_IF_F_IP_NOSPOOF | OVL_IF_F_DHCP_PROXY, A1_MAC, A2_MAC),
@@ -1678,6 +1692,19 @@ static const struct h_case arp_cases[] = {
 	  TC_CASE,
 	  .build = b_arp_spoof_sip_unknown,
 	  DROPPED(OVL_DROP_SPOOF_ARP) },
+	{ .name = "ARP sender IP: the own address in ovl_ifaces, not in ovl_neigh",
+	  TC_CASE,
+	  .extra = own_a1_unlisted,
+	  .build = b_arp_spoof_sip_unknown,
+	  TO(H_IF_EP0, OVL_REDIR_EGRESS),
+	  .out = H_OUT_BYTES,
+	  .expect = e_arp_r1_to_own99,
+	  .stats = { { OVL_STAT_ARP_REPLY, 1 } } },
+	{ .name = "ARP sender IP: with own addresses, another's is refused",
+	  TC_CASE,
+	  .extra = own_a1_unlisted,
+	  .build = b_arp_spoof_sip,
+	  DROPPED(OVL_DROP_SPOOF_ARP) },
 	{ .name = "ARP hardware length 8",
 	  TC_CASE,
 	  .build = b_arp_bad_hln,
@@ -1896,6 +1923,34 @@ static const struct h_case protect_cases[] = {
 	{ .name = "source IPv4 of another endpoint",
 	  TC_CASE,
 	  .build = b_spoof_ip4_neighbour,
+	  DROPPED(OVL_DROP_SPOOF_IP) },
+	{ .name = "source IPv4: the own address in ovl_ifaces passes without ovl_neigh",
+	  TC_CASE,
+	  .extra = own_a1_unlisted,
+	  .build = b_spoof_ip4,
+	  ENCAP_OUT(e_encap_r1),
+	  .stats = { { OVL_STAT_TX_ENCAP4, 1 } } },
+	{ .name = "source IPv6: the own address in ovl_ifaces passes without ovl_neigh",
+	  TC_CASE,
+	  .extra = own_a1_unlisted,
+	  .build = b_spoof_ip6,
+	  ENCAP_OUT(e_encap_r1),
+	  .stats = { { OVL_STAT_TX_ENCAP4, 1 } } },
+	{ .name = "source IPv4: with own addresses, others still need ovl_neigh",
+	  TC_CASE,
+	  .extra = own_a1_unlisted,
+	  .build = b_spoof_ip4_neighbour,
+	  DROPPED(OVL_DROP_SPOOF_IP) },
+	{ .name = "source IPv4: with own addresses, those ovl_neigh maps still pass",
+	  TC_CASE,
+	  .extra = own_a1_unlisted,
+	  .build = b_to_r1,
+	  ENCAP_OUT(e_encap_r1),
+	  .stats = { { OVL_STAT_TX_ENCAP4, 1 } } },
+	{ .name = "source IPv6 link-local: with own addresses, still needs ovl_neigh",
+	  TC_CASE,
+	  .extra = own_a1_unlisted,
+	  .build = b_spoof_ll6,
 	  DROPPED(OVL_DROP_SPOOF_IP) },
 	{ .name = "source IPv4 0.0.0.0, not DHCP",
 	  TC_CASE,

@@ -26,7 +26,7 @@
 #    still static; the counters went on (tx_encap4 counts every echo request
 #    sent across the upgrades on top of what ABI 1 had counted);
 # 4. `ovlctl status` reports the migration (from ABI 1, the maps it
-#    replaced), the pins carry the marker of this ovld's ABI (ovl_abi_v3)
+#    replaced), the pins carry the marker of this ovld's ABI (ovl_abi_vN)
 #    and the maps their new shape; c1's MAC has its local ovl_fdb entry
 #    (ABI 3), which the ABI-1 pins had not; a restart after that migrates
 #    nothing.

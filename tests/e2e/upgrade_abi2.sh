@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #
-# An upgrade across a change of what a map holds, not of its layout: ABI 3
-# put the local endpoints into ovl_fdb (bpf/ovl_abi.h). The ovld of ABI 2
-# (commit da58fe8, built here from git history) serves a host with two
-# containers that switch locally and one behind a second host; this ovld
-# takes over, with no --cleanup, while traffic flows both ways.
+# An upgrade across a change of what a map holds and a value that grew:
+# ABI 3 put the local endpoints into ovl_fdb, ABI 4 their own addresses into
+# ovl_ifaces (bpf/ovl_abi.h). The ovld of ABI 2 (commit da58fe8, built here
+# from git history) serves a host with two containers that switch locally
+# and one behind a second host; this ovld takes over, with no --cleanup,
+# while traffic flows both ways.
 #
 #   c1, c3 (ns) -- h1 --+-- switch --+-- h2 -- c2 (ns)
 #   ABI-2 ovld, then this one           this ovld throughout
@@ -15,11 +16,13 @@
 # 1. under ABI 2, h1's ovl_fdb holds no local entry (the pins' marker is
 #    ovl_abi_v2);
 # 2. stopping the ABI-2 ovld and starting this one on the same pins loses
-#    no ping either way; status says migrated from ABI 2, every map kept
-#    its shape (the maps are the same ones: ovl_fdb has the same id);
+#    no ping either way; status says migrated from ABI 2, ovl_ifaces copied
+#    (its value grew) and every other map kept its shape (ovl_fdb is the
+#    same map: the same id);
 # 3. h1's ovl_fdb then holds c1's and c3's local entries (OVL_AF_LOCAL, the
 #    veth's ifindex) beside c2's remote one, and ovlctl map list still shows
-#    only the remote one; the marker is ovl_abi_v3;
+#    only the remote one; h1's ovl_ifaces entries hold c1's and c3's IPv4
+#    addresses (ABI 4); the marker is ovl_abi_v4;
 # 4. the ABI-2 ovld, started again on those pins, refuses them (its
 #    programs would encapsulate toward a local entry) and leaves the
 #    running data path alone: c1 still reaches c3 and c2.
@@ -30,7 +33,7 @@ need_tools python3 bpftool git make
 
 OLD=da58fe8 # the last commit of ABI 2
 abi=$(sed -n 's/^#define OVL_ABI_VERSION \([0-9]*\)$/\1/p' "$OVL_TOP/bpf/ovl_abi.h")
-[ "$abi" = 3 ] || fail "this test is about the upgrade from ABI 2 to 3; this ovld is of ABI $abi"
+[ "$abi" = 4 ] || fail "this test is about the upgrade from ABI 2 to 4; this ovld is of ABI $abi"
 NEW_OVLD=$OVLD
 NEW_OVLCTL=$OVLCTL
 topo_switch
@@ -70,6 +73,19 @@ fdb_id() {
 	bpftool -j map show pinned "$pins/ovl_fdb" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'
 }
 
+# iface_ip4 IFINDEX: the own IPv4 address in h1's ovl_ifaces entry of the
+# veth IFINDEX (bytes 20-23 of the value, ABI 4), "none" without an entry
+iface_ip4() {
+	bpftool -j map dump pinned "$pins/ovl_ifaces" | python3 -c '
+import json, sys
+for e in json.load(sys.stdin):
+    if int.from_bytes(bytes(int(b, 16) for b in e["key"]), "little") == int(sys.argv[1]):
+        print(".".join(str(int(b, 16)) for b in e["value"][20:24]))
+        break
+else:
+    print("none")' "$1"
+}
+
 info "1. ABI 2"
 in_ns c1 ping -c 2 -i 0.2 -W 2 10.26.0.3 >/dev/null || fail "c1 -> c3 lost under ABI 2"
 in_ns c1 ping -c 2 -i 0.2 -W 2 10.26.0.2 >/dev/null || fail "c1 -> c2 lost under ABI 2"
@@ -100,7 +116,7 @@ grep -q '3000 packets transmitted, 3000 received' "$TOPO_DIR/local.txt" ||
 	fail "pings to the local c3 lost across the upgrade: $(cat "$TOPO_DIR/local.txt")"
 grep -q '3000 packets transmitted, 3000 received' "$TOPO_DIR/remote.txt" ||
 	fail "pings to the remote c2 lost across the upgrade: $(cat "$TOPO_DIR/remote.txt")"
-ovlctl_on h1 status | grep -q "^migrated   from ABI 2 to 3: every map kept its shape" ||
+ovlctl_on h1 status | grep -q "^migrated   from ABI 2 to $abi: ovl_ifaces ([0-9]* entries copied)$" ||
 	fail "status does not say the migration: $(ovlctl_on h1 status)"
 [ "$(fdb_id)" = "$id0" ] || fail "ovl_fdb is another map after the upgrade (id $id0, now $(fdb_id))"
 
@@ -116,15 +132,19 @@ grep -q "^02:00:00:00:26:02 10.1.0.2$" "$TOPO_DIR/fdb-abi3.txt" ||
 	fail "c2's remote entry is gone: $(cat "$TOPO_DIR/fdb-abi3.txt")"
 [ "$(ovlctl_on h1 -j map list | python3 -c 'import json,sys; print(" ".join(sorted(e["mac"] for e in json.load(sys.stdin))))')" = 02:00:00:00:26:02 ] ||
 	fail "ovlctl map list shows more than the remote c2: $(ovlctl_on h1 map list)"
-[ -e "$pins/ovl_abi_v3" ] && [ ! -e "$pins/ovl_abi_v2" ] || fail "the markers are not as they should be: $(ls "$pins")"
+for c in c1 c3; do
+	[ "$(iface_ip4 "$(host_ifindex "$c")")" = "10.26.0.${c#c}" ] ||
+		fail "h1's ovl_ifaces entry of $c does not hold its address: $(bpftool -j map dump pinned "$pins/ovl_ifaces")"
+done
+[ -e "$pins/ovl_abi_v$abi" ] && [ ! -e "$pins/ovl_abi_v2" ] || fail "the markers are not as they should be: $(ls "$pins")"
 
 info "4. the ABI-2 ovld on the upgraded pins"
 topo_kill_ovld h1 TERM
 rc=0
 timeout 10 ip netns exec "$(ns_name h1)" "$OLD_BUILD/ovld" --instance "$inst" --underlay u0 \
 	--state-dir "$TOPO_DIR/state-h1" >"$TOPO_DIR/old-again.log" 2>&1 || rc=$?
-[ "$rc" = 1 ] || fail "the ABI-2 ovld on ABI-3 pins exited $rc, want 1: $(cat "$TOPO_DIR/old-again.log")"
-grep -qF "the pins in $pins are of ABI 3, newer than this ovld's (ABI 2)" "$TOPO_DIR/old-again.log" ||
+[ "$rc" = 1 ] || fail "the ABI-2 ovld on ABI-$abi pins exited $rc, want 1: $(cat "$TOPO_DIR/old-again.log")"
+grep -qF "the pins in $pins are of ABI $abi, newer than this ovld's (ABI 2)" "$TOPO_DIR/old-again.log" ||
 	fail "the ABI-2 ovld does not say why: $(cat "$TOPO_DIR/old-again.log")"
 in_ns c1 ping -c 2 -i 0.2 -W 2 10.26.0.3 >/dev/null || fail "c1 -> c3 lost after the refused start"
 in_ns c1 ping -c 2 -i 0.2 -W 2 10.26.0.2 >/dev/null || fail "c1 -> c2 lost after the refused start"

@@ -11,8 +11,8 @@
 # should have been dropped and what the mutant did with it). The rules are
 # the fixes of issue 9 that the fuzzer guards (an IPv6 extension header
 # hiding neighbour discovery, 802.1Q/802.1ad tags, a rogue DHCP server), a
-# few more of link protection and decapsulation, and ABI 3's local entries
-# of ovl_fdb.
+# few more of link protection and decapsulation, ABI 3's local entries
+# of ovl_fdb and ABI 4's own addresses of an iface entry.
 # A rule whose text is no longer found is a FAIL too: the mutant would test
 # nothing.
 #
@@ -128,6 +128,10 @@ mutant strict_peers bpf/lib/rx.h drop_peer_unknown \
 mutant fdb_local bpf/ovl_tc.bpf.c tx_local \
 	'if (d && d->family == OVL_AF_LOCAL)' \
 	'if (0 && d && d->family == OVL_AF_LOCAL)'
+# ABI 4: the endpoint's own IPv4 address in its iface entry, not looked up.
+mutant own_addr bpf/lib/verdict.h drop_spoof_ip \
+	'if (a && a == ifc->ip4)' \
+	'if (0 && a && a == ifc->ip4)'
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

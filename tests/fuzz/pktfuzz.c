@@ -238,6 +238,28 @@ static void topo_make(void)
 		snprintf(e->ip6, sizeof(e->ip6), "fd23::%x", k + 1);
 		snprintf(e->ll6, sizeof(e->ll6), "fe80::a%x", k + 1);
 	}
+	/* the own addresses of the iface entries: ovld's (the endpoint's
+	 * first ones), none (ABI-3 entries, migrated), or now and then
+	 * another's, which the program takes for the endpoint's all the same */
+	for (int i = 0; i < T_NEP; i++) {
+		struct t_ep *e = &T.eps[i];
+		const struct t_ep *o = &T.eps[rnd(T_NEP)];
+
+		e->own4s[0] = e->own6s[0] = '\0';
+		if (chance(60))
+			snprintf(e->own4s, sizeof(e->own4s), "%s", chance(90) ? e->ip4 : o->ip4);
+		if (chance(50))
+			snprintf(e->own6s, sizeof(e->own6s), "%s",
+				 chance(80) ? e->ip6 :
+				 chance(50) ? e->ll6 :
+					      o->ip6);
+		memset(e->own4, 0, sizeof(e->own4));
+		memset(e->own6, 0, sizeof(e->own6));
+		if (e->own4s[0])
+			pkt_in4(e->own4s, e->own4);
+		if (e->own6s[0])
+			pkt_in6(e->own6s, e->own6);
+	}
 	for (int i = 0; i < T_NEP; i++) {
 		struct t_ep *e = &T.eps[i];
 
@@ -404,7 +426,9 @@ static int topo_load(void)
 						 .a = mac_s(p->mac),
 						 .b = (p->ifflags & OVL_IF_F_DHCP_PROXY) ?
 							      mac_s(p->dhcp_mac) :
-							      NULL };
+							      NULL,
+						 .own4 = p->own4s[0] ? p->own4s : NULL,
+						 .own6 = p->own6s[0] ? p->own6s : NULL };
 		if (p->ep || p->fdb)
 			e[n++] = (struct h_ent){ .kind = !p->fdb ? H_E_EP_NOFDB :
 							 !p->ep	 ? H_E_EP_FDBONLY :
@@ -1165,10 +1189,10 @@ static void topo_print(void)
 		const struct t_ep *e = &T.eps[i];
 
 		printf("  %s: iface %d endpoint %d fdb %d vni %u mac %s ifflags 0x%x epflags 0x%x "
-		       "dhcp %s %s %s %s\n",
+		       "dhcp %s %s %s %s own %s %s\n",
 		       if_name((enum h_if)(H_IF_EP0 + i)), e->iface, e->ep, e->fdb, e->vni,
 		       mac_s(e->mac), e->ifflags, e->epflags, mac_s(e->dhcp_mac), e->ip4, e->ip6,
-		       e->ll6);
+		       e->ll6, e->own4s[0] ? e->own4s : "-", e->own6s[0] ? e->own6s : "-");
 	}
 	for (int i = 0; i < T.nrem; i++)
 		printf("  fdb vni %u %s -> %s port %u\n", T.rems[i].vni, mac_s(T.rems[i].mac),

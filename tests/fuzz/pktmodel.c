@@ -163,6 +163,19 @@ static bool neigh_owned(const struct topo *t, uint32_t vni, uint8_t family, cons
 	return n && !memcmp(n->mac, mac, 6);
 }
 
+/* Link protection's test of a source address (the program's src_owned()):
+ * one of the endpoint's own addresses in its iface entry, or one ovl_neigh
+ * maps to its MAC. */
+static bool src_owned(const struct topo *t, const struct t_ep *e, uint8_t family,
+		      const uint8_t *addr)
+{
+	if (family == OVL_AF_INET4 && !zero(e->own4, 4) && !memcmp(addr, e->own4, 4))
+		return true;
+	if (family == OVL_AF_INET6 && !zero(e->own6, 16) && !memcmp(addr, e->own6, 16))
+		return true;
+	return neigh_owned(t, e->vni, family, addr, e->mac);
+}
+
 /* The endpoint veth that ovl_endpoints has for {vni, mac}, or -1. */
 static int ep_find(const struct topo *t, uint32_t vni, const uint8_t *mac)
 {
@@ -442,7 +455,7 @@ static int tc_arp(struct tcm *s)
 	if (memcmp(a + 8, e->mac, 6))
 		return DROP(OVL_DROP_SPOOF_ARP, "ARP sender MAC not the endpoint's");
 	if ((e->ifflags & OVL_IF_F_IP_NOSPOOF) && !zero(a + 14, 4) &&
-	    !neigh_owned(s->t, e->vni, OVL_AF_INET4, a + 14, e->mac))
+	    !src_owned(s->t, e, OVL_AF_INET4, a + 14))
 		return DROP(OVL_DROP_SPOOF_ARP, "ARP sender IP not the endpoint's");
 	if (be16(a + 6) == 2)
 		return 0; /* a reply is forwarded */
@@ -504,7 +517,7 @@ static int tc_ip4(struct tcm *s)
 		if (zero(ip + 12, 4)) {
 			if (!client)
 				return DROP(OVL_DROP_SPOOF_IP, "IPv4 from 0.0.0.0, not DHCP");
-		} else if (!neigh_owned(s->t, e->vni, OVL_AF_INET4, ip + 12, e->mac)) {
+		} else if (!src_owned(s->t, e, OVL_AF_INET4, ip + 12)) {
 			return DROP(OVL_DROP_SPOOF_IP, "IPv4 source not the endpoint's");
 		}
 	}
@@ -706,7 +719,7 @@ static int tc_ip6(struct tcm *s)
 				return mac_mc(s->f) ?
 					       DROP(OVL_DROP_BCAST, "multicast from ::") :
 					       DROP(OVL_DROP_SPOOF_IP, "from :: and not DAD");
-		} else if (!neigh_owned(s->t, e->vni, OVL_AF_INET6, ip + 8, e->mac)) {
+		} else if (!src_owned(s->t, e, OVL_AF_INET6, ip + 8)) {
 			return DROP(OVL_DROP_SPOOF_IP, "IPv6 source not the endpoint's");
 		}
 	}

@@ -72,6 +72,10 @@ struct t_ep {
 	uint8_t mac[6];
 	uint8_t dhcp_mac[6];
 	char ip4[24], ip6[48], ll6[48]; /* its addresses, as text */
+	/* the own addresses of its ovl_ifaces entry (ABI 4; "" none, else
+	 * usually ip4/ip6 as ovld writes them), as text and as bytes */
+	char own4s[24], own6s[48];
+	uint8_t own4[4], own6[16];
 };
 
 struct t_rem {

@@ -69,7 +69,7 @@ static const struct abi_struct abi_structs[] = {
 	       owner),
 	STRUCT(ovl_dest, addr, family, pad, port, flags),
 	STRUCT(ovl_vni, flags, flood_ifindex, direct),
-	STRUCT(ovl_iface, vni, flags, mac, dhcp_mac),
+	STRUCT(ovl_iface, vni, flags, mac, dhcp_mac, ip4, ip6),
 	STRUCT(ovl_mac_key, vni, mac, pad),
 	STRUCT(ovl_rflow_key, vni, family, proto, lport, rport, pad, laddr, raddr),
 	STRUCT(ovl_endpoint, ifindex, flags),

@@ -74,7 +74,7 @@ void test_loader_endpoint_register(void)
 	struct ovl_endpoint e;
 	struct ovl_iface ifc;
 	struct ovl_dest dst;
-	struct ovl_ip remote;
+	struct ovl_ip remote, own;
 	struct fx fx;
 	int ret;
 
@@ -101,6 +101,12 @@ void test_loader_endpoint_register(void)
 		ASSERT_MEMEQ(ifc.mac, 6, ep->mac, 6, "iface mac");
 		ASSERT_EQ(ifc.flags & OVL_IF_F_IP_NOSPOOF, OVL_IF_F_IP_NOSPOOF,
 			  "source addresses enforced");
+		/* its own addresses, checked without ovl_neigh (ABI 4): the
+		 * IPAM one, and the link-local one for want of another IPv6 */
+		fx_ip(EP_IP, &own);
+		ASSERT_MEMEQ(&ifc.ip4, 4, own.addr, 4, "iface ip4");
+		fx_ip(EP_LL, &own);
+		ASSERT_MEMEQ(ifc.ip6, 16, own.addr, 16, "iface ip6");
 	}
 	if (ASSERT_TRUE(fake_dp_endpoint(401, ep->mac, &e), "ovl_endpoints entry")) {
 		ASSERT_EQ(e.ifindex, 1001, "endpoint ifindex");
@@ -318,4 +324,39 @@ out:
 	fx_down(&fx);
 	ASSERT_OK(setns(home, CLONE_NEWNET) ? -errno : 0, "back home");
 	close(home);
+}
+
+/*
+ * The own addresses of the iface entry (ABI 4): the first IPv4, and the
+ * first IPv6 that is not link-local even when a link-local one comes first;
+ * none of a family the endpoint lacks.
+ */
+void test_loader_endpoint_own_addrs(void)
+{
+	static const char *const addrs[] = { "fe80::1", "fd00::5", "10.0.0.1", "fd00::6",
+					     "10.0.0.2" };
+	struct ovl_ep ep = { .vni = 7, .mac = { 2, 0, 0, 0, 0, 1 } };
+	struct ovl_ip want4, want6, ll;
+	struct ovl_endpoint e;
+	struct ovl_iface ifc;
+	__u8 zero[16] = { 0 };
+
+	for (size_t i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++)
+		fx_ip(addrs[i], &ep.addrs[ep.naddrs++]);
+	fx_ip("10.0.0.1", &want4);
+	fx_ip("fd00::5", &want6);
+	ep_map_values(&ep, &ifc, &e);
+	ASSERT_MEMEQ(&ifc.ip4, 4, want4.addr, 4, "the first IPv4");
+	ASSERT_MEMEQ(ifc.ip6, 16, want6.addr, 16, "the first IPv6 not link-local");
+
+	ep.naddrs = 0; /* link-local only */
+	fx_ip("fe80::1", &ll);
+	ep.addrs[ep.naddrs++] = ll;
+	ep_map_values(&ep, &ifc, &e);
+	ASSERT_EQ(ifc.ip4, 0, "no IPv4");
+	ASSERT_MEMEQ(ifc.ip6, 16, ll.addr, 16, "the link-local one");
+
+	ep.naddrs = 0;
+	ep_map_values(&ep, &ifc, &e);
+	ASSERT_MEMEQ(ifc.ip6, 16, zero, 16, "no IPv6");
 }
