@@ -39,8 +39,14 @@
  * 4: ovl_iface grew by the endpoint's own addresses (ip4, ip6), so that
  * link protection finds them without a lookup; the migration copies every
  * entry (zero there: looked up in ovl_neigh as before).
+ * 5: the forwarding counters of a network (ENCAP, DECAP, LOCAL) go to a
+ * per-CPU array, ovl_vni_cnt, at the slot its ovl_vnis entry and its
+ * endpoints' ovl_ifaces entries name (vstat_slot, both values grew at
+ * their end), instead of the per-CPU hash ovl_vni_stats: one hash lookup
+ * fewer per frame. Slot 0 is none: such a frame is counted in ovl_vni_stats
+ * as before, and ovld reads the sum of both.
  */
-#define OVL_ABI_VERSION 4
+#define OVL_ABI_VERSION 5
 
 /* Program and map names: at most 15 characters (BPF_OBJ_NAME_LEN - 1). */
 #define OVL_PROG_XDP	    "ovl_xdp_rx"
@@ -60,6 +66,7 @@
 #define OVL_MAP_VNI_STATS   "ovl_vni_stats"
 #define OVL_MAP_RFLOWS	    "ovl_rflows"
 #define OVL_MAP_VNI_DROPS   "ovl_vni_drops"
+#define OVL_MAP_VNI_CNT	    "ovl_vni_cnt"
 
 /* The version marker pinned beside the maps: an empty pin name that carries
  * the layout version, "ovl_abi_v2". Pins without one are of version 1. */
@@ -144,8 +151,12 @@ struct ovl_vni {
 				 * broadcast/multicast from the tunnel that no ovl_neigh
 				 * entry claims; 0: none (dropped) */
 	struct ovl_dest direct; /* with OVL_VNI_F_DIRECT: every frame goes here */
+	__u32 vstat_slot;	/* since ABI 5: its forwarding counters in ovl_vni_cnt;
+				 * 0: in ovl_vni_stats */
 };
-_Static_assert(sizeof(struct ovl_vni) == 32, "ovl_vni layout");
+_Static_assert(sizeof(struct ovl_vni) == 36, "ovl_vni layout");
+/* What ABI 4 and older had of it (the value grew at its end). */
+#define OVL_VNI_ABI4_SIZE 32
 
 /* OVL_VNI_F_DIRECT: a point-to-point tunnel. Unicast to a MAC not in ovl_fdb,
  * and broadcast and multicast not answered here, go to .direct. */
@@ -164,11 +175,13 @@ struct ovl_iface {
 	 * without a lookup in ovl_neigh, which holds it as well. */
 	__be32 ip4;
 	__u8 ip6[16];
+	__u32 vstat_slot; /* since ABI 5: the network's slot in ovl_vni_cnt (ovl_vni) */
 };
-_Static_assert(sizeof(struct ovl_iface) == 40, "ovl_iface layout");
-/* What ABI 3 and older had of it: the value grew at its end, so a
+_Static_assert(sizeof(struct ovl_iface) == 44, "ovl_iface layout");
+/* What ABI 3 and ABI 4 had of it: the value grew at its end, so a
  * migration copies every entry and leaves the new fields zero. */
 #define OVL_IFACE_ABI3_SIZE 20
+#define OVL_IFACE_ABI4_SIZE 40
 
 #define OVL_IF_F_IP_NOSPOOF (1u << 0) /* source IPs: ip4/ip6, or mapped to mac in ovl_neigh */
 #define OVL_IF_F_DHCP_PROXY (1u << 1) /* rewrite DHCPv4 broadcasts to dhcp_mac */
@@ -302,9 +315,17 @@ _Static_assert(sizeof(struct ovl_stat) == 16, "ovl_stat layout");
  * ovl_vni_stats: per-CPU hash, vni (host order) -> counters of that network,
  * indexed by enum ovl_vstat_id. ovld creates an overlay's entry when it
  * creates the overlay; BPF only looks entries up (a forged VNI cannot grow
- * the map). Bytes are those of the inner (overlay) Ethernet frame. The
- * forwarding counters (ENCAP, DECAP, LOCAL) cost one per-CPU hash lookup per
- * frame; ids 0 and 1 predate them and keep their slots.
+ * the map). Bytes are those of the inner (overlay) Ethernet frame. Since
+ * ABI 5 the forwarding counters (ENCAP, DECAP, LOCAL) of a network with a
+ * vstat_slot go to ovl_vni_cnt instead; ids 0 and 1 predate them and keep
+ * their slots.
+ *
+ * ovl_vni_cnt: per-CPU array, vstat_slot -> the same struct: the forwarding
+ * counters without a hash lookup (the slot comes with the ovl_vnis or
+ * ovl_ifaces entry the frame needs anyway). ovld gives each network a slot
+ * from 1 to OVL_MAX_VNIS, zeroes it before, keeps it across restarts (the
+ * pinned ovl_vnis entry names it) and reads a network's counters as the sum
+ * of its ovl_vni_stats entry and its slot.
  */
 #define OVL_VSTAT_SLOTS 8
 

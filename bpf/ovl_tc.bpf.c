@@ -598,7 +598,7 @@ int ovl_tc_ep_in(struct __sk_buff *skb)
 		return TC_ACT_SHOT;
 	stat_add(st.stat, len);
 	if (st.ifc && vstat_of(st.stat) < OVL_VSTAT_MAX)
-		vstat_add(st.ifc->vni, vstat_of(st.stat), len);
+		vstat_fwd(st.ifc->vstat_slot, st.ifc->vni, vstat_of(st.stat), len);
 	return st.verdict;
 }
 

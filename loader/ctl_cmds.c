@@ -569,7 +569,7 @@ static int stats_overlay(struct ovld *d, json_t *req, json_t **res, char *err, s
 	ret = ctl_arg_overlay(d, req, &ov, err, errlen);
 	if (ret)
 		return ret;
-	ret = map_vni_stats_read(d, ov->vni, vs);
+	ret = map_vni_stats_read(d, ov, vs);
 	if (ret)
 		FAIL(-ret, "read %s of vni %u: %s", OVL_MAP_VNI_STATS, ov->vni, strerror(-ret));
 	ret = map_vni_drops_read(d, ov->vni, vd);

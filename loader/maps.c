@@ -239,6 +239,7 @@ int map_peer_del(struct ovld *d, __u32 vni, const struct ovl_ip *ip)
 
 int map_ep_put(struct ovld *d, const struct ovl_ep *ep)
 {
+	const struct ovl_overlay *ov;
 	__u32 ifindex = (__u32)ep->host_ifindex;
 	struct ovl_endpoint e;
 	struct ovl_iface ifc;
@@ -247,6 +248,8 @@ int map_ep_put(struct ovld *d, const struct ovl_ep *ep)
 	int err;
 
 	ep_map_values(ep, &ifc, &e);
+	ov = overlay_by_vni(d, ep->vni);
+	ifc.vstat_slot = ov ? ov->vstat_slot : 0;
 	/* Link protection first: a frame from the veth must never meet an
 	 * endpoint entry without its iface entry. */
 	err = ret_errno(bpf_map_update_elem(MAPFD(d, ovl_ifaces), &ifindex, &ifc, BPF_ANY));
@@ -389,10 +392,82 @@ int map_vni_stats_del(struct ovld *d, __u32 vni)
 	return err ? err : err2 == -ENOENT ? 0 : err2;
 }
 
-int map_vni_stats_read(struct ovld *d, __u32 vni, struct ovl_stat out[OVL_VSTAT_MAX])
+/* Mark the slots that ovl_vnis entries of other networks name: those of
+ * overlays not restored yet after a restart keep theirs. */
+static void slots_pinned(struct ovld *d, __u32 vni, bool *used)
 {
-	return percpu_entry_read(MAPFD(d, ovl_vni_stats), vni, sizeof(struct ovl_vni_stats), out,
-				 OVL_VSTAT_MAX);
+	int fd = MAPFD(d, ovl_vnis);
+	__u32 key, next;
+	struct ovl_vni v;
+
+	for (bool first = true; !bpf_map_get_next_key(fd, first ? NULL : &key, &next);
+	     first = false) {
+		key = next;
+		if (key != vni && !bpf_map_lookup_elem(fd, &key, &v) &&
+		    v.vstat_slot <= OVL_MAX_VNIS)
+			used[v.vstat_slot] = true;
+	}
+}
+
+/*
+ * The ovl_vni_cnt slot of network vni (ovl_abi.h): the one its pinned
+ * ovl_vnis entry names when no other overlay has it (a restart: the counts
+ * go on), else the lowest one neither an overlay nor a pinned entry has,
+ * zeroed first. 0 when none is free or the zeroing fails: the network is
+ * then counted in ovl_vni_stats alone.
+ */
+__u32 map_vni_slot_pick(struct ovld *d, __u32 vni)
+{
+	static bool used[OVL_MAX_VNIS + 1];
+	int ncpu = libbpf_num_possible_cpus();
+	struct ovl_vni v;
+	__u32 slot;
+	void *zero;
+	int err;
+
+	memset(used, 0, sizeof(used));
+	for (const struct ovl_overlay *ov = d->overlays; ov; ov = ov->next)
+		if (ov->vni != vni && ov->vstat_slot <= OVL_MAX_VNIS)
+			used[ov->vstat_slot] = true;
+	if (!bpf_map_lookup_elem(MAPFD(d, ovl_vnis), &vni, &v) && v.vstat_slot &&
+	    v.vstat_slot <= OVL_MAX_VNIS && !used[v.vstat_slot])
+		return v.vstat_slot;
+	slots_pinned(d, vni, used);
+	for (slot = 1; slot <= OVL_MAX_VNIS && used[slot]; slot++)
+		;
+	if (slot > OVL_MAX_VNIS || ncpu < 1)
+		return 0;
+	zero = calloc((size_t)ncpu, sizeof(struct ovl_vni_stats));
+	if (!zero)
+		return 0;
+	err = ret_errno(bpf_map_update_elem(MAPFD(d, ovl_vni_cnt), &slot, zero, BPF_ANY));
+	free(zero);
+	if (err) {
+		pr_warn("vni %u: zero its slot %u of %s: %s; counted in %s", vni, slot,
+			OVL_MAP_VNI_CNT, strerror(-err), OVL_MAP_VNI_STATS);
+		return 0;
+	}
+	return slot;
+}
+
+/* An overlay's counters: its ovl_vni_stats entry and its ovl_vni_cnt slot. */
+int map_vni_stats_read(struct ovld *d, const struct ovl_overlay *ov,
+		       struct ovl_stat out[OVL_VSTAT_MAX])
+{
+	struct ovl_stat slot[OVL_VSTAT_MAX];
+	int err;
+
+	err = percpu_entry_read(MAPFD(d, ovl_vni_stats), ov->vni, sizeof(struct ovl_vni_stats), out,
+				OVL_VSTAT_MAX);
+	if (err || !ov->vstat_slot)
+		return err;
+	err = percpu_entry_read(MAPFD(d, ovl_vni_cnt), ov->vstat_slot, sizeof(struct ovl_vni_stats),
+				slot, OVL_VSTAT_MAX);
+	for (int i = 0; !err && i < OVL_VSTAT_MAX; i++) {
+		out[i].packets += slot[i].packets;
+		out[i].bytes += slot[i].bytes;
+	}
+	return err;
 }
 
 int map_vni_drops_read(struct ovld *d, __u32 vni, struct ovl_stat out[OVL_VDROPS])

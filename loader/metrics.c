@@ -196,7 +196,7 @@ static void write_overlays(struct ovld *d, FILE *f)
 			for (struct ovl_overlay *ov = d->overlays; ov; ov = ov->next) {
 				struct ovl_stat vs[OVL_VSTAT_MAX];
 
-				if (map_vni_stats_read(d, ov->vni, vs))
+				if (map_vni_stats_read(d, ov, vs))
 					continue;
 				ov_sample(f, name, ov, NULL, NULL,
 					  b ? vs[fwd[k].id].bytes : vs[fwd[k].id].packets);

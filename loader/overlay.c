@@ -146,6 +146,8 @@ int overlay_create(struct ovld *d, const char *name, __u32 vni, const char *enca
 	made = map_vni_stats_create(d, vni);
 	if (made < 0)
 		snprintf(err, errlen, "write %s: %s", OVL_MAP_VNI_STATS, strerror(-made));
+	else
+		ov->vstat_slot = map_vni_slot_pick(d, vni);
 	ret = made < 0 ? made : overlay_sync_vni(d, ov, err, errlen);
 	if (ret) {
 		pr_err("overlay %s (vni %u) not created: %s", name, vni, err);
@@ -542,7 +544,7 @@ json_t *overlay_json(struct ovld *d, const struct ovl_overlay *ov)
 	/* What the data path dropped of this network, and how much of it came
 	 * from underlay hosts that are no peer of it (the black hole of a
 	 * forwarding entry toward a host the backend does not name). */
-	if (o && !map_vni_stats_read(d, ov->vni, vs)) {
+	if (o && !map_vni_stats_read(d, ov, vs)) {
 		json_object_set_new(o, "drops",
 				    json_integer((json_int_t)vs[OVL_VSTAT_DROP].packets));
 		json_object_set_new(o, "peer_unknown",

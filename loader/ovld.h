@@ -66,9 +66,10 @@ struct ovl_overlay {
 	struct ovl_overlay *next;
 	char name[OVL_NAME_MAX];
 	__u32 vni;
-	char search[16]; /* backend name: "files", "direct" */
-	json_t *props;	 /* as given: {"files/config": ..., ...} */
-	__u16 port;	 /* vxlan/listen_port */
+	__u32 vstat_slot; /* its forwarding counters' slot in ovl_vni_cnt (ovl_abi.h); 0: none */
+	char search[16];  /* backend name: "files", "direct" */
+	json_t *props;	  /* as given: {"files/config": ..., ...} */
+	__u16 port;	  /* vxlan/listen_port */
 	const struct ovl_backend_ops *ops;
 	void *backend;		      /* the backend's private state */
 	struct ovl_backend_host host; /* what the backend may call (overlay.c) */
@@ -289,7 +290,9 @@ int map_count(struct ovld *d, const char *name, __u32 *entries, __u32 *max);
 int map_stats_read(struct ovld *d, struct ovl_stat *out, __u32 n);
 int map_vni_stats_create(struct ovld *d, __u32 vni);
 int map_vni_stats_del(struct ovld *d, __u32 vni);
-int map_vni_stats_read(struct ovld *d, __u32 vni, struct ovl_stat out[OVL_VSTAT_MAX]);
+__u32 map_vni_slot_pick(struct ovld *d, __u32 vni);
+int map_vni_stats_read(struct ovld *d, const struct ovl_overlay *ov,
+		       struct ovl_stat out[OVL_VSTAT_MAX]);
 
 /* metrics.c: --metrics, GET /metrics in the Prometheus text format. */
 struct sockaddr_storage;

@@ -52,6 +52,7 @@ int overlay_write_vni(struct ovld *d, struct ovl_overlay *ov)
 
 	memset(&v, 0, sizeof(v));
 	v.flags = OVL_VNI_F_STRICT_SRC;
+	v.vstat_slot = ov->vstat_slot;
 	if (ov->ops->info->mode == OVL_MODE_P2P) {
 		struct ovl_ip ip;
 		__u16 port;

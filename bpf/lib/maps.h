@@ -84,6 +84,13 @@ struct {
 } ovl_vni_drops __weak SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, OVL_MAX_VNIS + 1); /* slot 0: none */
+	__type(key, __u32);
+	__type(value, struct ovl_vni_stats);
+} ovl_vni_cnt __weak SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, OVL_EVENTS_BYTES);
 } ovl_events __weak SEC(".maps");

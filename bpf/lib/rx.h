@@ -152,6 +152,7 @@ struct rx_res {
 	__be16 inner_proto;	 /* inner ethertype */
 	struct ethhdr inner_eth; /* the inner Ethernet header (TC moves it) */
 	bool vni_known;		 /* vni is a network of ovl_vnis: its drops are its own */
+	__u32 vstat_slot;	 /* its ovl_vni_cnt slot (0: none) */
 	__u8 peer_family;	 /* with -OVL_DROP_PEER_UNKNOWN: the refused outer source */
 	__u8 peer_addr[16];
 	bool rflow;		   /* from the router MAC to an endpoint: pin the flow */
@@ -192,6 +193,7 @@ static __always_inline int rx_classify(void *data, void *data_end, __u32 pkt_len
 		return 0;
 	}
 	res->vni_known = true;
+	res->vstat_slot = v->vstat_slot;
 	if ((v->flags & OVL_VNI_F_STRICT_SRC) && !bpf_map_lookup_elem(&ovl_peers, &o.peer)) {
 		/* who was refused: the operator's first question (ovlctl monitor) */
 		res->peer_family = o.peer.family;
@@ -268,7 +270,7 @@ static __always_inline void rx_vstat_fwd(const struct rx_res *res, __u32 len)
 	__u32 id = vstat_of(res->stat);
 
 	if (id < OVL_VSTAT_MAX && len > res->hdr_len)
-		vstat_add(res->vni, id, len - res->hdr_len);
+		vstat_fwd(res->vstat_slot, res->vni, id, len - res->hdr_len);
 }
 
 #endif /* OVL_BPF_RX_H */

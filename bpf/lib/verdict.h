@@ -37,6 +37,23 @@ static __always_inline void vstat_add(__u32 vni, __u32 id, __u64 bytes)
 	}
 }
 
+/* Count a forwarded frame of network vni: in its ovl_vni_cnt slot when it
+ * has one (an array: no hash lookup), else in ovl_vni_stats (ovl_abi.h). */
+static __always_inline void vstat_fwd(__u32 slot, __u32 vni, __u32 id, __u64 bytes)
+{
+	struct ovl_vni_stats *v;
+
+	if (!slot) {
+		vstat_add(vni, id, bytes);
+		return;
+	}
+	v = bpf_map_lookup_elem(&ovl_vni_cnt, &slot);
+	if (v && id < OVL_VSTAT_SLOTS) {
+		v->s[id].packets++;
+		v->s[id].bytes += bytes;
+	}
+}
+
 /*
  * Count a drop of network vni: OVL_VSTAT_DROP and its reason in
  * ovl_vni_drops (both only if ovld made the entries).

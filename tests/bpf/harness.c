@@ -300,6 +300,19 @@ int h_events_drain(void)
 	return ring_buffer__consume(H.rb);
 }
 
+/* ovl_vni_cnt's slots below H_MAX_SLOT, zeroed on every CPU. */
+static int slots_clear(void)
+{
+	struct ovl_vni_stats *zero = calloc((size_t)H.ncpus, sizeof(*zero));
+	int err = zero ? 0 : -ENOMEM;
+
+	for (uint32_t s = 0; !err && s < H_MAX_SLOT; s++)
+		if (bpf_map_update_elem(bpf_map__fd(H.skel->maps.ovl_vni_cnt), &s, zero, BPF_ANY))
+			err = -errno;
+	free(zero);
+	return err;
+}
+
 int h_reset(void)
 {
 	struct bpf_map *hashes[] = {
@@ -320,6 +333,9 @@ int h_reset(void)
 	memset(&cfg, 0, sizeof(cfg));
 	if (bpf_map_update_elem(bpf_map__fd(H.skel->maps.ovl_config), &zero, &cfg, BPF_ANY))
 		return -errno;
+	err = slots_clear();
+	if (err)
+		return err;
 	H.skel->bss->ovl_test_redir_ifindex = 0;
 	H.skel->bss->ovl_test_redir_how = 0;
 	H.skel->bss->ovl_test_rflow_writes = 0;
@@ -391,11 +407,37 @@ static int percpu_sum(struct bpf_map *m, uint32_t vni, size_t size, struct ovl_s
 	return err;
 }
 
+int h_slot_counters(uint32_t slot, struct ovl_stat vs[OVL_VSTAT_MAX])
+{
+	return percpu_sum(H.skel->maps.ovl_vni_cnt, slot, sizeof(struct ovl_vni_stats), vs,
+			  OVL_VSTAT_MAX);
+}
+
+/* Add to vs what vni's ovl_vni_cnt slot counted, as ovld reads a network's
+ * counters (ovl_abi.h): the slot its ovl_vnis entry names. */
+static int slot_add(uint32_t vni, struct ovl_stat vs[OVL_VSTAT_MAX])
+{
+	struct ovl_stat s[OVL_VSTAT_MAX];
+	struct ovl_vni v;
+	int err;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(H.skel->maps.ovl_vnis), &vni, &v) || !v.vstat_slot)
+		return 0;
+	err = h_slot_counters(v.vstat_slot, s);
+	for (int i = 0; !err && i < OVL_VSTAT_MAX; i++) {
+		vs[i].packets += s[i].packets;
+		vs[i].bytes += s[i].bytes;
+	}
+	return err;
+}
+
 int h_vni_counters(uint32_t vni, struct ovl_stat vs[OVL_VSTAT_MAX],
 		   struct ovl_stat vd[OVL_DROP_MAX - OVL_DROP_BASE])
 {
 	int err = percpu_sum(H.skel->maps.ovl_vni_stats, vni, sizeof(struct ovl_vni_stats), vs,
 			     OVL_VSTAT_MAX);
+
+	err = err ? err : slot_add(vni, vs);
 
 	return err ? err :
 		     percpu_sum(H.skel->maps.ovl_vni_drops, vni, sizeof(struct ovl_vni_drops), vd,
@@ -451,6 +493,7 @@ static int ent_load(const struct h_ent *e)
 
 		memset(&v, 0, sizeof(v));
 		v.flags = e->flags;
+		v.vstat_slot = e->slot;
 		if (e->a)
 			dest_fill(&v.direct, e->a, e->port);
 		err = update(H.skel->maps.ovl_vnis, &e->vni, &v);
@@ -462,6 +505,7 @@ static int ent_load(const struct h_ent *e)
 		memset(&ifc, 0, sizeof(ifc));
 		ifc.vni = e->vni;
 		ifc.flags = e->flags;
+		ifc.vstat_slot = e->slot;
 		pkt_mac(e->a, ifc.mac);
 		if (e->b)
 			pkt_mac(e->b, ifc.dhcp_mac);
@@ -603,6 +647,7 @@ static int stats_read(uint64_t *pkts, uint64_t *bytes)
 static int vstats_read(struct h_result *r)
 {
 	int fd = bpf_map__fd(H.skel->maps.ovl_vni_stats), err = 0;
+	struct ovl_stat slot[OVL_VSTAT_MAX];
 	struct ovl_vni_stats *vals = calloc((size_t)H.ncpus, sizeof(*vals));
 	uint32_t key, next;
 	bool first = true;
@@ -628,6 +673,14 @@ static int vstats_read(struct h_result *r)
 				r->vstats[r->nvnis].pkts[id] += vals[c].s[id].packets;
 				r->vstats[r->nvnis].bytes[id] += vals[c].s[id].bytes;
 			}
+		}
+		memset(slot, 0, sizeof(slot));
+		err = slot_add(key, slot);
+		if (err)
+			break;
+		for (int id = 0; id < OVL_VSTAT_MAX; id++) {
+			r->vstats[r->nvnis].pkts[id] += slot[id].packets;
+			r->vstats[r->nvnis].bytes[id] += slot[id].bytes;
 		}
 		r->nvnis++;
 	}

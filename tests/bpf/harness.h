@@ -157,7 +157,10 @@ struct h_ent {
 	uint16_t lport, rport; /* host order */
 	uint8_t proto;
 	const char *own4, *own6; /* IFACE: the endpoint's own addresses (ip4, ip6), or NULL */
+	uint32_t slot;		 /* VNI/IFACE: vstat_slot, the ovl_vni_cnt slot (0: none) */
 };
+/* the ovl_vni_cnt slots h_reset() zeroes: h_ent slots stay below this */
+#define H_MAX_SLOT 16
 
 #define E_CFG(l4, l6, fl)                                                                          \
 	{                                                                                          \
@@ -232,6 +235,8 @@ bool h_rflows_check(const char *what, const struct h_ent *want);
 
 /* The counters of vni in ovl_vni_stats and ovl_vni_drops (by reason -
  * OVL_DROP_BASE), summed over the CPUs; -errno when it has none. */
+/* The counters of ovl_vni_cnt's slot, summed over the CPUs. */
+int h_slot_counters(uint32_t slot, struct ovl_stat vs[OVL_VSTAT_MAX]);
 int h_vni_counters(uint32_t vni, struct ovl_stat vs[OVL_VSTAT_MAX],
 		   struct ovl_stat vd[OVL_DROP_MAX - OVL_DROP_BASE]);
 

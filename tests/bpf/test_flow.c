@@ -266,6 +266,82 @@ void test_tc_ringbuf_full(void)
 }
 
 /*
+ * ABI 5: a network's forwarding counters go to the ovl_vni_cnt slot that its
+ * endpoints' ovl_ifaces entries (encapsulated and local frames) and its
+ * ovl_vnis entry (decapsulated ones) name, with no hash lookup; an entry
+ * without a slot (0, as migrated from ABI 4) counts in ovl_vni_stats as
+ * before. ovld reads the sum of both, as h_vni_counters() does.
+ */
+static const struct h_ent slot_a[] = {
+	{ .kind = H_E_VNI, .vni = VNI_A, .slot = 3 },
+	{ .kind = H_E_IFACE,
+	  .ifc = H_IF_EP0,
+	  .vni = VNI_A,
+	  .flags = OVL_IF_F_IP_NOSPOOF,
+	  .a = A1_MAC,
+	  .slot = 3 },
+	E_END,
+};
+
+void test_flow_vni_slot(void)
+{
+	static struct pkt p;
+	static struct h_result r;
+	struct ovl_stat slot[OVL_VSTAT_MAX], all[OVL_VSTAT_MAX];
+	struct ovl_stat drops[OVL_DROP_MAX - OVL_DROP_BASE];
+
+	if (!h_ready())
+		return;
+	if (!ASSERT_OK(h_reset(), "reset") || !ASSERT_OK(h_load(h_world), "load") ||
+	    !ASSERT_OK(h_load(slot_a), "slots"))
+		return;
+	flow4(&p, R1_MAC, R1_IP4, 40000, 64, 1); /* A1 -> remote R1 */
+	ASSERT_OK(h_run(H_TC, H_IF_EP0, &p, NULL, &r), "encap");
+	ASSERT_EQ(r.retval, TC_ACT_REDIRECT, "encap verdict");
+	flow4(&p, A2_MAC, A2_IP4, 40000, 64, 2); /* A1 -> local A2 */
+	ASSERT_OK(h_run(H_TC, H_IF_EP0, &p, NULL, &r), "local");
+	ASSERT_EQ(r.retval, TC_ACT_REDIRECT, "local verdict");
+
+	/* R1 -> A1 through the tunnel, at XDP and at TC */
+	pkt_init(&p);
+	pkt_eth(&p, UL_MAC, VTEP_MAC, ETH_P_IP);
+	pkt_ip4(&p, VTEP4, LOCAL4, IPPROTO_UDP);
+	pkt_udp(&p, 51000, VXLAN_PORT, false);
+	pkt_vxlan(&p, VNI_A);
+	pkt_eth(&p, A1_MAC, R1_MAC, ETH_P_IP);
+	pkt_ip4(&p, R1_IP4, A1_IP4, IPPROTO_UDP);
+	pkt_udp(&p, 40000, 5001, true);
+	pkt_pattern(&p, 64, 3);
+	pkt_finish(&p);
+	ASSERT_OK(h_run(H_XDP, H_IF_UL, &p, NULL, &r), "decap (XDP)");
+	ASSERT_EQ(r.retval, XDP_REDIRECT, "decap (XDP) verdict");
+	ASSERT_OK(h_run(H_TCUL, H_IF_UL, &p, NULL, &r), "decap (TC)");
+	ASSERT_EQ(r.retval, TC_ACT_REDIRECT, "decap (TC) verdict");
+
+	/* A2 -> A1: A2's iface entry has no slot */
+	pkt_init(&p);
+	pkt_eth(&p, A1_MAC, A2_MAC, ETH_P_IP);
+	pkt_ip4(&p, A2_IP4, A1_IP4, IPPROTO_UDP);
+	pkt_udp(&p, 40000, 5001, true);
+	pkt_pattern(&p, 64, 4);
+	pkt_finish(&p);
+	ASSERT_OK(h_run(H_TC, H_IF_EP1, &p, NULL, &r), "local, no slot");
+	ASSERT_EQ(r.retval, TC_ACT_REDIRECT, "local, no slot: verdict");
+
+	if (!ASSERT_OK(h_slot_counters(3, slot), "slot 3") ||
+	    !ASSERT_OK(h_vni_counters(VNI_A, all, drops), "VNI_A"))
+		return;
+	ASSERT_EQ(slot[OVL_VSTAT_ENCAP].packets, 1, "encap in the slot");
+	ASSERT_EQ(slot[OVL_VSTAT_LOCAL].packets, 1, "A1's local frame in the slot");
+	ASSERT_EQ(slot[OVL_VSTAT_DECAP].packets, 2, "both decaps in the slot");
+	ASSERT_EQ(slot[OVL_VSTAT_ENCAP].bytes, p.len, "inner bytes");
+	/* the sum: ovl_vni_stats has only A2's local frame */
+	ASSERT_EQ(all[OVL_VSTAT_ENCAP].packets, 1, "encap, all");
+	ASSERT_EQ(all[OVL_VSTAT_LOCAL].packets, 2, "local, all (A2's in ovl_vni_stats)");
+	ASSERT_EQ(all[OVL_VSTAT_DECAP].packets, 2, "decap, all");
+}
+
+/*
  * Per-packet cost, informational (-v): timing is never a verdict here.
  *
  * BPF_PROG_TEST_RUN's repeat runs the program again on the frame the

@@ -203,6 +203,10 @@ static void topo_make(void)
 			   (chance(15) ? OVL_VNI_F_DIRECT : 0);
 		v->direct = rand_dest();
 	}
+	/* the counters' slots (ABI 5): most networks have one, some not
+	 * (migrated from ABI 4); counts go to either, read as their sum */
+	for (int i = 0; i < T.nvni; i++)
+		T.vnis[i].slot = chance(75) ? (uint32_t)i + 1 : 0;
 
 	/* endpoints: MACs 02:a0:00:00:00:0k reused across tenants */
 	for (int i = 0; i < T_NEP; i++) {
@@ -211,6 +215,7 @@ static void topo_make(void)
 		bool dup;
 
 		e->vni = T.vnis[v].vni;
+		e->slot = chance(85) ? T.vnis[v].slot : 0;
 		e->iface = chance(88);
 		e->ep = e->iface ? chance(92) : chance(25);
 		/* ovld writes both; ovl_fdb alone, or without it (ABI 2
@@ -414,7 +419,8 @@ static int topo_load(void)
 					 .vni = T.vnis[i].vni,
 					 .flags = T.vnis[i].flags,
 					 .a = t_vteps[T.vnis[i].direct.vtep].ip,
-					 .port = T.vnis[i].direct.port };
+					 .port = T.vnis[i].direct.port,
+					 .slot = T.vnis[i].slot };
 	for (int i = 0; i < T_NEP; i++) {
 		const struct t_ep *p = &T.eps[i];
 
@@ -428,7 +434,8 @@ static int topo_load(void)
 							      mac_s(p->dhcp_mac) :
 							      NULL,
 						 .own4 = p->own4s[0] ? p->own4s : NULL,
-						 .own6 = p->own6s[0] ? p->own6s : NULL };
+						 .own6 = p->own6s[0] ? p->own6s : NULL,
+						 .slot = p->slot };
 		if (p->ep || p->fdb)
 			e[n++] = (struct h_ent){ .kind = !p->fdb ? H_E_EP_NOFDB :
 							 !p->ep	 ? H_E_EP_FDBONLY :
@@ -1181,18 +1188,18 @@ static void topo_print(void)
 	       T.has4 ? LOCAL4 : "no IPv4", T.has6 ? " " : ", no IPv6", T.has6 ? LOCAL6 : "",
 	       T.port, T.cfgflags);
 	for (int i = 0; i < T.nvni; i++)
-		printf("  vni %u flags 0x%x (strict %d, direct %d -> %s:%u, flood %s)\n",
+		printf("  vni %u flags 0x%x (strict %d, direct %d -> %s:%u, flood %s) slot %u\n",
 		       T.vnis[i].vni, T.vnis[i].flags, !!(T.vnis[i].flags & OVL_VNI_F_STRICT_SRC),
 		       !!(T.vnis[i].flags & OVL_VNI_F_DIRECT), t_vteps[T.vnis[i].direct.vtep].ip,
-		       T.vnis[i].direct.port, if_name(T.vnis[i].flood));
+		       T.vnis[i].direct.port, if_name(T.vnis[i].flood), T.vnis[i].slot);
 	for (int i = 0; i < T_NEP; i++) {
 		const struct t_ep *e = &T.eps[i];
 
 		printf("  %s: iface %d endpoint %d fdb %d vni %u mac %s ifflags 0x%x epflags 0x%x "
-		       "dhcp %s %s %s %s own %s %s\n",
+		       "dhcp %s %s %s %s own %s %s slot %u\n",
 		       if_name((enum h_if)(H_IF_EP0 + i)), e->iface, e->ep, e->fdb, e->vni,
 		       mac_s(e->mac), e->ifflags, e->epflags, mac_s(e->dhcp_mac), e->ip4, e->ip6,
-		       e->ll6, e->own4s[0] ? e->own4s : "-", e->own6s[0] ? e->own6s : "-");
+		       e->ll6, e->own4s[0] ? e->own4s : "-", e->own6s[0] ? e->own6s : "-", e->slot);
 	}
 	for (int i = 0; i < T.nrem; i++)
 		printf("  fdb vni %u %s -> %s port %u\n", T.rems[i].vni, mac_s(T.rems[i].mac),

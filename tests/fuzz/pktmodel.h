@@ -60,6 +60,7 @@ struct t_vni {
 	uint32_t flags; /* OVL_VNI_F_* */
 	struct t_dest direct;
 	enum h_if flood; /* with OVL_VNI_F_DIRECT; H_IF_NONE: none */
+	uint32_t slot;	 /* its ovl_vni_cnt slot (ABI 5), 0: none */
 };
 
 struct t_ep {
@@ -76,6 +77,7 @@ struct t_ep {
 	 * usually ip4/ip6 as ovld writes them), as text and as bytes */
 	char own4s[24], own6s[48];
 	uint8_t own4[4], own6[16];
+	uint32_t slot; /* the ovl_vni_cnt slot of its iface entry: its VNI's, or 0 */
 };
 
 struct t_rem {

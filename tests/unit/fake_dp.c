@@ -591,7 +591,22 @@ int map_vni_stats_del(struct ovld *d, __u32 vni)
 	return err == -ENOENT ? 0 : err;
 }
 
-int map_vni_stats_read(struct ovld *d, __u32 vni, struct ovl_stat out[OVL_VSTAT_MAX])
+/* The lowest slot no other overlay has (the fake has no ovl_vni_cnt: its
+ * counters stay in the ovl_vni_stats table). */
+__u32 map_vni_slot_pick(struct ovld *d, __u32 vni)
+{
+	__u32 slot = 1;
+
+	for (bool taken = true; taken && slot <= OVL_MAX_VNIS; slot += taken) {
+		taken = false;
+		for (const struct ovl_overlay *ov = d->overlays; ov; ov = ov->next)
+			taken |= ov->vni != vni && ov->vstat_slot == slot;
+	}
+	return slot <= OVL_MAX_VNIS ? slot : 0;
+}
+
+int map_vni_stats_read(struct ovld *d, const struct ovl_overlay *ov,
+		       struct ovl_stat out[OVL_VSTAT_MAX])
 {
 	struct ovl_vni_stats s;
 	int err;
@@ -599,7 +614,7 @@ int map_vni_stats_read(struct ovld *d, __u32 vni, struct ovl_stat out[OVL_VSTAT_
 	(void)d;
 	memset(out, 0, sizeof(*out) * OVL_VSTAT_MAX);
 	FAIL_OR(__func__);
-	err = t_lookup(table(OVL_MAP_VNI_STATS), &vni, &s);
+	err = t_lookup(table(OVL_MAP_VNI_STATS), &ov->vni, &s);
 	if (!err)
 		memcpy(out, s.s, sizeof(*out) * OVL_VSTAT_MAX);
 	return err;

@@ -30,6 +30,7 @@ static int create(struct fx *fx, const char *name, __u32 vni, const char *encap,
 void test_loader_overlay_create(void)
 {
 	char path[PATH_MAX], err[OVL_ERR_MAX];
+	struct ovl_overlay *ov;
 	struct ovl_vni v;
 	struct ovl_stat vs[OVL_VSTAT_MAX];
 	struct ovl_ip ip;
@@ -65,7 +66,14 @@ void test_loader_overlay_create(void)
 	fx_ip("192.0.2.62", &ip);
 	ASSERT_TRUE(fake_dp_peer(601, &ip), "peer 2");
 	ASSERT_EQ(fake_dp_entries(OVL_MAP_PEERS), 2, "peers");
-	ASSERT_OK(map_vni_stats_read(&fx.d, 601, vs), "ovl_vni_stats entry");
+	ov = overlay_by_vni(&fx.d, 601);
+	if (ASSERT_TRUE(ov != NULL, "overlay o1")) {
+		ASSERT_OK(map_vni_stats_read(&fx.d, ov, vs), "ovl_vni_stats entry");
+		/* the first overlay's counters: slot 1 of ovl_vni_cnt, named
+		 * in its ovl_vnis entry (ABI 5) */
+		ASSERT_EQ(ov->vstat_slot, 1, "counter slot");
+		ASSERT_EQ(v.vstat_slot, 1, "counter slot in ovl_vnis");
+	}
 
 	ASSERT_EQ(create(&fx, "o1", 602, "vxlan", "files", path, err, sizeof(err)), -EEXIST,
 		  "same name");
