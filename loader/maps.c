@@ -404,7 +404,7 @@ static void slots_pinned(struct ovld *d, __u32 vni, bool *used)
 	     first = false) {
 		key = next;
 		if (key != vni && !bpf_map_lookup_elem(fd, &key, &v) &&
-		    v.vstat_slot <= OVL_MAX_VNIS)
+		    v.vstat_slot <= OVL_MAX_VNI_SLOTS)
 			used[v.vstat_slot] = true;
 	}
 }
@@ -418,7 +418,7 @@ static void slots_pinned(struct ovld *d, __u32 vni, bool *used)
  */
 __u32 map_vni_slot_pick(struct ovld *d, __u32 vni)
 {
-	static bool used[OVL_MAX_VNIS + 1];
+	static bool used[OVL_MAX_VNI_SLOTS + 1];
 	int ncpu = libbpf_num_possible_cpus();
 	struct ovl_vni v;
 	__u32 slot;
@@ -427,15 +427,15 @@ __u32 map_vni_slot_pick(struct ovld *d, __u32 vni)
 
 	memset(used, 0, sizeof(used));
 	for (const struct ovl_overlay *ov = d->overlays; ov; ov = ov->next)
-		if (ov->vni != vni && ov->vstat_slot <= OVL_MAX_VNIS)
+		if (ov->vni != vni && ov->vstat_slot <= OVL_MAX_VNI_SLOTS)
 			used[ov->vstat_slot] = true;
 	if (!bpf_map_lookup_elem(MAPFD(d, ovl_vnis), &vni, &v) && v.vstat_slot &&
-	    v.vstat_slot <= OVL_MAX_VNIS && !used[v.vstat_slot])
+	    v.vstat_slot <= OVL_MAX_VNI_SLOTS && !used[v.vstat_slot])
 		return v.vstat_slot;
 	slots_pinned(d, vni, used);
-	for (slot = 1; slot <= OVL_MAX_VNIS && used[slot]; slot++)
+	for (slot = 1; slot <= OVL_MAX_VNI_SLOTS && used[slot]; slot++)
 		;
-	if (slot > OVL_MAX_VNIS || ncpu < 1)
+	if (slot > OVL_MAX_VNI_SLOTS || ncpu < 1)
 		return 0;
 	zero = calloc((size_t)ncpu, sizeof(struct ovl_vni_stats));
 	if (!zero)

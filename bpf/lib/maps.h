@@ -85,7 +85,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, OVL_MAX_VNIS + 1); /* slot 0: none */
+	__uint(max_entries, OVL_MAX_VNI_SLOTS + 1); /* slot 0: none */
 	__type(key, __u32);
 	__type(value, struct ovl_vni_stats);
 } ovl_vni_cnt __weak SEC(".maps");

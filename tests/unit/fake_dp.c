@@ -597,12 +597,12 @@ __u32 map_vni_slot_pick(struct ovld *d, __u32 vni)
 {
 	__u32 slot = 1;
 
-	for (bool taken = true; taken && slot <= OVL_MAX_VNIS; slot += taken) {
+	for (bool taken = true; taken && slot <= OVL_MAX_VNI_SLOTS; slot += taken) {
 		taken = false;
 		for (const struct ovl_overlay *ov = d->overlays; ov; ov = ov->next)
 			taken |= ov->vni != vni && ov->vstat_slot == slot;
 	}
-	return slot <= OVL_MAX_VNIS ? slot : 0;
+	return slot <= OVL_MAX_VNI_SLOTS ? slot : 0;
 }
 
 int map_vni_stats_read(struct ovld *d, const struct ovl_overlay *ov,

@@ -392,7 +392,7 @@ static const struct abi_map abi_maps[] = {
 	{ OVL_MAP_VNI_DROPS, BPF_MAP_TYPE_PERCPU_HASH, sizeof(__u32), sizeof(struct ovl_vni_drops),
 	  OVL_MAX_VNIS, "__u32", "ovl_vni_drops" },
 	{ OVL_MAP_VNI_CNT, BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(__u32), sizeof(struct ovl_vni_stats),
-	  OVL_MAX_VNIS + 1, "__u32", "ovl_vni_stats" },
+	  OVL_MAX_VNI_SLOTS + 1, "__u32", "ovl_vni_stats" },
 	{ OVL_MAP_EVENTS, BPF_MAP_TYPE_RINGBUF, 0, 0, OVL_EVENTS_BYTES, NULL, NULL },
 	{ OVL_MAP_MISS_RL, BPF_MAP_TYPE_LRU_HASH, sizeof(struct ovl_miss_key),
 	  sizeof(struct ovl_miss_rl), OVL_MAX_MISS_RL, "ovl_miss_key", "ovl_miss_rl" },
