@@ -36,6 +36,22 @@ static void flow4(struct pkt *p, const char *dmac, const char *dip, uint16_t spo
 	pkt_finish(p);
 }
 
+/* R1 -> A1 through the tunnel from VTEP4: IPv4/UDP 40000 -> 5001, a 64-byte
+ * payload seeded by seed. */
+static void decap4_r1(struct pkt *p, unsigned int seed)
+{
+	pkt_init(p);
+	pkt_eth(p, UL_MAC, VTEP_MAC, ETH_P_IP);
+	pkt_ip4(p, VTEP4, LOCAL4, IPPROTO_UDP);
+	pkt_udp(p, 51000, VXLAN_PORT, false);
+	pkt_vxlan(p, VNI_A);
+	pkt_eth(p, A1_MAC, R1_MAC, ETH_P_IP);
+	pkt_ip4(p, R1_IP4, A1_IP4, IPPROTO_UDP);
+	pkt_udp(p, 40000, 5001, true);
+	pkt_pattern(p, 64, seed);
+	pkt_finish(p);
+}
+
 /* Encapsulate one flow; returns the outer UDP source port, or 0. */
 static uint16_t encap_sport(const char *what, const char *dmac, const char *dip, uint16_t sport,
 			    size_t len, unsigned int seed, size_t l3len)
@@ -303,16 +319,7 @@ void test_flow_vni_slot(void)
 	ASSERT_EQ(r.retval, TC_ACT_REDIRECT, "local verdict");
 
 	/* R1 -> A1 through the tunnel, at XDP and at TC */
-	pkt_init(&p);
-	pkt_eth(&p, UL_MAC, VTEP_MAC, ETH_P_IP);
-	pkt_ip4(&p, VTEP4, LOCAL4, IPPROTO_UDP);
-	pkt_udp(&p, 51000, VXLAN_PORT, false);
-	pkt_vxlan(&p, VNI_A);
-	pkt_eth(&p, A1_MAC, R1_MAC, ETH_P_IP);
-	pkt_ip4(&p, R1_IP4, A1_IP4, IPPROTO_UDP);
-	pkt_udp(&p, 40000, 5001, true);
-	pkt_pattern(&p, 64, 3);
-	pkt_finish(&p);
+	decap4_r1(&p, 3);
 	ASSERT_OK(h_run(H_XDP, H_IF_UL, &p, NULL, &r), "decap (XDP)");
 	ASSERT_EQ(r.retval, XDP_REDIRECT, "decap (XDP) verdict");
 	ASSERT_OK(h_run(H_TCUL, H_IF_UL, &p, NULL, &r), "decap (TC)");
@@ -430,16 +437,7 @@ void test_bpf_perf(void)
 		return;
 
 	/* decap v4, 64-byte UDP payload: XDP (NICs) and TC (veth underlays) */
-	pkt_init(&p);
-	pkt_eth(&p, UL_MAC, VTEP_MAC, ETH_P_IP);
-	pkt_ip4(&p, VTEP4, LOCAL4, IPPROTO_UDP);
-	pkt_udp(&p, 51000, VXLAN_PORT, false);
-	pkt_vxlan(&p, VNI_A);
-	pkt_eth(&p, A1_MAC, R1_MAC, ETH_P_IP);
-	pkt_ip4(&p, R1_IP4, A1_IP4, IPPROTO_UDP);
-	pkt_udp(&p, 40000, 5001, true);
-	pkt_pattern(&p, 64, 1);
-	pkt_finish(&p);
+	decap4_r1(&p, 1);
 	cost("decap_ns", "decap v4 (XDP)", H_XDP, H_IF_UL, &p, XDP_REDIRECT);
 	cost("decap_tc_ns", "decap v4 (TC)", H_TCUL, H_IF_UL, &p, TC_ACT_REDIRECT);
 
