@@ -26,32 +26,29 @@ static __always_inline void stat_drop(int reason, __u64 bytes)
 		stat_add(OVL_STAT_DROP(reason), bytes);
 }
 
-/* Count a frame of network vni in its ovl_vni_stats entry (if ovld made one). */
-static __always_inline void vstat_add(__u32 vni, __u32 id, __u64 bytes)
+/* Count a frame in counter id of v (NULL: nowhere). */
+static __always_inline void vstat_bump(struct ovl_vni_stats *v, __u32 id, __u64 bytes)
 {
-	struct ovl_vni_stats *v = bpf_map_lookup_elem(&ovl_vni_stats, &vni);
-
 	if (v && id < OVL_VSTAT_SLOTS) {
 		v->s[id].packets++;
 		v->s[id].bytes += bytes;
 	}
 }
 
+/* Count a frame of network vni in its ovl_vni_stats entry (if ovld made one). */
+static __always_inline void vstat_add(__u32 vni, __u32 id, __u64 bytes)
+{
+	vstat_bump(bpf_map_lookup_elem(&ovl_vni_stats, &vni), id, bytes);
+}
+
 /* Count a forwarded frame of network vni: in its ovl_vni_cnt slot when it
  * has one (an array: no hash lookup), else in ovl_vni_stats (ovl_abi.h). */
 static __always_inline void vstat_fwd(__u32 slot, __u32 vni, __u32 id, __u64 bytes)
 {
-	struct ovl_vni_stats *v;
-
-	if (!slot) {
+	if (slot)
+		vstat_bump(bpf_map_lookup_elem(&ovl_vni_cnt, &slot), id, bytes);
+	else
 		vstat_add(vni, id, bytes);
-		return;
-	}
-	v = bpf_map_lookup_elem(&ovl_vni_cnt, &slot);
-	if (v && id < OVL_VSTAT_SLOTS) {
-		v->s[id].packets++;
-		v->s[id].bytes += bytes;
-	}
 }
 
 /*
