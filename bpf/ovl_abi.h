@@ -73,11 +73,8 @@
 #define OVL_PIN_ABI_MARKER "ovl_abi_v"
 
 /* Map sizes. */
-#define OVL_MAX_VNIS 4096
-/* ovl_vni_cnt's slots: a per-CPU array takes its whole size on every
- * possible CPU (1024 slots of 128 bytes: 128 KiB a CPU); networks beyond
- * that many are counted in ovl_vni_stats, as a network without a slot */
-#define OVL_MAX_VNI_SLOTS 1024
+#define OVL_MAX_VNIS	  4096
+#define OVL_MAX_VNI_SLOTS 1024 /* ovl_vni_cnt; see there */
 #define OVL_MAX_IFACES	  16384
 #define OVL_MAX_ENDPOINTS 16384
 #define OVL_MAX_FDB	  262144
@@ -326,7 +323,10 @@ _Static_assert(sizeof(struct ovl_stat) == 16, "ovl_stat layout");
  *
  * ovl_vni_cnt: per-CPU array, vstat_slot -> the same struct: the forwarding
  * counters without a hash lookup (the slot comes with the ovl_vnis or
- * ovl_ifaces entry the frame needs anyway). ovld gives each network a slot
+ * ovl_ifaces entry the frame needs anyway). A per-CPU array takes its whole
+ * size on every possible CPU, so it has OVL_MAX_VNI_SLOTS slots (128 KiB a
+ * CPU), not one per possible network: a network beyond them has no slot and
+ * is counted in ovl_vni_stats. ovld gives each network a slot
  * from 1 to OVL_MAX_VNI_SLOTS, zeroes it before, keeps it across restarts (the
  * pinned ovl_vnis entry names it) and reads a network's counters as the sum
  * of its ovl_vni_stats entry and its slot.

@@ -20,9 +20,9 @@
  *      chain is walked for it) and may not speak for others; only the
  *      network's DHCP server (OVL_IF_F_DHCP_SERVER) and its router
  *      (OVL_IF_F_ROUTER) may answer DHCP and DHCPv6 clients, and only the
- *      router may send router advertisements and redirects. The router forwards others' packets:
- *      ovld never gives it OVL_IF_F_IP_NOSPOOF, but its source MAC is
- *      checked as every endpoint's.
+ *      router may send router advertisements and redirects. The router
+ *      forwards others' packets: ovld never gives it OVL_IF_F_IP_NOSPOOF,
+ *      but its source MAC is checked as every endpoint's.
  *   2. ARP requests and neighbour solicitations for an address in
  *      ovl_neigh are answered here and the answer goes straight back out of
  *      the veth into the container. Not in the map: a miss event asks ovld,

@@ -9,13 +9,13 @@
  * The same shape is reused as on every restart; another shape gets a new
  * map, not pinned yet, into which the old one's entries are copied where
  * the layout allows (same key and value size, or a value that only grew at
- * its end, as ovl_ifaces did in ABI 4 and 5: every entry; every slot that both
- * arrays have). The programs are loaded against the new maps and
- * replace the attached ones atomically as on every start (main.c: decap,
- * then each restored endpoint). Only then pins_commit() adds to the counters
- * what the old programs counted meanwhile, pins each new map over the old
- * name (pinned beside it, then renamed: the name always holds one of the
- * two) and pins the marker last. A crash before the marker leaves old or
+ * its end, as ovl_ifaces did in ABI 4 and 5 and ovl_vnis in 5: every entry;
+ * every slot that both arrays have). The programs are loaded against the
+ * new maps and replace the attached ones atomically as on every start
+ * (main.c: decap, then each restored endpoint). Only then pins_commit()
+ * adds to the counters what the old programs counted meanwhile, pins each
+ * new map over the old name (pinned beside it, then renamed: the name
+ * always holds one of the two) and pins the marker last. A crash before the marker leaves old or
  * mixed pins without it, and the next start migrates what is still old.
  */
 #include <errno.h>
