@@ -45,8 +45,14 @@
  * their end), instead of the per-CPU hash ovl_vni_stats: one hash lookup
  * fewer per frame. Slot 0 is none: such a frame is counted in ovl_vni_stats
  * as before, and ovld reads the sum of both.
+ * 6: an ovl_peers entry carries what decapsulation of unicast needs of its
+ * network (struct ovl_peer: OVL_PEER_F_VNI and the counter slot), so that a
+ * frame from an allowed peer costs one lookup there instead of ovl_vnis and
+ * then ovl_peers. The value grew at its end: migrated entries lack the
+ * flag, and the programs read ovl_vnis for them as before, until ovld
+ * rewrites them as it restores each overlay.
  */
-#define OVL_ABI_VERSION 5
+#define OVL_ABI_VERSION 6
 
 /* Program and map names: at most 15 characters (BPF_OBJ_NAME_LEN - 1). */
 #define OVL_PROG_XDP	    "ovl_xdp_rx"
@@ -283,8 +289,25 @@ _Static_assert(sizeof(struct ovl_neigh) == 8, "ovl_neigh layout");
 #define OVL_NEIGH_F_STATIC (1u << 0)
 #define OVL_NEIGH_F_ROUTER (1u << 1) /* NA answers carry the R flag */
 
-/* ovl_peers: hash, {vni, underlay IP} -> OVL_PEER_F_* (strict source check). */
-#define OVL_PEER_F_STATIC (1u << 0)
+/*
+ * ovl_peers: hash, {vni, underlay IP} -> struct ovl_peer: the underlay hosts
+ * a network takes VXLAN from (the strict source check, OVL_VNI_F_STRICT_SRC).
+ * Since ABI 6 an entry with OVL_PEER_F_VNI also stands for its network's
+ * ovl_vnis entry on the unicast path: ovld writes it only for a network it
+ * has, removes a network's peers before its ovl_vnis entry, and keeps
+ * vstat_slot equal to the ovl_vnis entry's. Broadcast still reads ovl_vnis
+ * (flags, flood_ifindex).
+ */
+struct ovl_peer {
+	__u32 flags;	  /* OVL_PEER_F_* */
+	__u32 vstat_slot; /* with OVL_PEER_F_VNI: the network's ovl_vni_cnt slot */
+};
+_Static_assert(sizeof(struct ovl_peer) == 8, "ovl_peer layout");
+/* What ABI 5 and older had of it (the value grew at its end). */
+#define OVL_PEER_ABI5_SIZE 4
+
+#define OVL_PEER_F_STATIC  (1u << 0)
+#define OVL_PEER_F_VNI	   (1u << 1) /* since ABI 6: see above */
 
 /* ovl_miss_rl: LRU hash, rate limit of miss events per key (BPF-owned). */
 struct ovl_miss_key {

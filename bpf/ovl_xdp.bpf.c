@@ -32,6 +32,9 @@
  *   With OVL_VNI_F_STRICT_SRC, the outer source address must be in
  *   ovl_peers for that VNI: VXLAN has no authentication, and this is what
  *   keeps an arbitrary underlay host from injecting frames into a tenant.
+ *   The peer's entry is looked up first: since ABI 6 it also carries what
+ *   unicast needs of the network (lib/rx.h), so ovl_vnis is read only for
+ *   broadcast, older entries and refusals.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

@@ -105,13 +105,14 @@ int map_neigh_del(struct ovld *d, __u32 vni, const struct ovl_ip *ip)
 	return ret_errno(bpf_map_delete_elem(MAPFD(d, ovl_neigh), &k));
 }
 
-int map_peer_put(struct ovld *d, __u32 vni, const struct ovl_ip *ip)
+int map_peer_put(struct ovld *d, __u32 vni, const struct ovl_ip *ip, __u32 vstat_slot)
 {
 	struct ovl_addr_key k;
-	__u32 flags = OVL_PEER_F_STATIC;
+	struct ovl_peer p;
 
+	map_peer_value(&p, vstat_slot);
 	map_addr_key(&k, vni, ip);
-	return ret_errno(bpf_map_update_elem(MAPFD(d, ovl_peers), &k, &flags, BPF_ANY));
+	return ret_errno(bpf_map_update_elem(MAPFD(d, ovl_peers), &k, &p, BPF_ANY));
 }
 
 /*

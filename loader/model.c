@@ -113,6 +113,13 @@ void map_addr_key(struct ovl_addr_key *k, __u32 vni, const struct ovl_ip *ip)
 	memcpy(k->addr, ip->addr, ip->family == OVL_AF_INET4 ? 4 : 16);
 }
 
+void map_peer_value(struct ovl_peer *p, __u32 vstat_slot)
+{
+	memset(p, 0, sizeof(*p));
+	p->flags = OVL_PEER_F_STATIC | OVL_PEER_F_VNI;
+	p->vstat_slot = vstat_slot;
+}
+
 void ovl_dest_from_ip(struct ovl_dest *d, const struct ovl_ip *ip, __u16 port, __u32 flags)
 {
 	memset(d, 0, sizeof(*d));

@@ -215,9 +215,11 @@ int overlay_delete(struct ovld *d, const char *name, char *err, size_t errlen)
 		return -EBUSY;
 	}
 	router_remove(d, ov);
+	/* its peers before its ovl_vnis entry: a peer's entry stands for
+	 * the network on the unicast path (ABI 6, ovl_abi.h) */
+	map_peers_flush(d, ov->vni);
 	map_vni_del(d, ov->vni);
 	map_vni_stats_del(d, ov->vni);
-	map_peers_flush(d, ov->vni);
 	map_fdb_foreach(d, true, ov->vni, drop_learned_fdb, NULL);
 	map_neigh_foreach(d, true, ov->vni, drop_neigh, NULL);
 	for (pp = &d->overlays; *pp != ov; pp = &(*pp)->next)

@@ -252,10 +252,14 @@ int map_neigh_put(struct ovld *d, __u32 vni, const struct ovl_ip *ip, const __u8
 		  __u16 flags);
 int map_neigh_get(struct ovld *d, __u32 vni, const struct ovl_ip *ip, struct ovl_neigh *n);
 int map_neigh_del(struct ovld *d, __u32 vni, const struct ovl_ip *ip);
-int map_peer_put(struct ovld *d, __u32 vni, const struct ovl_ip *ip);
+/* ip a peer of the network vni whose counter slot is vstat_slot
+ * (map_peer_value()). */
+int map_peer_put(struct ovld *d, __u32 vni, const struct ovl_ip *ip, __u32 vstat_slot);
 int map_peers_flush(struct ovld *d, __u32 vni);
 int map_peer_del(struct ovld *d, __u32 vni, const struct ovl_ip *ip);
-/* The peers of vni in ovl_peers (malloc'ed into *out, *n of them). */
+/* Rewrite the peers of vni whose value is not map_peer_value(vstat_slot)'s
+ * (migrated from ABI 5, another slot), each in place: never missing. */
+int map_peers_refresh(struct ovld *d, __u32 vni, __u32 vstat_slot);
 /* The peers of vni appended to out (zeroed first). Return: 0 or -errno (out empty). */
 int map_peers_list(struct ovld *d, __u32 vni, struct ovl_ip_vec *out);
 int map_ep_put(struct ovld *d, const struct ovl_ep *ep);
@@ -356,6 +360,9 @@ void ep_map_values(const struct ovl_ep *ep, struct ovl_iface *ifc, struct ovl_en
  * the kernel hashes the padding too. */
 void map_mac_key(struct ovl_mac_key *k, __u32 vni, const __u8 mac[6]);
 void map_addr_key(struct ovl_addr_key *k, __u32 vni, const struct ovl_ip *ip);
+/* The ovl_peers value ovld writes for a peer of a network with that
+ * counter slot: OVL_PEER_F_VNI, the network is ours (ovl_abi.h). */
+void map_peer_value(struct ovl_peer *p, __u32 vstat_slot);
 /* An ovl_dest toward ip:port. */
 void ovl_dest_from_ip(struct ovl_dest *d, const struct ovl_ip *ip, __u16 port, __u32 flags);
 /* strerror() of a map write, "the map is full" for -E2BIG. */

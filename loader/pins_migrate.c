@@ -9,7 +9,8 @@
  * The same shape is reused as on every restart; another shape gets a new
  * map, not pinned yet, into which the old one's entries are copied where
  * the layout allows (same key and value size, or a value that only grew at
- * its end, as ovl_ifaces did in ABI 4 and 5 and ovl_vnis in 5: every entry;
+ * its end, as ovl_ifaces did in ABI 4 and 5, ovl_vnis in 5 and ovl_peers
+ * in 6: every entry;
  * every slot that both arrays have). The programs are loaded against the
  * new maps and replace the attached ones atomically as on every start
  * (main.c: decap, then each restored endpoint). Only then pins_commit()
@@ -195,6 +196,8 @@ static bool value_grew_at_end(const char *name, __u32 old_size, __u32 new_size)
 		return false;
 	if (!strcmp(name, OVL_MAP_IFACES))
 		return old_size == OVL_IFACE_ABI3_SIZE || old_size == OVL_IFACE_ABI4_SIZE;
+	if (!strcmp(name, OVL_MAP_PEERS))
+		return old_size == OVL_PEER_ABI5_SIZE;
 	return !strcmp(name, OVL_MAP_VNIS) && old_size == OVL_VNI_ABI4_SIZE;
 }
 

@@ -68,6 +68,18 @@ int overlay_write_vni(struct ovld *d, struct ovl_overlay *ov)
 	return map_vni_put(d, ov->vni, &v);
 }
 
+/* The peers that stay, as ABI 6 has them (migrated entries lack
+ * OVL_PEER_F_VNI, and cost decapsulation a lookup in ovl_vnis until then).
+ * A failure costs only that: logged, not returned. */
+static void peers_refresh(struct ovld *d, struct ovl_overlay *ov)
+{
+	int ret = map_peers_refresh(d, ov->vni, ov->vstat_slot);
+
+	if (ret)
+		pr_warn("overlay %s: rewrite its %s entries: %s", ov->name, OVL_MAP_PEERS,
+			map_strerror(ret));
+}
+
 /*
  * ovl_peers of ov from the backend's view of the network, and its ovl_vnis
  * entry. ovl_peers is one map for every VNI (OVL_MAX_PEERS entries): the
@@ -91,6 +103,8 @@ int overlay_sync_vni(struct ovld *d, struct ovl_overlay *ov, char *err, size_t e
 		ret = overlay_write_vni(d, ov);
 		if (ret)
 			snprintf(err, errlen, "write %s: %s", OVL_MAP_VNIS, map_strerror(ret));
+		else
+			peers_refresh(d, ov);
 		return ret;
 	}
 	if (!ret)
@@ -129,7 +143,7 @@ int overlay_sync_vni(struct ovld *d, struct ovl_overlay *ov, char *err, size_t e
 	for (i = 0; i < del.n; i++)
 		map_peer_del(d, ov->vni, &del.v[i]);
 	for (; done < add.n && !ret; done++)
-		ret = map_peer_put(d, ov->vni, &add.v[done]);
+		ret = map_peer_put(d, ov->vni, &add.v[done], ov->vstat_slot);
 	if (ret) {
 		/* Not the room we counted (another writer?). */
 		snprintf(err, errlen, "write %s: %s", OVL_MAP_PEERS, map_strerror(ret));
@@ -141,13 +155,14 @@ int overlay_sync_vni(struct ovld *d, struct ovl_overlay *ov, char *err, size_t e
 		snprintf(err, errlen, "write %s: %s", OVL_MAP_VNIS, map_strerror(ret));
 		goto undo;
 	}
+	peers_refresh(d, ov);
 	goto out;
 undo:
 	/* Back to the peers there were. */
 	for (i = 0; i < done; i++)
 		map_peer_del(d, ov->vni, &add.v[i]);
 	for (i = 0; i < del.n; i++)
-		map_peer_put(d, ov->vni, &del.v[i]);
+		map_peer_put(d, ov->vni, &del.v[i], ov->vstat_slot);
 out:
 	free(want.v);
 	free(have.v);

@@ -107,6 +107,40 @@ static int peer_list_one(void *key, void *val, void *arg)
 	return ovl_ip_vec_add(arg, k->family, k->addr);
 }
 
+struct peer_refresh {
+	struct ovld *d;
+	__u32 vni;
+	__u32 vstat_slot;
+	struct ovl_peer want;
+	int err;
+};
+
+static int peer_refresh_one(void *key, void *val, void *arg)
+{
+	const struct ovl_addr_key *k = key;
+	struct peer_refresh *r = arg;
+	struct ovl_ip ip = { .family = k->family };
+	int err;
+
+	if (!memcmp(val, &r->want, sizeof(r->want)))
+		return 0;
+	memcpy(ip.addr, k->addr, 16);
+	err = map_peer_put(r->d, r->vni, &ip, r->vstat_slot);
+	if (err && !r->err)
+		r->err = err;
+	return 0;
+}
+
+int map_peers_refresh(struct ovld *d, __u32 vni, __u32 vstat_slot)
+{
+	struct peer_refresh r = { .d = d, .vni = vni, .vstat_slot = vstat_slot };
+	int err;
+
+	map_peer_value(&r.want, vstat_slot);
+	err = map_walk(d, OVL_MAP_PEERS, true, vni, peer_refresh_one, &r);
+	return err ? err : r.err;
+}
+
 int map_peers_list(struct ovld *d, __u32 vni, struct ovl_ip_vec *out)
 {
 	int err = map_walk(d, OVL_MAP_PEERS, true, vni, peer_list_one, out);

@@ -57,7 +57,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, OVL_MAX_PEERS);
 	__type(key, struct ovl_addr_key);
-	__type(value, __u32);
+	__type(value, struct ovl_peer);
 } ovl_peers __weak SEC(".maps");
 
 struct {

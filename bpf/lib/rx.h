@@ -169,10 +169,11 @@ struct rx_res {
 static __always_inline int rx_classify(void *data, void *data_end, __u32 pkt_len,
 				       struct rx_res *res)
 {
+	const struct ovl_vni *v = NULL;
 	const struct ovl_endpoint *ep;
+	const struct ovl_peer *p;
 	const struct ovl_cfg *cfg;
 	struct rx_outer o = {};
-	const struct ovl_vni *v;
 	struct ethhdr *inner;
 	int ret;
 
@@ -187,19 +188,29 @@ static __always_inline int rx_classify(void *data, void *data_end, __u32 pkt_len
 		return ret < 0 ? ret : 0;
 	res->vni = o.vni;
 
-	v = bpf_map_lookup_elem(&ovl_vnis, &o.vni);
-	if (!v) {
-		res->stat = OVL_STAT_RX_UNKNOWN_VNI;
-		return 0;
+	/* A frame from one of the network's peers: since ABI 6 the peer's
+	 * entry says all that unicast needs of the network (ovl_abi.h), one
+	 * lookup. Anything else (a migrated entry, a network without strict
+	 * sources, a refusal) reads ovl_vnis first, as before. */
+	p = bpf_map_lookup_elem(&ovl_peers, &o.peer);
+	if (p && (p->flags & OVL_PEER_F_VNI)) {
+		res->vstat_slot = p->vstat_slot;
+	} else {
+		v = bpf_map_lookup_elem(&ovl_vnis, &o.vni);
+		if (!v) {
+			res->stat = OVL_STAT_RX_UNKNOWN_VNI;
+			return 0;
+		}
+		res->vstat_slot = v->vstat_slot;
+		if ((v->flags & OVL_VNI_F_STRICT_SRC) && !p) {
+			/* who was refused: the operator's first question (ovlctl monitor) */
+			res->vni_known = true;
+			res->peer_family = o.peer.family;
+			__builtin_memcpy(res->peer_addr, o.peer.addr, sizeof(res->peer_addr));
+			return -OVL_DROP_PEER_UNKNOWN;
+		}
 	}
 	res->vni_known = true;
-	res->vstat_slot = v->vstat_slot;
-	if ((v->flags & OVL_VNI_F_STRICT_SRC) && !bpf_map_lookup_elem(&ovl_peers, &o.peer)) {
-		/* who was refused: the operator's first question (ovlctl monitor) */
-		res->peer_family = o.peer.family;
-		__builtin_memcpy(res->peer_addr, o.peer.addr, sizeof(res->peer_addr));
-		return -OVL_DROP_PEER_UNKNOWN;
-	}
 
 	/* verifier: o.hdr_len was bounds-checked against data_end in the parser,
 	 * but as a scalar it must be re-checked against this pointer. */
@@ -232,7 +243,9 @@ static __always_inline int rx_classify(void *data, void *data_end, __u32 pkt_len
 		res->stat = OVL_STAT_RX_DECAP_BCAST;
 		/* A point-to-point overlay has no proxy data: its broadcasts
 		 * go to the one endpoint ovld names for it. */
-		if (!ep && (v->flags & OVL_VNI_F_DIRECT) && v->flood_ifindex) {
+		if (!ep && !v)
+			v = bpf_map_lookup_elem(&ovl_vnis, &o.vni);
+		if (!ep && v && (v->flags & OVL_VNI_F_DIRECT) && v->flood_ifindex) {
 			res->ifindex = v->flood_ifindex;
 			res->ep_flags = 0;
 			goto found;

@@ -563,11 +563,14 @@ static int ent_load(const struct h_ent *e)
 		return update(H.skel->maps.ovl_neigh, &akey, &n);
 	}
 	case H_E_PEER: {
-		uint32_t flags = OVL_PEER_F_STATIC;
+		/* as ovld writes it (ABI 6), unless flags say otherwise */
+		struct ovl_peer pv = { .flags = e->flags ? e->flags :
+							   OVL_PEER_F_STATIC | OVL_PEER_F_VNI,
+				       .vstat_slot = e->slot };
 
 		akey.vni = e->vni;
 		akey.family = addr_parse(e->a, akey.addr);
-		return update(H.skel->maps.ovl_peers, &akey, &flags);
+		return update(H.skel->maps.ovl_peers, &akey, &pv);
 	}
 	case H_E_RFLOW: {
 		struct ovl_rflow_key k;

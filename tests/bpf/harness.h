@@ -157,7 +157,7 @@ struct h_ent {
 	uint16_t lport, rport; /* host order */
 	uint8_t proto;
 	const char *own4, *own6; /* IFACE: the endpoint's own addresses (ip4, ip6), or NULL */
-	uint32_t slot;		 /* VNI/IFACE: vstat_slot, the ovl_vni_cnt slot (0: none) */
+	uint32_t slot;		 /* VNI/IFACE/PEER: vstat_slot, the ovl_vni_cnt slot (0: none) */
 };
 /* the ovl_vni_cnt slots h_reset() zeroes: h_ent slots stay below this */
 #define H_MAX_SLOT 16
@@ -205,6 +205,7 @@ struct h_ent {
 	{                                                                                          \
 		.kind = H_E_NEIGH, .vni = (v), .a = (ip), .b = (mac), .flags = (fl)                \
 	}
+/* as ovld writes it: OVL_PEER_F_VNI (ABI 6), slot 0 */
 #define E_PEER(v, ip)                                                                              \
 	{                                                                                          \
 		.kind = H_E_PEER, .vni = (v), .a = (ip)                                            \

@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "ovl.skel.h"
 #include "harness.h"
 
 #define NFLOWS 8
@@ -346,6 +348,73 @@ void test_flow_vni_slot(void)
 	ASSERT_EQ(all[OVL_VSTAT_ENCAP].packets, 1, "encap, all");
 	ASSERT_EQ(all[OVL_VSTAT_LOCAL].packets, 2, "local, all (A2's in ovl_vni_stats)");
 	ASSERT_EQ(all[OVL_VSTAT_DECAP].packets, 2, "decap, all");
+}
+
+/*
+ * ABI 6: the ovl_peers entry of an allowed peer (OVL_PEER_F_VNI) stands for
+ * its network's ovl_vnis entry on the unicast path: its slot counts the
+ * frame, and ovl_vnis is not read. An entry as the migration leaves it
+ * (OVL_PEER_F_STATIC only) reads ovl_vnis as ABI 5 did. The slots differ
+ * here (ovld keeps them equal) to show which entry was read.
+ */
+static const struct h_ent peer_vni_a[] = {
+	{ .kind = H_E_VNI, .vni = VNI_A, .flags = OVL_VNI_F_STRICT_SRC, .slot = 3 },
+	{ .kind = H_E_PEER, .vni = VNI_A, .a = VTEP4, .slot = 5 },
+	E_END,
+};
+
+static const struct h_ent peer_abi5_a[] = {
+	{ .kind = H_E_PEER, .vni = VNI_A, .a = VTEP4, .flags = OVL_PEER_F_STATIC },
+	E_END,
+};
+
+static void decap_both(const char *what, struct pkt *p, int want_xdp, int want_tc)
+{
+	static struct h_result r;
+	char w[160];
+
+	decap4_r1(p, 5);
+	snprintf(w, sizeof(w), "%s: XDP", what);
+	ASSERT_OK(h_run(H_XDP, H_IF_UL, p, NULL, &r), w);
+	ASSERT_EQ(r.retval, want_xdp, w);
+	snprintf(w, sizeof(w), "%s: TC", what);
+	ASSERT_OK(h_run(H_TCUL, H_IF_UL, p, NULL, &r), w);
+	ASSERT_EQ(r.retval, want_tc, w);
+}
+
+void test_flow_peer_vni(void)
+{
+	static struct pkt p;
+	struct ovl_stat s3[OVL_VSTAT_MAX], s5[OVL_VSTAT_MAX];
+	__u32 vni = VNI_A;
+
+	if (!h_ready())
+		return;
+	if (!ASSERT_OK(h_reset(), "reset") || !ASSERT_OK(h_load(h_world), "load") ||
+	    !ASSERT_OK(h_load(peer_vni_a), "strict VNI_A, its peer"))
+		return;
+	decap_both("peer entry of ABI 6", &p, XDP_REDIRECT, TC_ACT_REDIRECT);
+	if (!ASSERT_OK(h_slot_counters(3, s3), "slot 3") ||
+	    !ASSERT_OK(h_slot_counters(5, s5), "slot 5"))
+		return;
+	ASSERT_EQ(s5[OVL_VSTAT_DECAP].packets, 2, "counted in the peer's slot");
+	ASSERT_EQ(s3[OVL_VSTAT_DECAP].packets, 0, "ovl_vnis not read");
+
+	/* the unicast path needs nothing else of the network */
+	ASSERT_OK(bpf_map_delete_elem(bpf_map__fd(h_skel()->maps.ovl_vnis), &vni), "del vni");
+	decap_both("no ovl_vnis entry, peer of ABI 6", &p, XDP_REDIRECT, TC_ACT_REDIRECT);
+
+	/* as migrated from ABI 5: ovl_vnis decides, as it did */
+	ASSERT_OK(h_load(peer_abi5_a), "peer of ABI 5");
+	decap_both("no ovl_vnis entry, peer of ABI 5", &p, XDP_PASS, TC_ACT_OK);
+	ASSERT_OK(h_load(peer_vni_a), "VNI_A again");
+	ASSERT_OK(h_load(peer_abi5_a), "peer of ABI 5");
+	decap_both("peer of ABI 5", &p, XDP_REDIRECT, TC_ACT_REDIRECT);
+	if (!ASSERT_OK(h_slot_counters(3, s3), "slot 3") ||
+	    !ASSERT_OK(h_slot_counters(5, s5), "slot 5"))
+		return;
+	ASSERT_EQ(s3[OVL_VSTAT_DECAP].packets, 2, "counted in ovl_vnis's slot");
+	ASSERT_EQ(s5[OVL_VSTAT_DECAP].packets, 4, "the peer's slot as before");
 }
 
 /*

@@ -88,8 +88,8 @@ rm "$pins/ovl_abi_v$next"
 
 info "3. a map of another shape under the same ABI"
 mv "$pins/ovl_peers" "$pins/ovl_peers_keep"
-bpftool map create "$pins/ovl_peers" type hash key 24 value 8 entries 16 name ovl_peers
-refused shape "pinned map $pins/ovl_peers is hash key 24 value 8 entries 16 flags 0, but ABI $abi has it hash key 24 value 4"
+bpftool map create "$pins/ovl_peers" type hash key 24 value 12 entries 16 name ovl_peers
+refused shape "pinned map $pins/ovl_peers is hash key 24 value 12 entries 16 flags 0, but ABI $abi has it hash key 24 value 8"
 mv "$pins/ovl_peers_keep" "$pins/ovl_peers"
 
 info "4. back to normal"

@@ -20,8 +20,8 @@
 #    tail loss probe sent during a pause of a few ms on a loaded machine,
 #    whose original the peer had and reported as a duplicate (TCPDSACKRecv
 #    grew as much); the TCP flow's longest wait for an echo is printed),
-#    though ovl_config, ovl_stats, ovl_vnis,
-#    ovl_ifaces and ovl_endpoints change shape: the pins were migrated;
+#    though ovl_config, ovl_stats, ovl_vnis, ovl_ifaces, ovl_endpoints and
+#    ovl_peers change shape: the pins were migrated;
 # 3. the static fdb entry made with `ovlctl map add` under ABI 1 is there,
 #    still static; the counters went on (tx_encap4 counts every echo request
 #    sent across the upgrades on top of what ABI 1 had counted);
@@ -136,7 +136,7 @@ assert j["pins_abi"] == int(sys.argv[1]), j["pins_abi"]
 assert m and m["from_abi"] == 1 and m["to_abi"] == int(sys.argv[1]), m
 how = {x["name"]: x["how"] for x in m["maps"]}
 assert how == {"ovl_config": "rewritten", "ovl_vnis": "copied", "ovl_ifaces": "copied",
-               "ovl_endpoints": "copied", "ovl_stats": "copied"}, how
+               "ovl_endpoints": "copied", "ovl_stats": "copied", "ovl_peers": "copied"}, how
 assert sorted(m["created"]) == ["ovl_rflows", "ovl_vni_cnt", "ovl_vni_drops", "ovl_vni_stats"], m["created"]
 assert j["adopted"]
 ' "$abi" || fail "$h: status does not report the migration: $(ovlctl_on "$h" -j status)"

@@ -4,7 +4,8 @@
 # An upgrade across a change of what a map holds, values that grew and a
 # new map: ABI 3 put the local endpoints into ovl_fdb, ABI 4 their own
 # addresses into ovl_ifaces, ABI 5 a counter slot into ovl_ifaces and
-# ovl_vnis, for the new ovl_vni_cnt (bpf/ovl_abi.h). The ovld of ABI 2 (commit da58fe8, built here
+# ovl_vnis, for the new ovl_vni_cnt, ABI 6 the network's slot and a flag
+# into ovl_peers (bpf/ovl_abi.h). The ovld of ABI 2 (commit da58fe8, built here
 # from git history) serves a host with two containers that switch locally
 # and one behind a second host; this ovld takes over, with no --cleanup,
 # while traffic flows both ways.
@@ -17,8 +18,8 @@
 # 1. under ABI 2, h1's ovl_fdb holds no local entry (the pins' marker is
 #    ovl_abi_v2);
 # 2. stopping the ABI-2 ovld and starting this one on the same pins loses
-#    no ping either way; status says migrated from ABI 2, ovl_ifaces and
-#    ovl_vnis copied (their values grew), ovl_vni_cnt new, and every other
+#    no ping either way; status says migrated from ABI 2, ovl_ifaces,
+#    ovl_vnis and ovl_peers copied (their values grew), ovl_vni_cnt new, and every other
 #    map kept its shape (ovl_fdb is the same map: the same id); the
 #    overlay's counters went on: its encap and local counts grew by at
 #    least the 3000 requests each flood sent, on top of what ABI 2 had
@@ -26,8 +27,9 @@
 # 3. h1's ovl_fdb then holds c1's and c3's local entries (OVL_AF_LOCAL, the
 #    veth's ifindex) beside c2's remote one, and ovlctl map list still shows
 #    only the remote one; h1's ovl_ifaces entries hold c1's and c3's IPv4
-#    addresses (ABI 4) and the slot ovl_vnis gives the overlay (ABI 5); the
-#    marker is ovl_abi_v5;
+#    addresses (ABI 4) and the slot ovl_vnis gives the overlay (ABI 5);
+#    h1's ovl_peers entries of the overlay were rewritten with
+#    OVL_PEER_F_VNI and that slot (ABI 6); the marker is ovl_abi_v6;
 # 4. the ABI-2 ovld, started again on those pins, refuses them (its
 #    programs would encapsulate toward a local entry) and leaves the
 #    running data path alone: c1 still reaches c3 and c2; this ovld,
@@ -39,7 +41,7 @@ need_tools python3 bpftool git make
 
 OLD=da58fe8 # the last commit of ABI 2
 abi=$(sed -n 's/^#define OVL_ABI_VERSION \([0-9]*\)$/\1/p' "$OVL_TOP/bpf/ovl_abi.h")
-[ "$abi" = 5 ] || fail "this test is about the upgrade from ABI 2 to 5; this ovld is of ABI $abi"
+[ "$abi" = 6 ] || fail "this test is about the upgrade from ABI 2 to 6; this ovld is of ABI $abi"
 NEW_OVLD=$OVLD
 NEW_OVLCTL=$OVLCTL
 topo_switch
@@ -100,6 +102,16 @@ import json, sys
 v = [int(b, 16) for b in json.load(sys.stdin)["value"]]
 print(int.from_bytes(bytes(v[32:36]), "little"))'
 }
+# peers_of: "FLAGS SLOT" of each of h1's ovl_peers entries of VNI 26
+peers_of() {
+	bpftool -j map dump pinned "$pins/ovl_peers" | python3 -c '
+import json, sys
+for e in json.load(sys.stdin):
+    k = bytes(int(b, 16) for b in e["key"])
+    v = bytes(int(b, 16) for b in e["value"]) + bytes(8)
+    if int.from_bytes(k[0:4], "little") == 26:
+        print(int.from_bytes(v[0:4], "little"), int.from_bytes(v[4:8], "little"))'
+}
 # vni_count COUNTER: overlay0's counter on h1 (ovlctl stats -o), packets
 vni_count() {
 	ovlctl_on h1 -j stats -o overlay0 |
@@ -143,7 +155,8 @@ ovlctl_on h1 -j status | python3 -c '
 import json, sys
 m = json.load(sys.stdin)["migrated"]
 assert m["from_abi"] == 2 and m["to_abi"] == int(sys.argv[1]), m
-assert {x["name"]: x["how"] for x in m["maps"]} == {"ovl_vnis": "copied", "ovl_ifaces": "copied"}, m
+assert {x["name"]: x["how"] for x in m["maps"]} == {"ovl_vnis": "copied", "ovl_ifaces": "copied",
+                                                    "ovl_peers": "copied"}, m
 assert m["created"] == ["ovl_vni_cnt"], m
 ' "$abi" || fail "status does not say the migration: $(ovlctl_on h1 status)"
 encap1=$(vni_count encap)
@@ -171,6 +184,9 @@ for c in c1 c3; do
 	[ "$(iface_of "$(host_ifindex "$c")")" = "10.26.0.${c#c} $slot" ] ||
 		fail "h1's ovl_ifaces entry of $c does not hold its address and slot $slot: $(bpftool -j map dump pinned "$pins/ovl_ifaces")"
 done
+peers_of >"$TOPO_DIR/peers.txt"
+[ -s "$TOPO_DIR/peers.txt" ] && ! grep -qv "^3 $slot$" "$TOPO_DIR/peers.txt" ||
+	fail "h1's ovl_peers entries of overlay0 are not 'flags 3 (static, vni), slot $slot': $(cat "$TOPO_DIR/peers.txt")"
 [ -e "$pins/ovl_abi_v$abi" ] && [ ! -e "$pins/ovl_abi_v2" ] || fail "the markers are not as they should be: $(ls "$pins")"
 
 info "4. the ABI-2 ovld on the upgraded pins"

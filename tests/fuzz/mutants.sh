@@ -122,8 +122,8 @@ mutant ra bpf/lib/ndp.h drop_spoof_nd \
 	'if (0 && (nd->type == 134 || nd->type == 137))'
 # A strict overlay takes VXLAN from any underlay host.
 mutant strict_peers bpf/lib/rx.h drop_peer_unknown \
-	'if ((v->flags & OVL_VNI_F_STRICT_SRC) && !bpf_map_lookup_elem(&ovl_peers, &o.peer)) {' \
-	'if (0 && (v->flags & OVL_VNI_F_STRICT_SRC) && !bpf_map_lookup_elem(&ovl_peers, &o.peer)) {'
+	'if ((v->flags & OVL_VNI_F_STRICT_SRC) && !p) {' \
+	'if (0 && (v->flags & OVL_VNI_F_STRICT_SRC) && !p) {'
 # ABI 3 (257c874): a local endpoint's ovl_fdb entry taken for a remote VTEP.
 mutant fdb_local bpf/ovl_tc.bpf.c tx_local \
 	'if (d && d->family == OVL_AF_LOCAL)' \

@@ -340,16 +340,20 @@ static void topo_make(void)
 				  0);
 	}
 
-	/* peers of the strict overlays */
+	/* peers, mostly of the strict overlays; most entries as ABI 6 writes
+	 * them (OVL_PEER_F_VNI and the network's slot: ovl_vnis is not read),
+	 * some as migrated from ABI 5 */
 	for (int v = 0; v < T.nvni; v++) {
-		if (!(T.vnis[v].flags & OVL_VNI_F_STRICT_SRC))
-			continue;
+		bool strict = T.vnis[v].flags & OVL_VNI_F_STRICT_SRC;
+
 		for (int i = 0; i < t_nvteps && T.npeer < T_MAX_PEER; i++) {
-			if (!chance(50))
+			if (!chance(strict ? 50 : 15))
 				continue;
 			T.peers[T.npeer].vni = T.vnis[v].vni;
 			T.peers[T.npeer].family = t_vteps[i].family;
 			memcpy(T.peers[T.npeer].addr, t_vteps[i].addr, 16);
+			T.peers[T.npeer].abi5 = chance(25);
+			T.peers[T.npeer].slot = T.peers[T.npeer].abi5 ? 0 : T.vnis[v].slot;
 			T.npeer++;
 		}
 	}
@@ -462,7 +466,9 @@ static int topo_load(void)
 	for (int i = 0; i < T.npeer; i++)
 		e[n++] = (struct h_ent){ .kind = H_E_PEER,
 					 .vni = T.peers[i].vni,
-					 .a = addr_s(T.peers[i].family, T.peers[i].addr) };
+					 .a = addr_s(T.peers[i].family, T.peers[i].addr),
+					 .flags = T.peers[i].abi5 ? OVL_PEER_F_STATIC : 0,
+					 .slot = T.peers[i].slot };
 	for (int i = 0; i < T.nrflow; i++) {
 		const struct t_rflow *rf = &T.rflows[i];
 
@@ -1209,8 +1215,9 @@ static void topo_print(void)
 		       addr_s(T.neighs[i].family, T.neighs[i].addr), mac_s(T.neighs[i].mac),
 		       T.neighs[i].flags);
 	for (int i = 0; i < T.npeer; i++)
-		printf("  peer vni %u %s\n", T.peers[i].vni,
-		       addr_s(T.peers[i].family, T.peers[i].addr));
+		printf("  peer vni %u %s%s\n", T.peers[i].vni,
+		       addr_s(T.peers[i].family, T.peers[i].addr),
+		       T.peers[i].abi5 ? " (ABI 5)" : "");
 	for (int i = 0; i < T.nrflow; i++) {
 		const struct t_rflow *r = &T.rflows[i];
 

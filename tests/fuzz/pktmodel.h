@@ -99,6 +99,8 @@ struct t_peer {
 	uint32_t vni;
 	uint8_t family;
 	uint8_t addr[16];
+	bool abi5;     /* its entry as the migration leaves it: no OVL_PEER_F_VNI */
+	uint32_t slot; /* otherwise its network's ovl_vni_cnt slot, as ovld writes it */
 };
 
 struct t_rflow {

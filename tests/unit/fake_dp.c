@@ -61,7 +61,7 @@ static struct table tables[] = {
 	  OVL_MAX_ENDPOINTS },
 	{ OVL_MAP_FDB, sizeof(struct ovl_mac_key), sizeof(struct ovl_dest), OVL_MAX_FDB },
 	{ OVL_MAP_NEIGH, sizeof(struct ovl_addr_key), sizeof(struct ovl_neigh), OVL_MAX_NEIGH },
-	{ OVL_MAP_PEERS, sizeof(struct ovl_addr_key), sizeof(__u32), OVL_MAX_PEERS },
+	{ OVL_MAP_PEERS, sizeof(struct ovl_addr_key), sizeof(struct ovl_peer), OVL_MAX_PEERS },
 	{ OVL_MAP_VNI_STATS, sizeof(__u32), sizeof(struct ovl_vni_stats), OVL_MAX_VNIS },
 	{ OVL_MAP_MISS_RL, sizeof(struct ovl_miss_key), sizeof(struct ovl_miss_rl),
 	  OVL_MAX_MISS_RL },
@@ -393,11 +393,25 @@ bool fake_dp_vni(__u32 vni, struct ovl_vni *out)
 
 bool fake_dp_peer(__u32 vni, const struct ovl_ip *ip)
 {
+	struct ovl_peer p;
+
+	return fake_dp_peer_get(vni, ip, &p);
+}
+
+bool fake_dp_peer_get(__u32 vni, const struct ovl_ip *ip, struct ovl_peer *out)
+{
 	struct ovl_addr_key k;
-	__u32 flags;
 
 	map_addr_key(&k, vni, ip);
-	return !t_lookup(table(OVL_MAP_PEERS), &k, &flags);
+	return !t_lookup(table(OVL_MAP_PEERS), &k, out);
+}
+
+int fake_dp_peer_set(__u32 vni, const struct ovl_ip *ip, const struct ovl_peer *p)
+{
+	struct ovl_addr_key k;
+
+	map_addr_key(&k, vni, ip);
+	return t_update(table(OVL_MAP_PEERS), &k, p, false);
 }
 
 /* ---- maps.c ------------------------------------------------------------------ */
@@ -491,15 +505,16 @@ int map_neigh_del(struct ovld *d, __u32 vni, const struct ovl_ip *ip)
 	return t_delete(table(OVL_MAP_NEIGH), &k);
 }
 
-int map_peer_put(struct ovld *d, __u32 vni, const struct ovl_ip *ip)
+int map_peer_put(struct ovld *d, __u32 vni, const struct ovl_ip *ip, __u32 vstat_slot)
 {
 	struct ovl_addr_key k;
-	__u32 flags = OVL_PEER_F_STATIC;
+	struct ovl_peer p;
 
 	(void)d;
 	FAIL_OR(__func__);
+	map_peer_value(&p, vstat_slot);
 	map_addr_key(&k, vni, ip);
-	return t_update(table(OVL_MAP_PEERS), &k, &flags, false);
+	return t_update(table(OVL_MAP_PEERS), &k, &p, false);
 }
 
 int map_peer_del(struct ovld *d, __u32 vni, const struct ovl_ip *ip)

@@ -57,6 +57,9 @@ bool fake_dp_iface(__u32 ifindex, struct ovl_iface *out);
 bool fake_dp_endpoint(__u32 vni, const __u8 mac[6], struct ovl_endpoint *out);
 bool fake_dp_vni(__u32 vni, struct ovl_vni *out);
 bool fake_dp_peer(__u32 vni, const struct ovl_ip *ip);
+/* ip's ovl_peers value on vni: get (false: none), set (as a migration leaves it). */
+bool fake_dp_peer_get(__u32 vni, const struct ovl_ip *ip, struct ovl_peer *out);
+int fake_dp_peer_set(__u32 vni, const struct ovl_ip *ip, const struct ovl_peer *p);
 
 /* A ringbuf record (struct ovl_evt and the frame): handed to the callback
  * of dp_events_open() by the next dp_events_consume(); the fd it returned

@@ -32,6 +32,7 @@ void test_loader_overlay_create(void)
 	char path[PATH_MAX], err[OVL_ERR_MAX];
 	struct ovl_overlay *ov;
 	struct ovl_vni v;
+	struct ovl_peer p;
 	struct ovl_stat vs[OVL_VSTAT_MAX];
 	struct ovl_ip ip;
 	struct fx fx;
@@ -64,7 +65,11 @@ void test_loader_overlay_create(void)
 	fx_ip("192.0.2.61", &ip);
 	ASSERT_TRUE(fake_dp_peer(601, &ip), "peer 1");
 	fx_ip("192.0.2.62", &ip);
-	ASSERT_TRUE(fake_dp_peer(601, &ip), "peer 2");
+	/* ABI 6: the entry stands for the network on the unicast path */
+	if (ASSERT_TRUE(fake_dp_peer_get(601, &ip, &p), "peer 2")) {
+		ASSERT_EQ(p.flags, OVL_PEER_F_STATIC | OVL_PEER_F_VNI, "peer flags");
+		ASSERT_EQ(p.vstat_slot, 1, "counter slot in the peer's entry");
+	}
 	ASSERT_EQ(fake_dp_entries(OVL_MAP_PEERS), 2, "peers");
 	ov = overlay_by_vni(&fx.d, 601);
 	if (ASSERT_TRUE(ov != NULL, "overlay o1")) {
@@ -80,6 +85,38 @@ void test_loader_overlay_create(void)
 	ASSERT_EQ(create(&fx, "o2", 601, "vxlan", "files", path, err, sizeof(err)), -EEXIST,
 		  "same vni");
 	ASSERT_STRSTR(err, "vni 601 is already overlay o1", "message");
+out:
+	fx_down(&fx);
+}
+
+/* Peers that stay through a sync are rewritten where their value is not
+ * ABI 6's: as the migration from ABI 5 leaves them, or with another slot. */
+void test_loader_overlay_peers_refresh(void)
+{
+	const struct ovl_peer abi5 = { .flags = OVL_PEER_F_STATIC };
+	const struct ovl_peer other = { .flags = OVL_PEER_F_STATIC | OVL_PEER_F_VNI,
+					.vstat_slot = 9 };
+	char path[PATH_MAX], err[OVL_ERR_MAX];
+	struct ovl_ip ip1, ip2;
+	struct ovl_peer p;
+	struct fx fx;
+
+	if (!fx_up(&fx) || !fx_write(&fx, "hosts.json", HOSTS, path, sizeof(path)) ||
+	    !ASSERT_OK(create(&fx, "o6", 606, "vxlan", "files", path, err, sizeof(err)), err))
+		goto out;
+	fx_ip("192.0.2.61", &ip1);
+	fx_ip("192.0.2.62", &ip2);
+	ASSERT_OK(fake_dp_peer_set(606, &ip1, &abi5), "peer 1 as ABI 5 had it");
+	ASSERT_OK(fake_dp_peer_set(606, &ip2, &other), "peer 2 with another slot");
+	if (!ASSERT_OK(overlay_reload(&fx.d, overlay_find(&fx.d, "o6"), err, sizeof(err)), err))
+		goto out;
+	if (ASSERT_TRUE(fake_dp_peer_get(606, &ip1, &p), "peer 1")) {
+		ASSERT_EQ(p.flags, OVL_PEER_F_STATIC | OVL_PEER_F_VNI, "peer 1 flags");
+		ASSERT_EQ(p.vstat_slot, 1, "peer 1 slot");
+	}
+	if (ASSERT_TRUE(fake_dp_peer_get(606, &ip2, &p), "peer 2"))
+		ASSERT_EQ(p.vstat_slot, 1, "peer 2 slot");
+	ASSERT_EQ(fake_dp_entries(OVL_MAP_PEERS), 2, "peers");
 out:
 	fx_down(&fx);
 }
