@@ -382,10 +382,24 @@ static void decap_both(const char *what, struct pkt *p, int want_xdp, int want_t
 	ASSERT_EQ(r.retval, want_tc, w);
 }
 
+/* The frames decapsulated so far were counted in slots 3 and 5 as wanted. */
+static void decap_slots(const char *what, uint64_t want3, uint64_t want5)
+{
+	struct ovl_stat s3[OVL_VSTAT_MAX], s5[OVL_VSTAT_MAX];
+	char w[160];
+
+	if (!ASSERT_OK(h_slot_counters(3, s3), "slot 3") ||
+	    !ASSERT_OK(h_slot_counters(5, s5), "slot 5"))
+		return;
+	snprintf(w, sizeof(w), "%s: slot 3 (ovl_vnis)", what);
+	ASSERT_EQ(s3[OVL_VSTAT_DECAP].packets, want3, w);
+	snprintf(w, sizeof(w), "%s: slot 5 (the peer)", what);
+	ASSERT_EQ(s5[OVL_VSTAT_DECAP].packets, want5, w);
+}
+
 void test_flow_peer_vni(void)
 {
 	static struct pkt p;
-	struct ovl_stat s3[OVL_VSTAT_MAX], s5[OVL_VSTAT_MAX];
 	__u32 vni = VNI_A;
 
 	if (!h_ready())
@@ -394,11 +408,7 @@ void test_flow_peer_vni(void)
 	    !ASSERT_OK(h_load(peer_vni_a), "strict VNI_A, its peer"))
 		return;
 	decap_both("peer entry of ABI 6", &p, XDP_REDIRECT, TC_ACT_REDIRECT);
-	if (!ASSERT_OK(h_slot_counters(3, s3), "slot 3") ||
-	    !ASSERT_OK(h_slot_counters(5, s5), "slot 5"))
-		return;
-	ASSERT_EQ(s5[OVL_VSTAT_DECAP].packets, 2, "counted in the peer's slot");
-	ASSERT_EQ(s3[OVL_VSTAT_DECAP].packets, 0, "ovl_vnis not read");
+	decap_slots("peer entry of ABI 6: ovl_vnis not read", 0, 2);
 
 	/* the unicast path needs nothing else of the network */
 	ASSERT_OK(bpf_map_delete_elem(bpf_map__fd(h_skel()->maps.ovl_vnis), &vni), "del vni");
@@ -410,11 +420,7 @@ void test_flow_peer_vni(void)
 	ASSERT_OK(h_load(peer_vni_a), "VNI_A again");
 	ASSERT_OK(h_load(peer_abi5_a), "peer of ABI 5");
 	decap_both("peer of ABI 5", &p, XDP_REDIRECT, TC_ACT_REDIRECT);
-	if (!ASSERT_OK(h_slot_counters(3, s3), "slot 3") ||
-	    !ASSERT_OK(h_slot_counters(5, s5), "slot 5"))
-		return;
-	ASSERT_EQ(s3[OVL_VSTAT_DECAP].packets, 2, "counted in ovl_vnis's slot");
-	ASSERT_EQ(s5[OVL_VSTAT_DECAP].packets, 4, "the peer's slot as before");
+	decap_slots("peer of ABI 5: ovl_vnis read", 2, 4);
 }
 
 /*
