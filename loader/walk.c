@@ -110,8 +110,7 @@ static int peer_list_one(void *key, void *val, void *arg)
 struct peer_refresh {
 	struct ovld *d;
 	__u32 vni;
-	__u32 vstat_slot;
-	struct ovl_peer want;
+	struct ovl_peer want; /* map_peer_value() of the network's slot */
 	int err;
 };
 
@@ -125,7 +124,7 @@ static int peer_refresh_one(void *key, void *val, void *arg)
 	if (!memcmp(val, &r->want, sizeof(r->want)))
 		return 0;
 	memcpy(ip.addr, k->addr, 16);
-	err = map_peer_put(r->d, r->vni, &ip, r->vstat_slot);
+	err = map_peer_put(r->d, r->vni, &ip, r->want.vstat_slot);
 	if (err && !r->err)
 		r->err = err;
 	return 0;
@@ -133,7 +132,7 @@ static int peer_refresh_one(void *key, void *val, void *arg)
 
 int map_peers_refresh(struct ovld *d, __u32 vni, __u32 vstat_slot)
 {
-	struct peer_refresh r = { .d = d, .vni = vni, .vstat_slot = vstat_slot };
+	struct peer_refresh r = { .d = d, .vni = vni };
 	int err;
 
 	map_peer_value(&r.want, vstat_slot);
