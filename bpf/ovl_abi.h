@@ -51,6 +51,8 @@
  * then ovl_peers. The value grew at its end: migrated entries lack the
  * flag, and the programs read ovl_vnis for them as before, until ovld
  * rewrites them as it restores each overlay.
+ * Within ABI 6, ovl_nexthops came as a new map, and ovl_cfg's pad2 became
+ * nh_gen: zero, what an older ovld of ABI 6 writes, turns the cache off.
  */
 #define OVL_ABI_VERSION 6
 
@@ -73,6 +75,7 @@
 #define OVL_MAP_RFLOWS	    "ovl_rflows"
 #define OVL_MAP_VNI_DROPS   "ovl_vni_drops"
 #define OVL_MAP_VNI_CNT	    "ovl_vni_cnt"
+#define OVL_MAP_NEXTHOPS    "ovl_nexthops"
 
 /* The version marker pinned beside the maps: an empty pin name that carries
  * the layout version, "ovl_abi_v2". Pins without one are of version 1. */
@@ -88,6 +91,7 @@
 #define OVL_MAX_PEERS	  16384
 #define OVL_MAX_MISS_RL	  16384
 #define OVL_MAX_RFLOWS	  65536
+#define OVL_MAX_NEXTHOPS  16384
 #define OVL_STAT_SLOTS	  128	     /* ovl_stats entries: room for counters to come */
 #define OVL_EVENTS_BYTES  (4u << 20) /* ringbuf size, power of two */
 
@@ -119,7 +123,8 @@ struct ovl_cfg {
 	/* Since ABI 2: whose data path this is. An attached program tells its
 	 * instance through the config map it uses, even with no pin left. */
 	__u32 abi_version;	   /* OVL_ABI_VERSION of the ovld that wrote it */
-	__u32 pad2;		   /* must be zero */
+	__u32 nh_gen;		   /* ovl_nexthops entries of this generation are
+				    * current; 0: the cache is off (ovl_nexthops) */
 	__u8 owner[OVL_OWNER_LEN]; /* the instance name */
 };
 _Static_assert(sizeof(struct ovl_cfg) == 72, "ovl_config layout");
@@ -308,6 +313,36 @@ _Static_assert(sizeof(struct ovl_peer) == 8, "ovl_peer layout");
 
 #define OVL_PEER_F_STATIC  (1u << 0)
 #define OVL_PEER_F_VNI	   (1u << 1) /* since ABI 6: see above */
+
+/*
+ * ovl_nexthops: LRU hash, the kernel's route toward a VTEP as
+ * bpf_fib_lookup() found it from an endpoint's veth, so that encapsulation
+ * asks the FIB once per VTEP and veth instead of once per frame. BPF-owned:
+ * the encap path writes an entry after a lookup that succeeded, stamped with
+ * ovl_cfg.nh_gen, and uses it while nh_gen is unchanged. ovld raises nh_gen
+ * on every notice of a change to the host's routes, rules, next hops,
+ * neighbours, links or addresses, and once a second for what the kernel
+ * changes without a notice (a path MTU learned from ICMP): an entry is at
+ * most that old. Only a complete answer is kept (a next hop without a
+ * neighbour entry is looked up again each time).
+ */
+struct ovl_nh_key {
+	__u32 ifindex; /* the endpoint's host veth the lookup starts from */
+	__be16 port;   /* VXLAN destination port (the lookup's dport) */
+	__u8 family;   /* OVL_AF_INET4 or OVL_AF_INET6 */
+	__u8 pad;      /* must be zero */
+	__u8 addr[16]; /* the VTEP, as in struct ovl_dest */
+};
+_Static_assert(sizeof(struct ovl_nh_key) == 24, "ovl_nh_key layout");
+
+struct ovl_nexthop {
+	__u32 gen;     /* ovl_cfg.nh_gen when it was found */
+	__u32 ifindex; /* the device the frame leaves by */
+	__u32 mtu;     /* the route's MTU, what an outer packet may be */
+	__u8 smac[6];  /* outer Ethernet source */
+	__u8 dmac[6];  /* outer Ethernet destination: the next hop's */
+};
+_Static_assert(sizeof(struct ovl_nexthop) == 24, "ovl_nexthop layout");
 
 /* ovl_miss_rl: LRU hash, rate limit of miss events per key (BPF-owned). */
 struct ovl_miss_key {

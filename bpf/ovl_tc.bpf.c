@@ -34,7 +34,9 @@
  *      same VNI gets the frame by redirect (into its netns directly with
  *      bpf_redirect_peer when it is in another one); a remote MAC (or the
  *      VNI's direct destination) is VXLAN-encapsulated and sent to the
- *      underlay through the kernel's FIB and neighbour tables. Unknown: a
+ *      underlay through the kernel's FIB and neighbour tables, whose answer
+ *      per VTEP is kept in ovl_nexthops until the host's routing changes
+ *      (encap.h). Unknown: a
  *      miss event carries the frame to ovld, which resolves it and
  *      delivers the frame itself.
  *      The overlay's router (the router zone, ovld's) is a local endpoint

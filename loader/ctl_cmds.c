@@ -83,7 +83,7 @@ static int h_status(struct ovld *d, struct ctl_client *c, json_t *req, json_t **
 {
 	static const char *const maps[] = { OVL_MAP_VNIS,    OVL_MAP_IFACES, OVL_MAP_ENDPOINTS,
 					    OVL_MAP_FDB,     OVL_MAP_NEIGH,  OVL_MAP_PEERS,
-					    OVL_MAP_MISS_RL, OVL_MAP_RFLOWS };
+					    OVL_MAP_MISS_RL, OVL_MAP_RFLOWS, OVL_MAP_NEXTHOPS };
 	char a4[OVL_IP_STRLEN] = "", a6[OVL_IP_STRLEN] = "";
 	json_t *m = json_object(), *progs, *ovs = json_array();
 	__u32 xdp_id = 0;

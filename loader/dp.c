@@ -259,6 +259,7 @@ int dp_write_config(struct ovld *d)
 	if (d->decap == OVL_DECAP_XDP)
 		cfg.flags |= OVL_CFG_F_XDP_DECAP;
 	cfg.abi_version = OVL_ABI_VERSION;
+	cfg.nh_gen = d->nh_gen;
 	memcpy(cfg.owner, d->o.instance, strnlen(d->o.instance, sizeof(cfg.owner)));
 	if (events_wanted(d, OVL_EV_MONITOR)) /* someone watches drops */
 		cfg.flags |= OVL_CFG_F_DROP_EVENTS;

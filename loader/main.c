@@ -253,6 +253,8 @@ static int serve(struct ovld *d, json_t *cfg)
 	}
 	err = dp_open(d);
 	if (!err)
+		err = nh_init(d);
+	if (!err)
 		err = dp_write_config(d);
 	if (!err)
 		err = dp_attach_decap(d);
@@ -301,7 +303,7 @@ int main(int argc, char **argv)
 	snprintf(d->o.run_dir, sizeof(d->o.run_dir), "%s", OVL_RUN_DIR);
 	snprintf(d->o.bpffs, sizeof(d->o.bpffs), "%s", OVL_BPFFS_DIR);
 	d->sigfd = d->ctl_fd = d->lock_fd = d->pin_fd = -1;
-	d->udp4_fd = d->udp6_fd = d->pkt_fd = -1;
+	d->udp4_fd = d->udp6_fd = d->pkt_fd = d->nh_fd = -1;
 
 	err = config_parse_args(&d->o, argc, argv, &do_cleanup);
 	if (err >= 0)
@@ -352,6 +354,7 @@ int main(int argc, char **argv)
 
 	err = serve(d, cfg);
 	json_decref(cfg);
+	nh_close(d);
 	ovld_release(d);
 	dp_close(d);
 	return err ? 1 : 0;

@@ -272,10 +272,10 @@ static void write_backends(struct ovld *d, FILE *f)
 
 static void write_misses(struct ovld *d, FILE *f)
 {
-	static const char *const maps[] = { OVL_MAP_VNIS,     OVL_MAP_IFACES, OVL_MAP_ENDPOINTS,
-					    OVL_MAP_FDB,      OVL_MAP_NEIGH,  OVL_MAP_PEERS,
-					    OVL_MAP_MISS_RL,  OVL_MAP_RFLOWS, OVL_MAP_VNI_STATS,
-					    OVL_MAP_VNI_DROPS };
+	static const char *const maps[] = { OVL_MAP_VNIS,      OVL_MAP_IFACES,	OVL_MAP_ENDPOINTS,
+					    OVL_MAP_FDB,       OVL_MAP_NEIGH,	OVL_MAP_PEERS,
+					    OVL_MAP_MISS_RL,   OVL_MAP_RFLOWS,	OVL_MAP_VNI_STATS,
+					    OVL_MAP_VNI_DROPS, OVL_MAP_NEXTHOPS };
 	unsigned long long cum = 0;
 
 	family(f, "ovl_miss_events_total", "counter",

@@ -10,7 +10,7 @@ BINS += $(OUTPUT)/ovld
 # these export. A function added here and called by the rest must be added
 # to the fake too, or test_unit does not link.
 OVLD_DP_OBJS := $(patsubst %,$(OUTPUT)/loader/%.o,dp attach owner maps pins pins_migrate xmit caps \
-		reconcile dp_shape cmd main)
+		reconcile dp_shape cmd main nexthop)
 OVLD_CORE_OBJS := $(filter-out $(OVLD_DP_OBJS),$(OVLD_OBJS))
 
 $(OUTPUT)/loader/%.o: loader/%.c $(BPF_SKEL)

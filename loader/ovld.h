@@ -168,7 +168,11 @@ struct ovld {
 	struct ovl_source *sig_src, *ctl_src, *ring_src;
 	struct ovl_timer *tick; /* miss.c: the ringbuf is read at least every second */
 	struct ring_buffer *rb;
-	int udp4_fd, udp6_fd, pkt_fd;	    /* xmit.c: first frames, injected replies */
+	int udp4_fd, udp6_fd, pkt_fd; /* xmit.c: first frames, injected replies */
+	int nh_fd;		      /* nexthop.c: rtnetlink notices */
+	struct ovl_source *nh_src;
+	struct ovl_timer *nh_timer;
+	__u32 nh_gen;			    /* ovl_cfg.nh_gen: the next-hop cache's generation */
 	struct ovl_sub *subs[OVL_EV_KINDS]; /* events.c */
 	int emitting[OVL_EV_KINDS];
 	bool state_dirty; /* state_changed(): state.json is written at the turn's end */
@@ -193,6 +197,12 @@ static inline void state_changed(struct ovld *d)
 {
 	d->state_dirty = true;
 }
+
+/* ---- nexthop.c: the generation of the next-hop cache (ovl_nexthops) ---- */
+/* Listen for rtnetlink notices, empty the cache and pick the generation
+ * that dp_write_config() then writes; after dp_open(). */
+int nh_init(struct ovld *d);
+void nh_close(struct ovld *d);
 
 /* ---- dp.c: BPF object, pins, attachments -------------------------------- */
 int dp_probe_kernel(struct ovld *d);

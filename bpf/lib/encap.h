@@ -102,23 +102,11 @@ out:
 	return bpf_htons(OVL_SPORT_MIN | (h & OVL_SPORT_MASK));
 }
 
-/*
- * FIB lookup toward the VTEP, as if the frame were routed from the endpoint's
- * veth (ingress mode: the kernel requires forwarding to be enabled on the
- * device the lookup starts from, and ovld enables it on the endpoint veths
- * only, never on the underlay). On success the egress ifindex and the outer
- * Ethernet addresses are in fib. outer_ip_len is the outer packet from its
- * IP header on, which the helper compares with the route's MTU; 0 leaves the
- * check to the helper's own test of the skb (what a GSO packet needs).
- * Returns 0, 1 (the next hop has no neighbour entry yet:
- * bpf_redirect_neigh() must resolve it) or -OVL_DROP_*.
- */
-static __always_inline int encap_route(struct __sk_buff *skb, const struct ovl_cfg *cfg,
-				       const struct ovl_dest *d, struct bpf_fib_lookup *fib,
+/* The inputs of a FIB lookup toward d from the endpoint's veth. */
+static __always_inline void fib_params(struct bpf_fib_lookup *fib, struct __sk_buff *skb,
+				       const struct ovl_cfg *cfg, const struct ovl_dest *d,
 				       __u32 outer_ip_len)
 {
-	int rc;
-
 	fib->ifindex = skb->ifindex;
 	fib->l4_protocol = IPPROTO_UDP;
 	fib->dport = d->port;
@@ -132,9 +120,90 @@ static __always_inline int encap_route(struct __sk_buff *skb, const struct ovl_c
 		__builtin_memcpy(fib->ipv6_src, cfg->local6, 16);
 		__builtin_memcpy(fib->ipv6_dst, d->addr, 16);
 	}
+}
+
+/*
+ * Keep the answer of a lookup that succeeded in ovl_nexthops, with the
+ * route's MTU, which a successful lookup does not report on every kernel: a
+ * second lookup asks with the longest length there is, and a route whose
+ * MTU is shorter answers BPF_FIB_LKUP_RET_FRAG_NEEDED with it (before any
+ * neighbour lookup). Once per VTEP, veth and nh_gen. fib keeps the first
+ * answer, with the route's MTU in mtu_result (the hits' too, so that a GSO
+ * packet is checked alike on the first and the later frames); on a failure
+ * nothing is kept.
+ */
+static __always_inline void nh_remember(struct __sk_buff *skb, const struct ovl_cfg *cfg,
+					const struct ovl_dest *d, struct bpf_fib_lookup *fib,
+					const struct ovl_nh_key *k, __u32 gen)
+{
+	struct ovl_nexthop v = { .gen = gen, .ifindex = fib->ifindex };
+	__u32 first_mtu = fib->mtu_result;
+	int rc;
+
+	mac_copy(v.smac, fib->smac);
+	mac_copy(v.dmac, fib->dmac);
+	fib_params(fib, skb, cfg, d, 0xffff);
 	rc = bpf_fib_lookup(skb, fib, sizeof(*fib), 0);
-	if (rc == BPF_FIB_LKUP_RET_SUCCESS)
+	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)
+		v.mtu = fib->mtu_result;
+	else if (rc == BPF_FIB_LKUP_RET_SUCCESS)
+		v.mtu = 0xffff;
+	fib->ifindex = v.ifindex;
+	mac_copy(fib->smac, v.smac);
+	mac_copy(fib->dmac, v.dmac);
+	fib->mtu_result = first_mtu;
+	if (!v.mtu)
+		return;
+	fib->mtu_result = v.mtu;
+	if (!bpf_map_update_elem(&ovl_nexthops, k, &v, BPF_ANY) && ovl_test_mode)
+		ovl_test_nh_fills++;
+}
+
+/*
+ * The route toward the VTEP, as if the frame were routed from the
+ * endpoint's veth (ingress mode: the kernel requires forwarding to be
+ * enabled on the device the lookup starts from, and ovld enables it on the
+ * endpoint veths only, never on the underlay): from ovl_nexthops when it
+ * has a current answer, else from bpf_fib_lookup(), whose successful answer
+ * is then kept there (nh_remember()). On success the egress ifindex and the
+ * outer Ethernet addresses are in fib. outer_ip_len is the outer packet
+ * from its IP header on, which is compared with the route's MTU; 0 leaves
+ * the check to the caller (what a GSO packet needs), with the MTU in
+ * fib->mtu_result. Returns 0, 1 (the next hop has no neighbour entry yet:
+ * bpf_redirect_neigh() must resolve it) or -OVL_DROP_*.
+ */
+static __always_inline int encap_route(struct __sk_buff *skb, const struct ovl_cfg *cfg,
+				       const struct ovl_dest *d, struct bpf_fib_lookup *fib,
+				       __u32 outer_ip_len)
+{
+	__u32 gen = cfg->nh_gen;
+	struct ovl_nh_key k;
+	int rc;
+
+	fib_params(fib, skb, cfg, d, outer_ip_len);
+	if (gen) {
+		const struct ovl_nexthop *nh;
+
+		k.ifindex = skb->ifindex;
+		k.port = d->port;
+		k.family = d->family;
+		k.pad = 0;
+		__builtin_memcpy(k.addr, d->addr, 16);
+		nh = bpf_map_lookup_elem(&ovl_nexthops, &k);
+		if (nh && nh->gen == gen) {
+			fib->ifindex = nh->ifindex;
+			mac_copy(fib->smac, nh->smac);
+			mac_copy(fib->dmac, nh->dmac);
+			fib->mtu_result = nh->mtu;
+			return outer_ip_len > nh->mtu ? -OVL_DROP_MTU : 0;
+		}
+	}
+	rc = bpf_fib_lookup(skb, fib, sizeof(*fib), 0);
+	if (rc == BPF_FIB_LKUP_RET_SUCCESS) {
+		if (gen)
+			nh_remember(skb, cfg, d, fib, &k, gen);
 		return 0;
+	}
 	if (rc == BPF_FIB_LKUP_RET_NO_NEIGH)
 		return 1;
 	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)

@@ -113,6 +113,16 @@ struct {
 	__type(value, struct ovl_dest);
 } ovl_rflows __weak SEC(".maps");
 
+/* The FIB's answers toward VTEPs (ovl_abi.h): written and read by the
+ * encap path; ovld only pins it, flushes it at start and raises
+ * ovl_cfg.nh_gen. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, OVL_MAX_NEXTHOPS);
+	__type(key, struct ovl_nh_key);
+	__type(value, struct ovl_nexthop);
+} ovl_nexthops __weak SEC(".maps");
+
 /* Per-CPU scratch space in which an event is built before it is copied into
  * the ringbuf with its real length (bpf_ringbuf_reserve needs a constant). */
 struct ovl_evt_buf {
@@ -141,5 +151,6 @@ const volatile __u32 ovl_features __weak = 0;
 __u32 ovl_test_redir_ifindex __weak; /* target of the last redirect */
 __u32 ovl_test_redir_how __weak;     /* OVL_REDIR_* */
 __u32 ovl_test_rflow_writes __weak;  /* ovl_rflows updates (rflow.h) */
+__u32 ovl_test_nh_fills __weak;	     /* ovl_nexthops updates (encap.h) */
 
 #endif /* OVL_BPF_MAPS_H */

@@ -40,6 +40,7 @@ METRICS = {
     "decap_ns": ("BPF decap (XDP), test_run", "ns/pkt", False, [(None, "<=", 40)]),
     "decap_tc_ns": ("BPF decap (TC), test_run", "ns/pkt", False, [(None, "<=", 60)]),
     "encap_ns": ("BPF encap, test_run", "ns/pkt", False, [(None, "<=", 120)]),
+    "encap_fib_ns": ("BPF encap, FIB each frame (no next-hop cache)", "ns/pkt", False, []),
     "arp_ns": ("BPF ARP reply, test_run", "ns/pkt", False, [(None, "<=", 45)]),
     "local_ns": ("BPF local switch, test_run", "ns/pkt", False, []),
     "local_repeat_ns": ("BPF local switch, test_run repeat", "ns/pkt", False, []),

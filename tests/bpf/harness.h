@@ -363,6 +363,16 @@ struct h_case {
 
 /* Run every case; a failing one names itself and shows a hexdump diff. */
 void h_run_cases(const struct h_case *cases, size_t n);
+/*
+ * Run every case twice with the next-hop cache on (ovl_cfg.nh_gen set, see
+ * ovl_nexthops): cold, where an encapsulation that succeeds must fill one
+ * entry, then warm, with that entry kept, where it must fill none; both
+ * runs must meet the case's expectations unchanged.
+ */
+void h_run_cases_nh(const struct h_case *cases, size_t n);
+/* The ovl_cfg.nh_gen that an E_CFG entry writes: 0 (the cache off) in
+ * every test but those that set it. */
+extern uint32_t h_nh_gen;
 /* Run one case; false when an assertion failed. */
 bool h_run_case(const struct h_case *c);
 

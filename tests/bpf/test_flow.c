@@ -523,6 +523,12 @@ static const struct h_ent perf_as_ovld[] = {
 	E_END,
 };
 
+/* h_world's ovl_config again, with h_nh_gen as it is now */
+static const struct h_ent perf_cfg[] = {
+	E_CFG(LOCAL4, LOCAL6, 0),
+	E_END,
+};
+
 void test_bpf_perf(void)
 {
 	static struct pkt p;
@@ -530,9 +536,10 @@ void test_bpf_perf(void)
 
 	if (!h_ready())
 		return;
+	h_nh_gen = 7; /* the next-hop cache on, as ovld has it */
 	if (!ASSERT_OK(h_reset(), "reset") || !ASSERT_OK(h_load(h_world), "load") ||
 	    !ASSERT_OK(h_load(perf_as_ovld), "as ovld writes them"))
-		return;
+		goto out;
 
 	/* decap v4, 64-byte UDP payload: XDP (NICs) and TC (veth underlays) */
 	decap4_r1(&p, 1);
@@ -542,6 +549,13 @@ void test_bpf_perf(void)
 	/* encap v4: the same inner frame the other way */
 	flow4(&p, R1_MAC, R1_IP4, 40000, 64, 1);
 	cost("encap_ns", "encap v4 (TC)", H_TC, H_IF_EP0, &p, TC_ACT_REDIRECT);
+	/* the same with the cache off: bpf_fib_lookup() for every frame */
+	h_nh_gen = 0;
+	if (ASSERT_OK(h_load(perf_cfg), "cache off"))
+		cost("encap_fib_ns", "encap v4, FIB (TC)", H_TC, H_IF_EP0, &p, TC_ACT_REDIRECT);
+	h_nh_gen = 7;
+	if (!ASSERT_OK(h_load(perf_cfg), "cache on"))
+		goto out;
 
 	/* ARP reply */
 	pkt_init(&p);
@@ -560,4 +574,6 @@ void test_bpf_perf(void)
 		  REPEAT, ns - base, ns, base);
 	test_info("bench: local_repeat_ns %.1f", ns - base);
 	stats_overhead(&p);
+out:
+	h_nh_gen = 0;
 }

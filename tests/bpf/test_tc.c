@@ -10,6 +10,9 @@
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <time.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "ovl.skel.h"
 #include "frame.h"
 #include "harness.h"
 
@@ -2366,6 +2369,107 @@ void test_tc_encap(void)
 {
 	if (h_ready())
 		h_run_cases(encap_cases, ARRAY_SIZE(encap_cases));
+}
+
+/*
+ * The next-hop cache (ovl_nexthops): every encap case, cold and warm, as
+ * h_run_cases_nh() does them; then what an entry holds, that a current one
+ * is used in place of the FIB (addresses and MTU) and that one of another
+ * generation, or any with the cache off, is not.
+ */
+static int nh_run(const char *what, void (*build)(struct pkt *), struct h_result *r)
+{
+	static struct pkt p;
+	char w[160];
+	int err;
+
+	pkt_init(&p);
+	build(&p);
+	err = h_run(H_TC, H_IF_EP0, &p, NULL, r);
+	snprintf(w, sizeof(w), "%s: BPF_PROG_TEST_RUN", what);
+	return ASSERT_OK(err, w) ? 0 : -1;
+}
+
+static void nh_key_r1(struct ovl_nh_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->ifindex = h_ifindex(H_IF_EP0);
+	k->port = htons(VXLAN_PORT);
+	k->family = OVL_AF_INET4;
+	pkt_in4(VTEP4, k->addr);
+}
+
+void test_tc_nexthop_cache(void)
+{
+	static struct h_result r;
+	struct ovl_nexthop v, fake;
+	struct ovl_nh_key k;
+	uint8_t vtep_mac[6];
+	int fd;
+
+	if (!h_ready())
+		return;
+	h_run_cases_nh(encap_cases, ARRAY_SIZE(encap_cases));
+
+	fd = bpf_map__fd(h_skel()->maps.ovl_nexthops);
+	nh_key_r1(&k);
+	pkt_mac(VTEP_MAC, vtep_mac);
+	h_nh_gen = 7;
+	if (!ASSERT_OK(h_reset(), "reset") || !ASSERT_OK(h_load(h_world), "load") ||
+	    nh_run("cold", b_to_r1, &r))
+		goto out;
+	ASSERT_EQ(r.retval, TC_ACT_REDIRECT, "cold: sent");
+	ASSERT_EQ(h_skel()->bss->ovl_test_nh_fills, 1, "cold: one entry filled");
+	if (!ASSERT_OK(bpf_map_lookup_elem(fd, &k, &v), "entry for {A1's veth, VTEP4, 4789}"))
+		goto out;
+	ASSERT_EQ(v.gen, 7, "entry: generation");
+	ASSERT_EQ(v.ifindex, h_ifindex(H_IF_UL), "entry: leaves by ul0");
+	ASSERT_EQ(v.mtu, 1500, "entry: ul0's MTU");
+	ASSERT_MEMEQ(v.dmac, 6, vtep_mac, 6, "entry: VTEP4's MAC from the neighbour table");
+	ASSERT_MEMEQ(v.smac, 6, r.out + 6, 6, "entry: the source MAC the frame left with");
+
+	/* a current entry stands for the FIB: its addresses go out */
+	fake = v;
+	pkt_mac("02:00:00:00:0e:0e", fake.dmac);
+	ASSERT_OK(bpf_map_update_elem(fd, &k, &fake, BPF_ANY), "made-up next hop");
+	h_skel()->bss->ovl_test_nh_fills = 0;
+	if (nh_run("warm", b_to_r1, &r))
+		goto out;
+	ASSERT_EQ(r.retval, TC_ACT_REDIRECT, "warm: sent");
+	ASSERT_MEMEQ(r.out, 6, fake.dmac, 6, "warm: to the entry's next hop, not the FIB's");
+	ASSERT_EQ(h_skel()->bss->ovl_test_nh_fills, 0, "warm: nothing filled");
+
+	/* ... and its MTU: 1400 makes a 1500-byte outer packet too big */
+	fake.mtu = 1400;
+	ASSERT_OK(bpf_map_update_elem(fd, &k, &fake, BPF_ANY), "smaller MTU");
+	if (nh_run("warm, MTU 1400", b_to_r1_mtu_fits, &r))
+		goto out;
+	ASSERT_EQ(r.retval, TC_ACT_SHOT, "warm, MTU 1400: 1500 bytes do not fit");
+
+	/* another generation: the FIB again, and the entry rewritten */
+	fake.gen = 6;
+	ASSERT_OK(bpf_map_update_elem(fd, &k, &fake, BPF_ANY), "stale entry");
+	if (nh_run("stale", b_to_r1_mtu_fits, &r))
+		goto out;
+	ASSERT_EQ(r.retval, TC_ACT_REDIRECT, "stale: 1500 bytes fit ul0");
+	ASSERT_MEMEQ(r.out, 6, vtep_mac, 6, "stale: to the FIB's next hop");
+	ASSERT_EQ(h_skel()->bss->ovl_test_nh_fills, 1, "stale: filled again");
+	if (ASSERT_OK(bpf_map_lookup_elem(fd, &k, &v), "entry again")) {
+		ASSERT_EQ(v.gen, 7, "rewritten: generation");
+		ASSERT_EQ(v.mtu, 1500, "rewritten: MTU");
+		ASSERT_MEMEQ(v.dmac, 6, vtep_mac, 6, "rewritten: next hop");
+	}
+
+	/* the cache off (nh_gen 0, what an older ovld writes): not read */
+	fake.gen = 0;
+	ASSERT_OK(bpf_map_update_elem(fd, &k, &fake, BPF_ANY), "entry of generation 0");
+	h_nh_gen = 0;
+	if (!ASSERT_OK(h_load(h_world), "cache off") || nh_run("off", b_to_r1, &r))
+		goto out;
+	ASSERT_MEMEQ(r.out, 6, vtep_mac, 6, "off: to the FIB's next hop");
+	ASSERT_EQ(h_skel()->bss->ovl_test_nh_fills, 1, "off: nothing filled");
+out:
+	h_nh_gen = 0;
 }
 
 void test_tc_arp(void)

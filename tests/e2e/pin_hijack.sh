@@ -45,14 +45,20 @@ on_exit "rm -rf '$T/$B' /run/ovl/$B.lock"
 in_ns c1 ping -c 3 -i 0.2 -W 2 10.27.0.2 >/dev/null || fail "c1 -> c2 lost"
 [ "$(stat -c '%a %U' "$T/$A")" = "700 root" ] || fail "A's pin directory is $(stat -c '%a %U' "$T/$A")"
 
-# a_state: A's pinned map ids and its ovl_config, to compare.
+# a_state: A's pinned map ids and its ovl_config, to compare; all of it
+# but nh_gen, which A raises itself (every second, and whenever the host's
+# routing changes: ovl_nexthops).
 a_state() {
 	local p
 	for p in "$T/$A"/ovl_*; do
 		printf '%s ' "$(basename "$p")" "$(bpftool -j map show pinned "$p" 2>/dev/null |
 			python3 -c 'import json,sys; print(json.load(sys.stdin).get("id"))' 2>/dev/null)"
 	done
-	bpftool -j map lookup pinned "$T/$A/ovl_config" key 0 0 0 0
+	bpftool -j map lookup pinned "$T/$A/ovl_config" key 0 0 0 0 | python3 -c '
+import json, sys
+v = json.load(sys.stdin)["formatted"]["value"]
+del v["nh_gen"]
+print(json.dumps(v, sort_keys=True))'
 }
 a0=$(a_state)
 as_nobody() {

@@ -137,7 +137,7 @@ assert m and m["from_abi"] == 1 and m["to_abi"] == int(sys.argv[1]), m
 how = {x["name"]: x["how"] for x in m["maps"]}
 assert how == {"ovl_config": "rewritten", "ovl_vnis": "copied", "ovl_ifaces": "copied",
                "ovl_endpoints": "copied", "ovl_stats": "copied", "ovl_peers": "copied"}, how
-assert sorted(m["created"]) == ["ovl_rflows", "ovl_vni_cnt", "ovl_vni_drops", "ovl_vni_stats"], m["created"]
+assert sorted(m["created"]) == ["ovl_nexthops", "ovl_rflows", "ovl_vni_cnt", "ovl_vni_drops", "ovl_vni_stats"], m["created"]
 assert j["adopted"]
 ' "$abi" || fail "$h: status does not report the migration: $(ovlctl_on "$h" -j status)"
 done

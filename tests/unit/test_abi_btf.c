@@ -65,8 +65,8 @@ struct abi_struct {
 
 /* Every struct of ovl_abi.h, every member in header order. */
 static const struct abi_struct abi_structs[] = {
-	STRUCT(ovl_cfg, local6, local4, underlay_ifindex, vxlan_port, pad, flags, abi_version, pad2,
-	       owner),
+	STRUCT(ovl_cfg, local6, local4, underlay_ifindex, vxlan_port, pad, flags, abi_version,
+	       nh_gen, owner),
 	STRUCT(ovl_dest, addr, family, pad, port, flags),
 	STRUCT(ovl_vni, flags, flood_ifindex, direct, vstat_slot),
 	STRUCT(ovl_iface, vni, flags, mac, dhcp_mac, ip4, ip6, vstat_slot),
@@ -76,6 +76,8 @@ static const struct abi_struct abi_structs[] = {
 	STRUCT(ovl_addr_key, vni, family, pad, addr),
 	STRUCT(ovl_neigh, mac, flags),
 	STRUCT(ovl_peer, flags, vstat_slot),
+	STRUCT(ovl_nh_key, ifindex, port, family, pad, addr),
+	STRUCT(ovl_nexthop, gen, ifindex, mtu, smac, dmac),
 	STRUCT(ovl_miss_key, vni, type, pad, addr),
 	STRUCT(ovl_miss_rl, window_ns, count, pad),
 	STRUCT(ovl_stat, packets, bytes),
@@ -399,6 +401,8 @@ static const struct abi_map abi_maps[] = {
 	  sizeof(struct ovl_miss_rl), OVL_MAX_MISS_RL, "ovl_miss_key", "ovl_miss_rl" },
 	{ OVL_MAP_RFLOWS, BPF_MAP_TYPE_LRU_HASH, sizeof(struct ovl_rflow_key),
 	  sizeof(struct ovl_dest), OVL_MAX_RFLOWS, "ovl_rflow_key", "ovl_dest" },
+	{ OVL_MAP_NEXTHOPS, BPF_MAP_TYPE_LRU_HASH, sizeof(struct ovl_nh_key),
+	  sizeof(struct ovl_nexthop), OVL_MAX_NEXTHOPS, "ovl_nh_key", "ovl_nexthop" },
 	/* BPF-only scratch space: an event and the packet bytes after it */
 	{ OVL_MAP_EVT_SCRATCH, BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(__u32),
 	  sizeof(struct ovl_evt) + OVL_EVT_PKT_MAX, 1, "__u32", "ovl_evt_buf" },
