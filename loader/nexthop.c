@@ -20,8 +20,10 @@
  *
  * At start the map is emptied and the generation is one past the one the
  * pinned ovl_config holds, so that nothing an earlier ovld's programs kept
- * is taken for current. nh_gen is never 0: that turns the cache off, and
- * is what an older ovld of ABI 6, which knows nothing of it, writes.
+ * is taken for current. nh_gen is never 0 while ovld runs: that turns the
+ * cache off, and is what ovld writes when it ends (the programs go on
+ * without it, and nobody would follow the host's routing for them), and
+ * what an older ovld of ABI 6, which knows nothing of it, writes.
  */
 #include <errno.h>
 #include <string.h>
@@ -143,6 +145,10 @@ int nh_init(struct ovld *d)
 
 void nh_close(struct ovld *d)
 {
+	if (d->nh_gen) {
+		d->nh_gen = 0;
+		dp_write_config(d);
+	}
 	loop_del_fd(d->nh_src);
 	loop_timer_free(d->nh_timer);
 	d->nh_src = NULL;

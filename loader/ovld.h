@@ -202,6 +202,8 @@ static inline void state_changed(struct ovld *d)
 /* Listen for rtnetlink notices, empty the cache and pick the generation
  * that dp_write_config() then writes; after dp_open(). */
 int nh_init(struct ovld *d);
+/* Stop listening and turn the cache off (nh_gen 0) for the programs that
+ * run on without ovld. */
 void nh_close(struct ovld *d);
 
 /* ---- dp.c: BPF object, pins, attachments -------------------------------- */

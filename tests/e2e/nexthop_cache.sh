@@ -19,9 +19,12 @@
 #    only a locked one): a 1400-byte ping with DF
 #    from c1 is answered "fragmentation needed, MTU 1350" (1400 less the 50
 #    bytes of VXLAN), and one that fits once encapsulated is answered by c2;
-# 5. the generation rises with every notice ovld reads (20 neighbour
-#    changes 50 ms apart raise it at least 5 times: a timer alone would
-#    twice) and, with none, once a second.
+# 5. the generation rises with the notices ovld reads (20 neighbour
+#    changes 50 ms apart raise it at least 5 times; the clock alone would
+#    twice) and, with none, once a second;
+# 6. ovld stopped (SIGTERM: the data path goes on without it) turns the
+#    cache off (nh_gen 0): a neighbour entry changed then is followed by
+#    the very next frame, with nobody to raise the generation.
 # In 2-4 the ping follows the change once ovl_config's generation has
 # moved past the one it had before it: that is what ovld promises (the
 # notice read, the cache's answers are old).
@@ -140,4 +143,15 @@ g=$(gen)
 sleep 2.5
 n=$(($(gen) - g))
 [ "$n" -ge 1 ] || fail "2.5 s without a notice raised nh_gen $n times"
+
+info "6. without ovld, no cache"
+in_ns c1 ping -c 2 -i 0.2 -W 2 10.50.0.2 >/dev/null || fail "c2 does not answer before the stop"
+topo_kill_ovld h1
+[ "$(gen)" = 0 ] || fail "ovld ended, nh_gen is $(gen)"
+in_ns c1 ping -c 2 -i 0.2 -W 2 10.50.0.2 >/dev/null || fail "c2 does not answer with ovld gone"
+in_ns h1 ip neigh replace 10.1.0.2 lladdr 02:00:00:0e:0e:03 dev u0 nud permanent
+cap_start t1 h1 u0 udp
+ping1 >/dev/null || true
+cap_stop t1
+[ "$(dsts t1)" = "02:00:00:0e:0e:03 " ] || fail "with ovld gone, frames went to: $(dsts t1)"
 info "all good"
