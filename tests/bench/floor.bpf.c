@@ -74,6 +74,12 @@ int fl_xdp_ktime(struct xdp_md *ctx __attribute__((unused)))
 	return bpf_ktime_get_ns() ? XDP_PASS : XDP_DROP;
 }
 
+SEC("xdp")
+int fl_xdp_ktime_coarse(struct xdp_md *ctx __attribute__((unused)))
+{
+	return bpf_ktime_get_coarse_ns() ? XDP_PASS : XDP_DROP;
+}
+
 SEC("tc")
 int fl_tc_empty(struct __sk_buff *skb __attribute__((unused)))
 {

@@ -166,6 +166,7 @@ int main(int argc, char **argv)
 			{ "hash_miss", skel->progs.fl_xdp_hash_miss, true },
 			{ "percpu_counter", skel->progs.fl_xdp_counter, true },
 			{ "ktime", skel->progs.fl_xdp_ktime, true },
+			{ "ktime_coarse", skel->progs.fl_xdp_ktime_coarse, true },
 			{ "flow_hash", skel->progs.fl_tc_flow_hash, false },
 			{ "skb_load_bytes", skel->progs.fl_tc_load_bytes, false },
 			{ "adjust_room_grow_shrink", skel->progs.fl_tc_adjust_room, false },

@@ -54,6 +54,7 @@ METRICS = {
     "floor_hash_miss_ns": ("floor: hash map lookup, miss", "ns", False, []),
     "floor_percpu_counter_ns": ("floor: per-CPU counter", "ns", False, []),
     "floor_ktime_ns": ("floor: bpf_ktime_get_ns", "ns", False, []),
+    "floor_ktime_coarse_ns": ("floor: bpf_ktime_get_coarse_ns", "ns", False, []),
     "floor_flow_hash_ns": ("floor: flow dissector hash", "ns", False, []),
     "floor_skb_load_bytes_ns": ("floor: bpf_skb_load_bytes, 14 B", "ns", False, []),
     "floor_adjust_room_grow_shrink_ns": ("floor: adjust_room +50 and -50", "ns", False, []),

@@ -187,6 +187,8 @@ static void topo_make(void)
 	T.port = chance(85) ? 4789 : 8472;
 	T.cfgflags =
 		(chance(50) ? OVL_CFG_F_DROP_EVENTS : 0) | (chance(30) ? OVL_CFG_F_XDP_DECAP : 0);
+	/* mostly with the next-hop cache, as ovld runs it */
+	T.nh_gen = chance(75) ? 1 + (uint32_t)rnd(1000) : 0;
 
 	T.nvni = 1 + (int)rnd(T_MAX_VNI);
 	for (int i = 0; i < T.nvni; i++) {
@@ -483,6 +485,7 @@ static int topo_load(void)
 					 .port = ntohs(rf->via.port) };
 	}
 	e[n].kind = H_E_END;
+	h_nh_gen = T.nh_gen;
 	err = h_reset();
 	if (!err)
 		err = h_load(e);
@@ -1190,9 +1193,10 @@ static void hex(const char *tag, const uint8_t *p, size_t len)
 
 static void topo_print(void)
 {
-	printf("topology: underlay %s%s%s, VXLAN port %u, config flags 0x%x\n",
+	printf("topology: underlay %s%s%s, VXLAN port %u, config flags 0x%x, next-hop cache "
+	       "generation %u\n",
 	       T.has4 ? LOCAL4 : "no IPv4", T.has6 ? " " : ", no IPv6", T.has6 ? LOCAL6 : "",
-	       T.port, T.cfgflags);
+	       T.port, T.cfgflags, T.nh_gen);
 	for (int i = 0; i < T.nvni; i++)
 		printf("  vni %u flags 0x%x (strict %d, direct %d -> %s:%u, flood %s) slot %u\n",
 		       T.vnis[i].vni, T.vnis[i].flags, !!(T.vnis[i].flags & OVL_VNI_F_STRICT_SRC),

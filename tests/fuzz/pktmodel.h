@@ -113,6 +113,7 @@ struct topo {
 	uint8_t local4[4], local6[16];
 	uint16_t port; /* the VXLAN port decap listens on */
 	uint32_t cfgflags;
+	uint32_t nh_gen; /* ovl_cfg.nh_gen: the next-hop cache, transparent to the model */
 	int nvni;
 	struct t_vni vnis[T_MAX_VNI];
 	struct t_ep eps[T_NEP]; /* eps[i] is on H_IF_EP0 + i */
