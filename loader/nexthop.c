@@ -9,8 +9,8 @@
  *   - at every turn of the loop in which rtnetlink told of a change that
  *     can alter an answer: links (up, down, MTU), addresses, routes and
  *     rules of both families, next-hop objects, neighbours (a MAC that
- *     changed, an entry that went stale or away). A lost notice (the
- *     socket's buffer overran) raises it too;
+ *     changed, an entry that went stale or away), a device's forwarding
+ *     setting. A lost notice (the socket's buffer overran) raises it too;
  *   - once a second, for what the kernel changes without a notice: a path
  *     MTU learned from an ICMP message lives in the route's exceptions.
  * So an answer is never used after ovld has read the notice of the change
@@ -41,9 +41,11 @@
 
 #define NH_PERIOD_MS 1000
 
-/* rtnetlink groups above the 32 of bind()'s mask, and those of IPv6 rules
- * (the legacy mask has no RTMGRP_ name for them). */
-static const unsigned int nh_groups_more[] = { RTNLGRP_IPV6_RULE, RTNLGRP_NEXTHOP };
+/* rtnetlink groups the legacy mask of bind() has no RTMGRP_ name for:
+ * IPv6 rules, next-hop objects (above its 32 bits), and the devices'
+ * forwarding settings (netconf: the lookup refuses a veth without). */
+static const unsigned int nh_groups_more[] = { RTNLGRP_IPV6_RULE, RTNLGRP_NEXTHOP,
+					       RTNLGRP_IPV4_NETCONF, RTNLGRP_IPV6_NETCONF };
 
 static void nh_raise(struct ovld *d)
 {
@@ -118,13 +120,12 @@ int nh_init(struct ovld *d)
 	}
 	setsockopt(d->nh_fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	for (size_t i = 0; i < sizeof(nh_groups_more) / sizeof(nh_groups_more[0]); i++)
-		/* RTNLGRP_NEXTHOP is 5.3's: without it, no next-hop objects */
 		if (setsockopt(d->nh_fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &nh_groups_more[i],
-			       sizeof(nh_groups_more[i])) &&
-		    nh_groups_more[i] != RTNLGRP_NEXTHOP) {
+			       sizeof(nh_groups_more[i]))) {
 			int err = -errno;
 
-			pr_err("listen for IPv6 rule changes (rtnetlink group %u): %s",
+			pr_err("listen for rule, next-hop and forwarding changes (rtnetlink group "
+			       "%u): %s",
 			       nh_groups_more[i], strerror(-err));
 			return err;
 		}

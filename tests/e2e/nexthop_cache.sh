@@ -19,13 +19,16 @@
 #    only a locked one): a 1400-byte ping with DF
 #    from c1 is answered "fragmentation needed, MTU 1350" (1400 less the 50
 #    bytes of VXLAN), and one that fits once encapsulated is answered by c2;
-# 5. the generation rises with the notices ovld reads (20 neighbour
+# 5. forwarding turned off on c1's host veth (the lookup starts there, and
+#    the kernel refuses it then): c2 does not answer and h1 counts
+#    drop_fwd_disabled; turned back on, c2 answers;
+# 6. the generation rises with the notices ovld reads (20 neighbour
 #    changes 50 ms apart raise it at least 5 times; the clock alone would
 #    twice) and, with none, once a second;
-# 6. ovld stopped (SIGTERM: the data path goes on without it) turns the
+# 7. ovld stopped (SIGTERM: the data path goes on without it) turns the
 #    cache off (nh_gen 0): a neighbour entry changed then is followed by
 #    the very next frame, with nobody to raise the generation.
-# In 2-4 the ping follows the change once ovl_config's generation has
+# In 2-5 the ping follows the change once ovl_config's generation has
 # moved past the one it had before it: that is what ovld promises (the
 # notice read, the cache's answers are old).
 . "$OVL_TOP/tests/lib/netns.sh"
@@ -131,7 +134,22 @@ grep -q "mtu = 1350" <<<"$out" || fail "1400 bytes over a 1400-byte route: $out"
 ping1 -M "do" -s 1322 >/dev/null || fail "1350 bytes (1400 encapsulated) not answered"
 in_ns h1 ip route del 10.1.0.2/32 dev u0
 
-info "5. the generation: notices and the clock"
+info "5. forwarding off on c1's veth"
+c1veth=$(in_ns h1 ip -j link show | python3 -c '
+import json, sys
+print([l["ifname"] for l in json.load(sys.stdin) if l["ifindex"] == int(sys.argv[1])][0])' "$c1if")
+refused=$(stat_of h1 drop_fwd_disabled)
+g=$(gen)
+in_ns h1 sysctl -qw "net.ipv4.conf.$c1veth.forwarding=0"
+moved "$g"
+ping1 >/dev/null && fail "c2 answered with forwarding off on $c1veth"
+[ "$(stat_of h1 drop_fwd_disabled)" -gt "$refused" ] || fail "h1 counted no drop_fwd_disabled"
+g=$(gen)
+in_ns h1 sysctl -qw "net.ipv4.conf.$c1veth.forwarding=1"
+moved "$g"
+ping1 >/dev/null || fail "c2 does not answer with forwarding back on"
+
+info "6. the generation: notices and the clock"
 g=$(gen)
 for i in $(seq 1 20); do
 	in_ns h1 ip neigh replace 10.1.0.9 lladdr "02:00:00:0e:0f:$(printf %02x "$i")" dev u0 nud permanent
@@ -144,7 +162,7 @@ sleep 2.5
 n=$(($(gen) - g))
 [ "$n" -ge 1 ] || fail "2.5 s without a notice raised nh_gen $n times"
 
-info "6. without ovld, no cache"
+info "7. without ovld, no cache"
 in_ns c1 ping -c 2 -i 0.2 -W 2 10.50.0.2 >/dev/null || fail "c2 does not answer before the stop"
 topo_kill_ovld h1
 [ "$(gen)" = 0 ] || fail "ovld ended, nh_gen is $(gen)"
