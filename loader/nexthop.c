@@ -54,8 +54,12 @@ static void nh_raise(struct ovld *d)
 	dp_write_config(d);
 }
 
-/* Read every pending notice (none is looked at: any may change a route),
- * then raise the generation once. */
+/* Read the pending notices (none is looked at: any may change a route),
+ * then raise the generation once. At most NH_READS per turn: a host whose
+ * routes never stop changing does not hold up the rest of the loop (what
+ * is left is read at the next turn). */
+#define NH_READS 64
+
 static void on_notice(void *arg, uint32_t events)
 {
 	struct ovld *d = arg;
@@ -63,7 +67,7 @@ static void on_notice(void *arg, uint32_t events)
 	bool any = false;
 
 	(void)events;
-	for (;;) {
+	for (int i = 0; i < NH_READS; i++) {
 		ssize_t n = recv(d->nh_fd, buf, sizeof(buf), MSG_DONTWAIT);
 
 		if (n > 0 || (n < 0 && errno == ENOBUFS)) { /* ENOBUFS: notices lost */
