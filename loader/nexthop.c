@@ -90,15 +90,20 @@ static void on_period(void *arg)
 	loop_timer_arm(d->nh_timer, NH_PERIOD_MS);
 }
 
-/* Empty ovl_nexthops: it is a cache, what the programs find again. */
+/* Empty ovl_nexthops: it is a cache, what the programs find again. An
+ * entry the LRU let go meanwhile is gone already (ENOENT); another error
+ * stops it, logged: what is left is of an older generation, unless the
+ * generation came round to it again. */
 static void nh_flush(struct ovld *d)
 {
 	int fd = bpf_map__fd(d->skel->maps.ovl_nexthops);
 	struct ovl_nh_key k;
 
 	while (!bpf_map_get_next_key(fd, NULL, &k))
-		if (bpf_map_delete_elem(fd, &k))
+		if (bpf_map_delete_elem(fd, &k) && errno != ENOENT) {
+			pr_warn("empty %s: %s", OVL_MAP_NEXTHOPS, strerror(errno));
 			break;
+		}
 }
 
 int nh_init(struct ovld *d)

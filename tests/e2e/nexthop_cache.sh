@@ -27,7 +27,9 @@
 #    twice) and, with none, once a second;
 # 7. ovld stopped (SIGTERM: the data path goes on without it) turns the
 #    cache off (nh_gen 0): a neighbour entry changed then is followed by
-#    the very next frame, with nobody to raise the generation.
+#    the very next frame, with nobody to raise the generation;
+# 8. ovld started again empties ovl_nexthops and raises nh_gen from 0 to
+#    1; the next frames fill it anew, stamped with a current generation.
 # In 2-5 the ping follows the change once ovl_config's generation has
 # moved past the one it had before it: that is what ovld promises (the
 # notice read, the cache's answers are old).
@@ -172,4 +174,19 @@ cap_start t1 h1 u0 udp
 ping1 >/dev/null || true
 cap_stop t1
 [ "$(dsts t1)" = "02:00:00:0e:0e:03 " ] || fail "with ovld gone, frames went to: $(dsts t1)"
+
+info "8. ovld again"
+in_ns h1 ip neigh replace 10.1.0.2 lladdr "$h2mac" dev u0 nud reachable
+n=$(bpftool -j map dump pinned "$pins/ovl_nexthops" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+[ "$n" -ge 1 ] || fail "nothing in ovl_nexthops before the restart"
+topo_ovld h1
+n=$(bpftool -j map dump pinned "$pins/ovl_nexthops" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+[ "$n" = 0 ] || fail "ovl_nexthops kept $n entries over the restart"
+g=$(gen)
+[ "$g" -ge 1 ] || fail "nh_gen is $g after the restart"
+in_ns c1 ping -c 3 -i 0.2 -W 2 10.50.0.2 >/dev/null || fail "c2 does not answer after the restart"
+bpftool -j map dump pinned "$pins/ovl_nexthops" | python3 -c '
+import json, sys
+es = [e["formatted"]["value"] for e in json.load(sys.stdin)]
+assert es and all(v["gen"] >= 1 for v in es), es' || fail "ovl_nexthops after the restart: $(bpftool -j map dump pinned "$pins/ovl_nexthops")"
 info "all good"
