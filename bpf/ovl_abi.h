@@ -321,7 +321,7 @@ _Static_assert(sizeof(struct ovl_peer) == 8, "ovl_peer layout");
  * the encap path writes an entry after a lookup that succeeded, stamped with
  * ovl_cfg.nh_gen, and uses it while nh_gen is unchanged. ovld raises nh_gen
  * on every notice of a change to the host's routes, rules, next hops,
- * neighbours, links or addresses, and once a second for what the kernel
+ * neighbours, links, addresses or forwarding settings, and once a second for what the kernel
  * changes without a notice (a path MTU learned from ICMP): an entry is at
  * most that old. Only a complete answer is kept (a next hop without a
  * neighbour entry is looked up again each time).

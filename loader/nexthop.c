@@ -47,10 +47,16 @@
 static const unsigned int nh_groups_more[] = { RTNLGRP_IPV6_RULE, RTNLGRP_NEXTHOP,
 					       RTNLGRP_IPV4_NETCONF, RTNLGRP_IPV6_NETCONF };
 
-static void nh_raise(struct ovld *d)
+/* The next generation; never 0, which turns the cache off. */
+static void nh_next(struct ovld *d)
 {
 	if (!++d->nh_gen)
 		d->nh_gen = 1;
+}
+
+static void nh_raise(struct ovld *d)
+{
+	nh_next(d);
 	dp_write_config(d);
 }
 
@@ -147,8 +153,7 @@ int nh_init(struct ovld *d)
 			    0 :
 			    cfg.nh_gen;
 	nh_flush(d);
-	if (!++d->nh_gen)
-		d->nh_gen = 1;
+	nh_next(d); /* written by dp_write_config(), next in the start-up */
 	loop_timer_arm(d->nh_timer, NH_PERIOD_MS);
 	return 0;
 }
